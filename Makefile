@@ -1,0 +1,53 @@
+# Two commands do all set-up on a fresh machine: `make demo` and `make test`.
+# Everything installs into .venv (made with the machine's python3); the collection is made
+# importable as mailops.exchange through a symlinked ansible_collections tree under .build/.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+BUILD := .build
+COLLECTIONS := $(CURDIR)/$(BUILD)/collections
+COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/mailops/exchange
+STAMP := $(VENV)/.installed
+
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
+export ANSIBLE_LOCALHOST_WARNING := False
+export ANSIBLE_INVENTORY_UNPARSED_WARNING := False
+export PYTHONPATH := $(COLLECTIONS)
+
+.PHONY: install demo test unit integration sanity lint sandbox clean
+
+install: $(STAMP) $(COLLECTION_LINK)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+$(COLLECTION_LINK):
+	mkdir -p $(dir $(COLLECTION_LINK))
+	ln -sfn $(CURDIR) $(COLLECTION_LINK)
+
+demo: install
+	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/demo.sh
+
+sandbox: install
+	$(BIN)/python -m sandbox serve --state-dir $(BUILD)/sandbox
+
+unit: install
+	$(BIN)/python -m pytest -q tests/unit
+
+integration: install
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -q tests/integration
+
+sanity: install
+	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/sanity.sh
+
+lint: install
+	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/lint.sh
+
+test: unit integration sanity lint
+
+clean:
+	rm -rf $(BUILD) $(VENV) tests/output

@@ -1,0 +1,147 @@
+# -*- coding: utf-8 -*-
+# Copyright: mailops.exchange contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+
+class ModuleDocFragment(object):
+
+    DOCUMENTATION = r"""
+options:
+  tenant_id:
+    description:
+      - The Entra ID tenant (directory) id or its primary C(*.onmicrosoft.com) domain that the
+        application authenticates in.
+      - Required unless O(access_token) is given.
+      - If not set, the environment variable E(AZURE_TENANT_ID) is used.
+    type: str
+  client_id:
+    description:
+      - The application (client) id of the app registration used for app-only access.
+      - If not set, the environment variable E(AZURE_CLIENT_ID) is used.
+    type: str
+  client_secret:
+    description:
+      - A client secret of the application.
+      - Give exactly one of O(client_secret), O(client_certificate_path) and O(access_token).
+      - If not set, the environment variable E(AZURE_CLIENT_SECRET) is used.
+    type: str
+  client_certificate_path:
+    description:
+      - Path to the application's certificate with its private key, as PEM (key and certificate
+        in one file) or PFX/PKCS#12 (C(.pfx), C(.p12)).
+      - If not set, the environment variable E(AZURE_CLIENT_CERTIFICATE_PATH) is used.
+    type: path
+  client_certificate_password:
+    description:
+      - Password of the PFX file or of the encrypted PEM private key in O(client_certificate_path).
+      - If not set, the environment variable E(AZURE_CLIENT_CERTIFICATE_PASSWORD) is used.
+    type: str
+  access_token:
+    description:
+      - A ready bearer token for the Exchange Online resource, used as it is; no token is requested.
+      - A token that the service refuses (expired, wrong audience) fails the task; it cannot be renewed.
+      - If not set, the environment variable E(EXO_ACCESS_TOKEN) is used.
+    type: str
+  organization:
+    description:
+      - The organization in the Exchange Online URL, the primary C(*.onmicrosoft.com) domain
+        (for example V(contoso.onmicrosoft.com)) or the tenant id.
+      - Defaults to O(tenant_id).
+      - If not set, the environment variable E(EXO_ORGANIZATION) is used.
+    type: str
+  cloud:
+    description:
+      - The Microsoft cloud whose endpoints are used.
+      - If not set, the environment variable E(EXO_CLOUD) is used.
+    type: str
+    choices: [global, gcc, gcc_high, dod, china]
+    default: global
+  authority_host:
+    description:
+      - Overrides the Entra ID authority of O(cloud), for private endpoints and the sandbox.
+      - If not set, the environment variable E(EXO_AUTHORITY_HOST) is used.
+    type: str
+  graph_url:
+    description:
+      - Overrides the Microsoft Graph root of O(cloud).
+      - If not set, the environment variable E(EXO_GRAPH_URL) is used.
+    type: str
+  exchange_url:
+    description:
+      - Overrides the Exchange Online endpoint of O(cloud); the token is requested for this resource.
+      - If not set, the environment variable E(EXO_EXCHANGE_URL) is used.
+    type: str
+  validate_certs:
+    description:
+      - Verify the TLS certificates of every endpoint. Only turn off for throw-away test setups.
+      - If not set, the environment variable E(EXO_VALIDATE_CERTS) is used.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - A PEM bundle of certificate authorities to trust instead of the system store.
+      - If not set, the environment variable E(EXO_CA_PATH) is used, then E(REQUESTS_CA_BUNDLE).
+      - When set it wins over E(REQUESTS_CA_BUNDLE) and E(CURL_CA_BUNDLE) for every request,
+        token requests included.
+    type: path
+  token_cache:
+    description:
+      - Keep access tokens in a file cache shared by every task and fork of a run, so a whole
+        playbook asks the token endpoint once per tenant, application and resource while the token is valid.
+      - The cache lives in C($XDG_CACHE_HOME/mailops.exchange) (default C(~/.cache/mailops.exchange)),
+        mode 0600, and holds access tokens only.
+      - If not set, the environment variable E(EXO_TOKEN_CACHE) is used.
+    type: bool
+    default: true
+  timeout:
+    description:
+      - Seconds to wait for one HTTP response.
+      - If not set, the environment variable E(EXO_TIMEOUT) is used.
+    type: int
+    default: 60
+  retries:
+    description:
+      - How many times a throttled (429), unavailable (503, 504) or, for reads, interrupted request is retried,
+        with jittered exponential backoff that honours C(Retry-After).
+      - If not set, the environment variable E(EXO_RETRIES) is used.
+    type: int
+    default: 5
+requirements:
+  - python >= 3.9
+  - msal >= 1.28.0
+  - requests >= 2.32.0
+notes:
+  - Authentication is app-only. The application needs the C(Exchange.ManageAsApp) application
+    permission with admin consent and an Entra role such as Exchange Administrator.
+  - Options with an environment fallback can be injected by an AWX/Automation Platform credential.
+"""
+
+    ATTRIBUTES = r"""
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+    support: full
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: full
+  platform:
+    description: Target OS/families that can be operated against.
+    support: N/A
+    platforms: exchange_online
+"""
+
+    INFO_ATTRIBUTES = r"""
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+    support: full
+    details: This module only reads.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: N/A
+    details: This module only reads.
+  platform:
+    description: Target OS/families that can be operated against.
+    support: N/A
+    platforms: exchange_online
+"""

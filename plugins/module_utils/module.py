@@ -1,0 +1,103 @@
+# -*- coding: utf-8 -*-
+# Copyright: mailops.exchange contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The base every Exchange Online module is built on.
+
+It merges the shared connection options (each with its environment fallback, secrets no_log),
+builds one runner per module run, and turns service errors into ``fail_json`` with the
+service's own error type, so a module only declares its options, reads, plans and applies.
+"""
+
+from __future__ import annotations
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+
+from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils import exo_client
+
+
+def exo_argument_spec():
+    """The connection options documented in the ``exchange_online`` doc fragment."""
+    def env(*names):
+        return (env_fallback, list(names))
+
+    return dict(
+        tenant_id=dict(type='str', fallback=env('AZURE_TENANT_ID')),
+        client_id=dict(type='str', fallback=env('AZURE_CLIENT_ID')),
+        client_secret=dict(type='str', no_log=True, fallback=env('AZURE_CLIENT_SECRET')),
+        client_certificate_path=dict(type='path', fallback=env('AZURE_CLIENT_CERTIFICATE_PATH')),
+        client_certificate_password=dict(type='str', no_log=True,
+                                         fallback=env('AZURE_CLIENT_CERTIFICATE_PASSWORD')),
+        access_token=dict(type='str', no_log=True, fallback=env('EXO_ACCESS_TOKEN')),
+        organization=dict(type='str', fallback=env('EXO_ORGANIZATION')),
+        cloud=dict(type='str', default='global', choices=['global', 'gcc', 'gcc_high', 'dod', 'china'],
+                   fallback=env('EXO_CLOUD')),
+        authority_host=dict(type='str', fallback=env('EXO_AUTHORITY_HOST')),
+        graph_url=dict(type='str', fallback=env('EXO_GRAPH_URL')),
+        exchange_url=dict(type='str', fallback=env('EXO_EXCHANGE_URL')),
+        validate_certs=dict(type='bool', default=True, fallback=env('EXO_VALIDATE_CERTS')),
+        ca_path=dict(type='path', fallback=env('EXO_CA_PATH', 'REQUESTS_CA_BUNDLE')),
+        token_cache=dict(type='bool', default=True, no_log=False, fallback=env('EXO_TOKEN_CACHE')),
+        timeout=dict(type='int', default=60, fallback=env('EXO_TIMEOUT')),
+        retries=dict(type='int', default=5, fallback=env('EXO_RETRIES')),
+    )
+
+
+class ExoModule(object):
+    """An AnsibleModule with the Exchange Online connection and error handling attached."""
+
+    def __init__(self, argument_spec, **kwargs):
+        spec = exo_argument_spec()
+        spec.update(argument_spec)
+        kwargs.setdefault('supports_check_mode', True)
+        self.module = AnsibleModule(argument_spec=spec, **kwargs)
+        self.params = self.module.params
+        self.check_mode = self.module.check_mode
+        self._runner = None
+        for available, library, error in exo_client.missing_libraries():
+            if not available:
+                self.module.fail_json(msg=missing_required_lib(library), exception=error)
+        for option in ('timeout', 'retries'):
+            if self.params[option] is not None and self.params[option] < 0:
+                self.fail("%s: %s must not be negative" % (option, self.params[option]))
+
+    @property
+    def runner(self):
+        """The Exchange Online runner of this module run, built on first use."""
+        if self._runner is None:
+            try:
+                self._runner = exo_client.exo_runner_from_params(self.params)
+            except ExchangeError as err:
+                self.fail_error(err)
+        return self._runner
+
+    def invoke(self, cmdlet, parameters=None, **kwargs):
+        """Run one cmdlet; ExchangeError propagates so the caller can decide what a kind means."""
+        return self.runner.invoke(cmdlet, parameters, **kwargs)
+
+    def fail(self, msg, **result):
+        """Fail the task with ``msg``; nothing else is sent after this."""
+        self.module.fail_json(msg=msg, **result)
+
+    def fail_error(self, err, prefix=None, **result):
+        """Fail the task from a service error, keeping the service's own error type."""
+        msg = str(err) if not prefix else '%s: %s' % (prefix, err)
+        details = {'kind': err.kind}
+        if getattr(err, 'exception_type', None):
+            details['exception_type'] = err.exception_type
+        if getattr(err, 'cmdlet', None):
+            details['cmdlet'] = err.cmdlet
+        if getattr(err, 'status', None):
+            details['status'] = err.status
+        self.module.fail_json(msg=msg, error=details, **result)
+
+    def run(self, body):
+        """Call ``body(self)`` and exit with its result dict, or fail on a service error."""
+        try:
+            result = body(self)
+        except ExchangeError as err:
+            self.fail_error(err)
+        warnings = getattr(self._runner, 'warnings', None) if self._runner else None
+        for warning in warnings or ():
+            self.module.warn('Exchange: %s' % warning)
+        self.module.exit_json(**result)

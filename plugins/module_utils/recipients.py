@@ -1,0 +1,161 @@
+# -*- coding: utf-8 -*-
+# Copyright: mailops.exchange contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Recipient identities and the result shape of a mailbox, shared by every recipient module.
+
+Exchange accepts many spellings of one recipient (name, alias, UPN, any SMTP address, GUID,
+distinguished name) and reports trustees in yet another (a UPN, a display name, a DOMAIN\\user).
+Everything is compared by one canonical key, the recipient's GUID, so ``Alice``,
+``alice@contoso.com`` and her GUID are the same trustee.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.mailops.exchange.plugins.module_utils.errors import (
+    ExchangeError,
+)
+
+# The properties whose values identify a recipient, as Get-Recipient and Get-Mailbox return them.
+_IDENTIFYING = (
+    'Guid', 'ExchangeObjectId', 'ExternalDirectoryObjectId', 'ExchangeGuid', 'Identity', 'Id',
+    'Name', 'Alias', 'UserPrincipalName', 'PrimarySmtpAddress', 'WindowsEmailAddress',
+    'WindowsLiveID', 'MicrosoftOnlineServicesID', 'DistinguishedName', 'SamAccountName',
+    'LegacyExchangeDN',
+)
+
+
+class Recipient(object):
+    """One resolved recipient: its canonical key, how it is shown, and every name it answers to."""
+
+    __slots__ = ('key', 'shown', 'names', 'row')
+
+    def __init__(self, row):
+        self.row = row
+        self.key = str(row.get('Guid') or row.get('ExchangeObjectId') or row.get('Identity')).lower()
+        self.shown = (row.get('PrimarySmtpAddress') or row.get('UserPrincipalName')
+                      or row.get('Name') or row.get('Identity'))
+        names = set()
+        for prop in _IDENTIFYING:
+            value = row.get(prop)
+            if value:
+                names.add(str(value).lower())
+        for address in row.get('EmailAddresses') or ():
+            prefix, sep, rest = str(address).partition(':')
+            if sep and prefix.lower() == 'smtp':
+                names.add(rest.lower())
+        self.names = frozenset(names)
+
+
+class IdentityError(ExchangeError):
+    """An identity given in an option could not be resolved to exactly one recipient."""
+
+
+class RecipientResolver(object):
+    """Resolves identities to recipients through ``Get-Recipient``, asking once per spelling.
+
+    ``invoke`` is a runner's ``invoke(cmdlet, parameters)``.
+    """
+
+    def __init__(self, invoke):
+        self._invoke = invoke
+        self._by_name = {}
+        self._looked_up = {}
+
+    def remember(self, row):
+        """Index a recipient row already read (for example the mailbox itself)."""
+        recipient = Recipient(row)
+        for name in recipient.names:
+            self._by_name.setdefault(name, recipient)
+        return recipient
+
+    def known(self, text):
+        """The already indexed recipient that ``text`` names, without asking the service."""
+        return self._by_name.get(str(text).lower())
+
+    def lookup(self, text):
+        """The recipient ``text`` names, or None when the service knows no such recipient.
+
+        Ambiguity and every other service error are raised, never guessed around.
+        """
+        found = self.known(text)
+        if found is not None:
+            return found
+        key = str(text).lower()
+        if key in self._looked_up:
+            return self._looked_up[key]
+        try:
+            rows = self._invoke('Get-Recipient', {'Identity': text})
+        except ExchangeError as err:
+            if err.kind != 'not_found':
+                raise
+            rows = []
+        recipient = self.remember(rows[0]) if len(rows) == 1 else None
+        self._looked_up[key] = recipient
+        return recipient
+
+    def resolve_all(self, option, identities):
+        """Resolve every identity given in ``option``; one error lists every one that failed.
+
+        Returns a dict of canonical key -> Recipient, in the order given.
+        """
+        resolved = {}
+        problems = []
+        for identity in identities:
+            try:
+                recipient = self.lookup(identity)
+            except ExchangeError as err:
+                if err.kind != 'ambiguous':
+                    raise
+                problems.append("'%s' matches more than one recipient" % identity)
+                continue
+            if recipient is None:
+                problems.append("'%s' was not found" % identity)
+            else:
+                resolved.setdefault(recipient.key, recipient)
+        if problems:
+            raise IdentityError(
+                'invalid_argument', '%s: %s; nothing was changed' % (option, '; '.join(problems)))
+        return resolved
+
+
+def check_identities(option, values):
+    """Fail on empty or blank identities in a list option before anything is sent."""
+    for value in values or ():
+        if not isinstance(value, str) or not value.strip():
+            raise IdentityError(
+                'invalid_argument', '%s: %r is not an identity; give a name, alias, address or GUID'
+                % (option, value))
+
+
+def _text(value):
+    return '' if value is None else str(value)
+
+
+def mailbox_facts(row):
+    """The documented snake_case view of a mailbox row, the same in every module's result."""
+    custom = {}
+    for number in range(1, 16):
+        value = row.get('CustomAttribute%d' % number)
+        if value:
+            custom[str(number)] = value
+    return {
+        'identity': _text(row.get('Identity')),
+        'guid': _text(row.get('Guid')),
+        'exchange_guid': _text(row.get('ExchangeGuid')),
+        'external_directory_object_id': _text(row.get('ExternalDirectoryObjectId')),
+        'name': _text(row.get('Name')),
+        'alias': _text(row.get('Alias')),
+        'display_name': _text(row.get('DisplayName')),
+        'user_principal_name': _text(row.get('UserPrincipalName')),
+        'primary_smtp_address': _text(row.get('PrimarySmtpAddress')),
+        'email_addresses': list(row.get('EmailAddresses') or []),
+        'recipient_type_details': _text(row.get('RecipientTypeDetails')),
+        'hidden_from_address_lists': bool(row.get('HiddenFromAddressListsEnabled')),
+        'litigation_hold_enabled': bool(row.get('LitigationHoldEnabled')),
+        'litigation_hold_duration': _text(row.get('LitigationHoldDuration')),
+        'litigation_hold_owner': _text(row.get('LitigationHoldOwner')),
+        'grant_send_on_behalf_to': list(row.get('GrantSendOnBehalfTo') or []),
+        'forwarding_smtp_address': _text(row.get('ForwardingSmtpAddress')),
+        'deliver_to_mailbox_and_forward': bool(row.get('DeliverToMailboxAndForward')),
+        'custom_attributes': custom,
+    }

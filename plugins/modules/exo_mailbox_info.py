@@ -1,0 +1,189 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: mailops.exchange contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: exo_mailbox_info
+short_description: Read Exchange Online mailboxes
+version_added: 0.1.0
+description:
+  - Reads one mailbox by O(identity), or every mailbox that matches an OPATH O(filter) and the
+    given O(recipient_type_details), following the service's paging until the end.
+  - Returns each mailbox with the same snake_case keys that every module of this collection uses.
+author:
+  - mailops.exchange developers
+extends_documentation_fragment:
+  - mailops.exchange.exchange_online
+  - mailops.exchange.exchange_online.info_attributes
+options:
+  identity:
+    description:
+      - One mailbox, in any identity form Exchange accepts (name, alias, UPN, SMTP address, GUID).
+      - A mailbox that does not exist gives an empty RV(mailboxes) list, not an error.
+    type: str
+  filter:
+    description:
+      - An OPATH filter, for example V(CustomAttribute1 -eq 'sales') or V(Alias -like 'shared*').
+    type: str
+  recipient_type_details:
+    description:
+      - Only mailboxes of these types.
+    type: list
+    elements: str
+    choices: [UserMailbox, SharedMailbox, RoomMailbox, EquipmentMailbox, SchedulingMailbox,
+              DiscoveryMailbox, TeamMailbox, LinkedMailbox, GroupMailbox]
+  result_size:
+    description:
+      - The most mailboxes to return. By default every matching mailbox is returned.
+    type: int
+notes:
+  - O(identity) cannot be combined with O(filter) or O(recipient_type_details).
+seealso:
+  - module: mailops.exchange.exo_mailbox_permission
+"""
+
+EXAMPLES = r"""
+- name: Read one mailbox
+  mailops.exchange.exo_mailbox_info:
+    identity: alice@contoso.com
+  register: alice
+
+- name: Every shared mailbox of the sales department
+  mailops.exchange.exo_mailbox_info:
+    filter: "CustomAttribute1 -eq 'sales'"
+    recipient_type_details: [SharedMailbox]
+  register: sales_mailboxes
+
+- name: Show their addresses
+  ansible.builtin.debug:
+    msg: "{{ sales_mailboxes.mailboxes | map(attribute='primary_smtp_address') | list }}"
+"""
+
+RETURN = r"""
+mailboxes:
+  description: The mailboxes found, in the order the service returned them.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    identity:
+      description: The mailbox's Exchange identity (in Exchange Online, its name).
+      type: str
+      sample: sales
+    guid:
+      description: The recipient GUID.
+      type: str
+    exchange_guid:
+      description: The mailbox GUID.
+      type: str
+    external_directory_object_id:
+      description: The Entra ID object id.
+      type: str
+    name:
+      description: The recipient name.
+      type: str
+    alias:
+      description: The mail alias.
+      type: str
+    display_name:
+      description: The display name.
+      type: str
+    user_principal_name:
+      description: The user principal name.
+      type: str
+    primary_smtp_address:
+      description: The primary SMTP address.
+      type: str
+      sample: sales@contoso.com
+    email_addresses:
+      description: Every proxy address, C(SMTP:) for the primary, C(smtp:) for the others, and non-SMTP ones.
+      type: list
+      elements: str
+    recipient_type_details:
+      description: The mailbox type, for example C(UserMailbox) or C(SharedMailbox).
+      type: str
+    hidden_from_address_lists:
+      description: Whether the mailbox is hidden from address lists.
+      type: bool
+    litigation_hold_enabled:
+      description: Whether litigation hold is on.
+      type: bool
+    litigation_hold_duration:
+      description: The litigation hold duration, C(Unlimited) or a number of days.
+      type: str
+    litigation_hold_owner:
+      description: Who put the mailbox on litigation hold.
+      type: str
+    grant_send_on_behalf_to:
+      description: The recipients allowed to send on behalf, as Exchange reports them.
+      type: list
+      elements: str
+    forwarding_smtp_address:
+      description: The external forwarding address, if any.
+      type: str
+    deliver_to_mailbox_and_forward:
+      description: Whether forwarded mail is also kept in the mailbox.
+      type: bool
+    custom_attributes:
+      description: The non-empty custom attributes, keyed by their number C(1) to C(15).
+      type: dict
+      sample: {"1": "sales"}
+"""
+
+from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients import mailbox_facts
+
+
+def read(exo):
+    params = exo.params
+    if params['identity'] is not None:
+        try:
+            rows = exo.invoke('Get-Mailbox', {'Identity': params['identity']})
+        except ExchangeError as err:
+            if err.kind != 'not_found':
+                raise
+            rows = []
+    else:
+        query = {'ResultSize': params['result_size'] or 'Unlimited'}
+        if params['filter']:
+            query['Filter'] = params['filter']
+        if params['recipient_type_details']:
+            query['RecipientTypeDetails'] = params['recipient_type_details']
+        try:
+            rows = exo.invoke('Get-Mailbox', query)
+        except ExchangeError as err:
+            if err.kind != 'invalid_argument' or not params['filter']:
+                raise
+            exo.fail_error(err, prefix="filter: '%s' was refused" % params['filter'])
+    return dict(changed=False, mailboxes=[mailbox_facts(row) for row in rows])
+
+
+def main():
+    exo = ExoModule(
+        argument_spec=dict(
+            identity=dict(type='str'),
+            filter=dict(type='str'),
+            recipient_type_details=dict(
+                type='list', elements='str',
+                choices=['UserMailbox', 'SharedMailbox', 'RoomMailbox', 'EquipmentMailbox',
+                         'SchedulingMailbox', 'DiscoveryMailbox', 'TeamMailbox', 'LinkedMailbox',
+                         'GroupMailbox']),
+            result_size=dict(type='int'),
+        ),
+        mutually_exclusive=[('identity', 'filter'), ('identity', 'recipient_type_details'),
+                            ('identity', 'result_size')],
+    )
+    if exo.params['result_size'] is not None and exo.params['result_size'] < 1:
+        exo.fail('result_size: %s must be 1 or more' % exo.params['result_size'])
+    for option in ('identity', 'filter'):
+        if exo.params[option] is not None and not exo.params[option].strip():
+            exo.fail('%s: %r must not be empty' % (option, exo.params[option]))
+    exo.run(read)
+
+
+if __name__ == '__main__':
+    main()
