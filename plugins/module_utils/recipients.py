@@ -113,8 +113,8 @@ class RecipientResolver(object):
             else:
                 resolved.setdefault(recipient.key, recipient)
         if problems:
-            raise IdentityError(
-                'invalid_argument', '%s: %s; nothing was changed' % (option, '; '.join(problems)))
+            raise IdentityError('%s: %s; nothing was changed' % (option, '; '.join(problems)),
+                                kind='invalid_argument')
         return resolved
 
 
@@ -122,9 +122,8 @@ def check_identities(option, values):
     """Fail on empty or blank identities in a list option before anything is sent."""
     for value in values or ():
         if not isinstance(value, str) or not value.strip():
-            raise IdentityError(
-                'invalid_argument', '%s: %r is not an identity; give a name, alias, address or GUID'
-                % (option, value))
+            raise IdentityError('%s: %r is not an identity; give a name, alias, address or GUID'
+                                % (option, value), kind='invalid_argument')
 
 
 def _text(value):

@@ -1,0 +1,111 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients import (
+    IdentityError,
+    Recipient,
+    RecipientResolver,
+    check_identities,
+    mailbox_facts,
+)
+
+CAPTURES = Path(__file__).resolve().parents[4].parent / 'shared' / 'captures'
+
+ALICE = {'Guid': 'A1B2-0001', 'Name': 'alice', 'Alias': 'alice', 'DisplayName': 'Alice Adams',
+         'UserPrincipalName': 'alice@contoso.onmicrosoft.com', 'PrimarySmtpAddress': 'alice@contoso.com',
+         'EmailAddresses': ['SMTP:alice@contoso.com', 'smtp:alice@contoso.onmicrosoft.com',
+                            'SIP:alice@contoso.com', 'X500:/o=x/cn=alice']}
+
+
+class FakeService(object):
+    """Answers Get-Recipient from a list of rows the way Exchange resolves identities."""
+
+    def __init__(self, rows, ambiguous=()):
+        self.rows = rows
+        self.ambiguous = set(ambiguous)
+        self.calls = []
+
+    def invoke(self, cmdlet, parameters):
+        self.calls.append((cmdlet, parameters))
+        identity = parameters['Identity']
+        if identity in self.ambiguous:
+            raise ExchangeError("'%s' matches multiple entries." % identity, kind='ambiguous')
+        found = [r for r in self.rows if identity.lower() in Recipient(r).names]
+        if not found:
+            raise ExchangeError("object '%s' couldn't be found" % identity, kind='not_found',
+                                exception_type='ManagementObjectNotFoundException')
+        return found
+
+
+def test_recipient_answers_to_every_identifying_name():
+    recipient = Recipient(ALICE)
+    assert recipient.key == 'a1b2-0001'
+    assert recipient.shown == 'alice@contoso.com'
+    assert {'alice', 'alice@contoso.com', 'alice@contoso.onmicrosoft.com', 'a1b2-0001'} <= recipient.names
+    assert 'alice adams' not in recipient.names, 'display names are not identities'
+    assert not any(n.startswith('/o=') for n in recipient.names), 'X500 is not an SMTP identity'
+
+
+def test_spellings_of_one_person_resolve_to_one_key_with_one_call():
+    service = FakeService([ALICE])
+    resolver = RecipientResolver(service.invoke)
+    resolved = resolver.resolve_all('full_access', ['alice', 'ALICE@contoso.com', 'a1b2-0001'])
+    assert list(resolved) == ['a1b2-0001']
+    assert len(service.calls) == 1, 'later spellings are answered from the index'
+
+
+def test_unknown_and_ambiguous_are_reported_together_naming_the_option():
+    service = FakeService([ALICE], ambiguous=['Chris Green'])
+    resolver = RecipientResolver(service.invoke)
+    with pytest.raises(IdentityError) as caught:
+        resolver.resolve_all('send_as', ['alice', 'ghost@contoso.com', 'Chris Green'])
+    message = str(caught.value)
+    assert message.startswith('send_as: ')
+    assert "'ghost@contoso.com' was not found" in message
+    assert "'Chris Green' matches more than one recipient" in message
+    assert caught.value.kind == 'invalid_argument'
+
+
+def test_lookup_returns_none_for_absent_and_remembers_it():
+    service = FakeService([ALICE])
+    resolver = RecipientResolver(service.invoke)
+    assert resolver.lookup('EXTERNAL\\svc') is None
+    assert resolver.lookup('external\\SVC') is None
+    assert len(service.calls) == 1
+
+
+def test_other_service_errors_are_not_swallowed():
+    def broken(cmdlet, parameters):
+        raise ExchangeError('denied', kind='forbidden')
+
+    with pytest.raises(ExchangeError) as caught:
+        RecipientResolver(broken).lookup('alice')
+    assert caught.value.kind == 'forbidden'
+
+
+@pytest.mark.parametrize('value', ['', '   ', None, 5])
+def test_blank_identities_are_refused(value):
+    with pytest.raises(IdentityError, match='full_access: '):
+        check_identities('full_access', ['alice', value])
+
+
+def test_mailbox_facts_from_the_real_capture():
+    body = json.loads((CAPTURES / 'exo_invokecommand_get_mailbox_200.json').read_text())
+    row = {k: v for k, v in body['value'][0].items() if '@' not in k}
+    facts = mailbox_facts(row)
+    assert facts['primary_smtp_address'] == 'C@fabrikam.example'
+    assert facts['alias'] == 'JSample'
+    assert facts['recipient_type_details'] == 'UserMailbox'
+    assert facts['hidden_from_address_lists'] is False
+    assert facts['forwarding_smtp_address'] == 'smtp:jordansample7@gmail.com'
+    assert 'SMTP:C@fabrikam.example' in facts['email_addresses']
+    assert facts['custom_attributes'] == {}
+    assert facts['guid'] == '9feb45ad-0cc9-43dc-a609-2110e2216c15'
