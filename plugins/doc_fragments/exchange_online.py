@@ -22,14 +22,18 @@ options:
   client_secret:
     description:
       - A client secret of the application.
-      - Give exactly one of O(client_secret), O(client_certificate_path) and O(access_token).
-      - If not set, the environment variable E(AZURE_CLIENT_SECRET) is used.
+      - Give at most one of O(client_secret), O(client_certificate_path) and O(access_token) in a task.
+      - When none of the three is given in the task, the environment is read in this order and the
+        first one set is used - E(EXO_ACCESS_TOKEN), E(AZURE_CLIENT_SECRET),
+        E(AZURE_CLIENT_CERTIFICATE_PATH) - so a credential given in the task always wins over
+        one of another kind in the environment.
     type: str
   client_certificate_path:
     description:
       - Path to the application's certificate with its private key, as PEM (key and certificate
         in one file) or PFX/PKCS#12 (C(.pfx), C(.p12)).
-      - If not set, the environment variable E(AZURE_CLIENT_CERTIFICATE_PATH) is used.
+      - If no credential is given in the task, the environment variable
+        E(AZURE_CLIENT_CERTIFICATE_PATH) is used, see O(client_secret).
     type: path
   client_certificate_password:
     description:
@@ -40,7 +44,8 @@ options:
     description:
       - A ready bearer token for the Exchange Online resource, used as it is; no token is requested.
       - A token that the service refuses (expired, wrong audience) fails the task; it cannot be renewed.
-      - If not set, the environment variable E(EXO_ACCESS_TOKEN) is used.
+      - If no credential is given in the task, the environment variable E(EXO_ACCESS_TOKEN) is
+        used, see O(client_secret).
     type: str
   organization:
     description:

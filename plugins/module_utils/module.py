@@ -10,10 +10,23 @@ service's own error type, so a module only declares its options, reads, plans an
 
 from __future__ import annotations
 
+import os
+
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils import exo_client
+
+
+# The three ways to authenticate, with the environment variable each falls back to, in the order
+# the environment is consulted (access token, then azure-identity's EnvironmentCredential order:
+# secret before certificate). Their fallback is resolved here rather than with env_fallback so
+# that an option given in the task always beats a credential of another kind in the environment.
+CREDENTIAL_OPTIONS = (
+    ('access_token', 'EXO_ACCESS_TOKEN'),
+    ('client_secret', 'AZURE_CLIENT_SECRET'),
+    ('client_certificate_path', 'AZURE_CLIENT_CERTIFICATE_PATH'),
+)
 
 
 def exo_argument_spec():
@@ -24,11 +37,11 @@ def exo_argument_spec():
     return dict(
         tenant_id=dict(type='str', fallback=env('AZURE_TENANT_ID')),
         client_id=dict(type='str', fallback=env('AZURE_CLIENT_ID')),
-        client_secret=dict(type='str', no_log=True, fallback=env('AZURE_CLIENT_SECRET')),
-        client_certificate_path=dict(type='path', fallback=env('AZURE_CLIENT_CERTIFICATE_PATH')),
+        client_secret=dict(type='str', no_log=True),
+        client_certificate_path=dict(type='path'),
         client_certificate_password=dict(type='str', no_log=True,
                                          fallback=env('AZURE_CLIENT_CERTIFICATE_PASSWORD')),
-        access_token=dict(type='str', no_log=True, fallback=env('EXO_ACCESS_TOKEN')),
+        access_token=dict(type='str', no_log=True),
         organization=dict(type='str', fallback=env('EXO_ORGANIZATION')),
         cloud=dict(type='str', default='global', choices=['global', 'gcc', 'gcc_high', 'dod', 'china'],
                    fallback=env('EXO_CLOUD')),
@@ -54,12 +67,28 @@ class ExoModule(object):
         self.params = self.module.params
         self.check_mode = self.module.check_mode
         self._runner = None
+        self._credential_from_environment()
         for available, library, error in exo_client.missing_libraries():
             if not available:
                 self.module.fail_json(msg=missing_required_lib(library), exception=error)
         for option in ('timeout', 'retries'):
             if self.params[option] is not None and self.params[option] < 0:
                 self.fail("%s: %s must not be negative" % (option, self.params[option]))
+
+    def _credential_from_environment(self):
+        given = [option for option, _ in CREDENTIAL_OPTIONS if self.params[option]]
+        if len(given) > 1:
+            self.fail('give only one of client_secret, client_certificate_path and access_token, '
+                      'not %s' % ' and '.join(given))
+        if given:
+            return
+        for option, variable in CREDENTIAL_OPTIONS:
+            value = os.environ.get(variable)
+            if value:
+                if option != 'client_certificate_path':
+                    self.module.no_log_values.add(value)
+                self.params[option] = os.path.expanduser(value) if option == 'client_certificate_path' else value
+                return
 
     @property
     def runner(self):

@@ -1,0 +1,279 @@
+# -*- coding: utf-8 -*-
+# Copyright: mailops.exchange contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""HTTP transport: one pooled session, bounded retries, redirects that guard the token.
+
+``RetryPolicy`` is pure (no I/O) so its bounds are unit-tested. ``HttpSession`` is a
+``requests.Session`` that always passes ``verify=`` explicitly, and is also what msal uses
+as its ``http_client``. ``HttpClient`` adds throttling retries and safe redirects.
+"""
+
+import email.utils
+import json as jsonlib
+import os
+import random
+import time
+import traceback
+from urllib.parse import urljoin, urlparse
+
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+except ImportError:
+    requests = None
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+else:
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+
+from ansible_collections.mailops.exchange.plugins.module_utils.errors import (
+    ExchangeError,
+    TransportError,
+    error_from_response,
+    INVALID_ARGUMENT,
+    OTHER,
+    THROTTLED,
+    TRANSIENT,
+)
+
+DEFAULT_CONNECT_TIMEOUT = 10.0
+DEFAULT_READ_TIMEOUT = 120.0
+POOL_SIZE = 16
+MAX_REDIRECTS = 5
+
+REDIRECT_STATUSES = frozenset((301, 302, 303, 307, 308))
+# The service did not process these requests, so any method may be repeated.
+RETRY_STATUSES = frozenset((429, 503, 504))
+
+
+def parse_retry_after(value, now=None):
+    """Seconds to wait from a ``Retry-After`` header value, or None if unparsable.
+
+    Accepts delta-seconds (fractions too, which some services send) and HTTP dates;
+    negative results become 0.
+    """
+    if value is None:
+        return None
+    value = str(value).strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when is None:
+            return None
+        seconds = when.timestamp() - (time.time() if now is None else now)
+    if seconds != seconds:  # NaN
+        return None
+    return max(0.0, seconds)
+
+
+class RetryPolicy:
+    """Jittered exponential backoff with a hard bound.
+
+    Retry ``n`` (0-based) waits ``min(max_delay, base_delay * 2**n)`` reduced by a random
+    fraction of up to ``jitter`` (so forks that were throttled together spread out). A
+    ``Retry-After`` is honoured: the wait is at least that long (plus up to ``jitter`` of it),
+    but never more than ``max_delay``. At most ``max_retries`` retries happen, so the total
+    wait is at most ``max_retries * max_delay`` (``max_total_delay``; 300 s with the
+    defaults, and 62 s when the service sends no Retry-After).
+    """
+
+    def __init__(self, max_retries=5, base_delay=2.0, max_delay=60.0, jitter=0.2, rng=None):
+        if max_retries < 0:
+            raise ValueError("max_retries must be >= 0")
+        if not 0 <= jitter < 1:
+            raise ValueError("jitter must be in [0, 1)")
+        self.max_retries = max_retries
+        self.base_delay = base_delay
+        self.max_delay = max_delay
+        self.jitter = jitter
+        self._rng = rng or random.Random()
+
+    @property
+    def max_total_delay(self):
+        """Upper bound of the summed delays of one retried operation, in seconds."""
+        return self.max_retries * self.max_delay
+
+    def should_retry(self, attempt):
+        """True if retry number ``attempt`` (0-based) is still allowed."""
+        return attempt < self.max_retries
+
+    def delay(self, attempt, retry_after=None):
+        """Seconds to sleep before retry ``attempt`` (0-based); see the class docstring."""
+        wanted = parse_retry_after(retry_after)
+        if wanted is not None:
+            return min(self.max_delay, wanted * (1 + self.jitter * self._rng.random()))
+        backoff = min(self.max_delay, self.base_delay * (2 ** attempt))
+        return backoff * (1 - self.jitter * self._rng.random())
+
+
+_SessionBase = requests.Session if HAS_REQUESTS else object
+
+
+class HttpSession(_SessionBase):
+    """A ``requests.Session`` that sends ``verify=`` and a timeout with every request.
+
+    requests lets ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE`` replace a session-level
+    ``verify`` (PROTOCOL.md §4), so a user's ``ca_path`` would silently lose; passing it on
+    each request makes it win. ``trust_env`` stays on so proxy variables keep working.
+    msal uses this object as its ``http_client`` (``get``/``post``/``close``).
+    """
+
+    def __init__(self, verify=True, timeout=(DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT), pool_size=POOL_SIZE):
+        super().__init__()
+        self.tls_verify = verify
+        self.default_timeout = timeout
+        adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size)
+        self.mount("https://", adapter)
+        self.mount("http://", adapter)
+
+    def request(self, method, url, **kwargs):  # pylint: disable=arguments-differ
+        kwargs["verify"] = self.tls_verify
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = self.default_timeout
+        return super().request(method, url, **kwargs)
+
+
+def make_session(validate_certs=True, ca_path=None, read_timeout=DEFAULT_READ_TIMEOUT,
+                 connect_timeout=DEFAULT_CONNECT_TIMEOUT):
+    """Return an ``HttpSession``: no verification, the ``ca_path`` bundle, or the defaults.
+
+    Raises ``ExchangeError`` (invalid_argument) when ``ca_path`` does not exist.
+    """
+    if not HAS_REQUESTS:
+        raise ExchangeError("the requests Python library is required", kind=OTHER)
+    if not validate_certs:
+        verify = False
+    elif ca_path:
+        if not os.path.exists(ca_path):
+            raise ExchangeError("ca_path %r does not exist" % (ca_path,), kind=INVALID_ARGUMENT)
+        verify = ca_path
+    else:
+        verify = True
+    return HttpSession(verify=verify, timeout=(connect_timeout, read_timeout))
+
+
+def _origin(url):
+    parsed = urlparse(url)
+    return "%s://%s" % (parsed.scheme, parsed.netloc)
+
+
+def _reason(exc):
+    """A one-line reason for a requests exception, without its long urllib3 wrapping."""
+    text = str(exc)
+    for marker in ("certificate verify failed", "Connection refused", "Name or service not known",
+                   "Temporary failure in name resolution", "timed out", "Connection reset",
+                   "Remote end closed connection"):
+        index = text.find(marker)
+        if index >= 0:
+            end = text.find("(", index)
+            return text[index:end if end > index else None].strip(" ')\"")
+    return text[:200]
+
+
+def tls_error(url, exc):
+    """The ``TransportError`` for a failed TLS verification of ``url``."""
+    return TransportError(
+        "The TLS certificate of %s could not be verified (%s). Set ca_path to the CA bundle "
+        "that signs it, or validate_certs: false for a test system only." % (_origin(url), _reason(exc)),
+        kind=OTHER,
+    )
+
+
+def connection_error(url, exc, retried):
+    """The ``TransportError`` for a request that got no HTTP answer."""
+    hint = "" if retried else " Not retried, as the request may have reached the service."
+    return TransportError(
+        "No answer from %s: %s: %s.%s" % (_origin(url), type(exc).__name__, _reason(exc), hint),
+        kind=TRANSIENT,
+    )
+
+
+def _decode_body(response):
+    text = response.text
+    if not text:
+        return None
+    try:
+        return jsonlib.loads(text)
+    except ValueError:
+        return text
+
+
+class HttpClient:
+    """Sends JSON requests with bounded retries and token-safe redirects.
+
+    ``stats`` counts ``requests`` (HTTP requests sent), ``retries`` (sleeps before a
+    repeat) and ``throttled`` (429 answers).
+    """
+
+    def __init__(self, session, policy, timeout=None, sleep=time.sleep):
+        self.session = session
+        self.policy = policy
+        self.timeout = timeout
+        self.sleep = sleep
+        self.stats = {"requests": 0, "retries": 0, "throttled": 0}
+
+    def backoff(self, attempt, retry_after=None):
+        """Sleep before retry ``attempt`` and count it."""
+        self.stats["retries"] += 1
+        self.sleep(self.policy.delay(attempt, retry_after))
+
+    def request_json(self, method, url, *, json=None, headers=None, retry_connection_errors, auth_hosts=None):
+        """Send one request and return ``(status, headers, body)``.
+
+        ``body`` is the decoded JSON, the text when it is not JSON, or None when empty.
+        429/503/504 are retried (any method) honouring ``Retry-After``; when retries run
+        out, a 429 raises a throttled and a 503/504 a transient ``ExchangeError``.
+        Connection faults and timeouts are retried only if ``retry_connection_errors``,
+        else raise ``TransportError`` (transient). Redirects are followed here with the
+        same method and body, at most 5 hops; ``Authorization`` is kept only while
+        ``auth_hosts(host)`` is true and the scheme stays https. TLS failures raise a
+        ``TransportError`` that names ``ca_path`` and ``validate_certs``.
+        """
+        headers = dict(headers or {})
+        attempt = 0
+        hops = 0
+        while True:
+            self.stats["requests"] += 1
+            try:
+                response = self.session.request(
+                    method, url, json=json, headers=headers, timeout=self.timeout, allow_redirects=False)
+            except requests.exceptions.SSLError as exc:
+                raise tls_error(url, exc) from None
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
+                    requests.exceptions.ChunkedEncodingError) as exc:
+                if retry_connection_errors and self.policy.should_retry(attempt):
+                    self.backoff(attempt)
+                    attempt += 1
+                    continue
+                raise connection_error(url, exc, retry_connection_errors) from None
+
+            status = response.status_code
+            if status in REDIRECT_STATUSES and response.headers.get("Location"):
+                hops += 1
+                if hops > MAX_REDIRECTS:
+                    raise TransportError(
+                        "More than %d redirects starting at %s" % (MAX_REDIRECTS, _origin(url)), kind=OTHER, status=status)
+                url = urljoin(url, response.headers["Location"])
+                target = urlparse(url)
+                if target.scheme != "https" or not (auth_hosts and auth_hosts(target.hostname)):
+                    headers.pop("Authorization", None)
+                continue
+
+            if status in RETRY_STATUSES:
+                if status == 429:
+                    self.stats["throttled"] += 1
+                if self.policy.should_retry(attempt):
+                    self.backoff(attempt, response.headers.get("Retry-After"))
+                    attempt += 1
+                    continue
+                error = error_from_response(status, _decode_body(response))
+                error.kind = THROTTLED if status == 429 else TRANSIENT
+                error.message = "%s (gave up after %d retries)" % (error.message, attempt)
+                raise error
+
+            return status, response.headers, _decode_body(response)
