@@ -1,0 +1,78 @@
+import pytest
+
+from ansible_collections.mailops.exchange.plugins.module_utils.clouds import (
+    CLOUDS,
+    is_exchange_host,
+    is_known_authority,
+    resolve_endpoints,
+)
+from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
+
+
+def test_clouds_table():
+    assert set(CLOUDS) == {"global", "gcc", "gcc_high", "dod", "china"}
+    assert resolve_endpoints("global") == (
+        "https://login.microsoftonline.com", "https://graph.microsoft.com", "https://outlook.office365.com")
+    assert resolve_endpoints("gcc") == resolve_endpoints("global")
+    assert resolve_endpoints("gcc_high").exchange_url == "https://outlook.office365.us"
+    assert resolve_endpoints("dod").graph_url == "https://dod-graph.microsoft.us"
+    assert resolve_endpoints("dod").exchange_url == "https://outlook-dod.office365.us"
+    china = resolve_endpoints("china")
+    assert china.authority_host == "https://login.partner.microsoftonline.cn"
+    assert china.exchange_url == "https://partner.outlook.cn"
+    assert resolve_endpoints(None) == resolve_endpoints("global")
+
+
+def test_overrides_win_and_lose_trailing_slash():
+    endpoints = resolve_endpoints("global", authority_host="https://127.0.0.1:8443/",
+                                  exchange_url="https://127.0.0.1:8443//")
+    assert endpoints.authority_host == "https://127.0.0.1:8443"
+    assert endpoints.exchange_url == "https://127.0.0.1:8443"
+    assert endpoints.graph_url == "https://graph.microsoft.com"
+
+
+@pytest.mark.parametrize("option", ["authority_host", "graph_url", "exchange_url"])
+def test_override_must_be_https(option):
+    with pytest.raises(ExchangeError) as info:
+        resolve_endpoints("global", **{option: "http://127.0.0.1:8080"})
+    assert info.value.kind == "invalid_argument"
+    assert option in str(info.value) and "http://127.0.0.1:8080" in str(info.value)
+
+
+def test_unknown_cloud():
+    with pytest.raises(ExchangeError) as info:
+        resolve_endpoints("mars")
+    assert "cloud" in str(info.value) and "mars" in str(info.value)
+
+
+@pytest.mark.parametrize("host, expected", [
+    ("outlook.office365.com", True),
+    ("OUTLOOK.OFFICE.COM", True),
+    ("nam12.prod.outlook.com", True),
+    ("outlook.office365.us", True),
+    ("outlook-dod.office365.us", True),
+    ("webmail.office365.us", True),
+    ("partner.outlook.cn", True),
+    ("eu.partner.outlook.cn", True),
+    ("outlook.office365.cn", True),
+    ("outlook.office365.com:443", True),
+    ("evil.example.com", False),
+    ("outlook.com.evil.example", False),
+    ("notoutlook.com", False),
+    ("127.0.0.1", False),
+    ("", False),
+    (None, False),
+])
+def test_is_exchange_host(host, expected):
+    assert is_exchange_host(host, "https://outlook.office365.com") is expected
+
+
+def test_configured_exchange_host_is_trusted():
+    assert is_exchange_host("127.0.0.1", "https://127.0.0.1:8443")
+    assert not is_exchange_host("127.0.0.2", "https://127.0.0.1:8443")
+
+
+def test_known_authority():
+    assert is_known_authority("https://login.microsoftonline.com")
+    assert is_known_authority("https://login.microsoftonline.us")
+    assert not is_known_authority("https://127.0.0.1:8443")
