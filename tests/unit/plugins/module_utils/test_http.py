@@ -1,0 +1,257 @@
+import email.utils
+import json
+import random
+import time
+
+import pytest
+import requests
+from requests.structures import CaseInsensitiveDict
+
+from ansible_collections.mailops.exchange.plugins.module_utils import http
+from ansible_collections.mailops.exchange.plugins.module_utils.clouds import is_exchange_host
+from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError, TransportError
+from ansible_collections.mailops.exchange.plugins.module_utils.http import (
+    HttpClient,
+    HttpSession,
+    RetryPolicy,
+    make_session,
+    parse_retry_after,
+)
+
+
+class FakeResponse:
+    def __init__(self, status, body=None, headers=None):
+        self.status_code = status
+        self.headers = CaseInsensitiveDict(headers or {})
+        self.text = json.dumps(body) if isinstance(body, (dict, list)) else (body or "")
+
+
+class FakeSession:
+    """Plays back responses (or raises exceptions) and records every request."""
+
+    def __init__(self, *script):
+        self.script = list(script)
+        self.calls = []
+
+    def request(self, method, url, **kwargs):
+        self.calls.append({"method": method, "url": url, **kwargs, "headers": dict(kwargs["headers"])})
+        item = self.script.pop(0)
+        if isinstance(item, Exception):
+            raise item
+        return item
+
+
+def client(*script, retries=5):
+    sleeps = []
+    session = FakeSession(*script)
+    return HttpClient(session, RetryPolicy(max_retries=retries, rng=random.Random(1)), timeout=(10, 60),
+                      sleep=sleeps.append), session, sleeps
+
+
+BEARER = {"Authorization": "Bearer sekrit-token-value"}
+
+
+def exchange_hosts(host):
+    return is_exchange_host(host, "https://outlook.office365.com")
+
+
+# RetryPolicy ------------------------------------------------------------------------------------
+
+def test_backoff_grows_is_jittered_and_capped():
+    policy = RetryPolicy(max_retries=10, base_delay=2.0, max_delay=60.0, jitter=0.2, rng=random.Random(7))
+    for attempt in range(10):
+        nominal = min(60.0, 2.0 * 2 ** attempt)
+        for _ in range(50):
+            assert nominal * 0.8 <= policy.delay(attempt) <= nominal
+    delays = {round(policy.delay(3), 6) for _ in range(20)}
+    assert len(delays) > 1, "jitter spreads forks that were throttled together"
+
+
+def test_retry_bound():
+    policy = RetryPolicy()
+    assert [policy.should_retry(n) for n in range(7)] == [True] * 5 + [False] * 2
+    assert policy.max_total_delay == 300
+    total = sum(policy.delay(n, retry_after="3600") for n in range(policy.max_retries))
+    assert total <= policy.max_total_delay
+    assert not RetryPolicy(max_retries=0).should_retry(0)
+
+
+@pytest.mark.parametrize("value, low, high", [
+    ("7", 7, 7 * 1.2),
+    ("1.5", 1.5, 1.5 * 1.2),
+    ("0", 0, 0),
+    ("3600", 60, 60),
+])
+def test_retry_after_seconds_is_honoured_and_capped(value, low, high):
+    policy = RetryPolicy(rng=random.Random(3))
+    for attempt in (0, 4):
+        assert low <= policy.delay(attempt, retry_after=value) <= high
+
+
+def test_retry_after_http_date():
+    now = time.time()
+    date = email.utils.formatdate(now + 30, usegmt=True)
+    assert 28 <= parse_retry_after(date) <= 31
+    assert parse_retry_after(email.utils.formatdate(now - 100, usegmt=True)) == 0
+    assert 28 <= RetryPolicy(jitter=0).delay(0, retry_after=date) <= 31
+
+
+def test_unparsable_retry_after_falls_back_to_backoff():
+    assert parse_retry_after("soon") is None
+    assert parse_retry_after(None) is None
+    assert parse_retry_after("nan") is None
+    assert RetryPolicy(jitter=0).delay(2, retry_after="soon") == 8
+
+
+# HttpSession ------------------------------------------------------------------------------------
+
+def test_session_passes_verify_explicitly_over_environment(monkeypatch, tmp_path):
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("x")
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/somewhere/else.pem")
+    seen = {}
+
+    def fake_send(self, request, **kwargs):
+        seen.update(kwargs)
+        response = requests.Response()
+        response.status_code = 200
+        response.request = request
+        return response
+
+    monkeypatch.setattr(requests.Session, "send", fake_send)
+    session = make_session(ca_path=str(bundle), read_timeout=33)
+    session.post("https://127.0.0.1:1/x", data={"a": 1}, headers={})
+    assert seen["verify"] == str(bundle)
+    assert seen["timeout"] == (10.0, 33)
+    assert session.trust_env
+
+    make_session(validate_certs=False, ca_path=str(bundle)).get("https://127.0.0.1:1/x")
+    assert seen["verify"] is False
+    make_session().get("https://127.0.0.1:1/x", timeout=5)
+    assert seen["timeout"] == 5
+
+
+def test_session_pool_and_bad_ca_path():
+    session = make_session()
+    assert isinstance(session, HttpSession)
+    assert session.get_adapter("https://x")._pool_maxsize == http.POOL_SIZE
+    with pytest.raises(ExchangeError) as info:
+        make_session(ca_path="/nonexistent/ca.pem")
+    assert info.value.kind == "invalid_argument" and "ca_path" in str(info.value)
+
+
+# HttpClient -------------------------------------------------------------------------------------
+
+def test_429_then_ok_honours_retry_after():
+    c, session, sleeps = client(FakeResponse(429, {"error": {"code": "TooMany"}}, {"Retry-After": "3"}),
+                                FakeResponse(200, {"value": []}))
+    status, _, body = c.request_json("POST", "https://outlook.office365.com/a", json={"b": 1}, headers=BEARER,
+                                     retry_connection_errors=False)
+    assert (status, body) == (200, {"value": []})
+    assert len(sleeps) == 1 and 3 <= sleeps[0] <= 3.6
+    assert c.stats == {"requests": 2, "retries": 1, "throttled": 1}
+    assert all(call["allow_redirects"] is False and call["timeout"] == (10, 60) for call in session.calls)
+
+
+def test_503_twice_then_ok():
+    c, session, sleeps = client(FakeResponse(503), FakeResponse(504, "gateway"), FakeResponse(200, {"ok": True}))
+    assert c.request_json("POST", "https://h/a", retry_connection_errors=False)[2] == {"ok": True}
+    assert len(sleeps) == 2 and sleeps[1] > sleeps[0] * 0.9
+    assert c.stats == {"requests": 3, "retries": 2, "throttled": 0}
+
+
+def test_gives_up_after_max_retries_with_throttled_error():
+    c, session, sleeps = client(*[FakeResponse(429, {"error": {"message": "slow down"}})] * 4, retries=3)
+    with pytest.raises(ExchangeError) as info:
+        c.request_json("POST", "https://h/a", retry_connection_errors=True)
+    assert info.value.kind == "throttled" and info.value.status == 429
+    assert "slow down" in str(info.value) and "3 retries" in str(info.value)
+    assert len(sleeps) == 3 and c.stats["requests"] == 4 and c.stats["throttled"] == 4
+
+    c, _, _ = client(*[FakeResponse(503)] * 2, retries=1)
+    with pytest.raises(ExchangeError) as info:
+        c.request_json("GET", "https://h/a", retry_connection_errors=True)
+    assert info.value.kind == "transient"
+
+
+def test_connection_errors_retried_only_when_idempotent():
+    c, session, sleeps = client(requests.exceptions.ConnectionError("reset"), requests.exceptions.ReadTimeout("slow"),
+                                FakeResponse(200, {"ok": 1}))
+    assert c.request_json("POST", "https://h/a", retry_connection_errors=True)[0] == 200
+    assert len(sleeps) == 2
+
+    c, session, sleeps = client(requests.exceptions.ConnectionError("Connection refused"))
+    with pytest.raises(TransportError) as info:
+        c.request_json("POST", "https://h/a", headers=BEARER, retry_connection_errors=False)
+    assert info.value.kind == "transient" and sleeps == [] and len(session.calls) == 1
+    assert "Not retried" in str(info.value) and "https://h" in str(info.value)
+    assert "sekrit" not in str(info.value) and "sekrit" not in repr(info.value)
+
+
+def test_connection_errors_give_up_after_max_retries():
+    c, session, sleeps = client(*[requests.exceptions.ConnectionError("down")] * 3, retries=2)
+    with pytest.raises(TransportError):
+        c.request_json("GET", "https://h/a", retry_connection_errors=True)
+    assert len(session.calls) == 3 and len(sleeps) == 2
+
+
+def test_tls_failure_is_a_clear_error():
+    exc = requests.exceptions.SSLError(
+        "HTTPSConnectionPool(host='127.0.0.1', port=8443): Max retries exceeded with url: /x (Caused by "
+        "SSLError(SSLCertVerificationError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
+        "self-signed certificate (_ssl.c:1006)')))")
+    c, session, sleeps = client(exc)
+    with pytest.raises(TransportError) as info:
+        c.request_json("POST", "https://127.0.0.1:8443/x", headers=BEARER, retry_connection_errors=True)
+    message = str(info.value)
+    assert "could not be verified" in message and "ca_path" in message and "validate_certs" in message
+    assert "self-signed certificate" in message
+    assert "sekrit" not in message and info.value.__cause__ is None and info.value.__suppress_context__
+    assert sleeps == []
+
+
+def test_redirect_keeps_bearer_for_exchange_hosts_and_reposts_body():
+    c, session, _ = client(
+        FakeResponse(302, headers={"Location": "https://nam12.prod.outlook.com/adminapi/beta/t/InvokeCommand"}),
+        FakeResponse(307, headers={"Location": "/adminapi/beta/t/InvokeCommand?x=1"}),
+        FakeResponse(200, {"value": [1]}))
+    body = {"CmdletInput": {"CmdletName": "Get-Mailbox"}}
+    assert c.request_json("POST", "https://outlook.office365.com/adminapi/beta/t/InvokeCommand", json=body,
+                          headers=BEARER, retry_connection_errors=False, auth_hosts=exchange_hosts)[0] == 200
+    assert [call["url"] for call in session.calls] == [
+        "https://outlook.office365.com/adminapi/beta/t/InvokeCommand",
+        "https://nam12.prod.outlook.com/adminapi/beta/t/InvokeCommand",
+        "https://nam12.prod.outlook.com/adminapi/beta/t/InvokeCommand?x=1",
+    ]
+    assert all(call["method"] == "POST" and call["json"] == body for call in session.calls)
+    assert all(call["headers"]["Authorization"] == BEARER["Authorization"] for call in session.calls)
+    assert c.stats["retries"] == 0
+
+
+@pytest.mark.parametrize("location", ["https://evil.example.com/x", "http://outlook.office365.com/x"])
+def test_redirect_strips_bearer_elsewhere(location):
+    c, session, _ = client(FakeResponse(301, headers={"Location": location}), FakeResponse(200, {}))
+    c.request_json("POST", "https://outlook.office365.com/x", json={"a": 1}, headers=BEARER,
+                   retry_connection_errors=False, auth_hosts=exchange_hosts)
+    assert "Authorization" in session.calls[0]["headers"]
+    assert "Authorization" not in session.calls[1]["headers"]
+    assert session.calls[1]["json"] == {"a": 1}
+
+
+def test_redirect_without_auth_hosts_strips_bearer_and_loops_are_bounded():
+    c, session, _ = client(FakeResponse(303, headers={"Location": "https://outlook.office365.com/y"}),
+                           FakeResponse(200, {}))
+    c.request_json("POST", "https://outlook.office365.com/x", headers=BEARER, retry_connection_errors=False)
+    assert "Authorization" not in session.calls[1]["headers"]
+
+    c, session, _ = client(*[FakeResponse(302, headers={"Location": "https://outlook.office365.com/x"})] * 7)
+    with pytest.raises(TransportError) as info:
+        c.request_json("POST", "https://outlook.office365.com/x", retry_connection_errors=False)
+    assert "redirects" in str(info.value) and len(session.calls) == 6
+
+
+def test_bodies_are_decoded():
+    c, _, _ = client(FakeResponse(500, "<html>oops</html>"), FakeResponse(204), FakeResponse(404, {"error": {}}))
+    assert c.request_json("GET", "https://h/a", retry_connection_errors=True)[2] == "<html>oops</html>"
+    assert c.request_json("GET", "https://h/a", retry_connection_errors=True)[2] is None
+    assert c.request_json("GET", "https://h/a", retry_connection_errors=True)[:2][0] == 404
