@@ -49,7 +49,6 @@ from ansible_collections.mailops.exchange.plugins.module_utils.errors import (
     UNAUTHORIZED,
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.http import (
-    HAS_REQUESTS,
     connection_error,
     requests,
     tls_error,
@@ -112,9 +111,6 @@ class Credentials:
         if not given:
             raise ExchangeError(
                 "give one of client_secret, client_certificate_path or access_token", kind=INVALID_ARGUMENT)
-        if self.certificate_password and not self.certificate_path:
-            raise ExchangeError(
-                "client_certificate_password needs client_certificate_path", kind=INVALID_ARGUMENT)
         if self.access_token:
             return
         option = given[0]
@@ -263,8 +259,7 @@ class TokenProvider:
     """Access tokens for resources (``https://outlook.office365.com``, Graph, ...).
 
     ``token(resource_url)`` returns a cached or new token for scope
-    ``resource_url + "/.default"``; ``invalidate(resource_url)`` drops it after a 401 and
-    says whether a fresh one can be asked for (not for a given ``access_token``).
+    ``resource_url + "/.default"``; ``invalidate(resource_url)`` drops it after a 401.
     """
 
     def __init__(self, credentials, authority_host, session, cache):
@@ -291,16 +286,22 @@ class TokenProvider:
         self._issued[resource_url] = token
         return token
 
+    @property
+    def renewable(self):
+        """False for a given ``access_token``: nothing can replace it after a 401."""
+        return not self.credentials.access_token
+
     def invalidate(self, resource_url):
-        """Forget the token for ``resource_url``; True if the next ``token()`` asks afresh."""
-        if self.credentials.access_token:
-            return False
+        """Forget the token for ``resource_url`` so the next ``token()`` asks afresh.
+
+        Also drops it from the shared cache (if it is still the cached one), so other forks
+        do not keep using a token the service refused. No-op for a given ``access_token``.
+        """
         token = self._issued.pop(resource_url, None)
         if token:
             self._cache.invalidate(self._key(resource_url), token)
         if self._app is not None:
             self._app.remove_tokens_for_client()
-        return True
 
     def _application(self):
         if self._app is None:

@@ -80,7 +80,10 @@ class ExchangeError(Exception):
         super().__init__(message)
 
     def __str__(self):
-        parts = [p for p in (self.cmdlet, self.exception_type) if p]
+        parts = [self.cmdlet] if self.cmdlet else []
+        # Messages built from OAuth answers already name the error code.
+        if self.exception_type and self.exception_type not in self.message:
+            parts.append(self.exception_type)
         parts.append(self.message)
         return ": ".join(parts)
 
