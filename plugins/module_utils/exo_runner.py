@@ -1,0 +1,183 @@
+# -*- coding: utf-8 -*-
+# Copyright: mailops.exchange contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Run Exchange Online cmdlets through the REST admin API's InvokeCommand (PROTOCOL.md §1)."""
+
+import uuid
+from urllib.parse import quote, urljoin, urlparse
+
+from ansible_collections.mailops.exchange.plugins.module_utils.auth import describe_token
+from ansible_collections.mailops.exchange.plugins.module_utils.clouds import is_exchange_host
+from ansible_collections.mailops.exchange.plugins.module_utils.errors import (
+    CmdletError,
+    ExchangeError,
+    classify,
+    error_from_response,
+    parse_error_body,
+    split_error_text,
+    FORBIDDEN,
+    OTHER,
+    TRANSIENT_EXCEPTION_TYPES,
+    UNAUTHORIZED,
+)
+
+# The arbitration mailbox ExchangeOnlineManagement anchors app-only sessions on.
+_APP_ANCHOR = "APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@%s"
+
+_CONSENT_HINT = (
+    "The app needs the Exchange.ManageAsApp application permission (Office 365 Exchange Online) with admin "
+    "consent, and an Exchange role such as Exchange Administrator assigned to its service principal."
+)
+
+
+def strip_annotations(value):
+    """Drop every key containing ``@`` (OData annotations such as ``Guid@odata.type``).
+
+    Applied recursively to nested dicts and lists, so hashtable-valued properties come back
+    as plain data too.
+    """
+    if isinstance(value, dict):
+        return {k: strip_annotations(v) for k, v in value.items() if "@" not in k}
+    if isinstance(value, list):
+        return [strip_annotations(v) for v in value]
+    return value
+
+
+def _adminapi_error(cmdlet, entries):
+    """The ``CmdletError`` for non-terminating errors reported inside a 200."""
+    texts = []
+    for entry in entries:
+        if isinstance(entry, dict):
+            entry = entry.get("message") or entry.get("Message") or str(entry)
+        texts.append(str(entry))
+    error_id, exception_type, message = split_error_text(texts[0])
+    if len(texts) > 1:
+        message = "%s (and %d more errors)" % (message, len(texts) - 1)
+    return CmdletError(message, kind=classify(200, exception_type, message), exception_type=exception_type,
+                       error_id=error_id, status=200, cmdlet=cmdlet)
+
+
+class ExoRunner:
+    """Invoke cmdlets against one organisation; ``warnings`` collects the service's warnings.
+
+    Reads (``Get-*``, or ``idempotent=True``) are retried on connection faults and on
+    transient directory errors; every call is retried on 429/503/504 by the HTTP client;
+    a 401 is retried once with a fresh token.
+    """
+
+    def __init__(self, http_client, token_provider, exchange_url, organization, page_size=1000):
+        if not 1 <= page_size <= 1000:
+            raise ValueError("page_size must be within 1..1000")
+        self.http = http_client
+        self.tokens = token_provider
+        self.exchange_url = exchange_url.rstrip("/")
+        self.organization = organization
+        self.page_size = page_size
+        self.connection_id = str(uuid.uuid4())
+        self.warnings = []
+        self._url = "%s/adminapi/beta/%s/InvokeCommand" % (self.exchange_url, quote(organization, safe=""))
+
+    @property
+    def stats(self):
+        """Counters of this runner's HTTP client: ``requests``, ``retries``, ``throttled``."""
+        return dict(self.http.stats)
+
+    def _may_carry_token(self, host):
+        return is_exchange_host(host, self.exchange_url)
+
+    def invoke(self, cmdlet, parameters=None, *, select=None, idempotent=None):
+        """Run ``cmdlet`` with ``parameters`` (None values dropped); return all rows.
+
+        ``select`` (names) narrows the properties with ``$select``. ``idempotent=None``
+        treats ``Get-*`` as safe to repeat and everything else as not; pass True for a
+        write that is safe to repeat. Raises ``CmdletError`` (classified) and the other
+        ``ExchangeError`` subclasses.
+        """
+        body = {"CmdletInput": {
+            "CmdletName": cmdlet,
+            "Parameters": {k: v for k, v in (parameters or {}).items() if v is not None},
+        }}
+        url = self._url
+        if select:
+            url += "?$select=" + quote(select if isinstance(select, str) else ",".join(select), safe=",")
+        repeatable = cmdlet.lower().startswith("get-") if idempotent is None else idempotent
+        attempt = 0
+        while True:
+            try:
+                return self._run_pages(cmdlet, url, body, repeatable)
+            except ExchangeError as exc:
+                if exc.cmdlet is None:
+                    exc.cmdlet = cmdlet
+                if (repeatable and exc.exception_type in TRANSIENT_EXCEPTION_TYPES
+                        and self.http.policy.should_retry(attempt)):
+                    self.http.backoff(attempt)
+                    attempt += 1
+                    continue
+                raise
+
+    def _run_pages(self, cmdlet, url, body, repeatable):
+        rows = []
+        while url:
+            data = self._post(cmdlet, url, body, repeatable)
+            if not isinstance(data, dict):
+                raise CmdletError("unexpected answer (not a JSON object): %s" % str(data)[:200], kind=OTHER)
+            for warning in data.get("@adminapi.warnings") or ():
+                if warning not in self.warnings:
+                    self.warnings.append(warning)
+            if data.get("@adminapi.errors"):
+                raise _adminapi_error(cmdlet, data["@adminapi.errors"])
+            rows.extend(strip_annotations(row) for row in data.get("value") or ())
+            url = data.get("@odata.nextLink")
+            if url:
+                url = urljoin(self._url, url)
+                if not (urlparse(url).scheme == "https" and self._may_carry_token(urlparse(url).hostname)):
+                    raise CmdletError("refusing to send the token to the next page at %s" % url, kind=OTHER)
+        return rows
+
+    def _headers(self, cmdlet, token):
+        return {
+            "Authorization": "Bearer " + token,
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+            "X-CmdletName": cmdlet,
+            "X-ResponseFormat": "json",
+            "Prefer": "odata.maxpagesize=%d" % self.page_size,
+            "client-request-id": str(uuid.uuid4()),
+            "connection-id": self.connection_id,
+            "X-AnchorMailbox": _APP_ANCHOR % self.organization,
+        }
+
+    def _post(self, cmdlet, url, body, repeatable):
+        fresh_token_tried = False
+        while True:
+            token = self.tokens.token(self.exchange_url)
+            status, _headers, data = self.http.request_json(
+                "POST", url, json=body, headers=self._headers(cmdlet, token),
+                retry_connection_errors=repeatable, auth_hosts=self._may_carry_token)
+            if status == 401:
+                # Drop the refused token everywhere (file cache too), then try one fresh one.
+                self.tokens.invalidate(self.exchange_url)
+                if self.tokens.renewable and not fresh_token_tried:
+                    fresh_token_tried = True
+                    continue
+                raise self._unauthorized(cmdlet, data, token)
+            if status == 403:
+                error_id, exception_type, message = parse_error_body(data)
+                raise CmdletError(
+                    "Exchange Online refused %s (HTTP 403: %s). %s" % (cmdlet, message or "Forbidden", _CONSENT_HINT),
+                    kind=FORBIDDEN, exception_type=exception_type, error_id=error_id, status=403, cmdlet=cmdlet)
+            if not 200 <= status < 300:
+                raise error_from_response(status, data, cmdlet)
+            return data
+
+    def _unauthorized(self, cmdlet, data, token):
+        error_id, exception_type, message = parse_error_body(data)
+        if self.tokens.renewable:
+            text = "Exchange Online refused a freshly issued token (HTTP 401%s)" % (": " + message if message else "")
+        else:
+            text = "Exchange Online refused the given access_token (HTTP 401): it expired or is for another audience"
+        problems = describe_token(token, self.exchange_url, required_role="Exchange.ManageAsApp")
+        if problems:
+            text += "; " + problems
+        return CmdletError("%s. %s" % (text, _CONSENT_HINT), kind=UNAUTHORIZED, exception_type=exception_type,
+                           error_id=error_id, status=401, cmdlet=cmdlet)

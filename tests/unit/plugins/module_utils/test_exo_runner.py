@@ -1,0 +1,322 @@
+import json
+import random
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+from requests.structures import CaseInsensitiveDict
+
+from ansible_collections.mailops.exchange.plugins.module_utils import exo_client
+from ansible_collections.mailops.exchange.plugins.module_utils.errors import CmdletError, ExchangeError, TransportError
+from ansible_collections.mailops.exchange.plugins.module_utils.exo_runner import ExoRunner, strip_annotations
+from ansible_collections.mailops.exchange.plugins.module_utils.http import HttpClient, RetryPolicy
+from ansible_collections.mailops.exchange.plugins.module_utils.token_cache import MemoryTokenCache, TokenCache
+
+CAPTURES = Path(__file__).resolve().parents[4] / ".." / "shared" / "captures"
+EXCHANGE = "https://outlook.office365.com"
+ORG = "contoso.onmicrosoft.com"
+URL = EXCHANGE + "/adminapi/beta/contoso.onmicrosoft.com/InvokeCommand"
+
+
+def capture(name):
+    return json.loads((CAPTURES / name).read_text(encoding="utf-8"))
+
+
+class FakeResponse:
+    def __init__(self, status, body=None, headers=None):
+        self.status_code = status
+        self.headers = CaseInsensitiveDict(headers or {})
+        self.text = json.dumps(body) if isinstance(body, (dict, list)) else (body or "")
+
+
+class FakeSession:
+    def __init__(self, *script):
+        self.script = list(script)
+        self.calls = []
+
+    def request(self, method, url, **kwargs):
+        self.calls.append({"method": method, "url": url, **kwargs, "headers": dict(kwargs["headers"])})
+        item = self.script.pop(0)
+        if isinstance(item, Exception):
+            raise item
+        return item
+
+
+class FakeTokens:
+    def __init__(self, *tokens, renewable=True):
+        self.tokens = list(tokens) or ["token-1"]
+        self.renewable = renewable
+        self.invalidated = 0
+
+    def token(self, resource_url):
+        assert resource_url == EXCHANGE
+        return self.tokens[0]
+
+    def invalidate(self, resource_url):
+        self.invalidated += 1
+        if self.renewable and len(self.tokens) > 1:
+            self.tokens.pop(0)
+
+
+def runner(*script, tokens=None, retries=5, page_size=1000):
+    session = FakeSession(*script)
+    sleeps = []
+    http = HttpClient(session, RetryPolicy(max_retries=retries, rng=random.Random(2)), sleep=sleeps.append)
+    return ExoRunner(http, tokens or FakeTokens(), EXCHANGE, ORG, page_size=page_size), session, sleeps
+
+
+def test_request_shape_and_headers_exactly():
+    exo, session, _ = runner(FakeResponse(200, {"value": []}), FakeResponse(200, {"value": []}))
+    assert exo.invoke("Get-Mailbox", {"Identity": "a@contoso.com", "ResultSize": "Unlimited", "Filter": None}) == []
+    exo.invoke("Set-Mailbox", {"Identity": "a", "Confirm": False})
+    first, second = session.calls
+    assert first["method"] == "POST" and first["url"] == URL
+    assert first["json"] == {"CmdletInput": {"CmdletName": "Get-Mailbox",
+                                             "Parameters": {"Identity": "a@contoso.com", "ResultSize": "Unlimited"}}}
+    headers = first["headers"]
+    assert set(headers) == {"Authorization", "Content-Type", "Accept", "X-CmdletName", "X-ResponseFormat", "Prefer",
+                            "client-request-id", "connection-id", "X-AnchorMailbox"}
+    assert headers["Authorization"] == "Bearer token-1"
+    assert headers["Content-Type"] == headers["Accept"] == "application/json"
+    assert headers["X-CmdletName"] == "Get-Mailbox"
+    assert headers["X-ResponseFormat"] == "json"
+    assert headers["Prefer"] == "odata.maxpagesize=1000"
+    assert headers["X-AnchorMailbox"] == "APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@" + ORG
+    uuid.UUID(headers["client-request-id"])
+    assert headers["connection-id"] == second["headers"]["connection-id"] == exo.connection_id
+    assert headers["client-request-id"] != second["headers"]["client-request-id"]
+    assert second["headers"]["X-CmdletName"] == "Set-Mailbox"
+    assert second["json"]["CmdletInput"]["Parameters"] == {"Identity": "a", "Confirm": False}
+
+
+def test_select_and_page_size():
+    exo, session, _ = runner(FakeResponse(200, {"value": []}), page_size=50)
+    exo.invoke("Get-Mailbox", select=["Identity", "EmailAddresses"])
+    assert session.calls[0]["url"] == URL + "?$select=Identity,EmailAddresses"
+    assert session.calls[0]["headers"]["Prefer"] == "odata.maxpagesize=50"
+    with pytest.raises(ValueError):
+        runner(page_size=1001)
+
+
+def test_real_capture_annotation_keys_dropped():
+    body = capture("exo_invokecommand_get_mailbox_200.json")
+    exo, _, _ = runner(FakeResponse(200, body))
+    rows = exo.invoke("Get-Mailbox", {"Identity": "x"})
+    assert len(rows) == 1
+    row = rows[0]
+    assert not [key for key in row if "@" in key]
+    # 324 keys on the wire, 68 of them annotations.
+    assert len(body["value"][0]) == 324 and len(row) == 256
+    assert row["ExchangeGuid"] == "2be92a50-7cc5-4a40-8471-b7ce9c2e3426"
+    assert row["LitigationHoldEnabled"] is False
+    assert exo.warnings == []
+
+
+def test_strip_annotations_is_recursive():
+    assert strip_annotations({"A@odata.type": "#x", "A": [{"B@odata.type": "#y", "B": 1}], "C": {"D@x": 1, "D": 2}}) == {
+        "A": [{"B": 1}], "C": {"D": 2}}
+
+
+def test_paging_follows_next_link_with_same_body_and_collects_warnings():
+    page1 = capture("exo_invokecommand_envelope_truncated.json")
+    page2 = {"value": [{"Identity": "two"}], "@adminapi.warnings": [page1["@adminapi.warnings"][0], "another"],
+             "@odata.nextLink": "/adminapi/beta/tenant/InvokeCommand?$skiptoken=3"}
+    page3 = {"value": [{"Identity": "three"}]}
+    exo, session, _ = runner(FakeResponse(200, page1), FakeResponse(200, page2), FakeResponse(200, page3))
+    rows = exo.invoke("Get-Mailbox", {"ResultSize": 2})
+    assert [r["Identity"] for r in rows] == ["one", "two", "three"]
+    assert [c["url"] for c in session.calls] == [
+        URL, page1["@odata.nextLink"], EXCHANGE + "/adminapi/beta/tenant/InvokeCommand?$skiptoken=3"]
+    assert all(c["json"] == session.calls[0]["json"] for c in session.calls)
+    assert exo.warnings == [page1["@adminapi.warnings"][0], "another"]
+    assert exo.stats == {"requests": 3, "retries": 0, "throttled": 0}
+
+
+def test_next_link_to_a_foreign_host_is_refused():
+    exo, session, _ = runner(FakeResponse(200, {"value": [], "@odata.nextLink": "https://evil.example.com/next"}))
+    with pytest.raises(CmdletError, match="refusing to send the token"):
+        exo.invoke("Get-Mailbox")
+    assert len(session.calls) == 1
+
+
+def test_errors_are_raised_classified():
+    exo, _, _ = runner(FakeResponse(404, capture("exo_invokecommand_notfound_404.json")),
+                       FakeResponse(400, capture("exo_invokecommand_400_invalid_enum.json")),
+                       FakeResponse(500, capture("exo_invokecommand_notfound_404.json")))
+    with pytest.raises(CmdletError) as info:
+        exo.invoke("Get-Mailbox", {"Identity": "nobody"})
+    assert (info.value.kind, info.value.cmdlet, info.value.status) == ("not_found", "Get-Mailbox", 404)
+    with pytest.raises(CmdletError) as info:
+        exo.invoke("Get-QuarantineMessage", {"QuarantineTypes": "Nonsense"})
+    assert info.value.kind == "invalid_argument"
+    assert info.value.exception_type == "ParameterTransformationException"
+    with pytest.raises(CmdletError) as info:
+        exo.invoke("Get-Mailbox", {"Identity": "nobody"})
+    assert info.value.kind == "not_found" and info.value.status == 500
+
+
+def test_adminapi_errors_in_a_200():
+    body = {"value": [], "@adminapi.errors": [
+        "Ex1|Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException|The operation couldn't be "
+        "performed because object 'x' couldn't be found on 'DC1'.", "second"]}
+    exo, _, _ = runner(FakeResponse(200, body))
+    with pytest.raises(CmdletError) as info:
+        exo.invoke("Remove-DistributionGroupMember", {"Identity": "g", "Member": "x"})
+    assert info.value.kind == "not_found" and info.value.error_id == "Ex1"
+    assert "and 1 more errors" in str(info.value)
+
+
+def test_401_invalidates_and_retries_once():
+    tokens = FakeTokens("stale", "fresh")
+    exo, session, _ = runner(FakeResponse(401), FakeResponse(200, {"value": [{"A": 1}]}), tokens=tokens)
+    assert exo.invoke("Set-Mailbox", {"Identity": "a"}) == [{"A": 1}]
+    assert tokens.invalidated == 1
+    assert [c["headers"]["Authorization"] for c in session.calls] == ["Bearer stale", "Bearer fresh"]
+
+
+def test_second_401_is_a_helpful_unauthorized_error():
+    exo, session, _ = runner(FakeResponse(401), FakeResponse(401, {"error": {"message": "Access denied"}}),
+                             tokens=FakeTokens("eyJhbGciOiJub25lIn0.eyJhdWQiOiJodHRwczovL2dyYXBoLm1pY3Jvc29mdC5jb20ifQ.x",
+                                               "eyJhbGciOiJub25lIn0.eyJhdWQiOiJodHRwczovL2dyYXBoLm1pY3Jvc29mdC5jb20ifQ.y"))
+    with pytest.raises(CmdletError) as info:
+        exo.invoke("Get-Mailbox")
+    error = info.value
+    assert error.kind == "unauthorized" and error.status == 401 and len(session.calls) == 2
+    assert "audience is https://graph.microsoft.com, expected https://outlook.office365.com" in str(error)
+    assert "Exchange.ManageAsApp" in str(error)
+    assert "eyJ" not in str(error) and "Bearer" not in str(error)
+
+
+def test_401_with_a_given_access_token_is_not_retried():
+    tokens = FakeTokens("given-token", renewable=False)
+    exo, session, _ = runner(FakeResponse(401), tokens=tokens)
+    with pytest.raises(CmdletError) as info:
+        exo.invoke("Get-Mailbox")
+    assert len(session.calls) == 1
+    assert "access_token" in str(info.value) and "given-token" not in str(info.value)
+
+
+def test_403_names_the_missing_consent_and_role():
+    exo, _, _ = runner(FakeResponse(403, {"error": {"code": "Forbidden", "message": "Forbidden"}}))
+    with pytest.raises(CmdletError) as info:
+        exo.invoke("Get-Mailbox")
+    assert info.value.kind == "forbidden"
+    assert "Exchange.ManageAsApp" in str(info.value) and "Exchange Administrator" in str(info.value)
+
+
+def test_throttling_is_retried_for_writes_too():
+    exo, session, sleeps = runner(FakeResponse(429, headers={"Retry-After": "2"}), FakeResponse(200, {}))
+    assert exo.invoke("Add-MailboxPermission", {"Identity": "a"}) == []
+    assert exo.stats == {"requests": 2, "retries": 1, "throttled": 1}
+
+
+def test_idempotency_decides_connection_error_retries():
+    reset = requests.exceptions.ConnectionError("Connection reset by peer")
+    exo, session, sleeps = runner(reset, FakeResponse(200, {"value": []}))
+    exo.invoke("Get-Mailbox")
+    assert len(session.calls) == 2
+
+    exo, session, sleeps = runner(reset)
+    with pytest.raises(TransportError) as info:
+        exo.invoke("Set-Mailbox", {"Identity": "a"})
+    assert info.value.cmdlet == "Set-Mailbox" and len(session.calls) == 1
+
+    exo, session, sleeps = runner(reset, FakeResponse(200, {}))
+    exo.invoke("Add-DistributionGroupMember", {"Identity": "g"}, idempotent=True)
+    assert len(session.calls) == 2
+
+    exo, session, sleeps = runner(reset)
+    with pytest.raises(TransportError):
+        exo.invoke("Get-Mailbox", idempotent=False)
+
+
+def dc_overloaded():
+    return FakeResponse(500, {"error": {"details": [{"message": "|Microsoft.Exchange.Data.Directory.DCOverloadedException|busy"}]}})
+
+
+def test_transient_cmdlet_errors_are_retried_for_reads_only():
+    exo, session, sleeps = runner(dc_overloaded(), FakeResponse(200, {"value": [{"A": 1}]}))
+    assert exo.invoke("Get-Mailbox") == [{"A": 1}]
+    assert len(sleeps) == 1 and exo.stats["retries"] == 1
+
+    exo, session, sleeps = runner(dc_overloaded())
+    with pytest.raises(CmdletError) as info:
+        exo.invoke("Set-Mailbox", {"Identity": "a"})
+    assert info.value.kind == "transient" and len(session.calls) == 1
+
+    exo, session, sleeps = runner(*[dc_overloaded()] * 3, retries=2)
+    with pytest.raises(CmdletError):
+        exo.invoke("Get-Mailbox")
+    assert len(session.calls) == 3
+
+
+def test_non_json_success_is_an_error():
+    exo, _, _ = runner(FakeResponse(200, "<Objs>clixml</Objs>"))
+    with pytest.raises(CmdletError, match="not a JSON object"):
+        exo.invoke("Get-Mailbox")
+
+
+# exo_client -------------------------------------------------------------------------------------
+
+def params(**overrides):
+    base = dict(tenant_id="contoso.onmicrosoft.com", client_id="c", client_secret="s3cret-value",
+                client_certificate_path=None, client_certificate_password=None, access_token=None,
+                organization=None, cloud="global", authority_host=None, graph_url=None, exchange_url=None,
+                validate_certs=True, ca_path=None, token_cache=True, timeout=60, retries=5)
+    base.update(overrides)
+    return base
+
+
+def test_runner_from_params(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    exo = exo_client.exo_runner_from_params(params())
+    assert exo.organization == "contoso.onmicrosoft.com" and exo.exchange_url == EXCHANGE
+    assert exo.http.policy.max_retries == 5 and exo.http.timeout == (10.0, 60.0)
+    assert isinstance(exo.tokens._cache, TokenCache)
+    assert exo.tokens.authority == "https://login.microsoftonline.com/contoso.onmicrosoft.com"
+
+    sandbox = exo_client.exo_runner_from_params(params(
+        organization="org.example", exchange_url="https://127.0.0.1:9443/", authority_host="https://127.0.0.1:9443",
+        validate_certs=False, token_cache=False, retries=0, timeout=5, cloud=None))
+    assert sandbox.organization == "org.example" and sandbox.exchange_url == "https://127.0.0.1:9443"
+    assert isinstance(sandbox.tokens._cache, MemoryTokenCache) and sandbox.http.session.tls_verify is False
+    assert sandbox.http.policy.max_retries == 0
+
+
+def test_connection_is_shared_material():
+    connection = exo_client.connection_from_params(params(cloud="gcc_high"))
+    assert connection.endpoints.graph_url == "https://graph.microsoft.us"
+    assert connection.token_provider._session is connection.http_client.session
+
+
+@pytest.mark.parametrize("overrides, words", [
+    (dict(tenant_id=None, client_secret=None, access_token="tok"), ["organization"]),
+    (dict(access_token="tok"), ["give only one of"]),
+    (dict(exchange_url="http://x"), ["exchange_url", "http://x"]),
+    (dict(ca_path="/nope/ca.pem"), ["ca_path"]),
+    (dict(timeout=0), ["timeout"]),
+    (dict(retries=-1), ["retries"]),
+    (dict(client_id=None), ["client_id"]),
+])
+def test_bad_params_name_the_option(overrides, words):
+    with pytest.raises(ExchangeError) as info:
+        exo_client.exo_runner_from_params(params(**overrides))
+    assert info.value.kind == "invalid_argument"
+    for word in words:
+        assert word in str(info.value)
+    assert "s3cret-value" not in str(info.value) and "tok" not in str(info.value).replace("token", "")
+
+
+def test_access_token_alone_with_organization():
+    exo = exo_client.exo_runner_from_params(params(tenant_id=None, client_id=None, client_secret=None,
+                                                   access_token="tok", organization="contoso.onmicrosoft.com"))
+    assert exo.tokens.token(EXCHANGE) == "tok" and not exo.tokens.renewable
+
+
+def test_missing_libraries(monkeypatch):
+    assert exo_client.missing_libraries() == []
+    monkeypatch.setattr(exo_client, "HAS_MSAL", False)
+    monkeypatch.setattr(exo_client, "MSAL_IMPORT_ERROR", "Traceback: no msal")
+    assert exo_client.missing_libraries() == [(False, "msal", "Traceback: no msal")]
+    assert exo_client.missing_libraries({"access_token": "t"}) == []
