@@ -76,7 +76,7 @@ class ExoModule(object):
                 self.fail("%s: %s must not be negative" % (option, self.params[option]))
 
     def _credential_from_environment(self):
-        given = [option for option, _ in CREDENTIAL_OPTIONS if self.params[option]]
+        given = [option for option, unused in CREDENTIAL_OPTIONS if self.params[option]]
         if len(given) > 1:
             self.fail('give only one of client_secret, client_certificate_path and access_token, '
                       'not %s' % ' and '.join(given))

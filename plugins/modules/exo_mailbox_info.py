@@ -14,7 +14,7 @@ description:
     given O(recipient_type_details), following the service's paging until the end.
   - Returns each mailbox with the same snake_case keys that every module of this collection uses.
 author:
-  - mailops.exchange developers
+  - mailops.exchange developers (@mailops)
 extends_documentation_fragment:
   - mailops.exchange.exchange_online
   - mailops.exchange.exchange_online.info_attributes

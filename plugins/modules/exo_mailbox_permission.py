@@ -20,7 +20,7 @@ description:
   - Inherited entries, deny entries, C(NT AUTHORITY\SELF) and entries shown as a SID
     (C(S-1-5-...)) are never changed, not even with O(exclusive=true).
 author:
-  - mailops.exchange developers
+  - mailops.exchange developers (@mailops)
 extends_documentation_fragment:
   - mailops.exchange.exchange_online
   - mailops.exchange.exchange_online.attributes
@@ -181,6 +181,17 @@ def _managed_entry(trustee, inherited, deny):
     return lowered not in _BUILTIN_TRUSTEES and not lowered.startswith('s-1-5-')
 
 
+class Plan(object):
+    """The current trustees of one kind and what to add and remove."""
+
+    def __init__(self, current, to_add, to_remove):
+        self.current = current
+        self.to_add = to_add
+        self.to_remove = to_remove
+        self.changes = bool(to_add or to_remove)
+        self.after = apply_plan(current, to_add, to_remove)
+
+
 class MailboxPermissions(object):
     """Reads, plans and applies the delegate permissions of one mailbox."""
 
@@ -287,20 +298,18 @@ def converge(exo):
     plans = {}
     for kind in kinds:
         current = permissions.read(kind)
-        to_add, to_remove = plan_set(current, desired[kind], params['state'], params['exclusive'])
-        plans[kind] = (current, to_add, to_remove)
+        plans[kind] = Plan(current, *plan_set(current, desired[kind], params['state'], params['exclusive']))
 
-    changed = any(add or remove for _, add, remove in plans.values())
+    changed = any(plan.changes for plan in plans.values())
     if changed and not exo.check_mode:
-        for kind, (_, to_add, to_remove) in plans.items():
-            if to_add or to_remove:
-                permissions.apply(kind, to_add, to_remove, params['automapping'])
+        for kind, plan in plans.items():
+            if plan.changes:
+                permissions.apply(kind, plan.to_add, plan.to_remove, params['automapping'])
 
-    before = {kind: sorted_values(current) for kind, (current, _, _) in plans.items()}
-    after = {kind: sorted_values(apply_plan(current, add, remove))
-             for kind, (current, add, remove) in plans.items()}
-    changes = {kind: {'added': sorted_values(add), 'removed': sorted_values(remove)}
-               for kind, (_, add, remove) in plans.items()}
+    before = {kind: sorted_values(plan.current) for kind, plan in plans.items()}
+    after = {kind: sorted_values(plan.after) for kind, plan in plans.items()}
+    changes = {kind: {'added': sorted_values(plan.to_add), 'removed': sorted_values(plan.to_remove)}
+               for kind, plan in plans.items()}
     result = dict(changed=changed, mailbox=mailbox.shown, permissions=after, changes=changes)
     if exo.module._diff:
         result['diff'] = build_diff(before, after)

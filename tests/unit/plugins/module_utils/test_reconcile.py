@@ -28,7 +28,8 @@ def test_present_exclusive_removes_unlisted():
 
 
 def test_exclusive_with_empty_desired_removes_everything():
-    _, to_remove = plan_set(CURRENT, {}, 'present', exclusive=True)
+    to_add, to_remove = plan_set(CURRENT, {}, 'present', exclusive=True)
+    assert to_add == {}
     assert set(to_remove) == set(CURRENT)
 
 
