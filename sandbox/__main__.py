@@ -1,0 +1,38 @@
+"""Command line: ``python -m sandbox serve --state-dir DIR [options]``."""
+
+import argparse
+import sys
+
+from .server import serve
+
+
+def _non_negative(text):
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be >= 0")
+    return value
+
+
+def main(argv=None):
+    """Parse the command line and run the requested command."""
+    parser = argparse.ArgumentParser(prog="python -m sandbox",
+                                     description="Local Exchange Online sandbox tenant.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("serve", help="serve HTTPS on 127.0.0.1 until SIGTERM/SIGINT")
+    run.add_argument("--state-dir", required=True,
+                     help="directory for ca.pem, the app certificate and sandbox.env")
+    run.add_argument("--port", type=_non_negative, default=0, help="TCP port (0 = pick a free one)")
+    run.add_argument("--users", type=_non_negative, default=20, help="numbered user mailboxes")
+    run.add_argument("--shared", type=_non_negative, default=5, help="numbered shared mailboxes")
+    run.add_argument("--latency-ms", type=_non_negative, default=0,
+                     help="delay added to every Exchange/Graph API request")
+    run.add_argument("--org", default="contoso",
+                     help="organisation name: NAME.onmicrosoft.com and NAME.com")
+    run.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    args = parser.parse_args(argv)
+    return serve(args.state_dir, port=args.port, users=args.users, shared=args.shared,
+                 latency_ms=args.latency_ms, org_name=args.org, verbose=args.verbose)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

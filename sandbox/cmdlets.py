@@ -1,0 +1,566 @@
+"""Exchange cmdlets over the organisation model, independent of any wire format.
+
+Each cmdlet is a :class:`Cmdlet`: a parameter table (name -> converter) and a handler taking
+``(org, params, caller)`` that returns a :class:`CmdletResult` or raises
+:class:`~sandbox.errors.CmdletFailure`. Front ends look cmdlets up with :func:`lookup` and call
+:meth:`Cmdlet.run`; binding and conversion errors come out the same way Exchange reports them.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from . import errors, identity, opath
+from .model import MAILBOX_RIGHTS, MailboxAce, SendAsAce, timestamp
+
+DEFAULT_RESULT_SIZE = 1000
+MAX_EXPLICIT_ACES = 500
+RESULT_SIZE_WARNING = (
+    "There are more results available than are currently displayed. To view them, increase "
+    "the value for the ResultSize parameter."
+)
+
+
+@dataclass
+class CmdletResult:
+    """Output objects (property dicts) and warning texts of one cmdlet run."""
+
+    rows: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+
+
+# -- parameter conversion -----------------------------------------------------------------
+
+
+class EnumType:
+    """A .NET enumeration: its type name (for messages) and member names."""
+
+    def __init__(self, type_name, values):
+        self.type_name = type_name
+        self.values = tuple(values)
+        self._by_lower = {v.lower(): v for v in self.values}
+
+    def parse(self, parameter, value, multi):
+        """Canonical member name(s) for ``value``; a list when ``multi``."""
+        items = value if isinstance(value, list) else [value]
+        names = []
+        for item in items:
+            if not isinstance(item, str):
+                raise errors.transformation(parameter, item, self.type_name,
+                                            "Specified cast is not valid.")
+            # PowerShell accepts "A, B" for a flags or array parameter.
+            for part in item.split(","):
+                canonical = self._by_lower.get(part.strip().lower())
+                if canonical is None:
+                    raise errors.invalid_enum(parameter, part.strip(), self.type_name,
+                                              self.values)
+                if canonical not in names:
+                    names.append(canonical)
+        if not multi and len(names) != 1:
+            raise errors.transformation(parameter, value, self.type_name,
+                                        "Only one value is allowed.")
+        return names if multi else names[0]
+
+
+MAILBOX_RIGHTS_TYPE = EnumType(
+    "Microsoft.Exchange.Management.RecipientTasks.MailboxRights[]", MAILBOX_RIGHTS
+)
+RECIPIENT_RIGHTS_TYPE = EnumType(
+    "Microsoft.Exchange.Management.RecipientTasks.RecipientAccessRight[]", ["SendAs"]
+)
+INHERITANCE_TYPE = EnumType(
+    "System.DirectoryServices.ActiveDirectorySecurityInheritance",
+    ["None", "All", "Descendents", "SelfAndChildren", "Children"],
+)
+RECIPIENT_TYPE_DETAILS = EnumType(
+    "Microsoft.Exchange.Data.Directory.Recipient.RecipientTypeDetails[]",
+    ["UserMailbox", "LinkedMailbox", "SharedMailbox", "LegacyMailbox", "RoomMailbox",
+     "EquipmentMailbox", "MailContact", "MailUser", "GuestMailUser",
+     "MailUniversalDistributionGroup", "MailUniversalSecurityGroup", "RoomList",
+     "DynamicDistributionGroup", "GroupMailbox", "SchedulingMailbox", "TeamMailbox",
+     "DiscoveryMailbox", "RemoteUserMailbox", "RemoteSharedMailbox", "LinkedRoomMailbox"],
+)
+RECIPIENT_TYPE = EnumType(
+    "Microsoft.Exchange.Data.Directory.Recipient.RecipientType[]",
+    ["UserMailbox", "MailUser", "MailContact", "MailUniversalDistributionGroup",
+     "MailUniversalSecurityGroup", "DynamicDistributionGroup", "PublicFolder"],
+)
+
+
+def _enum(enum_type, multi=False):
+    return lambda name, value: enum_type.parse(name, value, multi)
+
+
+def _string(name, value):
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise errors.transformation(name, _type_label(value), "System.String",
+                                    "Specified method is not supported.")
+    return str(value)
+
+
+def _nullable_string(name, value):
+    return None if value is None else _string(name, value)
+
+
+def _identity(name, value):
+    text = _string(name, value) if value is not None else ""
+    if not text.strip():
+        raise errors.CmdletFailure(
+            f"Cannot validate argument on parameter '{name}'. The argument is null or empty. "
+            "Provide an argument that is not null or empty, and then try the command again.",
+            errors.BINDING, stage=errors.TRANSFORMATION_STAGE,
+        )
+    return text
+
+
+def _bool(name, value):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    raise errors.transformation(
+        name, _type_label(value), "System.Boolean",
+        "Boolean parameters accept only Boolean values and numbers, such as $True, $False, "
+        "1 or 0.",
+    )
+
+
+def _result_size(name, value):
+    if isinstance(value, str) and value.strip().lower() == "unlimited":
+        return None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    raise errors.transformation(name, value, "Microsoft.Exchange.Data.Unlimited`1[System.UInt32]",
+                                "The value must be a positive number or 'Unlimited'.")
+
+
+_DURATION = re.compile(r"^(\d+)(?:\.(\d{2}):(\d{2}):(\d{2}))?$")
+
+
+def _duration(name, value):
+    """LitigationHoldDuration: "Unlimited", a number of days, or "d.hh:mm:ss"."""
+    if isinstance(value, str) and value.strip().lower() == "unlimited":
+        return "Unlimited"
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return f"{value}.00:00:00"
+    if isinstance(value, str):
+        match = _DURATION.match(value.strip())
+        if match:
+            days, hh, mm, ss = match.groups()
+            return f"{int(days)}.{hh or '00'}:{mm or '00'}:{ss or '00'}"
+    raise errors.transformation(
+        name, value, "Microsoft.Exchange.Data.Unlimited`1[Microsoft.Exchange.Data.EnhancedTimeSpan]",
+        "The value must be 'Unlimited', a number of days or a time span d.hh:mm:ss.",
+    )
+
+
+def _smtp_or_null(name, value):
+    if value is None or value == "":
+        return None
+    text = _string(name, value)
+    address = text[5:] if text.lower().startswith("smtp:") else text
+    if re.fullmatch(r"[^@\s:]+@[^@\s]+\.[^@\s]+", address) is None:
+        raise errors.transformation(name, text, "Microsoft.Exchange.Data.ProxyAddress",
+                                    f'The address "{text}" is not a valid SMTP address.')
+    return f"smtp:{address}"
+
+
+def _multi_valued(name, value):
+    """A multi-valued recipient parameter: a list (replace) or an Add/Remove hashtable."""
+    if value is None:
+        return {"replace": []}
+    if isinstance(value, dict):
+        changes = {"add": [], "remove": []}
+        for key, item in value.items():
+            if "@" in key:
+                continue  # OData annotations such as "@odata.type"
+            if key.lower() not in changes:
+                raise errors.transformation(
+                    name, key, "Microsoft.Exchange.Data.MultiValuedProperty",
+                    "Only the keys Add and Remove are supported in a hashtable.")
+            changes[key.lower()] = _identity_list(name, item)
+        return changes
+    return {"replace": _identity_list(name, value)}
+
+
+def _identity_list(name, value):
+    if value is None:
+        return []
+    items = value if isinstance(value, list) else [value]
+    return [_identity(name, item) for item in items]
+
+
+def _accepted(name, value):
+    """Parameters such as Confirm that are accepted and have no effect here."""
+    return value
+
+
+def _type_label(value):
+    if isinstance(value, list):
+        return "System.Object[]"
+    if isinstance(value, dict):
+        return "System.Collections.Hashtable"
+    return "System.String" if isinstance(value, str) else str(value)
+
+
+# -- cmdlet table ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cmdlet:
+    """A cmdlet: its name, parameter converters, mandatory parameters and handler."""
+
+    name: str
+    handler: object
+    parameters: dict
+    mandatory: tuple = ()
+
+    @property
+    def is_write(self):
+        """Whether the cmdlet may change state (everything except Get-*)."""
+        return not self.name.startswith("Get-")
+
+    def bind(self, raw):
+        """Convert raw JSON parameters to canonical names and Python values."""
+        by_lower = {p.lower(): p for p in self.parameters}
+        unknown = [k for k in raw if k.lower() not in by_lower]
+        if unknown:
+            raise errors.unknown_parameters(unknown)
+        bound = {}
+        for key, value in raw.items():
+            canonical = by_lower[key.lower()]
+            bound[canonical] = self.parameters[canonical](canonical, value)
+        missing = [p for p in self.mandatory if p not in bound]
+        if missing:
+            raise errors.missing_parameters(missing)
+        return bound
+
+    def run(self, org, raw_params, caller=""):
+        """Bind ``raw_params`` and run the cmdlet atomically against ``org``."""
+        params = self.bind(raw_params)
+        with org.lock:
+            return self.handler(org, params, caller)
+
+
+_GET_COMMON = {
+    "Identity": _identity,
+    "ResultSize": _result_size,
+    "Filter": _string,
+    "RecipientTypeDetails": _enum(RECIPIENT_TYPE_DETAILS, multi=True),
+}
+
+
+def _limit(rows, params, result):
+    size = params.get("ResultSize", DEFAULT_RESULT_SIZE)
+    if size is not None and len(rows) > size:
+        result.warnings.append(RESULT_SIZE_WARNING)
+        rows = rows[:size]
+    result.rows = rows
+    return result
+
+
+def _query(org, candidates, params, view):
+    if "Identity" in params:
+        candidates = [identity.resolve(org, params["Identity"], candidates)]
+    if "RecipientTypeDetails" in params:
+        wanted = set(params["RecipientTypeDetails"])
+        candidates = [r for r in candidates if r.recipient_type_details in wanted]
+    if "RecipientType" in params:
+        wanted = set(params["RecipientType"])
+        candidates = [r for r in candidates if r.recipient_type in wanted]
+    rows = [view(r) for r in candidates]
+    if "Filter" in params:
+        text = params["Filter"]
+        try:
+            tree = opath.parse(text)
+            if rows:
+                opath.check_properties(tree, rows[0])
+        except (opath.FilterSyntaxError, opath.UnknownPropertyError) as exc:
+            raise errors.bad_filter(text, str(exc)) from exc
+        rows = [row for row in rows if opath.evaluate(tree, row)]
+    return _limit(rows, params, CmdletResult())
+
+
+def get_mailbox(org, params, caller):
+    """Get-Mailbox: one mailbox by Identity, or all matching Filter/RecipientTypeDetails."""
+    return _query(org, org.mailboxes(), params, org.mailbox_view)
+
+
+def get_recipient(org, params, caller):
+    """Get-Recipient: recipients of every type, with the smaller Get-Recipient property set."""
+    return _query(org, org.all(), params, org.recipient_view)
+
+
+def _mailbox(org, params):
+    return identity.resolve(org, params["Identity"], org.mailboxes())
+
+
+def _trustee_matcher(org, text):
+    """A predicate on (trustee, builtin) for a User/Trustee filter, which may be a built-in."""
+    matches = identity.find(org, text)
+    if len(matches) > 1:
+        raise errors.ambiguous(text)
+    if matches:
+        guid = matches[0].guid
+        return lambda trustee, builtin: not builtin and trustee == guid
+    if "\\" in text:
+        return lambda trustee, builtin: builtin and trustee.lower() == text.lower()
+    raise errors.referenced_not_found(text)
+
+
+def get_mailbox_permission(org, params, caller):
+    """Get-MailboxPermission: the ACL of one mailbox, optionally for one User."""
+    mailbox = _mailbox(org, params)
+    aces = mailbox.mailbox_permissions
+    if "User" in params:
+        match = _trustee_matcher(org, params["User"])
+        aces = [a for a in aces if match(a.trustee, a.builtin)]
+    rows = [org.mailbox_permission_view(mailbox, a) for a in aces]
+    return _limit(rows, params, CmdletResult())
+
+
+def _explicit_ace(mailbox, trustee, deny, inheritance_type):
+    for ace in mailbox.mailbox_permissions:
+        if (not ace.builtin and not ace.is_inherited and ace.trustee == trustee
+                and ace.deny == deny and ace.inheritance_type == inheritance_type):
+            return ace
+    return None
+
+
+def _ordered_rights(rights):
+    return [r for r in MAILBOX_RIGHTS if r in rights]
+
+
+def add_mailbox_permission(org, params, caller):
+    """Add-MailboxPermission. Granting rights the trustee already has is a warning."""
+    mailbox = _mailbox(org, params)
+    trustee = identity.resolve(org, params["User"], referenced=True)
+    rights = params["AccessRights"]
+    deny = params.get("Deny", False)
+    inheritance = params.get("InheritanceType", "All")
+    result = CmdletResult()
+    ace = _explicit_ace(mailbox, trustee.guid, deny, inheritance)
+    if ace is not None and set(rights) <= set(ace.access_rights):
+        result.warnings.append(
+            f'The appropriate access control entry is already present on the object '
+            f'"{mailbox.name}" for account "{trustee.user_principal_name}".'
+        )
+        return result
+    if ace is None:
+        explicit = [a for a in mailbox.mailbox_permissions if not a.builtin and not a.is_inherited]
+        if len(explicit) >= MAX_EXPLICIT_ACES:
+            raise errors.CmdletFailure(
+                f"The mailbox '{mailbox.name}' already has the maximum number of "
+                f"{MAX_EXPLICIT_ACES} explicit access control entries.",
+                errors.ACL_TOO_BIG,
+            )
+        ace = MailboxAce(trustee.guid, [], deny=deny, inheritance_type=inheritance)
+        mailbox.mailbox_permissions.append(ace)
+    ace.access_rights = _ordered_rights(set(ace.access_rights) | set(rights))
+    row = org.mailbox_permission_view(mailbox, ace)
+    row["AccessRights"] = _ordered_rights(rights)
+    result.rows.append(row)
+    return result
+
+
+def remove_mailbox_permission(org, params, caller):
+    """Remove-MailboxPermission. Removing rights that are not granted is a warning."""
+    mailbox = _mailbox(org, params)
+    trustee = identity.resolve(org, params["User"], referenced=True)
+    rights = set(params["AccessRights"])
+    ace = _explicit_ace(mailbox, trustee.guid, params.get("Deny", False),
+                        params.get("InheritanceType", "All"))
+    result = CmdletResult()
+    if ace is None or not rights & set(ace.access_rights):
+        result.warnings.append(_ace_absent(mailbox, trustee))
+        return result
+    ace.access_rights = _ordered_rights(set(ace.access_rights) - rights)
+    if not ace.access_rights:
+        mailbox.mailbox_permissions.remove(ace)
+    return result
+
+
+def _ace_absent(recipient, trustee):
+    return (f'Can\'t remove the access control entry on the object "{recipient.name}" for '
+            f'account "{trustee.user_principal_name}" because the ACE doesn\'t exist on the '
+            "object.")
+
+
+def get_recipient_permission(org, params, caller):
+    """Get-RecipientPermission: Send As entries of one recipient, or of all."""
+    if "Identity" in params:
+        recipients = [identity.resolve(org, params["Identity"])]
+    else:
+        recipients = org.all()
+    match = _trustee_matcher(org, params["Trustee"]) if "Trustee" in params else None
+    rows = []
+    for recipient in recipients:
+        for ace in recipient.recipient_permissions:
+            if match is None or match(ace.trustee, ace.builtin):
+                rows.append(org.recipient_permission_view(recipient, ace))
+    return _limit(rows, params, CmdletResult())
+
+
+def _send_as(recipient, trustee):
+    for ace in recipient.recipient_permissions:
+        if not ace.builtin and ace.trustee == trustee.guid:
+            return ace
+    return None
+
+
+def add_recipient_permission(org, params, caller):
+    """Add-RecipientPermission (Send As). An existing entry is a warning."""
+    recipient = identity.resolve(org, params["Identity"])
+    trustee = identity.resolve(org, params["Trustee"], referenced=True)
+    result = CmdletResult()
+    ace = _send_as(recipient, trustee)
+    if ace is not None:
+        result.warnings.append(
+            f'The appropriate access control entry is already present on the object '
+            f'"{recipient.name}" for account "{trustee.user_principal_name}".'
+        )
+        return result
+    ace = SendAsAce(trustee=trustee.guid)
+    recipient.recipient_permissions.append(ace)
+    result.rows.append(org.recipient_permission_view(recipient, ace))
+    return result
+
+
+def remove_recipient_permission(org, params, caller):
+    """Remove-RecipientPermission (Send As). A missing entry is a warning."""
+    recipient = identity.resolve(org, params["Identity"])
+    trustee = identity.resolve(org, params["Trustee"], referenced=True)
+    result = CmdletResult()
+    ace = _send_as(recipient, trustee)
+    if ace is None:
+        result.warnings.append(_ace_absent(recipient, trustee))
+    else:
+        recipient.recipient_permissions.remove(ace)
+    return result
+
+
+def apply_multi_valued(org, current, change):
+    """New list of recipient Guids after applying a bound multi-valued ``change``.
+
+    Every identity is resolved first, so one bad name fails the whole change. Adding a
+    present value or removing an absent one changes nothing.
+    """
+    if "replace" in change:
+        resolved = [identity.resolve(org, i, referenced=True).guid for i in change["replace"]]
+        return list(dict.fromkeys(resolved))
+    added = [identity.resolve(org, i, referenced=True).guid for i in change["add"]]
+    removed = {identity.resolve(org, i, referenced=True).guid for i in change["remove"]}
+    updated = [g for g in current if g not in removed]
+    updated += [g for g in dict.fromkeys(added) if g not in updated and g not in removed]
+    return updated
+
+
+_SET_MAILBOX_PROPERTIES = {
+    "HiddenFromAddressListsEnabled": _bool,
+    "DeliverToMailboxAndForward": _bool,
+    "LitigationHoldEnabled": _bool,
+    "LitigationHoldDuration": _duration,
+    "LitigationHoldOwner": _nullable_string,
+    "ForwardingSmtpAddress": _smtp_or_null,
+    **{f"CustomAttribute{n}": _nullable_string for n in range(1, 16)},
+}
+
+
+def set_mailbox(org, params, caller):
+    """Set-Mailbox for delegates, visibility, litigation hold, forwarding and attributes.
+
+    All values are validated and identities resolved before anything changes. A call that
+    changes nothing succeeds with Exchange's "no settings ... modified" warning.
+    """
+    mailbox = _mailbox(org, params)
+    updates = {}
+    for name, value in params.items():
+        if name in _SET_MAILBOX_PROPERTIES:
+            updates[name] = "" if value is None and name.startswith("Custom") else value
+    if updates.get("LitigationHoldEnabled") and not mailbox.properties["LitigationHoldEnabled"]:
+        updates["LitigationHoldDate"] = timestamp()
+        updates.setdefault("LitigationHoldOwner", caller)
+    if "DisplayName" in params and not params["DisplayName"].strip():
+        raise errors.invalid_argument("The DisplayName property can't be empty.")
+    delegates = mailbox.grant_send_on_behalf_to
+    if "GrantSendOnBehalfTo" in params:
+        delegates = apply_multi_valued(org, delegates, params["GrantSendOnBehalfTo"])
+        if mailbox.guid in delegates:
+            raise errors.invalid_argument(
+                f"The mailbox '{mailbox.name}' can't be granted send on behalf of itself.")
+
+    changed = delegates != mailbox.grant_send_on_behalf_to
+    mailbox.grant_send_on_behalf_to = delegates
+    if "DisplayName" in params and params["DisplayName"] != mailbox.display_name:
+        mailbox.display_name = params["DisplayName"]
+        changed = True
+    for name, value in updates.items():
+        if mailbox.properties.get(name) != value:
+            mailbox.properties[name] = value
+            changed = True
+    result = CmdletResult()
+    if changed:
+        mailbox.when_changed = timestamp()
+    else:
+        result.warnings.append(
+            f"The command completed successfully but no settings of '{mailbox.name}' have "
+            "been modified."
+        )
+    return result
+
+
+_CONFIRM = {"Confirm": _accepted}
+_MAILBOX_PERMISSION_WRITE = {
+    "Identity": _identity,
+    "User": _identity,
+    "AccessRights": _enum(MAILBOX_RIGHTS_TYPE, multi=True),
+    "InheritanceType": _enum(INHERITANCE_TYPE),
+    "Deny": _bool,
+    **_CONFIRM,
+}
+_RECIPIENT_PERMISSION_WRITE = {
+    "Identity": _identity,
+    "Trustee": _identity,
+    "AccessRights": _enum(RECIPIENT_RIGHTS_TYPE, multi=True),
+    **_CONFIRM,
+}
+
+CMDLETS = {
+    c.name.lower(): c for c in (
+        Cmdlet("Get-Mailbox", get_mailbox, dict(_GET_COMMON)),
+        Cmdlet("Get-Recipient", get_recipient,
+               {**_GET_COMMON, "RecipientType": _enum(RECIPIENT_TYPE, multi=True)}),
+        Cmdlet("Get-MailboxPermission", get_mailbox_permission,
+               {"Identity": _identity, "User": _identity, "ResultSize": _result_size},
+               mandatory=("Identity",)),
+        Cmdlet("Add-MailboxPermission", add_mailbox_permission,
+               {**_MAILBOX_PERMISSION_WRITE, "AutoMapping": _bool},
+               mandatory=("Identity", "User", "AccessRights")),
+        Cmdlet("Remove-MailboxPermission", remove_mailbox_permission,
+               {**_MAILBOX_PERMISSION_WRITE, "BypassMasterAccountSid": _bool},
+               mandatory=("Identity", "User", "AccessRights")),
+        Cmdlet("Get-RecipientPermission", get_recipient_permission,
+               {"Identity": _identity, "Trustee": _identity, "ResultSize": _result_size,
+                "AccessRights": _enum(RECIPIENT_RIGHTS_TYPE, multi=True)}),
+        Cmdlet("Add-RecipientPermission", add_recipient_permission,
+               dict(_RECIPIENT_PERMISSION_WRITE),
+               mandatory=("Identity", "Trustee", "AccessRights")),
+        Cmdlet("Remove-RecipientPermission", remove_recipient_permission,
+               dict(_RECIPIENT_PERMISSION_WRITE),
+               mandatory=("Identity", "Trustee", "AccessRights")),
+        Cmdlet("Set-Mailbox", set_mailbox,
+               {"Identity": _identity, "DisplayName": _string,
+                "GrantSendOnBehalfTo": _multi_valued, "Force": _bool,
+                **_SET_MAILBOX_PROPERTIES, **_CONFIRM},
+               mandatory=("Identity",)),
+    )
+}
+
+
+def lookup(name):
+    """The cmdlet called ``name`` (case-insensitive), or a CommandNotFound failure."""
+    cmdlet = CMDLETS.get(str(name).strip().lower())
+    if cmdlet is None:
+        raise errors.command_not_found(name)
+    return cmdlet

@@ -1,0 +1,252 @@
+"""The sandbox's own control surface (``/_sandbox/...``): counters, faults, state, tokens.
+
+None of it exists in the real service; tests and benchmarks use it to observe and steer the
+sandbox. Requests to it are neither counted nor subject to injected faults.
+"""
+
+import json
+import random
+import threading
+from dataclasses import asdict, dataclass
+from urllib.parse import unquote
+
+from . import errors, identity
+from .web import json_response
+
+COUNTERS = ("requests", "reads", "writes", "tokens", "throttled", "errors", "dropped")
+DROP_PHASES = ("before", "after", "random")
+
+
+class Stats:
+    """Thread-safe request counters."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self):
+        """Zero every counter."""
+        with self._lock:
+            self._counts = dict.fromkeys(COUNTERS, 0)
+            self._cmdlets = {}
+
+    def add(self, counter, amount=1):
+        """Increase ``counter`` (one of :data:`COUNTERS`)."""
+        with self._lock:
+            self._counts[counter] += amount
+
+    def cmdlet(self, name, is_write):
+        """Record one execution of cmdlet ``name`` as a read or a write."""
+        with self._lock:
+            self._counts["writes" if is_write else "reads"] += 1
+            self._cmdlets[name] = self._cmdlets.get(name, 0) + 1
+
+    def snapshot(self):
+        """The counters as a JSON-ready dict."""
+        with self._lock:
+            return {**self._counts, "cmdlets": dict(self._cmdlets)}
+
+
+@dataclass
+class FaultSettings:
+    """What the fault injector does to Exchange and Graph API requests."""
+
+    latency_ms: int = 0
+    throttle_every: int = 0
+    retry_after: int = 1
+    error_rate: float = 0.0
+    drop_rate: float = 0.0
+    drop_phase: str = "before"
+    seed: object = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The fate of one API request: a delay and an action.
+
+    ``action`` is None (serve normally), ``"throttle"`` (429), ``"error"`` (503),
+    ``"drop_before"`` (close without running it) or ``"drop_after"`` (run it, then close).
+    """
+
+    latency_s: float
+    action: object
+    retry_after: int
+
+
+class Faults:
+    """Fault injection settings and the per-request decision, thread-safe and seedable."""
+
+    def __init__(self, base_latency_ms=0):
+        self._lock = threading.Lock()
+        self._base_latency_ms = base_latency_ms
+        self.clear()
+
+    def clear(self):
+        """Back to no faults (and the latency given on the command line)."""
+        with self._lock:
+            self._settings = FaultSettings(latency_ms=self._base_latency_ms)
+            self._random = random.Random()
+            self._count = 0
+
+    def settings(self):
+        """The current settings as a dict."""
+        with self._lock:
+            return asdict(self._settings)
+
+    def configure(self, payload):
+        """Apply a ``POST /_sandbox/faults`` body; missing keys keep their value.
+
+        ``{}`` or ``{"clear": true}`` clears everything. Raises ValueError on bad input and
+        then changes nothing.
+        """
+        if not isinstance(payload, dict):
+            raise ValueError("The body must be a JSON object.")
+        if not payload or payload.get("clear"):
+            self.clear()
+            payload = {k: v for k, v in payload.items() if k != "clear"}
+            if not payload:
+                return
+        with self._lock:
+            current = asdict(self._settings)
+            unknown = sorted(set(payload) - set(current) - {"clear"})
+            if unknown:
+                raise ValueError(f"Unknown fault settings: {', '.join(unknown)}.")
+            merged = {**current, **{k: v for k, v in payload.items() if k != "clear"}}
+            settings = _validated(merged)
+            self._settings = settings
+            if "seed" in payload:
+                self._random = random.Random(settings.seed)
+            self._count = 0
+
+    def decide(self):
+        """Draw the fate of the next API request."""
+        with self._lock:
+            s = self._settings
+            self._count += 1
+            action = None
+            if s.throttle_every and self._count % s.throttle_every == 0:
+                action = "throttle"
+            elif s.error_rate and self._random.random() < s.error_rate:
+                action = "error"
+            elif s.drop_rate and self._random.random() < s.drop_rate:
+                phase = s.drop_phase
+                if phase == "random":
+                    phase = self._random.choice(("before", "after"))
+                action = f"drop_{phase}"
+            return Decision(s.latency_ms / 1000.0, action, s.retry_after)
+
+
+def _validated(values):
+    def integer(name, minimum):
+        value = values[name]
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise ValueError(f"'{name}' must be an integer >= {minimum}.")
+        return value
+
+    def fraction(name):
+        value = values[name]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            raise ValueError(f"'{name}' must be a number between 0 and 1.")
+        return float(value)
+
+    if values["drop_phase"] not in DROP_PHASES:
+        raise ValueError(f"'drop_phase' must be one of {', '.join(DROP_PHASES)}.")
+    seed = values["seed"]
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, str))):
+        raise ValueError("'seed' must be an integer, a string or null.")
+    return FaultSettings(
+        latency_ms=integer("latency_ms", 0),
+        throttle_every=integer("throttle_every", 0),
+        retry_after=integer("retry_after", 0),
+        error_rate=fraction("error_rate"),
+        drop_rate=fraction("drop_rate"),
+        drop_phase=values["drop_phase"],
+        seed=seed,
+    )
+
+
+def _error(status, message):
+    return json_response(status, {"error": {"code": "BadRequest" if status == 400 else
+                                            "NotFound", "message": message}})
+
+
+def _json_body(request):
+    if not request.body.strip():
+        return {}
+    payload = json.loads(request.body)
+    if not isinstance(payload, dict):
+        raise ValueError("The body must be a JSON object.")
+    return payload
+
+
+def mailbox_state(org, recipient):
+    """The model's own view of a mailbox and everything granted on it."""
+    return {
+        "mailbox": org.mailbox_view(recipient),
+        "mailbox_permissions": [org.mailbox_permission_view(recipient, a)
+                                for a in recipient.mailbox_permissions],
+        "recipient_permissions": [org.recipient_permission_view(recipient, a)
+                                  for a in recipient.recipient_permissions],
+        "grant_send_on_behalf_to": [org.get(g).user_principal_name
+                                    for g in recipient.grant_send_on_behalf_to],
+    }
+
+
+def handle(sandbox, request, rest):
+    """Serve ``/_sandbox/{rest}``."""
+    try:
+        return _route(sandbox, request, rest)
+    except ValueError as exc:  # includes json.JSONDecodeError
+        return _error(400, str(exc))
+
+
+def _route(sandbox, request, rest):
+    method = request.method
+    if rest == "stats" and method == "GET":
+        return json_response(200, sandbox.stats.snapshot())
+    if rest == "reset" and method == "POST":
+        payload = _json_body(request)
+        sandbox.stats.reset()
+        if payload.get("state"):
+            sandbox.org.seed()
+            sandbox.faults.clear()
+        return json_response(200, {"reset": True, "state": bool(payload.get("state"))})
+    if rest == "faults" and method == "GET":
+        return json_response(200, sandbox.faults.settings())
+    if rest == "faults" and method == "POST":
+        sandbox.faults.configure(_json_body(request))
+        return json_response(200, sandbox.faults.settings())
+    if rest == "token" and method == "POST":
+        return _mint(sandbox, _json_body(request))
+    if rest == "state/mailboxes" and method == "GET":
+        with sandbox.org.lock:
+            names = [r.name for r in sandbox.org.mailboxes()]
+        return json_response(200, {"mailboxes": names})
+    if rest.startswith("state/mailboxes/") and method == "GET":
+        wanted = unquote(rest[len("state/mailboxes/"):])
+        with sandbox.org.lock:
+            try:
+                recipient = identity.resolve(sandbox.org, wanted, sandbox.org.mailboxes())
+            except errors.CmdletFailure as exc:
+                return _error(404 if exc.category == "NotFound" else 400, exc.message)
+            return json_response(200, mailbox_state(sandbox.org, recipient))
+    return _error(404, f"No control endpoint {method} /_sandbox/{rest}.")
+
+
+def _mint(sandbox, payload):
+    directory = sandbox.directory
+    client_id = payload.get("client_id", sandbox.main_app.client_id)
+    app = directory.apps.get(str(client_id).lower())
+    if app is None:
+        raise ValueError(f"Unknown client_id '{client_id}'.")
+    audience = payload.get("audience", directory.exchange_url)
+    lifetime = payload.get("expires_in", 3599)
+    if isinstance(lifetime, bool) or not isinstance(lifetime, int):
+        raise ValueError("'expires_in' must be an integer number of seconds.")
+    roles = payload.get("roles")
+    if roles is not None and not (isinstance(roles, list)
+                                  and all(isinstance(r, str) for r in roles)):
+        raise ValueError("'roles' must be a list of strings.")
+    token = directory.mint(app, audience, lifetime, roles=roles)
+    return json_response(200, {"access_token": token, "token_type": "Bearer",
+                               "expires_in": lifetime})

@@ -1,0 +1,205 @@
+"""The Exchange Online REST admin API front end: ``POST /adminapi/beta/{tenant}/InvokeCommand``.
+
+Turns the JSON wire format into cmdlet calls and back: bearer-token checks, OData envelope,
+type annotations, paging, ``$select`` and Exchange's error shapes. Cmdlet semantics live in
+:mod:`sandbox.cmdlets`.
+"""
+
+import json
+import uuid
+
+from . import cmdlets, errors, paging
+from .entra import EXCHANGE_CAPABLE_ROLES, EXCHANGE_RESOURCE_APP_ID, MANAGE_AS_APP, InvalidToken
+from .model import DATETIME_PROPERTIES, GUID_PROPERTIES
+from .web import json_response
+
+CONTENT_TYPE = ("application/json;odata.metadata=minimal;odata.streaming=true;"
+                "IEEE754Compatible=false;charset=utf-8")
+_ODATA_SERVICE_EXCEPTION = "Microsoft.Exchange.Admin.OData.Core.ODataServiceException"
+_DIRECT_INVOKE_EXCEPTION = ("Microsoft.Exchange.Management.PSDirectInvoke."
+                            "DirectInvokeCmdletExecutionException")
+
+
+def _headers(sandbox, extra=()):
+    limit, remaining, reset = sandbox.rate_window()
+    return [
+        ("Cache-Control", "no-cache"),
+        ("Request-Id", str(uuid.uuid4())),
+        ("Odata-Version", "4.0"),
+        ("Rate-Limit-Limit", str(limit)),
+        ("Rate-Limit-Remaining", str(remaining)),
+        ("Rate-Limit-Reset", reset),
+        *extra,
+    ]
+
+
+def _respond(sandbox, status, payload, extra=()):
+    return json_response(status, payload, CONTENT_TYPE, _headers(sandbox, extra))
+
+
+def _plain_error(sandbox, status, code, message, extra=()):
+    return _respond(sandbox, status, {"error": {"code": code, "message": message}}, extra)
+
+
+def failure_payload(failure, warnings=()):
+    """The JSON error body Exchange sends for a cmdlet failure (see the captures)."""
+    if failure.stage == errors.EXECUTION:
+        message = "Error executing cmdlet"
+        internal = {
+            "message": f"Exception of type '{_DIRECT_INVOKE_EXCEPTION}' was thrown.",
+            "type": _DIRECT_INVOKE_EXCEPTION,
+            "stacktrace": "",
+        }
+    else:
+        message = "Invalid Operation"
+        internal = {"message": failure.message, "type": failure.exception_type, "stacktrace": ""}
+    error = {"code": failure.category, "message": message}
+    # Conversion errors carry their reason only in innererror (captured 400 invalid enum).
+    if failure.stage != errors.TRANSFORMATION_STAGE:
+        error["details"] = [{
+            "code": "Client",
+            "target": "",
+            "message": f"{failure.error_id}|{failure.exception_type}|{failure.message}",
+        }]
+    error["innererror"] = {"message": message, "type": _ODATA_SERVICE_EXCEPTION,
+                           "stacktrace": "", "internalexception": internal}
+    error["adminapi.warnings@odata.type"] = "#Collection(String)"
+    error["@adminapi.warnings"] = list(warnings)
+    return {"error": error}
+
+
+def failure_status(failure):
+    """The HTTP status for a cmdlet failure."""
+    return 404 if failure.category == "NotFound" else 400
+
+
+def annotate(row):
+    """Add the ``@odata.type``/``@data.type`` annotation keys the real service sends."""
+    out = {}
+    for key, value in row.items():
+        if key in GUID_PROPERTIES:
+            out[f"{key}@data.type"] = "System.Guid"
+            out[f"{key}@odata.type"] = "#Guid"
+        elif key in DATETIME_PROPERTIES and value is not None:
+            out[f"{key}@data.type"] = "System.DateTime"
+        elif isinstance(value, list):
+            out[f"{key}@odata.type"] = "#Collection(String)"
+        out[key] = value
+    return out
+
+
+def _select(rows, select):
+    wanted = {name.strip().lower() for name in select.split(",") if name.strip()}
+    return [{k: v for k, v in row.items() if k.lower() in wanted} for row in rows]
+
+
+def _authenticate(sandbox, request):
+    """Claims of a valid token with Exchange rights, or an error response."""
+    directory = sandbox.directory
+    challenge = (
+        f'Bearer client_id="{EXCHANGE_RESOURCE_APP_ID}", '
+        'trusted_issuers="00000001-0000-0000-c000-000000000000@*", '
+        'token_types="app_asserted_user_v1 service_asserted_app_v1", '
+        f'authorization_uri="{directory.base_url}/common/oauth2/authorize", error="invalid_token"'
+    )
+    header = request.header("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None, _plain_error(sandbox, 401, "Unauthorized",
+                                  "The request carries no bearer token.",
+                                  [("WWW-Authenticate", challenge)])
+    try:
+        claims = directory.verify(token.strip(), directory.exchange_url)
+    except InvalidToken as exc:
+        return None, _plain_error(sandbox, 401, "Unauthorized",
+                                  f"The access token is not valid: {exc}",
+                                  [("WWW-Authenticate", challenge)])
+    appid = claims.get("appid", "")
+    if MANAGE_AS_APP not in claims.get("roles", []):
+        return None, _plain_error(
+            sandbox, 403, "Forbidden",
+            f"The application '{appid}' has no '{MANAGE_AS_APP}' application permission with "
+            "admin consent on Office 365 Exchange Online.")
+    if not EXCHANGE_CAPABLE_ROLES.intersection(claims.get("wids", [])):
+        return None, _plain_error(
+            sandbox, 403, "Forbidden",
+            f"The role assigned to application {appid} isn't supported in this scenario. Please "
+            "check online documentation for assigning correct Directory Roles to Azure AD "
+            "Application for EXO App-Only Authentication.")
+    return claims, None
+
+
+def _cmdlet_input(body):
+    """The ``CmdletInput`` of a request body; ValueError with a reason if malformed."""
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValueError(f"The request body is not valid JSON: {exc}") from exc
+    cmdlet_input = payload.get("CmdletInput") if isinstance(payload, dict) else None
+    if not isinstance(cmdlet_input, dict):
+        raise ValueError("The request body must be an object with a 'CmdletInput' object.")
+    name = cmdlet_input.get("CmdletName")
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError("'CmdletInput.CmdletName' must be a non-empty string.")
+    parameters = cmdlet_input.get("Parameters", {})
+    if parameters is None:
+        parameters = {}
+    if not isinstance(parameters, dict):
+        raise ValueError("'CmdletInput.Parameters' must be an object.")
+    return {"CmdletName": name, "Parameters": parameters}
+
+
+def handle(sandbox, request, segment):
+    """Serve one InvokeCommand request for tenant URL segment ``segment``."""
+    if request.method != "POST":
+        return _plain_error(sandbox, 405, "MethodNotAllowed",
+                            "InvokeCommand accepts POST only.", [("Allow", "POST")])
+    if not sandbox.directory.knows_tenant(segment):
+        return _plain_error(sandbox, 404, "NotFound",
+                            f"The tenant '{segment}' is not known to this server.")
+    claims, refusal = _authenticate(sandbox, request)
+    if refusal is not None:
+        return refusal
+    response_format = request.header("X-ResponseFormat", "")
+    if response_format.strip().lower() != "json":
+        return _plain_error(
+            sandbox, 400, "BadRequest",
+            f"Unsupported X-ResponseFormat '{response_format}': this sandbox answers only "
+            "'X-ResponseFormat: json' (the real service defaults to clixml).")
+    try:
+        cmdlet_input = _cmdlet_input(request.body)
+    except ValueError as exc:
+        return _plain_error(sandbox, 400, "BadRequest", str(exc))
+    digest = paging.request_digest(cmdlet_input)
+    offset = 0
+    skiptoken = request.query_value("$skiptoken")
+    if skiptoken is not None:
+        try:
+            offset = sandbox.pager.offset(skiptoken, digest)
+        except paging.SkipTokenError as exc:
+            return _plain_error(sandbox, 400, "BadRequest", str(exc))
+    try:
+        cmdlet = cmdlets.lookup(cmdlet_input["CmdletName"])
+        sandbox.stats.cmdlet(cmdlet.name, cmdlet.is_write)
+        result = cmdlet.run(sandbox.org, cmdlet_input["Parameters"],
+                            caller=claims.get("app_displayname", ""))
+    except errors.CmdletFailure as failure:
+        return _respond(sandbox, failure_status(failure), failure_payload(failure))
+
+    size = paging.max_page_size(request.header("Prefer"))
+    rows, next_token = sandbox.pager.page(result.rows, digest, offset, size)
+    select = request.query_value("$select")
+    if select:
+        rows = _select(rows, select)
+    base = f"{sandbox.directory.exchange_url}/adminapi/beta/{segment}"
+    payload = {"@odata.context": f"{base}/$metadata#Collection(Exchange.GenericHashTable)"}
+    if next_token:
+        link = f"{base}/InvokeCommand?$skiptoken={next_token}"
+        payload["@odata.nextLink"] = link + (f"&$select={select}" if select else "")
+    payload["adminapi.warnings@odata.type"] = "#Collection(String)"
+    payload["@adminapi.warnings"] = list(result.warnings)
+    payload["value"] = [annotate(row) for row in rows]
+    extra = []
+    if request.header("Prefer"):
+        extra.append(("Preference-Applied", f"odata.maxpagesize={size}"))
+    return _respond(sandbox, 200, payload, extra)

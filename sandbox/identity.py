@@ -1,0 +1,60 @@
+"""Identity resolution: the one way every cmdlet turns an ``Identity`` string into objects."""
+
+from . import errors
+from .model import DOMAIN_CONTROLLER
+
+
+def _keys(org, recipient):
+    yield recipient.name
+    yield recipient.alias
+    yield recipient.display_name
+    yield recipient.user_principal_name
+    yield recipient.guid
+    yield recipient.exchange_guid
+    yield recipient.exchange_object_id
+    yield recipient.external_directory_object_id
+    yield org.distinguished_name(recipient)
+    for address in recipient.email_addresses:
+        prefix, _, value = address.partition(":")
+        if prefix.lower() == "smtp":
+            yield value
+        elif prefix.lower() == "x500":
+            yield address
+            yield value
+
+
+def _normalise(identity):
+    text = identity.strip()
+    if text.lower().startswith("smtp:"):
+        text = text[5:]
+    if len(text) == 38 and text[0] == "{" and text[-1] == "}":
+        text = text[1:-1]
+    return text.lower()
+
+
+def find(org, identity, candidates=None):
+    """Every recipient that ``identity`` names, in creation order.
+
+    Matches case-insensitively on Name, Alias, DisplayName, UserPrincipalName, any SMTP or
+    X500 proxy address, Guid, ExchangeGuid, ExchangeObjectId, ExternalDirectoryObjectId and
+    DistinguishedName. ``candidates`` narrows the search (e.g. to mailboxes).
+    """
+    wanted = _normalise(identity)
+    pool = org.all() if candidates is None else candidates
+    return [r for r in pool if any(k and k.lower() == wanted for k in _keys(org, r))]
+
+
+def resolve(org, identity, candidates=None, *, referenced=False):
+    """Exactly one recipient named by ``identity``, or a :class:`~errors.CmdletFailure`.
+
+    ``referenced`` picks the not-found wording Exchange uses for recipients named in
+    parameters other than ``Identity`` (trustees, delegates).
+    """
+    matches = find(org, identity, candidates)
+    if not matches:
+        if referenced:
+            raise errors.referenced_not_found(identity)
+        raise errors.not_found(identity, DOMAIN_CONTROLLER)
+    if len(matches) > 1:
+        raise errors.ambiguous(identity)
+    return matches[0]

@@ -1,0 +1,300 @@
+"""The HTTPS server: TLS, routing, fault injection, the ready file, and clean shutdown."""
+
+import datetime
+import os
+import secrets
+import signal
+import socket
+import ssl
+import sys
+import threading
+import time
+import traceback
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+from . import certs, control, entra, exo_api, graph, paging
+from .model import Organization
+from .web import Request, json_response
+
+MAX_BODY_BYTES = 1024 * 1024
+RATE_LIMIT = 30000
+_IDLE_TIMEOUT_S = 300
+_HANDSHAKE_TIMEOUT_S = 30
+# Returned by dispatch to ask the connection handler to close without answering.
+DROP = object()
+
+
+class Sandbox:
+    """Everything one running sandbox owns, and request dispatch over it."""
+
+    def __init__(self, org, directory, main_app, norole_app, base_latency_ms=0):
+        self.org = org
+        self.directory = directory
+        self.main_app = main_app
+        self.norole_app = norole_app
+        self.stats = control.Stats()
+        self.faults = control.Faults(base_latency_ms)
+        self.pager = paging.Pager(secrets.token_bytes(32))
+        self._rate_lock = threading.Lock()
+        self._rate_window = (0, 0)
+
+    def rate_window(self):
+        """``(limit, remaining, reset)`` for the Rate-Limit headers: informative only.
+
+        The sandbox never enforces it; throttling comes only from injected faults.
+        """
+        with self._rate_lock:
+            minute = int(time.time() // 60)
+            start, used = self._rate_window
+            used = used + 1 if start == minute else 1
+            self._rate_window = (minute, used)
+        reset = datetime.datetime.fromtimestamp((minute + 1) * 60, datetime.timezone.utc)
+        return RATE_LIMIT, max(RATE_LIMIT - used, 0), reset.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+    def dispatch(self, request):
+        """Route one request; returns a :class:`~sandbox.web.Response` or :data:`DROP`."""
+        path = request.path
+        if path.startswith("/_sandbox/"):
+            return control.handle(self, request, path[len("/_sandbox/"):])
+        self.stats.add("requests")
+        parts = path.strip("/").split("/")
+        if len(parts) == 4 and parts[:2] == ["adminapi", "beta"] \
+                and parts[3].lower() == "invokecommand":
+            return self._api(request, lambda: exo_api.handle(self, request, parts[2]), False)
+        if parts[0] == "graph":
+            rest = "/".join(parts[1:])
+            return self._api(request, lambda: graph.handle(self, request, rest), True)
+        if len(parts) >= 3:
+            response, issued = entra.handle(self.directory, request, parts[0],
+                                            "/".join(parts[1:]))
+            if issued:
+                self.stats.add("tokens")
+            return response
+        return json_response(404, {"error": {"code": "NotFound",
+                                             "message": f"No resource at {path}."}})
+
+    def _api(self, request, serve, is_graph):
+        decision = self.faults.decide()
+        if decision.latency_s:
+            time.sleep(decision.latency_s)
+        if decision.action == "throttle":
+            self.stats.add("throttled")
+            return _fault_response(429, decision.retry_after, is_graph)
+        if decision.action == "error":
+            self.stats.add("errors")
+            return _fault_response(503, decision.retry_after, is_graph)
+        if decision.action == "drop_before":
+            self.stats.add("dropped")
+            return DROP
+        response = serve()
+        if decision.action == "drop_after":
+            self.stats.add("dropped")
+            return DROP
+        return response
+
+
+def _fault_response(status, retry_after, is_graph):
+    if status == 429:
+        code = "TooManyRequests"
+        message = (f"The request was throttled. Retry after {retry_after} seconds "
+                   "(injected by the sandbox).")
+    else:
+        code = "ServiceUnavailable"
+        message = "The service is temporarily unavailable (injected by the sandbox)."
+    error = {"code": code, "message": message}
+    if is_graph:
+        error["innerError"] = {"request-id": str(uuid.uuid4()),
+                               "date": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())}
+    else:
+        error["innererror"] = {"message": message, "type": f"Microsoft.Exchange.{code}Exception",
+                               "stacktrace": ""}
+    content_type = "application/json; charset=utf-8" if is_graph else exo_api.CONTENT_TYPE
+    return json_response(status, {"error": error}, content_type,
+                         [("Retry-After", str(retry_after))])
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    timeout = _IDLE_TIMEOUT_S
+
+    def version_string(self):
+        return "mailops-sandbox"
+
+    def do_GET(self):
+        self._serve()
+
+    do_POST = do_PUT = do_PATCH = do_DELETE = do_GET
+
+    def _serve(self):
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            self._refuse("Chunked request bodies are not supported; send Content-Length.")
+            return
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0 or length > MAX_BODY_BYTES:
+            self._refuse(f"The request body must be 0..{MAX_BODY_BYTES} bytes.")
+            return
+        body = self.rfile.read(length) if length else b""
+        url = urlsplit(self.path)
+        request = Request(self.command, url.path, url.query, self.headers, body)
+        try:
+            response = self.server.sandbox.dispatch(request)
+        except Exception:  # noqa: BLE001 - one bad request must not take the server down
+            traceback.print_exc(file=sys.stderr)
+            response = json_response(500, {"error": {"code": "InternalServerError",
+                                                     "message": "Sandbox internal error."}})
+        if response is DROP:
+            self.close_connection = True
+            return
+        self._write(response)
+
+    def _refuse(self, message):
+        # The unread body would be parsed as the next request, so the connection must go.
+        self.close_connection = True
+        response = json_response(400, {"error": {"code": "BadRequest", "message": message}})
+        response.headers.append(("Connection", "close"))
+        self._write(response)
+
+    def _write(self, response):
+        self.send_response(response.status)
+        for name, value in response.headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(response.body)
+
+    def log_message(self, format, *args):
+        if self.server.verbose:
+            super().log_message(format, *args)
+
+
+class _TlsServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, port, sandbox, ssl_context, verbose=False):
+        self.sandbox = sandbox
+        self.ssl_context = ssl_context
+        self.verbose = verbose
+        super().__init__(("127.0.0.1", port), _Handler)
+
+    def finish_request(self, request, client_address):
+        # The TLS handshake runs here, in the connection's own thread, so that a slow or
+        # broken client never stalls the accept loop.
+        request.settimeout(_HANDSHAKE_TIMEOUT_S)
+        try:
+            connection = self.ssl_context.wrap_socket(request, server_side=True)
+        except (OSError, ssl.SSLError):
+            request.close()
+            return
+        try:
+            connection.settimeout(_IDLE_TIMEOUT_S)
+            self.RequestHandlerClass(connection, client_address, self)
+        finally:
+            connection.close()
+
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], (ConnectionError, ssl.SSLError, socket.timeout)):
+            super().handle_error(request, client_address)
+
+
+def _register_apps(directory, state_dir):
+    certificate = certs.make_app_certificate()
+    main = directory.register(entra.AppRegistration(
+        client_id=str(uuid.uuid4()),
+        display_name="mailops-sandbox",
+        object_id=str(uuid.uuid4()),
+        secrets=[secrets.token_urlsafe(32)],
+        certificates=[certificate],
+        exchange_roles=[entra.MANAGE_AS_APP],
+        graph_roles=["Application.ReadWrite.All", "AppRoleAssignment.ReadWrite.All",
+                     "RoleManagement.ReadWrite.Directory"],
+        directory_roles=[entra.EXCHANGE_ADMINISTRATOR],
+    ))
+    norole = directory.register(entra.AppRegistration(
+        client_id=str(uuid.uuid4()),
+        display_name="mailops-sandbox-norole",
+        object_id=str(uuid.uuid4()),
+        secrets=[secrets.token_urlsafe(32)],
+    ))
+    password = secrets.token_urlsafe(18)
+    certs.write_atomic(os.path.join(state_dir, "app-cert.pem"),
+                       certificate.private_key_pem() + certificate.certificate_pem())
+    certs.write_atomic(os.path.join(state_dir, "app-cert.pfx"), certificate.pfx(password))
+    return main, norole, password
+
+
+def _env_lines(sandbox, state_dir, port, pfx_password):
+    directory = sandbox.directory
+    url = f"https://127.0.0.1:{port}"
+    values = {
+        "AZURE_TENANT_ID": directory.tenant_id,
+        "AZURE_CLIENT_ID": sandbox.main_app.client_id,
+        "AZURE_CLIENT_SECRET": sandbox.main_app.secrets[0],
+        "EXO_ORGANIZATION": sandbox.org.domain,
+        "EXO_CLOUD": "global",
+        "EXO_AUTHORITY_HOST": url,
+        "EXO_EXCHANGE_URL": directory.exchange_url,
+        "EXO_GRAPH_URL": directory.graph_url,
+        "EXO_CA_PATH": os.path.join(state_dir, "ca.pem"),
+        "SANDBOX_CERTIFICATE_PATH": os.path.join(state_dir, "app-cert.pem"),
+        "SANDBOX_CERTIFICATE_PFX_PATH": os.path.join(state_dir, "app-cert.pfx"),
+        "SANDBOX_CERTIFICATE_PASSWORD": pfx_password,
+        "SANDBOX_NOROLE_CLIENT_ID": sandbox.norole_app.client_id,
+        "SANDBOX_NOROLE_CLIENT_SECRET": sandbox.norole_app.secrets[0],
+        "SANDBOX_URL": url,
+        "SANDBOX_PID": str(os.getpid()),
+    }
+    return "".join(f"{key}={value}\n" for key, value in values.items())
+
+
+def serve(state_dir, port=0, users=20, shared=5, latency_ms=0, org_name="contoso",
+          verbose=False):
+    """Run a sandbox until SIGTERM or SIGINT; returns the process exit code."""
+    state_dir = os.path.abspath(state_dir)
+    os.makedirs(state_dir, mode=0o700, exist_ok=True)
+    env_path = os.path.join(state_dir, "sandbox.env")
+    # A stale file from an earlier run would announce a server that is not there.
+    if os.path.exists(env_path):
+        os.unlink(env_path)
+
+    tls = certs.make_tls_material()
+    certs.write_atomic(os.path.join(state_dir, "ca.pem"), tls.ca_cert_pem, mode=0o644)
+    cert_path = os.path.join(state_dir, "server-cert.pem")
+    key_path = os.path.join(state_dir, "server-key.pem")
+    certs.write_atomic(cert_path, tls.server_cert_pem + tls.ca_cert_pem, mode=0o644)
+    certs.write_atomic(key_path, tls.server_key_pem)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(cert_path, key_path)
+
+    org = Organization(org_name, users=users, shared=shared)
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+
+    server = _TlsServer(port, None, context, verbose)
+    actual_port = server.server_address[1]
+    directory = entra.Directory(org, f"https://127.0.0.1:{actual_port}", certs.make_signing_key())
+    main_app, norole_app, pfx_password = _register_apps(directory, state_dir)
+    server.sandbox = Sandbox(org, directory, main_app, norole_app, latency_ms)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
+                              name="sandbox-accept", daemon=True)
+    thread.start()
+    certs.write_atomic(env_path, _env_lines(server.sandbox, state_dir, actual_port,
+                                            pfx_password).encode())
+    print(f"sandbox ready at https://127.0.0.1:{actual_port} (env: {env_path})", flush=True)
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        server.shutdown()
+        server.server_close()
+        if os.path.exists(env_path):
+            os.unlink(env_path)
+    print("sandbox stopped", flush=True)
+    return 0

@@ -1,0 +1,42 @@
+"""Transport-neutral request and response values passed between the server and handlers."""
+
+import json
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs
+
+
+@dataclass
+class Request:
+    """One HTTP request. ``headers`` is case-insensitive (an ``email.message.Message``)."""
+
+    method: str
+    path: str
+    query: str
+    headers: object
+    body: bytes = b""
+
+    def query_value(self, name):
+        """The first value of query parameter ``name``, or None."""
+        values = parse_qs(self.query, keep_blank_values=True).get(name)
+        return values[0] if values else None
+
+    def header(self, name, default=None):
+        """A request header, or ``default``."""
+        value = self.headers.get(name)
+        return default if value is None else value
+
+
+@dataclass
+class Response:
+    """One HTTP response."""
+
+    status: int
+    body: bytes = b""
+    headers: list = field(default_factory=list)
+
+
+def json_response(status, payload, content_type="application/json; charset=utf-8",
+                  headers=()):
+    """A response whose body is ``payload`` serialised as compact JSON."""
+    body = json.dumps(payload, separators=(",", ":")).encode()
+    return Response(status, body, [("Content-Type", content_type), *headers])
