@@ -48,7 +48,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.errors import (
     TRANSIENT,
     UNAUTHORIZED,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.http import (
+from ansible_collections.mailops.exchange.plugins.module_utils.transport import (
     connection_error,
     requests,
     tls_error,
@@ -343,4 +343,3 @@ class TokenProvider:
         if "access_token" not in result:
             raise token_error(resource_url, result)
         return result["access_token"], time.time() + float(result.get("expires_in") or 3600)
-

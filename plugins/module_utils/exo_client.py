@@ -20,7 +20,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.auth import (
 from ansible_collections.mailops.exchange.plugins.module_utils.clouds import resolve_endpoints
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError, INVALID_ARGUMENT
 from ansible_collections.mailops.exchange.plugins.module_utils.exo_runner import ExoRunner
-from ansible_collections.mailops.exchange.plugins.module_utils.http import (
+from ansible_collections.mailops.exchange.plugins.module_utils.transport import (
     HttpClient,
     RetryPolicy,
     make_session,

@@ -127,6 +127,6 @@ def test_exchange_error_attributes_and_text():
     assert set(errors.KINDS) == {"not_found", "ambiguous", "already_exists", "throttled", "unauthorized",
                                  "forbidden", "transient", "invalid_argument", "other"}
     with pytest.raises(ValueError):
-        ExchangeError("x", kind="nonsense")
+        raise ExchangeError("x", kind="nonsense")
     for cls in (errors.CmdletError, errors.AuthError, errors.TransportError):
         assert issubclass(cls, ExchangeError)

@@ -10,7 +10,7 @@ from requests.structures import CaseInsensitiveDict
 from ansible_collections.mailops.exchange.plugins.module_utils import exo_client
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import CmdletError, ExchangeError, TransportError
 from ansible_collections.mailops.exchange.plugins.module_utils.exo_runner import ExoRunner, strip_annotations
-from ansible_collections.mailops.exchange.plugins.module_utils.http import HttpClient, RetryPolicy
+from ansible_collections.mailops.exchange.plugins.module_utils.transport import HttpClient, RetryPolicy
 from ansible_collections.mailops.exchange.plugins.module_utils.token_cache import MemoryTokenCache, TokenCache
 
 CAPTURES = Path(__file__).resolve().parents[4] / ".." / "shared" / "captures"
@@ -67,7 +67,7 @@ def runner(*script, tokens=None, retries=5, page_size=1000):
 
 
 def test_request_shape_and_headers_exactly():
-    exo, session, _ = runner(FakeResponse(200, {"value": []}), FakeResponse(200, {"value": []}))
+    exo, session, _sleeps = runner(FakeResponse(200, {"value": []}), FakeResponse(200, {"value": []}))
     assert exo.invoke("Get-Mailbox", {"Identity": "a@contoso.com", "ResultSize": "Unlimited", "Filter": None}) == []
     exo.invoke("Set-Mailbox", {"Identity": "a", "Confirm": False})
     first, second = session.calls
@@ -91,7 +91,7 @@ def test_request_shape_and_headers_exactly():
 
 
 def test_select_and_page_size():
-    exo, session, _ = runner(FakeResponse(200, {"value": []}), page_size=50)
+    exo, session, _sleeps = runner(FakeResponse(200, {"value": []}), page_size=50)
     exo.invoke("Get-Mailbox", select=["Identity", "EmailAddresses"])
     assert session.calls[0]["url"] == URL + "?$select=Identity,EmailAddresses"
     assert session.calls[0]["headers"]["Prefer"] == "odata.maxpagesize=50"
@@ -101,7 +101,7 @@ def test_select_and_page_size():
 
 def test_real_capture_annotation_keys_dropped():
     body = capture("exo_invokecommand_get_mailbox_200.json")
-    exo, _, _ = runner(FakeResponse(200, body))
+    exo, _session, _sleeps = runner(FakeResponse(200, body))
     rows = exo.invoke("Get-Mailbox", {"Identity": "x"})
     assert len(rows) == 1
     row = rows[0]
@@ -123,7 +123,7 @@ def test_paging_follows_next_link_with_same_body_and_collects_warnings():
     page2 = {"value": [{"Identity": "two"}], "@adminapi.warnings": [page1["@adminapi.warnings"][0], "another"],
              "@odata.nextLink": "/adminapi/beta/tenant/InvokeCommand?$skiptoken=3"}
     page3 = {"value": [{"Identity": "three"}]}
-    exo, session, _ = runner(FakeResponse(200, page1), FakeResponse(200, page2), FakeResponse(200, page3))
+    exo, session, _sleeps = runner(FakeResponse(200, page1), FakeResponse(200, page2), FakeResponse(200, page3))
     rows = exo.invoke("Get-Mailbox", {"ResultSize": 2})
     assert [r["Identity"] for r in rows] == ["one", "two", "three"]
     assert [c["url"] for c in session.calls] == [
@@ -134,16 +134,16 @@ def test_paging_follows_next_link_with_same_body_and_collects_warnings():
 
 
 def test_next_link_to_a_foreign_host_is_refused():
-    exo, session, _ = runner(FakeResponse(200, {"value": [], "@odata.nextLink": "https://evil.example.com/next"}))
+    exo, session, _sleeps = runner(FakeResponse(200, {"value": [], "@odata.nextLink": "https://evil.example.com/next"}))
     with pytest.raises(CmdletError, match="refusing to send the token"):
         exo.invoke("Get-Mailbox")
     assert len(session.calls) == 1
 
 
 def test_errors_are_raised_classified():
-    exo, _, _ = runner(FakeResponse(404, capture("exo_invokecommand_notfound_404.json")),
-                       FakeResponse(400, capture("exo_invokecommand_400_invalid_enum.json")),
-                       FakeResponse(500, capture("exo_invokecommand_notfound_404.json")))
+    exo, _session, _sleeps = runner(FakeResponse(404, capture("exo_invokecommand_notfound_404.json")),
+                                    FakeResponse(400, capture("exo_invokecommand_400_invalid_enum.json")),
+                                    FakeResponse(500, capture("exo_invokecommand_notfound_404.json")))
     with pytest.raises(CmdletError) as info:
         exo.invoke("Get-Mailbox", {"Identity": "nobody"})
     assert (info.value.kind, info.value.cmdlet, info.value.status) == ("not_found", "Get-Mailbox", 404)
@@ -160,7 +160,7 @@ def test_adminapi_errors_in_a_200():
     body = {"value": [], "@adminapi.errors": [
         "Ex1|Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException|The operation couldn't be "
         "performed because object 'x' couldn't be found on 'DC1'.", "second"]}
-    exo, _, _ = runner(FakeResponse(200, body))
+    exo, _session, _sleeps = runner(FakeResponse(200, body))
     with pytest.raises(CmdletError) as info:
         exo.invoke("Remove-DistributionGroupMember", {"Identity": "g", "Member": "x"})
     assert info.value.kind == "not_found" and info.value.error_id == "Ex1"
@@ -169,16 +169,16 @@ def test_adminapi_errors_in_a_200():
 
 def test_401_invalidates_and_retries_once():
     tokens = FakeTokens("stale", "fresh")
-    exo, session, _ = runner(FakeResponse(401), FakeResponse(200, {"value": [{"A": 1}]}), tokens=tokens)
+    exo, session, _sleeps = runner(FakeResponse(401), FakeResponse(200, {"value": [{"A": 1}]}), tokens=tokens)
     assert exo.invoke("Set-Mailbox", {"Identity": "a"}) == [{"A": 1}]
     assert tokens.invalidated == 1
     assert [c["headers"]["Authorization"] for c in session.calls] == ["Bearer stale", "Bearer fresh"]
 
 
 def test_second_401_is_a_helpful_unauthorized_error():
-    exo, session, _ = runner(FakeResponse(401), FakeResponse(401, {"error": {"message": "Access denied"}}),
-                             tokens=FakeTokens("eyJhbGciOiJub25lIn0.eyJhdWQiOiJodHRwczovL2dyYXBoLm1pY3Jvc29mdC5jb20ifQ.x",
-                                               "eyJhbGciOiJub25lIn0.eyJhdWQiOiJodHRwczovL2dyYXBoLm1pY3Jvc29mdC5jb20ifQ.y"))
+    graph_token = "eyJhbGciOiJub25lIn0.eyJhdWQiOiJodHRwczovL2dyYXBoLm1pY3Jvc29mdC5jb20ifQ."
+    exo, session, _sleeps = runner(FakeResponse(401), FakeResponse(401, {"error": {"message": "Access denied"}}),
+                                   tokens=FakeTokens(graph_token + "x", graph_token + "y"))
     with pytest.raises(CmdletError) as info:
         exo.invoke("Get-Mailbox")
     error = info.value
@@ -190,7 +190,7 @@ def test_second_401_is_a_helpful_unauthorized_error():
 
 def test_401_with_a_given_access_token_is_not_retried():
     tokens = FakeTokens("given-token", renewable=False)
-    exo, session, _ = runner(FakeResponse(401), tokens=tokens)
+    exo, session, _sleeps = runner(FakeResponse(401), tokens=tokens)
     with pytest.raises(CmdletError) as info:
         exo.invoke("Get-Mailbox")
     assert len(session.calls) == 1
@@ -198,7 +198,7 @@ def test_401_with_a_given_access_token_is_not_retried():
 
 
 def test_403_names_the_missing_consent_and_role():
-    exo, _, _ = runner(FakeResponse(403, {"error": {"code": "Forbidden", "message": "Forbidden"}}))
+    exo, _session, _sleeps = runner(FakeResponse(403, {"error": {"code": "Forbidden", "message": "Forbidden"}}))
     with pytest.raises(CmdletError) as info:
         exo.invoke("Get-Mailbox")
     assert info.value.kind == "forbidden"
@@ -252,7 +252,7 @@ def test_transient_cmdlet_errors_are_retried_for_reads_only():
 
 
 def test_non_json_success_is_an_error():
-    exo, _, _ = runner(FakeResponse(200, "<Objs>clixml</Objs>"))
+    exo, _session, _sleeps = runner(FakeResponse(200, "<Objs>clixml</Objs>"))
     with pytest.raises(CmdletError, match="not a JSON object"):
         exo.invoke("Get-Mailbox")
 

@@ -72,6 +72,10 @@ def test_expiring_token_is_renewed(tmp_path):
     assert clocked.get_or_acquire(KEY, lambda: next(fixed)) == "b"
 
 
+def refuse():
+    raise RuntimeError("invalid_client")
+
+
 def test_credential_fingerprint_separates_keys(tmp_path):
     cache = TokenCache(str(tmp_path))
     right = cache_key("https://a/t", "t", "c", "https://r", "fingerprint-of-right-secret")
@@ -79,7 +83,7 @@ def test_credential_fingerprint_separates_keys(tmp_path):
     assert right != wrong
     cache.get_or_acquire(right, lambda: ("good", time.time() + 3600))
     with pytest.raises(RuntimeError):
-        cache.get_or_acquire(wrong, lambda: (_ for _ in ()).throw(RuntimeError("invalid_client")))
+        cache.get_or_acquire(wrong, refuse)
     for other in (cache_key("https://b/t", "t", "c", "https://r", "f"), cache_key("https://a/t", "u", "c", "https://r", "f"),
                   cache_key("https://a/t", "t", "d", "https://r", "f"), cache_key("https://a/t", "t", "c", "https://s", "f")):
         assert other != cache_key("https://a/t", "t", "c", "https://r", "f")
@@ -150,11 +154,11 @@ def test_forks_starting_together_make_one_request(tmp_path):
     results = context.Queue()
     counter = tmp_path / "calls"
     processes = [context.Process(target=_fork_worker, args=(str(tmp_path / "cache"), str(counter), barrier, results))
-                 for _ in range(workers)]
+                 for _index in range(workers)]
     for process in processes:
         process.start()
     for process in processes:
         process.join(20)
         assert process.exitcode == 0
-    assert [results.get(timeout=5) for _ in range(workers)] == ["shared-token"] * workers
+    assert [results.get(timeout=5) for _index in range(workers)] == ["shared-token"] * workers
     assert len(counter.read_text().splitlines()) == 1

@@ -10,6 +10,7 @@ as its ``http_client``. ``HttpClient`` adds throttling retries and safe redirect
 
 import email.utils
 import json as jsonlib
+import math
 import os
 import random
 import time
@@ -18,6 +19,7 @@ from urllib.parse import urljoin, urlparse
 
 try:
     import requests
+    import urllib3
     from requests.adapters import HTTPAdapter
 except ImportError:
     requests = None
@@ -66,7 +68,7 @@ def parse_retry_after(value, now=None):
         if when is None:
             return None
         seconds = when.timestamp() - (time.time() if now is None else now)
-    if seconds != seconds:  # NaN
+    if math.isnan(seconds):
         return None
     return max(0.0, seconds)
 
@@ -147,6 +149,8 @@ def make_session(validate_certs=True, ca_path=None, read_timeout=DEFAULT_READ_TI
     if not HAS_REQUESTS:
         raise ExchangeError("the requests Python library is required", kind=OTHER)
     if not validate_certs:
+        # The user chose this; urllib3 would otherwise warn on every single request.
+        urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
         verify = False
     elif ca_path:
         if not os.path.exists(ca_path):

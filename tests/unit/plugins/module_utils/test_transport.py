@@ -7,10 +7,10 @@ import pytest
 import requests
 from requests.structures import CaseInsensitiveDict
 
-from ansible_collections.mailops.exchange.plugins.module_utils import http
+from ansible_collections.mailops.exchange.plugins.module_utils import transport
 from ansible_collections.mailops.exchange.plugins.module_utils.clouds import is_exchange_host
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError, TransportError
-from ansible_collections.mailops.exchange.plugins.module_utils.http import (
+from ansible_collections.mailops.exchange.plugins.module_utils.transport import (
     HttpClient,
     HttpSession,
     RetryPolicy,
@@ -61,9 +61,9 @@ def test_backoff_grows_is_jittered_and_capped():
     policy = RetryPolicy(max_retries=10, base_delay=2.0, max_delay=60.0, jitter=0.2, rng=random.Random(7))
     for attempt in range(10):
         nominal = min(60.0, 2.0 * 2 ** attempt)
-        for _ in range(50):
+        for _index in range(50):
             assert nominal * 0.8 <= policy.delay(attempt) <= nominal
-    delays = {round(policy.delay(3), 6) for _ in range(20)}
+    delays = {round(policy.delay(3), 6) for _index in range(20)}
     assert len(delays) > 1, "jitter spreads forks that were throttled together"
 
 
@@ -134,7 +134,7 @@ def test_session_passes_verify_explicitly_over_environment(monkeypatch, tmp_path
 def test_session_pool_and_bad_ca_path():
     session = make_session()
     assert isinstance(session, HttpSession)
-    assert session.get_adapter("https://x")._pool_maxsize == http.POOL_SIZE
+    assert session.get_adapter("https://x")._pool_maxsize == transport.POOL_SIZE
     with pytest.raises(ExchangeError) as info:
         make_session(ca_path="/nonexistent/ca.pem")
     assert info.value.kind == "invalid_argument" and "ca_path" in str(info.value)
@@ -145,8 +145,8 @@ def test_session_pool_and_bad_ca_path():
 def test_429_then_ok_honours_retry_after():
     c, session, sleeps = client(FakeResponse(429, {"error": {"code": "TooMany"}}, {"Retry-After": "3"}),
                                 FakeResponse(200, {"value": []}))
-    status, _, body = c.request_json("POST", "https://outlook.office365.com/a", json={"b": 1}, headers=BEARER,
-                                     retry_connection_errors=False)
+    status, _headers, body = c.request_json("POST", "https://outlook.office365.com/a", json={"b": 1},
+                                            headers=BEARER, retry_connection_errors=False)
     assert (status, body) == (200, {"value": []})
     assert len(sleeps) == 1 and 3 <= sleeps[0] <= 3.6
     assert c.stats == {"requests": 2, "retries": 1, "throttled": 1}
@@ -168,7 +168,7 @@ def test_gives_up_after_max_retries_with_throttled_error():
     assert "slow down" in str(info.value) and "3 retries" in str(info.value)
     assert len(sleeps) == 3 and c.stats["requests"] == 4 and c.stats["throttled"] == 4
 
-    c, _, _ = client(*[FakeResponse(503)] * 2, retries=1)
+    c, _session, _sleeps = client(*[FakeResponse(503)] * 2, retries=1)
     with pytest.raises(ExchangeError) as info:
         c.request_json("GET", "https://h/a", retry_connection_errors=True)
     assert info.value.kind == "transient"
@@ -211,7 +211,7 @@ def test_tls_failure_is_a_clear_error():
 
 
 def test_redirect_keeps_bearer_for_exchange_hosts_and_reposts_body():
-    c, session, _ = client(
+    c, session, _sleeps = client(
         FakeResponse(302, headers={"Location": "https://nam12.prod.outlook.com/adminapi/beta/t/InvokeCommand"}),
         FakeResponse(307, headers={"Location": "/adminapi/beta/t/InvokeCommand?x=1"}),
         FakeResponse(200, {"value": [1]}))
@@ -230,7 +230,7 @@ def test_redirect_keeps_bearer_for_exchange_hosts_and_reposts_body():
 
 @pytest.mark.parametrize("location", ["https://evil.example.com/x", "http://outlook.office365.com/x"])
 def test_redirect_strips_bearer_elsewhere(location):
-    c, session, _ = client(FakeResponse(301, headers={"Location": location}), FakeResponse(200, {}))
+    c, session, _sleeps = client(FakeResponse(301, headers={"Location": location}), FakeResponse(200, {}))
     c.request_json("POST", "https://outlook.office365.com/x", json={"a": 1}, headers=BEARER,
                    retry_connection_errors=False, auth_hosts=exchange_hosts)
     assert "Authorization" in session.calls[0]["headers"]
@@ -239,19 +239,19 @@ def test_redirect_strips_bearer_elsewhere(location):
 
 
 def test_redirect_without_auth_hosts_strips_bearer_and_loops_are_bounded():
-    c, session, _ = client(FakeResponse(303, headers={"Location": "https://outlook.office365.com/y"}),
-                           FakeResponse(200, {}))
+    c, session, _sleeps = client(FakeResponse(303, headers={"Location": "https://outlook.office365.com/y"}),
+                                 FakeResponse(200, {}))
     c.request_json("POST", "https://outlook.office365.com/x", headers=BEARER, retry_connection_errors=False)
     assert "Authorization" not in session.calls[1]["headers"]
 
-    c, session, _ = client(*[FakeResponse(302, headers={"Location": "https://outlook.office365.com/x"})] * 7)
+    c, session, _sleeps = client(*[FakeResponse(302, headers={"Location": "https://outlook.office365.com/x"})] * 7)
     with pytest.raises(TransportError) as info:
         c.request_json("POST", "https://outlook.office365.com/x", retry_connection_errors=False)
     assert "redirects" in str(info.value) and len(session.calls) == 6
 
 
 def test_bodies_are_decoded():
-    c, _, _ = client(FakeResponse(500, "<html>oops</html>"), FakeResponse(204), FakeResponse(404, {"error": {}}))
+    c, _session, _sleeps = client(FakeResponse(500, "<html>oops</html>"), FakeResponse(204), FakeResponse(404, {"error": {}}))
     assert c.request_json("GET", "https://h/a", retry_connection_errors=True)[2] == "<html>oops</html>"
     assert c.request_json("GET", "https://h/a", retry_connection_errors=True)[2] is None
     assert c.request_json("GET", "https://h/a", retry_connection_errors=True)[:2][0] == 404
