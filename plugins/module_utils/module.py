@@ -68,12 +68,8 @@ class ExoModule(object):
         self.check_mode = self.module.check_mode
         self._runner = None
         self._credential_from_environment()
-        for available, library, error in exo_client.missing_libraries():
-            if not available:
-                self.module.fail_json(msg=missing_required_lib(library), exception=error)
-        for option in ('timeout', 'retries'):
-            if self.params[option] is not None and self.params[option] < 0:
-                self.fail("%s: %s must not be negative" % (option, self.params[option]))
+        for unused, library, error in exo_client.missing_libraries(self.params):
+            self.module.fail_json(msg=missing_required_lib(library), exception=error)
 
     def _credential_from_environment(self):
         given = [option for option, unused in CREDENTIAL_OPTIONS if self.params[option]]

@@ -1,0 +1,129 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The modules end to end: ansible-playbook against the sandbox tenant in its own process."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import urllib.parse
+from pathlib import Path
+
+import certifi
+import pytest
+import requests
+
+from conftest import SANDBOX_SHARED, SANDBOX_USERS
+
+
+def recap(output):
+    """host -> {ok, changed, failed, ...} from the PLAY RECAP of an ansible-playbook run."""
+    counts = {}
+    for host, fields in re.findall(r'^(\S+)\s+:\s+(ok=.*)$', output, re.MULTILINE):
+        counts[host] = {k: int(v) for k, v in re.findall(r'(\w+)=(\d+)', fields)}
+    return counts
+
+
+def test_permission_lifecycle(playbook):
+    playbook.run('permission_lifecycle.yml')
+
+
+def test_bad_input_fails_clearly_and_writes_nothing(playbook):
+    playbook.run('permission_failures.yml')
+
+
+def test_authentication_methods_and_failures(playbook, sandbox):
+    playbook.run('auth.yml', extra_vars={'untrusted_ca': certifi.where()})
+    assert sandbox.stats()['writes'] == 0
+
+
+def test_mailbox_info(playbook):
+    playbook.run('mailbox_info.yml', extra_vars={'expected_users': SANDBOX_USERS,
+                                                 'expected_shared': SANDBOX_SHARED})
+
+
+@pytest.mark.parametrize('faults, counter', [
+    ({'throttle_every': 3, 'retry_after': 1}, 'throttled'),
+    ({'error_rate': 0.3, 'retry_after': 1, 'seed': 7}, 'errors'),
+], ids=['throttle_every_3', 'error_rate_0.3'])
+def test_converges_under_faults(playbook, sandbox, faults, counter):
+    sandbox.faults(**faults)
+    playbook.run('converge_under_faults.yml', extra_vars={'fault_counter': counter})
+    state = sandbox.mailbox_state('support')
+    text = json.dumps(state).lower()
+    for trustee in ('alice', 'bob', 'dave'):
+        assert trustee in text, 'the sandbox itself holds the grant for %s' % trustee
+
+
+def test_one_token_for_a_whole_run_across_forks(playbook, sandbox, tmp_path):
+    inventory = tmp_path / 'hosts.ini'
+    inventory.write_text('[tenant]\n' + ''.join(
+        'worker%d ansible_connection=local ansible_python_interpreter="{{ ansible_playbook_python }}"\n'
+        % n for n in range(4)))
+    playbook_path = tmp_path / 'many_tasks.yml'
+    playbook_path.write_text(
+        '- hosts: tenant\n  gather_facts: false\n  tasks:\n' + ''.join(
+            '    - mailops.exchange.exo_mailbox_info:\n        identity: user%04d\n' % n
+            for n in range(1, 4)))
+    sandbox.reset()
+    first = playbook.run(str(playbook_path), '-i', str(inventory), '-f', '4')
+    assert all(c['ok'] == 3 and c['failed'] == 0 for c in recap(first.stdout).values())
+    stats = sandbox.stats()
+    assert stats['tokens'] == 1, '12 module runs in 4 forks asked for one token'
+    assert stats['cmdlets']['Get-Mailbox'] == 12
+
+    sandbox.reset()
+    playbook.run(str(playbook_path), '-i', str(inventory), '-f', '4')
+    assert sandbox.stats()['tokens'] == 0, 'the next run reuses the cached token'
+
+    cache_files = [p for p in (tmp_path / 'cache').rglob('*') if p.is_file()]
+    assert cache_files
+    for path in cache_files:
+        assert path.stat().st_mode & 0o077 == 0, '%s is private to its owner' % path
+        assert sandbox.env['AZURE_CLIENT_SECRET'] not in path.read_text(errors='replace')
+
+
+def test_token_cache_off_asks_every_time(playbook, sandbox):
+    sandbox.reset()
+    playbook.run('mailbox_info.yml', extra_vars={'expected_users': SANDBOX_USERS,
+                                                 'expected_shared': SANDBOX_SHARED},
+                 env={'EXO_TOKEN_CACHE': 'false'})
+    assert sandbox.stats()['tokens'] > 1
+
+
+def _encodings(secret):
+    raw = secret.encode()
+    return {secret, base64.b64encode(raw).decode(), base64.urlsafe_b64encode(raw).decode().rstrip('='),
+            urllib.parse.quote(secret, safe=''), urllib.parse.quote_plus(secret)}
+
+
+def test_no_secret_in_vvvv_output_or_files(playbook, sandbox, tmp_path):
+    token = requests.post(sandbox.url + '/_sandbox/token', json={}, verify=sandbox.ca_path,
+                          timeout=10).json()['access_token']
+    secrets = {
+        'client secret': sandbox.env['AZURE_CLIENT_SECRET'],
+        'certificate password': sandbox.env['SANDBOX_CERTIFICATE_PASSWORD'],
+        'access token': token,
+        'wrong secret': 'Wr0ng~Secret.Value_12345',
+        'wrong password': 'Wr0ng-Pfx-Password!42',
+    }
+    log_path = tmp_path / 'ansible.log'
+    result = playbook.run('secrets.yml', '-vvvv', extra_vars={
+        'access_token': token, 'wrong_secret': secrets['wrong secret'],
+        'wrong_password': secrets['wrong password']},
+        env={'ANSIBLE_LOG_PATH': str(log_path), 'ANSIBLE_KEEP_REMOTE_FILES': '0'})
+    assert recap(result.stdout)['localhost']['ignored'] == 2
+    assert 'AADSTS7000215' in result.stdout, 'the wrong secret was really refused'
+
+    written = {'stdout': result.stdout, 'stderr': result.stderr, 'log': log_path.read_text()}
+    for path in tmp_path.rglob('*'):
+        if path.is_file() and path.suffix != '.json' and path != log_path:
+            written[str(path)] = path.read_text(errors='replace')
+    for label, secret in secrets.items():
+        for form in _encodings(secret):
+            for where, text in written.items():
+                assert form not in text, 'the %s appears in %s' % (label, where)
+    # The command line itself carried the access token and the wrong secrets as extra vars;
+    # what matters is that no module output, log or file repeats them.
+    assert 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER' in result.stdout
