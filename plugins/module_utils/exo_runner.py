@@ -164,7 +164,7 @@ class ExoRunner:
             if status == 403:
                 error_id, exception_type, message = parse_error_body(data)
                 raise CmdletError(
-                    "Exchange Online refused %s (HTTP 403: %s). %s" % (cmdlet, message or "Forbidden", _CONSENT_HINT),
+                    "Access denied (HTTP 403: %s). %s" % (message or "Forbidden", _CONSENT_HINT),
                     kind=FORBIDDEN, exception_type=exception_type, error_id=error_id, status=403, cmdlet=cmdlet)
             if not 200 <= status < 300:
                 raise error_from_response(status, data, cmdlet)
