@@ -19,6 +19,9 @@ from .model import Organization
 from .web import Request, json_response
 
 MAX_BODY_BYTES = 1024 * 1024
+# Oversized bodies up to this size are read and discarded so that the client, still busy
+# sending, receives the 400 instead of a reset connection.
+_MAX_DRAIN_BYTES = 64 * 1024 * 1024
 RATE_LIMIT = 30000
 _IDLE_TIMEOUT_S = 300
 _HANDSHAKE_TIMEOUT_S = 30
@@ -136,6 +139,8 @@ class _Handler(BaseHTTPRequestHandler):
         except ValueError:
             length = -1
         if length < 0 or length > MAX_BODY_BYTES:
+            if MAX_BODY_BYTES < length <= _MAX_DRAIN_BYTES:
+                self._discard(length)
             self._refuse(f"The request body must be 0..{MAX_BODY_BYTES} bytes.")
             return
         body = self.rfile.read(length) if length else b""
@@ -151,6 +156,13 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         self._write(response)
+
+    def _discard(self, length):
+        while length > 0:
+            chunk = self.rfile.read(min(length, 65536))
+            if not chunk:
+                return
+            length -= len(chunk)
 
     def _refuse(self, message):
         # The unread body would be parsed as the next request, so the connection must go.

@@ -1,7 +1,9 @@
 """Start a sandbox as a separate process and talk to its control surface, for test suites.
 
-Example::
+Either construct with the arguments and let ``with`` start it, or call :meth:`start`::
 
+    with SandboxProcess(tmp_path, users=5) as sandbox:
+        ...
     with SandboxProcess().start(tmp_path, users=5) as sandbox:
         token = sandbox.mint_token()
         sandbox.faults(throttle_every=3)
@@ -35,21 +37,27 @@ def read_env_file(path):
 class SandboxProcess:
     """A ``python -m sandbox serve`` child process and a client for its control surface."""
 
-    def __init__(self, python=sys.executable):
+    def __init__(self, state_dir=None, python=sys.executable, **cli_args):
         self.python = python
         self.process = None
-        self.state_dir = None
+        self.state_dir = state_dir
+        self.cli_args = cli_args
         self.env = {}
         self._log = None
 
     # -- lifecycle ------------------------------------------------------------------------------
 
-    def start(self, state_dir, timeout=30.0, **cli_args):
+    def start(self, state_dir=None, timeout=30.0, **cli_args):
         """Start the server and wait until it writes ``sandbox.env``; returns self.
 
-        ``cli_args`` map onto flags: ``users=5`` -> ``--users 5``, ``latency_ms=10`` ->
-        ``--latency-ms 10``; ``True`` gives a bare flag.
+        ``state_dir`` and ``cli_args`` default to the constructor's. ``cli_args`` map onto
+        flags: ``users=5`` -> ``--users 5``, ``latency_ms=10`` -> ``--latency-ms 10``;
+        ``True`` gives a bare flag.
         """
+        state_dir = state_dir if state_dir is not None else self.state_dir
+        if state_dir is None:
+            raise ValueError("SandboxProcess needs a state directory.")
+        cli_args = {**self.cli_args, **cli_args}
         self.state_dir = Path(state_dir).resolve()
         self.state_dir.mkdir(parents=True, exist_ok=True)
         env_path = self.state_dir / "sandbox.env"
@@ -105,6 +113,8 @@ class SandboxProcess:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
     def __enter__(self):
+        if self.process is None:
+            self.start()
         return self
 
     def __exit__(self, *exc_info):
