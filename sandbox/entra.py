@@ -342,7 +342,8 @@ def handle(directory, request, segment, rest):
         except TokenError as exc:
             return error_response(directory, exc.status, exc.error, exc.code, exc.text), False
         return json_response(200, payload, headers=[("Cache-Control", "no-store, no-cache")]), True
-    return error_response(directory, 404, "invalid_request", 900561,
-                          "The endpoint only accepts POST, OPTIONS requests."
-                          if rest == "oauth2/v2.0/token" else
-                          f"The requested path '{request.path}' does not exist."), False
+    if rest == "oauth2/v2.0/token":
+        return error_response(directory, 405, "invalid_request", 900561,
+                              "The endpoint only accepts POST requests."), False
+    return json_response(404, {"error": "not_found",
+                               "error_description": f"No Entra endpoint at {request.path}."}), False

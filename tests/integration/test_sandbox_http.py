@@ -138,7 +138,8 @@ def test_unknown_client_and_scope(sb):
 def test_msal_client_credentials(sb, no_env_ca, credential):
     env = sb.env
     if credential == "pem":
-        pem = open(env["SANDBOX_CERTIFICATE_PATH"]).read()
+        with open(env["SANDBOX_CERTIFICATE_PATH"]) as handle:
+            pem = handle.read()
         split = pem.index("-----BEGIN CERTIFICATE")
         client_credential = {"private_key": pem[:split], "public_certificate": pem[split:]}
     elif credential == "pfx":
@@ -257,8 +258,8 @@ def test_result_size_warning(sb):
     body = sb.invoke("Get-Mailbox", {"ResultSize": 3}).json()
     assert len(body["value"]) == 3
     assert body["@adminapi.warnings"] == [
-        "There are more results available than are currently displayed. To view them, "
-        "increase the value for the ResultSize parameter."]
+        ("There are more results available than are currently displayed. To view them, "
+         "increase the value for the ResultSize parameter.")]
 
 
 def test_filter_over_http(sb):
