@@ -289,6 +289,7 @@ def serve(state_dir, port=0, users=20, shared=5, latency_ms=0, org_name="contoso
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
 
+    # Bind first: the tenant's URLs (token audience, issuer links) need the actual port.
     server = _TlsServer(port, None, context, verbose)
     actual_port = server.server_address[1]
     directory = entra.Directory(org, f"https://127.0.0.1:{actual_port}", certs.make_signing_key())

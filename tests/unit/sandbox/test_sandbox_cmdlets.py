@@ -3,6 +3,14 @@
 import pytest
 
 from sandbox import cmdlets, errors
+from sandbox.model import Organization
+
+
+@pytest.fixture
+def org():
+    """A small seeded organisation: 3 users, 2 shared mailboxes and the named demo people."""
+    return Organization("contoso", tenant_id="11111111-2222-4333-8444-555555555555",
+                        users=3, shared=2)
 
 
 def run(org, name, **params):
