@@ -25,8 +25,8 @@ SANDBOX_SHARED = 4
 @pytest.fixture(scope='session')
 def sandbox_process(tmp_path_factory):
     """One sandbox for the whole session; tests reset its state and faults before use."""
-    with SandboxProcess(tmp_path_factory.mktemp('sandbox'), users=SANDBOX_USERS,
-                        shared=SANDBOX_SHARED) as running:
+    with SandboxProcess().start(tmp_path_factory.mktemp('sandbox'), users=SANDBOX_USERS,
+                                shared=SANDBOX_SHARED) as running:
         yield running
 
 
