@@ -209,8 +209,9 @@ def test_not_found_shape(sb):
 
 def test_ambiguous_identity(sb):
     response = sb.invoke("Get-Mailbox", {"Identity": "Chris Green"})
-    assert response.status_code == 400
-    assert detail(response)[1].endswith("ManagementObjectAmbiguousException")
+    assert response.status_code == 404
+    assert detail(response)[1].endswith("ManagementObjectNotFoundException")
+    assert "matches multiple entries" in detail(response)[2]
 
 
 def test_unknown_parameter_and_invalid_enum(sb):
@@ -302,7 +303,7 @@ def test_permission_writes_show_in_state_and_stats(sb):
 
 def test_state_endpoint_errors(sb):
     assert sb.request("GET", "/_sandbox/state/mailboxes/nobody").status_code == 404
-    assert sb.request("GET", "/_sandbox/state/mailboxes/Chris%20Green").status_code == 400
+    assert sb.request("GET", "/_sandbox/state/mailboxes/Chris%20Green").status_code == 404
     assert len(sb.request("GET", "/_sandbox/state/mailboxes").json()["mailboxes"]) == MAILBOXES
 
 
