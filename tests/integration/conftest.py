@@ -71,6 +71,12 @@ class PlaybookRunner(object):
 
 
 @pytest.fixture
+def seeded():
+    """How many user and shared mailboxes the session's sandbox was seeded with."""
+    return {'expected_users': SANDBOX_USERS, 'expected_shared': SANDBOX_SHARED}
+
+
+@pytest.fixture
 def playbook(sandbox, tmp_path):
     """A PlaybookRunner with a token cache of its own."""
     return PlaybookRunner(sandbox, tmp_path / 'cache')

@@ -14,8 +14,6 @@ import certifi
 import pytest
 import requests
 
-from conftest import SANDBOX_SHARED, SANDBOX_USERS
-
 
 def recap(output):
     """host -> {ok, changed, failed, ...} from the PLAY RECAP of an ansible-playbook run."""
@@ -38,9 +36,8 @@ def test_authentication_methods_and_failures(playbook, sandbox):
     assert sandbox.stats()['writes'] == 0
 
 
-def test_mailbox_info(playbook):
-    playbook.run('mailbox_info.yml', extra_vars={'expected_users': SANDBOX_USERS,
-                                                 'expected_shared': SANDBOX_SHARED})
+def test_mailbox_info(playbook, seeded):
+    playbook.run('mailbox_info.yml', extra_vars=seeded)
 
 
 @pytest.mark.parametrize('faults, counter', [
@@ -84,11 +81,9 @@ def test_one_token_for_a_whole_run_across_forks(playbook, sandbox, tmp_path):
         assert sandbox.env['AZURE_CLIENT_SECRET'] not in path.read_text(errors='replace')
 
 
-def test_token_cache_off_asks_every_time(playbook, sandbox):
+def test_token_cache_off_asks_every_time(playbook, sandbox, seeded):
     sandbox.reset()
-    playbook.run('mailbox_info.yml', extra_vars={'expected_users': SANDBOX_USERS,
-                                                 'expected_shared': SANDBOX_SHARED},
-                 env={'EXO_TOKEN_CACHE': 'false'})
+    playbook.run('mailbox_info.yml', extra_vars=seeded, env={'EXO_TOKEN_CACHE': 'false'})
     assert sandbox.stats()['tokens'] > 1
 
 
