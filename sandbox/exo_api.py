@@ -103,7 +103,7 @@ def _authenticate(sandbox, request):
         f'authorization_uri="{directory.base_url}/common/oauth2/authorize", error="invalid_token"'
     )
     header = request.header("Authorization", "")
-    scheme, _, token = header.partition(" ")
+    scheme, unused, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None, _plain_error(sandbox, 401, "Unauthorized",
                                   "The request carries no bearer token.",

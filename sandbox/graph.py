@@ -24,7 +24,7 @@ def _error(status, code, message, headers=()):
 
 def handle(sandbox, request, rest):
     """Serve ``/graph/{rest}``."""
-    scheme, _, token = request.header("Authorization", "").partition(" ")
+    scheme, unused, token = request.header("Authorization", "").partition(" ")
     if scheme.lower() != "bearer":
         return _error(401, "InvalidAuthenticationToken", "Access token is empty.")
     try:

@@ -15,7 +15,7 @@ def _keys(org, recipient):
     yield recipient.external_directory_object_id
     yield org.distinguished_name(recipient)
     for address in recipient.email_addresses:
-        prefix, _, value = address.partition(":")
+        prefix, unused, value = address.partition(":")
         if prefix.lower() == "smtp":
             yield value
         elif prefix.lower() == "x500":

@@ -57,7 +57,7 @@ class Pager:
         mac, payload = raw[:16], raw[16:]
         if len(mac) < 16 or not hmac.compare_digest(mac, self._mac(payload)):
             raise SkipTokenError("The skip token was not issued by this server.")
-        offset, _, token_digest = payload.decode("ascii", "replace").partition(":")
+        offset, unused, token_digest = payload.decode("ascii", "replace").partition(":")
         if token_digest != digest:
             raise SkipTokenError("The skip token belongs to a different request body.")
         return int(offset)

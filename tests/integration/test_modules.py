@@ -8,7 +8,6 @@ import base64
 import json
 import re
 import urllib.parse
-from pathlib import Path
 
 import certifi
 import pytest

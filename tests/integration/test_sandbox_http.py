@@ -71,7 +71,7 @@ def test_env_file_and_credentials_on_disk(sb):
         assert stat.S_IMODE(os.stat(state / name).st_mode) == 0o600, name
     pem = (state / "app-cert.pem").read_text()
     assert "PRIVATE KEY" in pem and "BEGIN CERTIFICATE" in pem
-    key, cert, _ = pkcs12.load_key_and_certificates(
+    key, cert, unused = pkcs12.load_key_and_certificates(
         (state / "app-cert.pfx").read_bytes(), env["SANDBOX_CERTIFICATE_PASSWORD"].encode())
     assert key is not None and cert is not None
 
@@ -374,7 +374,7 @@ def test_throttle_every(sb):
     assert sb.request("GET", "/_sandbox/faults").json()["retry_after"] == 3
     token = sb.mint_token()
     statuses = []
-    for _ in range(4):
+    for unused in range(4):
         response = sb.invoke("Get-Mailbox", {"Identity": "alice"}, token=token)
         statuses.append(response.status_code)
         if response.status_code == 429:

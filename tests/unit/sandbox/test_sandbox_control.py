@@ -20,7 +20,7 @@ def test_stats_count_and_reset():
 def test_throttle_every_nth_request():
     faults = control.Faults()
     faults.configure({"throttle_every": 3, "retry_after": 2})
-    actions = [faults.decide() for _ in range(6)]
+    actions = [faults.decide() for unused in range(6)]
     assert [a.action for a in actions] == [None, None, "throttle"] * 2
     assert actions[2].retry_after == 2
 
@@ -30,7 +30,7 @@ def test_seeded_rates_repeat():
         faults = control.Faults()
         faults.configure({"error_rate": 0.3, "drop_rate": 0.3, "drop_phase": "random",
                           "seed": 42})
-        return [faults.decide().action for _ in range(50)]
+        return [faults.decide().action for unused in range(50)]
 
     first = run()
     assert first == run()

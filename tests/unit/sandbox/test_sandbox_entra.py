@@ -19,7 +19,7 @@ def keys():
 
 @pytest.fixture
 def directory(keys):
-    signing_key, app_cert, _ = keys
+    signing_key, app_cert, unused = keys
     org = Organization("contoso", users=1, shared=0)
     directory = entra.Directory(org, BASE, signing_key)
     directory.register(entra.AppRegistration(
@@ -89,7 +89,7 @@ def test_certificate_assertion_is_verified(directory, keys, alg, sha256):
 ])
 def test_bad_assertions_are_refused(directory, keys, case, code):
     main = app(directory, "main")
-    _, cert, other = keys
+    unused, cert, other = keys
     audience = directory.token_endpoint()
     token = {
         "wrong_key": lambda: assertion(cert, main.client_id, audience, key=other.private_key),
