@@ -5,13 +5,14 @@ from pathlib import Path
 
 import pytest
 import requests
-from requests.structures import CaseInsensitiveDict
 
 from ansible_collections.mailops.exchange.plugins.module_utils import exo_client
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import CmdletError, ExchangeError, TransportError
 from ansible_collections.mailops.exchange.plugins.module_utils.exo_runner import ExoRunner, strip_annotations
 from ansible_collections.mailops.exchange.plugins.module_utils.transport import HttpClient, RetryPolicy
 from ansible_collections.mailops.exchange.plugins.module_utils.token_cache import MemoryTokenCache, TokenCache
+
+from fakes import FakeResponse, FakeSession
 
 CAPTURES = Path(__file__).resolve().parents[4] / ".." / "shared" / "captures"
 EXCHANGE = "https://outlook.office365.com"
@@ -21,26 +22,6 @@ URL = EXCHANGE + "/adminapi/beta/contoso.onmicrosoft.com/InvokeCommand"
 
 def capture(name):
     return json.loads((CAPTURES / name).read_text(encoding="utf-8"))
-
-
-class FakeResponse:
-    def __init__(self, status, body=None, headers=None):
-        self.status_code = status
-        self.headers = CaseInsensitiveDict(headers or {})
-        self.text = json.dumps(body) if isinstance(body, (dict, list)) else (body or "")
-
-
-class FakeSession:
-    def __init__(self, *script):
-        self.script = list(script)
-        self.calls = []
-
-    def request(self, method, url, **kwargs):
-        self.calls.append({"method": method, "url": url, **kwargs, "headers": dict(kwargs["headers"])})
-        item = self.script.pop(0)
-        if isinstance(item, Exception):
-            raise item
-        return item
 
 
 class FakeTokens:

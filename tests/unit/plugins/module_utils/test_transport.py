@@ -1,11 +1,9 @@
 import email.utils
-import json
 import random
 import time
 
 import pytest
 import requests
-from requests.structures import CaseInsensitiveDict
 
 from ansible_collections.mailops.exchange.plugins.module_utils import transport
 from ansible_collections.mailops.exchange.plugins.module_utils.clouds import is_exchange_host
@@ -18,27 +16,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.transport import 
     parse_retry_after,
 )
 
-
-class FakeResponse:
-    def __init__(self, status, body=None, headers=None):
-        self.status_code = status
-        self.headers = CaseInsensitiveDict(headers or {})
-        self.text = json.dumps(body) if isinstance(body, (dict, list)) else (body or "")
-
-
-class FakeSession:
-    """Plays back responses (or raises exceptions) and records every request."""
-
-    def __init__(self, *script):
-        self.script = list(script)
-        self.calls = []
-
-    def request(self, method, url, **kwargs):
-        self.calls.append({"method": method, "url": url, **kwargs, "headers": dict(kwargs["headers"])})
-        item = self.script.pop(0)
-        if isinstance(item, Exception):
-            raise item
-        return item
+from fakes import FakeResponse, FakeSession
 
 
 def client(*script, retries=5):

@@ -1,0 +1,33 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Scripted stand-ins for a requests session, shared by the transport and runner unit tests."""
+
+from __future__ import annotations
+
+import json
+
+from requests.structures import CaseInsensitiveDict
+
+
+class FakeResponse:
+    """A response with a status, a JSON (or text) body and case-insensitive headers."""
+
+    def __init__(self, status, body=None, headers=None):
+        self.status_code = status
+        self.headers = CaseInsensitiveDict(headers or {})
+        self.text = json.dumps(body) if isinstance(body, (dict, list)) else (body or "")
+
+
+class FakeSession:
+    """Plays back responses (or raises exceptions) and records every request."""
+
+    def __init__(self, *script):
+        self.script = list(script)
+        self.calls = []
+
+    def request(self, method, url, **kwargs):
+        self.calls.append({"method": method, "url": url, **kwargs, "headers": dict(kwargs["headers"])})
+        item = self.script.pop(0)
+        if isinstance(item, Exception):
+            raise item
+        return item
