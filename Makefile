@@ -19,7 +19,7 @@ export PYTHONPATH := $(COLLECTIONS)
 
 install: $(STAMP) $(COLLECTION_LINK)
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-sandbox.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
