@@ -564,3 +564,8 @@ def lookup(name):
     if cmdlet is None:
         raise errors.command_not_found(name)
     return cmdlet
+
+
+# Cmdlet families kept in modules of their own add themselves to CMDLETS when imported; they
+# use the converters above, so they are imported last.
+from . import cmdlets_groups  # noqa: E402,F401 pylint: disable=wrong-import-position,unused-import,cyclic-import

@@ -44,6 +44,13 @@ SETTABLE_DEFAULTS = {
     **{f"CustomAttribute{n}": "" for n in range(1, 16)},
 }
 
+# Mail-enabled groups: RecipientTypeDetails -> GroupType as Get-DistributionGroup shows it.
+GROUP_TYPES = {
+    "MailUniversalDistributionGroup": "Universal",
+    "MailUniversalSecurityGroup": "Universal, SecurityEnabled",
+}
+NULL_GUID = "00000000-0000-0000-0000-000000000000"
+
 
 def timestamp():
     """The current time in the format Exchange uses for DateTime properties."""
@@ -99,6 +106,12 @@ class Recipient:
     grant_send_on_behalf_to: list = field(default_factory=list)
     mailbox_permissions: list = field(default_factory=list)
     recipient_permissions: list = field(default_factory=list)
+    # Groups only: member and owner (ManagedBy) Guids, in the order they were added.
+    members: list = field(default_factory=list)
+    managed_by: list = field(default_factory=list)
+    # Set when the recipient is also in the on-premises directory (hybrid): what the
+    # on-premises Exchange shows for it, e.g. RecipientTypeDetails, Database, RemoteRoutingAddress.
+    onprem: dict = None
 
     @property
     def primary_smtp_address(self):
@@ -119,6 +132,29 @@ class Recipient:
     def is_mailbox(self):
         """Whether Get-Mailbox and the mailbox cmdlets see this recipient."""
         return self.recipient_type == "UserMailbox"
+
+    @property
+    def is_group(self):
+        """Whether Get-DistributionGroup and the group cmdlets see this recipient."""
+        return self.recipient_type in GROUP_TYPES
+
+
+@dataclass
+class ADUser:
+    """A user of the on-premises Active Directory, mail-enabled or not.
+
+    A mail-enabled user is also a :class:`Recipient` with the same ``guid``.
+    """
+
+    guid: str
+    name: str
+    sam_account_name: str
+    user_principal_name: str
+    first_name: str = ""
+    last_name: str = ""
+    display_name: str = ""
+    organizational_unit: str = ""
+    when_created: str = _SEED_TIME
 
 
 class ProxyAddressConflict(ValueError):
@@ -159,6 +195,50 @@ class Organization:
             # Two people with the same display name make "Chris Green" ambiguous.
             self._seed_mailbox("chris.green", "Chris Green", name="Chris Green")
             self._seed_mailbox("chris.green2", "Chris Green", name="Chris Green2")
+            self._seed_groups()
+            self._seed_directory()
+
+    # -- on-premises directory ------------------------------------------------------------
+
+    def _seed_directory(self):
+        """The on-premises side of a hybrid organisation: AD users, databases, a policy.
+
+        Users without mailboxes are there for ``Enable-Mailbox``/``Enable-RemoteMailbox``.
+        """
+        self.ad_domain = f"{self.name}.local"
+        self.ad_netbios = self.name.upper()
+        self.databases = ["DB01", "DB02"]
+        # The default email address policy: first.last at the vanity domain.
+        self.address_policy = f"%g.%s@{self.alternate_domain}"
+        self.routing_domain = f"{self.name}.mail.onmicrosoft.com"
+        self.ad_users = {}
+        for sam, first, last in (("erin", "Erin", "Evans"), ("frank", "Frank", "Foster"),
+                                 ("grace", "Grace", "Green"), ("henry", "Henry", "Hill"),
+                                 ("exadmin", "Exchange", "Admin")):
+            self.add_ad_user(ADUser(
+                guid=self._id("ad", sam), name=f"{first} {last}", sam_account_name=sam,
+                user_principal_name=f"{sam}@{self.alternate_domain}", first_name=first,
+                last_name=last, display_name=f"{first} {last}",
+                organizational_unit=f"{self.ad_domain}/Users"))
+
+    def add_ad_user(self, user):
+        """Add an AD user; ValueError naming the clash if its name, sAMAccountName or UPN is taken."""
+        with self.lock:
+            for other in self.ad_users.values():
+                for label, mine, theirs in (
+                        ("name", user.name, other.name),
+                        ("sAMAccountName", user.sam_account_name, other.sam_account_name),
+                        ("UserPrincipalName", user.user_principal_name, other.user_principal_name)):
+                    if mine and mine.lower() == theirs.lower():
+                        raise ValueError(f"The {label} '{mine}' is already used by '{other.name}'.")
+            self.ad_users[user.guid] = user
+
+    def ad_distinguished_name(self, user):
+        """The on-premises distinguished name of an AD user."""
+        path = user.organizational_unit.split("/")[1:]
+        ous = "".join(f"OU={part}," if part != "Users" else "CN=Users," for part in reversed(path))
+        domain = ",".join(f"DC={part}" for part in self.ad_domain.split("."))
+        return f"CN={user.name},{ous}{domain}"
 
     def _id(self, kind, alias):
         return str(uuid.uuid5(uuid.UUID(self.tenant_id), f"{kind}:{alias}"))
@@ -205,6 +285,77 @@ class Organization:
             for key in keys:
                 self._claims[key.lower()] = recipient.guid
             self.recipients[recipient.guid] = recipient
+
+    # -- groups ---------------------------------------------------------------------------
+
+    def _seed_groups(self):
+        for alias, display, security, members, owners in (
+                ("all-staff", "All Staff", False, ("alice", "bob", "carol", "dave"), ("alice",)),
+                ("sales-team", "Sales Staff", True, ("alice", "bob"), ("bob",)),
+                ("finance", "Finance", False, ("carol",), ("carol",))):
+            group = self.make_group(alias, alias, display, f"{alias}@{self.alternate_domain}",
+                                    security=security)
+            group.members = [self._id("guid", m) for m in members]
+            group.managed_by = [self._id("guid", o) for o in owners]
+            self.add(group)
+
+    def make_group(self, name, alias, display_name, primary, *, security=False):
+        """A new mail-enabled group with Exchange Online's defaults, not yet added."""
+        group = Recipient(
+            guid=self._id("group", name.lower()),
+            name=name,
+            alias=alias,
+            display_name=display_name,
+            user_principal_name="",
+            email_addresses=[f"SMTP:{primary}", f"smtp:{alias}@{self.domain}"],
+            recipient_type_details=("MailUniversalSecurityGroup" if security
+                                    else "MailUniversalDistributionGroup"),
+            external_directory_object_id=self._id("group-entra", name.lower()),
+            exchange_guid=NULL_GUID,
+            exchange_object_id=self._id("group-object", name.lower()),
+            recipient_type=("MailUniversalSecurityGroup" if security
+                            else "MailUniversalDistributionGroup"),
+        )
+        if group.email_addresses[0][5:].lower() == group.email_addresses[1][5:].lower():
+            del group.email_addresses[1]
+        group.properties.update(
+            RequireSenderAuthenticationEnabled=True,
+            MemberJoinRestriction="Closed",
+            MemberDepartRestriction="Closed" if security else "Open",
+        )
+        return group
+
+    def groups(self):
+        """Every mail-enabled group, in creation order."""
+        return [r for r in self.recipients.values() if r.is_group]
+
+    def claimant(self, key):
+        """The recipient whose Name or proxy address is ``key`` (case-insensitive), or None."""
+        owner = self._claims.get(key.lower())
+        return self.recipients.get(owner) if owner else None
+
+    def set_email_addresses(self, recipient, addresses):
+        """Replace a recipient's proxy addresses, keeping them unique across the organisation."""
+        with self.lock:
+            for address in addresses:
+                owner = self.claimant(address.split(":", 1)[-1])
+                if owner is not None and owner is not recipient:
+                    raise ProxyAddressConflict(
+                        f"'{address}' is already used by recipient '{owner.name}'.")
+            for address in recipient.email_addresses:
+                self._claims.pop(address.split(":", 1)[-1].lower(), None)
+            for address in addresses:
+                self._claims[address.split(":", 1)[-1].lower()] = recipient.guid
+            recipient.email_addresses = list(addresses)
+
+    def remove(self, recipient):
+        """Delete a recipient, its name and addresses, and every membership and ownership."""
+        with self.lock:
+            self._claims = {k: g for k, g in self._claims.items() if g != recipient.guid}
+            del self.recipients[recipient.guid]
+            for group in self.groups():
+                group.members = [g for g in group.members if g != recipient.guid]
+                group.managed_by = [g for g in group.managed_by if g != recipient.guid]
 
     # -- queries ------------------------------------------------------------------------
 
@@ -338,6 +489,54 @@ class Organization:
             "OrganizationalUnitRoot": self.domain,
             "Guid": recipient.guid,
             "OriginatingServer": DOMAIN_CONTROLLER,
+        }
+
+    def group_view(self, group):
+        """The properties Get-DistributionGroup returns (a representative subset)."""
+        props = group.properties
+        return {
+            "GroupType": GROUP_TYPES[group.recipient_type_details],
+            "ManagedBy": [self.recipients[g].name for g in group.managed_by
+                          if g in self.recipients],
+            "MemberJoinRestriction": props["MemberJoinRestriction"],
+            "MemberDepartRestriction": props["MemberDepartRestriction"],
+            "RequireSenderAuthenticationEnabled": props["RequireSenderAuthenticationEnabled"],
+            "HiddenFromAddressListsEnabled": props["HiddenFromAddressListsEnabled"],
+            "Alias": group.alias,
+            "DisplayName": group.display_name,
+            "EmailAddresses": list(group.email_addresses),
+            "PrimarySmtpAddress": group.primary_smtp_address,
+            "WindowsEmailAddress": group.primary_smtp_address,
+            "ExternalDirectoryObjectId": group.external_directory_object_id,
+            **{f"CustomAttribute{n}": props[f"CustomAttribute{n}"] for n in range(1, 16)},
+            "RecipientType": group.recipient_type,
+            "RecipientTypeDetails": group.recipient_type_details,
+            "IsDirSynced": False,
+            "Identity": group.name,
+            "Id": group.name,
+            "IsValid": True,
+            "Name": group.name,
+            "DistinguishedName": self.distinguished_name(group),
+            "WhenChanged": group.when_changed,
+            "WhenCreated": group.when_created,
+            "ExchangeObjectId": group.exchange_object_id,
+            "OrganizationalUnitRoot": self.domain,
+            "Guid": group.guid,
+            "OriginatingServer": DOMAIN_CONTROLLER,
+        }
+
+    def group_member_view(self, member):
+        """A Get-DistributionGroupMember row (the member's own recipient properties)."""
+        return {
+            "Name": member.name,
+            "DisplayName": member.display_name,
+            "Alias": member.alias,
+            "PrimarySmtpAddress": member.primary_smtp_address,
+            "ExternalDirectoryObjectId": member.external_directory_object_id,
+            "RecipientType": member.recipient_type,
+            "RecipientTypeDetails": member.recipient_type_details,
+            "Identity": member.name,
+            "Guid": member.guid,
         }
 
     def mailbox_permission_view(self, recipient, ace):

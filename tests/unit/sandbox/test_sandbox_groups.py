@@ -1,0 +1,249 @@
+"""Group cmdlets over the model, without any server."""
+
+import pytest
+
+from sandbox import cmdlets, cmdlets_groups, errors
+from sandbox.model import Organization
+
+
+@pytest.fixture
+def org():
+    """A small seeded organisation with the demo people and the three seeded groups."""
+    return Organization("contoso", tenant_id="11111111-2222-4333-8444-555555555555",
+                        users=2, shared=1)
+
+
+def run(org, name, **params):
+    return cmdlets.lookup(name).run(org, params, caller="tester")
+
+
+def failure(org, name, **params):
+    with pytest.raises(errors.CmdletFailure) as caught:
+        run(org, name, **params)
+    return caught.value
+
+
+def members(org, group):
+    return [r["PrimarySmtpAddress"] for r in
+            run(org, "Get-DistributionGroupMember", Identity=group).rows]
+
+
+def test_group_cmdlets_are_registered_and_classified():
+    assert not cmdlets.lookup("get-distributiongroup").is_write
+    assert not cmdlets.lookup("Get-DistributionGroupMember").is_write
+    for name in ("New-DistributionGroup", "Set-DistributionGroup", "Remove-DistributionGroup",
+                 "Add-DistributionGroupMember", "Remove-DistributionGroupMember"):
+        assert cmdlets.lookup(name).is_write
+
+
+def test_seeded_groups(org):
+    rows = run(org, "Get-DistributionGroup").rows
+    assert [(r["Name"], r["RecipientTypeDetails"]) for r in rows] == [
+        ("all-staff", "MailUniversalDistributionGroup"),
+        ("sales-team", "MailUniversalSecurityGroup"),
+        ("finance", "MailUniversalDistributionGroup"),
+    ]
+    staff = rows[0]
+    assert staff["PrimarySmtpAddress"] == "all-staff@contoso.com"
+    assert staff["ManagedBy"] == ["alice"]
+    assert staff["GroupType"] == "Universal"
+    assert (staff["MemberJoinRestriction"], staff["MemberDepartRestriction"]) == ("Closed", "Open")
+    assert rows[1]["GroupType"] == "Universal, SecurityEnabled"
+    assert rows[1]["MemberDepartRestriction"] == "Closed"
+    assert members(org, "all-staff") == ["alice@contoso.com", "bob@contoso.com",
+                                         "carol@contoso.com", "dave@contoso.com"]
+
+
+def test_groups_are_recipients_but_not_mailboxes(org):
+    row = run(org, "Get-Recipient", Identity="all-staff@contoso.com").rows[0]
+    assert row["RecipientTypeDetails"] == "MailUniversalDistributionGroup"
+    assert "all-staff" not in [r["Name"] for r in run(org, "Get-Mailbox").rows]
+    assert failure(org, "Get-Mailbox", Identity="all-staff").category == "NotFound"
+    assert failure(org, "Get-DistributionGroup", Identity="alice").category == "NotFound"
+
+
+def test_get_filters_by_type_and_opath(org):
+    rows = run(org, "Get-DistributionGroup",
+               RecipientTypeDetails="MailUniversalSecurityGroup").rows
+    assert [r["Name"] for r in rows] == ["sales-team"]
+    rows = run(org, "Get-DistributionGroup", Filter="DisplayName -like 'F*'").rows
+    assert [r["Name"] for r in rows] == ["finance"]
+
+
+def test_member_rows_carry_the_recipient_properties(org):
+    row = run(org, "Get-DistributionGroupMember", Identity="finance").rows[0]
+    assert set(row) >= {"Name", "DisplayName", "PrimarySmtpAddress", "Alias",
+                        "ExternalDirectoryObjectId", "Guid", "RecipientType",
+                        "RecipientTypeDetails"}
+    assert (row["Name"], row["RecipientTypeDetails"]) == ("carol", "UserMailbox")
+
+
+def test_new_group_defaults(org):
+    row = run(org, "New-DistributionGroup", Name="Project X", ManagedBy=["bob"]).rows[0]
+    assert row["Alias"] == "ProjectX"
+    assert row["DisplayName"] == "Project X"
+    assert row["EmailAddresses"] == ["SMTP:ProjectX@contoso.com",
+                                     "smtp:ProjectX@contoso.onmicrosoft.com"]
+    assert row["ManagedBy"] == ["bob"]
+    assert row["RequireSenderAuthenticationEnabled"] is True
+    assert row["HiddenFromAddressListsEnabled"] is False
+    assert (row["MemberJoinRestriction"], row["MemberDepartRestriction"]) == ("Closed", "Open")
+    assert run(org, "Get-DistributionGroup", Identity="projectx@contoso.com").rows[0]["Guid"] \
+        == row["Guid"]
+
+
+def test_new_security_group_with_everything(org):
+    row = run(org, "New-DistributionGroup", Name="auditors", Alias="audit",
+              DisplayName="Auditors", PrimarySmtpAddress="audit@contoso.com", Type="security",
+              ManagedBy=["alice", "carol@contoso.com"], Members=["bob"],
+              MemberJoinRestriction="ApprovalRequired", RequireSenderAuthenticationEnabled=False,
+              Confirm=False).rows[0]
+    assert row["RecipientTypeDetails"] == "MailUniversalSecurityGroup"
+    assert row["ManagedBy"] == ["alice", "carol"]
+    assert row["MemberJoinRestriction"] == "ApprovalRequired"
+    assert row["MemberDepartRestriction"] == "Closed"
+    assert row["RequireSenderAuthenticationEnabled"] is False
+    assert members(org, "audit") == ["bob@contoso.com"]
+
+
+def test_new_group_proxy_address_clash_changes_nothing(org):
+    before = len(org.all())
+    caught = failure(org, "New-DistributionGroup", Name="helpdesk",
+                     PrimarySmtpAddress="alice@contoso.com")
+    assert caught.exception_type == cmdlets_groups.PROXY_ADDRESS_EXISTS
+    assert caught.message == (
+        'The proxy address "SMTP:alice@contoso.com" is already being used by the proxy '
+        'addresses or LegacyExchangeDN of "alice". Please choose another proxy address.')
+    assert len(org.all()) == before
+
+
+def test_new_group_default_address_clash_and_name_clash(org):
+    caught = failure(org, "New-DistributionGroup", Name="team2", Alias="sales")
+    assert caught.exception_type == cmdlets_groups.PROXY_ADDRESS_EXISTS
+    assert '"SMTP:sales@contoso.com"' in caught.message
+    caught = failure(org, "New-DistributionGroup", Name="Alice")
+    assert caught.exception_type == cmdlets_groups.NAME_EXISTS
+
+
+def test_new_group_unknown_owner_and_bad_values(org):
+    before = len(org.all())
+    assert "Couldn't find object \"ghost\"" in failure(
+        org, "New-DistributionGroup", Name="g1", ManagedBy=["ghost"]).message
+    assert failure(org, "New-DistributionGroup", Name="g2",
+                   MemberJoinRestriction="Sometimes").stage == errors.TRANSFORMATION_STAGE
+    assert failure(org, "New-DistributionGroup", Name="g3", Type="Dynamic").stage \
+        == errors.TRANSFORMATION_STAGE
+    assert "Security groups can't be open" in failure(
+        org, "New-DistributionGroup", Name="g4", Type="Security",
+        MemberJoinRestriction="Open").message
+    assert len(org.all()) == before
+
+
+def test_security_group_changes_need_the_bypass_switch(org):
+    caught = failure(org, "Add-DistributionGroupMember", Identity="sales-team", Member="carol")
+    assert caught.exception_type == cmdlets_groups.REQUIRES_MANAGER
+    assert caught.message == ("You don't have sufficient permissions. This operation can only "
+                              "be performed by a manager of the group.")
+    for name, extra in (("Set-DistributionGroup", {"DisplayName": "x"}),
+                        ("Remove-DistributionGroup", {}),
+                        ("Remove-DistributionGroupMember", {"Member": "alice"})):
+        assert failure(org, name, Identity="sales-team", **extra).exception_type \
+            == cmdlets_groups.REQUIRES_MANAGER
+    assert members(org, "sales-team") == ["alice@contoso.com", "bob@contoso.com"]
+    run(org, "Add-DistributionGroupMember", Identity="sales-team", Member="carol",
+        BypassSecurityGroupManagerCheck=True)
+    assert members(org, "sales-team")[-1] == "carol@contoso.com"
+    # Distribution groups need no switch.
+    run(org, "Add-DistributionGroupMember", Identity="finance", Member="dave")
+
+
+def test_add_existing_member_and_remove_non_member_are_errors(org):
+    caught = failure(org, "Add-DistributionGroupMember", Identity="finance", Member="Carol Clark")
+    assert caught.exception_type == cmdlets_groups.MEMBER_ALREADY_EXISTS
+    assert caught.message == ('The recipient "carol@contoso.com" is already a member of the '
+                              'group "finance".')
+    caught = failure(org, "Remove-DistributionGroupMember", Identity="finance", Member="bob")
+    assert caught.exception_type == cmdlets_groups.MEMBER_NOT_FOUND
+    assert caught.message == ('The recipient "bob@contoso.com" isn\'t a member of the group '
+                              '"finance".')
+    run(org, "Remove-DistributionGroupMember", Identity="finance", Member="carol",
+        Confirm=False)
+    assert members(org, "finance") == []
+
+
+def test_member_resolution_failures(org):
+    assert failure(org, "Add-DistributionGroupMember", Identity="finance",
+                   Member="Chris Green").category == "NotFound"
+    assert "matches multiple entries" in failure(
+        org, "Add-DistributionGroupMember", Identity="finance", Member="Chris Green").message
+    assert failure(org, "Add-DistributionGroupMember", Identity="nogroup",
+                   Member="bob").category == "NotFound"
+
+
+def test_groups_nest_but_not_in_themselves(org):
+    run(org, "Add-DistributionGroupMember", Identity="all-staff", Member="finance")
+    assert "finance@contoso.com" in members(org, "all-staff")
+    assert "member of itself" in failure(org, "Add-DistributionGroupMember",
+                                         Identity="finance", Member="finance").message
+
+
+def test_set_changes_properties_and_keeps_the_old_primary(org):
+    run(org, "Set-DistributionGroup", Identity="finance", DisplayName="Finance Dept",
+        Alias="fin", PrimarySmtpAddress="money@contoso.com", HiddenFromAddressListsEnabled=True,
+        RequireSenderAuthenticationEnabled=False, MemberJoinRestriction="ApprovalRequired",
+        ManagedBy=["alice", "bob"])
+    row = run(org, "Get-DistributionGroup", Identity="money@contoso.com").rows[0]
+    assert row["EmailAddresses"] == ["SMTP:money@contoso.com", "smtp:finance@contoso.com",
+                                     "smtp:finance@contoso.onmicrosoft.com"]
+    assert (row["DisplayName"], row["Alias"]) == ("Finance Dept", "fin")
+    assert row["HiddenFromAddressListsEnabled"] is True
+    assert row["RequireSenderAuthenticationEnabled"] is False
+    assert row["MemberJoinRestriction"] == "ApprovalRequired"
+    assert row["ManagedBy"] == ["alice", "bob"]
+    # The old primary is still the group's: no other recipient may take it.
+    assert run(org, "Get-Recipient", Identity="finance@contoso.com").rows[0]["Name"] == "finance"
+
+
+def test_set_managed_by_add_remove_hashtable(org):
+    run(org, "Set-DistributionGroup", Identity="all-staff",
+        ManagedBy={"@odata.type": "#Exchange.GenericHashTable", "Add": ["bob"],
+                   "Remove": "alice"})
+    assert run(org, "Get-DistributionGroup", Identity="all-staff").rows[0]["ManagedBy"] == ["bob"]
+
+
+def test_set_without_change_warns_and_clash_fails(org):
+    result = run(org, "Set-DistributionGroup", Identity="finance", DisplayName="Finance")
+    assert result.warnings == ["The command completed successfully but no settings of "
+                               "'finance' have been modified."]
+    caught = failure(org, "Set-DistributionGroup", Identity="finance",
+                     PrimarySmtpAddress="bob@contoso.onmicrosoft.com", DisplayName="Changed")
+    assert caught.exception_type == cmdlets_groups.PROXY_ADDRESS_EXISTS
+    row = run(org, "Get-DistributionGroup", Identity="finance").rows[0]
+    assert (row["PrimarySmtpAddress"], row["DisplayName"]) == ("finance@contoso.com", "Finance")
+    assert "Security groups can't be open" in failure(
+        org, "Set-DistributionGroup", Identity="sales-team", MemberDepartRestriction="Open",
+        BypassSecurityGroupManagerCheck=True).message
+
+
+def test_remove_releases_addresses_and_memberships(org):
+    run(org, "Add-DistributionGroupMember", Identity="all-staff", Member="finance")
+    run(org, "Remove-DistributionGroup", Identity="finance", Confirm=False)
+    assert failure(org, "Get-DistributionGroup", Identity="finance").category == "NotFound"
+    assert "finance@contoso.com" not in members(org, "all-staff")
+    row = run(org, "New-DistributionGroup", Name="finance2",
+              PrimarySmtpAddress="finance@contoso.com").rows[0]
+    assert row["PrimarySmtpAddress"] == "finance@contoso.com"
+
+
+def test_member_result_size(org):
+    result = run(org, "Get-DistributionGroupMember", Identity="all-staff", ResultSize=2)
+    assert len(result.rows) == 2
+    assert result.warnings == [cmdlets.RESULT_SIZE_WARNING]
+    assert len(run(org, "Get-DistributionGroupMember", Identity="all-staff",
+                   ResultSize="Unlimited").rows) == 4
+
+
+def test_reset_restores_the_seeded_groups(org):
+    run(org, "Remove-DistributionGroup", Identity="finance")
+    org.seed()
+    assert members(org, "finance") == ["carol@contoso.com"]
