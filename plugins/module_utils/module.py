@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.basic import AnsibleFallbackNotFound, AnsibleModule, missing_required_lib
 
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils import exo_client
@@ -29,10 +29,23 @@ CREDENTIAL_OPTIONS = (
 )
 
 
+def environment_value(*names):
+    """The first of ``names`` set to a non-empty value in the environment.
+
+    An empty variable counts as unset: AWX credential injectors set every variable they name,
+    empty when the field was left blank, and a blank must not override a default.
+    """
+    for name in names:
+        value = os.environ.get(name)
+        if value:
+            return value
+    raise AnsibleFallbackNotFound
+
+
 def exo_argument_spec():
     """The connection options documented in the ``exchange_online`` doc fragment."""
     def env(*names):
-        return (env_fallback, list(names))
+        return (environment_value, list(names))
 
     return dict(
         tenant_id=dict(type='str', fallback=env('AZURE_TENANT_ID')),
