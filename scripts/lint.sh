@@ -1,5 +1,9 @@
 #!/usr/bin/env bash
-# ansible-lint with the production profile over the collection (playbooks, meta, tests).
+# ansible-lint with the production profile over the collection (playbooks, roles, meta, tests),
+# antsibull-docs over every plugin's documentation, and antsibull-changelog over the fragments.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ansible-lint --profile production --offline "$@"
+collection="${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/mailops/exchange"
+(cd "$collection" && antsibull-docs lint-collection-docs --plugin-docs .)
+antsibull-changelog lint
