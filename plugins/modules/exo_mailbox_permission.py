@@ -158,6 +158,11 @@ changes:
 
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
+from ansible_collections.mailops.exchange.plugins.module_utils.permissions import (
+    KINDS,
+    read_permissions,
+    trustee_id,
+)
 from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import (
     apply_plan,
     build_diff,
@@ -168,17 +173,6 @@ from ansible_collections.mailops.exchange.plugins.module_utils.recipients import
     RecipientResolver,
     check_identities,
 )
-
-KINDS = ('full_access', 'send_as', 'send_on_behalf')
-_BUILTIN_TRUSTEES = ('nt authority\\self',)
-
-
-def _managed_entry(trustee, inherited, deny):
-    """Entries this module may change: explicit, allow, not SELF, not a bare SID."""
-    if inherited or deny or not trustee:
-        return False
-    lowered = str(trustee).lower()
-    return lowered not in _BUILTIN_TRUSTEES and not lowered.startswith('s-1-5-')
 
 
 class Plan(object):
@@ -215,51 +209,17 @@ class MailboxPermissions(object):
         self.mailbox = self.resolver.remember(rows[0])
         return self.mailbox
 
-    def _entries_to_map(self, trustees):
-        """Map the trustee strings Exchange reports to canonical key -> shown value.
-
-        A trustee that resolves to no recipient (for example a security group that is not
-        mail-enabled) is kept under its own spelling, so ``exclusive`` can still revoke it.
-        """
-        current = {}
-        for trustee in trustees:
-            recipient = self.resolver.lookup(trustee)
-            if recipient is None:
-                current['raw:' + str(trustee).lower()] = str(trustee)
-            else:
-                current[recipient.key] = recipient.shown
-        return current
-
     def read(self, kind):
-        identity = self.mailbox.key
-        if kind == 'full_access':
-            rows = self.exo.invoke('Get-MailboxPermission', {'Identity': identity})
-            trustees = [r.get('User') for r in rows
-                        if 'FullAccess' in (r.get('AccessRights') or ())
-                        and _managed_entry(r.get('User'), r.get('IsInherited'), r.get('Deny'))]
-        elif kind == 'send_as':
-            rows = self.exo.invoke('Get-RecipientPermission',
-                                   {'Identity': identity, 'AccessRights': 'SendAs'})
-            trustees = [r.get('Trustee') for r in rows
-                        if 'SendAs' in (r.get('AccessRights') or ())
-                        and _managed_entry(r.get('Trustee'), r.get('IsInherited'),
-                                           str(r.get('AccessControlType', 'Allow')).lower() == 'deny')]
-        else:
-            trustees = list(self.mailbox.row.get('GrantSendOnBehalfTo') or ())
-        return self._entries_to_map(trustees)
-
-    def _trustee_id(self, key, shown):
-        # Unresolved entries are addressed by the spelling Exchange reported them with.
-        return shown if key.startswith('raw:') else key
+        return read_permissions(self.exo.invoke, self.resolver, self.mailbox, kind)
 
     def apply(self, kind, to_add, to_remove, automapping):
         mailbox = self.mailbox.key
         if kind == 'send_on_behalf':
             change = {'@odata.type': '#Exchange.GenericHashTable'}
             if to_add:
-                change['Add'] = [self._trustee_id(k, v) for k, v in to_add.items()]
+                change['Add'] = [trustee_id(k, v) for k, v in to_add.items()]
             if to_remove:
-                change['Remove'] = [self._trustee_id(k, v) for k, v in to_remove.items()]
+                change['Remove'] = [trustee_id(k, v) for k, v in to_remove.items()]
             self.exo.invoke('Set-Mailbox', {'Identity': mailbox, 'GrantSendOnBehalfTo': change},
                             idempotent=True)
             return
@@ -271,12 +231,12 @@ class MailboxPermissions(object):
             cmdlet, trustee_param, rights = 'RecipientPermission', 'Trustee', 'SendAs'
             extra_add = extra_remove = {}
         for key, shown in to_add.items():
-            params = {'Identity': mailbox, trustee_param: self._trustee_id(key, shown),
+            params = {'Identity': mailbox, trustee_param: trustee_id(key, shown),
                       'AccessRights': [rights], 'Confirm': False}
             params.update(extra_add)
             self.exo.invoke('Add-' + cmdlet, params, idempotent=True)
         for key, shown in to_remove.items():
-            params = {'Identity': mailbox, trustee_param: self._trustee_id(key, shown),
+            params = {'Identity': mailbox, trustee_param: trustee_id(key, shown),
                       'AccessRights': [rights], 'Confirm': False}
             params.update(extra_remove)
             self.exo.invoke('Remove-' + cmdlet, params, idempotent=True)
