@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import errors, identity, opath
-from .model import MAILBOX_RIGHTS, MailboxAce, SendAsAce, timestamp
+from .model import MAILBOX_RIGHTS, MailboxAce, SendAsAce
 
 DEFAULT_RESULT_SIZE = 1000
 MAX_EXPLICIT_ACES = 500
@@ -456,60 +456,6 @@ def apply_multi_valued(org, current, change):
     return updated
 
 
-_SET_MAILBOX_PROPERTIES = {
-    "HiddenFromAddressListsEnabled": _bool,
-    "DeliverToMailboxAndForward": _bool,
-    "LitigationHoldEnabled": _bool,
-    "LitigationHoldDuration": _duration,
-    "LitigationHoldOwner": _nullable_string,
-    "ForwardingSmtpAddress": _smtp_or_null,
-    **{f"CustomAttribute{n}": _nullable_string for n in range(1, 16)},
-}
-
-
-def set_mailbox(org, params, caller):
-    """Set-Mailbox for delegates, visibility, litigation hold, forwarding and attributes.
-
-    All values are validated and identities resolved before anything changes. A call that
-    changes nothing succeeds with Exchange's "no settings ... modified" warning.
-    """
-    mailbox = _mailbox(org, params)
-    updates = {}
-    for name, value in params.items():
-        if name in _SET_MAILBOX_PROPERTIES:
-            updates[name] = "" if value is None and name.startswith("Custom") else value
-    if updates.get("LitigationHoldEnabled") and not mailbox.properties["LitigationHoldEnabled"]:
-        updates["LitigationHoldDate"] = timestamp()
-        updates.setdefault("LitigationHoldOwner", caller)
-    if "DisplayName" in params and not params["DisplayName"].strip():
-        raise errors.invalid_argument("The DisplayName property can't be empty.")
-    delegates = mailbox.grant_send_on_behalf_to
-    if "GrantSendOnBehalfTo" in params:
-        delegates = apply_multi_valued(org, delegates, params["GrantSendOnBehalfTo"])
-        if mailbox.guid in delegates:
-            raise errors.invalid_argument(
-                f"The mailbox '{mailbox.name}' can't be granted send on behalf of itself.")
-
-    changed = delegates != mailbox.grant_send_on_behalf_to
-    mailbox.grant_send_on_behalf_to = delegates
-    if "DisplayName" in params and params["DisplayName"] != mailbox.display_name:
-        mailbox.display_name = params["DisplayName"]
-        changed = True
-    for name, value in updates.items():
-        if mailbox.properties.get(name) != value:
-            mailbox.properties[name] = value
-            changed = True
-    result = CmdletResult()
-    if changed:
-        mailbox.when_changed = timestamp()
-    else:
-        result.warnings.append(
-            f"The command completed successfully but no settings of '{mailbox.name}' have "
-            "been modified."
-        )
-    return result
-
-
 _CONFIRM = {"Confirm": _accepted}
 _MAILBOX_PERMISSION_WRITE = {
     "Identity": _identity,
@@ -549,11 +495,6 @@ CMDLETS = {
         Cmdlet("Remove-RecipientPermission", remove_recipient_permission,
                dict(_RECIPIENT_PERMISSION_WRITE),
                mandatory=("Identity", "Trustee", "AccessRights")),
-        Cmdlet("Set-Mailbox", set_mailbox,
-               {"Identity": _identity, "DisplayName": _string,
-                "GrantSendOnBehalfTo": _multi_valued, "Force": _bool,
-                **_SET_MAILBOX_PROPERTIES, **_CONFIRM},
-               mandatory=("Identity",)),
     )
 }
 
@@ -569,3 +510,4 @@ def lookup(name):
 # Cmdlet families kept in modules of their own add themselves to CMDLETS when imported; they
 # use the converters above, so they are imported last.
 from . import cmdlets_groups  # noqa: E402,F401 pylint: disable=wrong-import-position,unused-import,cyclic-import
+from . import cmdlets_mailbox  # noqa: E402,F401 pylint: disable=wrong-import-position,unused-import,cyclic-import

@@ -30,7 +30,7 @@ GUID_PROPERTIES = frozenset(
 )
 DATETIME_PROPERTIES = frozenset(
     {"WhenChanged", "WhenCreated", "WhenChangedUTC", "WhenCreatedUTC", "WhenMailboxCreated",
-     "LitigationHoldDate"}
+     "LitigationHoldDate", "StartTime", "EndTime"}
 )
 
 SETTABLE_DEFAULTS = {
@@ -42,7 +42,18 @@ SETTABLE_DEFAULTS = {
     "ForwardingSmtpAddress": None,
     "DeliverToMailboxAndForward": False,
     **{f"CustomAttribute{n}": "" for n in range(1, 16)},
+    "ResourceCapacity": None,
 }
+
+# Mailbox types: RecipientTypeDetails -> ResourceType (None for mailboxes that are not resources).
+MAILBOX_TYPES = {
+    "UserMailbox": None,
+    "SharedMailbox": None,
+    "RoomMailbox": "Room",
+    "EquipmentMailbox": "Equipment",
+}
+# The domain of the seeded addresses that tests treat as managed elsewhere (excluded_domains).
+LEGACY_DOMAIN = "legacy.contoso.example"
 
 # Mail-enabled groups: RecipientTypeDetails -> GroupType as Get-DistributionGroup shows it.
 GROUP_TYPES = {
@@ -112,6 +123,12 @@ class Recipient:
     # Set when the recipient is also in the on-premises directory (hybrid): what the
     # on-premises Exchange shows for it, e.g. RecipientTypeDetails, Database, RemoteRoutingAddress.
     onprem: dict = None
+    # Mailboxes only, made on first use by Organization.mailbox_settings: folders (the root
+    # first), and the properties of Get-MailboxAutoReplyConfiguration and
+    # Get-MailboxRegionalConfiguration.
+    folders: list = field(default_factory=list)
+    auto_reply: dict = None
+    regional: dict = None
 
     @property
     def primary_smtp_address(self):
@@ -157,6 +174,88 @@ class ADUser:
     when_created: str = _SEED_TIME
 
 
+# Default folders of a mailbox by FolderType, named in the mailbox's language when it was created
+# or when Set-MailboxRegionalConfiguration -LocalizeDefaultFolderName renamed them.
+DEFAULT_FOLDER_NAMES = {
+    "en": {"Calendar": "Calendar", "Contacts": "Contacts", "DeletedItems": "Deleted Items",
+           "Drafts": "Drafts", "Inbox": "Inbox", "JunkEmail": "Junk Email", "Journal": "Journal",
+           "Notes": "Notes", "Outbox": "Outbox", "SentItems": "Sent Items", "Tasks": "Tasks",
+           "Archive": "Archive"},
+    "de": {"Calendar": "Kalender", "Contacts": "Kontakte", "DeletedItems": "Gelöschte Elemente",
+           "Drafts": "Entwürfe", "Inbox": "Posteingang", "JunkEmail": "Junk-E-Mail",
+           "Journal": "Journal", "Notes": "Notizen", "Outbox": "Postausgang",
+           "SentItems": "Gesendete Elemente", "Tasks": "Aufgaben", "Archive": "Archiv"},
+    "fr": {"Calendar": "Calendrier", "Contacts": "Contacts", "DeletedItems": "Éléments supprimés",
+           "Drafts": "Brouillons", "Inbox": "Boîte de réception", "JunkEmail": "Courrier indésirable",
+           "Journal": "Journal", "Notes": "Notes", "Outbox": "Boîte d'envoi",
+           "SentItems": "Éléments envoyés", "Tasks": "Tâches", "Archive": "Archives"},
+    "nl": {"Calendar": "Agenda", "Contacts": "Contactpersonen", "DeletedItems": "Verwijderde items",
+           "Drafts": "Concepten", "Inbox": "Postvak IN", "JunkEmail": "Ongewenste e-mail",
+           "Journal": "Journaal", "Notes": "Notities", "Outbox": "Postvak UIT",
+           "SentItems": "Verzonden items", "Tasks": "Taken", "Archive": "Archief"},
+}
+ROOT_FOLDER = "Top of Information Store"
+DEFAULT_REGIONAL = {"Language": "en-US", "TimeZone": "Pacific Standard Time",
+                    "DateFormat": "M/d/yyyy", "TimeFormat": "h:mm tt"}
+
+
+def default_folder_name(folder_type, language):
+    """The name of a default folder in ``language`` (``de-DE``); English for other languages."""
+    names = DEFAULT_FOLDER_NAMES.get(str(language or "").split("-")[0].lower(),
+                                     DEFAULT_FOLDER_NAMES["en"])
+    return names[folder_type]
+
+
+@dataclass
+class FolderPermission:
+    """One entry of a folder's permission list (Get-MailboxFolderPermission row).
+
+    ``user`` is a recipient Guid, or ``Default``/``Anonymous``; ``access_rights`` is what the
+    row shows (a role name, or individual rights).
+    """
+
+    user: str
+    access_rights: list
+    sharing_permission_flags: list = field(default_factory=list)
+
+
+@dataclass
+class MailboxFolder:
+    """One folder of a mailbox; ``folder_type`` as Get-MailboxFolderStatistics shows it
+    (``Root``, ``Calendar``, ``Inbox``, ... or ``User Created``)."""
+
+    name: str
+    folder_type: str
+    parent: object = None
+    permissions: list = field(default_factory=list)
+
+    @property
+    def path(self):
+        """The folder names from below the root down to this folder (``[]`` for the root)."""
+        names = []
+        folder = self
+        while folder.parent is not None:
+            names.insert(0, folder.name)
+            folder = folder.parent
+        return names
+
+    @property
+    def is_calendar(self):
+        """Whether this is the calendar or a folder below it."""
+        folder = self
+        while folder is not None:
+            if folder.folder_type == "Calendar":
+                return True
+            folder = folder.parent
+        return False
+
+
+def _default_folder_permissions(folder_type):
+    # What a new mailbox shows: others see free/busy on the calendar and nothing elsewhere.
+    default = "AvailabilityOnly" if folder_type == "Calendar" else "None"
+    return [FolderPermission("Default", [default]), FolderPermission("Anonymous", ["None"])]
+
+
 class ProxyAddressConflict(ValueError):
     """A proxy address or name is already used by another recipient."""
 
@@ -195,8 +294,12 @@ class Organization:
             # Two people with the same display name make "Chris Green" ambiguous.
             self._seed_mailbox("chris.green", "Chris Green", name="Chris Green")
             self._seed_mailbox("chris.green2", "Chris Green", name="Chris Green2")
+            # A user with an address in a domain another system manages, besides SIP and X500.
+            self._seed_mailbox("paula", "Paula Perez", vanity=True,
+                               extra=(f"smtp:paula@{LEGACY_DOMAIN}",))
             self._seed_groups()
             self._seed_directory()
+            self._seed_mailbox_settings()
 
     # -- on-premises directory ------------------------------------------------------------
 
@@ -243,7 +346,8 @@ class Organization:
     def _id(self, kind, alias):
         return str(uuid.uuid5(uuid.UUID(self.tenant_id), f"{kind}:{alias}"))
 
-    def _seed_mailbox(self, alias, display_name, *, shared=False, vanity=False, name=None):
+    def _seed_mailbox(self, alias, display_name, *, shared=False, vanity=False, name=None,
+                      extra=()):
         tenant_address = f"{alias}@{self.domain}"
         if vanity:
             primary = f"{alias}@{self.alternate_domain}"
@@ -251,6 +355,7 @@ class Organization:
         else:
             primary = tenant_address
             addresses = [f"SMTP:{primary}"]
+        addresses.extend(extra)
         if not shared:
             addresses.append(f"SIP:{primary}")
         legacy = (f"/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)"
@@ -271,6 +376,64 @@ class Organization:
         recipient.mailbox_permissions = _default_mailbox_permissions()
         recipient.recipient_permissions = [SendAsAce(trustee=SELF, builtin=True)]
         self.add(recipient)
+
+    def make_mailbox(self, name, alias, display_name, addresses, recipient_type_details):
+        """A new mailbox as New-Mailbox creates it (random ids, default ACL), not yet added.
+
+        Unlike the seeded ones it has no X500 proxy: its LegacyExchangeDN is its own property.
+        """
+        guid = str(uuid.uuid4())
+        mailbox = Recipient(
+            guid=guid,
+            name=name,
+            alias=alias,
+            display_name=display_name,
+            user_principal_name=addresses[0].split(":", 1)[-1],
+            email_addresses=list(addresses),
+            recipient_type_details=recipient_type_details,
+            external_directory_object_id=str(uuid.uuid4()),
+            exchange_guid=str(uuid.uuid4()),
+            exchange_object_id=guid,
+        )
+        mailbox.properties["LegacyExchangeDN"] = (
+            "/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients"
+            f"/cn={guid.replace('-', '')}-{alias}")
+        mailbox.mailbox_permissions = _default_mailbox_permissions()
+        mailbox.recipient_permissions = [SendAsAce(trustee=SELF, builtin=True)]
+        mailbox.when_created = mailbox.when_changed = timestamp()
+        return mailbox
+
+    def _seed_mailbox_settings(self):
+        # A German mailbox whose default folders carry German names ("Kalender"), and a folder
+        # of their own below Alice's and Jonas's inboxes.
+        self._seed_mailbox("jonas", "Jonas Becker", vanity=True)
+        jonas = self.mailbox_settings(self.get(self._id("guid", "jonas")), {
+            "Language": "de-DE", "TimeZone": "W. Europe Standard Time",
+            "DateFormat": "dd.MM.yyyy", "TimeFormat": "HH:mm"})
+        alice = self.mailbox_settings(self.get(self._id("guid", "alice")))
+        for mailbox, name in ((alice, "Projects"), (jonas, "Projekte")):
+            inbox = next(f for f in mailbox.folders if f.folder_type == "Inbox")
+            mailbox.folders.append(MailboxFolder(name, "User Created", inbox,
+                                                 _default_folder_permissions("User Created")))
+
+    def mailbox_settings(self, mailbox, regional=None):
+        """``mailbox`` with its folders, auto-reply and regional settings, made on first use.
+
+        A new mailbox gets ``regional`` (default: en-US) and default folders named in its
+        language, each with the Default and Anonymous permission entries.
+        """
+        if not mailbox.folders:
+            mailbox.regional = dict(regional or DEFAULT_REGIONAL)
+            root = MailboxFolder(ROOT_FOLDER, "Root", None, _default_folder_permissions("Root"))
+            mailbox.folders = [root] + [
+                MailboxFolder(default_folder_name(folder_type, mailbox.regional["Language"]),
+                              folder_type, root, _default_folder_permissions(folder_type))
+                for folder_type in DEFAULT_FOLDER_NAMES["en"]]
+            mailbox.auto_reply = {
+                "AutoReplyState": "Disabled", "StartTime": "2024-01-15T10:00:00.0000000+00:00",
+                "EndTime": "2024-01-16T10:00:00.0000000+00:00", "InternalMessage": "",
+                "ExternalMessage": "", "ExternalAudience": "All"}
+        return mailbox
 
     def add(self, recipient):
         """Add a recipient, enforcing unique names and proxy addresses as Exchange does."""
@@ -420,6 +583,7 @@ class Organization:
         """The properties Get-Mailbox returns (a representative subset of the real 324)."""
         props = recipient.properties
         shared = recipient.recipient_type_details == "SharedMailbox"
+        resource_type = MAILBOX_TYPES.get(recipient.recipient_type_details)
         upn = recipient.user_principal_name
         return {
             "Database": f"{FOREST}DG001-db001",
@@ -442,7 +606,9 @@ class Organization:
             "ProhibitSendQuota": "49.5 GB (53,150,220,288 bytes)",
             "ProhibitSendReceiveQuota": "50 GB (53,687,091,200 bytes)",
             "IssueWarningQuota": "49 GB (52,613,349,376 bytes)",
-            "IsResource": False,
+            "IsResource": resource_type is not None,
+            "ResourceType": resource_type,
+            "ResourceCapacity": props["ResourceCapacity"],
             "IsShared": shared,
             "UserPrincipalName": upn,
             "WindowsLiveID": upn,
@@ -452,7 +618,7 @@ class Organization:
             "AuditEnabled": True,
             "WhenMailboxCreated": recipient.when_created,
             "UsageLocation": "United States",
-            "AccountDisabled": shared,
+            "AccountDisabled": shared or resource_type is not None,
             "Alias": recipient.alias,
             "OrganizationalUnit": f"{FOREST.lower()}.prod.outlook.com/Microsoft Exchange "
                                   f"Hosted Organizations/{self.domain}",
@@ -465,8 +631,8 @@ class Organization:
                                     if g in self.recipients],
             "ExternalDirectoryObjectId": recipient.external_directory_object_id,
             "HiddenFromAddressListsEnabled": props["HiddenFromAddressListsEnabled"],
-            "LegacyExchangeDN": next(a[5:] for a in recipient.email_addresses
-                                     if a.startswith("X500:")),
+            "LegacyExchangeDN": props.get("LegacyExchangeDN") or next(
+                (a[5:] for a in recipient.email_addresses if a.startswith("X500:")), ""),
             "MaxSendSize": "35 MB (36,700,160 bytes)",
             "MaxReceiveSize": "36 MB (37,748,736 bytes)",
             "EmailAddressPolicyEnabled": False,
