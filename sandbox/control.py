@@ -29,6 +29,7 @@ class Stats:
         with self._lock:
             self._counts = dict.fromkeys(COUNTERS, 0)
             self._cmdlets = {}
+            self._graph = {}
 
     def add(self, counter, amount=1):
         """Increase ``counter`` (one of :data:`COUNTERS`)."""
@@ -41,10 +42,16 @@ class Stats:
             self._counts["writes" if is_write else "reads"] += 1
             self._cmdlets[name] = self._cmdlets.get(name, 0) + 1
 
+    def graph(self, operation, is_write):
+        """Record one Graph request (``"POST applications"``) as a read or a write."""
+        with self._lock:
+            self._counts["writes" if is_write else "reads"] += 1
+            self._graph[operation] = self._graph.get(operation, 0) + 1
+
     def snapshot(self):
         """The counters as a JSON-ready dict."""
         with self._lock:
-            return {**self._counts, "cmdlets": dict(self._cmdlets)}
+            return {**self._counts, "cmdlets": dict(self._cmdlets), "graph": dict(self._graph)}
 
 
 @dataclass
@@ -58,6 +65,7 @@ class FaultSettings:
     drop_rate: float = 0.0
     drop_phase: str = "before"
     seed: object = None
+    replication_delay_s: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -151,6 +159,9 @@ def _validated(values):
 
     if values["drop_phase"] not in DROP_PHASES:
         raise ValueError(f"'drop_phase' must be one of {', '.join(DROP_PHASES)}.")
+    delay = values["replication_delay_s"]
+    if isinstance(delay, bool) or not isinstance(delay, (int, float)) or delay < 0:
+        raise ValueError("'replication_delay_s' must be a number >= 0.")
     seed = values["seed"]
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, str))):
         raise ValueError("'seed' must be an integer, a string or null.")
@@ -162,6 +173,7 @@ def _validated(values):
         drop_rate=fraction("drop_rate"),
         drop_phase=values["drop_phase"],
         seed=seed,
+        replication_delay_s=float(delay),
     )
 
 
@@ -207,10 +219,14 @@ def _route(sandbox, request, rest):
     if rest == "reset" and method == "POST":
         payload = _json_body(request)
         sandbox.stats.reset()
+        sandbox.wsman.clear_commands()
         if payload.get("state"):
             sandbox.org.seed()
+            sandbox.graph_directory.reset()
             sandbox.faults.clear()
         return json_response(200, {"reset": True, "state": bool(payload.get("state"))})
+    if rest == "commands" and method == "GET":
+        return json_response(200, {"commands": sandbox.wsman.command_log()})
     if rest == "faults" and method == "GET":
         return json_response(200, sandbox.faults.settings())
     if rest == "faults" and method == "POST":
@@ -236,7 +252,7 @@ def _route(sandbox, request, rest):
 def _mint(sandbox, payload):
     directory = sandbox.directory
     client_id = payload.get("client_id", sandbox.main_app.client_id)
-    app = directory.apps.get(str(client_id).lower())
+    app = directory.find_app(str(client_id))
     if app is None:
         raise ValueError(f"Unknown client_id '{client_id}'.")
     audience = payload.get("audience", directory.exchange_url)

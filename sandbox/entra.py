@@ -75,6 +75,8 @@ class Directory:
         self.graph_url = f"{base_url}/graph"
         self.signing_key = signing_key
         self.apps = {}
+        # Callables client_id -> AppRegistration or None: apps registered elsewhere (Graph).
+        self.app_sources = []
 
     @property
     def tenant_id(self):
@@ -84,6 +86,15 @@ class Directory:
     def register(self, app):
         """Add an app registration (with its service principal)."""
         self.apps[app.client_id.lower()] = app
+        return app
+
+    def find_app(self, client_id):
+        """The app registration for ``client_id`` (fixed apps first, then ``app_sources``)."""
+        app = self.apps.get(client_id.lower())
+        for source in self.app_sources:
+            if app is not None:
+                break
+            app = source(client_id)
         return app
 
     def knows_tenant(self, segment):
@@ -153,7 +164,7 @@ class Directory:
             raise TokenError(400, "invalid_request", 900144,
                              "The request body must contain the following parameter: "
                              "'client_id'.")
-        app = self.apps.get(client_id.lower())
+        app = self.find_app(client_id)
         if app is None:
             raise TokenError(
                 400, "unauthorized_client", 700016,

@@ -14,7 +14,7 @@ import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from . import certs, control, entra, exo_api, graph, paging
+from . import certs, control, entra, exo_api, graph, graph_directory, paging, wsman
 from .model import Organization
 from .web import Request, json_response
 
@@ -39,7 +39,11 @@ class Sandbox:
         self.norole_app = norole_app
         self.stats = control.Stats()
         self.faults = control.Faults(base_latency_ms)
+        self.graph_directory = graph_directory.GraphDirectory(
+            directory, delay=lambda: self.faults.settings()["replication_delay_s"])
         self.pager = paging.Pager(secrets.token_bytes(32))
+        # The on-premises remoting endpoint (sandbox.wsman.Endpoint), on ports of its own.
+        self.wsman = None
         self._rate_lock = threading.Lock()
         self._rate_window = (0, 0)
 
@@ -66,6 +70,8 @@ class Sandbox:
         if len(parts) == 4 and parts[:2] == ["adminapi", "beta"] \
                 and parts[3].lower() == "invokecommand":
             return self._api(request, lambda: exo_api.handle(self, request, parts[2]), False)
+        if len(parts) == 4 and parts[:2] == ["adminapi", "beta"] and parts[3] == "$batch":
+            return self._api(request, lambda: exo_api.handle_batch(self, request, parts[2]), False)
         if parts[0] == "graph":
             rest = "/".join(parts[1:])
             return self._api(request, lambda: graph.handle(self, request, rest), True)
@@ -258,6 +264,7 @@ def _env_lines(sandbox, state_dir, port, pfx_password):
         "SANDBOX_CERTIFICATE_PASSWORD": pfx_password,
         "SANDBOX_NOROLE_CLIENT_ID": sandbox.norole_app.client_id,
         "SANDBOX_NOROLE_CLIENT_SECRET": sandbox.norole_app.secrets[0],
+        **sandbox.wsman.env(state_dir),
         "SANDBOX_URL": url,
         "SANDBOX_PID": str(os.getpid()),
     }
@@ -295,6 +302,7 @@ def serve(state_dir, port=0, users=20, shared=5, latency_ms=0, org_name="contoso
     directory = entra.Directory(org, f"https://127.0.0.1:{actual_port}", certs.make_signing_key())
     main_app, norole_app, pfx_password = _register_apps(directory, state_dir)
     server.sandbox = Sandbox(org, directory, main_app, norole_app, latency_ms)
+    server.sandbox.wsman = wsman.start(server.sandbox, state_dir, context, verbose)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
                               name="sandbox-accept", daemon=True)
     thread.start()
@@ -305,6 +313,7 @@ def serve(state_dir, port=0, users=20, shared=5, latency_ms=0, org_name="contoso
         while not stop.wait(0.5):
             pass
     finally:
+        server.sandbox.wsman.stop()
         server.shutdown()
         server.server_close()
         if os.path.exists(env_path):
