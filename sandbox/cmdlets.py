@@ -510,4 +510,5 @@ def lookup(name):
 # Cmdlet families kept in modules of their own add themselves to CMDLETS when imported; they
 # use the converters above, so they are imported last.
 from . import cmdlets_groups  # noqa: E402,F401 pylint: disable=wrong-import-position,unused-import,cyclic-import
+from . import cmdlets_mailbox_settings  # noqa: E402,F401 pylint: disable=wrong-import-position,unused-import,cyclic-import
 from . import cmdlets_mailbox  # noqa: E402,F401 pylint: disable=wrong-import-position,unused-import,cyclic-import
