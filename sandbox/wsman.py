@@ -1,0 +1,446 @@
+"""The on-premises Exchange remoting endpoint: WS-Management over HTTP(S) at ``/PowerShell``.
+
+Unmodified pypsrp connects to it as to Exchange's IIS virtual directory:
+
+- plain HTTP with Negotiate or NTLM (pyspnego's acceptor, users from an ``NTLM_USER_FILE``)
+  and per-message encryption (``multipart/encrypted``), as Exchange does over port 80;
+- HTTPS with Basic, Negotiate or NTLM (the TLS channel protects the messages);
+- only the ``Microsoft.Exchange`` configuration, only the path ``/PowerShell`` (anything
+  else is 404 like IIS); Create, Command, Send, Receive, Signal and Delete, with WS-Management
+  faults for unknown shells, actions and resources.
+
+Every command a pipeline carries is recorded (``Sandbox.commands``) before it runs, for tests
+to prove what arrived. Cmdlets count into the same stats as the Exchange Online front end.
+"""
+
+import base64
+import collections
+import os
+import secrets
+import socket
+import ssl
+import sys
+import threading
+import traceback
+import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import spnego
+import spnego.exceptions
+
+from . import psrp_soap
+from .psrp_host import RunspaceHost
+
+CONFIGURATION = "Microsoft.Exchange"
+MAX_BODY_BYTES = 4 * 1024 * 1024
+COMMAND_LOG_SIZE = 5000
+_IDLE_TIMEOUT_S = 120
+_HANDSHAKE_TIMEOUT_S = 30
+_SOAP = "application/soap+xml;charset=UTF-8"
+_NEGOTIATE_SCHEMES = ("negotiate", "ntlm")
+
+
+class Account:
+    """The Exchange administrator the endpoint accepts (``DOMAIN\\user`` or UPN)."""
+
+    def __init__(self, netbios, upn, password):
+        self.netbios = netbios
+        self.upn = upn
+        self.sam = upn.split("@")[0]
+        self.password = password
+
+    @property
+    def logon_name(self):
+        """``DOMAIN\\user``, the form Exchange shows as the shell owner."""
+        return f"{self.netbios}\\{self.sam}"
+
+    def matches(self, username, password):
+        """Whether Basic credentials name this account with its password."""
+        names = {self.logon_name.lower(), self.upn.lower()}
+        return username.lower() in names and password == self.password
+
+    def ntlm_user_file(self):
+        """Lines for pyspnego's NTLM credential store (``DOMAIN:USER:PASSWORD``)."""
+        return (f"{self.netbios}:{self.sam}:{self.password}\n"
+                f":{self.upn}:{self.password}\n")
+
+
+class Endpoint:
+    """Shells and the command log, shared by the HTTP and HTTPS listeners."""
+
+    def __init__(self, sandbox, account):
+        self.sandbox = sandbox
+        self.account = account
+        self.shells = {}
+        self.lock = threading.Lock()
+        self.commands = collections.deque(maxlen=COMMAND_LOG_SIZE)
+        self.listeners = []
+
+    def env(self, state_dir):
+        """The ``sandbox.env`` entries a module run against this endpoint reads."""
+        http, https = (listener.server_address[1] for listener in self.listeners)
+        return {
+            "EXCHANGE_SERVER": "127.0.0.1",
+            "EXCHANGE_PORT": str(http),
+            "EXCHANGE_HTTPS_PORT": str(https),
+            "EXCHANGE_USE_SSL": "false",
+            "EXCHANGE_AUTH": "ntlm",
+            "EXCHANGE_USERNAME": self.account.upn,
+            "EXCHANGE_PASSWORD": self.account.password,
+            "EXCHANGE_CA_PATH": os.path.join(state_dir, "ca.pem"),
+        }
+
+    def stop(self):
+        """Stop both listeners."""
+        for listener in self.listeners:
+            listener.shutdown()
+            listener.server_close()
+
+    def record(self, entry):
+        """Log one received command."""
+        with self.lock:
+            self.commands.append(entry)
+
+    def command_log(self):
+        """Every logged command, oldest first."""
+        with self.lock:
+            return list(self.commands)
+
+    def clear_commands(self):
+        """Forget the command log."""
+        with self.lock:
+            self.commands.clear()
+
+    def run_cmdlet(self, cmdlet, parameters):
+        """Run one on-premises cmdlet against the organisation, counted like any other."""
+        self.sandbox.stats.cmdlet(cmdlet.name, cmdlet.is_write)
+        return cmdlet.run(self.sandbox.org, parameters, caller=self.account.logon_name)
+
+    # -- WS-Management operations ----------------------------------------------------------
+
+    def handle(self, request, endpoint_url, client_ip):
+        """Answer one parsed request; returns the response envelope or raises WsmanFault."""
+        expected = psrp_soap.RESOURCE_PREFIX + CONFIGURATION
+        if request.resource_uri.lower() != expected.lower():
+            raise psrp_soap.bad_resource(request.resource_uri)
+        if request.action == "Create":
+            return self._create(request, endpoint_url, client_ip)
+        with self.lock:
+            host = self.shells.get(request.shell_id or "")
+        if host is None:
+            raise psrp_soap.unknown_shell(request.shell_id)
+        with host.lock:
+            if request.action == "Delete":
+                with self.lock:
+                    self.shells.pop(request.shell_id, None)
+                return psrp_soap.empty_response(request)
+            if request.action == "Command":
+                return self._command(request, host)
+            if request.action == "Send":
+                return self._send(request, host)
+            if request.action == "Receive":
+                return self._receive(request, host)
+            if request.action == "Signal":
+                return self._signal(request, host)
+        raise psrp_soap.unknown_action(request.action)
+
+    def _create(self, request, endpoint_url, client_ip):
+        body = request.body
+        if body is None or body.tag != "{%s}Shell" % psrp_soap.NS["rsp"]:
+            raise psrp_soap.malformed("Create needs an rsp:Shell body.")
+        creation = body.find("pwsh:creationXml", psrp_soap.NS)
+        if creation is None or not (creation.text or "").strip():
+            raise psrp_soap.malformed("The shell has no creationXml.")
+        shell_id = (body.get("ShellId") or str(uuid.uuid4())).upper()
+        host = RunspaceHost(self.run_cmdlet, self.record, self.account.logon_name)
+        host.receive(_b64(creation.text))
+        with self.lock:
+            self.shells[shell_id] = host
+        return psrp_soap.create_response(request, endpoint_url, shell_id,
+                                         self.account.logon_name, client_ip)
+
+    def _command(self, request, host):
+        line = request.body
+        if line is None or line.tag != "{%s}CommandLine" % psrp_soap.NS["rsp"]:
+            raise psrp_soap.malformed("Command needs an rsp:CommandLine body.")
+        command_id = (line.get("CommandId") or str(uuid.uuid4())).upper()
+        arguments = line.find("rsp:Arguments", psrp_soap.NS)
+        host.receive(_b64(arguments.text if arguments is not None else ""), command_id)
+        return psrp_soap.command_response(request, command_id)
+
+    def _send(self, request, host):
+        for stream in request.body.findall("rsp:Stream", psrp_soap.NS) if request.body is not None else ():
+            command_id = stream.get("CommandId")
+            if command_id and not host.knows(command_id):
+                raise psrp_soap.unknown_shell(request.shell_id)
+            host.receive(_b64(stream.text), command_id)
+        return psrp_soap.empty_response(request)
+
+    def _receive(self, request, host):
+        desired = request.body.find("rsp:DesiredStream", psrp_soap.NS) if request.body is not None else None
+        command_id = desired.get("CommandId") if desired is not None else None
+        if command_id and not host.knows(command_id):
+            raise psrp_soap.unknown_shell(request.shell_id)
+        chunks, done = host.take(command_id)
+        if not chunks and not done:
+            # Nothing runs in the background here, so waiting would only delay the client.
+            raise psrp_soap.operation_timeout()
+        return psrp_soap.receive_response(request, chunks, command_id, done)
+
+    def _signal(self, request, host):
+        command_id = request.body.get("CommandId") if request.body is not None else None
+        if not command_id or not host.knows(command_id):
+            raise psrp_soap.unknown_shell(request.shell_id)
+        host.close_pipeline(command_id)
+        return psrp_soap.empty_response(request)
+
+
+def _b64(text):
+    try:
+        return base64.b64decode((text or "").strip(), validate=True)
+    except ValueError as exc:
+        raise psrp_soap.malformed("A stream is not valid base64.") from exc
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """One TCP connection; an NTLM/Negotiate security context lives as long as it does."""
+
+    protocol_version = "HTTP/1.1"
+    timeout = _IDLE_TIMEOUT_S
+
+    def setup(self):
+        super().setup()
+        self.context = None
+        self.context_scheme = None
+        self.authenticated = False
+
+    def version_string(self):
+        return "Microsoft-IIS/10.0"
+
+    def log_message(self, format, *args):  # pylint: disable=redefined-builtin
+        if self.server.verbose:
+            sys.stderr.write("wsman %s - %s\n" % (self.address_string(), format % args))
+
+    def do_GET(self):
+        self._serve()
+
+    do_POST = do_PUT = do_DELETE = do_GET
+
+    # -- HTTP -------------------------------------------------------------------------------
+
+    def _reply(self, status, body=b"", content_type="text/html", headers=()):
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        if body or status != 200:
+            self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _challenge(self, token=None, close=False):
+        headers = []
+        if token is not None:
+            headers.append(("WWW-Authenticate", f"{self.context_scheme} "
+                                                f"{base64.b64encode(token).decode()}"))
+        else:
+            headers.append(("WWW-Authenticate", "Negotiate"))
+            if self.server.tls:
+                headers.append(("WWW-Authenticate", f'Basic realm="{self.server.host_name}"'))
+        if close:
+            self.close_connection = True
+            headers.append(("Connection", "close"))
+        self._reply(401, b"<html><body>401 - Unauthorized: Access is denied due to invalid "
+                         b"credentials.</body></html>", headers=headers)
+
+    def _serve(self):
+        path = self.path.split("?", 1)[0].rstrip("/").lower()
+        length = int(self.headers.get("Content-Length") or 0)
+        if length < 0 or length > MAX_BODY_BYTES:
+            self.close_connection = True
+            self._reply(413, b"<html><body>413 - Request entity too large</body></html>")
+            return
+        body = self.rfile.read(length) if length else b""
+        if path != "/powershell":
+            self._reply(404, b"<html><body>404 - File or directory not found.</body></html>")
+            return
+        if self.command != "POST":
+            self._reply(405, b"<html><body>405 - HTTP verb used to access this page is not "
+                             b"allowed.</body></html>", headers=[("Allow", "POST")])
+            return
+        if not self._authenticate():
+            return
+        try:
+            self._soap(body)
+        except Exception:  # noqa: BLE001 - one bad request must not take the listener down
+            traceback.print_exc(file=sys.stderr)
+            self.close_connection = True
+            self._reply(500, b"<html><body>500 - Internal server error.</body></html>")
+
+    # -- authentication -----------------------------------------------------------------------
+
+    def _authenticate(self):
+        """True when the request may proceed; otherwise the 401 has been sent."""
+        header = self.headers.get("Authorization", "")
+        scheme, unused, value = header.partition(" ")
+        scheme_l = scheme.lower()
+        if scheme_l == "basic":
+            self.context = None
+            self.authenticated = False
+            if not self.server.tls:
+                self._challenge()
+                return False
+            try:
+                username, sep, password = base64.b64decode(value).decode("utf-8").partition(":")
+            except ValueError:
+                sep = ""
+            if not sep or not self.server.endpoint.account.matches(username, password):
+                self._challenge(close=True)
+                return False
+            return True
+        if scheme_l in _NEGOTIATE_SCHEMES:
+            return self._negotiate(scheme, value)
+        if not header and self.authenticated:
+            return True
+        self._challenge()
+        return False
+
+    def _negotiate(self, scheme, value):
+        try:
+            token = base64.b64decode(value.strip())
+        except ValueError:
+            self._challenge(close=True)
+            return False
+        if self.context is None or self.authenticated:
+            self.context_scheme = scheme
+            self.authenticated = False
+            self.context = spnego.server(
+                hostname=self.server.host_name, service="HTTP",
+                protocol="ntlm" if scheme.lower() == "ntlm" else "negotiate")
+        try:
+            answer = self.context.step(token)
+        except spnego.exceptions.SpnegoError:
+            self.context = None
+            self._challenge(close=True)
+            return False
+        if not self.context.complete:
+            self._challenge(answer)
+            return False
+        self.authenticated = True
+        self._final_token = answer
+        return True
+
+    # -- SOAP -------------------------------------------------------------------------------------
+
+    def _soap(self, body):
+        content_type = self.headers.get("Content-Type", "")
+        encrypted = content_type.lower().startswith("multipart/encrypted")
+        final = getattr(self, "_final_token", None)
+        self._final_token = None
+        extra = []
+        if final:
+            extra.append(("WWW-Authenticate", f"{self.context_scheme} "
+                                              f"{base64.b64encode(final).decode()}"))
+        if not body:
+            # pypsrp's empty request that sets up the security context before encrypting.
+            self._reply(200, headers=extra)
+            return
+        if encrypted:
+            if self.context is None or not self.authenticated:
+                self._challenge(close=True)
+                return
+            try:
+                plaintext = b"".join(
+                    self.context.unwrap_winrm(header, data)
+                    for unused, header, data in psrp_soap.split_encrypted(body))
+            except (psrp_soap.EncryptionError, spnego.exceptions.SpnegoError):
+                self._reply(400, b"<html><body>400 - Bad Request</body></html>")
+                return
+        elif self.context is not None and not self.server.tls:
+            # Over plain HTTP a Negotiate/NTLM session must encrypt, as Exchange requires.
+            self._reply(400, b"<html><body>400 - Unencrypted messages are not allowed."
+                             b"</body></html>")
+            return
+        else:
+            plaintext = body
+        answer, status = self._dispatch(plaintext)
+        if encrypted:
+            header, data, padding = self.context.wrap_winrm(answer)
+            protocol = psrp_soap.ENCRYPTION_PROTOCOLS[0]
+            framed = psrp_soap.frame_encrypted(protocol, len(answer) + padding, header, data)
+            self._reply(status, framed, f'multipart/encrypted;protocol="{protocol}";'
+                                        f'boundary="{psrp_soap.ENCRYPTED_BOUNDARY}"', extra)
+        else:
+            self._reply(status, answer, _SOAP, extra)
+
+    def _dispatch(self, plaintext):
+        self.server.sandbox.stats.add("requests")
+        message_id = ""
+        try:
+            request = psrp_soap.parse_request(plaintext)
+            message_id = request.message_id
+            scheme = "https" if self.server.tls else "http"
+            url = f"{scheme}://{self.server.host_name}:{self.server.server_address[1]}/PowerShell"
+            return self.server.endpoint.handle(request, url, self.client_address[0]), 200
+        except psrp_soap.WsmanFault as fault:
+            return psrp_soap.fault_response(fault, message_id, self.server.host_name), 500
+
+
+class Listener(ThreadingHTTPServer):
+    """One port of the endpoint, plain HTTP or TLS."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, endpoint, port=0, ssl_context=None, verbose=False):
+        self.endpoint = endpoint
+        self.sandbox = endpoint.sandbox
+        self.ssl_context = ssl_context
+        self.tls = ssl_context is not None
+        self.verbose = verbose
+        self.host_name = "127.0.0.1"
+        super().__init__(("127.0.0.1", port), _Handler)
+
+    def finish_request(self, request, client_address):
+        if self.ssl_context is None:
+            request.settimeout(_IDLE_TIMEOUT_S)
+            self.RequestHandlerClass(request, client_address, self)
+            return
+        request.settimeout(_HANDSHAKE_TIMEOUT_S)
+        try:
+            connection = self.ssl_context.wrap_socket(request, server_side=True)
+        except (OSError, ssl.SSLError):
+            request.close()
+            return
+        try:
+            connection.settimeout(_IDLE_TIMEOUT_S)
+            self.RequestHandlerClass(connection, client_address, self)
+        finally:
+            connection.close()
+
+    def handle_error(self, request, client_address):
+        if not isinstance(sys.exc_info()[1], (ConnectionError, ssl.SSLError, socket.timeout)):
+            super().handle_error(request, client_address)
+
+
+def start(sandbox, state_dir, ssl_context, verbose=False):
+    """Start the HTTP and HTTPS listeners in daemon threads; returns the :class:`Endpoint`.
+
+    The administrator is the organisation's ``exadmin`` with a fresh random password. Writes
+    the NTLM credential store to ``state_dir/ntlm-users`` (mode 0600) and points pyspnego's
+    acceptor at it through ``NTLM_USER_FILE`` for this process.
+    """
+    org = sandbox.org
+    account = Account(org.ad_netbios, f"exadmin@{org.alternate_domain}", secrets.token_urlsafe(18))
+    path = os.path.join(state_dir, "ntlm-users")
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(account.ntlm_user_file())
+    os.environ["NTLM_USER_FILE"] = path
+    endpoint = Endpoint(sandbox, account)
+    endpoint.listeners = [Listener(endpoint, verbose=verbose),
+                          Listener(endpoint, ssl_context=ssl_context, verbose=verbose)]
+    for listener in endpoint.listeners:
+        threading.Thread(target=listener.serve_forever, kwargs={"poll_interval": 0.2},
+                         name=f"wsman-{listener.server_address[1]}", daemon=True).start()
+    return endpoint
