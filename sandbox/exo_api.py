@@ -5,13 +5,15 @@ type annotations, paging, ``$select`` and Exchange's error shapes. Cmdlet semant
 :mod:`sandbox.cmdlets`.
 """
 
+import email.message
 import json
 import uuid
+from urllib.parse import urlsplit
 
 from . import cmdlets, errors, paging
 from .entra import EXCHANGE_CAPABLE_ROLES, EXCHANGE_RESOURCE_APP_ID, MANAGE_AS_APP, InvalidToken
 from .model import DATETIME_PROPERTIES, GUID_PROPERTIES
-from .web import json_response
+from .web import Request, json_response
 
 CONTENT_TYPE = ("application/json;odata.metadata=minimal;odata.streaming=true;"
                 "IEEE754Compatible=false;charset=utf-8")
@@ -203,3 +205,58 @@ def handle(sandbox, request, segment):
     if request.header("Prefer"):
         extra.append(("Preference-Applied", f"odata.maxpagesize={size}"))
     return _respond(sandbox, 200, payload, extra)
+
+
+# PROTOCOL.md section 1: at most 10 requests per batch.
+MAX_BATCH = 10
+
+
+def _sub_request(outer, item, segment):
+    """The InvokeCommand request one ``$batch`` entry stands for, or a reason it is malformed."""
+    if not isinstance(item, dict) or not isinstance(item.get("id"), (str, int)):
+        raise ValueError("every request needs an 'id'")
+    target = urlsplit(str(item.get("url", "")))
+    path = target.path if target.path.startswith("/") else "/adminapi/beta/%s/%s" % (segment, target.path)
+    parts = path.strip("/").split("/")
+    if len(parts) != 4 or parts[:2] != ["adminapi", "beta"] or parts[3].lower() != "invokecommand":
+        raise ValueError("request %s: only InvokeCommand can be batched, not %r" % (item["id"], item.get("url")))
+    headers = email.message.Message()
+    for name in ("Authorization", "X-ResponseFormat", "Prefer"):
+        if outer.header(name) is not None:
+            headers[name] = outer.header(name)
+    for name, value in (item.get("headers") or {}).items():
+        del headers[name]
+        headers[name] = str(value)
+    body = json.dumps(item.get("body") or {}).encode()
+    return Request(str(item.get("method", "POST")).upper(), path, target.query, headers, body), parts[2]
+
+
+def handle_batch(sandbox, request, segment):
+    """Serve ``POST /adminapi/beta/{tenant}/$batch``: up to ten InvokeCommand requests in one.
+
+    Each entry is answered as if it had come alone (its own status and body, in the shape of a
+    single InvokeCommand response), in ``{"responses": [{"id", "status", "body"}]}``.
+    """
+    if request.method != "POST":
+        return _plain_error(sandbox, 405, "MethodNotAllowed", "$batch accepts POST only.",
+                            [("Allow", "POST")])
+    unused, refusal = _authenticate(sandbox, request)
+    if refusal is not None:
+        return refusal
+    try:
+        payload = json.loads(request.body)
+        items = payload["requests"]
+        if not isinstance(items, list) or not items:
+            raise ValueError("'requests' must be a non-empty list")
+        if len(items) > MAX_BATCH:
+            raise ValueError("a batch holds at most %d requests, not %d" % (MAX_BATCH, len(items)))
+        subs = [_sub_request(request, item, segment) for item in items]
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        return _plain_error(sandbox, 400, "BadRequest", "Invalid batch request: %s" % exc)
+    responses = []
+    for item, (sub, sub_segment) in zip(items, subs):
+        answer = handle(sandbox, sub, sub_segment)
+        responses.append({"id": str(item["id"]), "status": answer.status,
+                          "headers": {"Content-Type": CONTENT_TYPE},
+                          "body": json.loads(answer.body) if answer.body else None})
+    return _respond(sandbox, 200, {"responses": responses})

@@ -21,6 +21,9 @@ from ansible_collections.mailops.exchange.plugins.module_utils.errors import (
     UNAUTHORIZED,
 )
 
+# PROTOCOL.md section 1: the REST admin API's $batch takes at most 10 requests.
+BATCH_SIZE = 10
+
 # The arbitration mailbox ExchangeOnlineManagement anchors app-only sessions on.
 _APP_ANCHOR = "APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@%s"
 
@@ -93,10 +96,7 @@ class ExoRunner:
         write that is safe to repeat. Raises ``CmdletError`` (classified) and the other
         ``ExchangeError`` subclasses.
         """
-        body = {"CmdletInput": {
-            "CmdletName": cmdlet,
-            "Parameters": {k: v for k, v in (parameters or {}).items() if v is not None},
-        }}
+        body = self._body(cmdlet, parameters)
         url = self._url
         if select:
             url += "?$select=" + quote(select if isinstance(select, str) else ",".join(select), safe=",")
@@ -115,6 +115,101 @@ class ExoRunner:
                     continue
                 raise
 
+    def invoke_many(self, calls):
+        """Run several cmdlets, ten to a ``$batch`` request; one result per call, in order.
+
+        ``calls`` is a list of ``(cmdlet, parameters)``. Each result is the list of rows, or the
+        ``ExchangeError`` that call raised: one call's failure does not affect the others.
+        Entries the service throttled or found unavailable are sent again in a later batch,
+        with the same bounded backoff as single calls. If the service answers ``$batch``
+        itself with an error (it is not a documented endpoint), every call is run on its own.
+        """
+        results = [None] * len(calls)
+        bodies = [self._body(cmdlet, parameters) for cmdlet, parameters in calls]
+        pending = list(range(len(calls)))
+        attempt = 0
+        while pending:
+            retry = []
+            for start in range(0, len(pending), BATCH_SIZE):
+                chunk = pending[start:start + BATCH_SIZE]
+                answers = self._post_batch(chunk, calls, bodies)
+                if answers is None:
+                    for index in chunk:
+                        results[index] = self._invoke_alone(*calls[index])
+                    continue
+                for index in chunk:
+                    status, data = answers.get(str(index), (None, None))
+                    if status in (429, 503, 504) and self.http.policy.should_retry(attempt):
+                        retry.append(index)
+                    else:
+                        results[index] = self._batch_result(calls[index][0], bodies[index], status, data)
+            if retry:
+                self.http.backoff(attempt)
+                attempt += 1
+            pending = retry
+        return results
+
+    def _invoke_alone(self, cmdlet, parameters):
+        try:
+            return self.invoke(cmdlet, parameters)
+        except ExchangeError as exc:
+            return exc
+
+    def _body(self, cmdlet, parameters):
+        return {"CmdletInput": {
+            "CmdletName": cmdlet,
+            "Parameters": {k: v for k, v in (parameters or {}).items() if v is not None},
+        }}
+
+    def _post_batch(self, chunk, calls, bodies):
+        """``{id: (status, body)}`` for one batch, or None when $batch itself is refused."""
+        repeatable = all(calls[i][0].lower().startswith("get-") for i in chunk)
+        requests = []
+        for index in chunk:
+            headers = self._headers(calls[index][0], "")
+            del headers["Authorization"]
+            requests.append({"id": str(index), "method": "POST", "url": self._url,
+                             "headers": headers, "body": bodies[index]})
+        url = self._url[:-len("InvokeCommand")] + "$batch"
+        for fresh_token_tried in (False, True):
+            token = self.tokens.token(self.exchange_url)
+            headers = self._headers("$batch", token)
+            status, unused, data = self.http.request_json(
+                "POST", url, json={"requests": requests}, headers=headers,
+                retry_connection_errors=repeatable, auth_hosts=self._may_carry_token)
+            if status == 401 and self.tokens.renewable and not fresh_token_tried:
+                self.tokens.invalidate(self.exchange_url)
+                continue
+            break
+        if status in (401, 403):
+            # The same refusal a single call would meet: let it raise with its full message.
+            return None
+        if not 200 <= status < 300 or not isinstance(data, dict) or not isinstance(data.get("responses"), list):
+            return None
+        return {str(answer.get("id")): (answer.get("status"), answer.get("body"))
+                for answer in data["responses"] if isinstance(answer, dict)}
+
+    def _batch_result(self, cmdlet, body, status, data):
+        if status is None:
+            return CmdletError("the $batch answer had no response for this call", kind=OTHER, cmdlet=cmdlet)
+        if not 200 <= status < 300:
+            return error_from_response(status, data, cmdlet)
+        rows = [strip_annotations(row) for row in data.get("value") or ()]
+        for warning in data.get("@adminapi.warnings") or ():
+            if warning not in self.warnings:
+                self.warnings.append(warning)
+        if data.get("@adminapi.errors"):
+            return _adminapi_error(cmdlet, data["@adminapi.errors"])
+        try:
+            next_url = self._next_page(data.get("@odata.nextLink"))
+            if next_url:
+                rows.extend(self._run_pages(cmdlet, next_url, body, cmdlet.lower().startswith("get-")))
+        except ExchangeError as exc:
+            if exc.cmdlet is None:
+                exc.cmdlet = cmdlet
+            return exc
+        return rows
+
     def _run_pages(self, cmdlet, url, body, repeatable):
         rows = []
         while url:
@@ -127,12 +222,17 @@ class ExoRunner:
             if data.get("@adminapi.errors"):
                 raise _adminapi_error(cmdlet, data["@adminapi.errors"])
             rows.extend(strip_annotations(row) for row in data.get("value") or ())
-            url = data.get("@odata.nextLink")
-            if url:
-                url = urljoin(self._url, url)
-                if not (urlparse(url).scheme == "https" and self._may_carry_token(urlparse(url).hostname)):
-                    raise CmdletError("refusing to send the token to the next page at %s" % url, kind=OTHER)
+            url = self._next_page(data.get("@odata.nextLink"))
         return rows
+
+    def _next_page(self, link):
+        """The absolute URL of the next page, refusing hosts the token must not go to."""
+        if not link:
+            return None
+        url = urljoin(self._url, link)
+        if not (urlparse(url).scheme == "https" and self._may_carry_token(urlparse(url).hostname)):
+            raise CmdletError("refusing to send the token to the next page at %s" % url, kind=OTHER)
+        return url
 
     def _headers(self, cmdlet, token):
         return {
@@ -151,7 +251,7 @@ class ExoRunner:
         fresh_token_tried = False
         while True:
             token = self.tokens.token(self.exchange_url)
-            status, _headers, data = self.http.request_json(
+            status, unused, data = self.http.request_json(
                 "POST", url, json=body, headers=self._headers(cmdlet, token),
                 retry_connection_errors=repeatable, auth_hosts=self._may_carry_token)
             if status == 401:

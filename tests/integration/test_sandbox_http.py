@@ -418,3 +418,48 @@ def test_bad_fault_settings_are_refused(sb):
     response = sb.request("POST", "/_sandbox/faults", json={"error_rate": 5})
     assert response.status_code == 400
     assert sb.request("GET", "/_sandbox/faults").json()["error_rate"] == 0
+
+
+# -- $batch ------------------------------------------------------------------------------------
+
+
+def batch(sb, items, token=None):
+    headers = {"Authorization": f"Bearer {token or sb.mint_token()}", "X-ResponseFormat": "json"}
+    return sb.request("POST", f"/adminapi/beta/{sb.tenant_id}/$batch", json={"requests": items},
+                      headers=headers)
+
+
+def batch_item(ident, cmdlet, parameters, sb):
+    return {"id": ident, "method": "POST",
+            "url": f"{sb.url}/adminapi/beta/{sb.tenant_id}/InvokeCommand",
+            "headers": {"X-CmdletName": cmdlet},
+            "body": {"CmdletInput": {"CmdletName": cmdlet, "Parameters": parameters}}}
+
+
+def test_batch_answers_each_request_like_a_single_one(sb):
+    sb.reset()
+    response = batch(sb, [batch_item("1", "Get-Mailbox", {"Identity": "alice"}, sb),
+                          batch_item("2", "Get-Mailbox", {"Identity": "nobody@contoso.com"}, sb),
+                          batch_item("3", "Get-Recipient", {"Identity": "sales"}, sb)])
+    assert response.status_code == 200
+    answers = {a["id"]: a for a in response.json()["responses"]}
+    assert answers["1"]["status"] == 200
+    assert answers["1"]["body"]["value"][0]["PrimarySmtpAddress"] == "alice@contoso.com"
+    assert answers["2"]["status"] == 404
+    assert answers["2"]["body"]["error"]["details"][0]["message"].split("|")[1].endswith(
+        "ManagementObjectNotFoundException")
+    assert answers["3"]["body"]["value"][0]["Alias"] == "sales"
+    stats = sb.stats()
+    assert stats["requests"] == 1, "a batch is one HTTP request"
+    assert stats["reads"] == 3 and stats["cmdlets"] == {"Get-Mailbox": 2, "Get-Recipient": 1}
+
+
+def test_batch_limits_and_shape_errors(sb):
+    eleven = [batch_item(str(n), "Get-Mailbox", {"Identity": "alice"}, sb) for n in range(11)]
+    assert batch(sb, eleven).status_code == 400
+    assert batch(sb, [{"id": "1", "url": "/graph/v1.0/applications"}]).status_code == 400
+    assert batch(sb, []).status_code == 400
+    expired = sb.mint_token(expires_in=-60)
+    assert batch(sb, [batch_item("1", "Get-Mailbox", {"Identity": "alice"}, sb)],
+                 token=expired).status_code == 401
+    assert sb.invoke("Get-Mailbox", {"Identity": "alice"}).status_code == 200, "still serving"

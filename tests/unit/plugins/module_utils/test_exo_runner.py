@@ -301,3 +301,50 @@ def test_missing_libraries(monkeypatch):
     monkeypatch.setattr(exo_client, "MSAL_IMPORT_ERROR", "Traceback: no msal")
     assert exo_client.missing_libraries() == [(False, "msal", "Traceback: no msal")]
     assert exo_client.missing_libraries({"access_token": "t"}) == []
+
+
+def _rows(*aliases):
+    return {"value": [{"Alias": alias, "Alias@odata.type": "#String"} for alias in aliases],
+            "@adminapi.warnings": []}
+
+
+def _batch(*answers):
+    return FakeResponse(200, {"responses": [{"id": str(i), "status": status, "body": body}
+                                            for i, status, body in answers]})
+
+
+def test_invoke_many_sends_ten_to_a_batch_and_keeps_order():
+    calls = [("Get-Mailbox", {"Identity": "u%d" % n, "Skip": None}) for n in range(12)]
+    first = _batch(*[(i, 200, _rows("u%d" % i)) for i in range(10)])
+    second = _batch((10, 200, _rows("u10")), (11, 200, _rows("u11")))
+    r, session, sleeps = runner(first, second)
+    results = r.invoke_many(calls)
+    assert [rows[0]["Alias"] for rows in results] == ["u%d" % n for n in range(12)]
+    assert results[0] == [{"Alias": "u0"}], "annotation keys are dropped in batch answers too"
+    assert [c["url"] for c in session.calls] == [URL.replace("InvokeCommand", "$batch")] * 2
+    sent = session.calls[0]["json"]["requests"]
+    assert len(sent) == 10 and sent[3]["body"] == {"CmdletInput": {"CmdletName": "Get-Mailbox",
+                                                                  "Parameters": {"Identity": "u3"}}}
+    assert "Authorization" not in sent[0]["headers"], "the token travels once, on the batch"
+    assert session.calls[0]["headers"]["Authorization"] == "Bearer token-1"
+
+
+def test_invoke_many_isolates_failures_and_retries_throttled_entries():
+    not_found = capture("exo_invokecommand_notfound_404.json")
+    first = _batch((0, 200, _rows("a")), (1, 404, not_found), (2, 429, {"error": {"code": "TooManyRequests"}}))
+    second = _batch((2, 200, _rows("c")))
+    r, session, sleeps = runner(first, second)
+    results = r.invoke_many([("Get-Mailbox", {"Identity": x}) for x in "abc"])
+    assert results[0] == [{"Alias": "a"}]
+    assert isinstance(results[1], CmdletError) and results[1].kind == "not_found"
+    assert results[2] == [{"Alias": "c"}]
+    assert [len(c["json"]["requests"]) for c in session.calls] == [3, 1], "only the throttled entry is resent"
+    assert len(sleeps) == 1
+
+
+def test_invoke_many_falls_back_to_single_calls_when_batch_is_refused():
+    r, session, sleeps = runner(FakeResponse(404, {"error": {"code": "NotFound", "message": "no $batch"}}),
+                                FakeResponse(200, _rows("a")), FakeResponse(200, _rows("b")))
+    assert r.invoke_many([("Get-Mailbox", {"Identity": "a"}), ("Get-Mailbox", {"Identity": "b"})]) == \
+        [[{"Alias": "a"}], [{"Alias": "b"}]]
+    assert [c["url"] for c in session.calls[1:]] == [URL, URL]
