@@ -1,0 +1,128 @@
+# -*- coding: utf-8 -*-
+# Copyright: mailops.exchange contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Distribution and mail-enabled security groups: reading them and their one result shape,
+shared by exo_distribution_group, exo_distribution_group_member and exo_distribution_group_info.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.permissions import trustee_map
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients import IdentityError
+from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import sorted_values
+
+# Option value -> RecipientTypeDetails, and the -Type value New-DistributionGroup takes.
+GROUP_TYPES = {
+    'distribution': ('MailUniversalDistributionGroup', 'Distribution'),
+    'security': ('MailUniversalSecurityGroup', 'Security'),
+}
+
+# Option value -> Exchange's MemberUpdateType name.
+RESTRICTIONS = {
+    'open': 'Open',
+    'closed': 'Closed',
+    'approval_required': 'ApprovalRequired',
+}
+
+# Exchange's documented defaults for a new group: joining is closed for both types; leaving
+# is open for distribution groups and closed for security groups, which can never be open.
+DEFAULT_JOIN = 'closed'
+DEFAULT_DEPART = {'distribution': 'open', 'security': 'closed'}
+
+# What Exchange drops from a Name to make the default Alias.
+_NOT_ALIAS = re.compile(r"[^A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]")
+
+
+def _text(value):
+    return '' if value is None else str(value)
+
+
+def group_type(row):
+    """``distribution`` or ``security`` from a group row."""
+    details = _text(row.get('RecipientTypeDetails'))
+    if details == GROUP_TYPES['security'][0] or 'securityenabled' in _text(row.get('GroupType')).lower():
+        return 'security'
+    return 'distribution'
+
+
+def restriction(value):
+    """The option value of an Exchange MemberUpdateType (``ApprovalRequired`` -> ``approval_required``)."""
+    by_exchange = {v.lower(): k for k, v in RESTRICTIONS.items()}
+    text = _text(value)
+    return by_exchange.get(text.lower(), text.lower())
+
+
+def default_alias(name):
+    """The alias Exchange derives from a group's Name when none is given."""
+    return _NOT_ALIAS.sub('', name)
+
+
+def group_facts(row, owners):
+    """The documented snake_case view of a group row; ``owners`` maps key -> shown owner."""
+    return {
+        'identity': _text(row.get('Identity')),
+        'guid': _text(row.get('Guid')),
+        'name': _text(row.get('Name')),
+        'alias': _text(row.get('Alias')),
+        'display_name': _text(row.get('DisplayName')),
+        'primary_smtp_address': _text(row.get('PrimarySmtpAddress')),
+        'email_addresses': list(row.get('EmailAddresses') or []),
+        'type': group_type(row),
+        'managed_by': sorted_values(owners),
+        'hidden_from_address_lists': bool(row.get('HiddenFromAddressListsEnabled')),
+        'require_sender_authentication': bool(row.get('RequireSenderAuthenticationEnabled')),
+        'member_join_restriction': restriction(row.get('MemberJoinRestriction')),
+        'member_depart_restriction': restriction(row.get('MemberDepartRestriction')),
+    }
+
+
+def with_primary(addresses, primary):
+    """Proxy addresses after ``primary`` becomes the primary SMTP address.
+
+    The old primary stays as a secondary ``smtp:`` address, as Exchange keeps it.
+    """
+    result = ['SMTP:' + primary]
+    for address in addresses:
+        prefix, sep, rest = address.partition(':')
+        if sep and prefix.lower() == 'smtp':
+            if rest.lower() != primary.lower():
+                result.append('smtp:' + rest)
+        else:
+            result.append(address)
+    return result
+
+
+def read_group(invoke, identity, option):
+    """The Get-DistributionGroup row ``identity`` names, or None when there is no such group.
+
+    An identity that matches more than one group fails naming ``option``.
+    """
+    try:
+        rows = invoke('Get-DistributionGroup', {'Identity': identity})
+    except ExchangeError as err:
+        if err.kind == 'not_found':
+            return None
+        if err.kind == 'ambiguous':
+            raise IdentityError("%s: '%s' matches more than one group; give its SMTP address or "
+                                "GUID; nothing was changed" % (option, identity),
+                                kind='invalid_argument')
+        raise
+    return rows[0] if rows else None
+
+
+def read_owners(resolver, row):
+    """The group's owners (``ManagedBy``, as Exchange names them) as canonical key -> shown."""
+    return trustee_map(resolver, row.get('ManagedBy') or ())
+
+
+def read_members(invoke, resolver, group_key):
+    """The direct members of a group as canonical key -> primary SMTP address (or name)."""
+    rows = invoke('Get-DistributionGroupMember', {'Identity': group_key, 'ResultSize': 'Unlimited'})
+    members = {}
+    for row in rows:
+        recipient = resolver.remember(row)
+        members[recipient.key] = recipient.shown
+    return members

@@ -1,0 +1,9 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Groups, their members and the permission audit end to end, against the sandbox tenant."""
+
+from __future__ import annotations
+
+
+def test_distribution_group_lifecycle_and_bad_input(playbook):
+    playbook.run('distribution_group.yml')
