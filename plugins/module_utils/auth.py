@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import re
+import threading
 import time
 import traceback
 from datetime import datetime, timezone
@@ -53,7 +54,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.transport import 
     requests,
     tls_error,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.token_cache import cache_key
+from ansible_collections.mailops.exchange.plugins.module_utils.token_cache import REFRESH_MARGIN, cache_key
 
 # OAuth error codes (RFC 6749 §5.2 and Entra's additions) mapped to error kinds.
 _TOKEN_ERROR_KINDS = {
@@ -214,7 +215,8 @@ def load_certificate(path, password=None):
 def token_claims_unverified(token):
     """The payload of a JWT, decoded without checking its signature; {} if not a JWT.
 
-    Only for explaining a refused token (audience, expiry, roles): never trust it.
+    For explaining a refused token (audience, expiry, roles) and for knowing when to ask for a
+    new one; never for deciding what a token allows.
     """
     try:
         payload = token.split(".")[1]
@@ -271,6 +273,11 @@ class TokenProvider:
         self._app = None
         self._fingerprint = None
         self._issued = {}
+        # Bulk modules call token() from several threads for every request: one thread asks
+        # the shared cache (a locked file) at a time, and a token in hand is reused in-process
+        # until it nears its expiry instead of re-reading the file each time.
+        self._lock = threading.Lock()
+        self._expires = {}
 
     def _key(self, resource_url):
         if self._fingerprint is None:
@@ -282,9 +289,17 @@ class TokenProvider:
         """Return an access token for ``resource_url`` (raises ``AuthError``/``TransportError``)."""
         if self.credentials.access_token:
             return self.credentials.access_token
-        token = self._cache.get_or_acquire(self._key(resource_url), lambda: self._acquire(resource_url))
-        self._issued[resource_url] = token
-        return token
+        with self._lock:
+            token = self._issued.get(resource_url)
+            if token and self._expires.get(resource_url, 0) - REFRESH_MARGIN > time.time():
+                return token
+            token = self._cache.get_or_acquire(self._key(resource_url), lambda: self._acquire(resource_url))
+            self._issued[resource_url] = token
+            # Unknown lifetimes (not a JWT) are trusted for a minute past the refresh margin.
+            expires = token_claims_unverified(token).get("exp")
+            self._expires[resource_url] = expires if isinstance(expires, (int, float)) else \
+                time.time() + REFRESH_MARGIN + 60
+            return token
 
     @property
     def renewable(self):
@@ -297,7 +312,9 @@ class TokenProvider:
         Also drops it from the shared cache (if it is still the cached one), so other forks
         do not keep using a token the service refused. No-op for a given ``access_token``.
         """
-        token = self._issued.pop(resource_url, None)
+        with self._lock:
+            token = self._issued.pop(resource_url, None)
+            self._expires.pop(resource_url, None)
         if token:
             self._cache.invalidate(self._key(resource_url), token)
         if self._app is not None:
