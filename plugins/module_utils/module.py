@@ -16,6 +16,7 @@ from ansible.module_utils.basic import AnsibleFallbackNotFound, AnsibleModule, m
 
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils import exo_client
+from ansible_collections.mailops.exchange.plugins.module_utils import graph_client
 
 
 # The three ways to authenticate, with the environment variable each falls back to, in the order
@@ -80,6 +81,7 @@ class ExoModule(object):
         self.params = self.module.params
         self.check_mode = self.module.check_mode
         self._runner = None
+        self._graph = None
         self._credential_from_environment()
         for unused, library, error in exo_client.missing_libraries(self.params):
             self.module.fail_json(msg=missing_required_lib(library), exception=error)
@@ -108,6 +110,16 @@ class ExoModule(object):
             except ExchangeError as err:
                 self.fail_error(err)
         return self._runner
+
+    @property
+    def graph(self):
+        """The Microsoft Graph client of this module run, built on first use."""
+        if self._graph is None:
+            try:
+                self._graph = graph_client.graph_client_from_params(self.params)
+            except ExchangeError as err:
+                self.fail_error(err)
+        return self._graph
 
     def invoke(self, cmdlet, parameters=None, **kwargs):
         """Run one cmdlet; ExchangeError propagates so the caller can decide what a kind means."""
