@@ -1,0 +1,159 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: mailops.exchange contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: onprem_exchange_mailbox_info
+short_description: Read on-premises and hybrid Exchange mailboxes
+version_added: 0.1.0
+description:
+  - Reads one mailbox by O(identity), or every mailbox of the chosen O(infrastructure), over
+    PowerShell remoting (C(Get-Mailbox), C(Get-RemoteMailbox)).
+  - A mailbox that does not exist gives an empty RV(mailboxes) list, not an error.
+author:
+  - mailops.exchange developers (@mailops)
+extends_documentation_fragment:
+  - mailops.exchange.exchange_onprem
+  - mailops.exchange.exchange_onprem.info_attributes
+options:
+  identity:
+    description:
+      - The mailbox, in any form Exchange accepts (name, alias, UPN, SMTP address, GUID).
+    type: str
+  infrastructure:
+    description:
+      - V(onpremises) reads mailboxes on on-premises databases, V(hybrid) remote mailboxes,
+        V(all) both.
+    type: str
+    choices: [onpremises, hybrid, all]
+    default: all
+  result_size:
+    description:
+      - The most mailboxes to return per infrastructure. By default every mailbox is returned.
+    type: int
+seealso:
+  - module: mailops.exchange.onprem_exchange_mailbox
+"""
+
+EXAMPLES = r"""
+- name: Read one mailbox, wherever it lives
+  mailops.exchange.onprem_exchange_mailbox_info:
+    identity: erin@contoso.com
+  register: erin
+
+- name: Every remote mailbox
+  mailops.exchange.onprem_exchange_mailbox_info:
+    infrastructure: hybrid
+  register: remote
+"""
+
+RETURN = r"""
+mailboxes:
+  description:
+    - The mailboxes found, on-premises ones first. The keys are those of
+      M(mailops.exchange.exo_mailbox_info) plus the on-premises ones.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    identity:
+      description: Exchange's identity of the mailbox (organizational unit and name).
+      type: str
+    guid:
+      description: The user's object GUID.
+      type: str
+    name:
+      description: The name.
+      type: str
+    alias:
+      description: The alias.
+      type: str
+    display_name:
+      description: The display name.
+      type: str
+    user_principal_name:
+      description: The user's UPN.
+      type: str
+    sam_account_name:
+      description: The pre-Windows 2000 logon name.
+      type: str
+    organizational_unit:
+      description: Where the user is in Active Directory.
+      type: str
+    primary_smtp_address:
+      description: The primary SMTP address.
+      type: str
+    email_addresses:
+      description: Every proxy address, C(SMTP:) for the primary.
+      type: list
+      elements: str
+    email_address_policy_enabled:
+      description: Whether email address policies apply.
+      type: bool
+    hidden_from_address_lists:
+      description: Whether it is hidden from address lists.
+      type: bool
+    recipient_type_details:
+      description: V(UserMailbox) on premises, V(RemoteUserMailbox) for a hybrid mailbox.
+      type: str
+    database:
+      description: The mailbox database (on premises; empty for remote mailboxes).
+      type: str
+    remote_routing_address:
+      description: The remote routing address (hybrid; empty on premises).
+      type: str
+  sample:
+    - name: Erin Evans
+      primary_smtp_address: erin.evans@contoso.com
+      email_addresses: [SMTP:erin.evans@contoso.com]
+      recipient_type_details: UserMailbox
+      database: DB01
+      remote_routing_address: ""
+"""
+
+from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.onprem_module import (
+    OnPremModule,
+    onprem_mailbox_facts,
+)
+
+CMDLETS = {'onpremises': ('Get-Mailbox',), 'hybrid': ('Get-RemoteMailbox',),
+           'all': ('Get-Mailbox', 'Get-RemoteMailbox')}
+
+
+def read(module):
+    params = module.params
+    rows = []
+    for cmdlet in CMDLETS[params['infrastructure']]:
+        query = {'ResultSize': params['result_size'] or 'Unlimited'}
+        if params['identity']:
+            query = {'Identity': params['identity']}
+        try:
+            rows.extend(module.invoke(cmdlet, query))
+        except ExchangeError as err:
+            if err.kind != 'not_found' or not params['identity']:
+                raise
+    return dict(changed=False, mailboxes=[onprem_mailbox_facts(row) for row in rows])
+
+
+def main():
+    module = OnPremModule(
+        argument_spec=dict(
+            identity=dict(type='str'),
+            infrastructure=dict(type='str', default='all', choices=['onpremises', 'hybrid', 'all']),
+            result_size=dict(type='int'),
+        ),
+        mutually_exclusive=[('identity', 'result_size')],
+    )
+    if module.params['result_size'] is not None and module.params['result_size'] < 1:
+        module.fail('result_size: %s must be 1 or more' % module.params['result_size'])
+    if module.params['identity'] is not None and not module.params['identity'].strip():
+        module.fail('identity: %r is not an identity' % module.params['identity'])
+    module.run(read)
+
+
+if __name__ == '__main__':
+    main()
