@@ -130,8 +130,30 @@ def _text(value):
     return '' if value is None else str(value)
 
 
+# The mailbox types exo_mailbox creates and converts between, as RecipientTypeDetails shows them.
+MAILBOX_TYPES = {
+    'regular': 'UserMailbox',
+    'shared': 'SharedMailbox',
+    'room': 'RoomMailbox',
+    'equipment': 'EquipmentMailbox',
+}
+
+
+def hold_duration_days(value):
+    """Days of a LitigationHoldDuration (``365``, ``365.00:00:00``); None for ``Unlimited``."""
+    text = _text(value).strip()
+    if not text or text.lower() == 'unlimited':
+        return None
+    return int(text.split('.', 1)[0])
+
+
+def _optional_int(value):
+    return None if value is None or value == '' else int(value)
+
+
 def mailbox_facts(row):
     """The documented snake_case view of a mailbox row, the same in every module's result."""
+    types = {details: name for name, details in MAILBOX_TYPES.items()}
     custom = {}
     for number in range(1, 16):
         value = row.get('CustomAttribute%d' % number)
@@ -149,10 +171,17 @@ def mailbox_facts(row):
         'primary_smtp_address': _text(row.get('PrimarySmtpAddress')),
         'email_addresses': list(row.get('EmailAddresses') or []),
         'recipient_type_details': _text(row.get('RecipientTypeDetails')),
+        'type': types.get(row.get('RecipientTypeDetails')),
+        'resource_capacity': _optional_int(row.get('ResourceCapacity')),
         'hidden_from_address_lists': bool(row.get('HiddenFromAddressListsEnabled')),
         'litigation_hold_enabled': bool(row.get('LitigationHoldEnabled')),
         'litigation_hold_duration': _text(row.get('LitigationHoldDuration')),
         'litigation_hold_owner': _text(row.get('LitigationHoldOwner')),
+        'litigation_hold': {
+            'enabled': bool(row.get('LitigationHoldEnabled')),
+            'duration_days': hold_duration_days(row.get('LitigationHoldDuration')),
+            'owner': _text(row.get('LitigationHoldOwner')),
+        },
         'grant_send_on_behalf_to': list(row.get('GrantSendOnBehalfTo') or []),
         'forwarding_smtp_address': _text(row.get('ForwardingSmtpAddress')),
         'deliver_to_mailbox_and_forward': bool(row.get('DeliverToMailboxAndForward')),
