@@ -43,6 +43,7 @@ notes:
   - O(identity) cannot be combined with O(filter) or O(recipient_type_details).
 seealso:
   - module: mailops.exchange.exo_mailbox_permission
+  - module: mailops.exchange.exo_mailbox
 """
 
 EXAMPLES = r"""
@@ -105,6 +106,15 @@ mailboxes:
     recipient_type_details:
       description: The mailbox type, for example C(UserMailbox) or C(SharedMailbox).
       type: str
+    type:
+      description:
+        - The mailbox type as M(mailops.exchange.exo_mailbox) takes it, C(regular), C(shared),
+          C(room) or C(equipment); null for other types (see RV(mailboxes[].recipient_type_details)).
+      type: str
+      sample: shared
+    resource_capacity:
+      description: How many people a room holds; null when not set.
+      type: int
     hidden_from_address_lists:
       description: Whether the mailbox is hidden from address lists.
       type: bool
@@ -117,6 +127,22 @@ mailboxes:
     litigation_hold_owner:
       description: Who put the mailbox on litigation hold.
       type: str
+    litigation_hold:
+      description:
+        - Litigation hold in the shape M(mailops.exchange.exo_mailbox)'s O(mailops.exchange.exo_mailbox#module:litigation_hold)
+          option takes.
+      type: dict
+      contains:
+        enabled:
+          description: Whether litigation hold is on.
+          type: bool
+        duration_days:
+          description: How many days items are held; null for unlimited.
+          type: int
+        owner:
+          description: Who put the mailbox on litigation hold.
+          type: str
+      sample: {"enabled": true, "duration_days": 365, "owner": "Legal"}
     grant_send_on_behalf_to:
       description: The recipients allowed to send on behalf, as Exchange reports them.
       type: list
