@@ -9,21 +9,26 @@ BUILD := .build
 COLLECTIONS := $(CURDIR)/$(BUILD)/collections
 COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/mailops/exchange
 STAMP := $(VENV)/.installed
+# ansible.windows and community.windows for the roles, from the PyPI ansible package (cached).
+WINDOWS_COLLECTIONS := $(COLLECTIONS)/ansible_collections/community/windows/MANIFEST.json
 
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 export ANSIBLE_LOCALHOST_WARNING := False
 export ANSIBLE_INVENTORY_UNPARSED_WARNING := False
 export PYTHONPATH := $(COLLECTIONS)
 
-.PHONY: install demo test unit integration sanity lint sandbox clean
+.PHONY: install demo test unit integration sanity lint sandbox clean molecule
 
-install: $(STAMP) $(COLLECTION_LINK)
+install: $(STAMP) $(COLLECTION_LINK) $(WINDOWS_COLLECTIONS)
 
 $(STAMP): requirements.txt requirements-sandbox.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
+
+$(WINDOWS_COLLECTIONS): scripts/install_collections.sh $(STAMP)
+	PYTHON=$(CURDIR)/$(BIN)/python bash scripts/install_collections.sh
 
 $(COLLECTION_LINK):
 	mkdir -p $(dir $(COLLECTION_LINK))
@@ -47,7 +52,14 @@ sanity: install
 lint: install
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/lint.sh
 
-test: unit integration sanity lint
+test: unit integration sanity lint molecule
+
+# The roles against a real Windows host, only when one is given (extensions/molecule/README.md).
+molecule: install
+	@if [ -n "$${MOLECULE_WINDOWS_HOST:-}" ]; then \
+	  $(BIN)/python -m pip install --quiet 'molecule>=25' pywinrm && \
+	  cd extensions && PATH="$(CURDIR)/$(BIN):$$PATH" molecule test --all; \
+	else echo "molecule: MOLECULE_WINDOWS_HOST is not set, skipping the Windows scenarios"; fi
 
 clean:
 	rm -rf $(BUILD) $(VENV) tests/output
