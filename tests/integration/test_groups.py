@@ -7,3 +7,11 @@ from __future__ import annotations
 
 def test_distribution_group_lifecycle_and_bad_input(playbook):
     playbook.run('distribution_group.yml')
+
+
+def test_distribution_group_membership_and_bad_input(playbook):
+    playbook.run('distribution_group_member.yml')
+
+
+def test_mailbox_permission_audit(playbook, seeded):
+    playbook.run('mailbox_permission_info.yml', extra_vars=seeded)

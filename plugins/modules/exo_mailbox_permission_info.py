@@ -1,0 +1,180 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: mailops.exchange contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: exo_mailbox_permission_info
+short_description: Audit the Full Access, Send As and Send on Behalf permissions of Exchange Online mailboxes
+version_added: 0.1.0
+description:
+  - Reads the explicit delegate permissions of the listed O(mailboxes), or of every mailbox that
+    matches an OPATH O(filter) and the given O(recipient_type_details).
+  - Reports exactly the entries M(mailops.exchange.exo_mailbox_permission) manages: explicit allow
+    entries only. Inherited entries, deny entries, C(NT AUTHORITY\SELF) and entries shown as a SID
+    (C(S-1-5-...)) are left out.
+  - Each trustee is shown as its primary SMTP address; a trustee that is no recipient (for example
+    a security group that is not mail-enabled) is shown as Exchange names it.
+author:
+  - mailops.exchange developers (@mailops)
+extends_documentation_fragment:
+  - mailops.exchange.exchange_online
+  - mailops.exchange.exchange_online.info_attributes
+options:
+  mailboxes:
+    description:
+      - The mailboxes to audit, in any identity form Exchange accepts (name, alias, UPN, SMTP
+        address, GUID).
+      - A mailbox that does not exist, or an identity that matches more than one, fails the task
+        naming it, so a typo cannot pass for a mailbox without delegates.
+    type: list
+    elements: str
+  filter:
+    description:
+      - An OPATH filter selecting the mailboxes, for example V(CustomAttribute1 -eq 'sales').
+    type: str
+  recipient_type_details:
+    description:
+      - Only mailboxes of these types.
+    type: list
+    elements: str
+    choices: [UserMailbox, SharedMailbox, RoomMailbox, EquipmentMailbox, SchedulingMailbox,
+              DiscoveryMailbox, TeamMailbox, LinkedMailbox, GroupMailbox]
+notes:
+  - O(mailboxes) cannot be combined with O(filter) or O(recipient_type_details). With none of the
+    three, every mailbox is audited.
+  - Each mailbox costs two requests (Full Access and Send As) plus one per trustee not seen before.
+seealso:
+  - module: mailops.exchange.exo_mailbox_permission
+  - module: mailops.exchange.exo_mailbox_info
+"""
+
+EXAMPLES = r"""
+- name: Who can open or send from the shared mailboxes
+  mailops.exchange.exo_mailbox_permission_info:
+    recipient_type_details: [SharedMailbox]
+  register: audit
+
+- name: Report every mailbox someone else has Full Access to
+  ansible.builtin.debug:
+    msg: "{{ item.mailbox }}: {{ item.full_access | join(', ') }}"
+  loop: "{{ audit.permissions | selectattr('full_access') | list }}"
+  loop_control:
+    label: "{{ item.mailbox }}"
+
+- name: Audit two mailboxes
+  mailops.exchange.exo_mailbox_permission_info:
+    mailboxes: [sales@contoso.com, support@contoso.com]
+"""
+
+RETURN = r"""
+permissions:
+  description: One entry per mailbox, in the order given or the order the service returned them.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    mailbox:
+      description: The mailbox, as its primary SMTP address.
+      type: str
+      sample: sales@contoso.com
+    full_access:
+      description: Trustees with explicit Full Access, sorted.
+      type: list
+      elements: str
+      sample: [alice@contoso.com]
+    send_as:
+      description: Trustees with Send As, sorted.
+      type: list
+      elements: str
+    send_on_behalf:
+      description: Trustees with Send on Behalf, sorted.
+      type: list
+      elements: str
+"""
+
+from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
+from ansible_collections.mailops.exchange.plugins.module_utils.permissions import KINDS, read_permissions
+from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import sorted_values
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients import (
+    IdentityError,
+    RecipientResolver,
+    check_identities,
+)
+
+
+def _named_mailboxes(exo, identities):
+    """The Get-Mailbox row of every listed mailbox; one error names every one that failed."""
+    rows = []
+    problems = []
+    for identity in identities:
+        try:
+            rows.extend(exo.invoke('Get-Mailbox', {'Identity': identity}))
+        except ExchangeError as err:
+            if err.kind == 'not_found':
+                problems.append("'%s' was not found" % identity)
+            elif err.kind == 'ambiguous':
+                problems.append("'%s' matches more than one recipient" % identity)
+            else:
+                raise
+    if problems:
+        raise IdentityError('mailboxes: %s' % '; '.join(problems), kind='invalid_argument')
+    return rows
+
+
+def read(exo):
+    params = exo.params
+    if params['mailboxes'] is not None:
+        check_identities('mailboxes', params['mailboxes'])
+        rows = _named_mailboxes(exo, params['mailboxes'])
+    else:
+        query = {'ResultSize': 'Unlimited'}
+        if params['filter']:
+            query['Filter'] = params['filter']
+        if params['recipient_type_details']:
+            query['RecipientTypeDetails'] = params['recipient_type_details']
+        try:
+            rows = exo.invoke('Get-Mailbox', query)
+        except ExchangeError as err:
+            if err.kind != 'invalid_argument' or not params['filter']:
+                raise
+            exo.fail_error(err, prefix="filter: '%s' was refused" % params['filter'])
+
+    resolver = RecipientResolver(exo.invoke)
+    audited = []
+    seen = set()
+    for row in rows:
+        mailbox = resolver.remember(row)
+        if mailbox.key in seen:
+            continue
+        seen.add(mailbox.key)
+        entry = {'mailbox': mailbox.shown}
+        for kind in KINDS:
+            entry[kind] = sorted_values(read_permissions(exo.invoke, resolver, mailbox, kind))
+        audited.append(entry)
+    return dict(changed=False, permissions=audited)
+
+
+def main():
+    exo = ExoModule(
+        argument_spec=dict(
+            mailboxes=dict(type='list', elements='str'),
+            filter=dict(type='str'),
+            recipient_type_details=dict(
+                type='list', elements='str',
+                choices=['UserMailbox', 'SharedMailbox', 'RoomMailbox', 'EquipmentMailbox',
+                         'SchedulingMailbox', 'DiscoveryMailbox', 'TeamMailbox', 'LinkedMailbox',
+                         'GroupMailbox']),
+        ),
+        mutually_exclusive=[('mailboxes', 'filter'), ('mailboxes', 'recipient_type_details')],
+    )
+    if exo.params['filter'] is not None and not exo.params['filter'].strip():
+        exo.fail('filter: %r must not be empty' % exo.params['filter'])
+    exo.run(read)
+
+
+if __name__ == '__main__':
+    main()
