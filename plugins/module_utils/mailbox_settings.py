@@ -50,13 +50,14 @@ class MailboxSettings(object):
             self.exo.fail("mailbox: '%s' was not found; nothing was changed" % self.mailbox)
         return rows[0]
 
-    def write(self, changes):
-        """Send ``changes`` (parameter -> value) in one Set call.
+    def write(self, changes, along=None):
+        """Send ``changes`` (parameter -> value), and the switches ``along``, in one Set call.
 
         A refusal is reported under the option whose parameter the service's message names.
         """
         params = {'Identity': self.mailbox}
         params.update(changes)
+        params.update(along or {})
         params['Confirm'] = False
         try:
             self.exo.invoke('Set-' + self.noun, params, idempotent=True)
@@ -74,11 +75,13 @@ class MailboxSettings(object):
             self.exo.fail_error(err, prefix="%s: '%s' was refused; nothing was changed"
                                 % (self.options[parameter], changes[parameter]))
 
-    def converge(self, desired, same, validate=None):
+    def converge(self, desired, same, validate=None, along=None):
         """Read, plan, check, apply (unless check mode) and read back.
 
         ``validate(current, changes)`` returns a message when the planned change cannot be
-        made (the task then fails before any write). Returns ``(before, after, changes)``:
+        made (the task then fails before any write). ``along(changes)`` gives parameters that
+        go with a change but are not compared (switches such as LocalizeDefaultFolderName).
+        Returns ``(before, after, changes)``:
         the rows before and after (in check mode the predicted row) and the properties sent.
         """
         before = self.read()
@@ -92,7 +95,7 @@ class MailboxSettings(object):
             after = dict(before)
             after.update(changes)
             return before, after, changes
-        self.write(changes)
+        self.write(changes, along(changes) if along else None)
         return before, self.read(), changes
 
 

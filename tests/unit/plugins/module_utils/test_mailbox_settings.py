@@ -121,3 +121,16 @@ def test_other_errors_propagate():
     unnamed = CmdletError('something else', kind='other')
     with pytest.raises(CmdletError):
         settings(FakeExo({}, set_error=unnamed)).write({'Language': 'de-DE'})
+
+
+def test_switches_go_along_with_a_change_only():
+    def along(changes):
+        return {'LocalizeDefaultFolderName': True} if 'Language' in changes else None
+
+    exo = FakeExo({'Language': 'en-US'})
+    settings(exo).converge({'Language': 'de-DE'}, case_insensitive, along=along)
+    assert exo.calls[1][1]['LocalizeDefaultFolderName'] is True
+    exo = FakeExo({'Language': 'de-DE', 'TimeZone': 'UTC'})
+    settings(exo).converge({'Language': 'de-DE', 'TimeZone': 'GMT Standard Time'}, case_insensitive,
+                           along=along)
+    assert 'LocalizeDefaultFolderName' not in exo.calls[1][1]
