@@ -1,0 +1,136 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.groups import (
+    default_alias,
+    group_facts,
+    group_type,
+    read_group,
+    read_members,
+    read_owners,
+    restriction,
+    with_primary,
+)
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients import (
+    IdentityError,
+    RecipientResolver,
+)
+
+ALL_STAFF = {
+    'Identity': 'all-staff', 'Guid': 'guid-all-staff', 'Name': 'all-staff', 'Alias': 'all-staff',
+    'DisplayName': 'All Staff', 'PrimarySmtpAddress': 'all-staff@contoso.com',
+    'EmailAddresses': ['SMTP:all-staff@contoso.com', 'smtp:all-staff@contoso.onmicrosoft.com'],
+    'RecipientTypeDetails': 'MailUniversalDistributionGroup', 'GroupType': 'Universal',
+    'ManagedBy': ['bob', 'alice'], 'HiddenFromAddressListsEnabled': False,
+    'RequireSenderAuthenticationEnabled': True, 'MemberJoinRestriction': 'ApprovalRequired',
+    'MemberDepartRestriction': 'Open',
+}
+
+
+def test_group_facts_use_the_collection_keys_and_option_values():
+    facts = group_facts(ALL_STAFF, {'k2': 'bob@contoso.com', 'k1': 'Alice@contoso.com'})
+    assert facts == {
+        'identity': 'all-staff', 'guid': 'guid-all-staff', 'name': 'all-staff', 'alias': 'all-staff',
+        'display_name': 'All Staff', 'primary_smtp_address': 'all-staff@contoso.com',
+        'email_addresses': ['SMTP:all-staff@contoso.com', 'smtp:all-staff@contoso.onmicrosoft.com'],
+        'type': 'distribution', 'managed_by': ['Alice@contoso.com', 'bob@contoso.com'],
+        'hidden_from_address_lists': False, 'require_sender_authentication': True,
+        'member_join_restriction': 'approval_required', 'member_depart_restriction': 'open',
+    }
+
+
+def test_group_facts_of_a_sparse_row_are_empty_not_missing():
+    facts = group_facts({}, {})
+    assert facts['identity'] == '' and facts['email_addresses'] == [] and facts['managed_by'] == []
+    assert facts['type'] == 'distribution'
+    assert facts['hidden_from_address_lists'] is False
+
+
+@pytest.mark.parametrize('row, expected', [
+    ({'RecipientTypeDetails': 'MailUniversalSecurityGroup'}, 'security'),
+    ({'RecipientTypeDetails': 'MailUniversalDistributionGroup'}, 'distribution'),
+    ({'GroupType': 'Universal, SecurityEnabled'}, 'security'),
+    ({'GroupType': 'Universal'}, 'distribution'),
+])
+def test_group_type(row, expected):
+    assert group_type(row) == expected
+
+
+@pytest.mark.parametrize('value, expected', [
+    ('Open', 'open'), ('closed', 'closed'), ('ApprovalRequired', 'approval_required'),
+    ('SomethingNew', 'somethingnew'), (None, ''),
+])
+def test_restriction(value, expected):
+    assert restriction(value) == expected
+
+
+def test_default_alias_drops_what_an_alias_cannot_hold():
+    assert default_alias('Project X (2025)') == 'ProjectX2025'
+    assert default_alias('sales-team.emea') == 'sales-team.emea'
+
+
+def test_with_primary_demotes_the_old_primary_and_keeps_other_addresses():
+    addresses = ['SMTP:old@contoso.com', 'smtp:old@contoso.onmicrosoft.com', 'X500:/o=x/cn=g']
+    assert with_primary(addresses, 'new@contoso.com') == [
+        'SMTP:new@contoso.com', 'smtp:old@contoso.com', 'smtp:old@contoso.onmicrosoft.com', 'X500:/o=x/cn=g']
+    # Promoting a secondary address does not list it twice.
+    assert with_primary(addresses, 'OLD@contoso.onmicrosoft.com') == [
+        'SMTP:OLD@contoso.onmicrosoft.com', 'smtp:old@contoso.com', 'X500:/o=x/cn=g']
+
+
+class FakeExchange(object):
+    def __init__(self, error=None, rows=None):
+        self.error = error
+        self.rows = rows or []
+        self.calls = []
+
+    def invoke(self, cmdlet, parameters):
+        self.calls.append((cmdlet, dict(parameters)))
+        if self.error is not None:
+            raise self.error
+        return self.rows
+
+
+def test_read_group_returns_the_row_or_none():
+    assert read_group(FakeExchange(rows=[ALL_STAFF]).invoke, 'all-staff', 'group') == ALL_STAFF
+    missing = ExchangeError("couldn't be found", kind='not_found')
+    assert read_group(FakeExchange(error=missing).invoke, 'nope', 'group') is None
+
+
+def test_read_group_names_the_option_on_ambiguity_and_passes_other_errors():
+    ambiguous = ExchangeError("'Team' matches multiple entries.", kind='ambiguous')
+    with pytest.raises(IdentityError, match="group: 'Team' matches more than one group") as caught:
+        read_group(FakeExchange(error=ambiguous).invoke, 'Team', 'group')
+    assert caught.value.kind == 'invalid_argument'
+    throttled = ExchangeError('slow down', kind='throttled')
+    with pytest.raises(ExchangeError) as caught:
+        read_group(FakeExchange(error=throttled).invoke, 'Team', 'group')
+    assert caught.value is throttled
+
+
+def test_read_members_asks_for_every_member_and_indexes_them():
+    rows = [{'Guid': 'G1', 'Name': 'alice', 'PrimarySmtpAddress': 'alice@contoso.com'},
+            {'Guid': 'G2', 'Name': 'Legacy Contact', 'PrimarySmtpAddress': ''}]
+    exchange = FakeExchange(rows=rows)
+    resolver = RecipientResolver(exchange.invoke)
+    assert read_members(exchange.invoke, resolver, 'guid-all-staff') == {
+        'g1': 'alice@contoso.com', 'g2': 'Legacy Contact'}
+    assert exchange.calls == [('Get-DistributionGroupMember',
+                               {'Identity': 'guid-all-staff', 'ResultSize': 'Unlimited'})]
+    assert resolver.known('ALICE@contoso.com').key == 'g1'
+
+
+def test_read_owners_resolves_manager_names():
+    people = {'alice': {'Guid': 'GA', 'PrimarySmtpAddress': 'alice@contoso.com'},
+              'bob': {'Guid': 'GB', 'PrimarySmtpAddress': 'bob@contoso.com'}}
+
+    def invoke(cmdlet, parameters):
+        return [people[parameters['Identity']]]
+
+    assert read_owners(RecipientResolver(invoke), ALL_STAFF) == {
+        'gb': 'bob@contoso.com', 'ga': 'alice@contoso.com'}
