@@ -31,7 +31,7 @@ from .model import timestamp
 
 MEMBER_ALREADY_EXISTS = "Microsoft.Exchange.Management.Tasks.MemberAlreadyExistsException"
 MEMBER_NOT_FOUND = "Microsoft.Exchange.Management.Tasks.MemberNotFoundException"
-PROXY_ADDRESS_EXISTS = "Microsoft.Exchange.Configuration.ObjectModel.ProxyAddressExistsException"
+PROXY_ADDRESS_EXISTS = "Microsoft.Exchange.Data.Directory.ProxyAddressExistsException"
 NAME_EXISTS = "Microsoft.Exchange.Data.Directory.ADObjectAlreadyExistsException"
 REQUIRES_MANAGER = "Microsoft.Exchange.Configuration.Tasks.OperationRequiresGroupManagerException"
 RECIPIENT_TASK = "Microsoft.Exchange.Configuration.Tasks.RecipientTaskException"
@@ -99,8 +99,7 @@ def new_distribution_group(org, params, caller):
         raise errors.invalid_argument("The Name property can't be empty.")
     if org.claimant(name) is not None:
         raise errors.CmdletFailure(
-            f'The name "{name}" is being used by another recipient object. Please specify a '
-            "unique name.", NAME_EXISTS)
+            f'The name "{name}" is already being used. Please try another name.', NAME_EXISTS)
     alias = params.get("Alias") or _NOT_ALIAS.sub("", name)
     primary = params.get("PrimarySmtpAddress")
     primary = primary[5:] if primary else f"{alias}@{org.alternate_domain}"
