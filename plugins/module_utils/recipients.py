@@ -47,7 +47,14 @@ class Recipient(object):
 
 
 class IdentityError(ExchangeError):
-    """An identity given in an option could not be resolved to exactly one recipient."""
+    """An identity given in an option could not be resolved to exactly one recipient.
+
+    Its message already names the option and the value; the service's exception type stays
+    available as ``exception_type`` for the result, out of the message.
+    """
+
+    def __str__(self):
+        return self.message
 
 
 class RecipientResolver(object):

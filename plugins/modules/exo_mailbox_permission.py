@@ -29,8 +29,55 @@ options:
     description:
       - The mailbox whose permissions are managed, in any identity form Exchange accepts
         (name, alias, UPN, SMTP address, GUID).
+      - Give O(mailbox) or O(mailboxes).
     type: str
-    required: true
+  mailboxes:
+    description:
+      - Many mailboxes in one task (bulk mode), converged by O(parallel) workers inside one module
+        run that share one token, one connection pool and one trustee lookup.
+      - Each entry names a mailbox and may set any of the per-mailbox options below; options it
+        leaves out take the task's value (for example O(state) or O(exclusive)).
+      - One mailbox's failure does not stop or undo the others; the task fails at the end and
+        lists every failed mailbox with its reason (RV(results) holds each mailbox's outcome).
+      - Prefer it to C(loop) for more than a handful of mailboxes - a looped task pays Ansible's
+        per-item start-up and a token cache read for every item, and works on one item at a time.
+    type: list
+    elements: dict
+    suboptions:
+      mailbox:
+        description: The mailbox, in any identity form.
+        type: str
+        required: true
+      full_access:
+        description: As O(full_access), for this mailbox.
+        type: list
+        elements: str
+      send_as:
+        description: As O(send_as), for this mailbox.
+        type: list
+        elements: str
+      send_on_behalf:
+        description: As O(send_on_behalf), for this mailbox.
+        type: list
+        elements: str
+      automapping:
+        description: As O(automapping), for this mailbox.
+        type: bool
+      state:
+        description: As O(state), for this mailbox.
+        type: str
+        choices: [present, absent]
+      exclusive:
+        description: As O(exclusive), for this mailbox.
+        type: bool
+  parallel:
+    description:
+      - With O(mailboxes), how many mailboxes are worked on at once (1 to 16).
+      - Exchange Online publishes no concurrency limit for its REST admin API; its remote
+        PowerShell allowed three sessions per account. The default of 4 stays close to that;
+        throttled requests are retried honouring C(Retry-After) whatever the setting.
+    type: int
+    default: 4
   full_access:
     description:
       - Trustees with Full Access (C(FullAccess), inheritance C(All)) to the mailbox.
@@ -99,6 +146,18 @@ EXAMPLES = r"""
     send_on_behalf: [dave@contoso.com]
     state: absent
 
+- name: Converge the delegates of many shared mailboxes in one task
+  mailops.exchange.exo_mailbox_permission:
+    mailboxes:
+      - mailbox: sales@contoso.com
+        full_access: [alice@contoso.com, bob@contoso.com]
+        send_as: [alice@contoso.com]
+      - mailbox: support@contoso.com
+        full_access: [carol@contoso.com]
+        send_on_behalf: [dave@contoso.com]
+    exclusive: true
+    parallel: 4
+
 - name: Connection options usually come from module_defaults or the environment
   module_defaults:
     group/mailops.exchange.exchange_online:
@@ -117,15 +176,34 @@ EXAMPLES = r"""
 RETURN = r"""
 mailbox:
   description: The mailbox, as its primary SMTP address.
-  returned: always
+  returned: with O(mailbox)
   type: str
   sample: sales@contoso.com
+results:
+  description:
+    - With O(mailboxes), one entry per mailbox in the order given - RV(mailbox), RV(permissions),
+      RV(changes) and C(changed) as for a single mailbox, or C(failed=true) with C(msg) and
+      the error C(kind).
+  returned: with O(mailboxes)
+  type: list
+  elements: dict
+  sample:
+    - key: sales@contoso.com
+      mailbox: sales@contoso.com
+      changed: true
+      failed: false
+      permissions: {full_access: [alice@contoso.com, bob@contoso.com]}
+      changes: {full_access: {added: [bob@contoso.com], removed: []}}
+    - key: ghost@contoso.com
+      failed: true
+      kind: not_found
+      msg: "mailbox: 'ghost@contoso.com' was not found; nothing was changed"
 permissions:
   description:
     - The trustees of each managed kind after the task, as primary SMTP addresses, sorted.
     - In check mode, what they would be.
     - Only the kinds whose option was given are present.
-  returned: always
+  returned: with O(mailbox)
   type: dict
   contains:
     full_access:
@@ -148,7 +226,7 @@ permissions:
     send_as: [alice@contoso.com]
 changes:
   description: What was (or in check mode would be) granted and revoked, per kind.
-  returned: always
+  returned: with O(mailbox)
   type: dict
   sample:
     full_access:
@@ -156,6 +234,12 @@ changes:
       removed: []
 """
 
+from ansible_collections.mailops.exchange.plugins.module_utils.bulk import (
+    DEFAULT_PARALLEL,
+    check_parallel,
+    converge_all,
+    summarise,
+)
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
 from ansible_collections.mailops.exchange.plugins.module_utils.permissions import (
@@ -170,6 +254,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import 
     sorted_values,
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients import (
+    IdentityError,
     RecipientResolver,
     check_identities,
 )
@@ -186,115 +271,159 @@ class Plan(object):
         self.after = apply_plan(current, to_add, to_remove)
 
 
-class MailboxPermissions(object):
-    """Reads, plans and applies the delegate permissions of one mailbox."""
+def read_mailbox(exo, resolver, identity):
+    """The mailbox as a resolved recipient; a missing or ambiguous one names the option."""
+    try:
+        rows = exo.invoke('Get-Mailbox', {'Identity': identity})
+    except ExchangeError as err:
+        if err.kind == 'not_found':
+            raise IdentityError("mailbox: '%s' was not found; nothing was changed" % identity,
+                                kind='not_found', exception_type=err.exception_type) from None
+        if err.kind == 'ambiguous':
+            raise IdentityError("mailbox: '%s' matches more than one recipient; give its SMTP "
+                                'address or GUID; nothing was changed' % identity,
+                                kind='ambiguous', exception_type=err.exception_type) from None
+        raise
+    return resolver.remember(rows[0])
 
-    def __init__(self, exo):
-        self.exo = exo
-        self.resolver = RecipientResolver(exo.invoke)
-        self.mailbox = None
 
-    def read_mailbox(self, identity):
-        try:
-            rows = self.exo.invoke('Get-Mailbox', {'Identity': identity})
-        except ExchangeError as err:
-            if err.kind == 'not_found':
-                self.exo.fail("mailbox: '%s' was not found; nothing was changed" % identity,
-                              error={'kind': err.kind, 'exception_type': err.exception_type})
-            if err.kind == 'ambiguous':
-                self.exo.fail("mailbox: '%s' matches more than one recipient; give its SMTP "
-                              "address or GUID; nothing was changed" % identity,
-                              error={'kind': err.kind, 'exception_type': err.exception_type})
-            raise
-        self.mailbox = self.resolver.remember(rows[0])
-        return self.mailbox
-
-    def read(self, kind):
-        return read_permissions(self.exo.invoke, self.resolver, self.mailbox, kind)
-
-    def apply(self, kind, to_add, to_remove, automapping):
-        mailbox = self.mailbox.key
-        if kind == 'send_on_behalf':
-            change = {'@odata.type': '#Exchange.GenericHashTable'}
-            if to_add:
-                change['Add'] = [trustee_id(k, v) for k, v in to_add.items()]
-            if to_remove:
-                change['Remove'] = [trustee_id(k, v) for k, v in to_remove.items()]
-            self.exo.invoke('Set-Mailbox', {'Identity': mailbox, 'GrantSendOnBehalfTo': change},
-                            idempotent=True)
-            return
-        if kind == 'full_access':
-            cmdlet, trustee_param, rights = 'MailboxPermission', 'User', 'FullAccess'
-            extra_add = {'InheritanceType': 'All', 'AutoMapping': automapping}
-            extra_remove = {'InheritanceType': 'All'}
-        else:
-            cmdlet, trustee_param, rights = 'RecipientPermission', 'Trustee', 'SendAs'
-            extra_add = extra_remove = {}
-        for key, shown in to_add.items():
-            params = {'Identity': mailbox, trustee_param: trustee_id(key, shown),
+def apply(exo, mailbox, kind, plan, automapping):
+    """Send the cmdlets that carry out one kind's plan on ``mailbox``."""
+    if kind == 'send_on_behalf':
+        change = {'@odata.type': '#Exchange.GenericHashTable'}
+        if plan.to_add:
+            change['Add'] = [trustee_id(k, v) for k, v in plan.to_add.items()]
+        if plan.to_remove:
+            change['Remove'] = [trustee_id(k, v) for k, v in plan.to_remove.items()]
+        exo.invoke('Set-Mailbox', {'Identity': mailbox.key, 'GrantSendOnBehalfTo': change},
+                   idempotent=True)
+        return
+    if kind == 'full_access':
+        cmdlet, trustee_param, rights = 'MailboxPermission', 'User', 'FullAccess'
+        extra = {'Add': {'InheritanceType': 'All', 'AutoMapping': automapping},
+                 'Remove': {'InheritanceType': 'All'}}
+    else:
+        cmdlet, trustee_param, rights = 'RecipientPermission', 'Trustee', 'SendAs'
+        extra = {'Add': {}, 'Remove': {}}
+    for verb, entries in (('Add', plan.to_add), ('Remove', plan.to_remove)):
+        for key, shown in entries.items():
+            params = {'Identity': mailbox.key, trustee_param: trustee_id(key, shown),
                       'AccessRights': [rights], 'Confirm': False}
-            params.update(extra_add)
-            self.exo.invoke('Add-' + cmdlet, params, idempotent=True)
-        for key, shown in to_remove.items():
-            params = {'Identity': mailbox, trustee_param: trustee_id(key, shown),
-                      'AccessRights': [rights], 'Confirm': False}
-            params.update(extra_remove)
-            self.exo.invoke('Remove-' + cmdlet, params, idempotent=True)
+            params.update(extra[verb])
+            exo.invoke('%s-%s' % (verb, cmdlet), params, idempotent=True)
 
 
-def converge(exo):
-    params = exo.params
-    kinds = [kind for kind in KINDS if params[kind] is not None]
+def converge_mailbox(exo, resolver, entry):
+    """Read, plan and (unless in check mode) apply one mailbox's permissions; its result dict."""
+    kinds = [kind for kind in KINDS if entry.get(kind) is not None]
+    if not kinds:
+        raise IdentityError('give at least one of full_access, send_as, send_on_behalf for '
+                            "mailbox '%s'" % entry['mailbox'], kind='invalid_argument')
     for kind in kinds:
-        check_identities(kind, params[kind])
-
-    permissions = MailboxPermissions(exo)
-    mailbox = permissions.read_mailbox(params['mailbox'])
-    desired = {}
-    for kind in kinds:
-        desired[kind] = {k: r.shown for k, r in
-                         permissions.resolver.resolve_all(kind, params[kind]).items()}
-
+        check_identities(kind, entry[kind])
+    mailbox = read_mailbox(exo, resolver, entry['mailbox'])
+    desired = {kind: {k: r.shown for k, r in resolver.resolve_all(kind, entry[kind]).items()}
+               for kind in kinds}
     plans = {}
     for kind in kinds:
-        current = permissions.read(kind)
-        plans[kind] = Plan(current, *plan_set(current, desired[kind], params['state'], params['exclusive']))
+        current = read_permissions(exo.invoke, resolver, mailbox, kind)
+        plans[kind] = Plan(current, *plan_set(current, desired[kind], entry['state'], entry['exclusive']))
 
     changed = any(plan.changes for plan in plans.values())
     if changed and not exo.check_mode:
         for kind, plan in plans.items():
             if plan.changes:
-                permissions.apply(kind, plan.to_add, plan.to_remove, params['automapping'])
+                apply(exo, mailbox, kind, plan, entry['automapping'])
+    return dict(
+        changed=changed, mailbox=mailbox.shown,
+        permissions={kind: sorted_values(plan.after) for kind, plan in plans.items()},
+        changes={kind: {'added': sorted_values(plan.to_add), 'removed': sorted_values(plan.to_remove)}
+                 for kind, plan in plans.items()},
+        before={kind: sorted_values(plan.current) for kind, plan in plans.items()},
+    )
 
-    before = {kind: sorted_values(plan.current) for kind, plan in plans.items()}
-    after = {kind: sorted_values(plan.after) for kind, plan in plans.items()}
-    changes = {kind: {'added': sorted_values(plan.to_add), 'removed': sorted_values(plan.to_remove)}
-               for kind, plan in plans.items()}
-    result = dict(changed=changed, mailbox=mailbox.shown, permissions=after, changes=changes)
+
+def check_entry(entry, where):
+    """Refuse option combinations that describe no desired state, before anything is read."""
+    if entry['state'] == 'absent' and entry['exclusive']:
+        raise ValueError('%sexclusive: true cannot be combined with state: absent; exclusive '
+                         'describes the complete set of trustees to keep' % where)
+    if not isinstance(entry['mailbox'], str) or not entry['mailbox'].strip():
+        raise ValueError('%smailbox: %r is not an identity' % (where, entry['mailbox']))
+
+
+def converge_one(exo):
+    params = exo.params
+    result = converge_mailbox(exo, RecipientResolver(exo.invoke), params)
+    before = result.pop('before')
     if exo.module._diff:
-        result['diff'] = build_diff(before, after)
+        result['diff'] = build_diff(before, result['permissions'])
     return result
 
 
+def converge_many(exo):
+    params = exo.params
+    entries = []
+    for index, item in enumerate(params['mailboxes']):
+        entry = {option: params[option] for option in ENTRY_DEFAULTS}
+        entry.update({k: v for k, v in item.items() if v is not None})
+        check_entry(entry, 'mailboxes[%d].' % index)
+        entries.append(entry)
+    exo.runner  # pylint: disable=pointless-statement  # built once, before the worker threads share it
+    resolver = RecipientResolver(exo.invoke)
+    outcomes = converge_all(entries, lambda entry: converge_mailbox(exo, resolver, entry),
+                            params['parallel'], key=lambda entry: entry['mailbox'])
+    changed, results, failures = summarise(outcomes)
+    before = {r['mailbox']: r.pop('before') for r in results if not r['failed']}
+    after = {r['mailbox']: r['permissions'] for r in results if not r['failed']}
+    result = dict(changed=changed, results=results)
+    if exo.module._diff:
+        result['diff'] = build_diff(before, after)
+    if failures:
+        exo.fail('%d of %d mailboxes failed: %s' % (len(failures), len(entries), '; '.join(failures)),
+                 **result)
+    return result
+
+
+# Options a mailboxes[] entry may set; the task's own values are the defaults.
+ENTRY_DEFAULTS = ('full_access', 'send_as', 'send_on_behalf', 'automapping', 'state', 'exclusive')
+
+
 def main():
+    entry_spec = dict(
+        mailbox=dict(type='str', required=True),
+        full_access=dict(type='list', elements='str'),
+        send_as=dict(type='list', elements='str'),
+        send_on_behalf=dict(type='list', elements='str'),
+        automapping=dict(type='bool'),
+        state=dict(type='str', choices=['present', 'absent']),
+        exclusive=dict(type='bool'),
+    )
     exo = ExoModule(
         argument_spec=dict(
-            mailbox=dict(type='str', required=True),
+            mailbox=dict(type='str'),
+            mailboxes=dict(type='list', elements='dict', options=entry_spec),
             full_access=dict(type='list', elements='str'),
             send_as=dict(type='list', elements='str'),
             send_on_behalf=dict(type='list', elements='str'),
             automapping=dict(type='bool', default=True),
             state=dict(type='str', default='present', choices=['present', 'absent']),
             exclusive=dict(type='bool', default=False),
+            parallel=dict(type='int', default=DEFAULT_PARALLEL),
         ),
-        required_one_of=[list(KINDS)],
+        required_one_of=[('mailbox', 'mailboxes')],
+        mutually_exclusive=[('mailbox', 'mailboxes')],
     )
-    if exo.params['state'] == 'absent' and exo.params['exclusive']:
-        exo.fail('exclusive: true cannot be combined with state: absent; exclusive describes '
-                 'the complete set of trustees to keep')
-    if not exo.params['mailbox'].strip():
-        exo.fail("mailbox: %r is not an identity" % exo.params['mailbox'])
-    exo.run(converge)
+    params = exo.params
+    try:
+        check_parallel(params['parallel'])
+        if params['mailbox'] is not None:
+            check_entry(params, '')
+            if all(params[kind] is None for kind in KINDS):
+                raise ValueError('one of the following is required: full_access, send_as, send_on_behalf')
+    except ValueError as exc:
+        exo.fail(str(exc))
+    exo.run(converge_one if params['mailbox'] is not None else converge_many)
 
 
 if __name__ == '__main__':
