@@ -30,7 +30,7 @@ options:
     required: true
   members:
     description:
-      - The recipients to add or remove: mailboxes, mail users, contacts or other groups.
+      - The recipients to add or remove (mailboxes, mail users, contacts or other groups).
     type: list
     elements: str
     required: true

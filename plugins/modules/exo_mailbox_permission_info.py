@@ -12,9 +12,9 @@ version_added: 0.1.0
 description:
   - Reads the explicit delegate permissions of the listed O(mailboxes), or of every mailbox that
     matches an OPATH O(filter) and the given O(recipient_type_details).
-  - Reports exactly the entries M(mailops.exchange.exo_mailbox_permission) manages: explicit allow
-    entries only. Inherited entries, deny entries, C(NT AUTHORITY\SELF) and entries shown as a SID
-    (C(S-1-5-...)) are left out.
+  - Reports exactly the entries M(mailops.exchange.exo_mailbox_permission) manages, which are the
+    explicit allow entries. Inherited entries, deny entries, C(NT AUTHORITY\SELF) and entries shown
+    as a SID (C(S-1-5-...)) are left out.
   - Each trustee is shown as its primary SMTP address; a trustee that is no recipient (for example
     a security group that is not mail-enabled) is shown as Exchange names it.
 author:
