@@ -201,7 +201,7 @@ DEFAULT_REGIONAL = {"Language": "en-US", "TimeZone": "Pacific Standard Time",
 
 def default_folder_name(folder_type, language):
     """The name of a default folder in ``language`` (``de-DE``); English for other languages."""
-    names = DEFAULT_FOLDER_NAMES.get(str(language or "").split("-")[0].lower(),
+    names = DEFAULT_FOLDER_NAMES.get(str(language or "").partition("-")[0].lower(),
                                      DEFAULT_FOLDER_NAMES["en"])
     return names[folder_type]
 
