@@ -150,7 +150,7 @@ class GraphClient(object):
                 return data
             error = graph_error(status, data, method, urlparse(url).path)
             if error.kind == FORBIDDEN:
-                error.message += self._forbidden_hint(token)
+                error.message = error.message.rstrip('.') + self._forbidden_hint(token)
             raise error
 
     def _forbidden_hint(self, token):
