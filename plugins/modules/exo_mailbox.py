@@ -12,7 +12,7 @@ version_added: 0.1.0
 description:
   - Creates and removes shared, room and equipment mailboxes (C(New-Mailbox -Shared/-Room/-Equipment),
     C(Remove-Mailbox)), and manages the properties of any existing mailbox as desired state through
-    C(Set-Mailbox): its type, names, email addresses, visibility, litigation hold, custom attributes
+    C(Set-Mailbox) - its type, names, email addresses, visibility, litigation hold, custom attributes
     and forwarding.
   - Only the options that are given are managed; the others are left as they are.
   - User (regular) mailboxes come from licensing a user, not from this module. Asking to create one
@@ -142,8 +142,8 @@ options:
         another type the task fails before changing anything.
     type: int
 notes:
-  - O(email_addresses) follows the collection's add/remove/exact convention for address sets
-    (PROTOCOL section 6): exactly one C(SMTP:) primary, every other SMTP address C(smtp:).
+  - O(email_addresses) follows the add, remove and exact convention the identity connectors use
+    for address sets, with exactly one C(SMTP:) primary and every other SMTP address C(smtp:).
   - A type conversion is one C(Set-Mailbox -Type) call, the other properties one more call.
   - In check mode, RV(mailbox) is computed from the current state and the plan. Values that only
     Exchange decides are shown as they are before the change, for example the litigation hold
