@@ -87,7 +87,7 @@ def key_credential(certificate):
 
 
 def create_app(graph, name="app", **body):
-    status, app, unused = graph("POST", "applications", {"displayName": name, **body})
+    status, app = graph("POST", "applications", {"displayName": name, **body})[:2]
     assert status == 201
     return app
 
@@ -95,21 +95,21 @@ def create_app(graph, name="app", **body):
 def test_applications_by_filter_alternate_key_and_pages(sandbox):
     graph = Client(sandbox)
     apps = [create_app(graph, "same" if n < 5 else "other") for n in range(6)]
-    status, page, unused = graph("GET", "applications", query="$filter=displayName eq 'SAME'&$top=2")
+    status, page = graph("GET", "applications", query="$filter=displayName eq 'SAME'&$top=2")[:2]
     assert status == 200 and page["@odata.context"].endswith("$metadata#applications")
     seen = [a["id"] for a in page["value"]]
     while "@odata.nextLink" in page:
         assert page["@odata.nextLink"].startswith(BASE + "/graph/v1.0/applications?")
-        status, page, unused = graph.follow(page["@odata.nextLink"])
+        status, page = graph.follow(page["@odata.nextLink"])[:2]
         seen += [a["id"] for a in page["value"]]
     assert seen == [a["id"] for a in apps[:5]]
 
-    status, one, unused = graph("GET", f"applications(appId='{apps[5]['appId']}')")
+    status, one = graph("GET", f"applications(appId='{apps[5]['appId']}')")[:2]
     assert status == 200 and one["displayName"] == "other"
-    status, missing, unused = graph("GET", f"applications/{uuid.uuid4()}")
+    status, missing = graph("GET", f"applications/{uuid.uuid4()}")[:2]
     assert status == 404 and missing["error"]["code"] == "Request_ResourceNotFound"
     assert set(missing["error"]["innerError"]) >= {"request-id", "date"}
-    status, refused, unused = graph("GET", "applications", query="$filter=notes eq 'x'")
+    status, refused = graph("GET", "applications", query="$filter=notes eq 'x'")[:2]
     assert status == 400 and refused["error"]["code"] == "Request_UnsupportedQuery"
 
 
@@ -123,7 +123,7 @@ def test_reads_and_writes_are_counted(sandbox):
 
 
 def test_without_graph_permissions_403_and_without_token_401(sandbox):
-    status, body, unused = Client(sandbox, sandbox.norole_app)("GET", "applications")
+    status, body = Client(sandbox, sandbox.norole_app)("GET", "applications")[:2]
     assert status == 403
     assert body["error"] == {**body["error"], "code": "Authorization_RequestDenied",
                              "message": "Insufficient privileges to complete the operation."}
@@ -142,10 +142,10 @@ def test_throttling_uses_graph_error_shape(sandbox):
 def test_secret_works_only_with_service_principal_and_is_shown_once(sandbox):
     graph = Client(sandbox)
     app = create_app(graph)
-    status, secret, unused = graph("POST", f"applications/{app['id']}/addPassword",
-                                   {"passwordCredential": {"displayName": "sync"}})
+    status, secret = graph("POST", f"applications/{app['id']}/addPassword",
+                                   {"passwordCredential": {"displayName": "sync"}})[:2]
     assert status == 200 and len(secret["secretText"]) > 30
-    status, again, unused = graph("GET", f"applications/{app['id']}")
+    status, again = graph("GET", f"applications/{app['id']}")[:2]
     assert again["passwordCredentials"][0]["secretText"] is None
     assert again["passwordCredentials"][0]["hint"] == secret["secretText"][:3]
 
@@ -153,9 +153,9 @@ def test_secret_works_only_with_service_principal_and_is_shown_once(sandbox):
         token_request(sandbox, app["appId"], client_secret=secret["secretText"])
     assert refused.value.code == 7000229
 
-    status, sp, unused = graph("POST", "servicePrincipals", {"appId": app["appId"]})
+    status, sp = graph("POST", "servicePrincipals", {"appId": app["appId"]})[:2]
     assert status == 201
-    status, duplicate, unused = graph("POST", "servicePrincipals", {"appId": app["appId"]})
+    status, duplicate = graph("POST", "servicePrincipals", {"appId": app["appId"]})[:2]
     assert status == 400 and duplicate["error"]["code"] == "Request_MultipleObjectsWithSameKeyValue"
     answer = token_request(sandbox, app["appId"], client_secret=secret["secretText"])
     claims = sandbox.directory.verify(answer["access_token"], BASE)
@@ -169,40 +169,40 @@ def test_consent_and_role_reach_the_exchange_token(sandbox):
     graph = Client(sandbox)
     app = create_app(graph)
     certificate = certs.make_app_certificate("consent")
-    status, unused, unused = graph("PATCH", f"applications/{app['id']}",
-                                   {"keyCredentials": [key_credential(certificate)]})
+    status = graph("PATCH", f"applications/{app['id']}",
+                                   {"keyCredentials": [key_credential(certificate)]})[0]
     assert status == 204
-    unused, sp, unused = graph("POST", "servicePrincipals", {"appId": app["appId"]})
-    unused, exchange, unused = graph(
-        "GET", "servicePrincipals(appId='00000002-0000-0ff1-ce00-000000000000')")
+    sp = graph("POST", "servicePrincipals", {"appId": app["appId"]})[1]
+    exchange = graph(
+        "GET", "servicePrincipals(appId='00000002-0000-0ff1-ce00-000000000000')")[1]
     grant = {"principalId": sp["id"], "resourceId": exchange["id"], "appRoleId": MANAGE_AS_APP_ROLE_ID}
-    status, assignment, unused = graph("POST", f"servicePrincipals/{exchange['id']}/appRoleAssignedTo", grant)
+    status, assignment = graph("POST", f"servicePrincipals/{exchange['id']}/appRoleAssignedTo", grant)[:2]
     assert status == 201 and assignment["principalId"] == sp["id"]
-    status, duplicate, unused = graph("POST", f"servicePrincipals/{exchange['id']}/appRoleAssignedTo", grant)
+    status, duplicate = graph("POST", f"servicePrincipals/{exchange['id']}/appRoleAssignedTo", grant)[:2]
     assert status == 400 and "already exists on the object" in duplicate["error"]["message"]
-    status, role, unused = graph("POST", "roleManagement/directory/roleAssignments",
+    status, role = graph("POST", "roleManagement/directory/roleAssignments",
                                  {"principalId": sp["id"], "roleDefinitionId": EXCHANGE_ADMIN,
-                                  "directoryScopeId": "/"})
+                                  "directoryScopeId": "/"})[:2]
     assert status == 201
-    status, unknown, unused = graph("POST", "roleManagement/directory/roleAssignments",
-                                    {"principalId": sp["id"], "roleDefinitionId": str(uuid.uuid4())})
+    status, unknown = graph("POST", "roleManagement/directory/roleAssignments",
+                                    {"principalId": sp["id"], "roleDefinitionId": str(uuid.uuid4())})[:2]
     assert status == 400
 
     answer = token_request(sandbox, app["appId"], **cert_assertion(sandbox, certificate, app["appId"]))
     claims = sandbox.directory.verify(answer["access_token"], BASE)
     assert claims["roles"] == [entra.MANAGE_AS_APP] and claims["wids"] == [EXCHANGE_ADMIN]
 
-    status, held, unused = graph("GET", f"servicePrincipals/{sp['id']}/appRoleAssignments")
+    status, held = graph("GET", f"servicePrincipals/{sp['id']}/appRoleAssignments")[:2]
     assert [a["id"] for a in held["value"]] == [assignment["id"]]
-    status, roles, unused = graph("GET", "roleManagement/directory/roleAssignments",
-                                  query=f"$filter=principalId eq '{sp['id']}'")
+    status, roles = graph("GET", "roleManagement/directory/roleAssignments",
+                                  query=f"$filter=principalId eq '{sp['id']}'")[:2]
     assert [r["id"] for r in roles["value"]] == [role["id"]]
-    status, unused, unused = graph("DELETE", f"servicePrincipals/{exchange['id']}/appRoleAssignedTo/{assignment['id']}")
+    status = graph("DELETE", f"servicePrincipals/{exchange['id']}/appRoleAssignedTo/{assignment['id']}")[0]
     assert status == 204
     answer = token_request(sandbox, app["appId"], **cert_assertion(sandbox, certificate, app["appId"]))
     assert "roles" not in sandbox.directory.verify(answer["access_token"], BASE)
 
-    status, unused, unused = graph("DELETE", f"applications/{app['id']}")
+    status = graph("DELETE", f"applications/{app['id']}")[0]
     assert status == 204
     assert graph("GET", f"servicePrincipals/{sp['id']}")[0] == 404
     assert sandbox.graph_directory.list_role_assignments() == []
@@ -221,14 +221,14 @@ def test_key_is_shown_only_for_one_object_with_select(sandbox):
     assert listed["endDateTime"] == certificate.certificate.not_valid_after_utc.strftime("%Y-%m-%dT%H:%M:%SZ")
     selected = graph("GET", f"applications/{app['id']}", query="$select=id,keyCredentials")[1]
     assert selected["keyCredentials"][0]["key"] == key_credential(certificate)["key"]
-    status, bad, unused = graph("PATCH", f"applications/{app['id']}",
+    status, bad = graph("PATCH", f"applications/{app['id']}",
                                 {"keyCredentials": [{"type": "AsymmetricX509Cert", "usage": "Verify",
-                                                     "key": "bm90IGEgY2VydA=="}]})
+                                                     "key": "bm90IGEgY2VydA=="}]})[:2]
     assert status == 400 and "not a base64 DER X.509" in bad["error"]["message"]
 
 
 def test_replication_delay_hides_new_objects_from_reads_references_and_tokens(signing_key):
-    directory, unused, unused = make_directory(signing_key)
+    directory = make_directory(signing_key)[0]
     now = [1000.0]
     graph = GraphDirectory(directory, delay=lambda: 5, clock=lambda: now[0])
     app = graph.create_application({"displayName": "slow"})
