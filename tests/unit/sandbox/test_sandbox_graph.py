@@ -170,7 +170,7 @@ def test_consent_and_role_reach_the_exchange_token(sandbox):
     app = create_app(graph)
     certificate = certs.make_app_certificate("consent")
     status = graph("PATCH", f"applications/{app['id']}",
-                                   {"keyCredentials": [key_credential(certificate)]})[0]
+                   {"keyCredentials": [key_credential(certificate)]})[0]
     assert status == 204
     sp = graph("POST", "servicePrincipals", {"appId": app["appId"]})[1]
     exchange = graph(
@@ -195,7 +195,7 @@ def test_consent_and_role_reach_the_exchange_token(sandbox):
     status, held = graph("GET", f"servicePrincipals/{sp['id']}/appRoleAssignments")[:2]
     assert [a["id"] for a in held["value"]] == [assignment["id"]]
     status, roles = graph("GET", "roleManagement/directory/roleAssignments",
-                                  query=f"$filter=principalId eq '{sp['id']}'")[:2]
+                          query=f"$filter=principalId eq '{sp['id']}'")[:2]
     assert [r["id"] for r in roles["value"]] == [role["id"]]
     status = graph("DELETE", f"servicePrincipals/{exchange['id']}/appRoleAssignedTo/{assignment['id']}")[0]
     assert status == 204
@@ -222,8 +222,8 @@ def test_key_is_shown_only_for_one_object_with_select(sandbox):
     selected = graph("GET", f"applications/{app['id']}", query="$select=id,keyCredentials")[1]
     assert selected["keyCredentials"][0]["key"] == key_credential(certificate)["key"]
     status, bad = graph("PATCH", f"applications/{app['id']}",
-                                {"keyCredentials": [{"type": "AsymmetricX509Cert", "usage": "Verify",
-                                                     "key": "bm90IGEgY2VydA=="}]})[:2]
+                        {"keyCredentials": [{"type": "AsymmetricX509Cert", "usage": "Verify",
+                                             "key": "bm90IGEgY2VydA=="}]})[:2]
     assert status == 400 and "not a base64 DER X.509" in bad["error"]["message"]
 
 
