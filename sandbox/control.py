@@ -219,8 +219,8 @@ def _route(sandbox, request, rest):
     if rest == "reset" and method == "POST":
         payload = _json_body(request)
         sandbox.stats.reset()
-        sandbox.wsman.clear_commands()
         if payload.get("state"):
+            sandbox.wsman.clear_commands()
             sandbox.org.seed()
             sandbox.graph_directory.reset()
             sandbox.faults.clear()

@@ -235,6 +235,10 @@ class RemotingRunner(object):
         if isinstance(err, WinRMTransportError):
             return TransportError('%s answered HTTP %s; check path (Exchange uses PowerShell)'
                                   % (where, err.code), kind=OTHER, status=err.code)
+        if isinstance(err, WSManFaultError) and err.code is None and not err.reason:
+            # pypsrp reads any XML-like error page (an IIS 404) as a fault without details.
+            return TransportError('%s answered with an error page, not WS-Management; check path (Exchange '
+                                  'uses PowerShell)' % where, kind=OTHER)
         if isinstance(err, WSManFaultError):
             return TransportError('%s refused the session: %s; check configuration_name (Exchange uses '
                                   'Microsoft.Exchange)' % (where, (err.reason or str(err)).strip()), kind=OTHER)

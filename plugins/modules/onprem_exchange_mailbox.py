@@ -227,7 +227,9 @@ changes:
 
 from ansible_collections.mailops.exchange.plugins.module_utils.addresses import (
     AddressError,
+    AddressPlan,
     check_address,
+    parse_current,
     parse_desired,
     plan_addresses,
     primary_of,
@@ -336,8 +338,14 @@ class OnPremMailbox(object):
         params = self.params
         if not params['email_addresses'] and not self.primary:
             return None
+        current = row.get('EmailAddresses') or []
+        if primary_of(parse_current(current)) is None:
+            # Check mode before a creation: the email address policy will pick the primary.
+            added = [str(p) for p in parse_desired('email_addresses', params['email_addresses'])
+                     if params['email_addresses_mode'] != 'remove']
+            return AddressPlan(parse_current(current), parse_current(current + added))
         try:
-            plan = plan_addresses(row.get('EmailAddresses') or [], params['email_addresses'],
+            plan = plan_addresses(current, params['email_addresses'],
                                   params['email_addresses_mode'], self.primary, params['excluded_domains'])
         except AddressError as err:
             self.module.fail('%s; nothing was changed' % err)
