@@ -1,0 +1,128 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The remoting runner's pure parts: CLIXML lists, object conversion, error records, parameters."""
+
+from __future__ import annotations
+
+import uuid
+from types import SimpleNamespace
+
+import pytest
+from pypsrp.complex_objects import GenericComplexObject
+from pypsrp.serializer import TaggedValue
+
+from ansible_collections.mailops.exchange.plugins.module_utils.remoting_runner import (
+    Secret,
+    error_from_records,
+    parse_clixml_list,
+    to_python,
+    wire_value,
+)
+from ansible_collections.mailops.exchange.plugins.module_utils.onprem_module import runner_settings
+from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
+
+
+def test_clixml_list_items_in_order_nil_dropped():
+    text = '<LST><S>SMTP:a@contoso.com</S><S>X500:/o=Contoso/cn=a</S><Nil /><S>smtp:b@contoso.com</S></LST>'
+    assert parse_clixml_list(text) == ['SMTP:a@contoso.com', 'X500:/o=Contoso/cn=a', 'smtp:b@contoso.com']
+
+
+def test_clixml_list_inside_an_object_and_unparsable_text():
+    assert parse_clixml_list('<Obj><LST><S>x</S></LST></Obj>') == ['x']
+    assert parse_clixml_list('not <xml') == ['not <xml']
+
+
+def _object(adapted=None, extended=None, property_sets=(), to_string=None):
+    obj = GenericComplexObject()
+    obj.adapted_properties.update(adapted or {})
+    obj.extended_properties.update(extended or {})
+    obj.property_sets.extend(property_sets)
+    obj.to_string = to_string
+    return obj
+
+
+def test_exchange_object_becomes_a_dict_with_its_address_list():
+    addresses = _object(property_sets=['<LST><S>SMTP:a@contoso.com</S><S>smtp:b@contoso.com</S></LST>'])
+    guid = uuid.UUID('11111111-2222-3333-4444-555555555555')
+    row = to_python(_object(adapted={'Name': 'a', 'EmailAddresses': addresses, 'Guid': guid},
+                            extended={'Name': 'shadowed', 'Extra': 1}))
+    assert row == {'Name': 'a', 'EmailAddresses': ['SMTP:a@contoso.com', 'smtp:b@contoso.com'],
+                   'Guid': '11111111-2222-3333-4444-555555555555', 'Extra': 1}
+
+
+def test_value_without_properties_is_its_string():
+    assert to_python(_object(to_string='DB01')) == 'DB01'
+    assert to_python(_object()) is None
+
+
+def _record(types, message, fq_error='', reason=None):
+    exception = SimpleNamespace(types=types, adapted_properties={'Message': message})
+    return SimpleNamespace(exception=exception, fq_error=fq_error, reason=reason)
+
+
+def test_not_found_record_is_classified_from_the_exception_type():
+    record = _record(['Deserialized.Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException',
+                      'System.Exception', 'System.Object'],
+                     "The operation couldn't be performed because object 'x' couldn't be found on 'DC01'.",
+                     '[Server=EXCH01] [FailureCategory=Cmdlet-ManagementObjectNotFoundException] 6F9304,Get')
+    error = error_from_records('Get-Mailbox', [record], terminated=False)
+    assert (error.kind, error.exception_type, error.cmdlet) == ('not_found', 'ManagementObjectNotFoundException',
+                                                               'Get-Mailbox')
+    assert error.terminated is False
+
+
+def test_failure_category_used_when_the_exception_has_no_type_names():
+    record = _record([], 'matches multiple entries.',
+                     '[Server=EXCH01] [FailureCategory=Cmdlet-ManagementObjectNotFoundException] 1,Get')
+    assert error_from_records('Get-User', [record, record], True).kind == 'ambiguous'
+    assert '(and 1 more errors)' in error_from_records('Get-User', [record, record], True).message
+
+
+def test_scripts_not_allowed_is_invalid_argument():
+    record = _record(['System.Management.Automation.PSInvalidOperationException'],
+                     'The syntax is not supported by this runspace.', 'ScriptsNotAllowed')
+    assert error_from_records('x', [record], True).kind == 'invalid_argument'
+
+
+def test_already_exists_and_binding_errors():
+    exists = _record(['Microsoft.Exchange.Data.Directory.ADObjectAlreadyExistsException'], 'exists')
+    binding = _record(['System.Management.Automation.ParameterBindingException'], 'bad parameter')
+    assert error_from_records('New-Mailbox', [exists], False).kind == 'already_exists'
+    assert error_from_records('New-Mailbox', [binding], True).kind == 'invalid_argument'
+
+
+def test_secret_is_a_secure_string_and_never_shown():
+    value = wire_value({'Password': Secret('p@ss'), 'List': ['a', Secret('b')], 'Flag': True})
+    assert isinstance(value['Password'], TaggedValue) and value['Password'].tag == 'SS'
+    assert value['Password'].value == 'p@ss'
+    assert value['List'][0] == 'a' and value['List'][1].tag == 'SS'
+    assert value['Flag'] is True
+    assert 'p@ss' not in repr(Secret('p@ss'))
+
+
+def _params(**overrides):
+    params = dict(server='exch01.contoso.local', port=None, use_ssl=False, path='PowerShell',
+                  configuration_name='Microsoft.Exchange', auth='kerberos', username=None, password=None,
+                  validate_certs=True, ca_path=None, encryption='auto', connection_timeout=30,
+                  operation_timeout=60)
+    params.update(overrides)
+    return params
+
+
+def test_default_ports_follow_use_ssl():
+    assert runner_settings(_params())['port'] == 80
+    assert runner_settings(_params(use_ssl=True))['port'] == 443
+    assert runner_settings(_params(port=5985))['port'] == 5985
+
+
+@pytest.mark.parametrize('overrides, message', [
+    ({'server': None}, 'server is required'),
+    ({'auth': 'ntlm'}, 'auth: ntlm needs username and password'),
+    ({'port': 70000}, 'port: 70000 is not a TCP port'),
+    ({'operation_timeout': 0}, 'operation_timeout: 0 must be 1 or more'),
+])
+def test_bad_settings_name_the_option(overrides, message):
+    with pytest.raises(ExchangeError) as caught:
+        runner_settings(_params(**overrides))
+    assert message in str(caught.value)
+    assert caught.value.kind == 'invalid_argument'

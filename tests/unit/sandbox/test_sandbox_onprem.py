@@ -1,0 +1,64 @@
+"""On-premises cmdlets of the sandbox: AD users, mailbox creation, the address policy, removal."""
+
+import pytest
+from psrpcore.types import PSSecureString
+
+from sandbox import cmdlets_onprem, errors
+from sandbox.model import Organization
+
+
+@pytest.fixture(name="org")
+def org_fixture():
+    return Organization(users=2, shared=1)
+
+
+def run(org, name, **params):
+    return cmdlets_onprem.lookup(name).run(org, params, caller="CONTOSO\\exadmin")
+
+
+def test_enable_gives_the_policy_primary_and_disable_keeps_the_user(org):
+    row = run(org, "Enable-Mailbox", Identity="erin").rows[0]
+    assert row["PrimarySmtpAddress"] == "erin.evans@contoso.com"
+    assert row["EmailAddressPolicyEnabled"] is True and row["Database"] == "DB01"
+    assert run(org, "Get-User", Identity="erin").rows[0]["RecipientTypeDetails"] == "UserMailbox"
+    run(org, "Disable-Mailbox", Identity="erin@contoso.com")
+    assert run(org, "Get-User", Identity="erin").rows[0]["RecipientTypeDetails"] == "User"
+
+
+def test_new_remote_mailbox_needs_a_secure_string_and_gets_a_routing_address(org):
+    with pytest.raises(errors.CmdletFailure):
+        run(org, "New-RemoteMailbox", Name="Nora", UserPrincipalName="nora@contoso.com", Password="plain")
+    row = run(org, "New-RemoteMailbox", Name="Nora", UserPrincipalName="nora@contoso.com",
+              Password=PSSecureString("S3cret!"), PrimarySmtpAddress="nora@contoso.com").rows[0]
+    assert row["RemoteRoutingAddress"] == "nora@contoso.mail.onmicrosoft.com"
+    assert "smtp:nora@contoso.mail.onmicrosoft.com" in row["EmailAddresses"]
+    assert row["EmailAddressPolicyEnabled"] is False, "giving PrimarySmtpAddress turns the policy off"
+    run(org, "Remove-RemoteMailbox", Identity="nora@contoso.com")
+    with pytest.raises(errors.CmdletFailure) as caught:
+        run(org, "Get-User", Identity="nora@contoso.com")
+    assert caught.value.exception_type == errors.NOT_FOUND
+
+
+def test_primary_cannot_move_while_the_policy_applies(org):
+    run(org, "Enable-Mailbox", Identity="frank")
+    with pytest.raises(errors.CmdletFailure) as caught:
+        run(org, "Set-Mailbox", Identity="frank", EmailAddresses=["SMTP:f@contoso.com"])
+    assert "EmailAddressPolicyEnabled" in caught.value.message
+    run(org, "Set-Mailbox", Identity="frank", EmailAddressPolicyEnabled=False,
+        EmailAddresses=["SMTP:f@contoso.com", "X500:/o=Legacy/cn=frank"])
+    row = run(org, "Get-Mailbox", Identity="frank").rows[0]
+    assert row["EmailAddresses"] == ["SMTP:f@contoso.com", "X500:/o=Legacy/cn=frank"]
+
+
+def test_duplicates_and_missing_objects_fail_like_exchange(org):
+    run(org, "Enable-Mailbox", Identity="grace")
+    with pytest.raises(errors.CmdletFailure) as caught:
+        run(org, "Enable-Mailbox", Identity="grace")
+    assert "already mail-enabled" in caught.value.message
+    with pytest.raises(errors.CmdletFailure) as caught:
+        run(org, "New-Mailbox", Name="Grace Green", UserPrincipalName="g2@contoso.com",
+            Password=PSSecureString("x"))
+    assert caught.value.exception_type.endswith("ADObjectAlreadyExistsException")
+    with pytest.raises(errors.CmdletFailure) as caught:
+        run(org, "Get-RemoteMailbox", Identity="grace")
+    assert caught.value.category == "NotFound", "an on-premises mailbox is not a remote one"
