@@ -181,9 +181,6 @@ def mailbox_facts(row):
         'type': types.get(row.get('RecipientTypeDetails')),
         'resource_capacity': _optional_int(row.get('ResourceCapacity')),
         'hidden_from_address_lists': bool(row.get('HiddenFromAddressListsEnabled')),
-        'litigation_hold_enabled': bool(row.get('LitigationHoldEnabled')),
-        'litigation_hold_duration': _text(row.get('LitigationHoldDuration')),
-        'litigation_hold_owner': _text(row.get('LitigationHoldOwner')),
         'litigation_hold': {
             'enabled': bool(row.get('LitigationHoldEnabled')),
             'duration_days': hold_duration_days(row.get('LitigationHoldDuration')),

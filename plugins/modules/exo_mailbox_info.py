@@ -118,15 +118,6 @@ mailboxes:
     hidden_from_address_lists:
       description: Whether the mailbox is hidden from address lists.
       type: bool
-    litigation_hold_enabled:
-      description: Whether litigation hold is on.
-      type: bool
-    litigation_hold_duration:
-      description: The litigation hold duration, C(Unlimited) or a number of days.
-      type: str
-    litigation_hold_owner:
-      description: Who put the mailbox on litigation hold.
-      type: str
     litigation_hold:
       description:
         - Litigation hold in the shape M(mailops.exchange.exo_mailbox)'s O(mailops.exchange.exo_mailbox#module:litigation_hold)
