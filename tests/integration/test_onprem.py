@@ -108,8 +108,8 @@ def test_metacharacters_arrive_as_literal_values(playbook, sandbox, tmp_path):
         assert value in identities, 'Get-Mailbox received %r verbatim' % value
     enable = [c for c in received if c['cmdlet'] == 'Enable-Mailbox']
     assert len(enable) == 1 and enable[0]['parameters']['DisplayName'] == METACHARACTERS[0]
-    assert {c['cmdlet'] for c in received} <= {'Get-Mailbox', 'Get-RemoteMailbox', 'Get-User',
-                                                'Enable-Mailbox'}
+    allowed = {'Get-Mailbox', 'Get-RemoteMailbox', 'Get-User', 'Enable-Mailbox'}
+    assert {c['cmdlet'] for c in received} <= allowed
     assert not any(c['is_script'] for c in received)
     assert ad_user_type(sandbox, 'erin') == 'UserMailbox', 'Remove-Mailbox inside a value never ran'
     assert 'Remove-Mailbox' not in sandbox.stats()['cmdlets']

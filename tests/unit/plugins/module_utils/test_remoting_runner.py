@@ -66,8 +66,8 @@ def test_not_found_record_is_classified_from_the_exception_type():
                      "The operation couldn't be performed because object 'x' couldn't be found on 'DC01'.",
                      '[Server=EXCH01] [FailureCategory=Cmdlet-ManagementObjectNotFoundException] 6F9304,Get')
     error = error_from_records('Get-Mailbox', [record], terminated=False)
-    assert (error.kind, error.exception_type, error.cmdlet) == ('not_found', 'ManagementObjectNotFoundException',
-                                                               'Get-Mailbox')
+    assert (error.kind, error.exception_type, error.cmdlet) == (
+        'not_found', 'ManagementObjectNotFoundException', 'Get-Mailbox')
     assert error.terminated is False
 
 
