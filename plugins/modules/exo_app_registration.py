@@ -636,12 +636,6 @@ def _converge_present(exo, reg, wanted, desired_roles, generated):  # pylint: di
             graph.patch('applications/%s' % app['id'], patch)
         result.update(app_id=app['appId'], object_id=app['id'])
         described = "application '%s' (app id %s)" % (name, app['appId'])
-        if secret_wanted:
-            end = reg.now + datetime.timedelta(days=secret_options['valid_days'])
-            credential = reg.while_new(described, lambda: graph.post('applications/%s/addPassword' % app['id'], {
-                'passwordCredential': {'displayName': secret_options['description'],
-                                       'endDateTime': creds.graph_timestamp(end)}}), create)
-            result.update(client_secret=credential['secretText'], client_secret_key_id=credential['keyId'])
         sp = reg.sp
         if sp_create:
             sp = reg.while_new(described, lambda: graph.post('servicePrincipals', {'appId': app['appId']}), create)
@@ -661,6 +655,13 @@ def _converge_present(exo, reg, wanted, desired_roles, generated):  # pylint: di
         for template in roles_remove:
             for assignment in reg.role_assignment_ids.get(template, ()):
                 graph.delete('roleManagement/directory/roleAssignments/%s' % assignment)
+        # Last, so that no later failure can lose a secret whose text Graph shows only once.
+        if secret_wanted:
+            end = reg.now + datetime.timedelta(days=secret_options['valid_days'])
+            credential = reg.while_new(described, lambda: graph.post('applications/%s/addPassword' % app['id'], {
+                'passwordCredential': {'displayName': secret_options['description'],
+                                       'endDateTime': creds.graph_timestamp(end)}}), create)
+            result.update(client_secret=credential['secretText'], client_secret_key_id=credential['keyId'])
 
     roles_after = dict((k, v) for k, v in reg.roles.items() if k not in roles_remove)
     roles_after.update(roles_add)
