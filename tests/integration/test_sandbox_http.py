@@ -12,9 +12,10 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from sandbox.testing import SandboxProcess
 
 USERS, SHARED = 5, 2
-# Numbered mailboxes plus the named ones the sandbox always seeds
-# (alice, bob, carol, dave, sales, support and the two Chris Greens).
-MAILBOXES = USERS + SHARED + 8
+# Numbered mailboxes plus the named ones the sandbox always seeds.
+NAMED = ("alice", "bob", "carol", "dave", "paula", "jonas", "sales", "support", "chris.green",
+         "chris.green2")
+MAILBOXES = USERS + SHARED + len(NAMED)
 
 
 @pytest.fixture(scope="module")

@@ -323,8 +323,8 @@ def test_invoke_many_sends_ten_to_a_batch_and_keeps_order():
     assert results[0] == [{"Alias": "u0"}], "annotation keys are dropped in batch answers too"
     assert [c["url"] for c in session.calls] == [URL.replace("InvokeCommand", "$batch")] * 2
     sent = session.calls[0]["json"]["requests"]
-    assert len(sent) == 10 and sent[3]["body"] == {"CmdletInput": {"CmdletName": "Get-Mailbox",
-                                                                  "Parameters": {"Identity": "u3"}}}
+    assert len(sent) == 10
+    assert sent[3]["body"] == {"CmdletInput": {"CmdletName": "Get-Mailbox", "Parameters": {"Identity": "u3"}}}
     assert "Authorization" not in sent[0]["headers"], "the token travels once, on the batch"
     assert session.calls[0]["headers"]["Authorization"] == "Bearer token-1"
 
