@@ -32,7 +32,8 @@ def test_introspect_and_create(tmp_path):
     run(BIN / 'ansible-galaxy', 'collection', 'build', '--output-path', tmp_path, REPO)
     tarball = next(tmp_path.glob('mailops-exchange-*.tar.gz'))
     collections = tmp_path / 'collections'
-    run(BIN / 'ansible-galaxy', 'collection', 'install', '--no-deps', '-p', collections, tarball)
+    # --force: the development tree is installed (linked) on the default collections path too.
+    run(BIN / 'ansible-galaxy', 'collection', 'install', '--no-deps', '--force', '-p', collections, tarball)
 
     introspected = yaml.safe_load(run(BIN / 'ansible-builder', 'introspect', collections).stdout)
     python = {entry.split('#')[0].strip() for entry in introspected['python']}

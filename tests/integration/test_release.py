@@ -35,8 +35,9 @@ def test_tarball_installs_and_runs(tmp_path, sandbox):
 
     collections = tmp_path / 'collections'
     # Dependencies (if any are declared) are not fetched: this machine has no Galaxy access.
-    run([str(BIN / 'ansible-galaxy'), 'collection', 'install', '--no-deps', '-p', str(collections),
-         str(tarball)])
+    # --force: the development tree is installed (linked) on the default collections path too.
+    run([str(BIN / 'ansible-galaxy'), 'collection', 'install', '--no-deps', '--force', '-p',
+         str(collections), str(tarball)])
     installed = collections / 'ansible_collections' / 'mailops' / 'exchange'
     assert json.loads((installed / 'MANIFEST.json').read_text())['collection_info']['version']
 
