@@ -44,7 +44,7 @@ unit: install
 	$(BIN)/python -m pytest -q tests/unit
 
 integration: install
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -q -n 2 tests/integration
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -q -n 2 --durations=15 tests/integration
 
 sanity: install
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/sanity.sh
