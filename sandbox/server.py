@@ -4,17 +4,17 @@ import datetime
 import os
 import secrets
 import signal
-import socket
 import ssl
 import sys
 import threading
 import time
 import traceback
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
 
 from . import certs, control, entra, exo_api, graph, graph_directory, paging, wsman
+from .listener import LoopbackServer
 from .model import Organization
 from .web import Request, json_response
 
@@ -24,7 +24,6 @@ MAX_BODY_BYTES = 1024 * 1024
 _MAX_DRAIN_BYTES = 64 * 1024 * 1024
 RATE_LIMIT = 30000
 _IDLE_TIMEOUT_S = 300
-_HANDSHAKE_TIMEOUT_S = 30
 # Returned by dispatch to ask the connection handler to close without answering.
 DROP = object()
 
@@ -191,33 +190,12 @@ class _Handler(BaseHTTPRequestHandler):
             super().log_message(format, *args)
 
 
-class _TlsServer(ThreadingHTTPServer):
-    daemon_threads = True
+class _TlsServer(LoopbackServer):
+    idle_timeout_s = _IDLE_TIMEOUT_S
 
     def __init__(self, port, sandbox, ssl_context, verbose=False):
         self.sandbox = sandbox
-        self.ssl_context = ssl_context
-        self.verbose = verbose
-        super().__init__(("127.0.0.1", port), _Handler)
-
-    def finish_request(self, request, client_address):
-        # The TLS handshake runs here, in the connection's own thread, so that a slow or
-        # broken client never stalls the accept loop.
-        request.settimeout(_HANDSHAKE_TIMEOUT_S)
-        try:
-            connection = self.ssl_context.wrap_socket(request, server_side=True)
-        except (OSError, ssl.SSLError):
-            request.close()
-            return
-        try:
-            connection.settimeout(_IDLE_TIMEOUT_S)
-            self.RequestHandlerClass(connection, client_address, self)
-        finally:
-            connection.close()
-
-    def handle_error(self, request, client_address):
-        if not isinstance(sys.exc_info()[1], (ConnectionError, ssl.SSLError, socket.timeout)):
-            super().handle_error(request, client_address)
+        super().__init__(port, _Handler, ssl_context, verbose)
 
 
 def _register_apps(directory, state_dir):

@@ -17,25 +17,23 @@ import base64
 import collections
 import os
 import secrets
-import socket
-import ssl
 import sys
 import threading
 import traceback
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import spnego
 import spnego.exceptions
 
 from . import psrp_soap
+from .listener import LoopbackServer
 from .psrp_host import RunspaceHost
 
 CONFIGURATION = "Microsoft.Exchange"
 MAX_BODY_BYTES = 4 * 1024 * 1024
 COMMAND_LOG_SIZE = 5000
 _IDLE_TIMEOUT_S = 120
-_HANDSHAKE_TIMEOUT_S = 30
 _SOAP = "application/soap+xml;charset=UTF-8"
 _NEGOTIATE_SCHEMES = ("negotiate", "ntlm")
 
@@ -386,41 +384,18 @@ class _Handler(BaseHTTPRequestHandler):
             return psrp_soap.fault_response(fault, message_id, self.server.host_name), 500
 
 
-class Listener(ThreadingHTTPServer):
+class Listener(LoopbackServer):
     """One port of the endpoint, plain HTTP or TLS."""
 
-    daemon_threads = True
     allow_reuse_address = True
+    idle_timeout_s = _IDLE_TIMEOUT_S
 
     def __init__(self, endpoint, port=0, ssl_context=None, verbose=False):
         self.endpoint = endpoint
         self.sandbox = endpoint.sandbox
-        self.ssl_context = ssl_context
         self.tls = ssl_context is not None
-        self.verbose = verbose
         self.host_name = "127.0.0.1"
-        super().__init__(("127.0.0.1", port), _Handler)
-
-    def finish_request(self, request, client_address):
-        if self.ssl_context is None:
-            request.settimeout(_IDLE_TIMEOUT_S)
-            self.RequestHandlerClass(request, client_address, self)
-            return
-        request.settimeout(_HANDSHAKE_TIMEOUT_S)
-        try:
-            connection = self.ssl_context.wrap_socket(request, server_side=True)
-        except (OSError, ssl.SSLError):
-            request.close()
-            return
-        try:
-            connection.settimeout(_IDLE_TIMEOUT_S)
-            self.RequestHandlerClass(connection, client_address, self)
-        finally:
-            connection.close()
-
-    def handle_error(self, request, client_address):
-        if not isinstance(sys.exc_info()[1], (ConnectionError, ssl.SSLError, socket.timeout)):
-            super().handle_error(request, client_address)
+        super().__init__(port, _Handler, ssl_context, verbose)
 
 
 def start(sandbox, state_dir, ssl_context, verbose=False):
