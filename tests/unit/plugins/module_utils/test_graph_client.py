@@ -3,13 +3,14 @@ import json
 
 import pytest
 import requests
-from requests.structures import CaseInsensitiveDict
 
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import (
     ALREADY_EXISTS, FORBIDDEN, INVALID_ARGUMENT, NOT_FOUND, THROTTLED, TRANSIENT)
 from ansible_collections.mailops.exchange.plugins.module_utils.graph_client import (
     GraphClient, GraphError, classify_graph_error, graph_client_from_params, odata_quote, parse_graph_error)
 from ansible_collections.mailops.exchange.plugins.module_utils.transport import HttpClient, RetryPolicy
+
+from fakes import FakeResponse, FakeSession
 
 GRAPH = "https://graph.microsoft.com"
 
@@ -23,26 +24,6 @@ def jwt_with(claims):
     def part(data):
         return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
     return "%s.%s.sig" % (part({"alg": "RS256"}), part(claims))
-
-
-class FakeResponse:
-    def __init__(self, status, body=None, headers=None):
-        self.status_code = status
-        self.headers = CaseInsensitiveDict(headers or {})
-        self.text = json.dumps(body) if isinstance(body, (dict, list)) else (body or "")
-
-
-class FakeSession:
-    def __init__(self, *script):
-        self.script = list(script)
-        self.calls = []
-
-    def request(self, method, url, **kwargs):
-        self.calls.append({"method": method, "url": url, **kwargs})
-        item = self.script.pop(0)
-        if isinstance(item, Exception):
-            raise item
-        return item
 
 
 class FakeTokens:
