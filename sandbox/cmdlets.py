@@ -166,8 +166,12 @@ def _smtp_or_null(name, value):
     return f"smtp:{address}"
 
 
-def _multi_valued(name, value):
-    """A multi-valued recipient parameter: a list (replace) or an Add/Remove hashtable."""
+def add_remove_or_replace(name, value, convert, type_name):
+    """A multi-valued parameter: a list (replace) or an ``@{Add=...; Remove=...}`` hashtable.
+
+    ``convert(name, items)`` checks the values; ``type_name`` is the .NET type Exchange names
+    when the hashtable has other keys.
+    """
     if value is None:
         return {"replace": []}
     if isinstance(value, dict):
@@ -177,11 +181,16 @@ def _multi_valued(name, value):
                 continue  # OData annotations such as "@odata.type"
             if key.lower() not in changes:
                 raise errors.transformation(
-                    name, key, "Microsoft.Exchange.Data.MultiValuedProperty",
-                    "Only the keys Add and Remove are supported in a hashtable.")
-            changes[key.lower()] = _identity_list(name, item)
+                    name, key, type_name, "Only the keys Add and Remove are supported in a hashtable.")
+            changes[key.lower()] = convert(name, item)
         return changes
-    return {"replace": _identity_list(name, value)}
+    return {"replace": convert(name, value)}
+
+
+def _multi_valued(name, value):
+    """A multi-valued recipient parameter: a list (replace) or an Add/Remove hashtable."""
+    return add_remove_or_replace(name, value, _identity_list,
+                                 "Microsoft.Exchange.Data.MultiValuedProperty")
 
 
 def _identity_list(name, value):

@@ -24,6 +24,7 @@ from .cmdlets import (
     _smtp_or_null,
     _string,
     _type_label,
+    add_remove_or_replace,
     apply_multi_valued,
 )
 from .model import MAILBOX_TYPES, timestamp
@@ -74,20 +75,8 @@ def _proxy_list(name, value):
 
 def _proxy_collection(name, value):
     """EmailAddresses: a list (replace) or an ``@{Add=...; Remove=...}`` hashtable."""
-    if isinstance(value, dict):
-        changes = {"add": [], "remove": []}
-        for key, item in value.items():
-            if "@" in key:
-                continue  # OData annotations such as "@odata.type"
-            if key.lower() not in changes:
-                raise errors.transformation(
-                    name, key, "Microsoft.Exchange.Data.ProxyAddressCollection",
-                    "Only the keys Add and Remove are supported in a hashtable.")
-            changes[key.lower()] = _proxy_list(name, item)
-        return changes
-    if value is None:
-        return {"replace": []}
-    return {"replace": _proxy_list(name, value)}
+    return add_remove_or_replace(name, value, _proxy_list,
+                                 "Microsoft.Exchange.Data.ProxyAddressCollection")
 
 
 def _smtp_address(name, value):
