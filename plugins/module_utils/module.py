@@ -70,17 +70,80 @@ def exo_argument_spec():
     )
 
 
-class ExoModule(object):
-    """An AnsibleModule with the Exchange Online connection and error handling attached."""
+class ExchangeModule(object):
+    """An AnsibleModule with a cmdlet runner and Exchange's error handling attached.
 
-    def __init__(self, argument_spec, **kwargs):
-        spec = exo_argument_spec()
+    Subclasses give the connection options and build the runner (``_build_runner``); a runner
+    with a ``close`` method is closed on every way out of the module.
+    """
+
+    def __init__(self, argument_spec, connection_spec, **kwargs):
+        spec = dict(connection_spec)
         spec.update(argument_spec)
         kwargs.setdefault('supports_check_mode', True)
         self.module = AnsibleModule(argument_spec=spec, **kwargs)
         self.params = self.module.params
         self.check_mode = self.module.check_mode
         self._runner = None
+
+    def _build_runner(self):
+        raise NotImplementedError
+
+    @property
+    def runner(self):
+        """The runner of this module run, built on first use."""
+        if self._runner is None:
+            try:
+                self._runner = self._build_runner()
+            except ExchangeError as err:
+                self.fail_error(err)
+        return self._runner
+
+    def close(self):
+        """Release the runner's connection (an on-premises runspace pool), if it holds one."""
+        closer = getattr(self._runner, 'close', None)
+        if closer is not None:
+            closer()
+
+    def invoke(self, cmdlet, parameters=None, **kwargs):
+        """Run one cmdlet; ExchangeError propagates so the caller can decide what a kind means."""
+        return self.runner.invoke(cmdlet, parameters, **kwargs)
+
+    def fail(self, msg, **result):
+        """Fail the task with ``msg``; nothing else is sent after this."""
+        self.close()
+        self.module.fail_json(msg=msg, **result)
+
+    def fail_error(self, err, prefix=None, **result):
+        """Fail the task from a service error, keeping the service's own error type."""
+        msg = str(err) if not prefix else '%s: %s' % (prefix, err)
+        details = {'kind': err.kind}
+        if getattr(err, 'exception_type', None):
+            details['exception_type'] = err.exception_type
+        if getattr(err, 'cmdlet', None):
+            details['cmdlet'] = err.cmdlet
+        if getattr(err, 'status', None):
+            details['status'] = err.status
+        self.fail(msg, error=details, **result)
+
+    def run(self, body):
+        """Call ``body(self)`` and exit with its result dict, or fail on a service error."""
+        try:
+            result = body(self)
+        except ExchangeError as err:
+            self.fail_error(err)
+        self.close()
+        warnings = getattr(self._runner, 'warnings', None) if self._runner else None
+        for warning in warnings or ():
+            self.module.warn('Exchange: %s' % warning)
+        self.module.exit_json(**result)
+
+
+class ExoModule(ExchangeModule):
+    """An ExchangeModule for Exchange Online (and Microsoft Graph)."""
+
+    def __init__(self, argument_spec, **kwargs):
+        super().__init__(argument_spec, exo_argument_spec(), **kwargs)
         self._graph = None
         self._credential_from_environment()
         for unused, library, error in exo_client.missing_libraries(self.params):
@@ -101,15 +164,8 @@ class ExoModule(object):
                 self.params[option] = os.path.expanduser(value) if option == 'client_certificate_path' else value
                 return
 
-    @property
-    def runner(self):
-        """The Exchange Online runner of this module run, built on first use."""
-        if self._runner is None:
-            try:
-                self._runner = exo_client.exo_runner_from_params(self.params)
-            except ExchangeError as err:
-                self.fail_error(err)
-        return self._runner
+    def _build_runner(self):
+        return exo_client.exo_runner_from_params(self.params)
 
     @property
     def graph(self):
@@ -120,34 +176,3 @@ class ExoModule(object):
             except ExchangeError as err:
                 self.fail_error(err)
         return self._graph
-
-    def invoke(self, cmdlet, parameters=None, **kwargs):
-        """Run one cmdlet; ExchangeError propagates so the caller can decide what a kind means."""
-        return self.runner.invoke(cmdlet, parameters, **kwargs)
-
-    def fail(self, msg, **result):
-        """Fail the task with ``msg``; nothing else is sent after this."""
-        self.module.fail_json(msg=msg, **result)
-
-    def fail_error(self, err, prefix=None, **result):
-        """Fail the task from a service error, keeping the service's own error type."""
-        msg = str(err) if not prefix else '%s: %s' % (prefix, err)
-        details = {'kind': err.kind}
-        if getattr(err, 'exception_type', None):
-            details['exception_type'] = err.exception_type
-        if getattr(err, 'cmdlet', None):
-            details['cmdlet'] = err.cmdlet
-        if getattr(err, 'status', None):
-            details['status'] = err.status
-        self.module.fail_json(msg=msg, error=details, **result)
-
-    def run(self, body):
-        """Call ``body(self)`` and exit with its result dict, or fail on a service error."""
-        try:
-            result = body(self)
-        except ExchangeError as err:
-            self.fail_error(err)
-        warnings = getattr(self._runner, 'warnings', None) if self._runner else None
-        for warning in warnings or ():
-            self.module.warn('Exchange: %s' % warning)
-        self.module.exit_json(**result)

@@ -7,10 +7,10 @@ run, closed on every exit path. Failing, running and warnings are the Exchange O
 
 from __future__ import annotations
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError, INVALID_ARGUMENT
-from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
+from ansible_collections.mailops.exchange.plugins.module_utils.module import ExchangeModule, environment_value
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients import mailbox_facts
 from ansible_collections.mailops.exchange.plugins.module_utils.remoting_runner import (
     AUTH_METHODS,
@@ -26,7 +26,7 @@ DEFAULT_PORTS = {False: 80, True: 443}
 def onprem_argument_spec():
     """The connection options documented in the ``exchange_onprem`` doc fragment."""
     def env(name):
-        return (env_fallback, [name])
+        return (environment_value, [name])
 
     return dict(
         server=dict(type='str', fallback=env('EXCHANGE_SERVER')),
@@ -80,51 +80,13 @@ def onprem_mailbox_facts(row):
     return facts
 
 
-class OnPremModule(ExoModule):
-    """An AnsibleModule with an on-premises Exchange remoting runner attached.
+class OnPremModule(ExchangeModule):
+    """An ExchangeModule for on-premises Exchange: one runspace pool per run, closed on exit."""
 
-    ExoModule's constructor builds the Exchange Online options, so it is not called; the
-    failure, run and warning handling is inherited unchanged.
-    """
-
-    def __init__(self, argument_spec, **kwargs):  # pylint: disable=super-init-not-called
-        spec = onprem_argument_spec()
-        spec.update(argument_spec)
-        kwargs.setdefault('supports_check_mode', True)
-        self.module = AnsibleModule(argument_spec=spec, **kwargs)
-        self.params = self.module.params
-        self.check_mode = self.module.check_mode
-        self._runner = None
+    def __init__(self, argument_spec, **kwargs):
+        super().__init__(argument_spec, onprem_argument_spec(), **kwargs)
         if not HAS_PYPSRP:
             self.module.fail_json(msg=missing_required_lib('pypsrp'), exception=PYPSRP_IMPORT_ERROR)
 
-    @property
-    def runner(self):
-        """The remoting runner of this module run (one runspace pool, opened on first use)."""
-        if self._runner is None:
-            try:
-                self._runner = RemotingRunner(runner_settings(self.params))
-            except ExchangeError as err:
-                self.fail_error(err)
-        return self._runner
-
-    def close(self):
-        """Close the runspace pool, if one was opened."""
-        if self._runner is not None:
-            self._runner.close()
-
-    def fail(self, msg, **result):
-        self.close()
-        super().fail(msg, **result)
-
-    def fail_error(self, err, prefix=None, **result):
-        self.close()
-        super().fail_error(err, prefix, **result)
-
-    def run(self, body):
-        def closing(module):
-            try:
-                return body(module)
-            finally:
-                self.close()
-        super().run(closing)
+    def _build_runner(self):
+        return RemotingRunner(runner_settings(self.params))
