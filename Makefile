@@ -61,5 +61,16 @@ molecule: install
 	  cd extensions && PATH="$(CURDIR)/$(BIN):$$PATH" molecule test --all; \
 	else echo "molecule: MOLECULE_WINDOWS_HOST is not set, skipping the Windows scenarios"; fi
 
+# Benchmarks (not part of `make test`; minutes of wall time): docs/performance.md.
+# e.g. make bench BENCH_ARGS="--sizes 100,1000,10000 --large-latency-ms 20"
+BENCH_ARGS ?= --sizes 100,1000 --latency-ms 100
+.PHONY: bench
+bench: install
+	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/bench.py run $(BENCH_ARGS) \
+	  --output benchmarks/results/bench.json
+	$(BIN)/python benchmarks/bench.py report benchmarks/results/bench.json \
+	  --plot benchmarks/results/bench.png
+
 clean:
 	rm -rf $(BUILD) $(VENV) tests/output

@@ -1,0 +1,369 @@
+"""The benchmark harness behind ``make bench`` (issue 7): bulk against loop, at tenant scale.
+
+For each size N it starts a sandbox (``SandboxProcess``, a separate process) seeded with N shared
+mailboxes and N users, with an injected latency per Exchange request, and times four
+``ansible-playbook`` runs of ``exo_mailbox_permission`` (each shared mailbox: 2 FullAccess,
+1 SendAs, 1 SendOnBehalf):
+
+1. ``converge``  - bulk mode from scratch,
+2. ``rerun``     - the identical bulk run again (converged),
+3. ``audit``     - the bulk run in check mode over the converged state,
+4. ``loop``      - the same converge as a per-item ``loop`` of single-mailbox tasks, from scratch
+                   (N <= 1000 only).
+
+For each run it records the wall time, the sandbox's counters (HTTP requests, reads, writes,
+tokens, per cmdlet), the module process's peak resident memory and the floor
+(Exchange requests x latency / concurrency). Before timing, it measures the sandbox's own
+throughput without latency, to show the sandbox is not the bottleneck.
+
+    python benchmarks/bench.py run --sizes 100,1000 [--latency-ms 100] [--output FILE]
+    python benchmarks/bench.py report FILE [FILE ...] [--plot PNG]
+
+``run`` writes one JSON file; ``report`` prints the table of one or more of them and draws the
+plot. Group membership is not measured: no bulk group-member mode exists yet.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import requests
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from sandbox.testing import SandboxProcess  # noqa: E402  (needs the repository on the path)
+
+PLAYBOOKS = Path(__file__).resolve().parent / "playbooks"
+RESULTS = Path(__file__).resolve().parent / "results"
+COLLECTIONS = REPO / ".build" / "collections"
+MODULE = "exo_mailbox_permission"
+PARALLEL = 4  # the module's default, so the figures are what a user gets without tuning
+LOOP_MAX_N = 1000
+# Per-mailbox trustees; users are picked round-robin so every user is somebody's delegate.
+TRUSTEES = (("full_access", 2), ("send_as", 1), ("send_on_behalf", 1))
+
+
+def desired_state(n):
+    """The delegates of shared0001..shared{n}, as the bulk task's ``mailboxes`` list."""
+    users = max(n, 4)
+    entries = []
+    for i in range(n):
+        entry = {"mailbox": "shared%04d" % (i + 1)}
+        offset = 0
+        for option, count in TRUSTEES:
+            entry[option] = ["user%04d" % ((i + offset + k) % users + 1) for k in range(count)]
+            offset += count
+        entries.append(entry)
+    return entries
+
+
+def expected_writes(n):
+    """Writes a converge from scratch needs: one per FullAccess/SendAs trustee, one Set-Mailbox."""
+    return n * (2 + 1 + 1)
+
+
+class PeakMemory(object):
+    """The highest ``VmHWM`` (peak RSS, kernel-kept) of any module process under one playbook run.
+
+    A module runs as an ``AnsiballZ_<module>.py`` python process below ``ansible-playbook``;
+    the kernel keeps each process's peak resident set in ``VmHWM``, so sampling every 20 ms
+    finds the true peak of every process alive for at least one sample. Loop items that live
+    less than that may be missed, but they are all the same size as the ones that are seen.
+    """
+
+    def __init__(self, root_pid, interval=0.02):
+        self.root_pid = root_pid
+        self.interval = interval
+        self.peak_kb = 0
+        self.processes = set()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._stop.set()
+        self._thread.join()
+
+    def _descends(self, pid):
+        seen = 0
+        while pid > 1 and seen < 32:
+            if pid == self.root_pid:
+                return True
+            try:
+                status = Path("/proc/%d/status" % pid).read_text()
+            except OSError:
+                return False
+            pid = int(status.split("PPid:")[1].split()[0])
+            seen += 1
+        return False
+
+    def _sample(self):
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                cmdline = Path("/proc/%s/cmdline" % entry).read_bytes()
+                if b"AnsiballZ_" + MODULE.encode() not in cmdline:
+                    continue
+                status = Path("/proc/%s/status" % entry).read_text()
+            except OSError:
+                continue
+            if "VmHWM:" not in status or not self._descends(int(entry)):
+                continue
+            self.processes.add(int(entry))
+            self.peak_kb = max(self.peak_kb, int(status.split("VmHWM:")[1].split()[0]))
+
+    def _watch(self):
+        while not self._stop.is_set():
+            self._sample()
+            self._stop.wait(self.interval)
+
+
+def sandbox_throughput(sandbox, seconds=3.0, workers=8):
+    """Get-Mailbox requests per second the sandbox serves with no injected latency."""
+    token = sandbox.mint_token()
+    url = "%s/adminapi/beta/%s/InvokeCommand" % (sandbox.url, sandbox.tenant_id)
+    headers = {"Authorization": "Bearer " + token, "X-ResponseFormat": "json",
+               "X-CmdletName": "Get-Mailbox"}
+    body = {"CmdletInput": {"CmdletName": "Get-Mailbox",
+                            "Parameters": {"Identity": "shared0001"}}}
+    deadline = time.monotonic() + seconds
+
+    def worker(unused):
+        done = 0
+        # verify= on each call: a REQUESTS_CA_BUNDLE in the environment overrides a session's.
+        with requests.Session() as session:
+            while time.monotonic() < deadline:
+                session.post(url, json=body, headers=headers, timeout=30,
+                             verify=sandbox.ca_path).raise_for_status()
+                done += 1
+        return done
+
+    sandbox.faults(latency_ms=0)
+    try:
+        start = time.monotonic()
+        with ThreadPoolExecutor(workers) as pool:
+            total = sum(pool.map(worker, range(workers)))
+        return total / (time.monotonic() - start)
+    finally:
+        sandbox.faults()
+
+
+def run_playbook(sandbox, name, variables, work, check=False):
+    """One ``ansible-playbook`` run with a fresh token cache; returns its measurements."""
+    run_dir = Path(tempfile.mkdtemp(prefix=name + "-", dir=work))
+    vars_file = run_dir / "vars.json"
+    vars_file.write_text(json.dumps(variables))
+    env = dict(os.environ)
+    env.update(sandbox.module_env())
+    env.update(ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS), ANSIBLE_LOCALHOST_WARNING="False",
+               ANSIBLE_INVENTORY_UNPARSED_WARNING="False", ANSIBLE_NOCOLOR="1",
+               ANSIBLE_HOST_KEY_CHECKING="False", XDG_CACHE_HOME=str(run_dir / "cache"),
+               PYTHONPATH=str(COLLECTIONS))
+    command = [str(Path(sys.executable).with_name("ansible-playbook")),
+               str(PLAYBOOKS / name), "-e", "@" + str(vars_file)]
+    if check:
+        command.append("--check")
+    sandbox.reset()
+    log = run_dir / "ansible.log"
+    with open(log, "w") as out:
+        start = time.monotonic()
+        process = subprocess.Popen(command, env=env, cwd=str(REPO), stdout=out,
+                                   stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        with PeakMemory(process.pid) as memory:
+            returncode = process.wait()
+        wall = time.monotonic() - start
+    if returncode != 0:
+        raise RuntimeError("%s failed (rc=%d); see %s:\n%s"
+                           % (name, returncode, log, log.read_text()[-3000:]))
+    stats = sandbox.stats()
+    recap = [line for line in log.read_text().splitlines() if line.startswith("localhost")]
+    return {"wall_s": round(wall, 2), "stats": stats,
+            "exchange_requests": stats["requests"] - stats["tokens"],
+            "module_peak_rss_mb": round(memory.peak_kb / 1024.0, 1),
+            "module_processes_seen": len(memory.processes),
+            "recap": recap[-1].split(":", 1)[1].split() if recap else []}
+
+
+def measure_size(n, latency_ms, work, with_loop, loop_sample=None):
+    """Every scenario at size N on a sandbox of its own.
+
+    With ``loop_sample`` K < N the loop converges only the first K mailboxes and its wall time,
+    requests and floor are scaled by N/K: loop items are independent and cost the same, and the
+    result says so (``sampled_items``) so nobody mistakes it for a full run.
+    """
+    print("== N=%d, latency %d ms per Exchange request" % (n, latency_ms), flush=True)
+    state_dir = Path(tempfile.mkdtemp(prefix="sandbox-%d-" % n, dir=work))
+    result = {"n": n, "latency_ms": latency_ms, "parallel": PARALLEL,
+              "expected_converge_writes": expected_writes(n), "scenarios": {}}
+    variables = {"delegates": desired_state(n), "parallel": PARALLEL}
+    with SandboxProcess(state_dir, users=n, shared=n, latency_ms=latency_ms) as sandbox:
+        rate = sandbox_throughput(sandbox)
+        demand = PARALLEL * 1000.0 / latency_ms if latency_ms else None
+        result["sandbox_throughput_rps"] = round(rate, 1)
+        result["bulk_demand_rps"] = round(demand, 1) if demand else None
+        print("   sandbox alone: %.0f Get-Mailbox/s without latency; bulk needs at most %s/s"
+              % (rate, "%.0f" % demand if demand else "n/a"), flush=True)
+        plan = [("converge", "bulk.yml", False, PARALLEL), ("rerun", "bulk.yml", False, PARALLEL),
+                ("audit", "bulk.yml", True, PARALLEL)]
+        if with_loop:
+            plan.append(("loop", "loop.yml", False, 1))
+        for scenario, book, check, concurrency in plan:
+            run_vars, items = variables, n
+            if scenario == "loop":
+                sandbox.reset(state=True)  # from scratch again
+                if loop_sample and loop_sample < n:
+                    items = loop_sample
+                    run_vars = dict(variables, delegates=variables["delegates"][:items])
+            measured = run_playbook(sandbox, book, run_vars, work, check=check)
+            if items != n:
+                scale = float(n) / items
+                measured["sampled_items"] = items
+                measured["measured_wall_s"] = measured["wall_s"]
+                measured["measured_exchange_requests"] = measured["exchange_requests"]
+                measured["wall_s"] = round(measured["wall_s"] * scale, 2)
+                measured["exchange_requests"] = int(round(measured["exchange_requests"] * scale))
+            measured["concurrency"] = concurrency
+            measured["floor_s"] = round(measured["exchange_requests"] * latency_ms / 1000.0
+                                        / concurrency, 2)
+            measured["requests_per_mailbox"] = round(measured["exchange_requests"] / n, 3)
+            result["scenarios"][scenario] = measured
+            print("   %-8s %8.1f s  requests=%d writes=%d tokens=%d floor=%.1f s  peak %.0f MB"
+                  % (scenario, measured["wall_s"], measured["exchange_requests"],
+                     measured["stats"]["writes"], measured["stats"]["tokens"],
+                     measured["floor_s"], measured["module_peak_rss_mb"]), flush=True)
+    return result
+
+
+def table(runs):
+    """The results as a fixed-width text table (also pasted into docs/performance.md)."""
+    head = ("N", "latency", "scenario", "wall s", "floor s", "wall/floor", "HTTP req", "req/mbx",
+            "reads", "writes", "tokens", "peak MB")
+    rows = [head]
+    for run in runs:
+        for name, s in run["scenarios"].items():
+            if s.get("sampled_items"):
+                name += " (%d of %d, scaled)" % (s["sampled_items"], run["n"])
+            rows.append((str(run["n"]), "%d ms" % run["latency_ms"], name, "%.1f" % s["wall_s"],
+                         "%.1f" % s["floor_s"],
+                         "%.2f" % (s["wall_s"] / s["floor_s"]) if s["floor_s"] else "-",
+                         str(s["exchange_requests"]), "%.2f" % s["requests_per_mailbox"],
+                         str(s["stats"]["reads"]), str(s["stats"]["writes"]),
+                         str(s["stats"]["tokens"]), "%.0f" % s["module_peak_rss_mb"]))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
+    lines = ["| " + " | ".join(c.rjust(w) for c, w in zip(row, widths)) + " |" for row in rows]
+    lines.insert(1, "|" + "|".join("-" * (w + 1) + ":" for w in widths) + "|")
+    notes = []
+    for run in runs:
+        scen = run["scenarios"]
+        if "loop" in scen:
+            notes.append("N=%d: bulk converge is %.1fx faster than the loop%s"
+                         % (run["n"], scen["loop"]["wall_s"] / scen["converge"]["wall_s"],
+                            " (loop scaled from its first %d items; reads/writes/tokens are "
+                            "the sample's)" % scen["loop"]["sampled_items"]
+                            if scen["loop"].get("sampled_items") else ""))
+        notes.append("N=%d: sandbox alone serves %.0f req/s without latency; bulk asks at most "
+                     "%s req/s" % (run["n"], run["sandbox_throughput_rps"],
+                                   run["bulk_demand_rps"]))
+    notes.append("Not measured: group membership (no bulk group-member mode exists yet).")
+    return "\n".join(lines + [""] + notes)
+
+
+def plot(runs, path):
+    """Wall time against N: bulk converge, audit, loop, and the bulk floor, log-log."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    runs = sorted(runs, key=lambda r: r["n"])
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    for scenario, label, style in (("converge", "bulk converge", "o-"),
+                                   ("audit", "bulk check-mode audit", "s-"),
+                                   ("loop", "per-item loop converge", "^-")):
+        points = [(r["n"], r["scenarios"][scenario]["wall_s"]) for r in runs
+                  if scenario in r["scenarios"]]
+        if points:
+            ax.plot(*zip(*points), style, label=label)
+    floor = [(r["n"], r["scenarios"]["converge"]["floor_s"]) for r in runs]
+    ax.plot(*zip(*floor), "k--", label="bulk converge floor (requests x latency / %d)" % PARALLEL)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("shared mailboxes (N)")
+    ax.set_ylabel("wall time (s)")
+    latencies = sorted({r["latency_ms"] for r in runs})
+    ax.set_title("exo_mailbox_permission, sandbox latency %s ms per request"
+                 % "/".join(str(x) for x in latencies))
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    print("plot: %s" % path)
+
+
+def main():
+    parser = argparse.ArgumentParser(prog="bench.py", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="measure and write a JSON result file")
+    run.add_argument("--sizes", default="100,1000",
+                     help="comma-separated N; 10000 is allowed (no loop above %d)" % LOOP_MAX_N)
+    run.add_argument("--latency-ms", type=int, default=100,
+                     help="injected latency per Exchange request (default 100)")
+    run.add_argument("--large-latency-ms", type=int, default=None,
+                     help="latency for N > %d instead (to finish in minutes); the output says so"
+                     % LOOP_MAX_N)
+    run.add_argument("--loop-sample", type=int, default=None,
+                     help="time the loop over only the first K mailboxes and scale by N/K "
+                     "(default: the whole loop)")
+    run.add_argument("--output", type=Path, default=None, help="JSON file to write")
+    run.add_argument("--work", type=Path, default=REPO / ".build" / "bench",
+                     help="scratch directory (sandbox state, playbook logs)")
+    report = sub.add_parser("report", help="print the table of result files and draw the plot")
+    report.add_argument("files", nargs="+", type=Path)
+    report.add_argument("--plot", type=Path, default=RESULTS / "bench.png")
+    args = parser.parse_args()
+
+    if args.command == "report":
+        runs = []
+        for path in args.files:
+            runs.extend(json.loads(path.read_text())["runs"])
+        print(table(runs))
+        plot(runs, args.plot)
+        return
+
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    args.work.mkdir(parents=True, exist_ok=True)
+    runs = []
+    for n in sizes:
+        latency = args.latency_ms
+        if n > LOOP_MAX_N and args.large_latency_ms is not None:
+            latency = args.large_latency_ms
+            print("NOTE: N=%d runs with %d ms latency, not %d ms" % (n, latency, args.latency_ms))
+        runs.append(measure_size(n, latency, args.work, with_loop=n <= LOOP_MAX_N,
+                                 loop_sample=args.loop_sample))
+    output = args.output or RESULTS / ("bench-%s.json" % "-".join(str(n) for n in sizes))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps({
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "platform": platform.platform()},
+        "memory_method": PeakMemory.__doc__.split("\n")[0],
+        "runs": runs}, indent=2, sort_keys=True) + "\n")
+    print("results: %s\n" % output)
+    print(table(runs))
+
+
+if __name__ == "__main__":
+    main()
