@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import certifi
 import yaml
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -19,6 +20,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.module import (
     environment_value,
     exo_argument_spec,
 )
+from ansible_collections.mailops.exchange.plugins.module_utils.onprem_module import onprem_argument_spec
 
 REPO = Path(__file__).resolve().parents[2]
 TYPES = REPO / 'extensions' / 'awx' / 'credential_types'
@@ -44,13 +46,17 @@ def inject(credential_type, inputs, directory):
             for key, template in credential_type['injectors'].get('env', {}).items()}
 
 
-def variables_read_by_modules():
-    names = {variable for unused, variable in CREDENTIAL_OPTIONS}
-    for option in exo_argument_spec().values():
+def variables_read_by_fallbacks(argument_spec):
+    names = set()
+    for option in argument_spec.values():
         fallback = option.get('fallback')
         if fallback and fallback[0] is environment_value:
             names.update(fallback[1])
     return names
+
+
+def variables_read_by_modules():
+    return {variable for unused, variable in CREDENTIAL_OPTIONS} | variables_read_by_fallbacks(exo_argument_spec())
 
 
 def test_exchange_online_injects_what_the_modules_read():
@@ -65,15 +71,15 @@ def test_exchange_online_injects_what_the_modules_read():
     assert injected == read - not_credentials
 
 
-def _run_module(env, tmp_path):
+def _run_module(env, tmp_path, module='mailops.exchange.exo_mailbox_info', args='identity=alice'):
     clean = {k: v for k, v in os.environ.items()
-             if not re.match(r'^(AZURE|EXO|SANDBOX)_', k) and k != 'PYTHONPATH'}
+             if not re.match(r'^(AZURE|EXO|EXCHANGE|SANDBOX)_', k) and k != 'PYTHONPATH'}
     clean.update(env, ANSIBLE_COLLECTIONS_PATH=str(REPO / '.build' / 'collections'),
                  ANSIBLE_LOCALHOST_WARNING='False', XDG_CACHE_HOME=str(tmp_path / 'cache'))
     ansible = Path(sys.executable).with_name('ansible')
-    return subprocess.run([str(ansible), 'localhost', '-m', 'mailops.exchange.exo_mailbox_info',
-                           '-a', 'identity=alice', '-o'], env=clean, capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL, timeout=300, check=False)
+    return subprocess.run([str(ansible), 'localhost', '-m', module, '-a', args, '-o'], env=clean,
+                          capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=300,
+                          check=False)
 
 
 def test_a_secret_credential_runs_a_module(sandbox, tmp_path):
@@ -105,3 +111,48 @@ def test_a_certificate_credential_runs_a_module(sandbox, tmp_path):
     result = _run_module(env, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert sandbox.stats()['tokens'] == 1
+
+
+def test_onprem_injects_what_the_modules_read():
+    credential_type = yaml.safe_load((TYPES / 'exchange_onprem.yml').read_text())
+    injected = set(credential_type['injectors']['env'])
+    # Timeouts and the TLS verification switch are behaviour settings of the job.
+    not_credentials = {'EXCHANGE_VALIDATE_CERTS', 'EXCHANGE_CONNECTION_TIMEOUT',
+                       'EXCHANGE_OPERATION_TIMEOUT'}
+    assert injected == variables_read_by_fallbacks(onprem_argument_spec()) - not_credentials
+    spec = onprem_argument_spec()
+    for field in credential_type['inputs']['fields']:
+        option = spec.get(field['id'])
+        if option and 'choices' in field:
+            assert set(field['choices']) <= set(option['choices']), field['id']
+        if option and 'default' in field:
+            assert field['default'] == option['default'], field['id']
+
+
+def _onprem_commands(sandbox):
+    return sandbox.request('GET', '/_sandbox/commands').json()['commands']
+
+
+def test_an_onprem_credential_runs_a_module(sandbox, tmp_path):
+    """Basic over HTTPS, so the injected CA bundle file is what makes the TLS handshake pass."""
+    credential_type = yaml.safe_load((TYPES / 'exchange_onprem.yml').read_text())
+    env = inject(credential_type, {
+        'server': sandbox.env['EXCHANGE_SERVER'], 'port': sandbox.env['EXCHANGE_HTTPS_PORT'],
+        'use_ssl': True, 'auth': 'basic', 'username': sandbox.env['EXCHANGE_USERNAME'],
+        'password': sandbox.env['EXCHANGE_PASSWORD'],
+        'ca_bundle': Path(sandbox.env['EXCHANGE_CA_PATH']).read_text()}, tmp_path)
+    assert env['EXCHANGE_CA_PATH'].startswith(str(tmp_path))
+    sent_before = len(_onprem_commands(sandbox))
+    result = _run_module(env, tmp_path, 'mailops.exchange.onprem_exchange_mailbox_info',
+                         'infrastructure=onpremises')
+    assert result.returncode == 0, result.stdout + result.stderr
+    # The seeded organisation has AD users but no on-premises mailboxes yet.
+    assert '"mailboxes": []' in result.stdout
+    assert [c['cmdlet'] for c in _onprem_commands(sandbox)[sent_before:]] == ['Get-Mailbox']
+    assert sandbox.env['EXCHANGE_PASSWORD'] not in result.stdout
+
+    # The same run trusting only the public CAs fails: the injected file is what is trusted.
+    Path(env['EXCHANGE_CA_PATH']).write_text(Path(certifi.where()).read_text())
+    untrusted = _run_module(env, tmp_path, 'mailops.exchange.onprem_exchange_mailbox_info',
+                            'infrastructure=onpremises')
+    assert untrusted.returncode != 0 and 'ca_path' in untrusted.stdout, untrusted.stdout
