@@ -314,7 +314,7 @@ def plot(runs, path):
 
 
 def main():
-    parser = argparse.ArgumentParser(prog="bench.py", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="bench.py", description=__doc__.split("\n", maxsplit=1)[0])
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="measure and write a JSON result file")
     run.add_argument("--sizes", default="100,1000",
@@ -359,7 +359,7 @@ def main():
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "platform": platform.platform()},
-        "memory_method": PeakMemory.__doc__.split("\n")[0],
+        "memory_method": PeakMemory.__doc__.split("\n", maxsplit=1)[0],
         "runs": runs}, indent=2, sort_keys=True) + "\n")
     print("results: %s\n" % output)
     print(table(runs))
