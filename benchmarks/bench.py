@@ -285,6 +285,7 @@ def table(runs):
 def plot(runs, path):
     """Wall time against N: bulk converge, audit, loop, and the bulk floor, log-log."""
     import matplotlib
+    import matplotlib.ticker
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -299,8 +300,18 @@ def plot(runs, path):
             ax.plot(*zip(*points), style, label=label)
     floor = [(r["n"], r["scenarios"]["converge"]["floor_s"]) for r in runs]
     ax.plot(*zip(*floor), "k--", label="bulk converge floor (requests x latency / %d)" % PARALLEL)
+    loop_floor = [(r["n"], r["scenarios"]["loop"]["floor_s"]) for r in runs if "loop" in r["scenarios"]]
+    if loop_floor:
+        ax.plot(*zip(*loop_floor), "k:", label="loop floor (requests x latency)")
+    for r in runs:
+        loop = r["scenarios"].get("loop", {})
+        if loop.get("sampled_items"):
+            ax.annotate("scaled from %d items" % loop["sampled_items"], (r["n"], loop["wall_s"]),
+                        textcoords="offset points", xytext=(-110, 4), fontsize=8)
     ax.set_xscale("log")
     ax.set_yscale("log")
+    ax.xaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+    ax.yaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
     ax.set_xlabel("shared mailboxes (N)")
     ax.set_ylabel("wall time (s)")
     latencies = sorted({r["latency_ms"] for r in runs})
