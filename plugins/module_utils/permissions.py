@@ -31,26 +31,41 @@ def managed_entry(trustee, inherited, deny):
     return lowered not in _BUILTIN_TRUSTEES and not lowered.startswith('s-1-5-')
 
 
+def permission_reads(mailbox, kind):
+    """The ``(cmdlet, parameters)`` that reads one kind on ``mailbox``, or None when the
+    mailbox row already holds it (``send_on_behalf``)."""
+    if kind == 'full_access':
+        return 'Get-MailboxPermission', {'Identity': mailbox.key}
+    if kind == 'send_as':
+        return 'Get-RecipientPermission', {'Identity': mailbox.key, 'AccessRights': 'SendAs'}
+    if kind == 'send_on_behalf':
+        return None
+    raise ValueError('unknown permission kind %r' % (kind,))
+
+
+def trustees_from_rows(mailbox, kind, rows):
+    """The trustees of one kind on ``mailbox``, as Exchange spells them, from the rows its read
+    returned (see :func:`permission_reads`)."""
+    if kind == 'full_access':
+        return [r.get('User') for r in rows
+                if 'FullAccess' in (r.get('AccessRights') or ())
+                and managed_entry(r.get('User'), r.get('IsInherited'), r.get('Deny'))]
+    if kind == 'send_as':
+        return [r.get('Trustee') for r in rows
+                if 'SendAs' in (r.get('AccessRights') or ())
+                and managed_entry(r.get('Trustee'), r.get('IsInherited'),
+                                  str(r.get('AccessControlType', 'Allow')).lower() == 'deny')]
+    return list(mailbox.row.get('GrantSendOnBehalfTo') or ())
+
+
 def explicit_trustees(invoke, mailbox, kind):
     """The trustees of one kind on ``mailbox`` (a resolved Recipient), as Exchange spells them.
 
     ``invoke`` is a runner's ``invoke(cmdlet, parameters)``; ``send_on_behalf`` is read from the
     mailbox row itself and costs no call.
     """
-    if kind == 'full_access':
-        rows = invoke('Get-MailboxPermission', {'Identity': mailbox.key})
-        return [r.get('User') for r in rows
-                if 'FullAccess' in (r.get('AccessRights') or ())
-                and managed_entry(r.get('User'), r.get('IsInherited'), r.get('Deny'))]
-    if kind == 'send_as':
-        rows = invoke('Get-RecipientPermission', {'Identity': mailbox.key, 'AccessRights': 'SendAs'})
-        return [r.get('Trustee') for r in rows
-                if 'SendAs' in (r.get('AccessRights') or ())
-                and managed_entry(r.get('Trustee'), r.get('IsInherited'),
-                                  str(r.get('AccessControlType', 'Allow')).lower() == 'deny')]
-    if kind == 'send_on_behalf':
-        return list(mailbox.row.get('GrantSendOnBehalfTo') or ())
-    raise ValueError('unknown permission kind %r' % (kind,))
+    read = permission_reads(mailbox, kind)
+    return trustees_from_rows(mailbox, kind, invoke(*read) if read else ())
 
 
 def trustee_map(resolver, trustees):

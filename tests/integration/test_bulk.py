@@ -10,3 +10,22 @@ def test_mailbox_permissions_in_bulk(playbook, sandbox):
     state = sandbox.mailbox_state('shared0001')
     assert 'alice' not in str(state.get('mailbox_permissions')).lower()
     assert 'carol' in str(state.get('mailbox_permissions')).lower()
+
+
+def test_permission_audit_reads_ten_to_a_request(playbook, sandbox, tmp_path):
+    audit = tmp_path / 'audit.yml'
+    audit.write_text(
+        '- hosts: localhost\n  gather_facts: false\n  tasks:\n'
+        '    - mailops.exchange.exo_mailbox_permission_info:\n'
+        '        mailboxes: "{{ query(\'ansible.builtin.sequence\', \'start=1 end=20 format=user%04d\') }}"\n'
+        '      register: audit\n'
+        '    - ansible.builtin.assert:\n'
+        '        that: audit.permissions | length == 20\n')
+    sandbox.reset()
+    playbook.run(str(audit))
+    stats = sandbox.stats()
+    # 20 Get-Mailbox and 40 permission reads; the explicit trustee lists are empty, so no lookups.
+    assert stats['reads'] == 60
+    assert stats['cmdlets'] == {'Get-Mailbox': 20, 'Get-MailboxPermission': 20, 'Get-RecipientPermission': 20}
+    # Two batches of mailboxes, four of permission reads, plus the token's two requests.
+    assert stats['requests'] == 2 + 4 + 2
