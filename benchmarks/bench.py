@@ -50,6 +50,7 @@ MODULE = "exo_mailbox_permission"
 PARALLEL = 4  # the module's default, so the figures are what a user gets without tuning
 LOOP_MAX_N = 1000
 # Per-mailbox trustees; users are picked round-robin so every user is somebody's delegate.
+SCENARIOS = ("converge", "rerun", "audit", "loop")
 TRUSTEES = (("full_access", 2), ("send_as", 1), ("send_on_behalf", 1))
 
 
@@ -254,7 +255,8 @@ def table(runs):
             "reads", "writes", "tokens", "peak MB")
     rows = [head]
     for run in runs:
-        for name, s in run["scenarios"].items():
+        for name in [name for name in SCENARIOS if name in run["scenarios"]]:
+            s = run["scenarios"][name]
             if s.get("sampled_items"):
                 name += " (%d of %d, scaled)" % (s["sampled_items"], run["n"])
             rows.append((str(run["n"]), "%d ms" % run["latency_ms"], name, "%.1f" % s["wall_s"],
@@ -279,7 +281,7 @@ def table(runs):
                      "%s req/s" % (run["n"], run["sandbox_throughput_rps"],
                                    run["bulk_demand_rps"]))
     notes.append("Not measured: group membership (no bulk group-member mode exists yet).")
-    return "\n".join(lines + [""] + notes)
+    return "\n".join(lines + [""] + ["- " + note for note in notes])
 
 
 def plot(runs, path):
