@@ -109,6 +109,21 @@ class ExchangeModule(object):
         """Run one cmdlet; ExchangeError propagates so the caller can decide what a kind means."""
         return self.runner.invoke(cmdlet, parameters, **kwargs)
 
+    def query(self, cmdlet, opath_filter=None, result_size=None, **parameters):
+        """Run a Get- cmdlet over the organisation (every page), narrowed by an OPATH filter.
+
+        A filter the service refuses fails the task naming the ``filter`` option and its value.
+        """
+        parameters['ResultSize'] = result_size or 'Unlimited'
+        if opath_filter:
+            parameters['Filter'] = opath_filter
+        try:
+            return self.invoke(cmdlet, parameters)
+        except ExchangeError as err:
+            if err.kind != 'invalid_argument' or not opath_filter:
+                raise
+            self.fail_error(err, prefix="filter: '%s' was refused" % opath_filter)
+
     def fail(self, msg, **result):
         """Fail the task with ``msg``; nothing else is sent after this."""
         self.close()

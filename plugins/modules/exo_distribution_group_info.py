@@ -113,7 +113,6 @@ groups:
       returned: when O(include_members=true)
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.groups import (
     group_facts,
     read_group,
@@ -131,15 +130,7 @@ def read(exo):
         row = read_group(exo.invoke, params['identity'], 'identity')
         rows = [row] if row is not None else []
     else:
-        query = {'ResultSize': 'Unlimited'}
-        if params['filter']:
-            query['Filter'] = params['filter']
-        try:
-            rows = exo.invoke('Get-DistributionGroup', query)
-        except ExchangeError as err:
-            if err.kind != 'invalid_argument' or not params['filter']:
-                raise
-            exo.fail_error(err, prefix="filter: '%s' was refused" % params['filter'])
+        rows = exo.query('Get-DistributionGroup', params['filter'])
 
     resolver = RecipientResolver(exo.invoke)
     groups = []

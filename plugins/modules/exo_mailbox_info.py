@@ -165,17 +165,8 @@ def read(exo):
                 raise
             rows = []
     else:
-        query = {'ResultSize': params['result_size'] or 'Unlimited'}
-        if params['filter']:
-            query['Filter'] = params['filter']
-        if params['recipient_type_details']:
-            query['RecipientTypeDetails'] = params['recipient_type_details']
-        try:
-            rows = exo.invoke('Get-Mailbox', query)
-        except ExchangeError as err:
-            if err.kind != 'invalid_argument' or not params['filter']:
-                raise
-            exo.fail_error(err, prefix="filter: '%s' was refused" % params['filter'])
+        rows = exo.query('Get-Mailbox', params['filter'], params['result_size'],
+                         RecipientTypeDetails=params['recipient_type_details'])
     return dict(changed=False, mailboxes=[mailbox_facts(row) for row in rows])
 
 

@@ -153,17 +153,8 @@ def read(exo):
         check_identities('mailboxes', params['mailboxes'])
         rows = _named_mailboxes(exo, params['mailboxes'])
     else:
-        query = {'ResultSize': 'Unlimited'}
-        if params['filter']:
-            query['Filter'] = params['filter']
-        if params['recipient_type_details']:
-            query['RecipientTypeDetails'] = params['recipient_type_details']
-        try:
-            rows = exo.invoke('Get-Mailbox', query)
-        except ExchangeError as err:
-            if err.kind != 'invalid_argument' or not params['filter']:
-                raise
-            exo.fail_error(err, prefix="filter: '%s' was refused" % params['filter'])
+        rows = exo.query('Get-Mailbox', params['filter'],
+                         RecipientTypeDetails=params['recipient_type_details'])
 
     resolver = RecipientResolver(exo.invoke)
     mailboxes = []
