@@ -151,7 +151,8 @@ notes:
     example in a vault) from a task with C(no_log=true).
   - New credentials can take a few minutes to work for Exchange Online in a real tenant; retry the first task that
     uses them (see C(playbooks/bootstrap_app.yml)).
-  - The directory roles that the bootstrap credential itself needs are described in R(the app registration guide,ansible_collections.mailops.exchange.docsite.app_registration).
+  - The directory roles that the bootstrap credential itself needs are described in
+    R(the app registration guide,ansible_collections.mailops.exchange.docsite.app_registration).
 seealso:
   - module: mailops.exchange.exo_mailbox_permission
   - name: App-only authentication in Exchange Online PowerShell
