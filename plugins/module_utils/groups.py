@@ -11,7 +11,7 @@ import re
 
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.permissions import trustee_map
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients import IdentityError
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients import IdentityError, as_text
 from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import sorted_values
 
 # Option value -> RecipientTypeDetails, and the -Type value New-DistributionGroup takes.
@@ -36,14 +36,10 @@ DEFAULT_DEPART = {'distribution': 'open', 'security': 'closed'}
 _NOT_ALIAS = re.compile(r"[^A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]")
 
 
-def _text(value):
-    return '' if value is None else str(value)
-
-
 def group_type(row):
     """``distribution`` or ``security`` from a group row."""
-    details = _text(row.get('RecipientTypeDetails'))
-    if details == GROUP_TYPES['security'][0] or 'securityenabled' in _text(row.get('GroupType')).lower():
+    details = as_text(row.get('RecipientTypeDetails'))
+    if details == GROUP_TYPES['security'][0] or 'securityenabled' in as_text(row.get('GroupType')).lower():
         return 'security'
     return 'distribution'
 
@@ -51,7 +47,7 @@ def group_type(row):
 def restriction(value):
     """The option value of an Exchange MemberUpdateType (``ApprovalRequired`` -> ``approval_required``)."""
     by_exchange = {v.lower(): k for k, v in RESTRICTIONS.items()}
-    text = _text(value)
+    text = as_text(value)
     return by_exchange.get(text.lower(), text.lower())
 
 
@@ -63,12 +59,12 @@ def default_alias(name):
 def group_facts(row, owners):
     """The documented snake_case view of a group row; ``owners`` maps key -> shown owner."""
     return {
-        'identity': _text(row.get('Identity')),
-        'guid': _text(row.get('Guid')),
-        'name': _text(row.get('Name')),
-        'alias': _text(row.get('Alias')),
-        'display_name': _text(row.get('DisplayName')),
-        'primary_smtp_address': _text(row.get('PrimarySmtpAddress')),
+        'identity': as_text(row.get('Identity')),
+        'guid': as_text(row.get('Guid')),
+        'name': as_text(row.get('Name')),
+        'alias': as_text(row.get('Alias')),
+        'display_name': as_text(row.get('DisplayName')),
+        'primary_smtp_address': as_text(row.get('PrimarySmtpAddress')),
         'email_addresses': list(row.get('EmailAddresses') or []),
         'type': group_type(row),
         'managed_by': sorted_values(owners),

@@ -133,7 +133,8 @@ def check_identities(option, values):
                                 % (option, value), kind='invalid_argument')
 
 
-def _text(value):
+def as_text(value):
+    """A property value as a string for results: None becomes ''."""
     return '' if value is None else str(value)
 
 
@@ -148,7 +149,7 @@ MAILBOX_TYPES = {
 
 def hold_duration_days(value):
     """Days of a LitigationHoldDuration (``365``, ``365.00:00:00``); None for ``Unlimited``."""
-    text = _text(value).strip()
+    text = as_text(value).strip()
     if not text or text.lower() == 'unlimited':
         return None
     return int(text.split('.', 1)[0])
@@ -167,27 +168,27 @@ def mailbox_facts(row):
         if value:
             custom[str(number)] = value
     return {
-        'identity': _text(row.get('Identity')),
-        'guid': _text(row.get('Guid')),
-        'exchange_guid': _text(row.get('ExchangeGuid')),
-        'external_directory_object_id': _text(row.get('ExternalDirectoryObjectId')),
-        'name': _text(row.get('Name')),
-        'alias': _text(row.get('Alias')),
-        'display_name': _text(row.get('DisplayName')),
-        'user_principal_name': _text(row.get('UserPrincipalName')),
-        'primary_smtp_address': _text(row.get('PrimarySmtpAddress')),
+        'identity': as_text(row.get('Identity')),
+        'guid': as_text(row.get('Guid')),
+        'exchange_guid': as_text(row.get('ExchangeGuid')),
+        'external_directory_object_id': as_text(row.get('ExternalDirectoryObjectId')),
+        'name': as_text(row.get('Name')),
+        'alias': as_text(row.get('Alias')),
+        'display_name': as_text(row.get('DisplayName')),
+        'user_principal_name': as_text(row.get('UserPrincipalName')),
+        'primary_smtp_address': as_text(row.get('PrimarySmtpAddress')),
         'email_addresses': list(row.get('EmailAddresses') or []),
-        'recipient_type_details': _text(row.get('RecipientTypeDetails')),
+        'recipient_type_details': as_text(row.get('RecipientTypeDetails')),
         'type': types.get(row.get('RecipientTypeDetails')),
         'resource_capacity': _optional_int(row.get('ResourceCapacity')),
         'hidden_from_address_lists': bool(row.get('HiddenFromAddressListsEnabled')),
         'litigation_hold': {
             'enabled': bool(row.get('LitigationHoldEnabled')),
             'duration_days': hold_duration_days(row.get('LitigationHoldDuration')),
-            'owner': _text(row.get('LitigationHoldOwner')),
+            'owner': as_text(row.get('LitigationHoldOwner')),
         },
         'grant_send_on_behalf_to': list(row.get('GrantSendOnBehalfTo') or []),
-        'forwarding_smtp_address': _text(row.get('ForwardingSmtpAddress')),
+        'forwarding_smtp_address': as_text(row.get('ForwardingSmtpAddress')),
         'deliver_to_mailbox_and_forward': bool(row.get('DeliverToMailboxAndForward')),
         'custom_attributes': custom,
     }
