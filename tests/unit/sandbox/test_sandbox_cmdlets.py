@@ -1,20 +1,15 @@
 """Cmdlet semantics over the model, without any server."""
 
 import pytest
+from cmdlet_testing import new_org, run
 
 from sandbox import cmdlets, errors
-from sandbox.model import Organization
 
 
 @pytest.fixture
 def org():
     """A small seeded organisation: 3 users, 2 shared mailboxes and the named demo people."""
-    return Organization("contoso", tenant_id="11111111-2222-4333-8444-555555555555",
-                        users=3, shared=2)
-
-
-def run(org, name, **params):
-    return cmdlets.lookup(name).run(org, params, caller="tester")
+    return new_org(users=3, shared=2)
 
 
 def explicit(org, mailbox):

@@ -1,26 +1,15 @@
 """Group cmdlets over the model, without any server."""
 
 import pytest
+from cmdlet_testing import failure, new_org, run
 
 from sandbox import cmdlets, cmdlets_groups, errors
-from sandbox.model import Organization
 
 
 @pytest.fixture
 def org():
     """A small seeded organisation with the demo people and the three seeded groups."""
-    return Organization("contoso", tenant_id="11111111-2222-4333-8444-555555555555",
-                        users=2, shared=1)
-
-
-def run(org, name, **params):
-    return cmdlets.lookup(name).run(org, params, caller="tester")
-
-
-def failure(org, name, **params):
-    with pytest.raises(errors.CmdletFailure) as caught:
-        run(org, name, **params)
-    return caught.value
+    return new_org()
 
 
 def members(org, group):

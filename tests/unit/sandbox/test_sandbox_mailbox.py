@@ -1,29 +1,19 @@
 """New-Mailbox, Set-Mailbox (addresses, type, resources) and Remove-Mailbox over the model."""
 
 import pytest
+from cmdlet_testing import failure, new_org, run
 
-from sandbox import cmdlets, errors
-from sandbox.model import LEGACY_DOMAIN, Organization
+from sandbox import errors
+from sandbox.model import LEGACY_DOMAIN
 
 
 @pytest.fixture
 def org():
-    return Organization("contoso", tenant_id="11111111-2222-4333-8444-555555555555",
-                        users=2, shared=1)
-
-
-def run(org, name, **params):
-    return cmdlets.lookup(name).run(org, params, caller="tester")
+    return new_org()
 
 
 def mailbox(org, identity):
     return run(org, "Get-Mailbox", Identity=identity).rows[0]
-
-
-def failure(org, name, **params):
-    with pytest.raises(errors.CmdletFailure) as caught:
-        run(org, name, **params)
-    return caught.value
 
 
 # -- seed -----------------------------------------------------------------------------------

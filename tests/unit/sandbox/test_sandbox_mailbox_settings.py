@@ -1,25 +1,14 @@
 """Folder permission, auto-reply and regional settings cmdlets over the model, without a server."""
 
 import pytest
+from cmdlet_testing import failure as fails, new_org, run
 
-from sandbox import cmdlets, cmdlets_mailbox_settings, errors, exo_api
-from sandbox.model import Organization
+from sandbox import cmdlets_mailbox_settings, errors, exo_api
 
 
 @pytest.fixture
 def org():
-    return Organization("contoso", tenant_id="11111111-2222-4333-8444-555555555555",
-                        users=2, shared=1)
-
-
-def run(org, name, **params):
-    return cmdlets.lookup(name).run(org, params, caller="tester")
-
-
-def fails(org, name, **params):
-    with pytest.raises(errors.CmdletFailure) as caught:
-        run(org, name, **params)
-    return caught.value
+    return new_org()
 
 
 def entries(org, folder):
