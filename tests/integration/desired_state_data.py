@@ -1,0 +1,99 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Data files for playbooks/desired_state.yml describing N seeded shared mailboxes.
+
+The sandbox must be started with at least ``--shared N`` and ``--users`` covering the trustees
+(``users_needed(n_mailboxes)``). Each seeded mailbox ``shared{i:04d}`` gets the shape issue 7's
+benchmark names: 2 Full Access, 1 Send As and 1 Send on Behalf trustee, and membership of one
+group; besides a display name and a second address, and every fifth is hidden. ``rooms`` room
+mailboxes and every group are new, so a first run also creates objects.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+DOMAIN = 'contoso.onmicrosoft.com'
+GROUP_SIZE = 10
+
+
+def users_needed(n_mailboxes):
+    """How many seeded users (``--users``) the trustees of ``n_mailboxes`` mailboxes name."""
+    return n_mailboxes + 3
+
+
+def mailbox_name(index):
+    """The seeded shared mailbox number ``index`` (from 1)."""
+    return 'shared%04d' % index
+
+
+def user_name(index):
+    """The seeded user number ``index`` (from 1)."""
+    return 'user%04d' % index
+
+
+def group_name(index):
+    """The generated group number ``index`` (from 1)."""
+    return 'ds-group-%03d' % index
+
+
+def room_name(index):
+    """The generated room mailbox number ``index`` (from 1)."""
+    return 'ds-room-%02d' % index
+
+
+def desired_state(n_mailboxes, rooms=2, exclusive=True):
+    """The data file's content as a dict: ``mailboxes``, ``groups`` and ``exclusive``.
+
+    Mailbox ``i`` is granted to users ``i`` and ``i+1`` (Full Access), ``i+2`` (Send As) and
+    ``i+3`` (Send on Behalf), and is a member of group ``(i-1)//10+1``, which user 1 owns.
+    """
+    mailboxes = []
+    for i in range(1, n_mailboxes + 1):
+        name = mailbox_name(i)
+        mailboxes.append({
+            'identity': '%s@%s' % (name, DOMAIN),
+            'type': 'shared',
+            'display_name': 'Desired %s' % name,
+            'email_addresses': ['%s-team@%s' % (name, DOMAIN)],
+            'hidden_from_address_lists': i % 5 == 0,
+            'full_access': [user_name(i), user_name(i + 1)],
+            'send_as': [user_name(i + 2)],
+            'send_on_behalf': [user_name(i + 3)],
+        })
+    for i in range(1, rooms + 1):
+        name = room_name(i)
+        mailboxes.append({
+            'identity': '%s@%s' % (name, DOMAIN),
+            'name': name,
+            'type': 'room',
+            'display_name': 'Room %02d' % i,
+            'resource_capacity': 4 + 2 * i,
+            'full_access': [user_name(1)],
+        })
+    groups = []
+    for g in range(1, (n_mailboxes + GROUP_SIZE - 1) // GROUP_SIZE + 1):
+        first = (g - 1) * GROUP_SIZE + 1
+        last = min(g * GROUP_SIZE, n_mailboxes)
+        groups.append({
+            'name': group_name(g),
+            'display_name': 'Desired group %03d' % g,
+            'primary_smtp_address': '%s@%s' % (group_name(g), DOMAIN),
+            'managed_by': [user_name(1)],
+            'require_sender_authentication': True,
+            'members': [mailbox_name(i) for i in range(first, last + 1)],
+        })
+    return {
+        'exclusive': {'permissions': exclusive, 'members': exclusive},
+        'mailboxes': mailboxes,
+        'groups': groups,
+    }
+
+
+def write_desired_state(path, n_mailboxes, rooms=2, exclusive=True):
+    """Write ``desired_state(n_mailboxes, rooms, exclusive)`` as YAML to ``path``; returns the dict."""
+    data = desired_state(n_mailboxes, rooms=rooms, exclusive=exclusive)
+    Path(path).write_text(yaml.safe_dump(data, sort_keys=False, default_flow_style=False))
+    return data
