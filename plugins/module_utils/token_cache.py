@@ -8,6 +8,11 @@ per task and host. This cache keeps one file per key in
 ``${XDG_CACHE_HOME:-~/.cache}/mailops.exchange/`` (directory 0700, files 0600) and holds an
 exclusive ``flock`` across "read, acquire if missing or expiring, write", so forks that
 start together make one token request. Only access tokens and their expiry are stored.
+
+A cache another user could tamper with is never trusted: a directory whose parent is writable
+by every user, or that belongs to someone else, is not used at all (tokens are then requested
+per task), and an entry that is corrupt, belongs to someone else, is readable by others or is
+a symbolic link is ignored and replaced. Each case is reported once through ``warn``.
 """
 
 import fcntl
@@ -15,6 +20,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 import tempfile
 import time
 
@@ -64,11 +70,22 @@ class MemoryTokenCache:
 
 
 class TokenCache:
-    """File cache: one ``<key>.json`` plus ``<key>.lock`` per key under ``path``."""
+    """File cache: one ``<key>.json`` plus ``<key>.lock`` per key under ``path``.
 
-    def __init__(self, path=None, clock=time.time):
+    ``warn(message)`` is told, once per message, when the cache cannot be trusted or used.
+    """
+
+    def __init__(self, path=None, clock=time.time, warn=None):
         self.path = path or default_cache_dir()
         self._clock = clock
+        self._warn = warn
+        self._warned = set()
+
+    def _warn_once(self, message):
+        if message not in self._warned:
+            self._warned.add(message)
+            if self._warn is not None:
+                self._warn("token_cache: " + message)
 
     def _files(self, key):
         if not _KEY.match(key):
@@ -77,22 +94,51 @@ class TokenCache:
         return base + ".json", base + ".lock"
 
     def _prepare_dir(self):
-        os.makedirs(self.path, mode=0o700, exist_ok=True)
-        # makedirs honours the umask and leaves an existing directory alone: tighten it.
-        # chmod fails on a directory of another user, which then is not used at all.
+        """Create or check the directory; return why it must not be used, or None."""
+        parent = os.path.dirname(os.path.abspath(self.path))
+        os.makedirs(parent, exist_ok=True)
+        # Even with the sticky bit, another user could have created the directory (or a
+        # symbolic link in its place) before us and read every token written into it.
+        if os.stat(parent).st_mode & stat.S_IWOTH:
+            return "%s is writable by every user; set XDG_CACHE_HOME to a private directory" % parent
+        try:
+            os.mkdir(self.path, 0o700)
+        except FileExistsError:
+            pass
+        info = os.lstat(self.path)
+        if not stat.S_ISDIR(info.st_mode):
+            return "%s is not a directory" % self.path
+        if info.st_uid != os.geteuid():
+            return "%s belongs to another user (uid %d)" % (self.path, info.st_uid)
+        # mkdir honours the umask and an existing directory keeps its mode: tighten it.
         os.chmod(self.path, 0o700)
+        return None
 
     def _read(self, data_file):
+        """``((token, expires_on), None)``, ``(None, None)`` when missing, or ``(None, why)``."""
         try:
-            with open(data_file, "r", encoding="utf-8") as handle:
+            fd = os.open(data_file, os.O_RDONLY | os.O_NOFOLLOW)
+        except FileNotFoundError:
+            return None, None
+        except OSError:
+            # ELOOP: a symbolic link planted where the entry belongs.
+            return None, "it is not a regular file"
+        with os.fdopen(fd, "r", encoding="utf-8") as handle:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                return None, "it is not a regular file"
+            if info.st_uid != os.geteuid():
+                return None, "it belongs to another user (uid %d)" % info.st_uid
+            if info.st_mode & 0o077:
+                return None, "others may read it (mode %04o)" % stat.S_IMODE(info.st_mode)
+            try:
                 entry = json.load(handle)
-            token, expires_on = entry["access_token"], float(entry["expires_on"])
-        except (OSError, ValueError, KeyError, TypeError):
-            # Missing or corrupt (e.g. a disk that filled up): act as if empty, it is rewritten.
-            return None
+                token, expires_on = entry["access_token"], float(entry["expires_on"])
+            except (OSError, ValueError, KeyError, TypeError):
+                return None, "it is not a readable cache entry"
         if not isinstance(token, str):
-            return None
-        return token, expires_on
+            return None, "it is not a readable cache entry"
+        return (token, expires_on), None
 
     def _write(self, data_file, token, expires_on):
         fd, tmp = tempfile.mkstemp(dir=self.path, prefix=".tmp-", suffix=".json")
@@ -108,7 +154,7 @@ class TokenCache:
             raise
 
     def _locked(self, lock_file):
-        fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = os.open(lock_file, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
         except BaseException:
@@ -121,23 +167,29 @@ class TokenCache:
 
         ``acquire_fn() -> (access_token, expires_on_epoch_seconds)`` runs under the lock, so
         concurrent callers with the same key wait for the first one's token. If the cache
-        directory cannot be used (not ours, read-only), the token is acquired uncached.
+        directory must not or cannot be used, the token is acquired uncached (with a warning).
         """
         data_file, lock_file = self._files(key)
         try:
-            self._prepare_dir()
-            fd = self._locked(lock_file)
-        except OSError:
+            refused = self._prepare_dir()
+            fd = None if refused else self._locked(lock_file)
+        except OSError as exc:
+            refused = "%s cannot be used: %s" % (self.path, exc.strerror or exc)
+        if refused:
+            self._warn_once("not used, %s; every task asks for its own token" % refused)
             return acquire_fn()[0]
         try:
-            entry = self._read(data_file)
+            entry, problem = self._read(data_file)
+            if problem:
+                self._warn_once("ignored and replaced %s: %s" % (data_file, problem))
             if entry and entry[1] - REFRESH_MARGIN > self._clock():
                 return entry[0]
             token, expires_on = acquire_fn()
             try:
                 self._write(data_file, token, expires_on)
-            except OSError:
-                pass  # a full or read-only disk costs a token request later, not the task
+            except OSError as exc:
+                # A full or read-only disk costs a token request later, not the task.
+                self._warn_once("could not write %s: %s" % (data_file, exc.strerror or exc))
             return token
         finally:
             os.close(fd)
@@ -151,7 +203,7 @@ class TokenCache:
         except OSError:
             return
         try:
-            entry = self._read(data_file)
+            entry, unused = self._read(data_file)
             if entry and entry[0] == token:
                 os.unlink(data_file)
         except OSError:

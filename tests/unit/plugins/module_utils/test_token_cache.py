@@ -1,5 +1,7 @@
+import json
 import multiprocessing
 import os
+import pwd
 import stat
 import time
 
@@ -46,7 +48,7 @@ def test_modes_and_contents(tmp_path):
     assert files == [KEY + ".json", KEY + ".lock"]
     for name in files:
         assert stat.S_IMODE((path / name).stat().st_mode) == 0o600
-    assert set(__import__("json").loads((path / (KEY + ".json")).read_text())) == {"access_token", "expires_on"}
+    assert set(json.loads((path / (KEY + ".json")).read_text())) == {"access_token", "expires_on"}
 
 
 def test_existing_directory_is_tightened(tmp_path):
@@ -89,12 +91,98 @@ def test_credential_fingerprint_separates_keys(tmp_path):
         assert other != cache_key("https://a/t", "t", "c", "https://r", "f")
 
 
-def test_corrupt_file_is_ignored_and_rewritten(tmp_path):
-    cache = TokenCache(str(tmp_path))
-    for junk in ("{not json", '{"access_token": 5, "expires_on": 9e99}', '["list"]', ""):
-        (tmp_path / (KEY + ".json")).write_text(junk)
+def test_corrupt_file_is_ignored_and_rewritten_with_a_warning(tmp_path):
+    for junk in ("{not json", '{"access_token": 5, "expires_on": 9e99}', '["list"]', "", "\xff\xfe"):
+        warnings = []
+        cache = TokenCache(str(tmp_path), warn=warnings.append)
+        data = tmp_path / (KEY + ".json")
+        data.write_text(junk, encoding="latin-1")
+        os.chmod(data, 0o600)
         assert cache.get_or_acquire(KEY, lambda: ("fresh", time.time() + 3600)) == "fresh"
         assert cache.get_or_acquire(KEY, lambda: pytest.fail("should be cached")) == "fresh"
+        assert warnings == ["token_cache: ignored and replaced %s: it is not a readable cache entry" % data]
+
+
+def _replaced_with_warning(tmp_path, reason):
+    warnings = []
+    cache = TokenCache(str(tmp_path), warn=warnings.append)
+    assert cache.get_or_acquire(KEY, lambda: ("mine", time.time() + 3600)) == "mine"
+    data = tmp_path / (KEY + ".json")
+    assert len(warnings) == 1 and reason in warnings[0] and str(data) in warnings[0]
+    info = os.lstat(data)
+    assert stat.S_ISREG(info.st_mode) and info.st_uid == os.geteuid() and stat.S_IMODE(info.st_mode) == 0o600
+    assert json.loads(data.read_text())["access_token"] == "mine"
+
+
+def test_entry_readable_by_others_is_replaced(tmp_path):
+    data = tmp_path / (KEY + ".json")
+    data.write_text(json.dumps({"access_token": "planted", "expires_on": time.time() + 3600}))
+    os.chmod(data, 0o644)
+    _replaced_with_warning(tmp_path, "others may read it (mode 0644)")
+
+
+def test_symbolic_link_entry_is_replaced_and_its_target_untouched(tmp_path):
+    target = tmp_path.parent / (tmp_path.name + "-elsewhere.json")
+    target.write_text(json.dumps({"access_token": "planted", "expires_on": time.time() + 3600}))
+    os.chmod(target, 0o600)
+    (tmp_path / (KEY + ".json")).symlink_to(target)
+    _replaced_with_warning(tmp_path, "not a regular file")
+    assert json.loads(target.read_text())["access_token"] == "planted"
+
+
+def _nobody():
+    if os.geteuid() != 0:
+        pytest.skip("changing a file's owner needs root")
+    return pwd.getpwnam("nobody").pw_uid
+
+
+def test_entry_of_another_user_is_replaced(tmp_path):
+    data = tmp_path / (KEY + ".json")
+    data.write_text(json.dumps({"access_token": "planted", "expires_on": time.time() + 3600}))
+    os.chmod(data, 0o600)
+    os.chown(data, _nobody(), -1)
+    _replaced_with_warning(tmp_path, "belongs to another user (uid %d)" % _nobody())
+
+
+def test_directory_of_another_user_is_not_used(tmp_path):
+    path = tmp_path / "cache"
+    path.mkdir(mode=0o700)
+    os.chown(path, _nobody(), -1)
+    warnings = []
+    cache = TokenCache(str(path), warn=warnings.append)
+    acquire = Acquirer()
+    assert cache.get_or_acquire(KEY, acquire) == "token-1"
+    assert cache.get_or_acquire(KEY, acquire) == "token-2"
+    assert list(path.iterdir()) == []
+    assert warnings == ["token_cache: not used, %s belongs to another user (uid %d); every task asks for its own "
+                        "token" % (path, _nobody())]
+
+
+def test_world_writable_parent_is_refused(tmp_path):
+    parent = tmp_path / "shared"
+    parent.mkdir()
+    os.chmod(parent, 0o1777)
+    warnings = []
+    cache = TokenCache(str(parent / "mailops.exchange"), warn=warnings.append)
+    acquire = Acquirer()
+    assert cache.get_or_acquire(KEY, acquire) == "token-1"
+    assert cache.get_or_acquire(KEY, acquire) == "token-2"
+    assert list(parent.iterdir()) == [], "nothing is created in a directory every user can write"
+    assert len(warnings) == 1 and "%s is writable by every user" % parent in warnings[0]
+    assert "XDG_CACHE_HOME" in warnings[0]
+
+
+def test_write_failure_warns_and_still_returns_the_token(tmp_path, monkeypatch):
+    warnings = []
+    cache = TokenCache(str(tmp_path / "cache"), warn=warnings.append)
+
+    def full_disk(*unused_args, **unused_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("tempfile.mkstemp", full_disk)
+    assert cache.get_or_acquire(KEY, Acquirer()) == "token-1"
+    assert warnings == ["token_cache: could not write %s: No space left on device"
+                        % (tmp_path / "cache" / (KEY + ".json"))]
 
 
 def test_invalidate_only_drops_the_refused_token(tmp_path):
@@ -111,10 +199,13 @@ def test_invalidate_only_drops_the_refused_token(tmp_path):
 def test_unusable_directory_falls_back_to_acquiring(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("")
-    cache = TokenCache(str(blocker / "cache"))
+    warnings = []
+    cache = TokenCache(str(blocker / "cache"), warn=warnings.append)
     acquire = Acquirer()
     assert cache.get_or_acquire(KEY, acquire) == "token-1"
     assert cache.get_or_acquire(KEY, acquire) == "token-2"
+    assert len(warnings) == 1 and "cannot be used" in warnings[0]
+    TokenCache(str(blocker / "cache")).get_or_acquire(KEY, acquire)  # no warn callback: silent
 
 
 def test_keys_must_be_digests(tmp_path):
@@ -149,7 +240,7 @@ def _fork_worker(path, counter, barrier, results):
 
 def test_forks_starting_together_make_one_request(tmp_path):
     context = multiprocessing.get_context("fork")
-    workers = 8
+    workers = 20
     barrier = context.Barrier(workers)
     results = context.Queue()
     counter = tmp_path / "calls"
@@ -162,3 +253,5 @@ def test_forks_starting_together_make_one_request(tmp_path):
         assert process.exitcode == 0
     assert [results.get(timeout=5) for _index in range(workers)] == ["shared-token"] * workers
     assert len(counter.read_text().splitlines()) == 1
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [KEY + ".json", KEY + ".lock"], \
+        "no temporary file left behind"
