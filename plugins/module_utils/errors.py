@@ -66,7 +66,11 @@ class ExchangeError(Exception):
     Attributes: ``kind``, ``message`` (the service's or our own text, no secrets),
     ``exception_type`` (short .NET type name or None), ``error_id``, ``status`` (HTTP status
     or None) and ``cmdlet`` (or None; the runner fills it in when it knows it).
+    ``outcome_unknown`` is True when a write may have been applied although its answer was
+    lost (see module_utils/outcome.py).
     """
+
+    outcome_unknown = False
 
     def __init__(self, message, kind=OTHER, exception_type=None, error_id=None, status=None, cmdlet=None):
         if kind not in KINDS:

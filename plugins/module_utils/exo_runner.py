@@ -210,8 +210,18 @@ class ExoRunner:
             return exc
         return rows
 
+    def pages(self, cmdlet, parameters=None):
+        """Run a read and yield its rows page by page (``@odata.nextLink``), so that the caller
+        can stop before the last page and the next one is only requested when it is wanted."""
+        return self._pages(cmdlet, self._url, self._body(cmdlet, parameters), True)
+
     def _run_pages(self, cmdlet, url, body, repeatable):
         rows = []
+        for page in self._pages(cmdlet, url, body, repeatable):
+            rows.extend(page)
+        return rows
+
+    def _pages(self, cmdlet, url, body, repeatable):
         while url:
             data = self._post(cmdlet, url, body, repeatable)
             if not isinstance(data, dict):
@@ -221,9 +231,8 @@ class ExoRunner:
                     self.warnings.append(warning)
             if data.get("@adminapi.errors"):
                 raise _adminapi_error(cmdlet, data["@adminapi.errors"])
-            rows.extend(strip_annotations(row) for row in data.get("value") or ())
             url = self._next_page(data.get("@odata.nextLink"))
-        return rows
+            yield [strip_annotations(row) for row in data.get("value") or ()]
 
     def _next_page(self, link):
         """The absolute URL of the next page, refusing hosts the token must not go to."""
@@ -267,7 +276,10 @@ class ExoRunner:
                     "Access denied (HTTP 403: %s). %s" % (message or "Forbidden", _CONSENT_HINT),
                     kind=FORBIDDEN, exception_type=exception_type, error_id=error_id, status=403, cmdlet=cmdlet)
             if not 200 <= status < 300:
-                raise error_from_response(status, data, cmdlet)
+                error = error_from_response(status, data, cmdlet)
+                # A gateway's 5xx without an Exchange exception says nothing about whether the cmdlet ran.
+                error.outcome_unknown = status in (500, 502) and error.exception_type is None
+                raise error
             return data
 
     def _unauthorized(self, cmdlet, data, token):

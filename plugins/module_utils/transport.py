@@ -191,10 +191,12 @@ def tls_error(url, exc):
 def connection_error(url, exc, retried):
     """The ``TransportError`` for a request that got no HTTP answer."""
     hint = "" if retried else " Not retried, as the request may have reached the service."
-    return TransportError(
+    error = TransportError(
         "No answer from %s: %s: %s.%s" % (_origin(url), type(exc).__name__, _reason(exc), hint),
         kind=TRANSIENT,
     )
+    error.outcome_unknown = not retried
+    return error
 
 
 def _decode_body(response):

@@ -192,6 +192,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.groups import (
     with_primary,
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
+from ansible_collections.mailops.exchange.plugins.module_utils.outcome import create_once
 from ansible_collections.mailops.exchange.plugins.module_utils.permissions import trustee_id
 from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import build_diff, sorted_values
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients import (
@@ -307,7 +308,9 @@ class GroupTask(object):
                 new[parameter] = convert(params[option])
         if owners is not None:
             new['ManagedBy'] = [trustee_id(k, v) for k, v in owners.items()]
-        row = self.exo.invoke('New-DistributionGroup', new)[0]
+        # The name was free (checked above), so a group found by it after a lost answer is this one.
+        row = create_once(self.exo.invoke, 'New-DistributionGroup', new,
+                          lambda: read_group(self.exo.invoke, params['name'], 'name'))[0]
         if params['hidden_from_address_lists']:
             self.exo.invoke('Set-DistributionGroup', {
                 'Identity': row['Guid'], 'HiddenFromAddressListsEnabled': True,

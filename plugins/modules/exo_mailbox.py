@@ -241,6 +241,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.mailbox_propertie
     plan_mailbox,
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
+from ansible_collections.mailops.exchange.plugins.module_utils.outcome import create_once
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients import (
     RecipientResolver,
     Recipient,
@@ -322,7 +323,12 @@ def remove(exo, mailbox, row, identity):
         exo.fail("state: '%s' is a user mailbox; user mailboxes are removed by removing the user or its "
                  'licence, not here; nothing was changed' % identity)
     if not exo.check_mode:
-        exo.invoke('Remove-Mailbox', {'Identity': Recipient(row).key, 'Confirm': False}, idempotent=True)
+        try:
+            exo.invoke('Remove-Mailbox', {'Identity': Recipient(row).key, 'Confirm': False}, idempotent=True)
+        except ExchangeError as err:
+            # Gone already: the repeat of a remove whose answer was lost, or another run's remove.
+            if err.kind != 'not_found':
+                raise
     return _result(exo, True, row, None, {'state': 'absent'})
 
 
@@ -346,7 +352,8 @@ def create(exo, mailbox, options, identity):
     if exo.check_mode:
         return _result(exo, True, None, final, changes)
 
-    created = exo.invoke('New-Mailbox', parameters)
+    # The address was free (checked above), so a mailbox found with it after a lost answer is this one.
+    created = create_once(exo.invoke, 'New-Mailbox', parameters, lambda: mailbox.read(parameters['PrimarySmtpAddress']))
     key = Recipient(created[0]).key if created else parameters['PrimarySmtpAddress']
     row = mailbox.read(key)
     try:

@@ -1,0 +1,151 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Lost answers to writes: the runner marks them, create_once re-reads instead of repeating blindly."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+import requests
+
+from ansible_collections.mailops.exchange.plugins.module_utils.errors import CmdletError, ExchangeError, TransportError
+from ansible_collections.mailops.exchange.plugins.module_utils.exo_runner import ExoRunner
+from ansible_collections.mailops.exchange.plugins.module_utils.outcome import CREATE_ATTEMPTS, create_once
+from ansible_collections.mailops.exchange.plugins.module_utils.transport import HttpClient, RetryPolicy
+
+from fakes import FakeResponse, FakeSession
+
+EXCHANGE = "https://outlook.office365.com"
+
+
+class Tokens:
+    renewable = True
+
+    def token(self, resource_url):
+        return "token"
+
+    def invalidate(self, resource_url):
+        raise AssertionError("no 401 in these scripts")
+
+
+def runner(*script):
+    session = FakeSession(*script)
+    http = HttpClient(session, RetryPolicy(rng=random.Random(1)), sleep=lambda seconds: None)
+    return ExoRunner(http, Tokens(), EXCHANGE, "contoso.onmicrosoft.com"), session
+
+
+def lost():
+    error = TransportError("No answer", kind="transient")
+    error.outcome_unknown = True
+    return error
+
+
+class Service:
+    """A scripted invoke: each call takes the next answer (rows, or an exception to raise)."""
+
+    def __init__(self, *answers):
+        self.answers = list(answers)
+        self.sent = 0
+
+    def invoke(self, cmdlet, parameters):
+        assert cmdlet == "New-Mailbox" and parameters == {"Name": "room1"}
+        self.sent += 1
+        answer = self.answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+class Directory:
+    """A scripted find: what each re-read sees."""
+
+    def __init__(self, *views):
+        self.views = list(views)
+        self.reads = 0
+
+    def find(self):
+        self.reads += 1
+        return self.views.pop(0)
+
+
+def test_an_answered_write_is_not_reread():
+    service, directory = Service([{"Name": "room1"}]), Directory()
+    assert create_once(service.invoke, "New-Mailbox", {"Name": "room1"}, directory.find) == [{"Name": "room1"}]
+    assert (service.sent, directory.reads) == (1, 0)
+
+
+def test_a_lost_answer_to_a_write_that_ran_is_reconciled_by_reading():
+    service, directory = Service(lost()), Directory({"Name": "room1", "Guid": "g"})
+    assert create_once(service.invoke, "New-Mailbox", {"Name": "room1"}, directory.find) == [{"Name": "room1", "Guid": "g"}]
+    assert (service.sent, directory.reads) == (1, 1), "found, so not sent again"
+
+
+def test_a_lost_write_that_did_not_run_is_sent_again():
+    service, directory = Service(lost(), [{"Name": "room1"}]), Directory(None)
+    assert create_once(service.invoke, "New-Mailbox", {"Name": "room1"}, directory.find) == [{"Name": "room1"}]
+    assert (service.sent, directory.reads) == (2, 1)
+
+
+def test_already_exists_after_a_lost_answer_means_the_first_one_ran():
+    exists = CmdletError("already exists", kind="already_exists")
+    service, directory = Service(lost(), exists), Directory(None, {"Name": "room1"})
+    assert create_once(service.invoke, "New-Mailbox", {"Name": "room1"}, directory.find) == [{"Name": "room1"}]
+    assert (service.sent, directory.reads) == (2, 2)
+
+    service, directory = Service(lost(), exists), Directory(None, None)
+    with pytest.raises(CmdletError) as info:
+        create_once(service.invoke, "New-Mailbox", {"Name": "room1"}, directory.find)
+    assert info.value is exists, "not found either: the conflict is someone else's, reported as it is"
+
+
+def test_already_exists_on_the_first_send_is_not_swallowed():
+    exists = CmdletError("already exists", kind="already_exists")
+    service, directory = Service(exists), Directory()
+    with pytest.raises(CmdletError):
+        create_once(service.invoke, "New-Mailbox", {"Name": "room1"}, directory.find)
+    assert directory.reads == 0
+
+
+def test_other_errors_are_raised_at_once():
+    refused = CmdletError("bad name", kind="invalid_argument")
+    service, directory = Service(refused), Directory()
+    with pytest.raises(CmdletError):
+        create_once(service.invoke, "New-Mailbox", {"Name": "room1"}, directory.find)
+    assert (service.sent, directory.reads) == (1, 0)
+
+
+def test_answers_lost_every_time_give_up_after_a_bound_and_say_so():
+    service, directory = Service(*[lost() for unused in range(CREATE_ATTEMPTS)]), Directory(*[None] * CREATE_ATTEMPTS)
+    with pytest.raises(TransportError) as info:
+        create_once(service.invoke, "New-Mailbox", {"Name": "room1"}, directory.find)
+    assert (service.sent, directory.reads) == (CREATE_ATTEMPTS, CREATE_ATTEMPTS)
+    assert "the answer was lost %d times" % CREATE_ATTEMPTS in str(info.value)
+    assert info.value.kind == "transient"
+
+
+def test_runner_marks_a_dropped_write_as_outcome_unknown_and_a_refused_one_not():
+    exo, session = runner(requests.exceptions.ConnectionError("Connection reset by peer"))
+    with pytest.raises(TransportError) as info:
+        exo.invoke("New-Mailbox", {"Name": "room1"})
+    assert info.value.outcome_unknown and len(session.calls) == 1
+
+    exo, session = runner(FakeResponse(502, "<html>Bad Gateway</html>"))
+    with pytest.raises(ExchangeError) as info:
+        exo.invoke("New-Mailbox", {"Name": "room1"})
+    assert info.value.outcome_unknown
+
+    refusal = {"error": {"details": [{"message": "|Microsoft.Exchange.Management.Tasks.RecipientTaskException|no"}]}}
+    exo, session = runner(FakeResponse(500, refusal))
+    with pytest.raises(ExchangeError) as info:
+        exo.invoke("New-Mailbox", {"Name": "room1"})
+    assert not info.value.outcome_unknown, "Exchange said why it refused: the cmdlet did not run"
+
+
+def test_create_once_over_the_runner_sends_new_mailbox_once_when_it_ran():
+    exo, session = runner(requests.exceptions.ConnectionError("Connection reset by peer"),
+                          FakeResponse(200, {"value": [{"Name": "room1", "Guid": "g"}]}))
+    rows = create_once(exo.invoke, "New-Mailbox", {"Name": "room1"},
+                       lambda: exo.invoke("Get-Mailbox", {"Identity": "room1"})[0])
+    assert rows == [{"Name": "room1", "Guid": "g"}]
+    assert [c["headers"]["X-CmdletName"] for c in session.calls] == ["New-Mailbox", "Get-Mailbox"]
