@@ -164,6 +164,9 @@ def plan_addresses(current, desired=None, mode='add', primary=None, excluded_dom
     if mode == 'remove' and primaries:
         raise AddressError('%s: an SMTP: primary cannot be removed; use email_addresses_mode add '
                            'or exact to set a primary' % option)
+    if mode == 'remove' and primary and ('smtp', primary.lower()) in {p.key for p in wanted}:
+        raise AddressError("%s: '%s' cannot be removed and made primary_smtp_address at once"
+                           % (option, primary))
 
     for proxy in wanted + ([Proxy('smtp', primary)] if primary else []):
         if proxy.domain in excluded:
