@@ -1,0 +1,93 @@
+# -*- coding: utf-8 -*-
+# Copyright: mailops.exchange contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: drift_report
+short_description: Turn check-mode results into a drift report
+version_added: 0.1.0
+author:
+  - mailops.exchange developers (@mailops)
+description:
+  - Builds the drift report of a check-mode run (see playbooks/audit.yml) from the results the
+    modules of this collection returned - every object with its status and, for every property
+    that drifted, its value before and after.
+  - The input is a list of entries. C({kind, result}) holds a registered task result of objects
+    of one kind - a bulk result (for example M(mailops.exchange.exo_mailbox_permission) with
+    O(mailops.exchange.exo_mailbox_permission#module:mailboxes)), a looped task, or a single
+    module result. C({kind, object, changed, failed, msg, changes, diff}) is one object's summary.
+  - Values before and after come from the results' C(diff), so run the tasks with C(--diff) or
+    C(diff: true); without it the report shows what the modules' C(changes) say.
+  - Render it with P(mailops.exchange.drift_report_html#filter) and write it with
+    M(ansible.builtin.copy).
+options:
+  _input:
+    description: The results, as described above.
+    type: list
+    elements: dict
+    required: true
+  organisation:
+    description: The organisation (tenant) the report is about, shown in the report.
+    type: str
+  generated_at:
+    description: When the report was made, for example V({{ now(utc=true).isoformat() }}).
+    type: str
+"""
+
+EXAMPLES = r"""
+- name: The drift of the shared mailboxes' access, as JSON
+  ansible.builtin.copy:
+    dest: /var/reports/drift.json
+    content: >-
+      {{ [{'kind': 'mailbox_permission', 'result': access}]
+         | mailops.exchange.drift_report(organisation='contoso.onmicrosoft.com',
+                                         generated_at=now(utc=true).isoformat())
+         | to_nice_json }}
+    mode: '0644'
+  check_mode: false
+"""
+
+RETURN = r"""
+_value:
+  description: The report.
+  type: dict
+  contains:
+    generated_at:
+      description: The value of O(generated_at).
+      type: str
+    organisation:
+      description: The value of O(organisation).
+      type: str
+    summary:
+      description:
+        - Objects by status (C(drifted), C(failed), C(in_sync)), C(total), the number of drifted
+          C(properties), and the same status counts per object kind in C(by_kind).
+      type: dict
+    objects:
+      description:
+        - Every object, sorted by kind and name - C(kind), C(object), C(status)
+          (V(in_sync), V(drifted) or V(failed)), C(properties), and for a failed object C(msg)
+          and the error's C(error_kind).
+        - Each property is C({name, before, after, added, removed}); nested values have dotted
+          names (C(litigation_hold.enabled)), C(added) and C(removed) are set for list values.
+      type: list
+      elements: dict
+"""
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.mailops.exchange.plugins.module_utils.drift_report import build_report
+
+
+def drift_report(sources, organisation=None, generated_at=None):
+    try:
+        return build_report(sources, organisation=organisation, generated_at=generated_at)
+    except (TypeError, ValueError) as exc:
+        raise AnsibleFilterError(str(exc)) from exc
+
+
+class FilterModule(object):
+    def filters(self):
+        return {'drift_report': drift_report}

@@ -1,0 +1,178 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import re
+
+import pytest
+
+from ansible_collections.mailops.exchange.plugins.module_utils.drift_report import (
+    build_report,
+    properties,
+    render_html,
+)
+
+# exo_mailbox_permission with mailboxes: in check mode with --diff; one mailbox in sync, one failed.
+PERMISSION_BULK = {
+    'changed': True,
+    'results': [
+        {'key': 'Sales', 'mailbox': 'sales@contoso.com', 'changed': True, 'failed': False,
+         'permissions': {'full_access': ['alice@contoso.com', 'bob@contoso.com']},
+         'changes': {'full_access': {'added': ['bob@contoso.com'], 'removed': ['carol@contoso.com']}}},
+        {'key': 'support@contoso.com', 'mailbox': 'support@contoso.com', 'changed': False, 'failed': False,
+         'permissions': {'full_access': ['alice@contoso.com']},
+         'changes': {'full_access': {'added': [], 'removed': []}}},
+        {'key': 'ghost@contoso.com', 'failed': True, 'kind': 'not_found',
+         'msg': "mailboxes: 'ghost@contoso.com' was not found; nothing was changed"},
+    ],
+    'diff': {
+        'before': {'sales@contoso.com': {'full_access': ['alice@contoso.com', 'carol@contoso.com']},
+                   'support@contoso.com': {'full_access': ['alice@contoso.com']}},
+        'after': {'sales@contoso.com': {'full_access': ['alice@contoso.com', 'bob@contoso.com']},
+                  'support@contoso.com': {'full_access': ['alice@contoso.com']}},
+    },
+}
+
+# exo_mailbox in a loop with --diff: one changed (nested litigation hold), one skipped.
+MAILBOX_LOOP = {
+    'changed': True,
+    'results': [
+        {'item': {'name': 'sales-eu'}, 'ansible_loop_var': 'item', 'changed': True, 'failed': False,
+         'mailbox': {'name': 'sales-eu', 'primary_smtp_address': 'sales-eu@contoso.com'},
+         'changes': {'display_name': 'Sales Europe', 'litigation_hold': {'enabled': True}},
+         'diff': {'before': {'display_name': 'Sales', 'guid': 'g1', 'hidden_from_address_lists': False,
+                             'litigation_hold': {'enabled': False, 'owner': ''}},
+                  'after': {'display_name': 'Sales Europe', 'guid': 'g1', 'hidden_from_address_lists': False,
+                            'litigation_hold': {'enabled': True, 'owner': ''}}}},
+        {'item': {'name': 'old'}, 'ansible_loop_var': 'item', 'skipped': True, 'changed': False},
+    ],
+}
+
+
+def report_of(*sources):
+    return build_report(list(sources), organisation='contoso.onmicrosoft.com', generated_at='2026-11-23T17:00:00Z')
+
+
+def test_bulk_result_gives_one_object_per_entry_with_its_part_of_the_diff():
+    report = report_of({'kind': 'mailbox_permission', 'result': PERMISSION_BULK})
+    objects = {o['object']: o for o in report['objects']}
+    assert [o['object'] for o in report['objects']] == ['ghost@contoso.com', 'Sales', 'support@contoso.com']
+    assert objects['Sales']['status'] == 'drifted'
+    assert objects['Sales']['properties'] == [{
+        'name': 'full_access',
+        'before': ['alice@contoso.com', 'carol@contoso.com'],
+        'after': ['alice@contoso.com', 'bob@contoso.com'],
+        'added': ['bob@contoso.com'], 'removed': ['carol@contoso.com']}]
+    assert objects['support@contoso.com'] == {'kind': 'mailbox_permission', 'object': 'support@contoso.com',
+                                              'status': 'in_sync', 'properties': []}
+    assert objects['ghost@contoso.com']['status'] == 'failed'
+    assert objects['ghost@contoso.com']['error_kind'] == 'not_found'
+    assert 'was not found' in objects['ghost@contoso.com']['msg']
+
+
+def test_loop_result_flattens_nested_values_and_skips_skipped_items():
+    report = report_of({'kind': 'mailbox', 'result': MAILBOX_LOOP})
+    assert [o['object'] for o in report['objects']] == ['sales-eu']
+    props = report['objects'][0]['properties']
+    assert [p['name'] for p in props] == ['display_name', 'litigation_hold.enabled']
+    assert (props[0]['before'], props[0]['after']) == ('Sales', 'Sales Europe')
+    assert (props[1]['before'], props[1]['after'], props[1]['added']) == (False, True, [])
+
+
+def test_without_diff_the_changes_name_the_properties_and_their_new_values():
+    result = {'changed': True, 'group': 'all-staff@contoso.com', 'members': ['a@contoso.com'],
+              'changes': {'added': ['a@contoso.com'], 'removed': ['b@contoso.com']}}
+    member = report_of({'kind': 'group_member', 'result': result})['objects'][0]
+    assert member['object'] == 'all-staff@contoso.com'
+    # exo_distribution_group_member's changes are one set change, not keyed by property.
+    assert member['status'] == 'drifted'
+    assert member['properties'] == [{'name': 'members', 'before': None, 'after': None,
+                                      'added': ['a@contoso.com'], 'removed': ['b@contoso.com']}]
+    rows = properties({'display_name': 'Sales Europe', 'state': 'present',
+                       'email_addresses': {'added': ['smtp:x@contoso.com'], 'removed': []}}, None)
+    assert rows == [
+        {'name': 'display_name', 'before': None, 'after': 'Sales Europe', 'added': [], 'removed': []},
+        {'name': 'email_addresses', 'before': None, 'after': None, 'added': ['smtp:x@contoso.com'],
+         'removed': []},
+        {'name': 'state', 'before': None, 'after': 'present', 'added': [], 'removed': []},
+    ]
+
+
+def test_created_object_shows_state_and_every_new_value():
+    rows = properties({'state': 'present'}, {'before': {}, 'after': {'name': 'new', 'hidden': False}})
+    assert rows == [
+        {'name': 'hidden', 'before': None, 'after': False, 'added': [], 'removed': []},
+        {'name': 'name', 'before': None, 'after': 'new', 'added': [], 'removed': []},
+        {'name': 'state', 'before': None, 'after': 'present', 'added': [], 'removed': []},
+    ]
+
+
+def test_summary_entries_and_counts_by_kind_and_status():
+    report = report_of(
+        {'kind': 'mailbox_permission', 'result': PERMISSION_BULK},
+        {'kind': 'mailbox', 'object': 'room-1', 'changed': False},
+        {'kind': 'mailbox', 'object': 'room-2', 'changed': True,
+         'diff': {'before': {'hidden': False}, 'after': {'hidden': True}}},
+        {'kind': 'mailbox', 'object': 'room-3', 'failed': True, 'msg': 'throttled', 'kind_of_error': 'x'},
+    )
+    summary = report['summary']
+    assert (summary['drifted'], summary['failed'], summary['in_sync'], summary['total']) == (2, 2, 2, 6)
+    assert summary['properties'] == 2
+    assert summary['by_kind'] == {
+        'mailbox': {'drifted': 1, 'failed': 1, 'in_sync': 1, 'total': 3},
+        'mailbox_permission': {'drifted': 1, 'failed': 1, 'in_sync': 1, 'total': 3},
+    }
+    failed = [o for o in report['objects'] if o['object'] == 'room-3'][0]
+    assert 'error_kind' not in failed
+    assert (report['generated_at'], report['organisation']) == ('2026-11-23T17:00:00Z', 'contoso.onmicrosoft.com')
+
+
+@pytest.mark.parametrize('sources, message', [
+    ({'kind': 'mailbox'}, 'expected a list'),
+    ([{'result': {}}], 'entry 0 has no kind'),
+    ([{'kind': 'mailbox', 'result': 'changed'}], "kind 'mailbox' is not a registered result"),
+])
+def test_bad_input_is_named(sources, message):
+    with pytest.raises((TypeError, ValueError), match=message):
+        build_report(sources)
+
+
+HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def hostile_page():
+    return render_html(report_of(
+        {'kind': 'mailbox_permission', 'result': PERMISSION_BULK},
+        {'kind': 'mailbox', 'object': HOSTILE, 'changed': True,
+         'diff': {'before': {'display_name': 'a&b'}, 'after': {'display_name': HOSTILE}}},
+    ))
+
+
+def test_html_escapes_every_name_and_value():
+    page = hostile_page()
+    assert HOSTILE not in page
+    assert '&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;' in page
+    assert 'a&amp;b' in page
+    assert page.count('<script') == 1 and '<img' not in page
+
+
+def test_html_loads_nothing_and_allows_only_its_own_script():
+    page = hostile_page()
+    assert not re.search(r'https?:|//[a-z]|@import|url\(|<link|\bsrc=', page.replace('src=x', ''))
+    script = re.search(r'<script>(.*?)</script>', page, re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(script.encode('utf-8')).digest()).decode('ascii')
+    policy = html.unescape(re.search(r'Content-Security-Policy" content="([^"]*)"', page).group(1))
+    assert policy == "default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-%s'" % digest
+
+
+def test_html_has_summary_counts_and_one_tbody_per_object():
+    page = hostile_page()
+    assert '<div class="card drifted" data-count="drifted"><b>2</b>' in page
+    assert '<div class="card failed" data-count="failed"><b>1</b>' in page
+    assert page.count('<tbody class="object"') == 4
+    assert '<td class="value before">alice@contoso.com\ncarol@contoso.com</td>' in page
+    assert '<td class="value removed">carol@contoso.com</td>' in page
