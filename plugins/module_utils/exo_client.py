@@ -65,14 +65,15 @@ def _number(params, option, default, cast, minimum):
     return value
 
 
-def connection_from_params(params):
+def connection_from_params(params, warn=None):
     """Endpoints, HTTP client and token provider from the shared authentication options.
 
     Options: ``tenant_id``, ``client_id``, ``client_secret``, ``client_certificate_path``,
     ``client_certificate_password``, ``access_token``, ``cloud`` (global), ``authority_host``,
     ``graph_url``, ``exchange_url``, ``validate_certs`` (True), ``ca_path``, ``token_cache``
     (True), ``timeout`` (60 s, read timeout per request), ``retries`` (5). Raises
-    ``ExchangeError`` (invalid_argument) naming the offending option.
+    ``ExchangeError`` (invalid_argument) naming the offending option. ``warn(message)`` hears
+    about a token cache that cannot be trusted.
     """
     endpoints = resolve_endpoints(
         params.get("cloud"),
@@ -99,12 +100,12 @@ def connection_from_params(params):
         read_timeout=timeout,
     )
     http_client = HttpClient(session, RetryPolicy(max_retries=retries), timeout=(DEFAULT_CONNECT_TIMEOUT, timeout))
-    cache = MemoryTokenCache() if params.get("token_cache") is False else TokenCache()
+    cache = MemoryTokenCache() if params.get("token_cache") is False else TokenCache(warn=warn)
     token_provider = TokenProvider(credentials, endpoints.authority_host, session, cache)
     return Connection(endpoints, http_client, token_provider)
 
 
-def exo_runner_from_params(params):
+def exo_runner_from_params(params, warn=None):
     """An ``ExoRunner`` for the module options (see ``connection_from_params``) plus
     ``organization`` (default: ``tenant_id``; required with ``access_token`` alone)."""
     organization = params.get("organization") or params.get("tenant_id")
@@ -112,6 +113,6 @@ def exo_runner_from_params(params):
         raise ExchangeError(
             "organization is required when tenant_id is not given (for example with access_token): "
             "the tenant's GUID or its *.onmicrosoft.com domain", kind=INVALID_ARGUMENT)
-    connection = connection_from_params(params)
+    connection = connection_from_params(params, warn)
     return ExoRunner(connection.http_client, connection.token_provider, connection.endpoints.exchange_url,
                      organization)

@@ -224,8 +224,8 @@ class GraphClient(object):
                 attempt += 1
 
 
-def graph_client_from_params(params):
+def graph_client_from_params(params, warn=None):
     """A ``GraphClient`` from the shared connection options (see ``exo_client.connection_from_params``)."""
-    connection = connection_from_params(params)
+    connection = connection_from_params(params, warn)
     return GraphClient(connection.http_client, connection.token_provider, connection.endpoints.graph_url,
                        client_id=params.get('client_id'))

@@ -89,6 +89,13 @@ class ExchangeModule(object):
     def _build_runner(self):
         raise NotImplementedError
 
+    def warn_unverified_tls(self, endpoints):
+        """Warn that ``validate_certs: false`` leaves ``endpoints`` unauthenticated."""
+        if self.params.get('validate_certs') is False:
+            self.module.warn('validate_certs: false - the TLS certificates of %s are not verified, so anyone on '
+                             'the network path can impersonate them and read the credentials and data sent; '
+                             'set ca_path to trust a private certificate authority instead' % endpoints)
+
     @property
     def runner(self):
         """The runner of this module run, built on first use."""
@@ -161,6 +168,7 @@ class ExoModule(ExchangeModule):
         super().__init__(argument_spec, exo_argument_spec(), **kwargs)
         self._graph = None
         self._credential_from_environment()
+        self.warn_unverified_tls('the sign-in endpoint, Exchange Online and Microsoft Graph')
         for unused, library, error in exo_client.missing_libraries(self.params):
             self.module.fail_json(msg=missing_required_lib(library), exception=error)
 
@@ -180,14 +188,14 @@ class ExoModule(ExchangeModule):
                 return
 
     def _build_runner(self):
-        return exo_client.exo_runner_from_params(self.params)
+        return exo_client.exo_runner_from_params(self.params, warn=self.module.warn)
 
     @property
     def graph(self):
         """The Microsoft Graph client of this module run, built on first use."""
         if self._graph is None:
             try:
-                self._graph = graph_client.graph_client_from_params(self.params)
+                self._graph = graph_client.graph_client_from_params(self.params, warn=self.module.warn)
             except ExchangeError as err:
                 self.fail_error(err)
         return self._graph

@@ -87,6 +87,8 @@ class OnPremModule(ExchangeModule):
         super().__init__(argument_spec, onprem_argument_spec(), **kwargs)
         if not HAS_PYPSRP:
             self.module.fail_json(msg=missing_required_lib('pypsrp'), exception=PYPSRP_IMPORT_ERROR)
+        if self.params['use_ssl']:
+            self.warn_unverified_tls('the Exchange server %s' % (self.params.get('server') or ''))
 
     def _build_runner(self):
         return RemotingRunner(runner_settings(self.params))
