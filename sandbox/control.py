@@ -66,6 +66,9 @@ class FaultSettings:
     drop_phase: str = "before"
     seed: object = None
     replication_delay_s: float = 0.0
+    spike_rate: float = 0.0
+    spike_ms: int = 0
+    drop_cmdlets: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -126,22 +129,26 @@ class Faults:
                 self._random = random.Random(settings.seed)
             self._count = 0
 
-    def decide(self):
-        """Draw the fate of the next API request."""
+    def decide(self, cmdlet=None):
+        """Draw the fate of the next API request (``cmdlet``: its X-CmdletName, if any)."""
         with self._lock:
             s = self._settings
             self._count += 1
             action = None
+            latency_s = s.latency_ms / 1000.0
+            if s.spike_rate and self._random.random() < s.spike_rate:
+                latency_s += s.spike_ms / 1000.0
             if s.throttle_every and self._count % s.throttle_every == 0:
                 action = "throttle"
             elif s.error_rate and self._random.random() < s.error_rate:
                 action = "error"
-            elif s.drop_rate and self._random.random() < s.drop_rate:
+            elif (s.drop_rate and (not s.drop_cmdlets or cmdlet in s.drop_cmdlets)
+                  and self._random.random() < s.drop_rate):
                 phase = s.drop_phase
                 if phase == "random":
                     phase = self._random.choice(("before", "after"))
                 action = f"drop_{phase}"
-            return Decision(s.latency_ms / 1000.0, action, s.retry_after)
+            return Decision(latency_s, action, s.retry_after)
 
 
 def _validated(values):
@@ -162,6 +169,10 @@ def _validated(values):
     delay = values["replication_delay_s"]
     if isinstance(delay, bool) or not isinstance(delay, (int, float)) or delay < 0:
         raise ValueError("'replication_delay_s' must be a number >= 0.")
+    drop_cmdlets = values["drop_cmdlets"]
+    if not isinstance(drop_cmdlets, (list, tuple)) or not all(
+            isinstance(c, str) and c for c in drop_cmdlets):
+        raise ValueError("'drop_cmdlets' must be a list of cmdlet names.")
     seed = values["seed"]
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, str))):
         raise ValueError("'seed' must be an integer, a string or null.")
@@ -174,6 +185,9 @@ def _validated(values):
         drop_phase=values["drop_phase"],
         seed=seed,
         replication_delay_s=float(delay),
+        spike_rate=fraction("spike_rate"),
+        spike_ms=integer("spike_ms", 0),
+        drop_cmdlets=tuple(drop_cmdlets),
     )
 
 
@@ -201,6 +215,14 @@ def mailbox_state(org, recipient):
                                   for a in recipient.recipient_permissions],
         "grant_send_on_behalf_to": [org.get(g).user_principal_name
                                     for g in recipient.grant_send_on_behalf_to],
+    }
+
+
+def group_state(org, group):
+    """The model's own view of a group and its direct members (primary SMTP addresses)."""
+    return {
+        "group": org.group_view(group),
+        "members": [org.get(m).primary_smtp_address for m in group.members],
     }
 
 
@@ -246,6 +268,18 @@ def _route(sandbox, request, rest):
             except errors.CmdletFailure as exc:
                 return _error(404 if exc.category == "NotFound" else 400, exc.message)
             return json_response(200, mailbox_state(sandbox.org, recipient))
+    if rest == "state/groups" and method == "GET":
+        with sandbox.org.lock:
+            names = [g.name for g in sandbox.org.groups()]
+        return json_response(200, {"groups": names})
+    if rest.startswith("state/groups/") and method == "GET":
+        wanted = unquote(rest[len("state/groups/"):])
+        with sandbox.org.lock:
+            try:
+                group = identity.resolve(sandbox.org, wanted, sandbox.org.groups())
+            except errors.CmdletFailure as exc:
+                return _error(404 if exc.category == "NotFound" else 400, exc.message)
+            return json_response(200, group_state(sandbox.org, group))
     return _error(404, f"No control endpoint {method} /_sandbox/{rest}.")
 
 

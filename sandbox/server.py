@@ -84,7 +84,7 @@ class Sandbox:
                                              "message": f"No resource at {path}."}})
 
     def _api(self, request, serve, is_graph):
-        decision = self.faults.decide()
+        decision = self.faults.decide(request.header("X-CmdletName"))
         if decision.latency_s:
             time.sleep(decision.latency_s)
         if decision.action == "throttle":

@@ -1,0 +1,34 @@
+"""Fault options for the fault matrix: latency spikes and drops aimed at named cmdlets."""
+
+import pytest
+
+from sandbox import control
+
+
+def test_latency_spikes_hit_the_given_share_of_requests_on_top_of_the_base_latency():
+    faults = control.Faults(base_latency_ms=10)
+    faults.configure({"spike_rate": 0.25, "spike_ms": 2000, "seed": 3})
+    latencies = [faults.decide().latency_s for unused in range(400)]
+    assert set(latencies) == {0.01, 2.01}
+    assert 60 <= latencies.count(2.01) <= 140, "about a quarter of 400"
+
+
+def test_drops_can_be_aimed_at_named_cmdlets_only():
+    faults = control.Faults()
+    faults.configure({"drop_rate": 1.0, "drop_phase": "after", "drop_cmdlets": ["New-Mailbox"]})
+    assert faults.decide("New-Mailbox").action == "drop_after"
+    assert faults.decide("Get-Mailbox").action is None
+    assert faults.decide(None).action is None, "a request without X-CmdletName is not a New-Mailbox"
+    faults.configure({"drop_cmdlets": []})
+    assert faults.decide("Get-Mailbox").action == "drop_after", "an empty list aims at every request"
+
+
+@pytest.mark.parametrize("payload", [
+    {"spike_rate": 1.5}, {"spike_ms": -1}, {"drop_cmdlets": "New-Mailbox"}, {"drop_cmdlets": [""]},
+])
+def test_invalid_spike_and_drop_settings_change_nothing(payload):
+    faults = control.Faults()
+    before = faults.settings()
+    with pytest.raises(ValueError):
+        faults.configure(payload)
+    assert faults.settings() == before
