@@ -45,7 +45,9 @@ def build_report(sources, organisation=None, generated_at=None):
         if 'result' in source:
             objects.extend(_objects_of_result(source['kind'], source['result']))
         else:
-            objects.append(_object(source['kind'], source.get('object'), source, source.get('diff')))
+            # desired_state.yml names no object when a whole task failed before any object.
+            name = source.get('object') or '(all of the task)'
+            objects.append(_object(source['kind'], name, source, source.get('diff')))
     objects.sort(key=lambda o: (o['kind'], str(o['object']).lower(), str(o['object'])))
     return {
         'generated_at': generated_at,
@@ -143,8 +145,8 @@ def properties(changes, diff):
     ``added``/``removed`` lists are kept as the module computed them. Nested dicts become
     dotted names so that each leaf that drifted is one row.
     """
-    before = _flatten((diff or {}).get('before') or {})
-    after = _flatten((diff or {}).get('after') or {})
+    raw_before, raw_after = (diff or {}).get('before') or {}, (diff or {}).get('after') or {}
+    before, after = _flatten(raw_before), _flatten(raw_after)
     flat_changes = {}
     for name, change in changes.items():
         if _is_set_change(change):
@@ -157,6 +159,13 @@ def properties(changes, diff):
             flat_changes[name] = change
     names = {n for n in set(before) | set(after) if before.get(n) != after.get(n)}
     names.update(flat_changes)
+    if diff is not None and bool(raw_before) != bool(raw_after):
+        # A created (removed) object: its empty values are only what the service has not picked
+        # yet (has no more), and whether it exists is the drift.
+        existing = after or before
+        names = {n for n in names if n in flat_changes or existing.get(n) not in (None, '', [], {})}
+        names.add('state')
+        before['state'], after['state'] = ('absent', 'present') if after else ('present', 'absent')
     rows = []
     for name in sorted(names):
         change = flat_changes.get(name)
@@ -182,7 +191,7 @@ def _flatten(mapping, prefix=''):
     flat = {}
     for key, value in mapping.items():
         name = '%s%s' % (prefix, key)
-        if isinstance(value, dict) and value and not _is_set_change(value):
+        if isinstance(value, dict) and not _is_set_change(value):
             flat.update(_flatten(value, name + '.'))
         else:
             flat[name] = value

@@ -102,13 +102,25 @@ def test_without_diff_the_changes_name_the_properties_and_their_new_values():
     ]
 
 
-def test_created_object_shows_state_and_every_new_value():
-    rows = properties({'state': 'present'}, {'before': {}, 'after': {'name': 'new', 'hidden': False}})
+def test_created_object_shows_state_and_the_values_it_will_have():
+    rows = properties({'state': 'present'}, {'before': {}, 'after': {
+        'name': 'new', 'hidden': False, 'guid': '', 'custom_attributes': {}, 'members': []}})
     assert rows == [
         {'name': 'hidden', 'before': None, 'after': False, 'added': [], 'removed': []},
         {'name': 'name', 'before': None, 'after': 'new', 'added': [], 'removed': []},
-        {'name': 'state', 'before': None, 'after': 'present', 'added': [], 'removed': []},
+        {'name': 'state', 'before': 'absent', 'after': 'present', 'added': [], 'removed': []},
     ]
+    # exo_distribution_group names no state in its changes; the diff says it is removed.
+    assert properties({}, {'before': {'name': 'old', 'guid': ''}, 'after': {}}) == [
+        {'name': 'name', 'before': 'old', 'after': None, 'added': [], 'removed': []},
+        {'name': 'state', 'before': 'present', 'after': 'absent', 'added': [], 'removed': []},
+    ]
+
+
+def test_a_first_value_in_an_empty_dict_is_one_leaf():
+    rows = properties({'custom_attributes': {'1': 'helpdesk'}},
+                      {'before': {'custom_attributes': {}}, 'after': {'custom_attributes': {'1': 'helpdesk'}}})
+    assert rows == [{'name': 'custom_attributes.1', 'before': None, 'after': 'helpdesk', 'added': [], 'removed': []}]
 
 
 def test_summary_entries_and_counts_by_kind_and_status():
@@ -129,6 +141,13 @@ def test_summary_entries_and_counts_by_kind_and_status():
     failed = [o for o in report['objects'] if o['object'] == 'room-3'][0]
     assert 'error_kind' not in failed
     assert (report['generated_at'], report['organisation']) == ('2026-11-23T17:00:00Z', 'contoso.onmicrosoft.com')
+
+
+def test_a_task_that_failed_as_a_whole_is_one_failed_object():
+    report = report_of({'kind': 'group_member', 'object': None, 'changed': False, 'failed': True,
+                        'msg': 'members: unsupported parameter', 'changes': {}})
+    assert report['objects'] == [{'kind': 'group_member', 'object': '(all of the task)', 'status': 'failed',
+                                  'msg': 'members: unsupported parameter', 'properties': []}]
 
 
 @pytest.mark.parametrize('sources, message', [
