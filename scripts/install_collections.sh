@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# The roles need ansible.windows and community.windows. Ansible Galaxy is not always reachable
-# (CI here has PyPI only), so take them from the PyPI `ansible` package that matches
-# ansible-core 2.19 and extract just those two collections into the collections path the
-# Makefile uses. Users with Galaxy access run
-#   ansible-galaxy collection install ansible.windows community.windows
+# The roles need ansible.windows and community.windows; extensions/awx/register_credential_types.yml
+# needs awx.awx. Ansible Galaxy is not always reachable (CI here has PyPI only), so take them from
+# the PyPI `ansible` package that matches ansible-core 2.19 and extract just those collections
+# into the collections path the Makefile uses. Users with Galaxy access run
+#   ansible-galaxy collection install ansible.windows community.windows awx.awx
 # instead. Re-running is cheap: nothing is downloaded when the wanted versions are in place.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,9 +12,10 @@ ANSIBLE_VERSION="${ANSIBLE_VERSION:-12.3.0}"
 PYTHON="${PYTHON:-python3}"
 CACHE=.build/cache/ansible-${ANSIBLE_VERSION}
 DEST=.build/collections/ansible_collections
-STAMP="$DEST/.windows-collections-${ANSIBLE_VERSION}"
+STAMP="$DEST/.collections-${ANSIBLE_VERSION}"
 
-if [ -f "$STAMP" ] && [ -d "$DEST/ansible/windows" ] && [ -d "$DEST/community/windows" ]; then
+if [ -f "$STAMP" ] && [ -d "$DEST/ansible/windows" ] && [ -d "$DEST/community/windows" ] \
+    && [ -d "$DEST/awx/awx" ]; then
   exit 0
 fi
 
@@ -26,7 +27,7 @@ if [ -z "$wheel" ]; then
 fi
 
 "$PYTHON" - "$wheel" "$DEST" <<'PY'
-"""Extract ansible.windows and community.windows (and nothing else) from the ansible wheel."""
+"""Extract ansible.windows, community.windows and awx.awx (and nothing else) from the ansible wheel."""
 import json
 import shutil
 import sys
@@ -34,7 +35,8 @@ import zipfile
 from pathlib import Path
 
 wheel, dest = sys.argv[1], Path(sys.argv[2])
-wanted = ('ansible_collections/ansible/windows/', 'ansible_collections/community/windows/')
+wanted = ('ansible_collections/ansible/windows/', 'ansible_collections/community/windows/',
+          'ansible_collections/awx/awx/')
 with zipfile.ZipFile(wheel) as archive:
     for prefix in wanted:
         target = dest / prefix[len('ansible_collections/'):]

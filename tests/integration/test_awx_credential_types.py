@@ -1,15 +1,20 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The AWX credential types inject exactly the environment the modules read, and a module run
-with only that environment works against the sandbox."""
+"""The AWX credential types inject exactly the environment the modules read, a module run with
+only that environment works against the sandbox, and the registration playbook puts them into
+AWX (a fake AWX API on loopback) as they are defined."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import certifi
 import yaml
@@ -24,6 +29,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.onprem_module imp
 
 REPO = Path(__file__).resolve().parents[2]
 TYPES = REPO / 'extensions' / 'awx' / 'credential_types'
+REGISTER = REPO / 'extensions' / 'awx' / 'register_credential_types.yml'
 
 
 def inject(credential_type, inputs, directory):
@@ -156,3 +162,123 @@ def test_an_onprem_credential_runs_a_module(sandbox, tmp_path):
     untrusted = _run_module(env, tmp_path, 'mailops.exchange.onprem_exchange_mailbox_info',
                             'infrastructure=onpremises')
     assert untrusted.returncode != 0 and 'ca_path' in untrusted.stdout, untrusted.stdout
+
+
+class FakeAwx(object):
+    """The part of the AWX API that awx.awx.credential_type uses with a token: look up a
+    credential type by name, create one, change one. Every request is recorded."""
+
+    TOKEN = 'awx-test-token'
+    BASE = '/api/v2/credential_types/'
+
+    def __init__(self):
+        self.types = {}
+        self.requests = []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+
+            def log_message(self, *args):
+                pass
+
+            def _reply(self, status, body):
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header('Content-Type', 'application/json')
+                self.send_header('Content-Length', str(len(data)))
+                self.send_header('X-API-Product-Name', 'AWX')
+                self.send_header('X-API-Product-Version', '24.6.1')
+                self.end_headers()
+                self.wfile.write(data)
+
+            def _handle(self):
+                url = urlsplit(self.path)
+                length = int(self.headers.get('Content-Length') or 0)
+                body = json.loads(self.rfile.read(length)) if length else None
+                fake.requests.append((self.command, url.path, body))
+                if self.headers.get('Authorization') != 'Bearer ' + fake.TOKEN:
+                    return self._reply(401, {'detail': 'Authentication credentials were not provided.'})
+                status, answer = fake.answer(self.command, url.path, parse_qs(url.query), body)
+                return self._reply(status, answer)
+
+            do_GET = do_POST = do_PATCH = _handle
+
+        self.server = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+        self.url = 'http://127.0.0.1:%d' % self.server.server_address[1]
+
+    def answer(self, method, path, query, body):
+        if method == 'GET' and path == self.BASE:
+            found = [t for t in self.types.values() if t['name'] in query.get('name', [])]
+            return 200, {'count': len(found), 'next': None, 'previous': None, 'results': found}
+        if method == 'POST' and path == self.BASE:
+            return 201, self.add(body)
+        existing = next((t for t in self.types.values() if t['url'] == path), None)
+        if method == 'PATCH' and existing:
+            existing.update(body)
+            return 200, existing
+        return 404, {'detail': 'Not found.'}
+
+    def add(self, fields):
+        number = len(self.types) + 1
+        self.types[number] = dict(fields, id=number, type='credential_type', managed=False,
+                                  url='%s%d/' % (self.BASE, number), related={}, summary_fields={})
+        return self.types[number]
+
+    def writes(self):
+        return [(method, path) for method, path, unused in self.requests if method != 'GET']
+
+    def __enter__(self):
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def _register(awx, tmp_path, *args):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(('CONTROLLER_', 'TOWER_', 'AWX_'))}
+    # HOME too: awx.awx reads ~/.tower_cli.cfg.
+    env.update(CONTROLLER_HOST=awx.url, CONTROLLER_OAUTH_TOKEN=awx.TOKEN, HOME=str(tmp_path),
+               ANSIBLE_COLLECTIONS_PATH=str(REPO / '.build' / 'collections'),
+               ANSIBLE_LOCALHOST_WARNING='False', ANSIBLE_INVENTORY_UNPARSED_WARNING='False',
+               ANSIBLE_NOCOLOR='1')
+    playbook = Path(sys.executable).with_name('ansible-playbook')
+    result = subprocess.run([str(playbook), str(REGISTER)] + list(args), env=env, cwd=str(tmp_path),
+                            capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=300,
+                            check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    # The recap counts the task once; each definition file is one loop item.
+    changed = re.findall(r'^changed: \[localhost\] => \(item=(\S+)\)', result.stdout, re.M)
+    return len(changed), result.stdout
+
+
+def test_the_playbook_registers_the_types_as_defined(tmp_path):
+    definitions = {d['name']: d for d in (yaml.safe_load(p.read_text()) for p in sorted(TYPES.glob('*.yml')))}
+    online, onprem = 'Exchange Online (mailops.exchange)', 'On-premises Exchange (mailops.exchange)'
+    with FakeAwx() as awx:
+        # An older registration of the on-premises type, with one injector missing.
+        stale = dict(definitions[onprem], injectors={'env': {'EXCHANGE_SERVER': '{{ server }}'}})
+        awx.add({k: stale[k] for k in ('name', 'description', 'kind', 'inputs', 'injectors')})
+        first_id_url = awx.types[1]['url']
+
+        changed, output = _register(awx, tmp_path, '--check')
+        assert changed == 2 and awx.writes() == [], 'check mode reports both and writes nothing'
+
+        changed, output = _register(awx, tmp_path)
+        assert changed == 2, output
+        assert awx.writes() == [('POST', FakeAwx.BASE), ('PATCH', first_id_url)]
+        assert '$encrypted$' not in output and 'WARNING' not in output, output
+        by_name = {t['name']: t for t in awx.types.values()}
+        assert set(by_name) == {online, onprem}
+        for name, definition in definitions.items():
+            stored = by_name[name]
+            # Compared as JSON: the {{ }} placeholders arrive as written, not rendered.
+            assert json.dumps(stored['inputs'], sort_keys=True) == json.dumps(definition['inputs'], sort_keys=True)
+            assert json.dumps(stored['injectors'], sort_keys=True) == \
+                json.dumps(definition['injectors'], sort_keys=True)
+            assert (stored['kind'], stored['description']) == (definition['kind'], definition['description'])
+
+        writes = len(awx.writes())
+        changed, output = _register(awx, tmp_path)
+        assert changed == 0 and len(awx.writes()) == writes, 'the second run changes nothing'
