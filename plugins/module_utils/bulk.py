@@ -77,3 +77,49 @@ def summarise(outcomes):
             results.append(dict(outcome.result, key=outcome.key, failed=False))
     changed = any(r.get('changed') for r in results if not r['failed'])
     return changed, results, failures
+
+
+def merge_entries(items, defaults):
+    """Each bulk entry with the task's value (``defaults``) for every option it leaves out (None)."""
+    entries = []
+    for item in items:
+        entry = dict(defaults)
+        entry.update((k, v) for k, v in item.items() if v is not None)
+        entries.append(entry)
+    return entries
+
+
+def failure_message(failures, total, noun):
+    """The message a bulk task fails with: how many of how many failed, and each one's reason."""
+    return '%d of %d %s failed: %s' % (len(failures), total, noun, '; '.join(failures))
+
+
+def invoke_each(runner, calls):
+    """Run independent ``(cmdlet, parameters)`` calls; one result per call, the rows or the
+    ``ExchangeError`` it raised. Several go ten to a ``$batch`` request; one goes alone, as a
+    single call would."""
+    if len(calls) != 1:
+        return runner.invoke_many(calls) if calls else []
+    try:
+        return [runner.invoke(*calls[0])]
+    except ExchangeError as err:
+        return [err]
+
+
+def prefetch_recipients(runner, resolver, identities):
+    """Look up, ten to a request, every identity ``resolver`` does not know yet, so that the
+    per-object work that follows finds them indexed.
+
+    Only unambiguous finds are kept; a miss or an error is left for the resolver's own lookup to
+    report with the option's name.
+    """
+    unknown = []
+    seen = set()
+    for identity in identities:
+        folded = str(identity).lower()
+        if folded not in seen and resolver.known(identity) is None:
+            seen.add(folded)
+            unknown.append(identity)
+    for answer in invoke_each(runner, [('Get-Recipient', {'Identity': i}) for i in unknown]):
+        if not isinstance(answer, ExchangeError) and len(answer) == 1:
+            resolver.remember(answer[0])

@@ -91,22 +91,38 @@ def with_primary(addresses, primary):
     return result
 
 
+def group_from_answer(answer, identity, option):
+    """The group row from the answer to :func:`group_read` (its rows, or the ``ExchangeError`` it
+    raised), or None when there is no such group.
+
+    An identity that matches more than one group fails naming ``option``.
+    """
+    if isinstance(answer, ExchangeError):
+        if answer.kind == 'not_found':
+            return None
+        if answer.kind == 'ambiguous':
+            raise IdentityError("%s: '%s' matches more than one group; give its SMTP address or "
+                                "GUID; nothing was changed" % (option, identity),
+                                kind='invalid_argument')
+        raise answer
+    return answer[0] if answer else None
+
+
+def group_read(identity):
+    """The ``(cmdlet, parameters)`` that reads the group ``identity`` names."""
+    return 'Get-DistributionGroup', {'Identity': identity}
+
+
 def read_group(invoke, identity, option):
     """The Get-DistributionGroup row ``identity`` names, or None when there is no such group.
 
     An identity that matches more than one group fails naming ``option``.
     """
     try:
-        rows = invoke('Get-DistributionGroup', {'Identity': identity})
+        answer = invoke(*group_read(identity))
     except ExchangeError as err:
-        if err.kind == 'not_found':
-            return None
-        if err.kind == 'ambiguous':
-            raise IdentityError("%s: '%s' matches more than one group; give its SMTP address or "
-                                "GUID; nothing was changed" % (option, identity),
-                                kind='invalid_argument')
-        raise
-    return rows[0] if rows else None
+        answer = err
+    return group_from_answer(answer, identity, option)
 
 
 def read_owners(resolver, row):
@@ -114,11 +130,21 @@ def read_owners(resolver, row):
     return trustee_map(resolver, row.get('ManagedBy') or ())
 
 
-def read_members(invoke, resolver, group_key):
-    """The direct members of a group as canonical key -> primary SMTP address (or name)."""
-    rows = invoke('Get-DistributionGroupMember', {'Identity': group_key, 'ResultSize': 'Unlimited'})
+def members_read(group_key):
+    """The ``(cmdlet, parameters)`` that reads a group's direct members."""
+    return 'Get-DistributionGroupMember', {'Identity': group_key, 'ResultSize': 'Unlimited'}
+
+
+def members_from_rows(resolver, rows):
+    """The members in the rows of :func:`members_read` as canonical key -> primary SMTP address
+    (or name); each is indexed in ``resolver``, so naming a current member costs no lookup."""
     members = {}
     for row in rows:
         recipient = resolver.remember(row)
         members[recipient.key] = recipient.shown
     return members
+
+
+def read_members(invoke, resolver, group_key):
+    """The direct members of a group as canonical key -> primary SMTP address (or name)."""
+    return members_from_rows(resolver, invoke(*members_read(group_key)))

@@ -10,8 +10,8 @@ module: exo_distribution_group_member
 short_description: Add and remove members of an Exchange Online distribution or mail-enabled security group
 version_added: 0.1.0
 description:
-  - Manages the direct members of one group as desired state, through
-    C(Get/Add/Remove-DistributionGroupMember).
+  - Manages the direct members of one group, or of many in one task (O(groups)), as desired
+    state, through C(Get/Add/Remove-DistributionGroupMember).
   - Every member is resolved to one recipient before anything is compared or changed, so a name,
     an alias, any SMTP address and the GUID of one person are the same member. An unknown or
     ambiguous member fails the task before the first write.
@@ -26,14 +26,51 @@ options:
   group:
     description:
       - The group, in any identity form Exchange accepts (name, alias, SMTP address, GUID).
+      - Give O(group) or O(groups).
     type: str
-    required: true
+  groups:
+    description:
+      - Many groups in one task (bulk mode), converged by O(parallel) workers inside one module
+        run that share one token, one connection pool and one member lookup. The groups and their
+        current members are read ten to a request.
+      - Each entry names a group and may set any of the per-group options below; options it
+        leaves out take the task's value (for example O(members), O(state) or O(exclusive)).
+      - One group's failure does not stop or undo the others; the task fails at the end and
+        lists every failed group with its reason (RV(results) holds each group's outcome).
+      - Prefer it to C(loop) for more than a handful of groups - a looped task pays Ansible's
+        per-item start-up and a token cache read for every item, and works on one item at a time.
+    type: list
+    elements: dict
+    suboptions:
+      group:
+        description: The group, in any identity form.
+        type: str
+        required: true
+      members:
+        description: As O(members), for this group.
+        type: list
+        elements: str
+      state:
+        description: As O(state), for this group.
+        type: str
+        choices: [present, absent]
+      exclusive:
+        description: As O(exclusive), for this group.
+        type: bool
+  parallel:
+    description:
+      - With O(groups), how many groups are worked on at once (1 to 16).
+      - Exchange Online publishes no concurrency limit for its REST admin API; its remote
+        PowerShell allowed three sessions per account. The default of 4 stays close to that;
+        throttled requests are retried honouring C(Retry-After) whatever the setting.
+    type: int
+    default: 4
   members:
     description:
       - The recipients to add or remove (mailboxes, mail users, contacts or other groups).
+      - Required with O(group); with O(groups), the members of every entry that gives none.
     type: list
     elements: str
-    required: true
   state:
     description:
       - V(present) adds the listed members; V(absent) removes them.
@@ -81,24 +118,65 @@ EXAMPLES = r"""
     members: [dave@contoso.com]
     state: absent
   loop: [all-staff, finance, sales-team]
+
+- name: The same leaver, from every group in one task
+  mailops.exchange.exo_distribution_group_member:
+    groups:
+      - group: all-staff
+      - group: finance
+      - group: sales-team
+    members: [dave@contoso.com]
+    state: absent
+
+- name: Converge the members of many groups in one task
+  mailops.exchange.exo_distribution_group_member:
+    groups:
+      - group: finance@contoso.com
+        members: [carol@contoso.com, erin@contoso.com]
+      - group: sales-team@contoso.com
+        members: [alice@contoso.com, bob@contoso.com]
+      - group: all-staff@contoso.com
+        members: [frank@contoso.com]
+        exclusive: false
+    exclusive: true
+    parallel: 4
 """
 
 RETURN = r"""
 group:
   description: The group, as its primary SMTP address.
-  returned: always
+  returned: with O(group)
   type: str
   sample: all-staff@contoso.com
+results:
+  description:
+    - With O(groups), one entry per group in the order given - RV(group), RV(members),
+      RV(changes) and C(changed) as for a single group, or C(failed=true) with C(msg) and
+      the error C(kind). C(key) is the group as the entry named it.
+  returned: with O(groups)
+  type: list
+  elements: dict
+  sample:
+    - key: finance
+      group: finance@contoso.com
+      changed: true
+      failed: false
+      members: [carol@contoso.com, erin@contoso.com]
+      changes: {added: [erin@contoso.com], removed: []}
+    - key: ghost@contoso.com
+      failed: true
+      kind: not_found
+      msg: "group: 'ghost@contoso.com' was not found; nothing was changed"
 members:
   description:
     - The members after the task (in check mode, what they would be), as primary SMTP addresses, sorted.
-  returned: always
+  returned: with O(group)
   type: list
   elements: str
   sample: [alice@contoso.com, bob@contoso.com]
 changes:
   description: The members that were (or in check mode would be) added and removed.
-  returned: always
+  returned: with O(group)
   type: dict
   contains:
     added:
@@ -114,8 +192,23 @@ changes:
     removed: []
 """
 
+from ansible_collections.mailops.exchange.plugins.module_utils.bulk import (
+    DEFAULT_PARALLEL,
+    check_parallel,
+    converge_all,
+    failure_message,
+    invoke_each,
+    merge_entries,
+    prefetch_recipients,
+    summarise,
+)
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
-from ansible_collections.mailops.exchange.plugins.module_utils.groups import read_group, read_members
+from ansible_collections.mailops.exchange.plugins.module_utils.groups import (
+    group_from_answer,
+    group_read,
+    members_from_rows,
+    members_read,
+)
 from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
 from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import (
     apply_plan,
@@ -135,6 +228,9 @@ _NOT_A_MEMBER_TYPES = ('MemberNotFoundException',)
 _NOT_A_MEMBER_TEXTS = ("isn't a member", 'is not a member')
 _REQUIRES_MANAGER = 'OperationRequiresGroupManagerException'
 
+# Options a groups[] entry may set; the task's own values are the defaults.
+ENTRY_DEFAULTS = ('members', 'state', 'exclusive')
+
 
 def _not_a_member(err):
     text = (err.message or '').lower()
@@ -151,56 +247,147 @@ def _apply(exo, cmdlet, group_key, member_key, bypass, already_done):
         if already_done(err):
             return
         if err.exception_type == _REQUIRES_MANAGER:
-            exo.fail_error(err, prefix='bypass_security_group_manager_check: false, and the application '
-                                       'is not an owner of the group')
+            raise ExchangeError('bypass_security_group_manager_check: false, and the application is not '
+                                'an owner of the group: %s' % err.message, kind=err.kind,
+                                exception_type=err.exception_type, status=err.status,
+                                cmdlet=err.cmdlet) from None
         raise
 
 
-def converge(exo):
-    params = exo.params
-    check_identities('members', params['members'])
-    row = read_group(exo.invoke, params['group'], 'group')
-    if row is None:
-        raise IdentityError("group: '%s' was not found; nothing was changed" % params['group'],
-                            kind='invalid_argument')
-    resolver = RecipientResolver(exo.invoke)
-    group = resolver.remember(row)
-    desired = {k: r.shown for k, r in resolver.resolve_all('members', params['members']).items()}
+class GroupRead(object):
+    """What was read for one entry before planning: the group and its members, or the error."""
 
-    current = read_members(exo.invoke, resolver, group.key)
-    to_add, to_remove = plan_set(current, desired, params['state'], params['exclusive'])
-    after = apply_plan(current, to_add, to_remove)
-    bypass = params['bypass_security_group_manager_check']
+    __slots__ = ('group', 'current', 'error')
+
+    def __init__(self, group=None, current=None, error=None):
+        self.group = group
+        self.current = current
+        self.error = error
+
+
+def read_groups(exo, resolver, entries):
+    """Every entry's group and current members, ten reads to a request; then every member to be
+    named that is not a current member somewhere, looked up ten to a request as well."""
+    reads = []
+    for entry, answer in zip(entries, invoke_each(exo.runner, [group_read(e['group']) for e in entries])):
+        try:
+            row = group_from_answer(answer, entry['group'], 'group')
+        except ExchangeError as err:
+            reads.append(GroupRead(error=err))
+            continue
+        if row is None:
+            reads.append(GroupRead(error=IdentityError(
+                "group: '%s' was not found; nothing was changed" % entry['group'], kind='not_found')))
+        else:
+            reads.append(GroupRead(group=resolver.remember(row)))
+    found = [read for read in reads if read.group is not None]
+    for read, answer in zip(found, invoke_each(exo.runner, [members_read(r.group.key) for r in found])):
+        if isinstance(answer, ExchangeError):
+            read.error = answer
+        else:
+            read.current = members_from_rows(resolver, answer)
+    wanted = [member for entry, read in zip(entries, reads) if read.error is None
+              for member in entry['members'] if isinstance(member, str) and member.strip()]
+    prefetch_recipients(exo.runner, resolver, wanted)
+    return reads
+
+
+def converge_group(exo, resolver, entry, read):
+    """Plan and (unless in check mode) apply one group's members; its result dict."""
+    if read.error is not None:
+        raise read.error
+    check_identities('members', entry['members'])
+    group = read.group
+    desired = {k: r.shown for k, r in resolver.resolve_all('members', entry['members']).items()}
+    to_add, to_remove = plan_set(read.current, desired, entry['state'], entry['exclusive'])
+    bypass = exo.params['bypass_security_group_manager_check']
     if not exo.check_mode:
         for key in to_add:
             _apply(exo, 'Add-DistributionGroupMember', group.key, key, bypass,
                    lambda err: err.kind == 'already_exists')
         for key in to_remove:
             _apply(exo, 'Remove-DistributionGroupMember', group.key, key, bypass, _not_a_member)
+    return dict(changed=bool(to_add or to_remove), group=group.shown,
+                members=sorted_values(apply_plan(read.current, to_add, to_remove)),
+                changes={'added': sorted_values(to_add), 'removed': sorted_values(to_remove)},
+                before=sorted_values(read.current))
 
-    result = dict(changed=bool(to_add or to_remove), group=group.shown, members=sorted_values(after),
-                  changes={'added': sorted_values(to_add), 'removed': sorted_values(to_remove)})
+
+def check_entry(entry, where):
+    """Refuse option combinations that describe no desired state, before anything is read."""
+    if entry['state'] == 'absent' and entry['exclusive']:
+        raise ValueError('%sexclusive: true cannot be combined with state: absent; exclusive '
+                         'describes the complete set of members to keep' % where)
+    if not isinstance(entry['group'], str) or not entry['group'].strip():
+        raise ValueError('%sgroup: %r is not an identity' % (where, entry['group']))
+    if entry['members'] is None:
+        raise ValueError('%smembers: give the members, in the entry or for the whole task'
+                         % where if where else 'missing required arguments: members')
+
+
+def converge_one(exo):
+    params = exo.params
+    resolver = RecipientResolver(exo.invoke)
+    read = read_groups(exo, resolver, [params])[0]
+    result = converge_group(exo, resolver, params, read)
+    before = result.pop('before')
     if exo.module._diff:
-        result['diff'] = build_diff({'members': sorted_values(current)}, {'members': sorted_values(after)})
+        result['diff'] = build_diff({'members': before}, {'members': result['members']})
+    return result
+
+
+def converge_many(exo, entries):
+    resolver = RecipientResolver(exo.invoke)
+    reads = read_groups(exo, resolver, entries)
+    pairs = list(zip(entries, reads))
+    outcomes = converge_all(pairs, lambda pair: converge_group(exo, resolver, *pair),
+                            exo.params['parallel'], key=lambda pair: pair[0]['group'])
+    changed, results, failures = summarise(outcomes)
+    before = {r['group']: {'members': r.pop('before')} for r in results if not r['failed']}
+    after = {r['group']: {'members': r['members']} for r in results if not r['failed']}
+    result = dict(changed=changed, results=results)
+    if exo.module._diff:
+        result['diff'] = build_diff(before, after)
+    if failures:
+        exo.fail(failure_message(failures, len(entries), 'groups'), **result)
     return result
 
 
 def main():
+    entry_spec = dict(
+        group=dict(type='str', required=True),
+        members=dict(type='list', elements='str'),
+        state=dict(type='str', choices=['present', 'absent']),
+        exclusive=dict(type='bool'),
+    )
     exo = ExoModule(
         argument_spec=dict(
-            group=dict(type='str', required=True),
-            members=dict(type='list', elements='str', required=True),
+            group=dict(type='str'),
+            groups=dict(type='list', elements='dict', options=entry_spec),
+            members=dict(type='list', elements='str'),
             state=dict(type='str', default='present', choices=['present', 'absent']),
             exclusive=dict(type='bool', default=False),
             bypass_security_group_manager_check=dict(type='bool', default=True),
+            parallel=dict(type='int', default=DEFAULT_PARALLEL),
         ),
+        required_one_of=[('group', 'groups')],
+        mutually_exclusive=[('group', 'groups')],
     )
-    if exo.params['state'] == 'absent' and exo.params['exclusive']:
-        exo.fail('exclusive: true cannot be combined with state: absent; exclusive describes '
-                 'the complete set of members to keep')
-    if not exo.params['group'].strip():
-        exo.fail("group: %r is not an identity" % exo.params['group'])
-    exo.run(converge)
+    params = exo.params
+    try:
+        check_parallel(params['parallel'])
+        if params['group'] is not None:
+            check_entry(params, '')
+        else:
+            entries = merge_entries(params['groups'], {option: params[option] for option in ENTRY_DEFAULTS})
+            for index, entry in enumerate(entries):
+                check_entry(entry, 'groups[%d].' % index)
+    except ValueError as exc:
+        exo.fail(str(exc))
+    if params['group'] is not None:
+        exo.run(converge_one)
+    else:
+        exo.run(lambda module: converge_many(module, entries))
 
 
 if __name__ == '__main__':

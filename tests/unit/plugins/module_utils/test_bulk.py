@@ -11,9 +11,14 @@ import pytest
 from ansible_collections.mailops.exchange.plugins.module_utils.bulk import (
     check_parallel,
     converge_all,
+    failure_message,
+    invoke_each,
+    merge_entries,
+    prefetch_recipients,
     summarise,
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients import RecipientResolver
 
 
 def test_outcomes_keep_item_order_and_isolate_failures():
@@ -75,3 +80,70 @@ def test_parallel_is_checked(value):
 
 def test_parallel_in_range():
     assert check_parallel(1) == 1 and check_parallel(16) == 16
+
+
+def test_entries_take_the_task_values_they_leave_out():
+    defaults = {'members': ['dave'], 'state': 'present', 'exclusive': False}
+    entries = merge_entries([{'group': 'a', 'members': None, 'state': 'absent', 'exclusive': None},
+                             {'group': 'b', 'members': [], 'exclusive': True}], defaults)
+    assert entries == [{'group': 'a', 'members': ['dave'], 'state': 'absent', 'exclusive': False},
+                       {'group': 'b', 'members': [], 'state': 'present', 'exclusive': True}]
+    # The defaults are copied, never changed.
+    assert defaults == {'members': ['dave'], 'state': 'present', 'exclusive': False}
+
+
+def test_failure_message_counts_and_lists_every_failure():
+    assert failure_message(['a: no', 'b: gone'], 5, 'groups') == '2 of 5 groups failed: a: no; b: gone'
+
+
+class FakeRunner(object):
+    """Answers Get-Recipient from ``people``; records single calls and batches separately."""
+
+    def __init__(self, people):
+        self.people = people
+        self.single = []
+        self.batches = []
+
+    def _answer(self, cmdlet, parameters):
+        found = self.people.get(parameters['Identity'].lower())
+        if found == 'ambiguous':
+            return ExchangeError('matches multiple entries', kind='ambiguous')
+        if found is None:
+            return ExchangeError("couldn't be found", kind='not_found')
+        return [found]
+
+    def invoke(self, cmdlet, parameters):
+        self.single.append((cmdlet, parameters))
+        answer = self._answer(cmdlet, parameters)
+        if isinstance(answer, ExchangeError):
+            raise answer
+        return answer
+
+    def invoke_many(self, calls):
+        self.batches.append(list(calls))
+        return [self._answer(*call) for call in calls]
+
+
+ALICE = {'Guid': 'GA', 'Name': 'alice', 'PrimarySmtpAddress': 'alice@contoso.com'}
+BOB = {'Guid': 'GB', 'Name': 'bob', 'PrimarySmtpAddress': 'bob@contoso.com'}
+
+
+def test_invoke_each_sends_one_call_alone_and_several_as_a_batch():
+    runner = FakeRunner({'alice': ALICE, 'bob': BOB})
+    assert invoke_each(runner, []) == []
+    missing = invoke_each(runner, [('Get-Recipient', {'Identity': 'ghost'})])
+    assert missing[0].kind == 'not_found' and runner.batches == []
+    answers = invoke_each(runner, [('Get-Recipient', {'Identity': 'alice'}), ('Get-Recipient', {'Identity': 'bob'})])
+    assert answers == [[ALICE], [BOB]]
+    assert len(runner.single) == 1 and len(runner.batches) == 1
+
+
+def test_prefetch_asks_once_for_each_unknown_spelling_and_leaves_failures_to_the_resolver():
+    runner = FakeRunner({'alice': ALICE, 'bob': BOB, 'chris': 'ambiguous'})
+    resolver = RecipientResolver(runner.invoke)
+    resolver.remember(BOB)
+    prefetch_recipients(runner, resolver, ['alice', 'ALICE', 'bob@contoso.com', 'chris', 'ghost'])
+    assert runner.batches == [[('Get-Recipient', {'Identity': 'alice'}), ('Get-Recipient', {'Identity': 'chris'}),
+                               ('Get-Recipient', {'Identity': 'ghost'})]]
+    assert resolver.known('alice@contoso.com').key == 'ga'
+    assert resolver.known('chris') is None and resolver.known('ghost') is None

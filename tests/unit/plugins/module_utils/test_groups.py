@@ -9,6 +9,8 @@ from ansible_collections.mailops.exchange.plugins.module_utils.errors import Exc
 from ansible_collections.mailops.exchange.plugins.module_utils.groups import (
     default_alias,
     group_facts,
+    group_from_answer,
+    group_read,
     group_type,
     read_group,
     read_members,
@@ -134,3 +136,12 @@ def test_read_owners_resolves_manager_names():
 
     assert read_owners(RecipientResolver(invoke), ALL_STAFF) == {
         'gb': 'bob@contoso.com', 'ga': 'alice@contoso.com'}
+
+
+def test_a_batched_group_answer_is_read_like_a_single_one():
+    assert group_read('finance') == ('Get-DistributionGroup', {'Identity': 'finance'})
+    assert group_from_answer([ALL_STAFF], 'all-staff', 'groups') == ALL_STAFF
+    assert group_from_answer([], 'all-staff', 'groups') is None
+    assert group_from_answer(ExchangeError('gone', kind='not_found'), 'x', 'groups') is None
+    with pytest.raises(IdentityError, match="groups: 'Team' matches more than one group"):
+        group_from_answer(ExchangeError('many', kind='ambiguous'), 'Team', 'groups')
