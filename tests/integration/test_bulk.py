@@ -43,7 +43,3 @@ def test_group_members_in_bulk(playbook, sandbox):
     assert _members(sandbox, 'sales-team') == ['carol@contoso.com', 'user0001@contoso.onmicrosoft.com']
     assert _members(sandbox, 'all-staff') == ['alice@contoso.com', 'bob@contoso.com', 'carol@contoso.com',
                                               'dave@contoso.com']
-
-
-def test_permissions_of_many_mailboxes_are_read_in_bulk(playbook):
-    playbook.run('permission_bulk_reads.yml')
