@@ -12,6 +12,18 @@ never reported, so they are never changed either.
 
 from __future__ import annotations
 
+from ansible_collections.mailops.exchange.plugins.module_utils.errors import (
+    CmdletError,
+    ExchangeError,
+)
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients import (
+    BATCH_SIZE,
+    IdentityError,
+    batches,
+    find_in_pages,
+    invoke_parallel,
+)
+
 KINDS = ('full_access', 'send_as', 'send_on_behalf')
 
 _BUILTIN_TRUSTEES = ('nt authority\\self',)
@@ -92,3 +104,96 @@ def trustee_id(key, shown):
 def read_permissions(invoke, resolver, mailbox, kind):
     """The explicit trustees of one kind on ``mailbox``, as canonical key -> shown value."""
     return trustee_map(resolver, explicit_trustees(invoke, mailbox, kind))
+
+
+def mailbox_error(identity, err, option='mailbox'):
+    """The error for a mailbox that could not be read, naming the option when it was the
+    identity's fault (not found, ambiguous); any other error is returned as it was."""
+    if err.kind == 'not_found':
+        return IdentityError("%s: '%s' was not found; nothing was changed" % (option, identity),
+                             kind='not_found', exception_type=err.exception_type)
+    if err.kind == 'ambiguous':
+        return IdentityError("%s: '%s' matches more than one recipient; give its SMTP address or "
+                             'GUID; nothing was changed' % (option, identity),
+                             kind='ambiguous', exception_type=err.exception_type)
+    return err
+
+
+def read_mailboxes(runner, identities, parallel=1):
+    """Each identity's ``Get-Mailbox`` row, or the ``ExchangeError`` reading it gave;
+    and the number of mailboxes in the organisation when it was read whole (else None).
+
+    More than ten identities are first looked for in ``Get-Mailbox -ResultSize Unlimited``,
+    1,000 to a page, for at most as many pages as reading them ten to a ``$batch`` would take
+    requests; whatever that leaves (not found, or a name that may be ambiguous) is read ten
+    to a ``$batch``, which gives the service's own answer for it.
+    """
+    wanted = list(dict.fromkeys(identities))
+    found, org_size = {}, None
+    if len(wanted) > BATCH_SIZE:
+        found, org_size = find_in_pages(runner, 'Get-Mailbox', wanted, budget=batches(len(wanted)))
+    rest = [i for i in wanted if i not in found]
+    answers = invoke_parallel(runner, [('Get-Mailbox', {'Identity': i}) for i in rest], parallel)
+    for identity, answer in zip(rest, answers):
+        if not isinstance(answer, ExchangeError) and not answer:
+            answer = CmdletError("'%s' was not found" % identity, kind='not_found', cmdlet='Get-Mailbox')
+        found[identity] = answer if isinstance(answer, ExchangeError) else answer[0]
+    return found, org_size
+
+
+def _send_as_org_wide(runner, mailboxes, org_size):
+    """Every mailbox's Send As rows from one organisation-wide read, or None when that would
+    cost more than reading them ten to a ``$batch`` or the service refuses it."""
+    # Exchange lists NT AUTHORITY\SELF's Send As on every recipient, so the read holds at least
+    # one row per mailbox: estimate two, pages of 1,000.
+    if org_size is None or -(-2 * org_size // 1000) >= batches(len(mailboxes)):
+        return None
+    try:
+        rows = runner.invoke('Get-RecipientPermission', {'AccessRights': 'SendAs', 'ResultSize': 'Unlimited'})
+    except ExchangeError:
+        return None
+    by_name = {}
+    for mailbox in mailboxes:
+        for name in mailbox.names:
+            by_name.setdefault(name, mailbox.key)
+    grouped = {mailbox.key: [] for mailbox in mailboxes}
+    for row in rows:
+        key = by_name.get(str(row.get('Identity')).lower())
+        if key is not None:
+            grouped[key].append(row)
+    return grouped
+
+
+def read_all_trustees(runner, resolver, wanted, parallel=1, org_size=None, also=()):
+    """The explicit trustees of many mailboxes, read in bulk, and every trustee looked up.
+
+    ``wanted`` is a list of ``(mailbox, kinds)`` (a resolved Recipient and the kinds to read).
+    Full Access goes ten mailboxes to a ``$batch`` (it has no organisation-wide form); Send As
+    is read organisation-wide when ``org_size`` (mailboxes in the organisation, from
+    :func:`read_mailboxes`) says that is cheaper, else ten to a ``$batch`` too; Send on Behalf
+    is in the mailbox rows. Every trustee spelling the rows name is then resolved through
+    ``resolver.prefetch``, together with the identities in ``also`` (those the task asks for),
+    in one go. Returns ``{mailbox.key: {kind: trustees or ExchangeError}}``.
+    """
+    send_as = [mailbox for mailbox, kinds in wanted if 'send_as' in kinds]
+    grouped = _send_as_org_wide(runner, send_as, org_size) if send_as else None
+    reads = [(mailbox, kind) for mailbox, kinds in wanted for kind in kinds
+             if permission_reads(mailbox, kind) and not (kind == 'send_as' and grouped is not None)]
+    answers = dict(zip(((m.key, k) for m, k in reads),
+                       invoke_parallel(runner, [permission_reads(m, k) for m, k in reads], parallel)))
+    trustees = {}
+    spellings = list(also)
+    for mailbox, kinds in wanted:
+        for kind in kinds:
+            if kind == 'send_as' and grouped is not None:
+                rows = grouped[mailbox.key]
+            else:
+                rows = answers.get((mailbox.key, kind), ())
+            if isinstance(rows, ExchangeError):
+                trustees.setdefault(mailbox.key, {})[kind] = rows
+                continue
+            names = trustees_from_rows(mailbox, kind, rows)
+            trustees.setdefault(mailbox.key, {})[kind] = names
+            spellings.extend(names)
+    resolver.prefetch(runner, spellings, parallel)
+    return trustees

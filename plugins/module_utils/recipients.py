@@ -11,9 +11,17 @@ Everything is compared by one canonical key, the recipient's GUID, so ``Alice``,
 
 from __future__ import annotations
 
+import re
+from concurrent.futures import ThreadPoolExecutor
+
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import (
     ExchangeError,
 )
+
+# PROTOCOL.md section 1: ten requests per $batch.
+BATCH_SIZE = 10
+
+_GUID = re.compile(r'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$')
 
 # The properties whose values identify a recipient, as Get-Recipient and Get-Mailbox return them.
 _IDENTIFYING = (
@@ -68,6 +76,33 @@ class RecipientResolver(object):
         self._by_name = {}
         self._looked_up = {}
 
+    def prefetch(self, runner, identities, parallel=1):
+        """Resolve every identity not known yet in as few requests as the organisation allows,
+        so that :meth:`lookup` answers them without a call.
+
+        Many unknown identities are first looked for in the organisation-wide ``Get-Recipient``
+        (see :func:`find_in_pages`); the rest go ten to a ``$batch``. Each answer is kept as
+        :meth:`lookup` would keep it, an error included: it is raised when that identity is
+        looked up, so it fails only the objects that name it.
+        """
+        unknown = {}
+        for identity in identities:
+            folded = str(identity).lower()
+            if folded not in unknown and folded not in self._looked_up and self.known(identity) is None:
+                unknown[folded] = identity
+        if len(unknown) > BATCH_SIZE:
+            for row in find_in_pages(runner, 'Get-Recipient', list(unknown.values()),
+                                     budget=batches(len(unknown)))[0].values():
+                self.remember(row)
+        rest = [i for i in unknown.values() if self.known(i) is None]
+        answers = invoke_parallel(runner, [('Get-Recipient', {'Identity': i}) for i in rest], parallel)
+        for identity, answer in zip(rest, answers):
+            if isinstance(answer, ExchangeError):
+                recipient = None if answer.kind == 'not_found' else answer
+            else:
+                recipient = self.remember(answer[0]) if len(answer) == 1 else None
+            self._looked_up[str(identity).lower()] = recipient
+
     def remember(self, row):
         """Index a recipient row already read (for example the mailbox itself)."""
         recipient = Recipient(row)
@@ -89,7 +124,10 @@ class RecipientResolver(object):
             return found
         key = str(text).lower()
         if key in self._looked_up:
-            return self._looked_up[key]
+            found = self._looked_up[key]
+            if isinstance(found, ExchangeError):
+                raise found
+            return found
         try:
             rows = self._invoke('Get-Recipient', {'Identity': text})
         except ExchangeError as err:
@@ -123,6 +161,75 @@ class RecipientResolver(object):
             raise IdentityError('%s: %s; nothing was changed' % (option, '; '.join(problems)),
                                 kind='invalid_argument')
         return resolved
+
+
+def batches(count):
+    """How many ``$batch`` requests ``count`` calls take."""
+    return -(-count // BATCH_SIZE)
+
+
+def invoke_parallel(runner, calls, parallel=1):
+    """``runner.invoke_many(calls)`` with up to ``parallel`` ``$batch`` requests in flight;
+    one result per call, in order (the rows or the call's ``ExchangeError``)."""
+    chunks = [calls[start:start + BATCH_SIZE] for start in range(0, len(calls), BATCH_SIZE)]
+    if parallel <= 1 or len(chunks) <= 1:
+        answers = [runner.invoke_many(chunk) for chunk in chunks]
+    else:
+        with ThreadPoolExecutor(max_workers=min(parallel, len(chunks))) as pool:
+            answers = list(pool.map(runner.invoke_many, chunks))
+    return [answer for chunk in answers for answer in chunk]
+
+
+def _unique_everywhere(identity):
+    """Whether no other recipient can answer to ``identity``: an address, a UPN or a GUID.
+
+    Exchange keeps SMTP addresses, UPNs and GUIDs unique in an organisation; names and aliases
+    may collide with another recipient's, which only a complete read (or the service) can tell.
+    """
+    text = str(identity).strip().lower()
+    return '@' in text or bool(_GUID.match(text))
+
+
+def find_in_pages(runner, cmdlet, identities, budget, parameters=None):
+    """Look for ``identities`` in an organisation-wide read of ``cmdlet``, page by page.
+
+    Stops when every identity is found (and none of them could also name a recipient on a later
+    page) or after ``budget`` pages (the requests looking them up
+    one by one would cost, so this never costs more than that). Returns ``(found, total)``:
+    ``found`` maps each identity that exactly one row answers to that row, and ``total`` is the
+    number of rows in the organisation, or None when the read stopped early. An identity found
+    in an incomplete read is kept only if it cannot also name a recipient not read yet
+    (see :func:`_unique_everywhere`); the others are left to an exact read.
+    """
+    wanted = {str(i).lower(): i for i in identities}
+    matches = {}
+    total = 0
+    complete = False
+    params = {'ResultSize': 'Unlimited'}
+    params.update(parameters or {})
+    pages = runner.pages(cmdlet, params)
+    for number, rows in enumerate(pages, 1):
+        total += len(rows)
+        for row in rows:
+            recipient = Recipient(row)
+            for name in recipient.names.intersection(wanted):
+                matches.setdefault(name, {})[recipient.key] = row
+        if len(rows) < runner.page_size:
+            # A short page is the last one: the read is complete without asking for more.
+            complete = True
+            break
+        if number >= budget:
+            break
+        if len(matches) == len(wanted) and all(_unique_everywhere(name) for name in wanted):
+            break
+    else:
+        complete = True
+    pages.close()
+    found = {}
+    for name, rows in matches.items():
+        if len(rows) == 1 and (complete or _unique_everywhere(name)):
+            found[wanted[name]] = next(iter(rows.values()))
+    return found, (total if complete else None)
 
 
 def check_identities(option, values):

@@ -236,16 +236,20 @@ changes:
 
 from ansible_collections.mailops.exchange.plugins.module_utils.bulk import (
     DEFAULT_PARALLEL,
+    Outcome,
     check_parallel,
-    converge_all,
     summarise,
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
 from ansible_collections.mailops.exchange.plugins.module_utils.permissions import (
     KINDS,
+    mailbox_error,
+    read_all_trustees,
+    read_mailboxes,
     read_permissions,
     trustee_id,
+    trustee_map,
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import (
     apply_plan,
@@ -257,6 +261,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.recipients import
     IdentityError,
     RecipientResolver,
     check_identities,
+    invoke_parallel,
 )
 
 
@@ -276,28 +281,20 @@ def read_mailbox(exo, resolver, identity):
     try:
         rows = exo.invoke('Get-Mailbox', {'Identity': identity})
     except ExchangeError as err:
-        if err.kind == 'not_found':
-            raise IdentityError("mailbox: '%s' was not found; nothing was changed" % identity,
-                                kind='not_found', exception_type=err.exception_type) from None
-        if err.kind == 'ambiguous':
-            raise IdentityError("mailbox: '%s' matches more than one recipient; give its SMTP "
-                                'address or GUID; nothing was changed' % identity,
-                                kind='ambiguous', exception_type=err.exception_type) from None
-        raise
+        raise mailbox_error(identity, err) from None
     return resolver.remember(rows[0])
 
 
-def apply(exo, mailbox, kind, plan, automapping):
-    """Send the cmdlets that carry out one kind's plan on ``mailbox``."""
+def writes(mailbox, kind, plan, automapping):
+    """The ``(cmdlet, parameters)`` that carry out one kind's plan on ``mailbox``; each is safe
+    to repeat (granting a present entry or revoking an absent one is only a warning)."""
     if kind == 'send_on_behalf':
         change = {'@odata.type': '#Exchange.GenericHashTable'}
         if plan.to_add:
             change['Add'] = [trustee_id(k, v) for k, v in plan.to_add.items()]
         if plan.to_remove:
             change['Remove'] = [trustee_id(k, v) for k, v in plan.to_remove.items()]
-        exo.invoke('Set-Mailbox', {'Identity': mailbox.key, 'GrantSendOnBehalfTo': change},
-                   idempotent=True)
-        return
+        return [('Set-Mailbox', {'Identity': mailbox.key, 'GrantSendOnBehalfTo': change})]
     if kind == 'full_access':
         cmdlet, trustee_param, rights = 'MailboxPermission', 'User', 'FullAccess'
         extra = {'Add': {'InheritanceType': 'All', 'AutoMapping': automapping},
@@ -305,42 +302,58 @@ def apply(exo, mailbox, kind, plan, automapping):
     else:
         cmdlet, trustee_param, rights = 'RecipientPermission', 'Trustee', 'SendAs'
         extra = {'Add': {}, 'Remove': {}}
+    calls = []
     for verb, entries in (('Add', plan.to_add), ('Remove', plan.to_remove)):
         for key, shown in entries.items():
             params = {'Identity': mailbox.key, trustee_param: trustee_id(key, shown),
                       'AccessRights': [rights], 'Confirm': False}
             params.update(extra[verb])
-            exo.invoke('%s-%s' % (verb, cmdlet), params, idempotent=True)
+            calls.append(('%s-%s' % (verb, cmdlet), params))
+    return calls
 
 
-def converge_mailbox(exo, resolver, entry):
-    """Read, plan and (unless in check mode) apply one mailbox's permissions; its result dict."""
+def entry_kinds(entry):
+    """The kinds an entry manages, after checking its identities; nothing is read before."""
     kinds = [kind for kind in KINDS if entry.get(kind) is not None]
     if not kinds:
         raise IdentityError('give at least one of full_access, send_as, send_on_behalf for '
                             "mailbox '%s'" % entry['mailbox'], kind='invalid_argument')
     for kind in kinds:
         check_identities(kind, entry[kind])
-    mailbox = read_mailbox(exo, resolver, entry['mailbox'])
-    desired = {kind: {k: r.shown for k, r in resolver.resolve_all(kind, entry[kind]).items()}
-               for kind in kinds}
-    plans = {}
-    for kind in kinds:
-        current = read_permissions(exo.invoke, resolver, mailbox, kind)
-        plans[kind] = Plan(current, *plan_set(current, desired[kind], entry['state'], entry['exclusive']))
+    return kinds
 
-    changed = any(plan.changes for plan in plans.values())
-    if changed and not exo.check_mode:
-        for kind, plan in plans.items():
-            if plan.changes:
-                apply(exo, mailbox, kind, plan, entry['automapping'])
-    return dict(
-        changed=changed, mailbox=mailbox.shown,
+
+def plan_mailbox(resolver, entry, mailbox, current):
+    """Plan one mailbox from its current trustees (kind -> canonical key -> shown); returns its
+    result dict (with ``before``) and the writes that carry it out (none in check mode)."""
+    desired = {kind: {k: r.shown for k, r in resolver.resolve_all(kind, entry[kind]).items()}
+               for kind in current}
+    plans = {kind: Plan(current[kind], *plan_set(current[kind], desired[kind], entry['state'], entry['exclusive']))
+             for kind in current}
+    calls = []
+    for kind, plan in plans.items():
+        if plan.changes:
+            calls.extend(writes(mailbox, kind, plan, entry['automapping']))
+    result = dict(
+        changed=bool(calls), mailbox=mailbox.shown,
         permissions={kind: sorted_values(plan.after) for kind, plan in plans.items()},
         changes={kind: {'added': sorted_values(plan.to_add), 'removed': sorted_values(plan.to_remove)}
                  for kind, plan in plans.items()},
         before={kind: sorted_values(plan.current) for kind, plan in plans.items()},
     )
+    return result, calls
+
+
+def converge_mailbox(exo, resolver, entry):
+    """Read, plan and (unless in check mode) apply one mailbox's permissions; its result dict."""
+    kinds = entry_kinds(entry)
+    mailbox = read_mailbox(exo, resolver, entry['mailbox'])
+    current = {kind: read_permissions(exo.invoke, resolver, mailbox, kind) for kind in kinds}
+    result, calls = plan_mailbox(resolver, entry, mailbox, current)
+    if not exo.check_mode:
+        for cmdlet, params in calls:
+            exo.invoke(cmdlet, params, idempotent=True)
+    return result
 
 
 def check_entry(entry, where):
@@ -361,6 +374,72 @@ def converge_one(exo):
     return result
 
 
+def interleave(calls_by_entry):
+    """``(entry index, call)`` pairs taking one call of each entry in turn, so that a ``$batch``
+    of ten carries ten different mailboxes rather than one mailbox's writes side by side."""
+    queues = [(index, list(calls)) for index, calls in calls_by_entry.items() if calls]
+    order = []
+    depth = 0
+    while queues:
+        order.extend((index, calls[depth]) for index, calls in queues)
+        depth += 1
+        queues = [(index, calls) for index, calls in queues if len(calls) > depth]
+    return order
+
+
+def converge_bulk(exo, entries, parallel):
+    """Converge every entry: read in bulk, plan each mailbox, write in ``$batch``es; an Outcome
+    per entry, in order. One entry's failure (bad input, a failed read or write) is its own."""
+    resolver = RecipientResolver(exo.invoke)
+    runner = exo.runner
+    errors = {}
+    kinds = {}
+    for index, entry in enumerate(entries):
+        try:
+            kinds[index] = entry_kinds(entry)
+        except IdentityError as err:
+            errors[index] = err
+    rows, org_size = read_mailboxes(runner, [entries[i]['mailbox'] for i in kinds], parallel)
+    mailboxes = {}
+    for index in list(kinds):
+        answer = rows[entries[index]['mailbox']]
+        if isinstance(answer, ExchangeError):
+            errors[index] = mailbox_error(entries[index]['mailbox'], answer)
+            del kinds[index]
+        else:
+            mailboxes[index] = resolver.remember(answer)
+    wanted = {}
+    for index, entry_kind_list in kinds.items():
+        wanted.setdefault(mailboxes[index].key, (mailboxes[index], set()))[1].update(entry_kind_list)
+    asked = [identity for index in kinds for kind in kinds[index] for identity in entries[index][kind]]
+    trustees = read_all_trustees(runner, resolver, list(wanted.values()), parallel, org_size, also=asked)
+
+    results = {}
+    calls = {}
+    for index, entry_kind_list in kinds.items():
+        mailbox = mailboxes[index]
+        try:
+            current = {}
+            for kind in entry_kind_list:
+                found = trustees[mailbox.key][kind]
+                if isinstance(found, ExchangeError):
+                    raise found
+                current[kind] = trustee_map(resolver, found)
+            results[index], calls[index] = plan_mailbox(resolver, entry=entries[index], mailbox=mailbox,
+                                                        current=current)
+        except ExchangeError as err:
+            errors[index] = err
+    if not exo.check_mode:
+        order = interleave(calls)
+        for (index, unused), answer in zip(order, invoke_parallel(runner, [call for unused, call in order],
+                                                                   parallel)):
+            if isinstance(answer, ExchangeError) and index not in errors:
+                errors[index] = answer
+    key = [entry['mailbox'] for entry in entries]
+    return [Outcome(key[i], error=errors[i]) if i in errors else Outcome(key[i], result=results[i])
+            for i in range(len(entries))]
+
+
 def converge_many(exo):
     params = exo.params
     entries = []
@@ -369,10 +448,7 @@ def converge_many(exo):
         entry.update({k: v for k, v in item.items() if v is not None})
         check_entry(entry, 'mailboxes[%d].' % index)
         entries.append(entry)
-    exo.runner  # pylint: disable=pointless-statement  # built once, before the worker threads share it
-    resolver = RecipientResolver(exo.invoke)
-    outcomes = converge_all(entries, lambda entry: converge_mailbox(exo, resolver, entry),
-                            params['parallel'], key=lambda entry: entry['mailbox'])
+    outcomes = converge_bulk(exo, entries, params['parallel'])
     changed, results, failures = summarise(outcomes)
     before = {r['mailbox']: r.pop('before') for r in results if not r['failed']}
     after = {r['mailbox']: r['permissions'] for r in results if not r['failed']}

@@ -99,9 +99,9 @@ from ansible_collections.mailops.exchange.plugins.module_utils.errors import Exc
 from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
 from ansible_collections.mailops.exchange.plugins.module_utils.permissions import (
     KINDS,
-    permission_reads,
+    read_all_trustees,
+    read_mailboxes,
     trustee_map,
-    trustees_from_rows,
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import sorted_values
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients import (
@@ -112,14 +112,15 @@ from ansible_collections.mailops.exchange.plugins.module_utils.recipients import
 
 
 def _named_mailboxes(exo, identities):
-    """The Get-Mailbox row of every listed mailbox, read ten to a request; one error names every
-    one that failed."""
+    """The Get-Mailbox row of every listed mailbox, read in bulk; one error names every one that
+    failed. Also the organisation's mailbox count, when the read saw all of them."""
     rows = []
     problems = []
-    answers = exo.runner.invoke_many([('Get-Mailbox', {'Identity': identity}) for identity in identities])
-    for identity, answer in zip(identities, answers):
+    answers, org_size = read_mailboxes(exo.runner, identities)
+    for identity in identities:
+        answer = answers[identity]
         if not isinstance(answer, ExchangeError):
-            rows.extend(answer)
+            rows.append(answer)
         elif answer.kind == 'not_found':
             problems.append("'%s' was not found" % identity)
         elif answer.kind == 'ambiguous':
@@ -128,33 +129,36 @@ def _named_mailboxes(exo, identities):
             raise answer
     if problems:
         raise IdentityError('mailboxes: %s' % '; '.join(problems), kind='invalid_argument')
-    return rows
+    return rows, org_size
 
 
-def _audit(exo, resolver, mailboxes):
-    """Every mailbox's explicit trustees per kind; the permission reads go ten to a request."""
-    reads = [(mailbox, kind, permission_reads(mailbox, kind)) for mailbox in mailboxes for kind in KINDS]
-    batched = [read for unused, unused_kind, read in reads if read]
-    answers = iter(exo.runner.invoke_many(batched))
-    audited = {}
-    for mailbox, kind, read in reads:
-        rows = next(answers) if read else ()
-        if isinstance(rows, ExchangeError):
-            raise rows
-        trustees = trustees_from_rows(mailbox, kind, rows)
-        audited.setdefault(mailbox.key, {'mailbox': mailbox.shown})[kind] = \
-            sorted_values(trustee_map(resolver, trustees))
-    return [audited[mailbox.key] for mailbox in mailboxes]
+def _audit(exo, resolver, mailboxes, org_size):
+    """Every mailbox's explicit trustees per kind, read in bulk."""
+    trustees = read_all_trustees(exo.runner, resolver, [(mailbox, KINDS) for mailbox in mailboxes],
+                                 org_size=org_size)
+    audited = []
+    for mailbox in mailboxes:
+        entry = {'mailbox': mailbox.shown}
+        for kind in KINDS:
+            found = trustees[mailbox.key][kind]
+            if isinstance(found, ExchangeError):
+                raise found
+            entry[kind] = sorted_values(trustee_map(resolver, found))
+        audited.append(entry)
+    return audited
 
 
 def read(exo):
     params = exo.params
     if params['mailboxes'] is not None:
         check_identities('mailboxes', params['mailboxes'])
-        rows = _named_mailboxes(exo, params['mailboxes'])
+        rows, org_size = _named_mailboxes(exo, params['mailboxes'])
     else:
         rows = exo.query('Get-Mailbox', params['filter'],
                          RecipientTypeDetails=params['recipient_type_details'])
+        # Unfiltered, these rows are every mailbox of the organisation.
+        unfiltered = params['filter'] is None and params['recipient_type_details'] is None
+        org_size = len(rows) if unfiltered else None
 
     resolver = RecipientResolver(exo.invoke)
     mailboxes = []
@@ -164,7 +168,7 @@ def read(exo):
         if mailbox.key not in seen:
             seen.add(mailbox.key)
             mailboxes.append(mailbox)
-    audited = _audit(exo, resolver, mailboxes)
+    audited = _audit(exo, resolver, mailboxes, org_size)
     return dict(changed=False, permissions=audited)
 
 
