@@ -208,14 +208,16 @@ h1{font-size:20px;margin:0 0 4px}
 .card{border:1px solid #d5d9e2;border-radius:6px;padding:8px 14px;min-width:96px}
 .card b{display:block;font-size:22px}
 .card.drifted b{color:#a15c00}.card.failed b{color:#b3261e}.card.in_sync b{color:#1e7b34}
-table{border-collapse:collapse;width:100%}
+table{border-collapse:collapse}
+#objects{width:100%}
 th,td{border-bottom:1px solid #e3e6ec;padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#f3f5f8;position:sticky;top:0}
 tbody.object{border-top:2px solid #c9ced9}
 .status{font-weight:600}.status.drifted{color:#a15c00}.status.failed{color:#b3261e}
 .status.in_sync{color:#1e7b34}
-.value{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;white-space:pre-wrap;
-word-break:break-all}
+.value{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;
+white-space:pre-wrap;overflow-wrap:anywhere;min-width:8em}
+td.status{white-space:nowrap}
 .added{color:#1e7b34}.removed{color:#b3261e}.none{color:#9aa0ad}
 .controls{display:flex;gap:8px;margin-bottom:12px;align-items:center}
 .controls input{flex:1;max-width:360px;padding:4px 6px}
@@ -317,6 +319,8 @@ def _object_html(obj):
 def _value(value):
     if value is None:
         return '<span class="none">-</span>'
+    if value in ([], '', {}):
+        return '<span class="none">(empty)</span>'
     if isinstance(value, list):
         return _e('\n'.join(v if isinstance(v, str) else json.dumps(v, sort_keys=True) for v in value))
     if isinstance(value, str):

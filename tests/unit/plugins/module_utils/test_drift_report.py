@@ -195,3 +195,5 @@ def test_html_has_summary_counts_and_one_tbody_per_object():
     assert page.count('<tbody class="object"') == 4
     assert '<td class="value before">alice@contoso.com\ncarol@contoso.com</td>' in page
     assert '<td class="value removed">carol@contoso.com</td>' in page
+    assert '<td class="value before"><span class="none">(empty)</span></td>' in render_html(report_of(
+        {'kind': 'mailbox', 'object': 'a', 'diff': {'before': {'send_as': []}, 'after': {'send_as': ['b']}}}))
