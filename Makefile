@@ -44,6 +44,7 @@ unit: install
 	$(BIN)/python -m pytest -q tests/unit
 
 integration: install
+	bash scripts/install_chromium.sh
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m pytest -q -n 2 --durations=15 tests/integration
 
 sanity: install
