@@ -115,7 +115,7 @@ class ExoRunner:
                     continue
                 raise
 
-    def invoke_many(self, calls):
+    def invoke_many(self, calls, idempotent=None):
         """Run several cmdlets, ten to a ``$batch`` request; one result per call, in order.
 
         ``calls`` is a list of ``(cmdlet, parameters)``. Each result is the list of rows, or the
@@ -123,6 +123,9 @@ class ExoRunner:
         Entries the service throttled or found unavailable are sent again in a later batch,
         with the same bounded backoff as single calls. If the service answers ``$batch``
         itself with an error (it is not a documented endpoint), every call is run on its own.
+        ``idempotent`` is as for :meth:`invoke`, for every call: whether a batch whose connection
+        failed may be sent again; when it may not, each of its calls gets the (outcome unknown)
+        error.
         """
         results = [None] * len(calls)
         bodies = [self._body(cmdlet, parameters) for cmdlet, parameters in calls]
@@ -132,10 +135,15 @@ class ExoRunner:
             retry = []
             for start in range(0, len(pending), BATCH_SIZE):
                 chunk = pending[start:start + BATCH_SIZE]
-                answers = self._post_batch(chunk, calls, bodies)
+                try:
+                    answers = self._post_batch(chunk, calls, bodies, idempotent)
+                except ExchangeError as exc:
+                    for index in chunk:
+                        results[index] = exc
+                    continue
                 if answers is None:
                     for index in chunk:
-                        results[index] = self._invoke_alone(*calls[index])
+                        results[index] = self._invoke_alone(*calls[index], idempotent=idempotent)
                     continue
                 for index in chunk:
                     status, data = answers.get(str(index), (None, None))
@@ -149,9 +157,9 @@ class ExoRunner:
             pending = retry
         return results
 
-    def _invoke_alone(self, cmdlet, parameters):
+    def _invoke_alone(self, cmdlet, parameters, idempotent):
         try:
-            return self.invoke(cmdlet, parameters)
+            return self.invoke(cmdlet, parameters, idempotent=idempotent)
         except ExchangeError as exc:
             return exc
 
@@ -161,9 +169,9 @@ class ExoRunner:
             "Parameters": {k: v for k, v in (parameters or {}).items() if v is not None},
         }}
 
-    def _post_batch(self, chunk, calls, bodies):
+    def _post_batch(self, chunk, calls, bodies, idempotent):
         """``{id: (status, body)}`` for one batch, or None when $batch itself is refused."""
-        repeatable = all(calls[i][0].lower().startswith("get-") for i in chunk)
+        repeatable = all(calls[i][0].lower().startswith("get-") for i in chunk) if idempotent is None else idempotent
         requests = []
         for index in chunk:
             headers = self._headers(calls[index][0], "")

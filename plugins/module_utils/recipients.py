@@ -168,15 +168,15 @@ def batches(count):
     return -(-count // BATCH_SIZE)
 
 
-def invoke_parallel(runner, calls, parallel=1):
-    """``runner.invoke_many(calls)`` with up to ``parallel`` ``$batch`` requests in flight;
-    one result per call, in order (the rows or the call's ``ExchangeError``)."""
+def invoke_parallel(runner, calls, parallel=1, idempotent=None):
+    """``runner.invoke_many(calls, idempotent)`` with up to ``parallel`` ``$batch`` requests in
+    flight; one result per call, in order (the rows or the call's ``ExchangeError``)."""
     chunks = [calls[start:start + BATCH_SIZE] for start in range(0, len(calls), BATCH_SIZE)]
     if parallel <= 1 or len(chunks) <= 1:
-        answers = [runner.invoke_many(chunk) for chunk in chunks]
+        answers = [runner.invoke_many(chunk, idempotent) for chunk in chunks]
     else:
         with ThreadPoolExecutor(max_workers=min(parallel, len(chunks))) as pool:
-            answers = list(pool.map(runner.invoke_many, chunks))
+            answers = list(pool.map(lambda chunk: runner.invoke_many(chunk, idempotent), chunks))
     return [answer for chunk in answers for answer in chunk]
 
 

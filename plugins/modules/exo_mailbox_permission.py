@@ -431,8 +431,9 @@ def converge_bulk(exo, entries, parallel):
             errors[index] = err
     if not exo.check_mode:
         order = interleave(calls)
+        # Every write here is safe to repeat: a grant that is there or a removal that is done is a warning.
         for (index, unused), answer in zip(order, invoke_parallel(runner, [call for unused, call in order],
-                                                                   parallel)):
+                                                                   parallel, idempotent=True)):
             if isinstance(answer, ExchangeError) and index not in errors:
                 errors[index] = answer
     key = [entry['mailbox'] for entry in entries]

@@ -149,3 +149,22 @@ def test_create_once_over_the_runner_sends_new_mailbox_once_when_it_ran():
                        lambda: exo.invoke("Get-Mailbox", {"Identity": "room1"})[0])
     assert rows == [{"Name": "room1", "Guid": "g"}]
     assert [c["headers"]["X-CmdletName"] for c in session.calls] == ["New-Mailbox", "Get-Mailbox"]
+
+
+def batch_answer(*ids):
+    return FakeResponse(200, {"responses": [{"id": i, "status": 200, "body": {"value": []}} for i in ids]})
+
+
+def test_a_batch_of_writes_safe_to_repeat_is_sent_again_after_a_drop():
+    grants = [("Add-MailboxPermission", {"Identity": "m%d" % n, "User": "alice"}) for n in range(2)]
+    exo, session = runner(requests.exceptions.ConnectionError("Connection reset by peer"), batch_answer("0", "1"))
+    assert exo.invoke_many(grants, idempotent=True) == [[], []]
+    assert len(session.calls) == 2
+
+
+def test_a_dropped_batch_of_other_writes_gives_each_call_the_unknown_outcome():
+    creates = [("New-Mailbox", {"Name": "room%d" % n}) for n in range(2)]
+    exo, session = runner(requests.exceptions.ConnectionError("Connection reset by peer"))
+    first, second = exo.invoke_many(creates)
+    assert first is second and isinstance(first, TransportError) and first.outcome_unknown
+    assert len(session.calls) == 1, "not sent again"
