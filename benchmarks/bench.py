@@ -2,8 +2,9 @@
 
 For each size N it starts a sandbox (``SandboxProcess``, a separate process) seeded with N shared
 mailboxes and N users, with an injected latency per Exchange request, and times four
-``ansible-playbook`` runs of ``exo_mailbox_permission`` (each shared mailbox: 2 FullAccess,
-1 SendAs, 1 SendOnBehalf):
+``ansible-playbook`` runs of ``exo_mailbox_permission`` and ``exo_distribution_group_member``
+(each shared mailbox: 2 FullAccess, 1 SendAs, 1 SendOnBehalf, and membership of one of N/10
+groups the harness creates before timing):
 
 1. ``converge``  - bulk mode from scratch,
 2. ``rerun``     - the identical bulk run again (converged),
@@ -20,7 +21,7 @@ throughput without latency, to show the sandbox is not the bottleneck.
     python benchmarks/bench.py report FILE [FILE ...] [--plot PNG]
 
 ``run`` writes one JSON file; ``report`` prints the table of one or more of them and draws the
-plot. Group membership is not measured: no bulk group-member mode exists yet.
+plot.
 """
 
 import argparse
@@ -46,12 +47,15 @@ from sandbox.testing import SandboxProcess  # noqa: E402  (needs the repository 
 PLAYBOOKS = Path(__file__).resolve().parent / "playbooks"
 RESULTS = Path(__file__).resolve().parent / "results"
 COLLECTIONS = REPO / ".build" / "collections"
-MODULE = "exo_mailbox_permission"
+# The module processes whose memory is measured: the permission and group-member modules.
+MODULES = ("exo_mailbox_permission", "exo_distribution_group_member")
 PARALLEL = 4  # the module's default, so the figures are what a user gets without tuning
 LOOP_MAX_N = 1000
 # Per-mailbox trustees; users are picked round-robin so every user is somebody's delegate.
 SCENARIOS = ("converge", "rerun", "audit", "loop")
 TRUSTEES = (("full_access", 2), ("send_as", 1), ("send_on_behalf", 1))
+# Shared mailboxes per group: every shared mailbox is a member of exactly one group.
+GROUP_SIZE = 10
 
 
 def desired_state(n):
@@ -68,9 +72,41 @@ def desired_state(n):
     return entries
 
 
+def group_name(i):
+    """The group the i-th shared mailbox (from 0) belongs to."""
+    return "bench%04d" % (i // GROUP_SIZE + 1)
+
+
+def memberships(n):
+    """Each shared mailbox and its group, as the loop's items."""
+    return [{"mailbox": "shared%04d" % (i + 1), "group": group_name(i)} for i in range(n)]
+
+
+def group_members(n):
+    """The bulk group-member task's ``groups`` list: each group and its shared mailboxes."""
+    groups = {}
+    for item in memberships(n):
+        groups.setdefault(item["group"], []).append(item["mailbox"])
+    return [{"group": group, "members": members} for group, members in groups.items()]
+
+
+def create_groups(sandbox, n):
+    """Create the (empty) groups before timing, without latency; not part of any measurement."""
+    names = [entry["group"] for entry in group_members(n)]
+    sandbox.faults(latency_ms=0)
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            for response in pool.map(lambda name: sandbox.invoke("New-DistributionGroup", {"Name": name}),
+                                     names):
+                response.raise_for_status()
+    finally:
+        sandbox.faults()
+
+
 def expected_writes(n):
-    """Writes a converge from scratch needs: one per FullAccess/SendAs trustee, one Set-Mailbox."""
-    return n * (2 + 1 + 1)
+    """Writes a converge from scratch needs: one per FullAccess/SendAs trustee, one Set-Mailbox,
+    one Add-DistributionGroupMember."""
+    return n * (2 + 1 + 1 + 1)
 
 
 class PeakMemory(object):
@@ -117,7 +153,7 @@ class PeakMemory(object):
                 continue
             try:
                 cmdline = Path("/proc/%s/cmdline" % entry).read_bytes()
-                if b"AnsiballZ_" + MODULE.encode() not in cmdline:
+                if not any(b"AnsiballZ_" + module.encode() in cmdline for module in MODULES):
                     continue
                 status = Path("/proc/%s/status" % entry).read_text()
             except OSError:
@@ -210,9 +246,11 @@ def measure_size(n, latency_ms, work, with_loop, loop_sample=None):
     state_dir = Path(tempfile.mkdtemp(prefix="sandbox-%d-" % n, dir=work))
     result = {"n": n, "latency_ms": latency_ms, "parallel": PARALLEL,
               "expected_converge_writes": expected_writes(n), "scenarios": {}}
-    variables = {"delegates": desired_state(n), "parallel": PARALLEL}
+    variables = {"delegates": desired_state(n), "bench_groups": group_members(n),
+                 "memberships": memberships(n), "parallel": PARALLEL}
     with SandboxProcess(state_dir, users=n, shared=n, latency_ms=latency_ms) as sandbox:
         rate = sandbox_throughput(sandbox)
+        create_groups(sandbox, n)
         demand = PARALLEL * 1000.0 / latency_ms if latency_ms else None
         result["sandbox_throughput_rps"] = round(rate, 1)
         result["bulk_demand_rps"] = round(demand, 1) if demand else None
@@ -226,9 +264,11 @@ def measure_size(n, latency_ms, work, with_loop, loop_sample=None):
             run_vars, items = variables, n
             if scenario == "loop":
                 sandbox.reset(state=True)  # from scratch again
+                create_groups(sandbox, n)
                 if loop_sample and loop_sample < n:
                     items = loop_sample
-                    run_vars = dict(variables, delegates=variables["delegates"][:items])
+                    run_vars = dict(variables, delegates=variables["delegates"][:items],
+                                    memberships=variables["memberships"][:items])
             measured = run_playbook(sandbox, book, run_vars, work, check=check)
             if items != n:
                 scale = float(n) / items
@@ -280,7 +320,8 @@ def table(runs):
         notes.append("N=%d: sandbox alone serves %.0f req/s without latency; bulk asks at most "
                      "%s req/s" % (run["n"], run["sandbox_throughput_rps"],
                                    run["bulk_demand_rps"]))
-    notes.append("Not measured: group membership (no bulk group-member mode exists yet).")
+    notes.append("Each mailbox: 2 Full Access, 1 Send As, 1 Send on Behalf (exo_mailbox_permission) "
+                 "and 1 group membership (exo_distribution_group_member, groups of %d)" % GROUP_SIZE)
     return "\n".join(lines + [""] + ["- " + note for note in notes])
 
 
@@ -317,7 +358,7 @@ def plot(runs, path):
     ax.set_xlabel("shared mailboxes (N)")
     ax.set_ylabel("wall time (s)")
     latencies = sorted({r["latency_ms"] for r in runs})
-    ax.set_title("exo_mailbox_permission, sandbox latency %s ms per request"
+    ax.set_title("permissions + group membership, sandbox latency %s ms per request"
                  % "/".join(str(x) for x in latencies))
     ax.grid(True, which="both", alpha=0.3)
     ax.legend()
