@@ -18,8 +18,8 @@ description:
     of one kind - a bulk result (for example M(mailops.exchange.exo_mailbox_permission) with
     O(mailops.exchange.exo_mailbox_permission#module:mailboxes)), a looped task, or a single
     module result. C({kind, object, changed, failed, msg, changes, diff}) is one object's summary.
-  - Values before and after come from the results' C(diff), so run the tasks with C(--diff) or
-    C(diff: true); without it the report shows what the modules' C(changes) say.
+  - Values before and after come from the results' C(diff), so run the tasks in diff mode
+    (C(--diff)); without it the report shows what the modules' C(changes) say.
   - Render it with P(mailops.exchange.drift_report_html#filter) and write it with
     M(ansible.builtin.copy).
 options:
@@ -32,7 +32,7 @@ options:
     description: The organisation (tenant) the report is about, shown in the report.
     type: str
   generated_at:
-    description: When the report was made, for example V({{ now(utc=true).isoformat() }}).
+    description: When the report was made, shown in the report (C(playbooks/audit.yml) passes the time of the run in ISO 8601).
     type: str
 """
 
