@@ -1,0 +1,246 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Bulk reads of mailbox permissions: organisation-wide pages, $batch, and what each costs."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.permissions import (
+    read_all_trustees,
+    read_mailboxes,
+)
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients import (
+    Recipient,
+    RecipientResolver,
+    find_in_pages,
+    invoke_parallel,
+)
+from ansible_collections.mailops.exchange.plugins.modules.exo_mailbox_permission import interleave
+
+
+def person(n, **extra):
+    row = {'Guid': 'guid-%04d' % n, 'Name': 'user%04d' % n, 'Identity': 'user%04d' % n,
+           'PrimarySmtpAddress': 'user%04d@contoso.com' % n, 'GrantSendOnBehalfTo': []}
+    row.update(extra)
+    return row
+
+
+class FakeRunner(object):
+    """Serves Get- cmdlets from lists of rows, pages of ``page_size``; records every request."""
+
+    def __init__(self, tables, page_size=3, refuse=()):
+        self.tables = tables
+        self.page_size = page_size
+        self.refuse = refuse
+        self.requests = []
+        self.lock = threading.Lock()
+
+    def _rows(self, cmdlet, params):
+        if cmdlet in self.refuse and 'Identity' not in params:
+            raise ExchangeError('A parameter cannot be found', kind='invalid_argument')
+        rows = self.tables[cmdlet]
+        if 'Identity' not in params:
+            return rows
+        wanted = params['Identity'].lower()
+        if cmdlet not in ('Get-Mailbox', 'Get-Recipient'):
+            # A permission read: the rows name their mailbox by its Identity.
+            owner = [m['Identity'] for m in self.tables['Get-Mailbox'] if wanted in Recipient(m).names]
+            return [r for r in rows if r['Identity'] in owner]
+        rows = [r for r in rows if wanted in Recipient(r).names]
+        if len(rows) > 1:
+            raise ExchangeError('matches multiple entries', kind='ambiguous')
+        if not rows:
+            raise ExchangeError("couldn't be found", kind='not_found')
+        return rows
+
+    def pages(self, cmdlet, params):
+        rows = self._rows(cmdlet, params)
+        for start in range(0, max(len(rows), 1), self.page_size):
+            with self.lock:
+                self.requests.append(('page', cmdlet))
+            yield rows[start:start + self.page_size]
+
+    def invoke(self, cmdlet, params):
+        return [row for page in self.pages(cmdlet, params) for row in page]
+
+    def invoke_many(self, calls, idempotent=None):  # pylint: disable=unused-argument
+        assert len(calls) <= 10
+        with self.lock:
+            self.requests.append(('batch', [cmdlet for cmdlet, unused in calls]))
+        answers = []
+        for cmdlet, params in calls:
+            try:
+                answers.append(self._rows(cmdlet, params))
+            except ExchangeError as err:
+                answers.append(err)
+        return answers
+
+
+PEOPLE = [person(n) for n in range(1, 8)]
+
+
+def test_a_complete_read_finds_names_and_counts_the_organisation():
+    runner = FakeRunner({'Get-Mailbox': PEOPLE})
+    found, total = find_in_pages(runner, 'Get-Mailbox', ['user0002', 'USER0007@contoso.com', 'ghost'], budget=5)
+    assert found == {'user0002': PEOPLE[1], 'USER0007@contoso.com': PEOPLE[6]}
+    assert total == 7
+    assert runner.requests == [('page', 'Get-Mailbox')] * 3
+
+
+def test_a_name_two_recipients_answer_to_is_left_to_an_exact_read():
+    twin = person(9, Name='twin', Alias='user0001')
+    runner = FakeRunner({'Get-Mailbox': PEOPLE + [twin]})
+    found, unused = find_in_pages(runner, 'Get-Mailbox', ['user0001', 'user0002'], budget=5)
+    assert list(found) == ['user0002']
+
+
+def test_the_read_stops_at_its_budget_and_keeps_only_identities_unique_everywhere():
+    runner = FakeRunner({'Get-Mailbox': PEOPLE})
+    found, total = find_in_pages(runner, 'Get-Mailbox', ['user0001', 'user0002@contoso.com', 'user0007'],
+                                 budget=1)
+    # user0001 was seen, but a later page could hold another recipient that answers to it.
+    assert found == {'user0002@contoso.com': PEOPLE[1]}
+    assert total is None
+    assert len(runner.requests) == 1
+
+
+def test_the_read_stops_once_every_address_is_found():
+    runner = FakeRunner({'Get-Mailbox': PEOPLE})
+    found, total = find_in_pages(runner, 'Get-Mailbox', ['user0001@contoso.com', 'USER0002@contoso.com'], budget=5)
+    assert len(found) == 2 and total is None
+    assert len(runner.requests) == 1
+
+
+def test_few_mailboxes_are_read_ten_to_a_batch_and_a_missing_one_is_its_own_error():
+    runner = FakeRunner({'Get-Mailbox': PEOPLE})
+    rows, org_size = read_mailboxes(runner, ['user0001', 'ghost', 'user0003'])
+    assert rows['user0001'] == PEOPLE[0] and rows['user0003'] == PEOPLE[2]
+    assert isinstance(rows['ghost'], ExchangeError) and rows['ghost'].kind == 'not_found'
+    assert org_size is None
+    assert runner.requests == [('batch', ['Get-Mailbox'] * 3)]
+
+
+def test_many_mailboxes_come_from_the_organisation_wide_pages():
+    people = [person(n) for n in range(1, 26)]
+    runner = FakeRunner({'Get-Mailbox': people}, page_size=10)
+    wanted = ['user%04d' % n for n in range(1, 21)] + ['ghost']
+    rows, org_size = read_mailboxes(runner, wanted)
+    assert org_size == 25
+    assert [rows[name]['Guid'] for name in wanted[:20]] == ['guid-%04d' % n for n in range(1, 21)]
+    assert rows['ghost'].kind == 'not_found'
+    # Three pages (within the budget of three batches), then only the one not found, exactly.
+    assert runner.requests == [('page', 'Get-Mailbox')] * 3 + [('batch', ['Get-Mailbox'])]
+
+
+def _sales_org():
+    mailboxes = [person(n) for n in range(1, 13)]
+    mailboxes[0]['GrantSendOnBehalfTo'] = ['user0005']
+    send_as = [{'Identity': 'user%04d' % n, 'Trustee': 'user0006@contoso.com', 'AccessControlType': 'Allow',
+                'AccessRights': ['SendAs'], 'IsInherited': False} for n in range(1, 13)]
+    send_as.append({'Identity': 'user0001', 'Trustee': 'NT AUTHORITY\\SELF', 'AccessControlType': 'Allow',
+                    'AccessRights': ['SendAs'], 'IsInherited': False})
+    full_access = [{'Identity': 'user%04d' % n, 'User': 'user0007@contoso.com', 'AccessRights': ['FullAccess'],
+                    'IsInherited': False, 'Deny': False} for n in range(1, 13)]
+    return mailboxes, {'Get-Mailbox': mailboxes, 'Get-Recipient': mailboxes,
+                       'Get-RecipientPermission': send_as, 'Get-MailboxPermission': full_access}
+
+
+def test_send_as_is_read_organisation_wide_when_that_is_cheaper():
+    mailboxes, tables = _sales_org()
+    runner = FakeRunner(tables, page_size=1000)
+    resolver = RecipientResolver(lambda *args: pytest.fail('looked up %r one by one' % (args,)))
+    wanted = [(resolver.remember(row), ('full_access', 'send_as', 'send_on_behalf')) for row in mailboxes]
+    trustees = read_all_trustees(runner, resolver, wanted, org_size=12, also=['user0008'])
+    first = trustees['guid-0001']
+    assert first == {'full_access': ['user0007@contoso.com'], 'send_as': ['user0006@contoso.com'],
+                     'send_on_behalf': ['user0005']}
+    assert runner.requests[0] == ('page', 'Get-RecipientPermission')
+    assert [r for r in runner.requests if r[0] == 'batch'] == [
+        ('batch', ['Get-MailboxPermission'] * 10), ('batch', ['Get-MailboxPermission'] * 2)]
+    # Every trustee the rows name, and the one the task asks for, is known without a call.
+    assert resolver.lookup('user0006@contoso.com').key == 'guid-0006'
+    assert resolver.lookup('user0008').key == 'guid-0008'
+
+
+def test_send_as_falls_back_to_batches_when_the_organisation_wide_read_is_refused():
+    mailboxes, tables = _sales_org()
+    runner = FakeRunner(tables, page_size=1000, refuse=('Get-RecipientPermission',))
+    resolver = RecipientResolver(lambda *args: pytest.fail('looked up one by one'))
+    wanted = [(resolver.remember(row), ('send_as',)) for row in mailboxes]
+    trustees = read_all_trustees(runner, resolver, wanted, org_size=12)
+    assert trustees['guid-0012'] == {'send_as': ['user0006@contoso.com']}
+    assert [r for r in runner.requests if r[0] == 'batch'] == [
+        ('batch', ['Get-RecipientPermission'] * 10), ('batch', ['Get-RecipientPermission'] * 2)]
+
+
+def test_send_as_of_a_large_organisation_is_read_per_mailbox():
+    mailboxes, tables = _sales_org()
+    runner = FakeRunner(tables, page_size=1000)
+    resolver = RecipientResolver(lambda *args: pytest.fail('looked up one by one'))
+    wanted = [(resolver.remember(row), ('send_as',)) for row in mailboxes[:3]]
+    read_all_trustees(runner, resolver, wanted, org_size=50000)
+    # Then the one trustee they name, looked up once for all three.
+    assert runner.requests == [('batch', ['Get-RecipientPermission'] * 3), ('batch', ['Get-Recipient'])]
+
+
+def test_a_failed_permission_read_is_kept_for_its_mailbox_only():
+    mailboxes, tables = _sales_org()
+    runner = FakeRunner(tables, page_size=1000)
+    ghost = Recipient({'Guid': 'guid-ghost', 'Name': 'ghost', 'Identity': 'ghost'})
+    resolver = RecipientResolver(lambda *args: pytest.fail('looked up one by one'))
+    wanted = [(resolver.remember(mailboxes[0]), ('full_access',)), (ghost, ('full_access',))]
+    runner.tables['Get-MailboxPermission'] = tables['Get-MailboxPermission'][:1]
+    original = runner._rows
+
+    def failing(cmdlet, params):
+        if params.get('Identity') == 'guid-ghost':
+            raise ExchangeError('gone', kind='not_found')
+        return original(cmdlet, params)
+
+    runner._rows = failing
+    trustees = read_all_trustees(runner, resolver, wanted)
+    assert trustees['guid-0001'] == {'full_access': ['user0007@contoso.com']}
+    assert trustees['guid-ghost']['full_access'].kind == 'not_found'
+
+
+def test_prefetch_keeps_every_answer_for_lookup_errors_included():
+    rows = [person(n) for n in range(1, 4)]
+    runner = FakeRunner({'Get-Recipient': rows + [person(8, Name='twin'), person(9, Name='Twin2', Alias='twin')]})
+    resolver = RecipientResolver(lambda *args: pytest.fail('looked up one by one'))
+    resolver.prefetch(runner, ['user0001', 'USER0001', 'user0002@contoso.com', 'ghost', 'twin'])
+    assert runner.requests == [('batch', ['Get-Recipient'] * 4)]
+    assert resolver.lookup('user0001').key == 'guid-0001'
+    assert resolver.lookup('ghost') is None
+    with pytest.raises(ExchangeError) as caught:
+        resolver.lookup('twin')
+    assert caught.value.kind == 'ambiguous'
+    # Known now: a second prefetch asks nothing.
+    resolver.prefetch(runner, ['user0002@contoso.com', 'ghost', 'guid-0001'])
+    assert len(runner.requests) == 1
+
+
+def test_prefetch_of_many_reads_the_organisation_then_only_what_it_did_not_find():
+    rows = [person(n) for n in range(1, 31)]
+    runner = FakeRunner({'Get-Recipient': rows}, page_size=1000)
+    resolver = RecipientResolver(lambda *args: pytest.fail('looked up one by one'))
+    resolver.prefetch(runner, ['user%04d' % n for n in range(1, 21)] + ['ghost'])
+    assert runner.requests == [('page', 'Get-Recipient'), ('batch', ['Get-Recipient'])]
+    assert resolver.lookup('user0020').key == 'guid-0020'
+
+
+def test_invoke_parallel_keeps_the_order_of_the_calls():
+    rows = [person(n) for n in range(1, 36)]
+    runner = FakeRunner({'Get-Mailbox': rows})
+    calls = [('Get-Mailbox', {'Identity': 'user%04d' % n}) for n in range(35, 0, -1)]
+    answers = invoke_parallel(runner, calls, parallel=4)
+    assert [a[0]['Guid'] for a in answers] == ['guid-%04d' % n for n in range(35, 0, -1)]
+    assert sorted(len(r[1]) for r in runner.requests) == [5, 10, 10, 10]
+
+
+def test_writes_are_interleaved_so_a_batch_carries_different_mailboxes():
+    order = interleave({0: ['a1', 'a2', 'a3'], 1: [], 2: ['c1'], 3: ['d1', 'd2']})
+    assert order == [(0, 'a1'), (2, 'c1'), (3, 'd1'), (0, 'a2'), (3, 'd2'), (0, 'a3')]
