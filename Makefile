@@ -75,7 +75,8 @@ bench: install
 
 # The HTML docs site, not part of `make test` (slow): antsibull-docs writes the RST of every
 # plugin and of docs/docsite, Sphinx renders it into .build/docsite/html. The site's own
-# requirements (Sphinx theme) come from the scaffold antsibull-docs generates. Offline apart from
+# requirements (Sphinx theme) come from the scaffold antsibull-docs generates; it copies only the
+# guides' RST, so the images they show are copied after it. Offline apart from
 # PyPI: no intersphinx, so references into the Ansible docs render as text; broken references of
 # our own are caught by antsibull-docs lint-collection-docs in `make lint`.
 DOCSITE := $(BUILD)/docsite
@@ -85,6 +86,7 @@ docs: install
 	$(BIN)/python -m pip install --quiet -r $(DOCSITE)/requirements.txt
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/antsibull-docs --config-file $(DOCSITE)/antsibull-docs.cfg collection \
 	  --use-current --cleanup everything --dest-dir $(DOCSITE)/rst mailops.exchange
+	cp -R docs/docsite/rst/images $(DOCSITE)/rst/collections/mailops/exchange/docsite/
 	printf '\nintersphinx_mapping = {}\nsuppress_warnings = ["ref.ref"]\n' >> $(DOCSITE)/conf.py
 	$(BIN)/sphinx-build -b html -c $(DOCSITE) -W --keep-going $(DOCSITE)/rst $(DOCSITE)/html
 	@echo "docs: open $(DOCSITE)/html/index.html"
