@@ -115,19 +115,5 @@ def test_metacharacters_arrive_as_literal_values(playbook, sandbox, tmp_path):
     assert 'Remove-Mailbox' not in sandbox.stats()['cmdlets']
 
 
-def test_no_password_in_vvvv_output(playbook, sandbox, tmp_path):
-    log_path = tmp_path / 'ansible.log'
-    result = playbook.run('onprem_create.yml', '-vvvv',
-                          extra_vars={'infra': 'onpremises', 'method': 'new', 'ident': 'nora.north',
-                                      'upn': 'nora@contoso.com'},
-                          env={'TEST_NEW_USER_PASSWORD': NEW_USER_PASSWORD, 'ANSIBLE_LOG_PATH': str(log_path)})
-    written = result.stdout + result.stderr + log_path.read_text()
-    for secret in (sandbox.env['EXCHANGE_PASSWORD'], NEW_USER_PASSWORD):
-        assert secret not in written
-    assert 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER' in written
-    received = [c for c in commands(sandbox) if c['cmdlet'] == 'New-Mailbox']
-    assert received and received[0]['parameters']['Password'] == {'SecureString': True}
-
-
 def _yaml(value):
     return '"%s"' % value.replace('\\', '\\\\').replace('"', '\\"').replace('\n', '\\n')
