@@ -432,8 +432,8 @@ def converge_bulk(exo, entries, parallel):
     if not exo.check_mode:
         order = interleave(calls)
         # Every write here is safe to repeat: a grant that is there or a removal that is done is a warning.
-        for (index, unused), answer in zip(order, invoke_parallel(runner, [call for unused, call in order],
-                                                                   parallel, idempotent=True)):
+        answers = invoke_parallel(runner, [call for unused, call in order], parallel, idempotent=True)
+        for (index, unused), answer in zip(order, answers):
             if isinstance(answer, ExchangeError) and index not in errors:
                 errors[index] = answer
     key = [entry['mailbox'] for entry in entries]
