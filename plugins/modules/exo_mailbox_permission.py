@@ -33,8 +33,16 @@ options:
     type: str
   mailboxes:
     description:
-      - Many mailboxes in one task (bulk mode), converged by O(parallel) workers inside one module
-        run that share one token, one connection pool and one trustee lookup.
+      - Many mailboxes in one task (bulk mode), converged inside one module run that shares one
+        token, one connection pool and one trustee lookup.
+      - Everything is read before anything is written, in a few requests rather than several per
+        mailbox - more than ten mailboxes, and the trustees, are looked for in the organisation-wide
+        C(Get-Mailbox) and C(Get-Recipient) pages of 1,000 (never more pages than reading them ten
+        to a C($batch) would cost); Send As is read organisation-wide when that is cheaper; Full
+        Access ten mailboxes to a C($batch). A converged run of 1,000 mailboxes costs about a
+        hundred requests.
+      - The writes go ten to a C($batch) request, each write's outcome reported for its own
+        mailbox; they are all safe to repeat.
       - Each entry names a mailbox and may set any of the per-mailbox options below; options it
         leaves out take the task's value (for example O(state) or O(exclusive)).
       - One mailbox's failure does not stop or undo the others; the task fails at the end and
@@ -72,7 +80,8 @@ options:
         type: bool
   parallel:
     description:
-      - With O(mailboxes), how many mailboxes are worked on at once (1 to 16).
+      - With O(mailboxes), how many requests (each a C($batch) of up to ten reads or writes) are
+        in flight at once (1 to 16).
       - Exchange Online publishes no concurrency limit for its REST admin API; its remote
         PowerShell allowed three sessions per account. The default of 4 stays close to that;
         throttled requests are retried honouring C(Retry-After) whatever the setting.

@@ -45,7 +45,10 @@ options:
 notes:
   - O(mailboxes) cannot be combined with O(filter) or O(recipient_type_details). With none of the
     three, every mailbox is audited.
-  - Each mailbox costs two requests (Full Access and Send As) plus one per trustee not seen before.
+  - The permissions are read in bulk, as exo_mailbox_permission's O(mailboxes) does - the
+    mailboxes and trustees from organisation-wide pages where that is cheaper, Send As
+    organisation-wide when that is cheaper, Full Access ten mailboxes to a C($batch) request -
+    about one request per ten mailboxes.
 seealso:
   - module: mailops.exchange.exo_mailbox_permission
   - module: mailops.exchange.exo_mailbox_info
