@@ -24,17 +24,25 @@ options:
       - One group, in any identity form Exchange accepts (name, alias, SMTP address, GUID).
       - A group that does not exist gives an empty RV(groups) list, not an error.
     type: str
+  groups:
+    description:
+      - Several groups, in any identity form, read ten to a request (their members too).
+      - RV(groups) holds them in the order given, each once; the identities that name no group
+        are listed in RV(not_found), not an error.
+    type: list
+    elements: str
   filter:
     description:
       - An OPATH filter, for example V(DisplayName -like 'Project*').
     type: str
   include_members:
     description:
-      - Whether to read each group's direct members (one more request per group).
+      - Whether to read each group's direct members (one more read per group, ten to a request).
     type: bool
     default: true
 notes:
-  - O(identity) cannot be combined with O(filter).
+  - O(identity), O(groups) and O(filter) cannot be combined.
+  - Members are read ten groups to a request, however the groups were chosen.
 seealso:
   - module: mailops.exchange.exo_distribution_group
   - module: mailops.exchange.exo_distribution_group_member
@@ -50,6 +58,11 @@ EXAMPLES = r"""
   ansible.builtin.debug:
     msg: "{{ all_staff.groups[0].members }}"
 
+- name: Three groups in one read
+  mailops.exchange.exo_distribution_group_info:
+    groups: [all-staff, finance@contoso.com, sales-team]
+  register: some_groups
+
 - name: Every project group, without members
   mailops.exchange.exo_distribution_group_info:
     filter: "Name -like 'project-*'"
@@ -58,8 +71,16 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+not_found:
+  description: With O(groups), the identities given that name no group, in the order given.
+  returned: with O(groups)
+  type: list
+  elements: str
+  sample: [ghost@contoso.com]
 groups:
-  description: The groups found, in the order the service returned them.
+  description:
+    - The groups found, in the order the service returned them (with O(groups), in the order
+      given).
   returned: always
   type: list
   elements: dict
@@ -113,43 +134,90 @@ groups:
       returned: when O(include_members=true)
 """
 
+from ansible_collections.mailops.exchange.plugins.module_utils.bulk import invoke_each, prefetch_recipients
+from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.groups import (
     group_facts,
+    group_from_answer,
+    group_read,
+    members_from_rows,
+    members_read,
     read_group,
-    read_members,
     read_owners,
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
 from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import sorted_values
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients import RecipientResolver
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients import (
+    IdentityError,
+    RecipientResolver,
+    check_identities,
+)
+
+
+def named_groups(exo, identities):
+    """The rows of the listed groups, read ten to a request, each once, and the identities that
+    name no group; an ambiguous identity fails naming every such one."""
+    rows = {}
+    missing = []
+    problems = []
+    for identity, answer in zip(identities, invoke_each(exo.runner, [group_read(i) for i in identities])):
+        try:
+            row = group_from_answer(answer, identity, 'groups')
+        except IdentityError:
+            problems.append("'%s' matches more than one group" % identity)
+            continue
+        if row is None:
+            missing.append(identity)
+        else:
+            rows.setdefault(str(row.get('Guid')).lower(), row)
+    if problems:
+        raise IdentityError('groups: %s; give an SMTP address or GUID' % '; '.join(problems),
+                            kind='invalid_argument')
+    return list(rows.values()), missing
 
 
 def read(exo):
     params = exo.params
-    if params['identity'] is not None:
+    result = dict(changed=False)
+    if params['groups'] is not None:
+        check_identities('groups', params['groups'])
+        rows, result['not_found'] = named_groups(exo, params['groups'])
+    elif params['identity'] is not None:
         row = read_group(exo.invoke, params['identity'], 'identity')
         rows = [row] if row is not None else []
     else:
         rows = exo.query('Get-DistributionGroup', params['filter'])
 
     resolver = RecipientResolver(exo.invoke)
+    members = [None] * len(rows)
+    if params['include_members']:
+        answers = invoke_each(exo.runner, [members_read(row.get('Guid')) for row in rows])
+        for index, answer in enumerate(answers):
+            if isinstance(answer, ExchangeError):
+                raise answer
+            members[index] = sorted_values(members_from_rows(resolver, answer))
+    # Owners come as Exchange names them; most are members read above, the rest are looked up
+    # ten to a request.
+    prefetch_recipients(exo.runner, resolver, [owner for row in rows for owner in row.get('ManagedBy') or ()])
     groups = []
-    for row in rows:
+    for row, current in zip(rows, members):
         facts = group_facts(row, read_owners(resolver, row))
-        if params['include_members']:
-            facts['members'] = sorted_values(read_members(exo.invoke, resolver, facts['guid']))
+        if current is not None:
+            facts['members'] = current
         groups.append(facts)
-    return dict(changed=False, groups=groups)
+    result['groups'] = groups
+    return result
 
 
 def main():
     exo = ExoModule(
         argument_spec=dict(
             identity=dict(type='str'),
+            groups=dict(type='list', elements='str'),
             filter=dict(type='str'),
             include_members=dict(type='bool', default=True),
         ),
-        mutually_exclusive=[('identity', 'filter')],
+        mutually_exclusive=[('identity', 'filter', 'groups')],
     )
     for option in ('identity', 'filter'):
         if exo.params[option] is not None and not exo.params[option].strip():

@@ -33,8 +33,97 @@ options:
       - To create a mailbox, use the name or, better, the primary SMTP address it will have, so
         that the next run finds it. An address used as identity must be one of the new mailbox's
         addresses.
+      - Give O(identity) or O(mailboxes).
     type: str
-    required: true
+  mailboxes:
+    description:
+      - Many mailboxes in one task (bulk mode), converged by O(parallel) workers inside one module
+        run that share one token, one connection pool and one recipient lookup. The mailboxes are
+        read ten to a request.
+      - Each entry names a mailbox by C(identity) and may set any of the per-mailbox options
+        below; options it leaves out take the task's value (for example O(state), O(type) or
+        O(litigation_hold)). O(name), O(display_name), O(alias) and O(primary_smtp_address)
+        belong to one mailbox, so they are given per entry only.
+      - One mailbox's failure does not stop or undo the others; the task fails at the end and
+        lists every failed mailbox with its reason (RV(results) holds each mailbox's outcome).
+      - Prefer it to C(loop) for more than a handful of mailboxes - a looped task pays Ansible's
+        per-item start-up and a token cache read for every item, and works on one item at a time.
+    type: list
+    elements: dict
+    suboptions:
+      identity:
+        description: As O(identity), for this mailbox.
+        type: str
+        required: true
+      state:
+        description: As O(state), for this mailbox.
+        type: str
+        choices: [present, absent]
+      type:
+        description: As O(type), for this mailbox.
+        type: str
+        choices: [regular, shared, room, equipment]
+      name:
+        description: As O(name), for this mailbox.
+        type: str
+      display_name:
+        description: As O(display_name), for this mailbox.
+        type: str
+      alias:
+        description: As O(alias), for this mailbox.
+        type: str
+      primary_smtp_address:
+        description: As O(primary_smtp_address), for this mailbox.
+        type: str
+      email_addresses:
+        description: As O(email_addresses), for this mailbox.
+        type: list
+        elements: str
+      email_addresses_mode:
+        description: As O(email_addresses_mode), for this mailbox.
+        type: str
+        choices: [add, remove, exact]
+      excluded_domains:
+        description: As O(excluded_domains), for this mailbox.
+        type: list
+        elements: str
+      hidden_from_address_lists:
+        description: As O(hidden_from_address_lists), for this mailbox.
+        type: bool
+      litigation_hold:
+        description: As O(litigation_hold), for this mailbox.
+        type: dict
+        suboptions:
+          enabled:
+            description: As O(litigation_hold.enabled).
+            type: bool
+            required: true
+          duration_days:
+            description: As O(litigation_hold.duration_days).
+            type: int
+          owner:
+            description: As O(litigation_hold.owner).
+            type: str
+      custom_attributes:
+        description: As O(custom_attributes), for this mailbox.
+        type: dict
+      forwarding_smtp_address:
+        description: As O(forwarding_smtp_address), for this mailbox.
+        type: str
+      deliver_to_mailbox_and_forward:
+        description: As O(deliver_to_mailbox_and_forward), for this mailbox.
+        type: bool
+      resource_capacity:
+        description: As O(resource_capacity), for this mailbox.
+        type: int
+  parallel:
+    description:
+      - With O(mailboxes), how many mailboxes are worked on at once (1 to 16).
+      - Exchange Online publishes no concurrency limit for its REST admin API; its remote
+        PowerShell allowed three sessions per account. The default of 4 stays close to that;
+        throttled requests are retried honouring C(Retry-After) whatever the setting.
+    type: int
+    default: 4
   state:
     description:
       - V(present) creates the mailbox when it does not exist (O(type) is then required) and sets
@@ -199,6 +288,25 @@ EXAMPLES = r"""
   mailops.exchange.exo_mailbox:
     identity: sales-eu@contoso.com
     state: absent
+
+- name: Many shared mailboxes in one task, all hidden and on a one-year hold
+  mailops.exchange.exo_mailbox:
+    mailboxes:
+      - identity: sales-eu@contoso.com
+        display_name: Sales Europe
+      - identity: sales-us@contoso.com
+        display_name: Sales Americas
+        custom_attributes: {1: sales}
+      - identity: room-oslo-4@contoso.com
+        type: room
+        resource_capacity: 12
+        hidden_from_address_lists: false
+    type: shared
+    hidden_from_address_lists: true
+    litigation_hold:
+      enabled: true
+      duration_days: 365
+    parallel: 4
 """
 
 RETURN = r"""
@@ -208,7 +316,7 @@ mailbox:
       RV(mailops.exchange.exo_mailbox_info#module:mailboxes) elements (for example C(type),
       C(email_addresses), C(litigation_hold), C(custom_attributes)).
     - In check mode, what it would be. Empty after a removal, or when an absent mailbox stays absent.
-  returned: always
+  returned: with O(identity)
   type: dict
   sample:
     name: sales-eu
@@ -221,7 +329,7 @@ changes:
     - What was (in check mode, would be) set, by option name, with values shaped like RV(mailbox).
     - C(email_addresses) lists the addresses C(added) and C(removed). C(state) is V(present) when
       the mailbox was created, V(absent) when it was removed.
-  returned: always
+  returned: with O(identity)
   type: dict
   sample:
     display_name: Sales Europe
@@ -229,9 +337,36 @@ changes:
       added: [smtp:vertrieb@contoso.com]
       removed: []
     custom_attributes: {"1": sales}
+results:
+  description:
+    - With O(mailboxes), one entry per mailbox in the order given - RV(mailbox), RV(changes) and
+      C(changed) as for a single mailbox, or C(failed=true) with C(msg) and the error C(kind).
+      C(key) is the identity as the entry gave it.
+  returned: with O(mailboxes)
+  type: list
+  elements: dict
+  sample:
+    - key: sales-eu@contoso.com
+      changed: true
+      failed: false
+      mailbox: {name: sales-eu, type: shared, primary_smtp_address: sales-eu@contoso.com}
+      changes: {state: present, type: shared, hidden_from_address_lists: true}
+    - key: room-oslo-4@contoso.com
+      failed: true
+      kind: invalid_argument
+      msg: "resource_capacity: 12 applies to room mailboxes only; ...; nothing was changed"
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.bulk import (
+    DEFAULT_PARALLEL,
+    check_parallel,
+    converge_all,
+    failure_message,
+    invoke_each,
+    merge_entries,
+    summarise,
+)
+from ansible_collections.mailops.exchange.plugins.module_utils.errors import ALREADY_EXISTS, ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.mailbox_properties import (
     MailboxInputError,
     after_row,
@@ -243,6 +378,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.mailbox_propertie
 from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
 from ansible_collections.mailops.exchange.plugins.module_utils.outcome import create_once
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients import (
+    IdentityError,
     RecipientResolver,
     Recipient,
     mailbox_facts,
@@ -256,9 +392,35 @@ PROPERTY_OPTIONS = (
     'forwarding_smtp_address', 'deliver_to_mailbox_and_forward', 'resource_capacity',
 )
 
+# Options that name one mailbox: a task-wide value for many mailboxes would clash, so with
+# mailboxes[] they are given per entry only.
+ENTRY_ONLY = ('name', 'display_name', 'alias', 'primary_smtp_address')
 
-class Mailbox(object):
-    """Reads, plans and applies one mailbox."""
+# Options a mailboxes[] entry takes from the task when it leaves them out.
+ENTRY_DEFAULTS = ('state',) + tuple(o for o in PROPERTY_OPTIONS if o not in ENTRY_ONLY)
+
+
+def _invalid(err, outcome='nothing was changed'):
+    """The service-shaped error for input that cannot describe a mailbox."""
+    return ExchangeError('%s; %s' % (err, outcome), kind='invalid_argument')
+
+
+def mailbox_from_answer(answer, identity):
+    """The Get-Mailbox row from the answer to a read of ``identity`` (its rows, or the error it
+    raised), or None when there is no such mailbox."""
+    if isinstance(answer, ExchangeError):
+        if answer.kind == 'not_found':
+            return None
+        if answer.kind == 'ambiguous':
+            raise IdentityError("identity: '%s' matches more than one recipient; give its SMTP address "
+                                'or GUID; nothing was changed' % identity, kind='ambiguous',
+                                exception_type=answer.exception_type)
+        raise answer
+    return answer[0] if answer else None
+
+
+class Mailboxes(object):
+    """Reads, plans and applies mailboxes; one recipient lookup shared by all of them."""
 
     def __init__(self, exo):
         self.exo = exo
@@ -267,19 +429,13 @@ class Mailbox(object):
     def read(self, identity):
         """The Get-Mailbox row ``identity`` names, or None when there is no such mailbox."""
         try:
-            rows = self.exo.invoke('Get-Mailbox', {'Identity': identity})
+            answer = self.exo.invoke('Get-Mailbox', {'Identity': identity})
         except ExchangeError as err:
-            if err.kind == 'not_found':
-                return None
-            if err.kind == 'ambiguous':
-                self.exo.fail("identity: '%s' matches more than one recipient; give its SMTP address "
-                              'or GUID; nothing was changed' % identity,
-                              error={'kind': err.kind, 'exception_type': err.exception_type})
-            raise
-        return rows[0]
+            answer = err
+        return mailbox_from_answer(answer, identity)
 
     def check_addresses_free(self, addresses, own_key=None):
-        """Fail, before any write, when another recipient already has one of ``addresses``."""
+        """Refuse, before any write, addresses another recipient already has."""
         problems = []
         for address in addresses:
             try:
@@ -292,8 +448,8 @@ class Mailbox(object):
             if owner is not None and owner.key != own_key:
                 problems.append("'%s' is already used by recipient '%s'" % (address, owner.row.get('Name')))
         if problems:
-            self.exo.fail('email_addresses: %s (ProxyAddressExistsException); nothing was changed'
-                          % '; '.join(problems), error={'kind': 'already_exists'})
+            raise ExchangeError('email_addresses: %s (ProxyAddressExistsException); nothing was changed'
+                                % '; '.join(problems), kind=ALREADY_EXISTS)
 
     def apply(self, key, plan):
         if plan.type_change:
@@ -303,128 +459,200 @@ class Mailbox(object):
             parameters.update(plan.settings)
             self.exo.invoke('Set-Mailbox', parameters, idempotent=True)
 
+    def converge(self, entry, answer):
+        """Converge one mailbox from the answer to its read; its result dict, with ``before``."""
+        identity = entry['identity'].strip()
+        row = mailbox_from_answer(answer, identity)
+        if entry['state'] == 'absent':
+            return self.remove(row, identity)
+        try:
+            options = check_options({option: entry.get(option) for option in PROPERTY_OPTIONS + ('name',)})
+        except MailboxInputError as err:
+            raise _invalid(err) from None
+        if row is None:
+            return self.create(options, identity)
+        return self.update(options, row)
 
-def _fail_input(exo, err):
-    exo.fail('%s; nothing was changed' % err)
+    def remove(self, row, identity):
+        if row is None:
+            return _result(False, None, None, {})
+        if mailbox_facts(row)['type'] == 'regular':
+            raise ExchangeError("state: '%s' is a user mailbox; user mailboxes are removed by removing the "
+                                'user or its licence, not here; nothing was changed' % identity,
+                                kind='invalid_argument')
+        if not self.exo.check_mode:
+            try:
+                self.exo.invoke('Remove-Mailbox', {'Identity': Recipient(row).key, 'Confirm': False},
+                                idempotent=True)
+            except ExchangeError as err:
+                # Gone already: the repeat of a remove whose answer was lost, or another run's remove.
+                if err.kind != 'not_found':
+                    raise
+        return _result(True, row, None, {'state': 'absent'})
+
+    def create(self, options, identity):
+        try:
+            parameters, predicted = new_mailbox(identity, options, self.exo.params['organization'])
+            plan = plan_mailbox(predicted, dict(options, display_name=None, alias=None))
+        except MailboxInputError as err:
+            raise _invalid(err) from None
+        final = after_row(predicted, plan)
+        known = {plain_smtp(a).lower() for a in final['EmailAddresses'] if a.lower().startswith('smtp:')}
+        if '@' in identity and plain_smtp(identity).lower() not in known:
+            raise ExchangeError("identity: '%s' would not be an address of the new mailbox (%s), so the next "
+                                'run could not find it; use its primary address or its name as identity; '
+                                'nothing was changed' % (identity, ', '.join(sorted(known))),
+                                kind='invalid_argument')
+        self.check_addresses_free(sorted(known))
+        changes = {'state': 'present', 'type': options['type'], 'name': parameters['Name'],
+                   'alias': parameters['Alias'], 'display_name': parameters['DisplayName'],
+                   'primary_smtp_address': parameters['PrimarySmtpAddress']}
+        changes.update(plan.changes)
+        if self.exo.check_mode:
+            return _result(True, None, final, changes)
+
+        created = self._create(parameters)
+        key = Recipient(created[0]).key if created else parameters['PrimarySmtpAddress']
+        row = self.read(key)
+        try:
+            plan = plan_mailbox(row, dict(options, display_name=None, alias=None))
+        except MailboxInputError as err:
+            raise _invalid(err, "the mailbox '%s' was created, its other settings were not changed"
+                           % parameters['PrimarySmtpAddress']) from None
+        self.apply(key, plan)
+        return _result(True, None, self.read(key) if plan.changed else row, changes)
+
+    def _create(self, parameters):
+        """New-Mailbox, sent so that it takes effect once.
+
+        The address was free (checked before), so a mailbox found with it after a lost answer is
+        this one. An "already exists" on the first send is re-read too: a mailbox of this name
+        with this address is this run's (an earlier answer was lost before the read saw it).
+        """
+        def find():
+            return self.read(parameters['PrimarySmtpAddress'])
+
+        try:
+            return create_once(self.exo.invoke, 'New-Mailbox', parameters, find)
+        except ExchangeError as err:
+            if err.kind != ALREADY_EXISTS:
+                raise
+            row = find()
+            if row is None or row.get('Name') != parameters['Name']:
+                raise
+            return [row]
+
+    def update(self, options, row):
+        key = Recipient(row).key
+        self.resolver.remember(row)
+        try:
+            plan = plan_mailbox(row, options)
+        except MailboxInputError as err:
+            raise _invalid(err) from None
+        self.check_addresses_free(plan.added_smtp(), own_key=key)
+        if not plan.changed:
+            return _result(False, row, row, {})
+        if self.exo.check_mode:
+            return _result(True, row, after_row(row, plan), plan.changes)
+        self.apply(key, plan)
+        return _result(True, row, self.read(key), plan.changes)
 
 
-def _result(exo, changed, before, after, changes):
-    result = dict(changed=changed, mailbox=mailbox_facts(after) if after else {}, changes=changes)
+def _result(changed, before, after, changes):
+    return dict(changed=changed, mailbox=mailbox_facts(after) if after else {}, changes=changes,
+                before=mailbox_facts(before) if before else {})
+
+
+def read_all(exo, entries):
+    """The answer to the Get-Mailbox of every entry, ten to a request."""
+    return invoke_each(exo.runner, [('Get-Mailbox', {'Identity': e['identity'].strip()}) for e in entries])
+
+
+def converge_one(exo):
+    mailboxes = Mailboxes(exo)
+    result = mailboxes.converge(exo.params, read_all(exo, [exo.params])[0])
+    before = result.pop('before')
     if exo.module._diff:
-        result['diff'] = build_diff(mailbox_facts(before) if before else {}, result['mailbox'])
+        result['diff'] = build_diff(before, result['mailbox'])
     return result
 
 
-def remove(exo, mailbox, row, identity):
-    if row is None:
-        return _result(exo, False, None, None, {})
-    facts = mailbox_facts(row)
-    if facts['type'] == 'regular':
-        exo.fail("state: '%s' is a user mailbox; user mailboxes are removed by removing the user or its "
-                 'licence, not here; nothing was changed' % identity)
-    if not exo.check_mode:
-        try:
-            exo.invoke('Remove-Mailbox', {'Identity': Recipient(row).key, 'Confirm': False}, idempotent=True)
-        except ExchangeError as err:
-            # Gone already: the repeat of a remove whose answer was lost, or another run's remove.
-            if err.kind != 'not_found':
-                raise
-    return _result(exo, True, row, None, {'state': 'absent'})
+def converge_many(exo, entries):
+    mailboxes = Mailboxes(exo)
+    pairs = list(zip(entries, read_all(exo, entries)))
+    outcomes = converge_all(pairs, lambda pair: mailboxes.converge(*pair), exo.params['parallel'],
+                            key=lambda pair: pair[0]['identity'])
+    changed, results, failures = summarise(outcomes)
+    before = {r['key']: r.pop('before') for r in results if not r['failed']}
+    after = {r['key']: r['mailbox'] for r in results if not r['failed']}
+    result = dict(changed=changed, results=results)
+    if exo.module._diff:
+        result['diff'] = build_diff(before, after)
+    if failures:
+        exo.fail(failure_message(failures, len(entries), 'mailboxes'), **result)
+    return result
 
 
-def create(exo, mailbox, options, identity):
-    try:
-        parameters, predicted = new_mailbox(identity, options, exo.params['organization'])
-        plan = plan_mailbox(predicted, dict(options, display_name=None, alias=None))
-    except MailboxInputError as err:
-        _fail_input(exo, err)
-    final = after_row(predicted, plan)
-    known = {plain_smtp(a).lower() for a in final['EmailAddresses'] if a.lower().startswith('smtp:')}
-    if '@' in identity and plain_smtp(identity).lower() not in known:
-        exo.fail("identity: '%s' would not be an address of the new mailbox (%s), so the next run could "
-                 'not find it; use its primary address or its name as identity; nothing was changed'
-                 % (identity, ', '.join(sorted(known))))
-    mailbox.check_addresses_free(sorted(known))
-    changes = {'state': 'present', 'type': options['type'], 'name': parameters['Name'],
-               'alias': parameters['Alias'], 'display_name': parameters['DisplayName'],
-               'primary_smtp_address': parameters['PrimarySmtpAddress']}
-    changes.update(plan.changes)
-    if exo.check_mode:
-        return _result(exo, True, None, final, changes)
-
-    # The address was free (checked above), so a mailbox found with it after a lost answer is this one.
-    created = create_once(exo.invoke, 'New-Mailbox', parameters, lambda: mailbox.read(parameters['PrimarySmtpAddress']))
-    key = Recipient(created[0]).key if created else parameters['PrimarySmtpAddress']
-    row = mailbox.read(key)
-    try:
-        plan = plan_mailbox(row, dict(options, display_name=None, alias=None))
-    except MailboxInputError as err:
-        exo.fail("%s; the mailbox '%s' was created, its other settings were not changed"
-                 % (err, parameters['PrimarySmtpAddress']))
-    mailbox.apply(key, plan)
-    return _result(exo, True, None, mailbox.read(key) if plan.changed else row, changes)
-
-
-def update(exo, mailbox, options, row):
-    key = Recipient(row).key
-    mailbox.resolver.remember(row)
-    try:
-        plan = plan_mailbox(row, options)
-    except MailboxInputError as err:
-        _fail_input(exo, err)
-    mailbox.check_addresses_free(plan.added_smtp(), own_key=key)
-    if not plan.changed:
-        return _result(exo, False, row, row, {})
-    if exo.check_mode:
-        return _result(exo, True, row, after_row(row, plan), plan.changes)
-    mailbox.apply(key, plan)
-    return _result(exo, True, row, mailbox.read(key), plan.changes)
-
-
-def converge(exo):
-    params = exo.params
-    identity = params['identity'].strip()
-    mailbox = Mailbox(exo)
-    if params['state'] == 'absent':
-        return remove(exo, mailbox, mailbox.read(identity), identity)
-    try:
-        options = check_options({option: params[option] for option in PROPERTY_OPTIONS + ('name',)})
-    except MailboxInputError as err:
-        _fail_input(exo, err)
-    row = mailbox.read(identity)
-    if row is None:
-        return create(exo, mailbox, options, identity)
-    return update(exo, mailbox, options, row)
+def check_identity(value, where):
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError('%sidentity: %r is not an identity' % (where, value))
 
 
 def main():
+    hold_spec = dict(
+        enabled=dict(type='bool', required=True),
+        duration_days=dict(type='int'),
+        owner=dict(type='str'),
+    )
+    properties = dict(
+        type=dict(type='str', choices=['regular', 'shared', 'room', 'equipment']),
+        name=dict(type='str'),
+        display_name=dict(type='str'),
+        alias=dict(type='str'),
+        primary_smtp_address=dict(type='str'),
+        email_addresses=dict(type='list', elements='str'),
+        hidden_from_address_lists=dict(type='bool'),
+        litigation_hold=dict(type='dict', options=hold_spec),
+        custom_attributes=dict(type='dict'),
+        forwarding_smtp_address=dict(type='str'),
+        deliver_to_mailbox_and_forward=dict(type='bool'),
+        resource_capacity=dict(type='int'),
+    )
+    entry_spec = dict(
+        properties,
+        identity=dict(type='str', required=True),
+        state=dict(type='str', choices=['present', 'absent']),
+        email_addresses_mode=dict(type='str', choices=['add', 'remove', 'exact']),
+        excluded_domains=dict(type='list', elements='str'),
+    )
     exo = ExoModule(
         argument_spec=dict(
-            identity=dict(type='str', required=True),
+            properties,
+            identity=dict(type='str'),
+            mailboxes=dict(type='list', elements='dict', options=entry_spec),
+            parallel=dict(type='int', default=DEFAULT_PARALLEL),
             state=dict(type='str', default='present', choices=['present', 'absent']),
-            type=dict(type='str', choices=['regular', 'shared', 'room', 'equipment']),
-            name=dict(type='str'),
-            display_name=dict(type='str'),
-            alias=dict(type='str'),
-            primary_smtp_address=dict(type='str'),
-            email_addresses=dict(type='list', elements='str'),
             email_addresses_mode=dict(type='str', default='add', choices=['add', 'remove', 'exact']),
             excluded_domains=dict(type='list', elements='str', default=[]),
-            hidden_from_address_lists=dict(type='bool'),
-            litigation_hold=dict(type='dict', options=dict(
-                enabled=dict(type='bool', required=True),
-                duration_days=dict(type='int'),
-                owner=dict(type='str'),
-            )),
-            custom_attributes=dict(type='dict'),
-            forwarding_smtp_address=dict(type='str'),
-            deliver_to_mailbox_and_forward=dict(type='bool'),
-            resource_capacity=dict(type='int'),
         ),
+        required_one_of=[('identity', 'mailboxes')],
+        mutually_exclusive=[('identity', 'mailboxes')] + [('mailboxes', option) for option in ENTRY_ONLY],
     )
-    if not exo.params['identity'].strip():
-        exo.fail("identity: %r is not an identity" % exo.params['identity'])
-    exo.run(converge)
+    params = exo.params
+    try:
+        check_parallel(params['parallel'])
+        if params['identity'] is not None:
+            check_identity(params['identity'], '')
+        else:
+            entries = merge_entries(params['mailboxes'], {option: params[option] for option in ENTRY_DEFAULTS})
+            for index, entry in enumerate(entries):
+                check_identity(entry['identity'], 'mailboxes[%d].' % index)
+    except ValueError as exc:
+        exo.fail(str(exc))
+    if params['identity'] is not None:
+        exo.run(converge_one)
+    else:
+        exo.run(lambda module: converge_many(module, entries))
 
 
 if __name__ == '__main__':

@@ -24,6 +24,13 @@ options:
       - One mailbox, in any identity form Exchange accepts (name, alias, UPN, SMTP address, GUID).
       - A mailbox that does not exist gives an empty RV(mailboxes) list, not an error.
     type: str
+  mailboxes:
+    description:
+      - Several mailboxes, in any identity form, read ten to a request.
+      - RV(mailboxes) holds them in the order given, each once; the identities that name no
+        mailbox are listed in RV(not_found), not an error.
+    type: list
+    elements: str
   filter:
     description:
       - An OPATH filter, for example V(CustomAttribute1 -eq 'sales') or V(Alias -like 'shared*').
@@ -40,7 +47,8 @@ options:
       - The most mailboxes to return. By default every matching mailbox is returned.
     type: int
 notes:
-  - O(identity) cannot be combined with O(filter) or O(recipient_type_details).
+  - O(identity) and O(mailboxes) cannot be combined with each other, O(filter),
+    O(recipient_type_details) or O(result_size).
 seealso:
   - module: mailops.exchange.exo_mailbox_permission
   - module: mailops.exchange.exo_mailbox
@@ -51,6 +59,11 @@ EXAMPLES = r"""
   mailops.exchange.exo_mailbox_info:
     identity: alice@contoso.com
   register: alice
+
+- name: Three mailboxes in one read
+  mailops.exchange.exo_mailbox_info:
+    mailboxes: [alice@contoso.com, bob, sales@contoso.com]
+  register: some_mailboxes
 
 - name: Every shared mailbox of the sales department
   mailops.exchange.exo_mailbox_info:
@@ -64,8 +77,16 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+not_found:
+  description: With O(mailboxes), the identities given that name no mailbox, in the order given.
+  returned: with O(mailboxes)
+  type: list
+  elements: str
+  sample: [ghost@contoso.com]
 mailboxes:
-  description: The mailboxes found, in the order the service returned them.
+  description:
+    - The mailboxes found, in the order the service returned them (with O(mailboxes), in the
+      order given).
   returned: always
   type: list
   elements: dict
@@ -150,14 +171,48 @@ mailboxes:
       sample: {"1": "sales"}
 """
 
+from ansible_collections.mailops.exchange.plugins.module_utils.bulk import invoke_each
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients import mailbox_facts
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients import (
+    IdentityError,
+    check_identities,
+    mailbox_facts,
+)
+
+
+def named_mailboxes(exo, identities):
+    """The rows of the listed mailboxes, read ten to a request, each once, and the identities
+    that name no mailbox; an ambiguous identity fails naming every such one."""
+    rows = {}
+    missing = []
+    problems = []
+    answers = invoke_each(exo.runner, [('Get-Mailbox', {'Identity': i}) for i in identities])
+    for identity, answer in zip(identities, answers):
+        if not isinstance(answer, ExchangeError):
+            for row in answer[:1]:
+                rows.setdefault(str(row.get('Guid')).lower(), row)
+            if not answer:
+                missing.append(identity)
+        elif answer.kind == 'not_found':
+            missing.append(identity)
+        elif answer.kind == 'ambiguous':
+            problems.append("'%s' matches more than one recipient" % identity)
+        else:
+            raise answer
+    if problems:
+        raise IdentityError('mailboxes: %s; give an SMTP address or GUID' % '; '.join(problems),
+                            kind='invalid_argument')
+    return list(rows.values()), missing
 
 
 def read(exo):
     params = exo.params
-    if params['identity'] is not None:
+    result = dict(changed=False)
+    if params['mailboxes'] is not None:
+        check_identities('mailboxes', params['mailboxes'])
+        rows, result['not_found'] = named_mailboxes(exo, params['mailboxes'])
+    elif params['identity'] is not None:
         try:
             rows = exo.invoke('Get-Mailbox', {'Identity': params['identity']})
         except ExchangeError as err:
@@ -167,13 +222,15 @@ def read(exo):
     else:
         rows = exo.query('Get-Mailbox', params['filter'], params['result_size'],
                          RecipientTypeDetails=params['recipient_type_details'])
-    return dict(changed=False, mailboxes=[mailbox_facts(row) for row in rows])
+    result['mailboxes'] = [mailbox_facts(row) for row in rows]
+    return result
 
 
 def main():
     exo = ExoModule(
         argument_spec=dict(
             identity=dict(type='str'),
+            mailboxes=dict(type='list', elements='str'),
             filter=dict(type='str'),
             recipient_type_details=dict(
                 type='list', elements='str',
@@ -182,8 +239,8 @@ def main():
                          'GroupMailbox']),
             result_size=dict(type='int'),
         ),
-        mutually_exclusive=[('identity', 'filter'), ('identity', 'recipient_type_details'),
-                            ('identity', 'result_size')],
+        mutually_exclusive=[('identity', 'mailboxes', 'filter'), ('identity', 'mailboxes', 'recipient_type_details'),
+                            ('identity', 'mailboxes', 'result_size')],
     )
     if exo.params['result_size'] is not None and exo.params['result_size'] < 1:
         exo.fail('result_size: %s must be 1 or more' % exo.params['result_size'])
