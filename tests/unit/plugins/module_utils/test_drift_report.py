@@ -90,8 +90,8 @@ def test_without_diff_the_changes_name_the_properties_and_their_new_values():
     assert member['object'] == 'all-staff@contoso.com'
     # exo_distribution_group_member's changes are one set change, not keyed by property.
     assert member['status'] == 'drifted'
-    assert member['properties'] == [{'name': 'members', 'before': None, 'after': None,
-                                      'added': ['a@contoso.com'], 'removed': ['b@contoso.com']}]
+    assert member['properties'] == [
+        {'name': 'members', 'before': None, 'after': None, 'added': ['a@contoso.com'], 'removed': ['b@contoso.com']}]
     rows = properties({'display_name': 'Sales Europe', 'state': 'present',
                        'email_addresses': {'added': ['smtp:x@contoso.com'], 'removed': []}}, None)
     assert rows == [
