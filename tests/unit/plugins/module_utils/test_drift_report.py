@@ -74,6 +74,19 @@ def test_bulk_result_gives_one_object_per_entry_with_its_part_of_the_diff():
     assert 'was not found' in objects['ghost@contoso.com']['msg']
 
 
+def test_bulk_members_find_their_diff_by_group_when_the_key_is_another_identity():
+    result = {'changed': True, 'results': [
+        {'key': 'All Staff', 'group': 'all-staff@contoso.com', 'changed': True, 'failed': False,
+         'members': ['a@contoso.com', 'c@contoso.com'], 'changes': {'added': ['c@contoso.com'], 'removed': ['b@contoso.com']}},
+    ], 'diff': {'before': {'all-staff@contoso.com': {'members': ['a@contoso.com', 'b@contoso.com']}},
+                'after': {'all-staff@contoso.com': {'members': ['a@contoso.com', 'c@contoso.com']}}}}
+    members = report_of({'kind': 'group_member', 'result': result})['objects'][0]
+    assert members['object'] == 'All Staff'
+    assert members['properties'] == [{'name': 'members', 'before': ['a@contoso.com', 'b@contoso.com'],
+                                      'after': ['a@contoso.com', 'c@contoso.com'],
+                                      'added': ['c@contoso.com'], 'removed': ['b@contoso.com']}]
+
+
 def test_loop_result_flattens_nested_values_and_skips_skipped_items():
     report = report_of({'kind': 'mailbox', 'result': MAILBOX_LOOP})
     assert [o['object'] for o in report['objects']] == ['sales-eu']
