@@ -224,9 +224,8 @@ td.status{white-space:nowrap}
 #shown{color:#5b6275}
 """
 
-# Filters whole objects (one tbody each): the text must occur in the object's text, the kind and
-# the status must match the selects. The filter is also read from and written to the URL's
-# fragment so that a filtered view can be linked to.
+# Filters whole objects (one tbody each), so that an object's properties stay together: the text
+# must occur in the object's text, the kind and the status must match the selects.
 _JS = """
 (function () {
   var text = document.getElementById('filter-text');
