@@ -1,0 +1,127 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The bulk paths of exo_distribution_group_member and exo_mailbox that no sandbox walk reaches:
+what is read for many entries, and a New-Mailbox refused as already existing."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.mailops.exchange.plugins.module_utils.errors import CmdletError, ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients import RecipientResolver
+from ansible_collections.mailops.exchange.plugins.modules import exo_distribution_group_member as members
+from ansible_collections.mailops.exchange.plugins.modules import exo_mailbox
+
+ALICE = {'Guid': 'GA', 'Name': 'alice', 'PrimarySmtpAddress': 'alice@contoso.com'}
+BOB = {'Guid': 'GB', 'Name': 'bob', 'PrimarySmtpAddress': 'bob@contoso.com'}
+FINANCE = {'Guid': 'GF', 'Name': 'finance', 'PrimarySmtpAddress': 'finance@contoso.com'}
+NOT_FOUND = CmdletError("couldn't be found", kind='not_found', exception_type='ManagementObjectNotFoundException')
+
+
+class FakeExo(object):
+    """An ExoModule stand-in whose runner answers from ``answers`` (cmdlet, identity) -> rows or
+    error, recording single calls and batches apart."""
+
+    check_mode = False
+
+    def __init__(self, answers, params=None):
+        self.answers = answers
+        self.params = params or {}
+        self.single = []
+        self.batches = []
+        self.runner = self
+
+    def _answer(self, cmdlet, parameters):
+        answer = self.answers.get((cmdlet, parameters.get('Identity')), NOT_FOUND)
+        return answer() if callable(answer) else answer
+
+    def invoke(self, cmdlet, parameters=None, **unused):
+        self.single.append((cmdlet, parameters.get('Identity')))
+        answer = self._answer(cmdlet, parameters)
+        if isinstance(answer, ExchangeError):
+            raise answer
+        return answer
+
+    def invoke_many(self, calls):
+        self.batches.append([(cmdlet, parameters.get('Identity')) for cmdlet, parameters in calls])
+        return [self._answer(*call) for call in calls]
+
+
+def test_groups_and_members_are_read_in_batches_and_current_members_need_no_lookup():
+    exo = FakeExo({('Get-DistributionGroup', 'finance'): [FINANCE],
+                   ('Get-DistributionGroupMember', 'gf'): [ALICE],
+                   ('Get-Recipient', 'bob'): [BOB]})
+    resolver = RecipientResolver(exo.invoke)
+    entries = [{'group': 'finance', 'members': ['alice', 'bob']}, {'group': 'ghost', 'members': ['alice']}]
+    reads = members.read_groups(exo, resolver, entries)
+    assert exo.batches == [[('Get-DistributionGroup', 'finance'), ('Get-DistributionGroup', 'ghost')]]
+    # One group found: its members alone, then the one member not yet known.
+    assert exo.single == [('Get-DistributionGroupMember', 'gf'), ('Get-Recipient', 'bob')]
+    assert reads[0].current == {'ga': 'alice@contoso.com'}
+    assert reads[1].error.kind == 'not_found'
+    assert str(reads[1].error) == "group: 'ghost' was not found; nothing was changed"
+
+
+def test_a_refused_security_group_change_is_an_error_of_that_group_not_the_task():
+    refused = CmdletError('This operation can only be performed by a manager of the group.', kind='forbidden',
+                          exception_type='OperationRequiresGroupManagerException')
+    exo = FakeExo({('Add-DistributionGroupMember', 'gf'): refused})
+    with pytest.raises(ExchangeError) as caught:
+        members._apply(exo, 'Add-DistributionGroupMember', 'gf', 'ga', False, lambda err: False)
+    assert caught.value.message.startswith('bypass_security_group_manager_check: false')
+    assert caught.value.exception_type == 'OperationRequiresGroupManagerException'
+
+
+@pytest.mark.parametrize('entry, where, message', [
+    ({'group': 'a', 'members': ['x'], 'state': 'absent', 'exclusive': True}, 'groups[2].',
+     'groups[2].exclusive: true cannot be combined with state: absent; exclusive describes the complete '
+     'set of members to keep'),
+    ({'group': ' ', 'members': ['x'], 'state': 'present', 'exclusive': False}, 'groups[0].',
+     "groups[0].group: ' ' is not an identity"),
+    ({'group': 'a', 'members': None, 'state': 'present', 'exclusive': False}, 'groups[1].',
+     'groups[1].members: give the members, in the entry or for the whole task'),
+    ({'group': 'a', 'members': None, 'state': 'present', 'exclusive': False}, '',
+     'missing required arguments: members'),
+])
+def test_group_entries_are_checked_before_anything_is_read(entry, where, message):
+    with pytest.raises(ValueError) as caught:
+        members.check_entry(entry, where)
+    assert str(caught.value) == message
+
+
+SALES_EU = {'Guid': 'GS', 'Name': 'sales-eu', 'PrimarySmtpAddress': 'sales-eu@contoso.com',
+            'RecipientTypeDetails': 'SharedMailbox'}
+PARAMETERS = {'Name': 'sales-eu', 'PrimarySmtpAddress': 'sales-eu@contoso.com', 'Shared': True}
+EXISTS = CmdletError("The proxy address 'SMTP:sales-eu@contoso.com' is already being used", kind='already_exists',
+                     exception_type='ProxyAddressExistsException')
+
+
+def test_a_new_mailbox_refused_as_existing_is_this_runs_when_the_reread_finds_it_by_name():
+    exo = FakeExo({('New-Mailbox', None): EXISTS, ('Get-Mailbox', 'sales-eu@contoso.com'): [SALES_EU]})
+    assert exo_mailbox.Mailboxes(exo)._create(PARAMETERS) == [SALES_EU]
+    assert exo.single == [('New-Mailbox', None), ('Get-Mailbox', 'sales-eu@contoso.com')]
+
+
+@pytest.mark.parametrize('found', [NOT_FOUND, [dict(SALES_EU, Name='someone-else')]])
+def test_a_new_mailbox_refused_as_existing_fails_when_the_address_is_someone_elses(found):
+    exo = FakeExo({('New-Mailbox', None): EXISTS, ('Get-Mailbox', 'sales-eu@contoso.com'): found})
+    with pytest.raises(ExchangeError) as caught:
+        exo_mailbox.Mailboxes(exo)._create(PARAMETERS)
+    assert caught.value is EXISTS
+
+
+def test_mailbox_read_answers():
+    assert exo_mailbox.mailbox_from_answer([SALES_EU], 'sales-eu') == SALES_EU
+    assert exo_mailbox.mailbox_from_answer(NOT_FOUND, 'sales-eu') is None
+    with pytest.raises(ExchangeError, match="identity: 'Chris' matches more than one recipient"):
+        exo_mailbox.mailbox_from_answer(ExchangeError('many', kind='ambiguous'), 'Chris')
+    throttled = ExchangeError('slow down', kind='throttled')
+    with pytest.raises(ExchangeError) as caught:
+        exo_mailbox.mailbox_from_answer(throttled, 'sales-eu')
+    assert caught.value is throttled
+
+
+def test_per_mailbox_options_are_not_task_defaults():
+    assert set(exo_mailbox.ENTRY_ONLY).isdisjoint(exo_mailbox.ENTRY_DEFAULTS)
+    assert set(exo_mailbox.ENTRY_DEFAULTS) | set(exo_mailbox.ENTRY_ONLY) == \
+        set(exo_mailbox.PROPERTY_OPTIONS) | {'state', 'name'}
