@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Property tests (Hypothesis) of the pure logic: address sets, set plans, diffs, timestamps,
-auto-reply messages and folder rights.
+"""Property tests (Hypothesis) of the pure logic: address sets, mailbox plans, set plans, diffs,
+timestamps, auto-reply messages and folder rights.
 
 Derandomized and without an example database, so CI sees the same examples on every run and a
 failure reproduces locally; the examples a run once found are pinned below with ``@example``.
@@ -13,7 +13,7 @@ import datetime
 import html
 
 import pytest
-from hypothesis import assume, example, given, settings
+from hypothesis import assume, event, example, given, settings
 from hypothesis import strategies as st
 
 from ansible_collections.mailops.exchange.plugins.module_utils.addresses import (
@@ -27,6 +27,12 @@ from ansible_collections.mailops.exchange.plugins.module_utils.folder_permission
     parse_access_rights,
     rights_from_service,
     show_rights,
+)
+from ansible_collections.mailops.exchange.plugins.module_utils.mailbox_properties import (
+    MailboxInputError,
+    after_row,
+    check_options,
+    plan_mailbox,
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import (
     apply_plan,
@@ -95,7 +101,9 @@ def test_address_plans(current, desired, mode, primary, excluded):
     except AddressError as err:
         # Impossible input is refused by naming the option, never with another exception.
         assert str(err).startswith(('email_addresses', 'primary_smtp_address')), str(err)
+        event('refused')
         return
+    event('planned, changed' if plan.changed else 'planned, no change')
     after = plan.addresses
     excluded = set(excluded)
 
@@ -127,6 +135,54 @@ def test_address_plans(current, desired, mode, primary, excluded):
                             != {(a[:5] == 'SMTP:', a.lower()[5:]) for a in current if a.lower().startswith('smtp:')})
     again = plan_addresses(after, desired, mode, primary=primary, excluded_domains=excluded)
     assert not again.changed and again.addresses == after, 'applying the plan twice equals once'
+
+
+names = st.sampled_from(('Alice Adams', 'alice', 'Sales', ''))
+small_days = st.none() | st.integers(min_value=0, max_value=3650)
+mailbox_row = st.fixed_dictionaries({
+    'RecipientTypeDetails': st.sampled_from(('UserMailbox', 'SharedMailbox', 'RoomMailbox', 'EquipmentMailbox')),
+    'DisplayName': names, 'Alias': st.sampled_from(('alice', 'sales', None)),
+    'EmailAddresses': service_addresses(),
+    'HiddenFromAddressListsEnabled': st.booleans(), 'DeliverToMailboxAndForward': st.booleans(),
+    'ForwardingSmtpAddress': st.none() | smtp_value.map(lambda a: 'smtp:' + a),
+    'CustomAttribute1': st.sampled_from(('', 'x', None)), 'CustomAttribute2': st.sampled_from(('', 'y', None)),
+    'LitigationHoldEnabled': st.booleans(),
+    'LitigationHoldDuration': small_days.map(lambda d: 'Unlimited' if d is None else '%d.00:00:00' % d),
+    'LitigationHoldOwner': st.sampled_from(('', 'legal@contoso.com')),
+    'ResourceCapacity': st.none() | st.integers(min_value=0, max_value=50),
+})
+mailbox_options = st.fixed_dictionaries({
+    'type': st.sampled_from((None, 'regular', 'shared', 'room', 'equipment')),
+    'display_name': st.none() | names, 'alias': st.sampled_from((None, 'alice', 'sales')),
+    'email_addresses': st.none() | st.lists(user_address, max_size=3),
+    'email_addresses_mode': st.sampled_from(('add', 'remove', 'exact')),
+    'primary_smtp_address': st.none() | smtp_value,
+    'excluded_domains': st.lists(st.sampled_from(DOMAINS), max_size=1),
+    'hidden_from_address_lists': st.none() | st.booleans(),
+    'deliver_to_mailbox_and_forward': st.none() | st.booleans(),
+    'forwarding_smtp_address': st.sampled_from((None, '')) | smtp_value,
+    'custom_attributes': st.none() | st.dictionaries(st.sampled_from((1, 2, '3')), st.sampled_from(('', 'x', 'z'))),
+    'litigation_hold': st.none() | st.fixed_dictionaries({
+        'enabled': st.booleans(), 'duration_days': small_days,
+        'owner': st.sampled_from((None, 'legal@contoso.com', 'hr@contoso.com'))}),
+    'resource_capacity': st.none() | st.integers(min_value=0, max_value=50),
+})
+
+
+@PROPERTY
+@given(row=mailbox_row, options=mailbox_options)
+def test_mailbox_plans_predict_the_mailbox(row, options):
+    """The after-view (check mode's answer) is a mailbox that needs no further change."""
+    try:
+        plan = plan_mailbox(row, check_options(options))
+    except MailboxInputError as err:
+        assert str(err).split(':')[0] in options, str(err)
+        event('refused')
+        return
+    event('planned, changed' if plan.changed else 'planned, no change')
+    assert plan.changed == bool(plan.changes)
+    again = plan_mailbox(after_row(row, plan), check_options(options))
+    assert not again.changed, again.settings
 
 
 def test_an_address_cannot_be_removed_and_made_primary():
