@@ -43,7 +43,7 @@ EXAMPLES = r"""
     content: >-
       {{ [{'kind': 'mailbox_permission', 'result': access}]
          | mailops.exchange.drift_report(organisation='contoso.onmicrosoft.com',
-                                         generated_at=now(utc=true).isoformat())
+                                         generated_at=now(utc=true).strftime('%Y-%m-%dT%H:%M:%SZ'))
          | to_nice_json }}
     mode: '0644'
   check_mode: false

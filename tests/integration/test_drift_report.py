@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 import pytest
 import yaml
@@ -66,6 +67,7 @@ def test_audit_writes_a_report_that_chromium_shows_and_filters(sandbox, playbook
 
     report = json.loads((report_dir / 'drift.json').read_text())
     assert report['organisation'] == sandbox.env['EXO_ORGANIZATION']
+    assert re.fullmatch(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ', report['generated_at'])
     assert {k: report['summary'][k] for k in ('drifted', 'failed', 'in_sync', 'total')} == {
         'drifted': 8, 'failed': 1, 'in_sync': 2, 'total': 11}
     assert report['summary']['by_kind']['mailbox'] == {'drifted': 4, 'failed': 0, 'in_sync': 2, 'total': 6}
