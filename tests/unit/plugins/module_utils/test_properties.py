@@ -218,7 +218,7 @@ def test_set_plans(current, desired, state, exclusive):
 
 json_scalar = st.none() | st.booleans() | st.integers() | st.text(max_size=6)
 json_value = st.recursive(json_scalar, lambda children: st.lists(children, max_size=4)
-                          | st.dictionaries(st.text(max_size=4), children, max_size=4), max_leaves=12)
+                          | st.dictionaries(st.text(max_size=4), children, max_size=3), max_leaves=6)
 result_dict = st.dictionaries(st.text(max_size=6), json_value | st.lists(shown, max_size=5), max_size=5)
 
 
