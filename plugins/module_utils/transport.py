@@ -234,8 +234,9 @@ class HttpClient:
         ``body`` is the decoded JSON, the text when it is not JSON, or None when empty.
         429/503/504 are retried (any method) honouring ``Retry-After``; when retries run
         out, a 429 raises a throttled and a 503/504 a transient ``ExchangeError``.
-        Connection faults and timeouts are retried only if ``retry_connection_errors``,
-        else raise ``TransportError`` (transient). Redirects are followed here with the
+        Connection faults and timeouts are retried only if ``retry_connection_errors``
+        (the first repeat after a broken connection without waiting), else raise
+        ``TransportError`` (transient, ``outcome_unknown``). Redirects are followed here with the
         same method and body, at most 5 hops; ``Authorization`` is kept only while
         ``auth_hosts(host)`` is true and the scheme stays https. TLS failures raise a
         ``TransportError`` that names ``ca_path`` and ``validate_certs``.
@@ -253,7 +254,10 @@ class HttpClient:
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
                     requests.exceptions.ChunkedEncodingError) as exc:
                 if retry_connection_errors and self.policy.should_retry(attempt):
-                    self.backoff(attempt)
+                    # A broken connection is mostly a pooled one the server had closed, not a sign
+                    # of load (a timeout may be): like urllib3, repeat it once at once, then back off.
+                    at_once = attempt == 0 and not isinstance(exc, requests.exceptions.Timeout)
+                    self.backoff(attempt, 0 if at_once else None)
                     attempt += 1
                     continue
                 raise connection_error(url, exc, retry_connection_errors) from None
