@@ -78,7 +78,9 @@ options:
     type: str
   validate_certs:
     description:
-      - Verify the TLS certificates of every endpoint. Only turn off for throw-away test setups.
+      - Verify the TLS certificates of every endpoint. Only turn off for throw-away test setups;
+        the task then warns. A certificate that cannot be verified fails the task with a message
+        naming O(ca_path) and O(validate_certs).
       - If not set, the environment variable E(EXO_VALIDATE_CERTS) is used.
     type: bool
     default: true
@@ -95,6 +97,9 @@ options:
         playbook asks the token endpoint once per tenant, application and resource while the token is valid.
       - The cache lives in C($XDG_CACHE_HOME/mailops.exchange) (default C(~/.cache/mailops.exchange)),
         mode 0600, and holds access tokens only.
+      - A cache directory whose parent every user can write to, or that belongs to another user, is not
+        used; an entry that is corrupt, belongs to another user or others can read is replaced. Each case
+        shows a warning.
       - If not set, the environment variable E(EXO_TOKEN_CACHE) is used.
     type: bool
     default: true

@@ -63,7 +63,9 @@ options:
     type: str
   validate_certs:
     description:
-      - Verify the server's TLS certificate (HTTPS only). Only turn off for throw-away test setups.
+      - Verify the server's TLS certificate (HTTPS only). Only turn off for throw-away test setups;
+        the task then warns. A certificate that cannot be verified fails the task with a message
+        naming O(ca_path) and O(validate_certs).
       - If not set, the environment variable E(EXCHANGE_VALIDATE_CERTS) is used.
     type: bool
     default: true
