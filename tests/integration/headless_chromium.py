@@ -52,9 +52,9 @@ class HeadlessChromium(object):
         self._from_browser, from_browser = os.pipe()
         # bash (dash takes only one-digit descriptors) puts the pipes where Chromium expects them.
         command = 'exec "$@" 3<&%d 4>&%d' % (to_browser, from_browser)
+        arguments = list(FLAGS) + ['--user-data-dir=%s' % profile_dir, 'about:blank']
         self._process = subprocess.Popen(
-            ['bash', '-c', command, 'chromium', executable] + list(FLAGS) + ['--user-data-dir=%s' % profile_dir,
-                                                                       'about:blank'],
+            ['bash', '-c', command, 'chromium', executable] + arguments,
             pass_fds=(to_browser, from_browser), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL)
         os.close(to_browser)

@@ -210,3 +210,10 @@ def test_html_has_summary_counts_and_one_tbody_per_object():
     assert '<td class="value removed">carol@contoso.com</td>' in page
     assert '<td class="value before"><span class="none">(empty)</span></td>' in render_html(report_of(
         {'kind': 'mailbox', 'object': 'a', 'diff': {'before': {'send_as': []}, 'after': {'send_as': ['b']}}}))
+
+
+def test_nothing_to_compare_is_an_empty_report_and_page():
+    report = build_report([], generated_at='2026-11-23T17:00:00Z')
+    assert report['summary'] == {'drifted': 0, 'failed': 0, 'in_sync': 0, 'total': 0, 'properties': 0, 'by_kind': {}}
+    page = render_html(report)
+    assert '<title>Drift report</title>' in page and '<tbody class="object"' not in page
