@@ -9,7 +9,8 @@ BUILD := .build
 COLLECTIONS := $(CURDIR)/$(BUILD)/collections
 COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/mailops/exchange
 STAMP := $(VENV)/.installed
-# ansible.windows and community.windows for the roles, from the PyPI ansible package (cached).
+# ansible.windows and community.windows for the roles and awx.awx for extensions/awx, from the PyPI
+# ansible package (cached).
 WINDOWS_COLLECTIONS := $(COLLECTIONS)/ansible_collections/community/windows/MANIFEST.json
 
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
