@@ -275,7 +275,7 @@ def render_html(report):
         '<meta http-equiv="Content-Security-Policy" content="%s">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<title>%s</title><style>%s</style></head><body>'
-        '<h1>%s</h1><p class="meta">Generated %s from a check-mode run: nothing was changed.</p>'
+        '<h1>%s</h1><p class="meta">Generated %s.</p>'
         '<div class="cards" id="summary">%s</div>'
         '<table id="by-kind"><thead><tr><th>Kind</th><th>Drifted</th><th>Failed</th><th>In sync</th>'
         '<th>Total</th></tr></thead><tbody>%s</tbody></table>'
