@@ -11,7 +11,7 @@ docs/reliability.md quotes the figures these tests print (``FAULTS`` lines; ``-s
 from __future__ import annotations
 
 import json
-import re
+import os
 import time
 
 import pytest
@@ -98,6 +98,15 @@ def check_sandbox_state(sandbox, state):
     assert sorted(members) == state['expected_members'] and len(set(members)) == len(members)
 
 
+def cpu_seconds(sandbox):
+    """CPU time of this test's finished children (ansible-playbook and its modules) and of the
+    sandbox: what a scenario costs on an idle machine, whatever the load of a shared one."""
+    times = os.times()
+    with open('/proc/%d/stat' % sandbox.process.pid) as stat:
+        fields = stat.read().rsplit(')', 1)[1].split()
+    return times.children_user + times.children_system + (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+
+
 def debug_json(stdout, tag):
     """The JSON a playbook printed with ``debug: msg: "<tag> {{ ... | to_json }}"``."""
     line = next(line for line in stdout.splitlines() if '"msg": "%s ' % tag in line)
@@ -117,15 +126,15 @@ def test_desired_state_converges_under_faults(playbook, sandbox, desired_file, s
     state, path = desired_file
     sandbox.faults(**SCENARIOS[scenario])
     extra = {'request_timeout': TIMEOUTS[scenario]} if scenario in TIMEOUTS else {}
-    started = time.monotonic()
+    started, cpu = time.monotonic(), cpu_seconds(sandbox)
     result = playbook.run('fault_matrix.yml', '-e', '@%s' % path, extra_vars=extra)
-    elapsed = time.monotonic() - started
+    elapsed, cpu = time.monotonic() - started, cpu_seconds(sandbox) - cpu
     sandbox.faults()
     final = sandbox.stats()
     first = debug_json(result.stdout, 'FAULT_MATRIX')
     again = {k: final[k] - first[k] for k in ('requests', 'writes') + INJECTED}
-    print('FAULTS %s: %.1f s; first run %d requests, %d writes, %s; re-run and audit %d requests, %d writes, %s' % (
-        scenario, elapsed, first['requests'], first['writes'], ', '.join('%s %d' % (k, first[k]) for k in INJECTED),
+    print('FAULTS %s: %.1f s (%.1f s CPU); first run %d requests, %d writes, %s; re-run and audit %d requests, %d writes, %s' % (
+        scenario, elapsed, cpu, first['requests'], first['writes'], ', '.join('%s %d' % (k, first[k]) for k in INJECTED),
         again['requests'], again['writes'], ', '.join('%s %d' % (k, again[k]) for k in INJECTED)))
     assert again['writes'] == 0, 'the re-run wrote nothing'
     check_sandbox_state(sandbox, state)
@@ -156,3 +165,17 @@ def test_a_fault_that_never_clears_fails_in_bounded_time_naming_the_cause(playbo
     print('FAULTS never clears: one mailbox failed after %.1f s, 200 in bulk after %.1f s (bound %.0f s); '
           '%d requests refused, %d writes' % (times['single_s'], times['bulk_s'], bound, stats['errors'], stats['writes']))
     assert stats['writes'] == 0
+
+
+def test_app_registration_converges_under_replication_delay_and_throttling(playbook, sandbox):
+    sandbox.faults(replication_delay_s=2, throttle_every=4, retry_after=0)
+    started = time.monotonic()
+    result = playbook.run('fault_graph_replication.yml')
+    elapsed = time.monotonic() - started
+    first = debug_json(result.stdout, 'FAULT_MATRIX')
+    final = sandbox.stats()
+    print('FAULTS graph replication 2 s + throttle_every 4: %.1f s; first run %d Graph writes, throttled %d; '
+          're-run %d writes, throttled %d' % (elapsed, first['writes'], first['throttled'],
+                                              final['writes'] - first['writes'], final['throttled'] - first['throttled']))
+    assert first['throttled'] > 0
+    assert final['writes'] == first['writes'], 'the re-run wrote nothing'
