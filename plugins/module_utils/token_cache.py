@@ -130,7 +130,7 @@ class TokenCache:
             if info.st_uid != os.geteuid():
                 return None, "it belongs to another user (uid %d)" % info.st_uid
             if info.st_mode & 0o077:
-                return None, "others may read it (mode %04o)" % stat.S_IMODE(info.st_mode)
+                return None, "its mode %04o lets others read or change it" % stat.S_IMODE(info.st_mode)
             try:
                 entry = json.load(handle)
                 token, expires_on = entry["access_token"], float(entry["expires_on"])

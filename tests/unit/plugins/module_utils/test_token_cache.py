@@ -118,7 +118,7 @@ def test_entry_readable_by_others_is_replaced(tmp_path):
     data = tmp_path / (KEY + ".json")
     data.write_text(json.dumps({"access_token": "planted", "expires_on": time.time() + 3600}))
     os.chmod(data, 0o644)
-    _replaced_with_warning(tmp_path, "others may read it (mode 0644)")
+    _replaced_with_warning(tmp_path, "its mode 0644 lets others read or change it")
 
 
 def test_symbolic_link_entry_is_replaced_and_its_target_untouched(tmp_path):
