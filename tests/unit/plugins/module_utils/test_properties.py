@@ -176,7 +176,7 @@ def test_mailbox_plans_predict_the_mailbox(row, options):
     try:
         plan = plan_mailbox(row, check_options(options))
     except MailboxInputError as err:
-        assert str(err).split(':')[0] in options, str(err)
+        assert str(err).partition(':')[0] in options, str(err)
         event('refused')
         return
     event('planned, changed' if plan.changed else 'planned, no change')
