@@ -24,6 +24,11 @@ _BY_LOWER_NAME = dict((name.lower(), template) for name, template in DIRECTORY_R
 _GUID = re.compile(r'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$', re.IGNORECASE)
 
 
+def is_guid(text):
+    """True for a GUID in its 8-4-4-4-12 form (application ids, role template ids)."""
+    return bool(_GUID.match(text))
+
+
 def role_name(template_id):
     """The role's name for a template id, or the id itself when the role is not in the table."""
     return _NAMES.get(template_id.lower(), template_id.lower())
@@ -37,7 +42,7 @@ def resolve_roles(option, values):
     resolved = {}
     for value in values:
         text = (value or '').strip()
-        if _GUID.match(text):
+        if is_guid(text):
             template = text.lower()
         elif text.lower() in _BY_LOWER_NAME:
             template = _BY_LOWER_NAME[text.lower()]

@@ -31,6 +31,8 @@ MAX_NAME = 64
 MAX_ALIAS = 64
 MAX_DISPLAY_NAME = 256
 MAX_CUSTOM_ATTRIBUTE = 1024
+# Exchange Online's documented recipient proxy address limit.
+MAX_PROXY_ADDRESSES = 400
 
 # The characters Exchange allows in an alias (RFC 5322 atext), dots only between them.
 _ATEXT = r"[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]"
@@ -180,6 +182,11 @@ def plan_mailbox(row, options, mailbox_label=None):
         except AddressError as err:
             raise MailboxInputError(str(err)) from err
         plan.addresses = addresses
+        if addresses.changed and len(addresses.addresses) > MAX_PROXY_ADDRESSES:
+            raise MailboxInputError('email_addresses: %d given would leave %s with %d proxy addresses, more than '
+                                    "Exchange Online's limit of %d per recipient"
+                                    % (len(options.get('email_addresses') or ()), label, len(addresses.addresses),
+                                       MAX_PROXY_ADDRESSES))
         if addresses.changed:
             _set(plan, 'email_addresses', 'EmailAddresses', addresses.addresses,
                  {'added': addresses.added, 'removed': addresses.removed})

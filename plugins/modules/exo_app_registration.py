@@ -313,7 +313,7 @@ import datetime
 import os
 
 from ansible_collections.mailops.exchange.plugins.module_utils import app_credentials as creds
-from ansible_collections.mailops.exchange.plugins.module_utils.entra_roles import resolve_roles, role_name
+from ansible_collections.mailops.exchange.plugins.module_utils.entra_roles import is_guid, resolve_roles, role_name
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError, ALREADY_EXISTS
 from ansible_collections.mailops.exchange.plugins.module_utils.graph_client import odata_quote
 from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
@@ -480,6 +480,9 @@ def _validate(exo):
     for option in ('display_name', 'app_id'):
         if params[option] is not None and not params[option].strip():
             exo.fail("%s: '%s' is empty" % (option, params[option]))
+    if params['app_id'] is not None and not is_guid(params['app_id'].strip()):
+        exo.fail("app_id: '%s' is not an application (client) id such as 6a478aab-86d6-41fa-aacb-e93655c27b75; "
+                 "nothing was changed" % params['app_id'])
     if params['certificate_overlap_days'] < 0:
         exo.fail('certificate_overlap_days must be >= 0, got %d' % params['certificate_overlap_days'])
     if params['secret'] and params['secret']['valid_days'] < 1:

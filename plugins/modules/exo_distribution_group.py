@@ -191,6 +191,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.groups import (
     read_owners,
     with_primary,
 )
+from ansible_collections.mailops.exchange.plugins.module_utils.mailbox_properties import check_alias
 from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
 from ansible_collections.mailops.exchange.plugins.module_utils.outcome import create_once
 from ansible_collections.mailops.exchange.plugins.module_utils.permissions import trustee_id
@@ -406,6 +407,11 @@ def main():
     for option in ('name', 'alias', 'display_name', 'primary_smtp_address'):
         if params[option] is not None and not params[option].strip():
             exo.fail('%s: %r must not be empty' % (option, params[option]))
+    if params['alias'] is not None:
+        try:
+            check_alias(params['alias'])
+        except ValueError as err:
+            exo.fail(str(err))
     address = params['primary_smtp_address']
     if address is not None and not _SMTP.match(address):
         exo.fail("primary_smtp_address: '%s' is not an SMTP address such as group@contoso.com" % address)

@@ -466,7 +466,13 @@ def present(mailbox, current):
         created, row = mailbox.creation(user)
         if not module.check_mode:
             verb = 'New' if params['create_method'] == 'new' else 'Enable'
-            rows = module.invoke(mailbox.spec.cmdlet(verb), created)
+            try:
+                rows = module.invoke(mailbox.spec.cmdlet(verb), created)
+            except ExchangeError as err:
+                # Only Exchange knows its databases; its refusal alone does not name the option.
+                if not params['database'] or 'database' not in str(err).lower():
+                    raise
+                module.fail_error(err, prefix="database: '%s' was refused; nothing was changed" % params['database'])
             row = rows[0] if rows else mailbox.read(params['identity'])
     else:
         row = current

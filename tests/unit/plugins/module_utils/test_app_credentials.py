@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives import serialization
 
 from ansible_collections.mailops.exchange.plugins.module_utils import app_credentials as creds
 from ansible_collections.mailops.exchange.plugins.module_utils.auth import load_certificate
-from ansible_collections.mailops.exchange.plugins.module_utils.entra_roles import resolve_roles, role_name
+from ansible_collections.mailops.exchange.plugins.module_utils.entra_roles import is_guid, resolve_roles, role_name
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
 
 NOW = datetime.datetime(2025, 3, 1, 12, 0, tzinfo=datetime.timezone.utc)
@@ -133,3 +133,11 @@ def test_unknown_role_names_the_option_value_and_choices():
     assert unknown.value.kind == "invalid_argument"
     assert str(unknown.value).startswith("directory_roles: 'Exchange Admin' is not a known directory role")
     assert "Exchange Recipient Administrator" in str(unknown.value)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("6a478aab-86d6-41fa-aacb-e93655c27b75", True), ("6A478AAB-86D6-41FA-AACB-E93655C27B75", True),
+    ("6a478aab86d641faaacbe93655c27b75", False), ("not-a-guid'; drop", False),
+    ("6a478aab-86d6-41fa-aacb-e93655c27b75'", False), ("", False)])
+def test_is_guid(text, expected):
+    assert is_guid(text) is expected

@@ -130,11 +130,19 @@ def test_bad_options_name_the_option_and_value(given, message):
     ({'resource_capacity': 4}, "resource_capacity: 4 applies to room mailboxes only; 'alice@contoso.com' is a "
                                'regular mailbox'),
     ({'resource_capacity': 4, 'type': 'equipment'}, 'is an equipment mailbox'),
+    ({'email_addresses': ['smtp:extra%d@contoso.com' % n for n in range(396)]},
+     "email_addresses: 396 given would leave alice@contoso.com with 401 proxy addresses, more than Exchange "
+     "Online's limit of 400"),
 ])
 def test_impossible_changes_are_refused(given, message):
     with pytest.raises(MailboxInputError) as caught:
         plan_mailbox(ALICE, options(**given))
     assert message in str(caught.value)
+
+
+def test_exactly_the_proxy_address_limit_is_allowed():
+    plan = plan_mailbox(ALICE, options(email_addresses=['smtp:extra%d@contoso.com' % n for n in range(395)]))
+    assert len(plan.settings['EmailAddresses']) == 400
 
 
 def test_resource_capacity_follows_a_conversion_to_room():
