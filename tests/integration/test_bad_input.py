@@ -46,34 +46,40 @@ def outcome(sandbox_process, tmp_path_factory):
     sandbox_process.reset(state=True)
     tmp = tmp_path_factory.mktemp('bad-input')
     results_path = tmp / 'results.json'
+    # Two local hosts share the table: it is CPU-bound in the module processes.
     PlaybookRunner(sandbox_process, tmp / 'cache').run(
-        'bad_input.yml', extra_vars={'results_path': results_path})
+        'bad_input.yml', '-i', 'bad_input_0,bad_input_1,', extra_vars={'results_path': results_path})
     written = json.loads(results_path.read_text(encoding='utf-8'))
-    by_id = {result['case']['id']: result for result in written['results']}
-    return written['counters'], by_id
+    written['results'] = {result['case']['id']: result for result in written['results']}
+    return written
 
 
 def test_every_case_ran(outcome):
-    unused, results = outcome
-    assert sorted(results) == sorted(row['id'] for row in cases())
+    assert sorted(outcome['results']) == sorted(row['id'] for row in cases())
 
 
-def test_failing_cases_wrote_nothing(outcome):
-    counters, unused = outcome
+def test_quiet_cases_wrote_nothing(outcome):
+    counters = outcome['quiet']
     assert counters['writes'] == 0, counters
-    assert counters['graph'] == {} or all(not op.startswith(('POST', 'PATCH', 'DELETE'))
-                                          for op in counters['graph']), counters
+    assert counters['reads'] > 0, 'the identities were looked up'
+
+
+def test_values_only_exchange_judges_cost_one_refused_write_each(outcome):
+    judged = [row for row in cases() if row.get('phase') == 'service']
+    counters = outcome['service']
+    assert counters['writes'] == len(judged), counters
 
 
 @pytest.mark.parametrize('row', cases(), ids=lambda row: row['id'])
 def test_case(outcome, row):
-    unused, results = outcome
-    result = results[row['id']]
+    result = outcome['results'][row['id']]
     if row['expect'] == 'fail':
         assert result.get('failed'), 'expected a failure, got %s' % json.dumps(result)[:2000]
         for part in row['message']:
-            assert part in result['msg'], 'message lacks %r: %s' % (part, result['msg'])
-    else:
-        assert not result.get('failed'), result.get('msg')
-        for dotted, value in row.get('returned', {}).items():
-            assert dig(result, dotted) == value
+            assert part in result['msg'], 'message lacks %r: %s' % (part, result['msg'][:2000])
+        return
+    assert not result.get('failed'), result.get('msg')
+    for dotted, value in row.get('returned', {}).items():
+        assert dig(result, dotted) == value
+    for dotted, value in row.get('returned_contains', {}).items():
+        assert value in dig(result, dotted)
