@@ -4,17 +4,19 @@ None of it exists in the real service; tests and benchmarks use it to observe an
 sandbox. Requests to it are neither counted nor subject to injected faults.
 """
 
-import json
 import random
 import threading
 from dataclasses import asdict, dataclass
 from urllib.parse import unquote
 
 from . import errors, identity
-from .web import json_response
+from .web import json_response, load_json
 
 COUNTERS = ("requests", "reads", "writes", "tokens", "throttled", "errors", "dropped")
 DROP_PHASES = ("before", "after", "random")
+# Upper bound of the integer settings (latency in ms): an hour. A larger delay would stall the
+# server's threads (or overflow time.sleep) instead of imitating a slow service.
+_MAX_DELAY = 3_600_000
 
 
 class Stats:
@@ -152,10 +154,10 @@ class Faults:
 
 
 def _validated(values):
-    def integer(name, minimum):
+    def integer(name, minimum, maximum=_MAX_DELAY):
         value = values[name]
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise ValueError(f"'{name}' must be an integer >= {minimum}.")
+        if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+            raise ValueError(f"'{name}' must be an integer from {minimum} to {maximum}.")
         return value
 
     def fraction(name):
@@ -167,8 +169,8 @@ def _validated(values):
     if values["drop_phase"] not in DROP_PHASES:
         raise ValueError(f"'drop_phase' must be one of {', '.join(DROP_PHASES)}.")
     delay = values["replication_delay_s"]
-    if isinstance(delay, bool) or not isinstance(delay, (int, float)) or delay < 0:
-        raise ValueError("'replication_delay_s' must be a number >= 0.")
+    if isinstance(delay, bool) or not isinstance(delay, (int, float)) or not 0 <= delay <= _MAX_DELAY // 1000:
+        raise ValueError(f"'replication_delay_s' must be a number from 0 to {_MAX_DELAY // 1000}.")
     drop_cmdlets = values["drop_cmdlets"]
     if not isinstance(drop_cmdlets, (list, tuple)) or not all(
             isinstance(c, str) and c for c in drop_cmdlets):
@@ -199,7 +201,7 @@ def _error(status, message):
 def _json_body(request):
     if not request.body.strip():
         return {}
-    payload = json.loads(request.body)
+    payload = load_json(request.body)
     if not isinstance(payload, dict):
         raise ValueError("The body must be a JSON object.")
     return payload

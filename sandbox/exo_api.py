@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from . import cmdlets, errors, paging
 from .entra import EXCHANGE_CAPABLE_ROLES, EXCHANGE_RESOURCE_APP_ID, MANAGE_AS_APP, InvalidToken
 from .model import DATETIME_PROPERTIES, GUID_PROPERTIES
-from .web import Request, json_response
+from .web import Request, json_media_type, json_response, load_json
 
 CONTENT_TYPE = ("application/json;odata.metadata=minimal;odata.streaming=true;"
                 "IEEE754Compatible=false;charset=utf-8")
@@ -41,6 +41,12 @@ def _respond(sandbox, status, payload, extra=()):
 
 def _plain_error(sandbox, status, code, message, extra=()):
     return _respond(sandbox, status, {"error": {"code": code, "message": message}}, extra)
+
+
+def _unsupported_media_type(sandbox, request):
+    return _plain_error(sandbox, 415, "UnsupportedMediaType",
+                        f"Content-Type '{request.header('Content-Type')}' is not supported; send "
+                        "application/json.")
 
 
 def failure_payload(failure, warnings=()):
@@ -134,7 +140,7 @@ def _authenticate(sandbox, request):
 def _cmdlet_input(body):
     """The ``CmdletInput`` of a request body; ValueError with a reason if malformed."""
     try:
-        payload = json.loads(body)
+        payload = load_json(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise ValueError(f"The request body is not valid JSON: {exc}") from exc
     cmdlet_input = payload.get("CmdletInput") if isinstance(payload, dict) else None
@@ -168,6 +174,8 @@ def handle(sandbox, request, segment):
             sandbox, 400, "BadRequest",
             f"Unsupported X-ResponseFormat '{response_format}': this sandbox answers only "
             "'X-ResponseFormat: json' (the real service defaults to clixml).")
+    if not json_media_type(request):
+        return _unsupported_media_type(sandbox, request)
     try:
         cmdlet_input = _cmdlet_input(request.body)
     except ValueError as exc:
@@ -224,6 +232,8 @@ def _sub_request(outer, item, segment):
     for name in ("Authorization", "X-ResponseFormat", "Prefer"):
         if outer.header(name) is not None:
             headers[name] = outer.header(name)
+    if not isinstance(item.get("headers") or {}, dict):
+        raise ValueError("request %s: 'headers' must be an object" % item["id"])
     for name, value in (item.get("headers") or {}).items():
         del headers[name]
         headers[name] = str(value)
@@ -243,8 +253,10 @@ def handle_batch(sandbox, request, segment):
     unused, refusal = _authenticate(sandbox, request)
     if refusal is not None:
         return refusal
+    if not json_media_type(request):
+        return _unsupported_media_type(sandbox, request)
     try:
-        payload = json.loads(request.body)
+        payload = load_json(request.body)
         items = payload["requests"]
         if not isinstance(items, list) or not items:
             raise ValueError("'requests' must be a non-empty list")

@@ -8,7 +8,6 @@ in :mod:`sandbox.graph_directory`.
 """
 
 import datetime
-import json
 import re
 import uuid
 from urllib.parse import quote, unquote
@@ -16,7 +15,7 @@ from urllib.parse import quote, unquote
 from . import paging
 from .entra import InvalidToken
 from .graph_directory import GraphFailure, bad_request, not_found
-from .web import Response, json_response
+from .web import Response, json_response, load_json
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 999
@@ -91,7 +90,7 @@ class _Call:
 
     def body(self):
         try:
-            payload = json.loads(self.request.body or b"{}")
+            payload = load_json(self.request.body or b"{}")
         except (ValueError, UnicodeDecodeError):
             raise bad_request("Unable to read JSON request payload. Please ensure Content-Type "
                               "header is set and payload is of valid JSON format.",

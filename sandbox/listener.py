@@ -6,6 +6,28 @@ import sys
 from http.server import ThreadingHTTPServer
 
 HANDSHAKE_TIMEOUT_S = 30
+# Oversized bodies up to this size are read and discarded so that the client, still busy
+# sending, receives the refusal instead of a reset connection.
+MAX_DRAIN_BYTES = 64 * 1024 * 1024
+
+
+def content_length(headers):
+    """The request's Content-Length, or -1 when it is not a whole number."""
+    try:
+        return int(headers.get("Content-Length") or 0)
+    except ValueError:
+        return -1
+
+
+def drain(rfile, length):
+    """Read and drop up to ``length`` body bytes (at most MAX_DRAIN_BYTES), 64 KiB at a time."""
+    if length > MAX_DRAIN_BYTES:
+        return
+    while length > 0:
+        chunk = rfile.read(min(length, 65536))
+        if not chunk:
+            return
+        length -= len(chunk)
 
 
 class LoopbackServer(ThreadingHTTPServer):

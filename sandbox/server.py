@@ -14,14 +14,11 @@ from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
 
 from . import certs, control, entra, exo_api, graph, graph_directory, paging, wsman
-from .listener import LoopbackServer
+from .listener import LoopbackServer, content_length, drain
 from .model import Organization
 from .web import Request, json_response
 
 MAX_BODY_BYTES = 1024 * 1024
-# Oversized bodies up to this size are read and discarded so that the client, still busy
-# sending, receives the 400 instead of a reset connection.
-_MAX_DRAIN_BYTES = 64 * 1024 * 1024
 RATE_LIMIT = 30000
 _IDLE_TIMEOUT_S = 300
 # Returned by dispatch to ask the connection handler to close without answering.
@@ -139,14 +136,14 @@ class _Handler(BaseHTTPRequestHandler):
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
             self._refuse("Chunked request bodies are not supported; send Content-Length.")
             return
-        try:
-            length = int(self.headers.get("Content-Length") or 0)
-        except ValueError:
-            length = -1
-        if length < 0 or length > MAX_BODY_BYTES:
-            if MAX_BODY_BYTES < length <= _MAX_DRAIN_BYTES:
-                self._discard(length)
-            self._refuse(f"The request body must be 0..{MAX_BODY_BYTES} bytes.")
+        length = content_length(self.headers)
+        if length < 0:
+            self._refuse("Content-Length must be a whole number of bytes.")
+            return
+        if length > MAX_BODY_BYTES:
+            drain(self.rfile, length)
+            self._refuse(f"The request body must be 0..{MAX_BODY_BYTES} bytes.", 413,
+                         "RequestEntityTooLarge")
             return
         body = self.rfile.read(length) if length else b""
         url = urlsplit(self.path)
@@ -162,17 +159,10 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self._write(response)
 
-    def _discard(self, length):
-        while length > 0:
-            chunk = self.rfile.read(min(length, 65536))
-            if not chunk:
-                return
-            length -= len(chunk)
-
-    def _refuse(self, message):
+    def _refuse(self, message, status=400, code="BadRequest"):
         # The unread body would be parsed as the next request, so the connection must go.
         self.close_connection = True
-        response = json_response(400, {"error": {"code": "BadRequest", "message": message}})
+        response = json_response(status, {"error": {"code": code, "message": message}})
         response.headers.append(("Connection", "close"))
         self._write(response)
 

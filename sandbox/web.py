@@ -35,6 +35,20 @@ class Response:
     headers: list = field(default_factory=list)
 
 
+def load_json(body):
+    """Parse a JSON request body; ValueError for anything that is not JSON, nesting too deep included."""
+    try:
+        return json.loads(body)
+    except RecursionError:
+        raise ValueError("The JSON is nested too deeply.") from None
+
+
+def json_media_type(request):
+    """True when the request's Content-Type is absent or JSON (``application/json; ...``)."""
+    value = request.header("Content-Type")
+    return value is None or value.split(";", 1)[0].strip().lower() == "application/json"
+
+
 def json_response(status, payload, content_type="application/json; charset=utf-8",
                   headers=()):
     """A response whose body is ``payload`` serialised as compact JSON."""

@@ -17,6 +17,7 @@ import base64
 import collections
 import os
 import secrets
+import struct
 import sys
 import threading
 import traceback
@@ -27,7 +28,7 @@ import spnego
 import spnego.exceptions
 
 from . import psrp_soap
-from .listener import LoopbackServer
+from .listener import LoopbackServer, content_length, drain
 from .psrp_host import RunspaceHost
 
 CONFIGURATION = "Microsoft.Exchange"
@@ -253,8 +254,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self):
         path = self.path.split("?", 1)[0].rstrip("/").lower()
-        length = int(self.headers.get("Content-Length") or 0)
-        if length < 0 or length > MAX_BODY_BYTES:
+        length = content_length(self.headers)
+        if length < 0 or "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            self.close_connection = True
+            self._reply(400, b"<html><body>400 - Bad Request</body></html>")
+            return
+        if length > MAX_BODY_BYTES:
+            drain(self.rfile, length)
             self.close_connection = True
             self._reply(413, b"<html><body>413 - Request entity too large</body></html>")
             return
@@ -317,7 +323,8 @@ class _Handler(BaseHTTPRequestHandler):
                 protocol="ntlm" if scheme.lower() == "ntlm" else "negotiate")
         try:
             answer = self.context.step(token)
-        except spnego.exceptions.SpnegoError:
+        # pyspnego raises ValueError (or struct.error) for a token it cannot even unpack.
+        except (spnego.exceptions.SpnegoError, ValueError, struct.error):
             self.context = None
             self._challenge(close=True)
             return False
