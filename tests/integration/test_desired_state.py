@@ -85,7 +85,7 @@ def test_audit_converge_rerun_drift(tenant):
     assert first['diff']['after']['full_access'] == [address(user_name(1)), address(user_name(2))]
     assert first['changes']['send_on_behalf'] == {'added': [address(user_name(4))], 'removed': []}
 
-    converged = run('--diff', verify=True)
+    converged = run(verify=True)
     assert converged['summary']['failed'] == 0
     assert converged['summary']['changed'] == converged['summary']['objects'] == N + ROOMS + GROUPS + N + ROOMS + GROUPS
     assert converged['writes'] == {
@@ -106,7 +106,7 @@ def test_audit_converge_rerun_drift(tenant):
     assert again['summary']['objects'] == converged['summary']['objects']
 
     drift(sandbox)
-    drifted = run('--check', '--diff')
+    drifted = run('--check')
     assert drifted['writes'] == {}
     assert changed(drifted) == [('group_member', 'ds-group-002'),
                                 ('mailbox', address(mailbox_name(5))),
