@@ -96,7 +96,8 @@ class TokenCache:
     def _prepare_dir(self):
         """Create or check the directory; return why it must not be used, or None."""
         parent = os.path.dirname(os.path.abspath(self.path))
-        os.makedirs(parent, exist_ok=True)
+        # Created private: under umask 0 a default-mode directory would then be refused below.
+        os.makedirs(parent, mode=0o700, exist_ok=True)
         # Even with the sticky bit, another user could have created the directory (or a
         # symbolic link in its place) before us and read every token written into it.
         if os.stat(parent).st_mode & stat.S_IWOTH:

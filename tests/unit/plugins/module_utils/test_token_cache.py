@@ -172,6 +172,19 @@ def test_world_writable_parent_is_refused(tmp_path):
     assert "XDG_CACHE_HOME" in warnings[0]
 
 
+def test_missing_parent_is_created_private_even_under_umask_0(tmp_path):
+    warnings = []
+    old = os.umask(0)
+    try:
+        cache = TokenCache(str(tmp_path / "xdg" / "mailops.exchange"), warn=warnings.append)
+        acquire = Acquirer()
+        assert cache.get_or_acquire(KEY, acquire) == cache.get_or_acquire(KEY, acquire) == "token-1"
+    finally:
+        os.umask(old)
+    assert warnings == []
+    assert stat.S_IMODE((tmp_path / "xdg").stat().st_mode) == 0o700
+
+
 def test_write_failure_warns_and_still_returns_the_token(tmp_path, monkeypatch):
     warnings = []
     cache = TokenCache(str(tmp_path / "cache"), warn=warnings.append)
