@@ -65,6 +65,10 @@ class IdentityError(ExchangeError):
         return self.message
 
 
+# How many unresolved identities one error message lists.
+MAX_PROBLEMS_SHOWN = 10
+
+
 class RecipientResolver(object):
     """Resolves identities to recipients through ``Get-Recipient``, asking once per spelling.
 
@@ -158,7 +162,11 @@ class RecipientResolver(object):
             else:
                 resolved.setdefault(recipient.key, recipient)
         if problems:
-            raise IdentityError('%s: %s; nothing was changed' % (option, '; '.join(problems)),
+            # Hundreds of problems would bury the option's name; the first few show the pattern.
+            shown = problems[:MAX_PROBLEMS_SHOWN]
+            if len(problems) > len(shown):
+                shown.append('and %d more not found or ambiguous' % (len(problems) - len(shown)))
+            raise IdentityError('%s: %s; nothing was changed' % (option, '; '.join(shown)),
                                 kind='invalid_argument')
         return resolved
 

@@ -74,6 +74,16 @@ def test_unknown_and_ambiguous_are_reported_together_naming_the_option():
     assert caught.value.kind == 'invalid_argument'
 
 
+def test_hundreds_of_unknown_identities_are_summarised_after_ten():
+    resolver = RecipientResolver(FakeService([ALICE]).invoke)
+    with pytest.raises(IdentityError) as caught:
+        resolver.resolve_all('full_access', ['ghost%d@contoso.com' % n for n in range(1, 602)])
+    message = str(caught.value)
+    assert message.startswith("full_access: 'ghost1@contoso.com' was not found; ")
+    assert "'ghost10@contoso.com' was not found; and 591 more not found or ambiguous; nothing was changed" in message
+    assert 'ghost11@' not in message
+
+
 def test_lookup_returns_none_for_absent_and_remembers_it():
     service = FakeService([ALICE])
     resolver = RecipientResolver(service.invoke)
