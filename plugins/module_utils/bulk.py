@@ -14,6 +14,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients import invoke_parallel
 
 # Exchange Online publishes no REST concurrency limit; its remote PowerShell allowed three
 # sessions per user. Four requests in flight stays close to that and is what the benchmarks use.
@@ -94,32 +95,14 @@ def failure_message(failures, total, noun):
     return '%d of %d %s failed: %s' % (len(failures), total, noun, '; '.join(failures))
 
 
-def invoke_each(runner, calls):
+def invoke_each(runner, calls, parallel=1):
     """Run independent ``(cmdlet, parameters)`` calls; one result per call, the rows or the
-    ``ExchangeError`` it raised. Several go ten to a ``$batch`` request; one goes alone, as a
-    single call would."""
+    ``ExchangeError`` it raised. Several go ten to a ``$batch`` request, up to ``parallel``
+    requests in flight; one goes alone, as a single call would."""
     if len(calls) != 1:
-        return runner.invoke_many(calls) if calls else []
+        return invoke_parallel(runner, calls, parallel)
     try:
         return [runner.invoke(*calls[0])]
     except ExchangeError as err:
         return [err]
 
-
-def prefetch_recipients(runner, resolver, identities):
-    """Look up, ten to a request, every identity ``resolver`` does not know yet, so that the
-    per-object work that follows finds them indexed.
-
-    Only unambiguous finds are kept; a miss or an error is left for the resolver's own lookup to
-    report with the option's name.
-    """
-    unknown = []
-    seen = set()
-    for identity in identities:
-        folded = str(identity).lower()
-        if folded not in seen and resolver.known(identity) is None:
-            seen.add(folded)
-            unknown.append(identity)
-    for answer in invoke_each(runner, [('Get-Recipient', {'Identity': i}) for i in unknown]):
-        if not isinstance(answer, ExchangeError) and len(answer) == 1:
-            resolver.remember(answer[0])

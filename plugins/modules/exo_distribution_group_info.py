@@ -134,7 +134,7 @@ groups:
       returned: when O(include_members=true)
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.bulk import invoke_each, prefetch_recipients
+from ansible_collections.mailops.exchange.plugins.module_utils.bulk import DEFAULT_PARALLEL, invoke_each
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.groups import (
     group_facts,
@@ -160,7 +160,7 @@ def named_groups(exo, identities):
     rows = {}
     missing = []
     problems = []
-    for identity, answer in zip(identities, invoke_each(exo.runner, [group_read(i) for i in identities])):
+    for identity, answer in zip(identities, invoke_each(exo.runner, [group_read(i) for i in identities], DEFAULT_PARALLEL)):
         try:
             row = group_from_answer(answer, identity, 'groups')
         except IdentityError:
@@ -191,14 +191,15 @@ def read(exo):
     resolver = RecipientResolver(exo.invoke)
     members = [None] * len(rows)
     if params['include_members']:
-        answers = invoke_each(exo.runner, [members_read(row.get('Guid')) for row in rows])
+        answers = invoke_each(exo.runner, [members_read(row.get('Guid')) for row in rows], DEFAULT_PARALLEL)
         for index, answer in enumerate(answers):
             if isinstance(answer, ExchangeError):
                 raise answer
             members[index] = sorted_values(members_from_rows(resolver, answer))
     # Owners come as Exchange names them; most are members read above, the rest are looked up
     # ten to a request.
-    prefetch_recipients(exo.runner, resolver, [owner for row in rows for owner in row.get('ManagedBy') or ()])
+    resolver.prefetch(exo.runner, [owner for row in rows for owner in row.get('ManagedBy') or ()],
+                      DEFAULT_PARALLEL)
     groups = []
     for row, current in zip(rows, members):
         facts = group_facts(row, read_owners(resolver, row))

@@ -199,7 +199,6 @@ from ansible_collections.mailops.exchange.plugins.module_utils.bulk import (
     failure_message,
     invoke_each,
     merge_entries,
-    prefetch_recipients,
     summarise,
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
@@ -268,8 +267,10 @@ class GroupRead(object):
 def read_groups(exo, resolver, entries):
     """Every entry's group and current members, ten reads to a request; then every member to be
     named that is not a current member somewhere, looked up ten to a request as well."""
+    parallel = exo.params['parallel']
     reads = []
-    for entry, answer in zip(entries, invoke_each(exo.runner, [group_read(e['group']) for e in entries])):
+    answers = invoke_each(exo.runner, [group_read(e['group']) for e in entries], parallel)
+    for entry, answer in zip(entries, answers):
         try:
             row = group_from_answer(answer, entry['group'], 'group')
         except ExchangeError as err:
@@ -281,14 +282,14 @@ def read_groups(exo, resolver, entries):
         else:
             reads.append(GroupRead(group=resolver.remember(row)))
     found = [read for read in reads if read.group is not None]
-    for read, answer in zip(found, invoke_each(exo.runner, [members_read(r.group.key) for r in found])):
+    for read, answer in zip(found, invoke_each(exo.runner, [members_read(r.group.key) for r in found], parallel)):
         if isinstance(answer, ExchangeError):
             read.error = answer
         else:
             read.current = members_from_rows(resolver, answer)
     wanted = [member for entry, read in zip(entries, reads) if read.error is None
               for member in entry['members'] if isinstance(member, str) and member.strip()]
-    prefetch_recipients(exo.runner, resolver, wanted)
+    resolver.prefetch(exo.runner, wanted, parallel)
     return reads
 
 

@@ -564,8 +564,9 @@ def _result(changed, before, after, changes):
 
 
 def read_all(exo, entries):
-    """The answer to the Get-Mailbox of every entry, ten to a request."""
-    return invoke_each(exo.runner, [('Get-Mailbox', {'Identity': e['identity'].strip()}) for e in entries])
+    """The answer to the Get-Mailbox of every entry, ten to a request, ``parallel`` requests at once."""
+    return invoke_each(exo.runner, [('Get-Mailbox', {'Identity': e['identity'].strip()}) for e in entries],
+                       exo.params['parallel'])
 
 
 def converge_one(exo):

@@ -171,7 +171,7 @@ mailboxes:
       sample: {"1": "sales"}
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.bulk import invoke_each
+from ansible_collections.mailops.exchange.plugins.module_utils.bulk import DEFAULT_PARALLEL, invoke_each
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients import (
@@ -187,7 +187,7 @@ def named_mailboxes(exo, identities):
     rows = {}
     missing = []
     problems = []
-    answers = invoke_each(exo.runner, [('Get-Mailbox', {'Identity': i}) for i in identities])
+    answers = invoke_each(exo.runner, [('Get-Mailbox', {'Identity': i}) for i in identities], DEFAULT_PARALLEL)
     for identity, answer in zip(identities, answers):
         if not isinstance(answer, ExchangeError):
             for row in answer[:1]:

@@ -14,11 +14,9 @@ from ansible_collections.mailops.exchange.plugins.module_utils.bulk import (
     failure_message,
     invoke_each,
     merge_entries,
-    prefetch_recipients,
     summarise,
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients import RecipientResolver
 
 
 def test_outcomes_keep_item_order_and_isolate_failures():
@@ -119,7 +117,7 @@ class FakeRunner(object):
             raise answer
         return answer
 
-    def invoke_many(self, calls):
+    def invoke_many(self, calls, idempotent=None):
         self.batches.append(list(calls))
         return [self._answer(*call) for call in calls]
 
@@ -128,22 +126,13 @@ ALICE = {'Guid': 'GA', 'Name': 'alice', 'PrimarySmtpAddress': 'alice@contoso.com
 BOB = {'Guid': 'GB', 'Name': 'bob', 'PrimarySmtpAddress': 'bob@contoso.com'}
 
 
-def test_invoke_each_sends_one_call_alone_and_several_as_a_batch():
+def test_invoke_each_sends_one_call_alone_and_several_ten_to_a_batch():
     runner = FakeRunner({'alice': ALICE, 'bob': BOB})
     assert invoke_each(runner, []) == []
     missing = invoke_each(runner, [('Get-Recipient', {'Identity': 'ghost'})])
     assert missing[0].kind == 'not_found' and runner.batches == []
-    answers = invoke_each(runner, [('Get-Recipient', {'Identity': 'alice'}), ('Get-Recipient', {'Identity': 'bob'})])
-    assert answers == [[ALICE], [BOB]]
-    assert len(runner.single) == 1 and len(runner.batches) == 1
+    calls = [('Get-Recipient', {'Identity': name}) for name in ['alice', 'bob'] * 6]
+    answers = invoke_each(runner, calls, parallel=2)
+    assert answers == [[ALICE], [BOB]] * 6
+    assert len(runner.single) == 1 and [len(batch) for batch in runner.batches] == [10, 2]
 
-
-def test_prefetch_asks_once_for_each_unknown_spelling_and_leaves_failures_to_the_resolver():
-    runner = FakeRunner({'alice': ALICE, 'bob': BOB, 'chris': 'ambiguous'})
-    resolver = RecipientResolver(runner.invoke)
-    resolver.remember(BOB)
-    prefetch_recipients(runner, resolver, ['alice', 'ALICE', 'bob@contoso.com', 'chris', 'ghost'])
-    assert runner.batches == [[('Get-Recipient', {'Identity': 'alice'}), ('Get-Recipient', {'Identity': 'chris'}),
-                               ('Get-Recipient', {'Identity': 'ghost'})]]
-    assert resolver.known('alice@contoso.com').key == 'ga'
-    assert resolver.known('chris') is None and resolver.known('ghost') is None

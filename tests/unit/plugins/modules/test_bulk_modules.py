@@ -26,7 +26,7 @@ class FakeExo(object):
 
     def __init__(self, answers, params=None):
         self.answers = answers
-        self.params = params or {}
+        self.params = params or {'parallel': 4}
         self.single = []
         self.batches = []
         self.runner = self
@@ -42,7 +42,7 @@ class FakeExo(object):
             raise answer
         return answer
 
-    def invoke_many(self, calls):
+    def invoke_many(self, calls, idempotent=None):
         self.batches.append([(cmdlet, parameters.get('Identity')) for cmdlet, parameters in calls])
         return [self._answer(*call) for call in calls]
 
@@ -54,9 +54,10 @@ def test_groups_and_members_are_read_in_batches_and_current_members_need_no_look
     resolver = RecipientResolver(exo.invoke)
     entries = [{'group': 'finance', 'members': ['alice', 'bob']}, {'group': 'ghost', 'members': ['alice']}]
     reads = members.read_groups(exo, resolver, entries)
-    assert exo.batches == [[('Get-DistributionGroup', 'finance'), ('Get-DistributionGroup', 'ghost')]]
     # One group found: its members alone, then the one member not yet known.
-    assert exo.single == [('Get-DistributionGroupMember', 'gf'), ('Get-Recipient', 'bob')]
+    assert exo.batches == [[('Get-DistributionGroup', 'finance'), ('Get-DistributionGroup', 'ghost')],
+                           [('Get-Recipient', 'bob')]]
+    assert exo.single == [('Get-DistributionGroupMember', 'gf')]
     assert reads[0].current == {'ga': 'alice@contoso.com'}
     assert reads[1].error.kind == 'not_found'
     assert str(reads[1].error) == "group: 'ghost' was not found; nothing was changed"
