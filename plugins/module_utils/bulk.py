@@ -105,4 +105,3 @@ def invoke_each(runner, calls, parallel=1):
         return [runner.invoke(*calls[0])]
     except ExchangeError as err:
         return [err]
-

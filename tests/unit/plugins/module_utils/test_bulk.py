@@ -135,4 +135,3 @@ def test_invoke_each_sends_one_call_alone_and_several_ten_to_a_batch():
     answers = invoke_each(runner, calls, parallel=2)
     assert answers == [[ALICE], [BOB]] * 6
     assert len(runner.single) == 1 and [len(batch) for batch in runner.batches] == [10, 2]
-
