@@ -178,6 +178,13 @@ def test_bad_data_file_and_failing_object(tenant):
     assert "mailboxes[0]: unknown option 'hiden_from_address_lists': True" in failed.stdout
     assert 'mailboxes[1].identity: None must be a non-empty string' in failed.stdout
     assert "groups[0]: unknown option 'memberz'" in failed.stdout
+    bad.write_text('mailboxes:\n  - identity: shared0001\n    hidden_from_address_lists: maybe\n'
+                   '    full_access: [user0001]\n')
+    failed = runner.run(str(Run.PLAYBOOK), '-e', 'desired_state_file=%s' % bad, check=False)
+    assert failed.returncode != 0
+    assert "argument 'hidden_from_address_lists' is of type str" in failed.stdout
+    assert "The value 'maybe' is not a valid boolean" in failed.stdout
+    assert 'TASK [Mailbox permissions are exactly as described]' not in failed.stdout
     assert sandbox.stats()['writes'] == 0
 
     # One trustee that does not exist fails its mailbox only; the other mailbox converges.
@@ -187,8 +194,7 @@ def test_bad_data_file_and_failing_object(tenant):
     sandbox.reset()
     failed = runner.run(str(Run.PLAYBOOK), '-e', 'desired_state_file=%s' % ghost, check=False)
     assert failed.returncode != 0
-    assert '1 objects failed' in failed.stdout
-    assert "'ghost@contoso.com' was not found" in failed.stdout
+    assert "1 objects failed: mailbox_permission shared0001: full_access: 'ghost@contoso.com' was not found" in failed.stdout
     assert writes(sandbox.stats()) == {'Add-RecipientPermission': 1}
     assert [p['Trustee'] for p in sandbox.mailbox_state('shared0002')['recipient_permissions']
             if p['Trustee'].startswith('user')] == [address(user_name(2))]
