@@ -176,9 +176,8 @@ CORPUS = {
     "batch_requests_not_list": (lambda sb: exo(sb, {"requests": "all"}, path="$batch"), {400}, exo_shape),
     "batch_item_without_id": (lambda sb: exo(sb, {"requests": [{"url": "InvokeCommand"}]}, path="$batch"),
                               {400}, exo_shape),
-    "batch_item_headers_list": (lambda sb: exo(sb, {"requests": [{"id": "1", "url": "InvokeCommand",
-                                                                   "headers": ["x"]}]}, path="$batch"),
-                                {400}, exo_shape),
+    "batch_item_headers_list": (lambda sb: exo(sb, {"requests": [
+        {"id": "1", "url": "InvokeCommand", "headers": ["x"]}]}, path="$batch"), {400}, exo_shape),
     "batch_eleven": (lambda sb: exo(sb, {"requests": [{"id": str(n), "url": "InvokeCommand",
                                                        "body": invoke_body()} for n in range(11)]},
                                     path="$batch"), {400}, exo_shape),
@@ -193,8 +192,8 @@ CORPUS = {
                                                   "application/json"), {400}, entra_shape),
     "entra_invalid_utf8": (lambda sb: token_endpoint(sb, b"grant_type=\xff\xfe&client_id=\xc3\x28"), {400},
                            entra_shape),
-    "entra_password_grant": (lambda sb: token_endpoint(sb, {"grant_type": "password", "username": "a",
-                                                           "password": "b"}), {400}, entra_shape),
+    "entra_password_grant": (lambda sb: token_endpoint(sb, {
+        "grant_type": "password", "username": "a", "password": "b"}), {400}, entra_shape),
     "entra_forged_assertion": (lambda sb: token_endpoint(sb, {
         "grant_type": "client_credentials", "client_id": sb.env["AZURE_CLIENT_ID"],
         "scope": f"{sb.url}/.default",
