@@ -95,13 +95,14 @@ def failure_message(failures, total, noun):
     return '%d of %d %s failed: %s' % (len(failures), total, noun, '; '.join(failures))
 
 
-def invoke_each(runner, calls, parallel=1):
+def invoke_each(runner, calls, parallel=1, idempotent=None):
     """Run independent ``(cmdlet, parameters)`` calls; one result per call, the rows or the
     ``ExchangeError`` it raised. Several go ten to a ``$batch`` request, up to ``parallel``
-    requests in flight; one goes alone, as a single call would."""
+    requests in flight; one goes alone, as a single call would. ``idempotent`` as for
+    ``invoke``."""
     if len(calls) != 1:
-        return invoke_parallel(runner, calls, parallel)
+        return invoke_parallel(runner, calls, parallel, idempotent)
     try:
-        return [runner.invoke(*calls[0])]
+        return [runner.invoke(*calls[0], idempotent=idempotent)]
     except ExchangeError as err:
         return [err]

@@ -30,9 +30,9 @@ options:
     type: str
   groups:
     description:
-      - Many groups in one task (bulk mode), converged by O(parallel) workers inside one module
-        run that share one token, one connection pool and one member lookup. The groups and their
-        current members are read ten to a request.
+      - Many groups in one task (bulk mode), converged inside one module run that shares one
+        token, one connection pool and one member lookup. The groups, their current members and
+        the additions and removals all go ten to a request.
       - Each entry names a group and may set any of the per-group options below; options it
         leaves out take the task's value (for example O(members), O(state) or O(exclusive)).
       - One group's failure does not stop or undo the others; the task fails at the end and
@@ -59,7 +59,8 @@ options:
         type: bool
   parallel:
     description:
-      - With O(groups), how many groups are worked on at once (1 to 16).
+      - With O(groups), how many requests (each a C($batch) of up to ten reads or writes) are
+        in flight at once (1 to 16).
       - Exchange Online publishes no concurrency limit for its REST admin API; its remote
         PowerShell allowed three sessions per account. The default of 4 stays close to that;
         throttled requests are retried honouring C(Retry-After) whatever the setting.
@@ -194,8 +195,8 @@ changes:
 
 from ansible_collections.mailops.exchange.plugins.module_utils.bulk import (
     DEFAULT_PARALLEL,
+    Outcome,
     check_parallel,
-    converge_all,
     failure_message,
     invoke_each,
     merge_entries,
@@ -236,21 +237,32 @@ def _not_a_member(err):
     return err.exception_type in _NOT_A_MEMBER_TYPES or any(t in text for t in _NOT_A_MEMBER_TEXTS)
 
 
-def _apply(exo, cmdlet, group_key, member_key, bypass, already_done):
-    params = {'Identity': group_key, 'Member': member_key, 'Confirm': False}
-    if bypass:
-        params['BypassSecurityGroupManagerCheck'] = True
-    try:
-        exo.invoke(cmdlet, params, idempotent=True)
-    except ExchangeError as err:
-        if already_done(err):
-            return
-        if err.exception_type == _REQUIRES_MANAGER:
-            raise ExchangeError('bypass_security_group_manager_check: false, and the application is not '
-                                'an owner of the group: %s' % err.message, kind=err.kind,
-                                exception_type=err.exception_type, status=err.status,
-                                cmdlet=err.cmdlet) from None
-        raise
+def write_calls(group_key, to_add, to_remove, bypass):
+    """The ``(cmdlet, parameters)`` that add ``to_add`` and remove ``to_remove`` (member keys)."""
+    calls = []
+    for cmdlet, keys in (('Add-DistributionGroupMember', to_add), ('Remove-DistributionGroupMember', to_remove)):
+        for key in keys:
+            params = {'Identity': group_key, 'Member': key, 'Confirm': False}
+            if bypass:
+                params['BypassSecurityGroupManagerCheck'] = True
+            calls.append((cmdlet, params))
+    return calls
+
+
+def write_error(cmdlet, answer):
+    """The error a membership write's answer means, or None when the write is done: adding a
+    member that is there, or removing one that is not, counts as done."""
+    if not isinstance(answer, ExchangeError):
+        return None
+    if cmdlet.startswith('Add-') and answer.kind == 'already_exists':
+        return None
+    if cmdlet.startswith('Remove-') and _not_a_member(answer):
+        return None
+    if answer.exception_type == _REQUIRES_MANAGER:
+        return ExchangeError('bypass_security_group_manager_check: false, and the application is not '
+                             'an owner of the group: %s' % answer.message, kind=answer.kind,
+                             exception_type=answer.exception_type, status=answer.status, cmdlet=answer.cmdlet)
+    return answer
 
 
 class GroupRead(object):
@@ -293,25 +305,19 @@ def read_groups(exo, resolver, entries):
     return reads
 
 
-def converge_group(exo, resolver, entry, read):
-    """Plan and (unless in check mode) apply one group's members; its result dict."""
+def plan_group(exo, resolver, entry, read):
+    """One group's result dict (with ``before``) and the writes that make it so."""
     if read.error is not None:
         raise read.error
     check_identities('members', entry['members'])
     group = read.group
     desired = {k: r.shown for k, r in resolver.resolve_all('members', entry['members']).items()}
     to_add, to_remove = plan_set(read.current, desired, entry['state'], entry['exclusive'])
-    bypass = exo.params['bypass_security_group_manager_check']
-    if not exo.check_mode:
-        for key in to_add:
-            _apply(exo, 'Add-DistributionGroupMember', group.key, key, bypass,
-                   lambda err: err.kind == 'already_exists')
-        for key in to_remove:
-            _apply(exo, 'Remove-DistributionGroupMember', group.key, key, bypass, _not_a_member)
-    return dict(changed=bool(to_add or to_remove), group=group.shown,
-                members=sorted_values(apply_plan(read.current, to_add, to_remove)),
-                changes={'added': sorted_values(to_add), 'removed': sorted_values(to_remove)},
-                before=sorted_values(read.current))
+    result = dict(changed=bool(to_add or to_remove), group=group.shown,
+                  members=sorted_values(apply_plan(read.current, to_add, to_remove)),
+                  changes={'added': sorted_values(to_add), 'removed': sorted_values(to_remove)},
+                  before=sorted_values(read.current))
+    return result, write_calls(group.key, to_add, to_remove, exo.params['bypass_security_group_manager_check'])
 
 
 def check_entry(entry, where):
@@ -330,20 +336,50 @@ def converge_one(exo):
     params = exo.params
     resolver = RecipientResolver(exo.invoke)
     read = read_groups(exo, resolver, [params])[0]
-    result = converge_group(exo, resolver, params, read)
+    result, calls = plan_group(exo, resolver, params, read)
+    if not exo.check_mode:
+        for cmdlet, parameters in calls:
+            try:
+                answer = exo.invoke(cmdlet, parameters, idempotent=True)
+            except ExchangeError as err:
+                answer = err
+            error = write_error(cmdlet, answer)
+            if error is not None:
+                raise error
     before = result.pop('before')
     if exo.module._diff:
         result['diff'] = build_diff({'members': before}, {'members': result['members']})
     return result
 
 
-def converge_many(exo, entries):
+def converge_bulk(exo, entries):
+    """Read every group, plan each, then send every group's writes ten to a ``$batch``; an
+    Outcome per entry, in order. One group's failure (a failed read, lookup or write) is its own."""
     resolver = RecipientResolver(exo.invoke)
     reads = read_groups(exo, resolver, entries)
-    pairs = list(zip(entries, reads))
-    outcomes = converge_all(pairs, lambda pair: converge_group(exo, resolver, *pair),
-                            exo.params['parallel'], key=lambda pair: pair[0]['group'])
-    changed, results, failures = summarise(outcomes)
+    outcomes = []
+    writes = []
+    for entry, read in zip(entries, reads):
+        try:
+            result, calls = plan_group(exo, resolver, entry, read)
+        except ExchangeError as err:
+            outcomes.append(Outcome(entry['group'], error=err))
+            continue
+        outcomes.append(Outcome(entry['group'], result=result))
+        writes.extend((outcomes[-1], call) for call in calls)
+    if writes and not exo.check_mode:
+        # Every membership write is safe to repeat: one that is done already counts as done.
+        answers = invoke_each(exo.runner, [call for unused, call in writes], exo.params['parallel'],
+                              idempotent=True)
+        for (outcome, (cmdlet, unused)), answer in zip(writes, answers):
+            error = write_error(cmdlet, answer)
+            if error is not None and outcome.error is None:
+                outcome.result, outcome.error = None, error
+    return outcomes
+
+
+def converge_many(exo, entries):
+    changed, results, failures = summarise(converge_bulk(exo, entries))
     before = {r['group']: {'members': r.pop('before')} for r in results if not r['failed']}
     after = {r['group']: {'members': r['members']} for r in results if not r['failed']}
     result = dict(changed=changed, results=results)

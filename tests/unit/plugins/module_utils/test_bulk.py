@@ -110,7 +110,7 @@ class FakeRunner(object):
             return ExchangeError("couldn't be found", kind='not_found')
         return [found]
 
-    def invoke(self, cmdlet, parameters):
+    def invoke(self, cmdlet, parameters, idempotent=None):
         self.single.append((cmdlet, parameters))
         answer = self._answer(cmdlet, parameters)
         if isinstance(answer, ExchangeError):

@@ -23,6 +23,7 @@ class FakeExo(object):
     error, recording single calls and batches apart."""
 
     check_mode = False
+    page_size = 1000
 
     def __init__(self, answers, params=None):
         self.answers = answers
@@ -41,6 +42,11 @@ class FakeExo(object):
         if isinstance(answer, ExchangeError):
             raise answer
         return answer
+
+    def pages(self, cmdlet, unused_parameters=None):
+        """The organisation-wide read: every row answered for ``cmdlet``, on one page."""
+        yield [row for (name, unused), rows in self.answers.items() if name == cmdlet
+               and isinstance(rows, list) for row in rows]
 
     def invoke_many(self, calls, idempotent=None):
         self.batches.append([(cmdlet, parameters.get('Identity')) for cmdlet, parameters in calls])
@@ -63,14 +69,46 @@ def test_groups_and_members_are_read_in_batches_and_current_members_need_no_look
     assert str(reads[1].error) == "group: 'ghost' was not found; nothing was changed"
 
 
-def test_a_refused_security_group_change_is_an_error_of_that_group_not_the_task():
+def test_membership_writes_that_are_done_already_count_as_done():
+    calls = members.write_calls('gf', {'ga': 'alice'}, {'gb': 'bob'}, True)
+    assert calls == [
+        ('Add-DistributionGroupMember', {'Identity': 'gf', 'Member': 'ga', 'Confirm': False,
+                                         'BypassSecurityGroupManagerCheck': True}),
+        ('Remove-DistributionGroupMember', {'Identity': 'gf', 'Member': 'gb', 'Confirm': False,
+                                            'BypassSecurityGroupManagerCheck': True})]
+    exists = CmdletError('already a member', kind='already_exists', exception_type='MemberAlreadyExistsException')
+    gone = CmdletError("The recipient isn't a member of the group.", kind='other',
+                       exception_type='MemberNotFoundException')
+    assert members.write_error('Add-DistributionGroupMember', [{}]) is None
+    assert members.write_error('Add-DistributionGroupMember', exists) is None
+    assert members.write_error('Remove-DistributionGroupMember', gone) is None
+    assert members.write_error('Add-DistributionGroupMember', gone) is gone
+
+
+def test_a_refused_security_group_change_names_the_bypass_option():
     refused = CmdletError('This operation can only be performed by a manager of the group.', kind='forbidden',
                           exception_type='OperationRequiresGroupManagerException')
-    exo = FakeExo({('Add-DistributionGroupMember', 'gf'): refused})
-    with pytest.raises(ExchangeError) as caught:
-        members._apply(exo, 'Add-DistributionGroupMember', 'gf', 'ga', False, lambda err: False)
-    assert caught.value.message.startswith('bypass_security_group_manager_check: false')
-    assert caught.value.exception_type == 'OperationRequiresGroupManagerException'
+    error = members.write_error('Add-DistributionGroupMember', refused)
+    assert error.message.startswith('bypass_security_group_manager_check: false')
+    assert error.exception_type == 'OperationRequiresGroupManagerException'
+
+
+def test_bulk_writes_go_ten_to_a_batch_and_a_failed_write_fails_only_its_group():
+    sales = {'Guid': 'GS', 'Name': 'sales', 'PrimarySmtpAddress': 'sales@contoso.com'}
+    people = {('Get-Recipient', 'user%d' % n): [{'Guid': 'U%d' % n, 'Name': 'user%d' % n}] for n in range(12)}
+    refused = CmdletError('no', kind='other', exception_type='SomethingElseException')
+    answers = dict(people)
+    answers.update({('Get-DistributionGroup', 'finance'): [FINANCE], ('Get-DistributionGroup', 'sales'): [sales],
+                    ('Get-DistributionGroupMember', 'gf'): [], ('Get-DistributionGroupMember', 'gs'): [],
+                    ('Add-DistributionGroupMember', 'gf'): [], ('Add-DistributionGroupMember', 'gs'): refused})
+    exo = FakeExo(answers, params={'parallel': 1, 'bypass_security_group_manager_check': True})
+    entries = [{'group': 'finance', 'members': ['user%d' % n for n in range(11)], 'state': 'present',
+                'exclusive': False},
+               {'group': 'sales', 'members': ['user11'], 'state': 'present', 'exclusive': False}]
+    outcomes = members.converge_bulk(exo, entries)
+    assert [len(batch) for batch in exo.batches if batch[0][0].startswith('Add-')] == [10, 2]
+    assert outcomes[0].result['changes']['added'] == sorted('user%d' % n for n in range(11))
+    assert outcomes[1].error is refused
 
 
 @pytest.mark.parametrize('entry, where, message', [
