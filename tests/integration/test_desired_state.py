@@ -166,10 +166,14 @@ def check_converged_state(data, outcome, sandbox):
     assert state['grant_send_on_behalf_to'] == [address(user_name(10))]
 
 
-def test_bad_data_file_and_failing_object(tenant):
+def test_example_bad_data_file_and_failing_object(tenant):
     sandbox, tmp = tenant
     sandbox.reset(state=True)
     runner = PlaybookRunner(sandbox, tmp / 'cache')
+    example = runner.run(str(Run.PLAYBOOK), '--check')
+    # It succeeded (the example fits the seeded organisation) and reports the room it would create.
+    assert '"mailbox room-oslo-4@contoso.com"' in example.stdout
+    assert sandbox.stats()['writes'] == 0
     bad = tmp / 'bad.yml'
     bad.write_text('mailboxes:\n  - identity: shared0001\n    hiden_from_address_lists: true\n'
                    '  - display_name: nobody\ngroups:\n  - name: ds-group-001\n    memberz: [shared0001]\n')
