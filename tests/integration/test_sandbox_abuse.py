@@ -20,7 +20,7 @@ from sandbox.testing import SandboxProcess
 
 HUGE = 20 * 1024 * 1024
 DEEP = 100_000
-RTL = "מחיקה; Remove-Mailbox -Identity * ‮'\"$(whoami)`"
+RTL = "מחיקה; Remove-Mailbox -Identity * \u202e'\"$(whoami)`"
 
 
 @pytest.fixture(scope="module")
