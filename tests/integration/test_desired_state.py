@@ -166,7 +166,7 @@ def check_converged_state(data, outcome, sandbox):
     assert state['grant_send_on_behalf_to'] == [address(user_name(10))]
 
 
-def test_example_bad_data_file_and_failing_object(tenant):
+def test_example_bad_data_file_failing_object_and_removal(tenant):
     sandbox, tmp = tenant
     sandbox.reset(state=True)
     runner = PlaybookRunner(sandbox, tmp / 'cache')
@@ -191,14 +191,21 @@ def test_example_bad_data_file_and_failing_object(tenant):
     assert 'TASK [Mailbox permissions are exactly as described]' not in failed.stdout
     assert sandbox.stats()['writes'] == 0
 
-    # One trustee that does not exist fails its mailbox only; the other mailbox converges.
+    # One trustee that does not exist fails its mailbox only; the others converge, and a mailbox
+    # with state: absent is removed (its permissions are not converged), after check mode said so.
     ghost = tmp / 'ghost.yml'
     ghost.write_text('mailboxes:\n  - identity: shared0001\n    full_access: [ghost@contoso.com]\n'
-                     '  - identity: shared0002\n    send_as: [user0002]\n')
+                     '  - identity: shared0002\n    send_as: [user0002]\n'
+                     '  - identity: shared0040\n    state: absent\n    full_access: [user0001]\n')
     sandbox.reset()
+    audit = runner.run(str(Run.PLAYBOOK), '--check', '-e', 'desired_state_file=%s' % ghost, check=False)
+    assert audit.returncode != 0
+    assert '"mailbox shared0040"' in audit.stdout and '"mailbox_permission shared0002"' in audit.stdout
+    assert sandbox.stats()['writes'] == 0
     failed = runner.run(str(Run.PLAYBOOK), '-e', 'desired_state_file=%s' % ghost, check=False)
     assert failed.returncode != 0
     assert "1 objects failed: mailbox_permission shared0001: full_access: 'ghost@contoso.com' was not found" in failed.stdout
-    assert writes(sandbox.stats()) == {'Add-RecipientPermission': 1}
+    assert writes(sandbox.stats()) == {'Add-RecipientPermission': 1, 'Remove-Mailbox': 1}
     assert [p['Trustee'] for p in sandbox.mailbox_state('shared0002')['recipient_permissions']
             if p['Trustee'].startswith('user')] == [address(user_name(2))]
+    assert sandbox.request('GET', '/_sandbox/state/mailboxes/shared0040').status_code == 404
