@@ -26,6 +26,9 @@ from ansible_collections.mailops.exchange.plugins.module_utils.recipients import
 
 KINDS = ('full_access', 'send_as', 'send_on_behalf')
 
+# Exchange Online's limit of explicit access control entries on one mailbox.
+MAX_EXPLICIT_ACES = 500
+
 _BUILTIN_TRUSTEES = ('nt authority\\self',)
 
 # Trustees that resolve to no recipient are keyed by their own spelling under this prefix.

@@ -253,6 +253,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.errors import Exc
 from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
 from ansible_collections.mailops.exchange.plugins.module_utils.permissions import (
     KINDS,
+    MAX_EXPLICIT_ACES,
     mailbox_error,
     read_all_trustees,
     read_mailboxes,
@@ -339,6 +340,13 @@ def plan_mailbox(resolver, entry, mailbox, current):
                for kind in current}
     plans = {kind: Plan(current[kind], *plan_set(current[kind], desired[kind], entry['state'], entry['exclusive']))
              for kind in current}
+    full_access = plans.get('full_access')
+    if full_access and full_access.to_add and len(full_access.after) > MAX_EXPLICIT_ACES:
+        # Exchange refuses the entry past the limit, after granting the ones before it.
+        raise IdentityError("full_access: %d trustees would leave '%s' with %d explicit entries, more than Exchange "
+                            "Online's limit of %d; nothing was changed"
+                            % (len(full_access.to_add), mailbox.shown, len(full_access.after), MAX_EXPLICIT_ACES),
+                            kind='invalid_argument')
     calls = []
     for kind, plan in plans.items():
         if plan.changes:
