@@ -178,9 +178,7 @@ def test_jobservice_config_takes_overrides_and_a_second_instance(tmp_path):
 
 
 def test_sync_server_playbook_syntax(windows_collections):
-    """Needs mailops.exchange.exo_app_registration (the first play registers the app with it)."""
-    if not (REPO / 'plugins' / 'modules' / 'exo_app_registration.py').exists():
-        pytest.skip('exo_app_registration has not landed yet; the playbook names it')
+    """The first play registers the app with mailops.exchange.exo_app_registration."""
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS))
     result = subprocess.run([str(BIN / 'ansible-playbook'), '--syntax-check', 'playbooks/sync_server.yml'],
                             env=env, cwd=str(REPO), capture_output=True, text=True,
