@@ -16,6 +16,11 @@ import time
 
 import pytest
 import requests
+from conftest import PlaybookRunner
+from desired_state_data import users_needed, write_desired_state
+from test_desired_state import check_converged_state
+
+from sandbox.testing import SandboxProcess
 
 N_MAILBOXES = 200
 DOMAIN = 'contoso.onmicrosoft.com'
@@ -179,3 +184,44 @@ def test_app_registration_converges_under_replication_delay_and_throttling(playb
                                               final['writes'] - first['writes'], final['throttled'] - first['throttled']))
     assert first['throttled'] > 0
     assert final['writes'] == first['writes'], 'the re-run wrote nothing'
+
+
+@pytest.fixture(scope='module')
+def tenant_200(tmp_path_factory):
+    """A sandbox of its own for playbooks/desired_state.yml: 200 seeded shared mailboxes."""
+    tmp = tmp_path_factory.mktemp('desired-state-faults')
+    with SandboxProcess().start(tmp / 'sandbox', users=users_needed(N_MAILBOXES), shared=N_MAILBOXES) as running:
+        yield running, tmp
+
+
+def test_desired_state_playbook_converges_under_dropped_connections(tenant_200):
+    """The user's desired-state playbook itself at N = 200, connections dropped before and after
+    the service acted (20 %): converged exactly, and the re-run under the same faults writes nothing."""
+    sandbox, tmp = tenant_200
+    data_file, results_path = tmp / 'desired.yml', tmp / 'results.json'
+    data = write_desired_state(data_file, N_MAILBOXES)
+    runner = PlaybookRunner(sandbox, tmp / 'cache')
+    variables = {'desired_state_file': data_file, 'results_path': results_path, 'verify': True}
+    sandbox.faults(drop_rate=0.2, drop_phase='random', seed=9)
+    started, cpu = time.monotonic(), cpu_seconds(sandbox)
+    runner.run('desired_state_run.yml', extra_vars=variables)
+    first = sandbox.stats()
+    sandbox.reset()
+    runner.run('desired_state_run.yml', extra_vars=variables)
+    again = sandbox.stats()
+    elapsed, cpu = time.monotonic() - started, cpu_seconds(sandbox) - cpu
+    sandbox.faults()
+    outcome = json.loads(results_path.read_text())
+    print('FAULTS desired_state.yml, drop 0.2 before and after: %.1f s (%.1f s CPU); first run %d requests, '
+          '%d writes, %d dropped; re-run %d requests, %d writes, %d dropped' % (
+              elapsed, cpu, first['requests'], first['writes'], first['dropped'],
+              again['requests'], again['writes'], again['dropped']))
+    assert first['dropped'] > 0 and again['dropped'] > 0
+    assert again['writes'] == 0 and not any(r['changed'] or r['failed'] for r in outcome['results'])
+    check_converged_state(data, outcome, sandbox)
+    control = control_session(sandbox)
+    names = control('state/mailboxes')['mailboxes']
+    rooms = [m['name'] for m in data['mailboxes'] if m['type'] == 'room']
+    assert [names.count(room) for room in rooms] == [1] * len(rooms), 'each room created exactly once'
+    groups = control('state/groups')['groups']
+    assert [groups.count(g['name']) for g in data['groups']] == [1] * len(data['groups'])
