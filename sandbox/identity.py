@@ -4,25 +4,6 @@ from . import errors
 from .model import DOMAIN_CONTROLLER
 
 
-def _keys(org, recipient):
-    yield recipient.name
-    yield recipient.alias
-    yield recipient.display_name
-    yield recipient.user_principal_name
-    yield recipient.guid
-    yield recipient.exchange_guid
-    yield recipient.exchange_object_id
-    yield recipient.external_directory_object_id
-    yield org.distinguished_name(recipient)
-    for address in recipient.email_addresses:
-        prefix, unused, value = address.partition(":")
-        if prefix.lower() == "smtp":
-            yield value
-        elif prefix.lower() == "x500":
-            yield address
-            yield value
-
-
 def _normalise(identity):
     text = identity.strip()
     if text.lower().startswith("smtp:"):
@@ -39,9 +20,11 @@ def find(org, identity, candidates=None):
     X500 proxy address, Guid, ExchangeGuid, ExchangeObjectId, ExternalDirectoryObjectId and
     DistinguishedName. ``candidates`` narrows the search (e.g. to mailboxes).
     """
-    wanted = _normalise(identity)
-    pool = org.all() if candidates is None else candidates
-    return [r for r in pool if any(k and k.lower() == wanted for k in _keys(org, r))]
+    matches = org.index.lookup(_normalise(identity))
+    if candidates is None or not matches:
+        return matches
+    wanted = {id(r) for r in matches}
+    return [r for r in candidates if id(r) in wanted]
 
 
 def resolve(org, identity, candidates=None, *, referenced=False):

@@ -6,6 +6,7 @@ rename shows up everywhere, as it does in Active Directory. All access goes thro
 """
 
 import datetime
+import itertools
 import threading
 import uuid
 from dataclasses import dataclass, field
@@ -62,6 +63,13 @@ GROUP_TYPES = {
 }
 NULL_GUID = "00000000-0000-0000-0000-000000000000"
 
+# The Recipient attributes identities are matched on (DistinguishedName derives from the name):
+# assigning any of them, or changing the proxy address list in place, re-indexes the recipient.
+IDENTITY_ATTRIBUTES = frozenset(
+    {"name", "alias", "display_name", "user_principal_name", "guid", "exchange_guid",
+     "exchange_object_id", "external_directory_object_id", "email_addresses"}
+)
+
 
 def timestamp():
     """The current time in the format Exchange uses for DateTime properties."""
@@ -94,6 +102,30 @@ class SendAsAce:
     access_rights: list = field(default_factory=lambda: ["SendAs"])
     is_inherited: bool = False
     inheritance_type: str = "None"
+
+
+class _AddressList(list):
+    """A recipient's proxy addresses, which tell the recipient when they change in place."""
+
+    def __init__(self, items, owner):
+        super().__init__(items)
+        self.owner = owner
+
+
+def _notifying(name):
+    method = getattr(list, name)
+
+    def changed(self, *args, **kwargs):
+        result = method(self, *args, **kwargs)
+        self.owner.identity_changed()
+        return result
+    changed.__name__ = name
+    return changed
+
+
+for _method in ("append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse",
+                "__setitem__", "__delitem__", "__iadd__", "__imul__"):
+    setattr(_AddressList, _method, _notifying(_method))
 
 
 @dataclass
@@ -129,6 +161,19 @@ class Recipient:
     folders: list = field(default_factory=list)
     auto_reply: dict = None
     regional: dict = None
+
+    def __setattr__(self, attribute, value):
+        if attribute == "email_addresses":
+            value = _AddressList(value, self)
+        object.__setattr__(self, attribute, value)
+        if attribute in IDENTITY_ATTRIBUTES:
+            self.identity_changed()
+
+    def identity_changed(self):
+        """Bring the organisation's identity index up to date with this recipient's names."""
+        index = self.__dict__.get("_index")
+        if index is not None:
+            index.update(self)
 
     @property
     def primary_smtp_address(self):
@@ -256,6 +301,80 @@ def _default_folder_permissions(folder_type):
     return [FolderPermission("Default", [default]), FolderPermission("Anonymous", ["None"])]
 
 
+def identity_keys(org, recipient):
+    """Every identifier ``recipient`` answers to, as given (not normalised; may hold blanks)."""
+    yield recipient.name
+    yield recipient.alias
+    yield recipient.display_name
+    yield recipient.user_principal_name
+    yield recipient.guid
+    yield recipient.exchange_guid
+    yield recipient.exchange_object_id
+    yield recipient.external_directory_object_id
+    yield org.distinguished_name(recipient)
+    for address in recipient.email_addresses:
+        prefix, unused, value = address.partition(":")
+        if prefix.lower() == "smtp":
+            yield value
+        elif prefix.lower() == "x500":
+            yield address
+            yield value
+
+
+class RecipientIndex:
+    """Lower-cased identity keys -> the recipients that answer to them.
+
+    ``Organization.add`` and ``remove`` enter and drop recipients; a recipient re-indexes
+    itself whenever one of its ``IDENTITY_ATTRIBUTES`` is assigned or its address list changes
+    in place, so no path that renames or re-addresses a recipient can leave the index stale.
+    """
+
+    def __init__(self, org):
+        self._org = org
+        self._by_key = {}      # key -> {id(recipient): recipient}
+        self._keys_of = {}     # id(recipient) -> the keys it is filed under
+        self._order = {}       # id(recipient) -> when it was added, for creation order
+        self._added = itertools.count()
+
+    def add(self, recipient):
+        """File ``recipient`` under its keys and let it report its later changes here."""
+        self._order[id(recipient)] = next(self._added)
+        recipient.__dict__["_index"] = self
+        self.update(recipient)
+
+    def update(self, recipient):
+        """Re-file ``recipient`` under the keys it has now."""
+        rid = id(recipient)
+        keys = {key.lower() for key in identity_keys(self._org, recipient) if key}
+        old = self._keys_of.get(rid, set())
+        for key in old - keys:
+            self._drop(key, rid)
+        for key in keys - old:
+            self._by_key.setdefault(key, {})[rid] = recipient
+        self._keys_of[rid] = keys
+
+    def discard(self, recipient):
+        """Forget ``recipient``; it no longer reports its changes."""
+        rid = id(recipient)
+        for key in self._keys_of.pop(rid, ()):
+            self._drop(key, rid)
+        self._order.pop(rid, None)
+        recipient.__dict__.pop("_index", None)
+
+    def _drop(self, key, rid):
+        bucket = self._by_key[key]
+        del bucket[rid]
+        if not bucket:
+            del self._by_key[key]
+
+    def lookup(self, key):
+        """The recipients filed under the normalised ``key``, in creation order."""
+        bucket = self._by_key.get(key)
+        if not bucket:
+            return []
+        return sorted(bucket.values(), key=lambda r: self._order[id(r)])
+
+
 class ProxyAddressConflict(ValueError):
     """A proxy address or name is already used by another recipient."""
 
@@ -280,6 +399,7 @@ class Organization:
         """(Re)create the start state. Ids derive from the tenant id, so they repeat."""
         with self.lock:
             self.recipients = {}
+            self.index = RecipientIndex(self)
             # Lower-cased names and proxy addresses -> owning recipient Guid.
             self._claims = {}
             for n in range(1, self.users + 1):
@@ -448,6 +568,7 @@ class Organization:
             for key in keys:
                 self._claims[key.lower()] = recipient.guid
             self.recipients[recipient.guid] = recipient
+            self.index.add(recipient)
 
     # -- groups ---------------------------------------------------------------------------
 
@@ -516,6 +637,7 @@ class Organization:
         with self.lock:
             self._claims = {k: g for k, g in self._claims.items() if g != recipient.guid}
             del self.recipients[recipient.guid]
+            self.index.discard(recipient)
             for group in self.groups():
                 group.members = [g for g in group.members if g != recipient.guid]
                 group.managed_by = [g for g in group.managed_by if g != recipient.guid]
