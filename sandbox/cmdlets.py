@@ -249,6 +249,8 @@ class Cmdlet:
         """Bind ``raw_params`` and run the cmdlet atomically against ``org``."""
         params = self.bind(raw_params)
         with org.lock:
+            if self.is_write:
+                org.changed(lists=False)
             return self.handler(org, params, caller)
 
 

@@ -188,15 +188,17 @@ def handle(sandbox, request, segment):
             offset = sandbox.pager.offset(skiptoken, digest)
         except paging.SkipTokenError as exc:
             return _plain_error(sandbox, 400, "BadRequest", str(exc))
+    size = paging.max_page_size(request.header("Prefer"))
     try:
         cmdlet = cmdlets.lookup(cmdlet_input["CmdletName"])
         sandbox.stats.cmdlet(cmdlet.name, cmdlet.is_write)
-        result = cmdlet.run(sandbox.org, cmdlet_input["Parameters"],
-                            caller=claims.get("app_displayname", ""))
+        result = sandbox.pager.result(
+            sandbox.org, digest, offset, size,
+            lambda: cmdlet.run(sandbox.org, cmdlet_input["Parameters"],
+                               caller=claims.get("app_displayname", "")))
     except errors.CmdletFailure as failure:
         return _respond(sandbox, failure_status(failure), failure_payload(failure))
 
-    size = paging.max_page_size(request.header("Prefer"))
     rows, next_token = sandbox.pager.page(result.rows, digest, offset, size)
     select = request.query_value("$select")
     if select:

@@ -23,6 +23,9 @@ def find(org, identity, candidates=None):
     matches = org.index.lookup(_normalise(identity))
     if candidates is None or not matches:
         return matches
+    ids = getattr(candidates, "ids", None)
+    if ids is not None:
+        return [r for r in matches if id(r) in ids]
     wanted = {id(r) for r in matches}
     return [r for r in candidates if id(r) in wanted]
 

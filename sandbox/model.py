@@ -104,12 +104,11 @@ class SendAsAce:
     inheritance_type: str = "None"
 
 
-class _AddressList(list):
-    """A recipient's proxy addresses, which tell the recipient when they change in place."""
+class _WatchedList(list):
+    """A list that calls ``_mutated`` after every change made in place."""
 
-    def __init__(self, items, owner):
-        super().__init__(items)
-        self.owner = owner
+    def _mutated(self):
+        raise NotImplementedError
 
 
 def _notifying(name):
@@ -117,7 +116,7 @@ def _notifying(name):
 
     def changed(self, *args, **kwargs):
         result = method(self, *args, **kwargs)
-        self.owner.identity_changed()
+        self._mutated()  # pylint: disable=protected-access
         return result
     changed.__name__ = name
     return changed
@@ -125,7 +124,31 @@ def _notifying(name):
 
 for _method in ("append", "extend", "insert", "remove", "pop", "clear", "sort", "reverse",
                 "__setitem__", "__delitem__", "__iadd__", "__imul__"):
-    setattr(_AddressList, _method, _notifying(_method))
+    setattr(_WatchedList, _method, _notifying(_method))
+
+
+class _AddressList(_WatchedList):
+    """A recipient's proxy addresses, which tell the recipient when they change in place."""
+
+    def __init__(self, items, owner):
+        super().__init__(items)
+        self.owner = owner
+
+    def _mutated(self):
+        self.owner.identity_changed()
+
+
+class RecipientList(_WatchedList):
+    """What ``Organization.all()``, ``mailboxes()`` and ``groups()`` return: a list of
+    recipients that also carries the set of their ``id()``s, so that narrowing a lookup to it
+    costs no scan; the set is dropped when the list is changed."""
+
+    def __init__(self, items, ids):
+        super().__init__(items)
+        self.ids = ids
+
+    def _mutated(self):
+        self.ids = None
 
 
 @dataclass
@@ -168,6 +191,10 @@ class Recipient:
         object.__setattr__(self, attribute, value)
         if attribute in IDENTITY_ATTRIBUTES:
             self.identity_changed()
+        elif attribute == "recipient_type":
+            index = self.__dict__.get("_index")
+            if index is not None:
+                index.retyped()
 
     def identity_changed(self):
         """Bring the organisation's identity index up to date with this recipient's names."""
@@ -326,7 +353,9 @@ class RecipientIndex:
 
     ``Organization.add`` and ``remove`` enter and drop recipients; a recipient re-indexes
     itself whenever one of its ``IDENTITY_ATTRIBUTES`` is assigned or its address list changes
-    in place, so no path that renames or re-addresses a recipient can leave the index stale.
+    in place, and reports a new ``recipient_type`` (which decides whether it is a mailbox or a
+    group), so no path that renames, re-addresses or retypes a recipient leaves the index or
+    the organisation's cached recipient lists stale.
     """
 
     def __init__(self, org):
@@ -352,6 +381,11 @@ class RecipientIndex:
         for key in keys - old:
             self._by_key.setdefault(key, {})[rid] = recipient
         self._keys_of[rid] = keys
+        self._org.changed(lists=False)
+
+    def retyped(self):
+        """A recipient's type changed: the mailbox and group lists no longer hold."""
+        self._org.changed()
 
     def discard(self, recipient):
         """Forget ``recipient``; it no longer reports its changes."""
@@ -391,6 +425,11 @@ class Organization:
         self.shared = shared
         self.lock = threading.RLock()
         self.recipients = {}
+        # Bumped by every change of state (write cmdlets, Organization's own methods), so a
+        # result computed at one generation can be served again while it is current.
+        self.generation = 0
+        self._lists = {}
+        self._database_guid = self._id("database", "db001")
         self.seed()
 
     # -- lifecycle ----------------------------------------------------------------------
@@ -400,6 +439,7 @@ class Organization:
         with self.lock:
             self.recipients = {}
             self.index = RecipientIndex(self)
+            self.changed()
             # Lower-cased names and proxy addresses -> owning recipient Guid.
             self._claims = {}
             for n in range(1, self.users + 1):
@@ -569,6 +609,7 @@ class Organization:
                 self._claims[key.lower()] = recipient.guid
             self.recipients[recipient.guid] = recipient
             self.index.add(recipient)
+            self.changed()
 
     # -- groups ---------------------------------------------------------------------------
 
@@ -611,7 +652,7 @@ class Organization:
 
     def groups(self):
         """Every mail-enabled group, in creation order."""
-        return [r for r in self.recipients.values() if r.is_group]
+        return self._listed("groups", lambda r: r.is_group)
 
     def claimant(self, key):
         """The recipient whose Name or proxy address is ``key`` (case-insensitive), or None."""
@@ -638,9 +679,24 @@ class Organization:
             self._claims = {k: g for k, g in self._claims.items() if g != recipient.guid}
             del self.recipients[recipient.guid]
             self.index.discard(recipient)
+            self.changed()
             for group in self.groups():
                 group.members = [g for g in group.members if g != recipient.guid]
                 group.managed_by = [g for g in group.managed_by if g != recipient.guid]
+
+    def changed(self, lists=True):
+        """Note a change of state; ``lists``: recipients were added, removed or retyped."""
+        self.generation += 1
+        if lists:
+            self._lists = {}
+
+    def _listed(self, kind, wanted):
+        with self.lock:
+            if kind not in self._lists:
+                items = [r for r in self.recipients.values() if wanted(r)]
+                self._lists[kind] = (items, frozenset(map(id, items)))
+            items, ids = self._lists[kind]
+            return RecipientList(items, ids)
 
     # -- queries ------------------------------------------------------------------------
 
@@ -650,11 +706,11 @@ class Organization:
 
     def all(self):
         """Every recipient, in creation order."""
-        return list(self.recipients.values())
+        return self._listed("all", lambda r: True)
 
     def mailboxes(self):
         """Every mailbox, in creation order."""
-        return [r for r in self.recipients.values() if r.is_mailbox]
+        return self._listed("mailboxes", lambda r: r.is_mailbox)
 
     def distinguished_name(self, recipient):
         """The recipient's AD distinguished name in the sandbox's forest."""
@@ -709,7 +765,7 @@ class Organization:
         upn = recipient.user_principal_name
         return {
             "Database": f"{FOREST}DG001-db001",
-            "DatabaseGuid": self._id("database", "db001"),
+            "DatabaseGuid": self._database_guid,
             "DeliverToMailboxAndForward": props["DeliverToMailboxAndForward"],
             "LitigationHoldEnabled": props["LitigationHoldEnabled"],
             "SingleItemRecoveryEnabled": True,

@@ -3,7 +3,9 @@
 A ``$skiptoken`` carries the offset of the next row and a digest of the request body it
 belongs to, authenticated with a per-start secret: clients cannot forge offsets, and a token
 replayed with a different cmdlet or parameters is refused rather than silently misapplied.
-The cmdlet runs again for each page, so pages reflect the state at the time they are read.
+Pages reflect the state at the time they are read: a later page serves the rows of an earlier
+run of the same read only while the organisation's ``generation`` (bumped by every change) is
+the one they were made at, else the cmdlet runs again.
 """
 
 import base64
@@ -11,6 +13,8 @@ import hashlib
 import hmac
 import json
 import re
+import threading
+from collections import OrderedDict
 
 MAX_PAGE_SIZE = 1000
 _PREFER = re.compile(r"odata\.maxpagesize\s*=\s*(\d+)", re.IGNORECASE)
@@ -37,8 +41,38 @@ def max_page_size(prefer_header):
 class Pager:
     """Issues and checks skip tokens with a secret of its own."""
 
+    # Results of multi-page reads kept for their later pages; a few, as a client pages through
+    # one or two organisation-wide reads at a time.
+    KEPT_RESULTS = 8
+
     def __init__(self, secret):
         self._secret = secret
+        self._results = OrderedDict()
+        self._results_lock = threading.Lock()
+
+    def result(self, org, digest, offset, size, run):
+        """The result of a read for the page at ``offset``: ``run()``'s, or the one an earlier
+        page of the same request body got while the organisation is unchanged since.
+
+        The generation is read under the organisation's lock, in which ``run`` (a cmdlet)
+        changes state, so a kept result is never newer or older than its generation says.
+        """
+        with org.lock:
+            generation = org.generation
+            if offset:
+                with self._results_lock:
+                    kept = self._results.get(digest)
+                if kept is not None and kept[0] == generation:
+                    return kept[1]
+            result = run()
+            if org.generation != generation or len(result.rows) <= size:
+                return result
+        with self._results_lock:
+            self._results[digest] = (generation, result)
+            self._results.move_to_end(digest)
+            while len(self._results) > self.KEPT_RESULTS:
+                self._results.popitem(last=False)
+        return result
 
     def _mac(self, payload):
         return hmac.new(self._secret, payload, hashlib.sha256).digest()[:16]

@@ -28,8 +28,10 @@ class _Oracle:
         for recipient in org.all():
             self.probes.update(k for k in identity_keys(org, recipient) if k)
             self.probes.add("{" + recipient.guid.upper() + "}")
+        narrowed = org.all()
+        del narrowed[::2]  # a changed list no longer vouches for its members
         for text in sorted(self.probes):
-            for pool in (None, org.mailboxes(), org.groups()):
+            for pool in (None, org.mailboxes(), org.groups(), list(org.mailboxes()), narrowed):
                 expected = _scan(org, text, org.all() if pool is None else pool)
                 found = identity.find(org, text, pool)
                 assert [r.guid for r in found] == [r.guid for r in expected], (step, text)
@@ -129,3 +131,20 @@ def test_index_follows_the_model_directly_and_a_reseed():
     org.seed()
     oracle.check("reseeded")
     assert identity.resolve(org, "alice").name == "alice"
+
+
+def test_mailbox_and_group_lists_follow_additions_removals_and_types():
+    org = new_org(users=2, shared=1)
+    oracle = _Oracle(org)
+    before = org.mailboxes()
+    bob = identity.resolve(org, "bob")
+    bob.recipient_type = "MailUser"
+    assert bob not in org.mailboxes() and bob in before, "handed-out lists are copies"
+    oracle.check("bob is no longer a mailbox")
+    assert identity.find(org, "bob", org.mailboxes()) == []
+    bob.recipient_type = "MailUniversalDistributionGroup"
+    assert [g.name for g in org.groups()] == ["bob", "all-staff", "sales-team", "finance"]
+    oracle.check("bob is a group")
+    _online(org, "New-DistributionGroup", Name="late")
+    assert org.groups()[-1].name == "late"
+    assert [r.name for r in org.all()] == [r.name for r in org.recipients.values()]
