@@ -78,13 +78,16 @@ class RetryPolicy:
 
     Retry ``n`` (0-based) waits ``min(max_delay, base_delay * 2**n)`` reduced by a random
     fraction of up to ``jitter`` (so forks that were throttled together spread out). A
-    ``Retry-After`` is honoured: the wait is at least that long (plus up to ``jitter`` of it),
-    but never more than ``max_delay``. At most ``max_retries`` retries happen, so the total
-    wait is at most ``max_retries * max_delay`` (``max_total_delay``; 300 s with the
-    defaults, and 62 s when the service sends no Retry-After).
+    ``Retry-After`` is honoured: the wait is at least that long, plus a random spread of up to
+    ``jitter`` of it and never less than ``min_spread`` seconds, but never more than
+    ``max_delay``. The spread floor matters for ``Retry-After: 0``: without it, threads
+    throttled together retry together and can keep drawing the same throttled slot. At most
+    ``max_retries`` retries happen, so the total wait is at most ``max_retries * max_delay``
+    (``max_total_delay``; 300 s with the defaults, and 62 s when the service sends no
+    Retry-After).
     """
 
-    def __init__(self, max_retries=5, base_delay=2.0, max_delay=60.0, jitter=0.2, rng=None):
+    def __init__(self, max_retries=5, base_delay=2.0, max_delay=60.0, jitter=0.2, min_spread=0.5, rng=None):
         if max_retries < 0:
             raise ValueError("max_retries must be >= 0")
         if not 0 <= jitter < 1:
@@ -93,6 +96,7 @@ class RetryPolicy:
         self.base_delay = base_delay
         self.max_delay = max_delay
         self.jitter = jitter
+        self.min_spread = min_spread
         self._rng = rng or random.Random()
 
     @property
@@ -104,11 +108,15 @@ class RetryPolicy:
         """True if retry number ``attempt`` (0-based) is still allowed."""
         return attempt < self.max_retries
 
+    def spread(self, retry_after_seconds):
+        """The most a wait after ``Retry-After: retry_after_seconds`` may exceed it."""
+        return max(retry_after_seconds * self.jitter, self.min_spread)
+
     def delay(self, attempt, retry_after=None):
         """Seconds to sleep before retry ``attempt`` (0-based); see the class docstring."""
         wanted = parse_retry_after(retry_after)
         if wanted is not None:
-            return min(self.max_delay, wanted * (1 + self.jitter * self._rng.random()))
+            return min(self.max_delay, wanted + self.spread(wanted) * self._rng.random())
         backoff = min(self.max_delay, self.base_delay * (2 ** attempt))
         return backoff * (1 - self.jitter * self._rng.random())
 

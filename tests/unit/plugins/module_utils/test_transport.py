@@ -56,14 +56,22 @@ def test_retry_bound():
 
 @pytest.mark.parametrize("value, low, high", [
     ("7", 7, 7 * 1.2),
-    ("1.5", 1.5, 1.5 * 1.2),
-    ("0", 0, 0),
+    ("1.5", 1.5, 1.5 + 0.5),
+    ("0", 0, 0.5),
     ("3600", 60, 60),
 ])
 def test_retry_after_seconds_is_honoured_and_capped(value, low, high):
     policy = RetryPolicy(rng=random.Random(3))
     for attempt in (0, 4):
         assert low <= policy.delay(attempt, retry_after=value) <= high
+
+
+def test_retry_after_zero_still_spreads_threads_apart():
+    """Threads throttled together with Retry-After: 0 must not all retry at the same instant."""
+    policy = RetryPolicy(rng=random.Random(5))
+    waits = [policy.delay(0, retry_after="0") for _index in range(50)]
+    assert all(0 <= wait <= 0.5 for wait in waits)
+    assert len({round(wait, 3) for wait in waits}) > 40
 
 
 def test_retry_after_http_date():
