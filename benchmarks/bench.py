@@ -320,6 +320,15 @@ def table(runs):
         notes.append("N=%d: sandbox alone serves %.0f req/s without latency; bulk asks at most "
                      "%s req/s" % (run["n"], run["sandbox_throughput_rps"],
                                    run["bulk_demand_rps"]))
+    for latency in sorted({r["latency_ms"] for r in runs}):
+        group = sorted((r for r in runs if r["latency_ms"] == latency), key=lambda r: r["n"])
+        if len(group) > 1:
+            small, large = group[0], group[-1]
+            for name in ("converge", "rerun", "audit"):
+                per = [r["scenarios"][name]["wall_s"] / r["n"] * 1000 for r in (small, large)]
+                notes.append("%d ms: %s costs %.1f ms per mailbox at N=%d and %.1f at N=%d "
+                             "(%+.0f%%)" % (latency, name, per[0], small["n"], per[1], large["n"],
+                                            (per[1] / per[0] - 1) * 100))
     notes.append("Each mailbox: 2 Full Access, 1 Send As, 1 Send on Behalf (exo_mailbox_permission) "
                  "and 1 group membership (exo_distribution_group_member, groups of %d)" % GROUP_SIZE)
     return "\n".join(lines + [""] + ["- " + note for note in notes])
@@ -333,19 +342,27 @@ def plot(runs, path):
     import matplotlib.pyplot as plt
 
     runs = sorted(runs, key=lambda r: r["n"])
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    for scenario, label, style in (("converge", "bulk converge", "o-"),
-                                   ("audit", "bulk check-mode audit", "s-"),
-                                   ("loop", "per-item loop converge", "^-")):
-        points = [(r["n"], r["scenarios"][scenario]["wall_s"]) for r in runs
-                  if scenario in r["scenarios"]]
-        if points:
-            ax.plot(*zip(*points), style, label=label)
-    floor = [(r["n"], r["scenarios"]["converge"]["floor_s"]) for r in runs]
-    ax.plot(*zip(*floor), "k--", label="bulk converge floor (requests x latency / %d)" % PARALLEL)
-    loop_floor = [(r["n"], r["scenarios"]["loop"]["floor_s"]) for r in runs if "loop" in r["scenarios"]]
-    if loop_floor:
-        ax.plot(*zip(*loop_floor), "k:", label="loop floor (requests x latency)")
+    latencies = sorted({r["latency_ms"] for r in runs}, reverse=True)
+    fig, ax = plt.subplots(figsize=(7.5, 5))
+    # One line per latency: a size measured at two latencies must not zig-zag one line.
+    for colour, latency in zip(("tab:blue", "tab:red", "tab:green"), latencies):
+        group = [r for r in runs if r["latency_ms"] == latency]
+        suffix = " (%d ms)" % latency if len(latencies) > 1 else ""
+        for scenario, label, style in (("converge", "bulk converge", "o-"),
+                                       ("audit", "bulk check-mode audit", "s-."),
+                                       ("loop", "per-item loop converge", "^-")):
+            points = [(r["n"], r["scenarios"][scenario]["wall_s"]) for r in group
+                      if scenario in r["scenarios"]]
+            if points:
+                ax.plot(*zip(*points), style, color=colour, label=label + suffix)
+        floor = [(r["n"], r["scenarios"]["converge"]["floor_s"]) for r in group]
+        ax.plot(*zip(*floor), "--", color=colour, alpha=0.6,
+                label="bulk converge floor (requests x latency / %d)%s" % (PARALLEL, suffix))
+        loop_floor = [(r["n"], r["scenarios"]["loop"]["floor_s"]) for r in group
+                      if "loop" in r["scenarios"]]
+        if loop_floor:
+            ax.plot(*zip(*loop_floor), ":", color=colour, alpha=0.6,
+                    label="loop floor (requests x latency)%s" % suffix)
     for r in runs:
         loop = r["scenarios"].get("loop", {})
         if loop.get("sampled_items"):
@@ -357,11 +374,10 @@ def plot(runs, path):
     ax.yaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
     ax.set_xlabel("shared mailboxes (N)")
     ax.set_ylabel("wall time (s)")
-    latencies = sorted({r["latency_ms"] for r in runs})
     ax.set_title("permissions + group membership, sandbox latency %s ms per request"
                  % "/".join(str(x) for x in latencies))
     ax.grid(True, which="both", alpha=0.3)
-    ax.legend()
+    ax.legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     print("plot: %s" % path)
