@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients import invoke_parallel
+from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import build_diff
 
 # Exchange Online publishes no REST concurrency limit; its remote PowerShell allowed three
 # sessions per user. Four requests in flight stays close to that and is what the benchmarks use.
@@ -93,6 +94,26 @@ def merge_entries(items, defaults):
 def failure_message(failures, total, noun):
     """The message a bulk task fails with: how many of how many failed, and each one's reason."""
     return '%d of %d %s failed: %s' % (len(failures), total, noun, '; '.join(failures))
+
+
+def bulk_result(exo, outcomes, noun, name, after, before=None):
+    """The result of a bulk task, failing it when any object failed.
+
+    Per-object results from :func:`summarise`; with ``--diff``, a diff keyed by ``name(result)``
+    of each converged object's ``before`` (popped from its result, shaped by ``before``)
+    against ``after(result)``; the failure message counts and names every failed ``noun``.
+    """
+    changed, results, failures = summarise(outcomes)
+    converged = [r for r in results if not r['failed']]
+    olds = [r.pop('before') for r in converged]
+    result = dict(changed=changed, results=results)
+    if exo.module._diff:
+        result['diff'] = build_diff(
+            {name(r): before(old) if before else old for r, old in zip(converged, olds)},
+            {name(r): after(r) for r in converged})
+    if failures:
+        exo.fail(failure_message(failures, len(outcomes), noun), **result)
+    return result
 
 
 def invoke_each(runner, calls, parallel=1, idempotent=None):

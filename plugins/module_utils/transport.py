@@ -231,10 +231,10 @@ class HttpClient:
         self.sleep = sleep
         self.stats = {"requests": 0, "retries": 0, "throttled": 0}
 
-    def backoff(self, attempt, retry_after=None):
-        """Sleep before retry ``attempt`` and count it."""
+    def backoff(self, attempt, retry_after=None, at_once=False):
+        """Sleep before retry ``attempt`` (not at all ``at_once``) and count it."""
         self.stats["retries"] += 1
-        self.sleep(self.policy.delay(attempt, retry_after))
+        self.sleep(0 if at_once else self.policy.delay(attempt, retry_after))
 
     def request_json(self, method, url, *, json=None, headers=None, retry_connection_errors, auth_hosts=None):
         """Send one request and return ``(status, headers, body)``.
@@ -265,7 +265,7 @@ class HttpClient:
                     # A broken connection is mostly a pooled one the server had closed, not a sign
                     # of load (a timeout may be): like urllib3, repeat it once at once, then back off.
                     at_once = attempt == 0 and not isinstance(exc, requests.exceptions.Timeout)
-                    self.backoff(attempt, 0 if at_once else None)
+                    self.backoff(attempt, at_once=at_once)
                     attempt += 1
                     continue
                 raise connection_error(url, exc, retry_connection_errors) from None

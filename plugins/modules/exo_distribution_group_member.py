@@ -196,11 +196,10 @@ changes:
 from ansible_collections.mailops.exchange.plugins.module_utils.bulk import (
     DEFAULT_PARALLEL,
     Outcome,
+    bulk_result,
     check_parallel,
-    failure_message,
     invoke_each,
     merge_entries,
-    summarise,
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.groups import (
@@ -379,15 +378,8 @@ def converge_bulk(exo, entries):
 
 
 def converge_many(exo, entries):
-    changed, results, failures = summarise(converge_bulk(exo, entries))
-    before = {r['group']: {'members': r.pop('before')} for r in results if not r['failed']}
-    after = {r['group']: {'members': r['members']} for r in results if not r['failed']}
-    result = dict(changed=changed, results=results)
-    if exo.module._diff:
-        result['diff'] = build_diff(before, after)
-    if failures:
-        exo.fail(failure_message(failures, len(entries), 'groups'), **result)
-    return result
+    return bulk_result(exo, converge_bulk(exo, entries), 'groups', name=lambda r: r['group'],
+                       after=lambda r: {'members': r['members']}, before=lambda old: {'members': old})
 
 
 def main():

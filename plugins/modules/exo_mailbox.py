@@ -359,12 +359,11 @@ results:
 
 from ansible_collections.mailops.exchange.plugins.module_utils.bulk import (
     DEFAULT_PARALLEL,
+    bulk_result,
     check_parallel,
     converge_all,
-    failure_message,
     invoke_each,
     merge_entries,
-    summarise,
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ALREADY_EXISTS, ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.mailbox_properties import (
@@ -583,15 +582,7 @@ def converge_many(exo, entries):
     pairs = list(zip(entries, read_all(exo, entries)))
     outcomes = converge_all(pairs, lambda pair: mailboxes.converge(*pair), exo.params['parallel'],
                             key=lambda pair: pair[0]['identity'])
-    changed, results, failures = summarise(outcomes)
-    before = {r['key']: r.pop('before') for r in results if not r['failed']}
-    after = {r['key']: r['mailbox'] for r in results if not r['failed']}
-    result = dict(changed=changed, results=results)
-    if exo.module._diff:
-        result['diff'] = build_diff(before, after)
-    if failures:
-        exo.fail(failure_message(failures, len(entries), 'mailboxes'), **result)
-    return result
+    return bulk_result(exo, outcomes, 'mailboxes', name=lambda r: r['key'], after=lambda r: r['mailbox'])
 
 
 def check_identity(value, where):

@@ -246,8 +246,8 @@ changes:
 from ansible_collections.mailops.exchange.plugins.module_utils.bulk import (
     DEFAULT_PARALLEL,
     Outcome,
+    bulk_result,
     check_parallel,
-    summarise,
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
@@ -466,17 +466,8 @@ def converge_many(exo):
         entry.update({k: v for k, v in item.items() if v is not None})
         check_entry(entry, 'mailboxes[%d].' % index)
         entries.append(entry)
-    outcomes = converge_bulk(exo, entries, params['parallel'])
-    changed, results, failures = summarise(outcomes)
-    before = {r['mailbox']: r.pop('before') for r in results if not r['failed']}
-    after = {r['mailbox']: r['permissions'] for r in results if not r['failed']}
-    result = dict(changed=changed, results=results)
-    if exo.module._diff:
-        result['diff'] = build_diff(before, after)
-    if failures:
-        exo.fail('%d of %d mailboxes failed: %s' % (len(failures), len(entries), '; '.join(failures)),
-                 **result)
-    return result
+    return bulk_result(exo, converge_bulk(exo, entries, params['parallel']), 'mailboxes',
+                       name=lambda r: r['mailbox'], after=lambda r: r['permissions'])
 
 
 # Options a mailboxes[] entry may set; the task's own values are the defaults.

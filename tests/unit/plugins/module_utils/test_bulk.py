@@ -9,6 +9,8 @@ import time
 import pytest
 
 from ansible_collections.mailops.exchange.plugins.module_utils.bulk import (
+    Outcome,
+    bulk_result,
     check_parallel,
     converge_all,
     failure_message,
@@ -124,6 +126,53 @@ class FakeRunner(object):
 
 ALICE = {'Guid': 'GA', 'Name': 'alice', 'PrimarySmtpAddress': 'alice@contoso.com'}
 BOB = {'Guid': 'GB', 'Name': 'bob', 'PrimarySmtpAddress': 'bob@contoso.com'}
+
+
+class Failed(Exception):
+    pass
+
+
+class FakeExo(object):
+    """What bulk_result needs of ExchangeModule: the diff flag and a fail that ends the task."""
+
+    def __init__(self, diff):
+        self.module = type('Module', (), {'_diff': diff})()
+        self.failed_with = None
+
+    def fail(self, msg, **result):
+        self.failed_with = (msg, result)
+        raise Failed(msg)
+
+
+def group_outcomes():
+    return [Outcome('sales', result={'group': 'sales@x', 'changed': True, 'members': ['a', 'b'], 'before': ['a']}),
+            Outcome('ops', result={'group': 'ops@x', 'changed': False, 'members': [], 'before': []})]
+
+
+def test_bulk_result_diffs_each_object_by_name_and_drops_before_from_results():
+    result = bulk_result(FakeExo(diff=True), group_outcomes(), 'groups', name=lambda r: r['group'],
+                         after=lambda r: {'members': r['members']}, before=lambda old: {'members': old})
+    assert result['changed'] is True
+    assert result['diff'] == {'before': {'ops@x': {'members': []}, 'sales@x': {'members': ['a']}},
+                              'after': {'ops@x': {'members': []}, 'sales@x': {'members': ['a', 'b']}}}
+    assert all('before' not in r for r in result['results'])
+
+
+def test_bulk_result_without_diff_mode_has_no_diff():
+    result = bulk_result(FakeExo(diff=False), group_outcomes(), 'groups', name=lambda r: r['group'],
+                         after=lambda r: r['members'])
+    assert 'diff' not in result and [r['key'] for r in result['results']] == ['sales', 'ops']
+
+
+def test_bulk_result_fails_naming_every_failed_object_with_the_others_results():
+    exo = FakeExo(diff=True)
+    outcomes = group_outcomes() + [Outcome('ghost', error=ExchangeError('not there', kind='not_found'))]
+    with pytest.raises(Failed):
+        bulk_result(exo, outcomes, 'groups', name=lambda r: r['group'], after=lambda r: r['members'])
+    msg, result = exo.failed_with
+    assert msg == '1 of 3 groups failed: ghost: not there'
+    assert [r['failed'] for r in result['results']] == [False, False, True]
+    assert set(result['diff']['after']) == {'sales@x', 'ops@x'}
 
 
 def test_invoke_each_sends_one_call_alone_and_several_ten_to_a_batch():

@@ -45,7 +45,7 @@ class FakeTokens:
 def client(*script, tokens=None, retries=3):
     sleeps = []
     session = FakeSession(*script)
-    http = HttpClient(session, RetryPolicy(max_retries=retries, jitter=0), sleep=sleeps.append)
+    http = HttpClient(session, RetryPolicy(max_retries=retries, jitter=0, min_spread=0), sleep=sleeps.append)
     return GraphClient(http, tokens or FakeTokens(), GRAPH, client_id="boot-app"), session, sleeps
 
 
