@@ -13,7 +13,8 @@ groups the harness creates before timing):
                    (N <= 1000 only).
 
 For each run it records the wall time, the sandbox's counters (HTTP requests, reads, writes,
-tokens, per cmdlet), the module process's peak resident memory and the floor
+tokens, per cmdlet), the module process's peak resident memory, the CPU time of
+ansible-playbook (with its modules), of the modules alone and of the sandbox, and the floor
 (Exchange requests x latency / concurrency). Before timing, it measures the sandbox's own
 throughput without latency, to show the sandbox is not the bottleneck.
 
@@ -123,6 +124,7 @@ class PeakMemory(object):
         self.interval = interval
         self.peak_kb = 0
         self.processes = set()
+        self._cpu = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
 
@@ -162,11 +164,26 @@ class PeakMemory(object):
                 continue
             self.processes.add(int(entry))
             self.peak_kb = max(self.peak_kb, int(status.split("VmHWM:")[1].split()[0]))
+            try:
+                self._cpu[int(entry)] = cpu_seconds(int(entry))
+            except OSError:
+                pass
+
+    @property
+    def cpu_s(self):
+        """CPU time of the module processes, as last sampled (up to one interval short)."""
+        return sum(self._cpu.values())
 
     def _watch(self):
         while not self._stop.is_set():
             self._sample()
             self._stop.wait(self.interval)
+
+
+def cpu_seconds(pid):
+    """User plus system CPU time of a live process, from ``/proc/PID/stat``."""
+    fields = Path("/proc/%d/stat" % pid).read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / float(os.sysconf("SC_CLK_TCK"))
 
 
 def sandbox_throughput(sandbox, seconds=3.0, workers=8):
@@ -216,13 +233,19 @@ def run_playbook(sandbox, name, variables, work, check=False):
         command.append("--check")
     sandbox.reset()
     log = run_dir / "ansible.log"
+    sandbox_cpu = cpu_seconds(sandbox.process.pid)
     with open(log, "w") as out:
         start = time.monotonic()
         process = subprocess.Popen(command, env=env, cwd=str(REPO), stdout=out,
                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         with PeakMemory(process.pid) as memory:
-            returncode = process.wait()
+            # wait4: the resource usage of ansible-playbook and every process it waited for.
+            unused, status, usage = os.wait4(process.pid, 0)
+        process.returncode = returncode = os.waitstatus_to_exitcode(status)
         wall = time.monotonic() - start
+    cpu = {"ansible_s": round(usage.ru_utime + usage.ru_stime, 2),
+           "modules_s": round(memory.cpu_s, 2),
+           "sandbox_s": round(cpu_seconds(sandbox.process.pid) - sandbox_cpu, 2)}
     if returncode != 0:
         raise RuntimeError("%s failed (rc=%d); see %s:\n%s"
                            % (name, returncode, log, log.read_text()[-3000:]))
@@ -231,7 +254,7 @@ def run_playbook(sandbox, name, variables, work, check=False):
     return {"wall_s": round(wall, 2), "stats": stats,
             "exchange_requests": stats["requests"] - stats["tokens"],
             "module_peak_rss_mb": round(memory.peak_kb / 1024.0, 1),
-            "module_processes_seen": len(memory.processes),
+            "module_processes_seen": len(memory.processes), "cpu": cpu,
             "recap": recap[-1].split(":", 1)[1].split() if recap else []}
 
 
@@ -292,7 +315,7 @@ def measure_size(n, latency_ms, work, with_loop, loop_sample=None):
 def table(runs):
     """The results as a fixed-width text table (also pasted into docs/performance.md)."""
     head = ("N", "latency", "scenario", "wall s", "floor s", "wall/floor", "HTTP req", "req/mbx",
-            "reads", "writes", "tokens", "peak MB")
+            "reads", "writes", "tokens", "peak MB", "CPU s ansible/module/sandbox")
     rows = [head]
     for run in runs:
         for name in [name for name in SCENARIOS if name in run["scenarios"]]:
@@ -304,7 +327,9 @@ def table(runs):
                          "%.2f" % (s["wall_s"] / s["floor_s"]) if s["floor_s"] else "-",
                          str(s["exchange_requests"]), "%.2f" % s["requests_per_mailbox"],
                          str(s["stats"]["reads"]), str(s["stats"]["writes"]),
-                         str(s["stats"]["tokens"]), "%.0f" % s["module_peak_rss_mb"]))
+                         str(s["stats"]["tokens"]), "%.0f" % s["module_peak_rss_mb"],
+                         "%(ansible_s).0f / %(modules_s).0f / %(sandbox_s).0f" % s["cpu"]
+                         if "cpu" in s else "-"))
     widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
     lines = ["| " + " | ".join(c.rjust(w) for c, w in zip(row, widths)) + " |" for row in rows]
     lines.insert(1, "|" + "|".join("-" * (w + 1) + ":" for w in widths) + "|")
