@@ -116,6 +116,16 @@ options:
       - If not set, the environment variable E(EXO_RETRIES) is used.
     type: int
     default: 5
+  retry_delay:
+    description:
+      - Seconds before the first backoff retry when the service sent no C(Retry-After); each
+        further retry waits twice as long (less up to 20% jitter), at most 60 s. A connection the
+        service broke is repeated once at once before this backoff starts.
+      - Raise it for a tenant that is often throttled; lower it to fail over sooner. C(Retry-After)
+        is honoured whatever the setting.
+      - If not set, the environment variable E(EXO_RETRY_DELAY) is used.
+    type: float
+    default: 2.0
 requirements:
   - python >= 3.9
   - msal >= 1.28.0

@@ -34,6 +34,7 @@ Connection = namedtuple("Connection", ["endpoints", "http_client", "token_provid
 
 DEFAULT_TIMEOUT = 60
 DEFAULT_RETRIES = 5
+DEFAULT_RETRY_DELAY = 2.0
 
 
 def missing_libraries(params=None):
@@ -71,7 +72,8 @@ def connection_from_params(params, warn=None):
     Options: ``tenant_id``, ``client_id``, ``client_secret``, ``client_certificate_path``,
     ``client_certificate_password``, ``access_token``, ``cloud`` (global), ``authority_host``,
     ``graph_url``, ``exchange_url``, ``validate_certs`` (True), ``ca_path``, ``token_cache``
-    (True), ``timeout`` (60 s, read timeout per request), ``retries`` (5). Raises
+    (True), ``timeout`` (60 s, read timeout per request), ``retries`` (5), ``retry_delay``
+    (2 s, the first backoff without Retry-After). Raises
     ``ExchangeError`` (invalid_argument) naming the offending option. ``warn(message)`` hears
     about a token cache that cannot be trusted.
     """
@@ -92,6 +94,7 @@ def connection_from_params(params, warn=None):
     credentials.validate()
     timeout = _number(params, "timeout", DEFAULT_TIMEOUT, float, 1)
     retries = _number(params, "retries", DEFAULT_RETRIES, int, 0)
+    retry_delay = _number(params, "retry_delay", DEFAULT_RETRY_DELAY, float, 0)
 
     validate_certs = params.get("validate_certs")
     session = make_session(
@@ -99,7 +102,7 @@ def connection_from_params(params, warn=None):
         ca_path=params.get("ca_path"),
         read_timeout=timeout,
     )
-    http_client = HttpClient(session, RetryPolicy(max_retries=retries), timeout=(DEFAULT_CONNECT_TIMEOUT, timeout))
+    http_client = HttpClient(session, RetryPolicy(max_retries=retries, base_delay=retry_delay), timeout=(DEFAULT_CONNECT_TIMEOUT, timeout))
     cache = MemoryTokenCache() if params.get("token_cache") is False else TokenCache(warn=warn)
     token_provider = TokenProvider(credentials, endpoints.authority_host, session, cache)
     return Connection(endpoints, http_client, token_provider)

@@ -67,6 +67,7 @@ def exo_argument_spec():
         token_cache=dict(type='bool', default=True, no_log=False, fallback=env('EXO_TOKEN_CACHE')),
         timeout=dict(type='int', default=60, fallback=env('EXO_TIMEOUT')),
         retries=dict(type='int', default=5, fallback=env('EXO_RETRIES')),
+        retry_delay=dict(type='float', default=2.0, fallback=env('EXO_RETRY_DELAY')),
     )
 
 

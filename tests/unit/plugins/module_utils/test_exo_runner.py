@@ -254,15 +254,16 @@ def test_runner_from_params(monkeypatch, tmp_path):
     exo = exo_client.exo_runner_from_params(params())
     assert exo.organization == "contoso.onmicrosoft.com" and exo.exchange_url == EXCHANGE
     assert exo.http.policy.max_retries == 5 and exo.http.timeout == (10.0, 60.0)
+    assert exo.http.policy.base_delay == 2.0
     assert isinstance(exo.tokens._cache, TokenCache)
     assert exo.tokens.authority == "https://login.microsoftonline.com/contoso.onmicrosoft.com"
 
     sandbox = exo_client.exo_runner_from_params(params(
         organization="org.example", exchange_url="https://127.0.0.1:9443/", authority_host="https://127.0.0.1:9443",
-        validate_certs=False, token_cache=False, retries=0, timeout=5, cloud=None))
+        validate_certs=False, token_cache=False, retries=0, retry_delay=0.25, timeout=5, cloud=None))
     assert sandbox.organization == "org.example" and sandbox.exchange_url == "https://127.0.0.1:9443"
     assert isinstance(sandbox.tokens._cache, MemoryTokenCache) and sandbox.http.session.tls_verify is False
-    assert sandbox.http.policy.max_retries == 0
+    assert sandbox.http.policy.max_retries == 0 and sandbox.http.policy.base_delay == 0.25
 
 
 def test_connection_is_shared_material():
@@ -278,6 +279,8 @@ def test_connection_is_shared_material():
     (dict(ca_path="/nope/ca.pem"), ["ca_path"]),
     (dict(timeout=0), ["timeout"]),
     (dict(retries=-1), ["retries"]),
+    (dict(retry_delay="soon"), ["retry_delay", "soon"]),
+    (dict(retry_delay=-1), ["retry_delay", "-1"]),
     (dict(client_id=None), ["client_id"]),
 ])
 def test_bad_params_name_the_option(overrides, words):
