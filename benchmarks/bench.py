@@ -337,14 +337,15 @@ def table(runs):
     for run in runs:
         scen = run["scenarios"]
         if "loop" in scen:
-            notes.append("N=%d: bulk converge is %.1fx faster than the loop%s"
-                         % (run["n"], scen["loop"]["wall_s"] / scen["converge"]["wall_s"],
+            notes.append("N=%d, %d ms: bulk converge is %.1fx faster than the loop%s"
+                         % (run["n"], run["latency_ms"],
+                            scen["loop"]["wall_s"] / scen["converge"]["wall_s"],
                             " (loop scaled from its first %d items; reads/writes/tokens are "
                             "the sample's)" % scen["loop"]["sampled_items"]
                             if scen["loop"].get("sampled_items") else ""))
-        notes.append("N=%d: sandbox alone serves %.0f req/s without latency; bulk asks at most "
-                     "%s req/s" % (run["n"], run["sandbox_throughput_rps"],
-                                   run["bulk_demand_rps"]))
+        notes.append("N=%d, %d ms: sandbox alone serves %.0f req/s without latency; bulk asks at "
+                     "most %s req/s" % (run["n"], run["latency_ms"], run["sandbox_throughput_rps"],
+                                        run["bulk_demand_rps"]))
     for latency in sorted({r["latency_ms"] for r in runs}):
         group = sorted((r for r in runs if r["latency_ms"] == latency), key=lambda r: r["n"])
         if len(group) > 1:
