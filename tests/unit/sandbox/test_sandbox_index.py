@@ -7,7 +7,6 @@ from sandbox import cmdlets, cmdlets_onprem, identity
 from sandbox.model import identity_keys
 
 
-
 def _scan(org, text, pool):
     # The sandbox's lookup before the index: every key of every recipient, compared in turn.
     wanted = identity._normalise(text)  # pylint: disable=protected-access

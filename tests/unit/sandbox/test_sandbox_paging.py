@@ -48,7 +48,6 @@ def test_max_page_size(header, size):
     assert paging.max_page_size(header) == size
 
 
-
 def _read_pages(org, pager, between=None, size=2):
     """Get-Mailbox's names read page by page as a client follows the skip tokens, calling
     ``between`` after the first page; returns the names and how often the cmdlet ran."""
