@@ -198,6 +198,17 @@ def _unique_everywhere(identity):
     return '@' in text or bool(_GUID.match(text))
 
 
+# What a row of an organisation-wide read keeps: the properties lookups, permission reads and
+# results use. A whole Get-Mailbox row is about 16 KB in memory; 10,000 of them would be most of
+# a bulk task's footprint.
+_KEPT_FROM_PAGES = frozenset(_IDENTIFYING + ('EmailAddresses', 'GrantSendOnBehalfTo', 'RecipientTypeDetails',
+                                             'DisplayName'))
+
+
+def _trimmed(row):
+    return {name: value for name, value in row.items() if name in _KEPT_FROM_PAGES}
+
+
 def find_in_pages(runner, cmdlet, identities, budget, parameters=None):
     """Look for ``identities`` in an organisation-wide read of ``cmdlet``, page by page.
 
@@ -220,8 +231,10 @@ def find_in_pages(runner, cmdlet, identities, budget, parameters=None):
         total += len(rows)
         for row in rows:
             recipient = Recipient(row)
-            for name in recipient.names.intersection(wanted):
-                matches.setdefault(name, {})[recipient.key] = row
+            names = recipient.names.intersection(wanted)
+            kept = _trimmed(row) if names else None
+            for name in names:
+                matches.setdefault(name, {})[recipient.key] = kept
         if len(rows) < runner.page_size:
             # A short page is the last one: the read is complete without asking for more.
             complete = True

@@ -91,6 +91,16 @@ def test_a_complete_read_finds_names_and_counts_the_organisation():
     assert runner.requests == [('page', 'Get-Mailbox')] * 3
 
 
+def test_rows_found_in_pages_keep_only_what_lookups_and_permissions_use():
+    row = person(3, EmailAddresses=['SMTP:user0003@contoso.com', 'smtp:u3@contoso.com'],
+                 GrantSendOnBehalfTo=['user0001'], MailboxPlan='ExchangeOnlineEnterprise', AuditOwner=['Create'] * 50)
+    runner = FakeRunner({'Get-Mailbox': PEOPLE[:2] + [row]})
+    found, unused = find_in_pages(runner, 'Get-Mailbox', ['u3@contoso.com'], budget=5)
+    kept = found['u3@contoso.com']
+    assert 'MailboxPlan' not in kept and 'AuditOwner' not in kept
+    assert kept == {k: v for k, v in row.items() if k not in ('MailboxPlan', 'AuditOwner')}
+
+
 def test_a_name_two_recipients_answer_to_is_left_to_an_exact_read():
     twin = person(9, Name='twin', Alias='user0001')
     runner = FakeRunner({'Get-Mailbox': PEOPLE + [twin]})
