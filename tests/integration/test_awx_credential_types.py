@@ -72,7 +72,7 @@ def test_exchange_online_injects_what_the_modules_read():
     # Behaviour settings (timeouts, retries, cache, TLS switch) belong to the job, not the
     # credential; the fallback to REQUESTS_CA_BUNDLE is the process's own; the access token is
     # short-lived and not something to store in a credential.
-    not_credentials = {'EXO_TIMEOUT', 'EXO_RETRIES', 'EXO_TOKEN_CACHE', 'EXO_VALIDATE_CERTS',
+    not_credentials = {'EXO_TIMEOUT', 'EXO_RETRIES', 'EXO_RETRY_DELAY', 'EXO_TOKEN_CACHE', 'EXO_VALIDATE_CERTS',
                        'REQUESTS_CA_BUNDLE', 'EXO_ACCESS_TOKEN'}
     assert injected == read - not_credentials
 
