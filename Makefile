@@ -64,8 +64,10 @@ molecule: install
 	else echo "molecule: MOLECULE_WINDOWS_HOST is not set, skipping the Windows scenarios"; fi
 
 # Benchmarks (not part of `make test`; minutes of wall time): docs/performance.md.
-# e.g. make bench BENCH_ARGS="--sizes 100,1000,10000 --large-latency-ms 20"
-BENCH_ARGS ?= --sizes 100,1000 --latency-ms 100
+# The default measures what issue 7 asks for in about half an hour: N = 100 and 1,000 at 100 ms,
+# 10,000 at 20 ms, the per-item loop timed on its first 100 items and scaled.
+# e.g. make bench BENCH_ARGS="--sizes 1000 --latency-ms 100"   (the whole loop: over an hour)
+BENCH_ARGS ?= --sizes 100,1000,10000 --latency-ms 100 --large-latency-ms 20 --loop-sample 100
 .PHONY: bench
 bench: install
 	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
