@@ -19,7 +19,7 @@ PAYLOADS = [
     "two\nlines",
     "# not a comment",
     "a | Out-File x",
-    "‘single’ “double”",
+    "\u2018single\u2019 \u201Cdouble\u201D",
 ]
 
 DEFAULTS = dict(identity='nora', infrastructure='onpremises', database=None, remote_routing_address=None,
