@@ -13,6 +13,7 @@ import json as jsonlib
 import math
 import os
 import random
+import threading
 import time
 import traceback
 from urllib.parse import urljoin, urlparse
@@ -121,6 +122,57 @@ class RetryPolicy:
         return backoff * (1 - self.jitter * self._rng.random())
 
 
+class ConcurrencyGate:
+    """How many requests of one client may be in flight at once; pure logic, no I/O.
+
+    Unlimited up to ``ceiling`` while the service answers. Each throttled answer halves the
+    limit (of what is in flight, down to 1), and the throttled request keeps its slot through
+    its wait and retries, so no new request starts while the service is asking for less. After
+    ``2 * limit`` answered requests in a row the limit grows by one again, up to ``ceiling``.
+    With several requests in flight, a strict throttle (every second request refused) can keep
+    refusing the same retrying request; with one in flight its retry is the next request the
+    service sees.
+    """
+
+    def __init__(self, ceiling=POOL_SIZE):
+        if ceiling < 1:
+            raise ValueError("ceiling must be >= 1")
+        self.ceiling = ceiling
+        self.limit = ceiling
+        self.in_flight = 0
+        self._answered = 0
+        self._condition = threading.Condition()
+
+    def __enter__(self):
+        with self._condition:
+            while self.in_flight >= self.limit:
+                self._condition.wait()
+            self.in_flight += 1
+        return self
+
+    def __exit__(self, *exc_info):
+        with self._condition:
+            self.in_flight -= 1
+            self._condition.notify_all()
+
+    def throttled(self):
+        """The service refused a request for load: fewer requests in flight from now on."""
+        with self._condition:
+            self.limit = max(1, min(self.limit, self.in_flight) // 2)
+            self._answered = 0
+
+    def answered(self):
+        """The service answered a request: after enough of them, allow one more in flight."""
+        with self._condition:
+            if self.limit >= self.ceiling:
+                return
+            self._answered += 1
+            if self._answered >= 2 * self.limit:
+                self.limit += 1
+                self._answered = 0
+                self._condition.notify_all()
+
+
 _SessionBase = requests.Session if HAS_REQUESTS else object
 
 
@@ -221,7 +273,8 @@ class HttpClient:
     """Sends JSON requests with bounded retries and token-safe redirects.
 
     ``stats`` counts ``requests`` (HTTP requests sent), ``retries`` (sleeps before a
-    repeat) and ``throttled`` (429 answers).
+    repeat) and ``throttled`` (429 answers). ``gate`` bounds the requests in flight from all
+    threads sharing the client, and lowers that bound while the service throttles.
     """
 
     def __init__(self, session, policy, timeout=None, sleep=time.sleep):
@@ -229,6 +282,7 @@ class HttpClient:
         self.policy = policy
         self.timeout = timeout
         self.sleep = sleep
+        self.gate = ConcurrencyGate()
         self.stats = {"requests": 0, "retries": 0, "throttled": 0}
 
     def backoff(self, attempt, retry_after=None, at_once=False):
@@ -250,6 +304,11 @@ class HttpClient:
         ``TransportError`` that names ``ca_path`` and ``validate_certs``.
         """
         headers = dict(headers or {})
+        # The slot is held through every retry and redirect of this request (ConcurrencyGate).
+        with self.gate:
+            return self._send(method, url, json, headers, retry_connection_errors, auth_hosts)
+
+    def _send(self, method, url, json, headers, retry_connection_errors, auth_hosts):
         attempt = 0
         hops = 0
         while True:
@@ -285,6 +344,7 @@ class HttpClient:
             if status in RETRY_STATUSES:
                 if status == 429:
                     self.stats["throttled"] += 1
+                    self.gate.throttled()
                 if self.policy.should_retry(attempt):
                     self.backoff(attempt, response.headers.get("Retry-After"))
                     attempt += 1
@@ -294,4 +354,5 @@ class HttpClient:
                 error.message = "%s (gave up after %d retries)" % (error.message, attempt)
                 raise error
 
+            self.gate.answered()
             return status, response.headers, _decode_body(response)

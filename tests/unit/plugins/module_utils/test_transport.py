@@ -1,5 +1,6 @@
 import email.utils
 import random
+import threading
 import time
 
 import pytest
@@ -241,3 +242,89 @@ def test_bodies_are_decoded():
     assert c.request_json("GET", "https://h/a", retry_connection_errors=True)[2] == "<html>oops</html>"
     assert c.request_json("GET", "https://h/a", retry_connection_errors=True)[2] is None
     assert c.request_json("GET", "https://h/a", retry_connection_errors=True)[:2][0] == 404
+
+
+# ConcurrencyGate --------------------------------------------------------------------------------
+
+def test_gate_halves_on_throttling_and_grows_back_one_at_a_time():
+    gate = transport.ConcurrencyGate(ceiling=8)
+    slots = [gate.__enter__() for _index in range(4)]
+    assert (gate.limit, gate.in_flight) == (8, 4)
+    gate.throttled()
+    assert gate.limit == 2, "half of what was in flight"
+    gate.throttled()
+    assert gate.limit == 1
+    gate.throttled()
+    assert gate.limit == 1, "never below one"
+    for slot in slots:
+        slot.__exit__(None, None, None)
+    for _index in range(2):
+        gate.answered()
+    assert gate.limit == 2
+    for _index in range(3):
+        gate.answered()
+    assert gate.limit == 2, "2 x limit answers before the next step"
+    gate.answered()
+    assert gate.limit == 3
+    with pytest.raises(ValueError, match="ceiling"):
+        transport.ConcurrencyGate(ceiling=0)
+
+
+def test_gate_makes_new_requests_wait_while_a_throttled_one_holds_the_only_slot():
+    gate = transport.ConcurrencyGate(ceiling=4)
+    gate.__enter__()
+    gate.__enter__()
+    gate.throttled()
+    entered = threading.Event()
+
+    def newcomer():
+        with gate:
+            entered.set()
+
+    thread = threading.Thread(target=newcomer)
+    thread.start()
+    assert not entered.wait(0.2), "limit 1 and two in flight: the newcomer waits"
+    gate.__exit__(None, None, None)
+    assert not entered.wait(0.2), "still one in flight"
+    gate.__exit__(None, None, None)
+    assert entered.wait(5)
+    thread.join(5)
+
+
+class EverySecondRequestThrottled:
+    """A session shared by threads: every second request, counted across all of them, gets a
+    429 with Retry-After 0, like the sandbox's ``throttle_every: 2``."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.count = 0
+
+    def request(self, method, url, **kwargs):
+        with self.lock:
+            self.count += 1
+            throttle = self.count % 2 == 0
+        time.sleep(0.001)
+        if throttle:
+            return FakeResponse(429, {"error": {"code": "TooManyRequests", "message": "slow down"}}, {"Retry-After": "0"})
+        return FakeResponse(200, {"value": []})
+
+
+def test_threads_sharing_a_client_under_a_strict_throttle_never_run_out_of_retries():
+    session = EverySecondRequestThrottled()
+    http = HttpClient(session, RetryPolicy(max_retries=5, rng=random.Random(3)), sleep=lambda seconds: None)
+    failures = []
+
+    def worker():
+        for _index in range(60):
+            try:
+                http.request_json("GET", "https://outlook.office365.com/x", retry_connection_errors=True)
+            except ExchangeError as exc:
+                failures.append(exc)
+
+    threads = [threading.Thread(target=worker) for _index in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert failures == []
+    assert http.stats["throttled"] > 0 and http.gate.in_flight == 0
