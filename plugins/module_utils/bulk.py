@@ -64,7 +64,8 @@ def converge_all(items, converge_one, parallel=DEFAULT_PARALLEL, key=str):
 
 
 def summarise(outcomes):
-    """``(changed, results, failures)`` for a bulk result: per-object results and failure texts."""
+    """``(changed, results, failures)`` for a bulk result: per-object results, and a
+    ``(key, reason)`` pair for each failed object."""
     results = []
     failures = []
     for outcome in outcomes:
@@ -74,7 +75,7 @@ def summarise(outcomes):
             if kind:
                 entry['kind'] = kind
             results.append(entry)
-            failures.append('%s: %s' % (outcome.key, outcome.error))
+            failures.append((outcome.key, str(outcome.error)))
         else:
             results.append(dict(outcome.result, key=outcome.key, failed=False))
     changed = any(r.get('changed') for r in results if not r['failed'])
@@ -91,9 +92,30 @@ def merge_entries(items, defaults):
     return entries
 
 
+# Objects named for one reason in a failure message; every one is in the task's results.
+NAMED_PER_REASON = 10
+
+
 def failure_message(failures, total, noun):
-    """The message a bulk task fails with: how many of how many failed, and each one's reason."""
-    return '%d of %d %s failed: %s' % (len(failures), total, noun, '; '.join(failures))
+    """The message a bulk task fails with: how many of how many failed, and why.
+
+    ``failures`` are ``(key, reason)`` pairs. A reason shared by several objects (a service
+    outage fails them all alike) is given once with the objects it failed, at most
+    ``NAMED_PER_REASON`` of them by name.
+    """
+    keys_by_reason = {}
+    for key, reason in failures:
+        keys_by_reason.setdefault(reason, []).append(key)
+    parts = []
+    for reason, keys in keys_by_reason.items():
+        if len(keys) == 1:
+            parts.append('%s: %s' % (keys[0], reason))
+            continue
+        named = ', '.join(str(k) for k in keys[:NAMED_PER_REASON])
+        if len(keys) > NAMED_PER_REASON:
+            named += ' and %d more' % (len(keys) - NAMED_PER_REASON)
+        parts.append('%s (%d %s: %s)' % (reason, len(keys), noun, named))
+    return '%d of %d %s failed: %s' % (len(failures), total, noun, '; '.join(parts))
 
 
 def bulk_result(exo, outcomes, noun, name, after, before=None):

@@ -67,10 +67,12 @@ class ExchangeError(Exception):
     ``exception_type`` (short .NET type name or None), ``error_id``, ``status`` (HTTP status
     or None) and ``cmdlet`` (or None; the runner fills it in when it knows it).
     ``outcome_unknown`` is True when a write may have been applied although its answer was
-    lost (see module_utils/outcome.py).
+    lost (see module_utils/outcome.py). ``gave_up`` is True when the request was refused or
+    unanswered through every retry (see ``HttpClient.OUTAGE_AFTER``).
     """
 
     outcome_unknown = False
+    gave_up = False
 
     def __init__(self, message, kind=OTHER, exception_type=None, error_id=None, status=None, cmdlet=None):
         if kind not in KINDS:

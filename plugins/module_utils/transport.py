@@ -275,7 +275,15 @@ class HttpClient:
     ``stats`` counts ``requests`` (HTTP requests sent), ``retries`` (sleeps before a
     repeat) and ``throttled`` (429 answers). ``gate`` bounds the requests in flight from all
     threads sharing the client, and lowers that bound while the service throttles.
+
+    When ``OUTAGE_AFTER`` requests in a row gave up (every retry refused with 429/503/504 or
+    without an answer, and no request answered in between), the service is taken to be down
+    for the rest of this module run: later requests are not sent and fail at once, naming the
+    cause. A bulk task over thousands of objects then fails in the time of a few retried
+    requests instead of a few per object.
     """
+
+    OUTAGE_AFTER = 3
 
     def __init__(self, session, policy, timeout=None, sleep=time.sleep):
         self.session = session
@@ -284,6 +292,8 @@ class HttpClient:
         self.sleep = sleep
         self.gate = ConcurrencyGate()
         self.stats = {"requests": 0, "retries": 0, "throttled": 0}
+        self._gave_up = []
+        self._lock = threading.Lock()
 
     def backoff(self, attempt, retry_after=None, at_once=False):
         """Sleep before retry ``attempt`` (not at all ``at_once``) and count it."""
@@ -304,9 +314,31 @@ class HttpClient:
         ``TransportError`` that names ``ca_path`` and ``validate_certs``.
         """
         headers = dict(headers or {})
+        self._check_outage()
         # The slot is held through every retry and redirect of this request (ConcurrencyGate).
         with self.gate:
-            return self._send(method, url, json, headers, retry_connection_errors, auth_hosts)
+            try:
+                answer = self._send(method, url, json, headers, retry_connection_errors, auth_hosts)
+            except ExchangeError as exc:
+                if exc.gave_up:
+                    with self._lock:
+                        self._gave_up.append(exc)
+                raise
+        with self._lock:
+            self._gave_up = []
+        return answer
+
+    def _check_outage(self):
+        """Raise instead of sending when the last ``OUTAGE_AFTER`` requests all gave up."""
+        with self._lock:
+            if len(self._gave_up) < self.OUTAGE_AFTER:
+                return
+            last = self._gave_up[-1]
+        error = ExchangeError(
+            "Not sent: the service refused the last %d requests after all their retries, the last with: %s"
+            % (self.OUTAGE_AFTER, last), kind=last.kind, status=last.status)
+        error.gave_up = True
+        raise error
 
     def _send(self, method, url, json, headers, retry_connection_errors, auth_hosts):
         attempt = 0
@@ -327,7 +359,9 @@ class HttpClient:
                     self.backoff(attempt, at_once=at_once)
                     attempt += 1
                     continue
-                raise connection_error(url, exc, retry_connection_errors) from None
+                error = connection_error(url, exc, retry_connection_errors)
+                error.gave_up = retry_connection_errors
+                raise error from None
 
             status = response.status_code
             if status in REDIRECT_STATUSES and response.headers.get("Location"):
@@ -352,6 +386,7 @@ class HttpClient:
                 error = error_from_response(status, _decode_body(response))
                 error.kind = THROTTLED if status == 429 else TRANSIENT
                 error.message = "%s (gave up after %d retries)" % (error.message, attempt)
+                error.gave_up = True
                 raise error
 
             self.gate.answered()

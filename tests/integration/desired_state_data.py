@@ -15,6 +15,8 @@ from pathlib import Path
 
 import yaml
 
+from sandbox.testing import SandboxProcess
+
 DOMAIN = 'contoso.onmicrosoft.com'
 GROUP_SIZE = 10
 
@@ -22,6 +24,11 @@ GROUP_SIZE = 10
 def users_needed(n_mailboxes):
     """How many seeded users (``--users``) the trustees of ``n_mailboxes`` mailboxes name."""
     return n_mailboxes + 3
+
+
+def start_tenant(tmp, n_mailboxes):
+    """A sandbox of its own under ``tmp``, seeded for ``n_mailboxes`` (a context manager)."""
+    return SandboxProcess().start(tmp / 'sandbox', users=users_needed(n_mailboxes), shared=n_mailboxes)
 
 
 def mailbox_name(index):
@@ -44,11 +51,11 @@ def room_name(index):
     return 'ds-room-%02d' % index
 
 
-def desired_state(n_mailboxes, rooms=2, exclusive=True):
+def desired_state(n_mailboxes, rooms=2, exclusive=True, group_size=GROUP_SIZE):
     """The data file's content as a dict: ``mailboxes``, ``groups`` and ``exclusive``.
 
     Mailbox ``i`` is granted to users ``i`` and ``i+1`` (Full Access), ``i+2`` (Send As) and
-    ``i+3`` (Send on Behalf), and is a member of group ``(i-1)//10+1``, which user 1 owns.
+    ``i+3`` (Send on Behalf), and is a member of group ``(i-1)//group_size+1``, which user 1 owns.
     """
     mailboxes = []
     for i in range(1, n_mailboxes + 1):
@@ -74,9 +81,9 @@ def desired_state(n_mailboxes, rooms=2, exclusive=True):
             'full_access': [user_name(1)],
         })
     groups = []
-    for g in range(1, (n_mailboxes + GROUP_SIZE - 1) // GROUP_SIZE + 1):
-        first = (g - 1) * GROUP_SIZE + 1
-        last = min(g * GROUP_SIZE, n_mailboxes)
+    for g in range(1, (n_mailboxes + group_size - 1) // group_size + 1):
+        first = (g - 1) * group_size + 1
+        last = min(g * group_size, n_mailboxes)
         groups.append({
             'name': group_name(g),
             'display_name': 'Desired group %03d' % g,
@@ -92,8 +99,22 @@ def desired_state(n_mailboxes, rooms=2, exclusive=True):
     }
 
 
-def write_desired_state(path, n_mailboxes, rooms=2, exclusive=True):
-    """Write ``desired_state(n_mailboxes, rooms, exclusive)`` as YAML to ``path``; returns the dict."""
-    data = desired_state(n_mailboxes, rooms=rooms, exclusive=exclusive)
+def write_desired_state(path, n_mailboxes, rooms=2, exclusive=True, group_size=GROUP_SIZE):
+    """Write ``desired_state(...)`` with these arguments as YAML to ``path``; returns the dict."""
+    data = desired_state(n_mailboxes, rooms=rooms, exclusive=exclusive, group_size=group_size)
     Path(path).write_text(yaml.safe_dump(data, sort_keys=False, default_flow_style=False))
     return data
+
+
+def expected_writes(n_mailboxes, rooms, groups):
+    """The writes a first run of the data file sends to a freshly seeded sandbox, per cmdlet."""
+    return {
+        'New-Mailbox': rooms,
+        # Each seeded mailbox: its properties in one Set-Mailbox, Send on Behalf in another;
+        # each room: its capacity after New-Mailbox.
+        'Set-Mailbox': 2 * n_mailboxes + rooms,
+        'Add-MailboxPermission': 2 * n_mailboxes + rooms,
+        'Add-RecipientPermission': n_mailboxes,
+        'New-DistributionGroup': groups,
+        'Add-DistributionGroupMember': n_mailboxes,
+    }

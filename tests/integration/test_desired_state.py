@@ -11,9 +11,7 @@ import json
 
 import pytest
 from conftest import REPO, PlaybookRunner
-from desired_state_data import DOMAIN, mailbox_name, user_name, users_needed, write_desired_state
-
-from sandbox.testing import SandboxProcess
+from desired_state_data import DOMAIN, expected_writes, mailbox_name, start_tenant, user_name, write_desired_state
 
 N = 40
 ROOMS = 2
@@ -24,7 +22,7 @@ GROUPS = 4
 def tenant(tmp_path_factory):
     """A sandbox of its own: the session's has too few shared mailboxes for N."""
     tmp = tmp_path_factory.mktemp('desired-state')
-    with SandboxProcess().start(tmp / 'sandbox', users=users_needed(N), shared=N) as running:
+    with start_tenant(tmp, N) as running:
         yield running, tmp
 
 
@@ -88,16 +86,7 @@ def test_audit_converge_rerun_drift(tenant):
     converged = run(verify=True)
     assert converged['summary']['failed'] == 0
     assert converged['summary']['changed'] == converged['summary']['objects'] == N + ROOMS + GROUPS + N + ROOMS + GROUPS
-    assert converged['writes'] == {
-        'New-Mailbox': ROOMS,
-        # Each seeded mailbox: its properties in one Set-Mailbox, Send on Behalf in another;
-        # each room: its capacity after New-Mailbox.
-        'Set-Mailbox': 2 * N + ROOMS,
-        'Add-MailboxPermission': 2 * N + ROOMS,
-        'Add-RecipientPermission': N,
-        'New-DistributionGroup': GROUPS,
-        'Add-DistributionGroupMember': N,
-    }
+    assert converged['writes'] == expected_writes(N, ROOMS, GROUPS)
     check_converged_state(run.data, converged, sandbox)
 
     again = run()

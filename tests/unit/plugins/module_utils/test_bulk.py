@@ -35,7 +35,7 @@ def test_outcomes_keep_item_order_and_isolate_failures():
     assert changed is True
     assert [r['failed'] for r in results] == [False, True, False, True, False]
     assert results[1]['kind'] == 'not_found'
-    assert failures == ["bad: mailbox: 'bad' was not found", "invalid: full_access: '' is not an identity"]
+    assert failures == [('bad', "mailbox: 'bad' was not found"), ('invalid', "full_access: '' is not an identity")]
     assert results[2] == {'changed': True, 'mailbox': 'b', 'key': 'b', 'failed': False}
 
 
@@ -93,7 +93,15 @@ def test_entries_take_the_task_values_they_leave_out():
 
 
 def test_failure_message_counts_and_lists_every_failure():
-    assert failure_message(['a: no', 'b: gone'], 5, 'groups') == '2 of 5 groups failed: a: no; b: gone'
+    assert failure_message([('a', 'no'), ('b', 'gone')], 5, 'groups') == '2 of 5 groups failed: a: no; b: gone'
+
+
+def test_failure_message_gives_a_shared_reason_once():
+    failures = [('m%03d' % n, 'Not sent: the service is down') for n in range(200)] + [('x', 'not found')]
+    failures.insert(1, ('y', 'not found'))
+    message = failure_message(failures, 250, 'mailboxes')
+    assert message == ('202 of 250 mailboxes failed: Not sent: the service is down (200 mailboxes: m000, m001, m002, '
+                       'm003, m004, m005, m006, m007, m008, m009 and 190 more); not found (2 mailboxes: y, x)')
 
 
 class FakeRunner(object):

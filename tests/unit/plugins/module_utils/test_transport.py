@@ -328,3 +328,49 @@ def test_threads_sharing_a_client_under_a_strict_throttle_never_run_out_of_retri
         thread.join(60)
     assert failures == []
     assert http.stats["throttled"] > 0 and http.gate.in_flight == 0
+
+
+# Outage ---------------------------------------------------------------------------------------
+
+UNAVAILABLE = FakeResponse(503, {"error": {"code": "ServiceUnavailable", "message": "down for maintenance"}},
+                           {"Retry-After": "1"})
+OK = FakeResponse(200, {"value": []})
+
+
+def test_after_three_requests_gave_up_the_rest_are_not_sent():
+    http, session, sleeps = client(*([UNAVAILABLE] * 9), retries=2)
+    for _index in range(3):
+        with pytest.raises(ExchangeError, match="gave up after 2 retries") as failure:
+            http.request_json("GET", "https://outlook.office365.com/x", retry_connection_errors=True)
+        assert failure.value.gave_up
+    assert len(session.calls) == 9
+    with pytest.raises(ExchangeError) as failure:
+        http.request_json("POST", "https://outlook.office365.com/x", retry_connection_errors=False)
+    assert len(session.calls) == 9, "not sent"
+    assert failure.value.kind == "transient" and failure.value.gave_up
+    assert str(failure.value).startswith("Not sent: the service refused the last 3 requests after all their retries")
+    assert "down for maintenance" in str(failure.value)
+
+
+def test_an_answer_between_give_ups_starts_the_count_again():
+    script = [UNAVAILABLE] * 4 + [OK] + [UNAVAILABLE] * 4 + [OK]
+    http, session, sleeps = client(*script, retries=1)
+    outcomes = []
+    for _index in range(6):
+        try:
+            http.request_json("GET", "https://outlook.office365.com/x", retry_connection_errors=True)
+            outcomes.append("ok")
+        except ExchangeError:
+            outcomes.append("gave up")
+    assert outcomes == ["gave up", "gave up", "ok", "gave up", "gave up", "ok"]
+    assert session.script == []
+
+
+def test_connection_failures_count_only_when_retried():
+    broken = requests.exceptions.ConnectionError("reset by peer")
+    http, session, sleeps = client(*([broken] * 4), retries=0)
+    for _index in range(4):
+        with pytest.raises(TransportError) as failure:
+            http.request_json("POST", "https://outlook.office365.com/x", retry_connection_errors=False)
+        assert failure.value.outcome_unknown and not failure.value.gave_up
+    assert len(session.calls) == 4, "a write sent once and not retried is no sign of an outage"
