@@ -80,7 +80,7 @@ class RecipientResolver(object):
         self._by_name = {}
         self._looked_up = {}
 
-    def prefetch(self, runner, identities, parallel=1):
+    def prefetch(self, runner, identities, parallel=1, pages=True):
         """Resolve every identity not known yet in as few requests as the organisation allows,
         so that :meth:`lookup` answers them without a call.
 
@@ -88,13 +88,17 @@ class RecipientResolver(object):
         (see :func:`find_in_pages`); the rest go ten to a ``$batch``. Each answer is kept as
         :meth:`lookup` would keep it, an error included: it is raised when that identity is
         looked up, so it fails only the objects that name it.
+
+        ``pages=False`` skips the organisation-wide read, for identities expected to name no
+        recipient (new addresses checked to be free): it would find none of them and only add
+        its pages, and a page that fails would fail every object at once.
         """
         unknown = {}
         for identity in identities:
             folded = str(identity).lower()
             if folded not in unknown and folded not in self._looked_up and self.known(identity) is None:
                 unknown[folded] = identity
-        if len(unknown) > BATCH_SIZE:
+        if pages and len(unknown) > BATCH_SIZE:
             for row in find_in_pages(runner, 'Get-Recipient', list(unknown.values()),
                                      budget=batches(len(unknown)))[0].values():
                 self.remember(row)

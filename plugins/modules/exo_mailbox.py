@@ -418,6 +418,30 @@ def mailbox_from_answer(answer, identity):
     return answer[0] if answer else None
 
 
+class Decision(object):
+    """What converging one mailbox comes to, decided from its read and its options before
+    anything more is sent.
+
+    ``action`` is ``remove`` (``row``, None when it is gone already), ``create`` (New-Mailbox
+    ``parameters``, then ``plan`` for the other options; ``final`` is the row predicted after
+    both) or ``update`` (``plan`` on ``row``). ``check`` lists the SMTP addresses no other
+    recipient may hold, checked before the first write.
+    """
+
+    __slots__ = ('action', 'identity', 'row', 'options', 'plan', 'parameters', 'final', 'check')
+
+    def __init__(self, action, identity, row=None, options=None, plan=None, parameters=None, final=None,
+                 check=()):
+        self.action = action
+        self.identity = identity
+        self.row = row
+        self.options = options
+        self.plan = plan
+        self.parameters = parameters
+        self.final = final
+        self.check = list(check)
+
+
 class Mailboxes(object):
     """Reads, plans and applies mailboxes; one recipient lookup shared by all of them."""
 
@@ -432,6 +456,18 @@ class Mailboxes(object):
         except ExchangeError as err:
             answer = err
         return mailbox_from_answer(answer, identity)
+
+    def prefetch(self, decisions):
+        """Look up every address the ``decisions`` will check, ten to a request and ``parallel``
+        requests at once, so that :meth:`check_addresses_free` answers from the resolver's cache
+        instead of sending one request per address."""
+        addresses = []
+        for decision in decisions:
+            if decision.action == 'update':
+                # An address another mailbox of the task holds is then known without asking.
+                self.resolver.remember(decision.row)
+            addresses.extend(decision.check)
+        self.resolver.prefetch(self.exo.runner, addresses, self.exo.params['parallel'], pages=False)
 
     def check_addresses_free(self, addresses, own_key=None):
         """Refuse, before any write, addresses another recipient already has."""
@@ -458,19 +494,42 @@ class Mailboxes(object):
             parameters.update(plan.settings)
             self.exo.invoke('Set-Mailbox', parameters, idempotent=True)
 
-    def converge(self, entry, answer):
-        """Converge one mailbox from the answer to its read; its result dict, with ``before``."""
+    def decide(self, entry, answer):
+        """The Decision for ``entry`` from the answer to its read; raises, naming the option and
+        the value, for input that cannot describe a mailbox. Sends nothing."""
         identity = entry['identity'].strip()
         row = mailbox_from_answer(answer, identity)
         if entry['state'] == 'absent':
-            return self.remove(row, identity)
+            return Decision('remove', identity, row)
         try:
             options = check_options({option: entry.get(option) for option in PROPERTY_OPTIONS + ('name',)})
+            if row is None:
+                return self._decide_create(options, identity)
+            plan = plan_mailbox(row, options)
         except MailboxInputError as err:
             raise _invalid(err) from None
-        if row is None:
-            return self.create(options, identity)
-        return self.update(options, row)
+        return Decision('update', identity, row, options, plan, check=plan.added_smtp())
+
+    def _decide_create(self, options, identity):
+        parameters, predicted = new_mailbox(identity, options, self.exo.params['organization'])
+        plan = plan_mailbox(predicted, dict(options, display_name=None, alias=None))
+        final = after_row(predicted, plan)
+        known = {plain_smtp(a).lower() for a in final['EmailAddresses'] if a.lower().startswith('smtp:')}
+        if '@' in identity and plain_smtp(identity).lower() not in known:
+            raise ExchangeError("identity: '%s' would not be an address of the new mailbox (%s), so the next "
+                                'run could not find it; use its primary address or its name as identity; '
+                                'nothing was changed' % (identity, ', '.join(sorted(known))),
+                                kind='invalid_argument')
+        return Decision('create', identity, options=options, plan=plan, parameters=parameters, final=final,
+                        check=sorted(known))
+
+    def converge(self, decision):
+        """Converge one mailbox as ``decision`` says; its result dict, with ``before``."""
+        if decision.action == 'remove':
+            return self.remove(decision.row, decision.identity)
+        if decision.action == 'create':
+            return self.create(decision)
+        return self.update(decision)
 
     def remove(self, row, identity):
         if row is None:
@@ -489,32 +548,21 @@ class Mailboxes(object):
                     raise
         return _result(True, row, None, {'state': 'absent'})
 
-    def create(self, options, identity):
-        try:
-            parameters, predicted = new_mailbox(identity, options, self.exo.params['organization'])
-            plan = plan_mailbox(predicted, dict(options, display_name=None, alias=None))
-        except MailboxInputError as err:
-            raise _invalid(err) from None
-        final = after_row(predicted, plan)
-        known = {plain_smtp(a).lower() for a in final['EmailAddresses'] if a.lower().startswith('smtp:')}
-        if '@' in identity and plain_smtp(identity).lower() not in known:
-            raise ExchangeError("identity: '%s' would not be an address of the new mailbox (%s), so the next "
-                                'run could not find it; use its primary address or its name as identity; '
-                                'nothing was changed' % (identity, ', '.join(sorted(known))),
-                                kind='invalid_argument')
-        self.check_addresses_free(sorted(known))
-        changes = {'state': 'present', 'type': options['type'], 'name': parameters['Name'],
+    def create(self, decision):
+        self.check_addresses_free(decision.check)
+        parameters = decision.parameters
+        changes = {'state': 'present', 'type': decision.options['type'], 'name': parameters['Name'],
                    'alias': parameters['Alias'], 'display_name': parameters['DisplayName'],
                    'primary_smtp_address': parameters['PrimarySmtpAddress']}
-        changes.update(plan.changes)
+        changes.update(decision.plan.changes)
         if self.exo.check_mode:
-            return _result(True, None, final, changes)
+            return _result(True, None, decision.final, changes)
 
         created = self._create(parameters)
         key = Recipient(created[0]).key if created else parameters['PrimarySmtpAddress']
         row = self.read(key)
         try:
-            plan = plan_mailbox(row, dict(options, display_name=None, alias=None))
+            plan = plan_mailbox(row, dict(decision.options, display_name=None, alias=None))
         except MailboxInputError as err:
             raise _invalid(err, "the mailbox '%s' was created, its other settings were not changed"
                            % parameters['PrimarySmtpAddress']) from None
@@ -541,14 +589,11 @@ class Mailboxes(object):
                 raise
             return [row]
 
-    def update(self, options, row):
+    def update(self, decision):
+        row, plan = decision.row, decision.plan
         key = Recipient(row).key
         self.resolver.remember(row)
-        try:
-            plan = plan_mailbox(row, options)
-        except MailboxInputError as err:
-            raise _invalid(err) from None
-        self.check_addresses_free(plan.added_smtp(), own_key=key)
+        self.check_addresses_free(decision.check, own_key=key)
         if not plan.changed:
             return _result(False, row, row, {})
         if self.exo.check_mode:
@@ -570,7 +615,7 @@ def read_all(exo, entries):
 
 def converge_one(exo):
     mailboxes = Mailboxes(exo)
-    result = mailboxes.converge(exo.params, read_all(exo, [exo.params])[0])
+    result = mailboxes.converge(mailboxes.decide(exo.params, read_all(exo, [exo.params])[0]))
     before = result.pop('before')
     if exo.module._diff:
         result['diff'] = build_diff(before, result['mailbox'])
@@ -580,9 +625,21 @@ def converge_one(exo):
 def converge_many(exo, entries):
     mailboxes = Mailboxes(exo)
     pairs = list(zip(entries, read_all(exo, entries)))
-    outcomes = converge_all(pairs, lambda pair: mailboxes.converge(*pair), exo.params['parallel'],
-                            key=lambda pair: pair[0]['identity'])
+    # Every entry is decided first (that sends nothing; an entry that cannot be decided keeps its
+    # error as its outcome), so that the addresses all of them check are looked up together.
+    decided = converge_all(pairs, lambda pair: mailboxes.decide(*pair), parallel=1,
+                           key=lambda pair: pair[0]['identity'])
+    mailboxes.prefetch([outcome.result for outcome in decided if not outcome.failed])
+    outcomes = converge_all(decided, lambda outcome: mailboxes.converge(settled(outcome)), exo.params['parallel'],
+                            key=lambda outcome: outcome.key)
     return bulk_result(exo, outcomes, 'mailboxes', name=lambda r: r['key'], after=lambda r: r['mailbox'])
+
+
+def settled(outcome):
+    """The Decision of a decided entry; the error of one that could not be decided."""
+    if outcome.failed:
+        raise outcome.error
+    return outcome.result
 
 
 def check_identity(value, where):
