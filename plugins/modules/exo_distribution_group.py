@@ -632,7 +632,10 @@ def main():
         if params['name'] is not None:
             check_entry(params, '')
         else:
-            entries = merge_entries(params['groups'], {option: params[option] for option in ENTRY_DEFAULTS})
+            # Options per entry only are None unless the entry gives them.
+            defaults = dict.fromkeys(ENTRY_ONLY)
+            defaults.update((option, params[option]) for option in ENTRY_DEFAULTS)
+            entries = merge_entries(params['groups'], defaults)
             for index, entry in enumerate(entries):
                 check_name(entry['name'], 'groups[%d].' % index)
     except ValueError as exc:

@@ -15,3 +15,14 @@ def test_distribution_group_membership_and_bad_input(playbook):
 
 def test_mailbox_permission_audit(playbook, seeded):
     playbook.run('mailbox_permission_info.yml', extra_vars=seeded)
+
+
+def test_distribution_groups_in_bulk(playbook, sandbox):
+    playbook.run('groups_bulk_groups.yml')
+    # What the service holds afterwards, read past the module.
+    finance = sandbox.invoke('Get-DistributionGroup', {'Identity': 'finance'}).json()['value'][0]
+    assert (finance['DisplayName'], finance['ManagedBy'], finance['RequireSenderAuthenticationEnabled']) == \
+        ('Finance Team', ['alice'], False)
+    assert sandbox.invoke('Get-DistributionGroup', {'Identity': 'bulk-01'}).status_code != 200
+    assert sandbox.invoke('Get-DistributionGroup', {'Identity': 'bulk-03'}).json()['value'][0]['PrimarySmtpAddress'] \
+        == 'bulk-03@contoso.com'
