@@ -27,8 +27,10 @@ options:
     description:
       - The mailboxes to audit, in any identity form Exchange accepts (name, alias, UPN, SMTP
         address, GUID).
-      - A mailbox that does not exist, or an identity that matches more than one, fails the task
-        naming it, so a typo cannot pass for a mailbox without delegates.
+      - RV(permissions) holds them in the order given, each once; the identities that name no
+        mailbox are listed in RV(not_found), not an error, so a typo shows there rather than
+        passing for a mailbox without delegates. An identity that matches more than one mailbox
+        fails the task naming it.
     type: list
     elements: str
   filter:
@@ -73,6 +75,12 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+not_found:
+  description: With O(mailboxes), the identities given that name no mailbox, in the order given.
+  returned: with O(mailboxes)
+  type: list
+  elements: str
+  sample: [ghost@contoso.com]
 permissions:
   description: One entry per mailbox, in the order given or the order the service returned them.
   returned: always
@@ -115,9 +123,11 @@ from ansible_collections.mailops.exchange.plugins.module_utils.recipients import
 
 
 def _named_mailboxes(exo, identities):
-    """The Get-Mailbox row of every listed mailbox, read in bulk; one error names every one that
-    failed. Also the organisation's mailbox count, when the read saw all of them."""
+    """The Get-Mailbox row of every listed mailbox, read in bulk, and the identities that name
+    no mailbox; an ambiguous identity fails naming every such one. Also the organisation's
+    mailbox count, when the read saw all of them."""
     rows = []
+    missing = []
     problems = []
     answers, org_size = read_mailboxes(exo.runner, identities)
     for identity in identities:
@@ -125,14 +135,15 @@ def _named_mailboxes(exo, identities):
         if not isinstance(answer, ExchangeError):
             rows.append(answer)
         elif answer.kind == 'not_found':
-            problems.append("'%s' was not found" % identity)
+            missing.append(identity)
         elif answer.kind == 'ambiguous':
             problems.append("'%s' matches more than one recipient" % identity)
         else:
             raise answer
     if problems:
-        raise IdentityError('mailboxes: %s' % '; '.join(problems), kind='invalid_argument')
-    return rows, org_size
+        raise IdentityError('mailboxes: %s; give an SMTP address or GUID' % '; '.join(problems),
+                            kind='invalid_argument')
+    return rows, missing, org_size
 
 
 def _audit(exo, resolver, mailboxes, org_size):
@@ -153,9 +164,10 @@ def _audit(exo, resolver, mailboxes, org_size):
 
 def read(exo):
     params = exo.params
+    result = dict(changed=False)
     if params['mailboxes'] is not None:
         check_identities('mailboxes', params['mailboxes'])
-        rows, org_size = _named_mailboxes(exo, params['mailboxes'])
+        rows, result['not_found'], org_size = _named_mailboxes(exo, params['mailboxes'])
     else:
         rows = exo.query('Get-Mailbox', params['filter'],
                          RecipientTypeDetails=params['recipient_type_details'])
@@ -171,8 +183,8 @@ def read(exo):
         if mailbox.key not in seen:
             seen.add(mailbox.key)
             mailboxes.append(mailbox)
-    audited = _audit(exo, resolver, mailboxes, org_size)
-    return dict(changed=False, permissions=audited)
+    result['permissions'] = _audit(exo, resolver, mailboxes, org_size)
+    return result
 
 
 def main():
