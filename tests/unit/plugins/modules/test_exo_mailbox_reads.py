@@ -1,0 +1,122 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What exo_mailbox's bulk mode and exo_mailbox_permission_info read: the address checks of
+many mailboxes together, ten to a request, and unknown mailboxes of an audit as not found."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from test_bulk_modules import FakeExo
+
+from ansible_collections.mailops.exchange.plugins.module_utils.bulk import merge_entries
+from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.modules import exo_mailbox
+from ansible_collections.mailops.exchange.plugins.modules import exo_mailbox_permission_info as audit
+
+CAROL = {'Guid': 'GC', 'Name': 'carol', 'PrimarySmtpAddress': 'carol@contoso.com',
+         'EmailAddresses': ['SMTP:carol@contoso.com']}
+
+
+class TaskFailed(Exception):
+    pass
+
+
+class FakeTask(FakeExo):
+    """A FakeExo that also ends a task the way ExoModule does, and has no organisation-wide read."""
+
+    module = SimpleNamespace(_diff=False)
+
+    def fail(self, msg, **result):
+        raise TaskFailed(msg, result)
+
+    def pages(self, cmdlet, unused_parameters=None):
+        raise AssertionError('an organisation-wide %s was read' % cmdlet)
+
+
+def shared(number):
+    return {'Guid': 'G%d' % number, 'Name': 'm%d' % number, 'PrimarySmtpAddress': 'm%d@contoso.com' % number,
+            'EmailAddresses': ['SMTP:m%d@contoso.com' % number], 'RecipientTypeDetails': 'SharedMailbox'}
+
+
+def entries(items):
+    defaults = dict.fromkeys(exo_mailbox.ENTRY_DEFAULTS)
+    defaults.update(state='present', email_addresses_mode='add', excluded_domains=[])
+    return merge_entries(items, defaults)
+
+
+def test_bulk_address_checks_go_ten_to_a_batch_and_fail_only_their_own_entry():
+    answers = {('Get-Recipient', 'carol@contoso.com'): [CAROL]}
+    for number in range(14):
+        answers[('Get-Mailbox', 'm%d' % number)] = [shared(number)]
+        answers[('Get-Mailbox', 'g%d' % number)] = [shared(number)]
+        answers[('Set-Mailbox', 'g%d' % number)] = []
+    exo = FakeTask(answers, params={'parallel': 1})
+    items = [{'identity': 'm%d' % n, 'email_addresses': ['new%d@contoso.com' % n]} for n in range(12)]
+    items += [{'identity': 'm12', 'email_addresses': ['carol@contoso.com']},
+              # m0's own address, known from m0's read: no lookup.
+              {'identity': 'm13', 'email_addresses': ['m0@contoso.com']},
+              {'identity': 'm0', 'custom_attributes': {16: 'too far'}}]
+
+    with pytest.raises(TaskFailed) as caught:
+        exo_mailbox.converge_many(exo, entries(items))
+
+    lookups = [[identity for cmdlet, identity in batch] for batch in exo.batches if batch[0][0] == 'Get-Recipient']
+    assert lookups == [['new%d@contoso.com' % n for n in range(10)], ['new10@contoso.com', 'new11@contoso.com',
+                                                                      'carol@contoso.com']]
+    assert [call for call in exo.single if call[0] == 'Get-Recipient'] == []
+    assert [call for call in exo.single if call[0] == 'Set-Mailbox'] == [('Set-Mailbox', 'g%d' % n) for n in range(12)]
+    results = caught.value.args[1]['results']
+    assert [r['key'] for r in results if r['failed']] == ['m12', 'm13', 'm0']
+    assert results[12]['msg'] == ("email_addresses: 'carol@contoso.com' is already used by recipient 'carol' "
+                                  '(ProxyAddressExistsException); nothing was changed')
+    assert results[13]['msg'].startswith("email_addresses: 'm0@contoso.com' is already used by recipient 'm0'")
+    assert results[14]['msg'].startswith("custom_attributes: '16' is not a custom attribute number")
+    assert caught.value.args[0].startswith('3 of 15 mailboxes failed: ')
+
+
+def test_a_lookup_that_gave_up_fails_only_the_entries_that_check_that_address():
+    throttled = ExchangeError('throttled, gave up', kind='throttled')
+    answers = {('Get-Recipient', 'new0@contoso.com'): throttled}
+    for number in range(2):
+        answers[('Get-Mailbox', 'm%d' % number)] = [shared(number)]
+        answers[('Get-Mailbox', 'g%d' % number)] = [shared(number)]
+        answers[('Set-Mailbox', 'g%d' % number)] = []
+    exo = FakeTask(answers, params={'parallel': 1})
+    items = [{'identity': 'm%d' % n, 'email_addresses': ['new%d@contoso.com' % n]} for n in range(2)]
+
+    with pytest.raises(TaskFailed) as caught:
+        exo_mailbox.converge_many(exo, entries(items))
+
+    results = caught.value.args[1]['results']
+    assert [(r['key'], r['failed']) for r in results] == [('m0', True), ('m1', False)]
+    assert results[0]['kind'] == 'throttled'
+
+
+def test_an_audit_lists_unknown_mailboxes_as_not_found_and_returns_the_others():
+    sales = {'Guid': 'GS', 'Name': 'sales', 'PrimarySmtpAddress': 'sales@contoso.com'}
+    exo = FakeExo({('Get-Mailbox', 'sales'): [sales], ('Get-Mailbox', 'all-staff'): []})
+    rows, missing, org_size = audit._named_mailboxes(exo, ['ghost', 'sales', 'all-staff', 'ghost'])
+    assert rows == [sales]
+    assert missing == ['ghost', 'all-staff', 'ghost']
+    assert org_size is None
+
+
+def test_an_audit_still_fails_on_an_ambiguous_mailbox_naming_it():
+    ambiguous = ExchangeError('matches multiple entries', kind='ambiguous')
+    exo = FakeExo({('Get-Mailbox', 'Chris Green'): ambiguous, ('Get-Mailbox', 'Chris'): ambiguous})
+    with pytest.raises(ExchangeError) as caught:
+        audit._named_mailboxes(exo, ['ghost', 'Chris Green', 'Chris'])
+    assert str(caught.value) == ("mailboxes: 'Chris Green' matches more than one recipient; 'Chris' matches more "
+                                 'than one recipient; give an SMTP address or GUID')
+    assert caught.value.kind == 'invalid_argument'
+
+
+def test_an_audit_read_that_failed_otherwise_fails_the_task_as_it_was():
+    throttled = ExchangeError('throttled, gave up', kind='throttled')
+    exo = FakeExo({('Get-Mailbox', 'sales'): throttled})
+    with pytest.raises(ExchangeError) as caught:
+        audit._named_mailboxes(exo, ['ghost', 'sales'])
+    assert caught.value is throttled
+
