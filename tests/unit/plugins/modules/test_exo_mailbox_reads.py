@@ -119,4 +119,3 @@ def test_an_audit_read_that_failed_otherwise_fails_the_task_as_it_was():
     with pytest.raises(ExchangeError) as caught:
         audit._named_mailboxes(exo, ['ghost', 'sales'])
     assert caught.value is throttled
-
