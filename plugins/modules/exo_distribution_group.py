@@ -357,7 +357,8 @@ def check_entry(entry, where):
 
     Asks nothing of the service; raises ValueError.
     """
-    for option in ENTRY_ONLY:
+    check_name(entry['name'], where)
+    for option in ('alias', 'display_name', 'primary_smtp_address'):
         if entry[option] is not None and not entry[option].strip():
             raise ValueError('%s%s: %r must not be empty' % (where, option, entry[option]))
     if entry['alias'] is not None:
@@ -381,7 +382,10 @@ def lookups(entry, row):
     wanted = list(row.get('ManagedBy') or ()) if row is not None else []
     if entry['state'] == 'present':
         wanted.extend(entry['managed_by'] or ())
-        wanted.extend(entry[option] for option in ('name', 'primary_smtp_address') if entry[option])
+        if row is None:
+            wanted.append(entry['name'])
+        if entry['primary_smtp_address']:
+            wanted.append(entry['primary_smtp_address'])
     return wanted
 
 

@@ -94,7 +94,9 @@ def test_a_single_group_is_refused_without_a_prefix():
 def test_what_an_entry_looks_up():
     new = entry('team', primary_smtp_address='team@contoso.com', managed_by=['alice'])
     assert groups.lookups(new, None) == ['alice', 'team', 'team@contoso.com']
-    assert groups.lookups(entry('finance', display_name='Finance Team'), FINANCE) == ['carol', 'finance']
+    # An existing group's own address is known from its read; a new one is looked up.
+    assert groups.lookups(entry('finance', primary_smtp_address='finance@contoso.com'), FINANCE) == [
+        'carol', 'finance@contoso.com']
     # A group that goes away is read with its owners, for its before; nothing else is named.
     assert groups.lookups(entry('finance', state='absent', managed_by=['alice']), FINANCE) == ['carol']
     assert groups.lookups(entry('ghost', state='absent'), None) == []
