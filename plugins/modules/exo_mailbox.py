@@ -39,7 +39,8 @@ options:
     description:
       - Many mailboxes in one task (bulk mode), converged by O(parallel) workers inside one module
         run that share one token, one connection pool and one recipient lookup. The mailboxes are
-        read ten to a request.
+        read, and the addresses they would gain checked against the other recipients, ten to a
+        request.
       - Each entry names a mailbox by C(identity) and may set any of the per-mailbox options
         below; options it leaves out take the task's value (for example O(state), O(type) or
         O(litigation_hold)). O(name), O(display_name), O(alias) and O(primary_smtp_address)
