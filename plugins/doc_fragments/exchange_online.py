@@ -113,6 +113,9 @@ options:
     description:
       - How many times a throttled (429), unavailable (503, 504) or, for reads, interrupted request is retried,
         with jittered exponential backoff that honours C(Retry-After).
+      - While the service throttles, a task that sends several requests at once sends fewer (down
+        to one at a time). After three requests in a row gave up, the rest of the task's requests
+        are not sent and fail at once, naming the cause.
       - If not set, the environment variable E(EXO_RETRIES) is used.
     type: int
     default: 5
