@@ -125,7 +125,9 @@ options:
         further retry waits twice as long (less up to 20% jitter), at most 60 s. A connection the
         service broke is repeated once at once before this backoff starts.
       - Raise it for a tenant that is often throttled; lower it to fail over sooner. C(Retry-After)
-        is honoured whatever the setting.
+        is honoured whatever the setting; the wait after it is spread by a random amount of up to a
+        fifth of it and at least a quarter of this setting, so that tasks throttled together do not
+        retry together.
       - If not set, the environment variable E(EXO_RETRY_DELAY) is used.
     type: float
     default: 2.0

@@ -80,15 +80,16 @@ class RetryPolicy:
     Retry ``n`` (0-based) waits ``min(max_delay, base_delay * 2**n)`` reduced by a random
     fraction of up to ``jitter`` (so forks that were throttled together spread out). A
     ``Retry-After`` is honoured: the wait is at least that long, plus a random spread of up to
-    ``jitter`` of it and never less than ``min_spread`` seconds, but never more than
-    ``max_delay``. The spread floor matters for ``Retry-After: 0``: without it, threads
-    throttled together retry together and can keep drawing the same throttled slot. At most
+    ``jitter`` of it and never less than ``min_spread`` seconds (a quarter of ``base_delay``
+    unless given: 0.5 s by default), but never more than ``max_delay``. The spread floor matters
+    for ``Retry-After: 0``: without it, clients throttled together retry together and can keep
+    drawing the same throttled slot. At most
     ``max_retries`` retries happen, so the total wait is at most ``max_retries * max_delay``
     (``max_total_delay``; 300 s with the defaults, and 62 s when the service sends no
     Retry-After).
     """
 
-    def __init__(self, max_retries=5, base_delay=2.0, max_delay=60.0, jitter=0.2, min_spread=0.5, rng=None):
+    def __init__(self, max_retries=5, base_delay=2.0, max_delay=60.0, jitter=0.2, min_spread=None, rng=None):
         if max_retries < 0:
             raise ValueError("max_retries must be >= 0")
         if not 0 <= jitter < 1:
@@ -97,7 +98,7 @@ class RetryPolicy:
         self.base_delay = base_delay
         self.max_delay = max_delay
         self.jitter = jitter
-        self.min_spread = min_spread
+        self.min_spread = base_delay / 4 if min_spread is None else min_spread
         self._rng = rng or random.Random()
 
     @property

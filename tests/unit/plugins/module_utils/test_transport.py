@@ -374,3 +374,11 @@ def test_connection_failures_count_only_when_retried():
             http.request_json("POST", "https://outlook.office365.com/x", retry_connection_errors=False)
         assert failure.value.outcome_unknown and not failure.value.gave_up
     assert len(session.calls) == 4, "a write sent once and not retried is no sign of an outage"
+
+
+def test_spread_floor_follows_retry_delay():
+    assert RetryPolicy().min_spread == 0.5
+    quick = RetryPolicy(base_delay=0.25, rng=random.Random(6))
+    waits = [quick.delay(0, retry_after="0") for _index in range(50)]
+    assert all(0 <= wait <= 0.0625 for wait in waits) and max(waits) > 0.03
+    assert RetryPolicy(base_delay=8, min_spread=0).spread(0) == 0
