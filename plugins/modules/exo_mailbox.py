@@ -37,10 +37,12 @@ options:
     type: str
   mailboxes:
     description:
-      - Many mailboxes in one task (bulk mode), converged by O(parallel) workers inside one module
-        run that share one token, one connection pool and one recipient lookup. The mailboxes are
-        read, and the addresses they would gain checked against the other recipients, ten to a
-        request.
+      - Many mailboxes in one task (bulk mode), converged inside one module run that shares one
+        token, one connection pool and one recipient lookup, with up to O(parallel) requests at
+        once. The mailboxes are read, the addresses they would gain checked against the other
+        recipients, and the changes to existing mailboxes written and read back, ten to a
+        request; every type conversion is sent before any other setting. New mailboxes and
+        removals are worked on one mailbox per worker.
       - Each entry names a mailbox by C(identity) and may set any of the per-mailbox options
         below; options it leaves out take the task's value (for example O(state), O(type) or
         O(litigation_hold)). O(name), O(display_name), O(alias) and O(primary_smtp_address)
@@ -360,6 +362,7 @@ results:
 
 from ansible_collections.mailops.exchange.plugins.module_utils.bulk import (
     DEFAULT_PARALLEL,
+    Outcome,
     bulk_result,
     check_parallel,
     converge_all,
@@ -488,12 +491,9 @@ class Mailboxes(object):
                                 % '; '.join(problems), kind=ALREADY_EXISTS)
 
     def apply(self, key, plan):
-        if plan.type_change:
-            self.exo.invoke('Set-Mailbox', {'Identity': key, 'Type': plan.type_change}, idempotent=True)
-        if plan.settings:
-            parameters = {'Identity': key}
-            parameters.update(plan.settings)
-            self.exo.invoke('Set-Mailbox', parameters, idempotent=True)
+        for call in write_calls(key, plan):
+            if call is not None:
+                self.exo.invoke(*call, idempotent=True)
 
     def decide(self, entry, answer):
         """The Decision for ``entry`` from the answer to its read; raises, naming the option and
@@ -591,16 +591,78 @@ class Mailboxes(object):
             return [row]
 
     def update(self, decision):
+        result = self.unwritten(decision)
+        if result is not None:
+            return result
+        key = Recipient(decision.row).key
+        self.apply(key, decision.plan)
+        return _result(True, decision.row, self.read(key), decision.plan.changes)
+
+    def unwritten(self, decision):
+        """The result of an update that sends no write (nothing to change, or check mode), or
+        None when it has to write. Raises when an address it would gain is another recipient's."""
         row, plan = decision.row, decision.plan
-        key = Recipient(row).key
         self.resolver.remember(row)
-        self.check_addresses_free(decision.check, own_key=key)
+        self.check_addresses_free(decision.check, own_key=Recipient(row).key)
         if not plan.changed:
             return _result(False, row, row, {})
         if self.exo.check_mode:
             return _result(True, row, after_row(row, plan), plan.changes)
-        self.apply(key, plan)
-        return _result(True, row, self.read(key), plan.changes)
+        return None
+
+    def update_all(self, decided):
+        """Converge the ``decided`` Outcomes of entries that update an existing mailbox
+        together; an Outcome for each, in order.
+
+        Every address check first (answered from the prefetched lookups), then every type
+        change, then every other settings write, then a re-read of every mailbox written: each
+        step ten calls to a request and ``parallel`` requests at once, instead of two or three
+        requests per mailbox. A mailbox whose type change failed sends no settings write; one
+        step's failure is its mailbox's alone.
+        """
+        outcomes = []
+        writing = []  # (outcome, decision, key, (type call, settings call))
+        for entry in decided:
+            try:
+                result = self.unwritten(entry.result)
+            except ExchangeError as err:
+                outcomes.append(Outcome(entry.key, error=err))
+                continue
+            outcomes.append(Outcome(entry.key, result=result))
+            if result is None:
+                key = Recipient(entry.result.row).key
+                writing.append((outcomes[-1], entry.result, key, write_calls(key, entry.result.plan)))
+        for step in (0, 1):
+            sending = [(outcome, calls[step]) for outcome, unused, unused_key, calls in writing
+                       if calls[step] is not None and not outcome.failed]
+            answers = invoke_each(self.exo.runner, [call for unused, call in sending], self.exo.params['parallel'],
+                                  idempotent=True)
+            for (outcome, unused), answer in zip(sending, answers):
+                if isinstance(answer, ExchangeError):
+                    outcome.error = answer
+        written = [(outcome, decision, key) for outcome, decision, key, unused in writing if not outcome.failed]
+        answers = invoke_each(self.exo.runner, [('Get-Mailbox', {'Identity': key}) for unused, unused_decision, key
+                                                in written], self.exo.params['parallel'])
+        for (outcome, decision, key), answer in zip(written, answers):
+            # The write stands whatever the re-read gave; a failed one must not read as "nothing
+            # was changed". A mailbox gone since gives {} as the single path's read does.
+            if isinstance(answer, ExchangeError) and answer.kind != 'not_found':
+                outcome.error = ExchangeError(
+                    'the change was sent (%s) but the mailbox could not be read back: %s'
+                    % (', '.join(sorted(decision.plan.changes)), answer), kind=answer.kind,
+                    exception_type=answer.exception_type)
+            else:
+                outcome.result = _result(True, decision.row, mailbox_from_answer(answer, key), decision.plan.changes)
+        return outcomes
+
+
+def write_calls(key, plan):
+    """The Set-Mailbox calls that apply ``plan`` to the mailbox ``key``: the type change, then
+    the other settings (some of which, such as a room's capacity, need the new type); either is
+    None when there is nothing to send."""
+    type_call = ('Set-Mailbox', {'Identity': key, 'Type': plan.type_change}) if plan.type_change else None
+    settings_call = ('Set-Mailbox', dict({'Identity': key}, **plan.settings)) if plan.settings else None
+    return type_call, settings_call
 
 
 def _result(changed, before, after, changes):
@@ -631,8 +693,18 @@ def converge_many(exo, entries):
     decided = converge_all(pairs, lambda pair: mailboxes.decide(*pair), parallel=1,
                            key=lambda pair: pair[0]['identity'])
     mailboxes.prefetch([outcome.result for outcome in decided if not outcome.failed])
-    outcomes = converge_all(decided, lambda outcome: mailboxes.converge(settled(outcome)), exo.params['parallel'],
-                            key=lambda outcome: outcome.key)
+    updates = [index for index, outcome in enumerate(decided)
+               if not outcome.failed and outcome.result.action == 'update']
+    others = sorted(set(range(len(decided))) - set(updates))
+    outcomes = list(decided)
+    for index, outcome in zip(updates, mailboxes.update_all([decided[index] for index in updates])):
+        outcomes[index] = outcome
+    # Creates (New-Mailbox, then its settings) and removals stay one entry per worker.
+    converged = converge_all([decided[index] for index in others],
+                             lambda outcome: mailboxes.converge(settled(outcome)), exo.params['parallel'],
+                             key=lambda outcome: outcome.key)
+    for index, outcome in zip(others, converged):
+        outcomes[index] = outcome
     return bulk_result(exo, outcomes, 'mailboxes', name=lambda r: r['key'], after=lambda r: r['mailbox'])
 
 

@@ -1,7 +1,9 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """What exo_mailbox's bulk mode and exo_mailbox_permission_info read: the address checks of
-many mailboxes together, ten to a request, and unknown mailboxes of an audit as not found."""
+many mailboxes together, ten to a request, and unknown mailboxes of an audit as not found; and
+what exo_mailbox's bulk mode writes: the updates of existing mailboxes and their re-reads, ten to
+a request, type changes first."""
 
 from __future__ import annotations
 
@@ -66,7 +68,9 @@ def test_bulk_address_checks_go_ten_to_a_batch_and_fail_only_their_own_entry():
     assert lookups == [['new%d@contoso.com' % n for n in range(10)], ['new10@contoso.com', 'new11@contoso.com',
                                                                       'carol@contoso.com']]
     assert [call for call in exo.single if call[0] == 'Get-Recipient'] == []
-    assert [call for call in exo.single if call[0] == 'Set-Mailbox'] == [('Set-Mailbox', 'g%d' % n) for n in range(12)]
+    assert [call for call in exo.single if call[0] in ('Set-Mailbox', 'Get-Mailbox')] == []
+    assert [batch for batch in exo.batches if batch[0][0] == 'Set-Mailbox'] == [
+        [('Set-Mailbox', 'g%d' % n) for n in range(10)], [('Set-Mailbox', 'g10'), ('Set-Mailbox', 'g11')]]
     results = caught.value.args[1]['results']
     assert [r['key'] for r in results if r['failed']] == ['m12', 'm13', 'm0']
     assert results[12]['msg'] == ("email_addresses: 'carol@contoso.com' is already used by recipient 'carol' "
@@ -119,3 +123,90 @@ def test_an_audit_read_that_failed_otherwise_fails_the_task_as_it_was():
     with pytest.raises(ExchangeError) as caught:
         audit._named_mailboxes(exo, ['ghost', 'sales'])
     assert caught.value is throttled
+
+
+class RecordingTask(FakeTask):
+    """A FakeTask that keeps the parameters of every batched call, in the order sent."""
+
+    def __init__(self, answers, params=None):
+        super().__init__(answers, params)
+        self.sent = []
+
+    def invoke_many(self, calls, idempotent=None):
+        self.sent.append([(cmdlet, dict(parameters), idempotent) for cmdlet, parameters in calls])
+        return super().invoke_many(calls, idempotent)
+
+
+def test_twenty_five_updates_send_their_writes_and_re_reads_ten_to_a_request():
+    answers = {}
+    for number in range(25):
+        answers[('Get-Mailbox', 'm%d' % number)] = [shared(number)]
+        answers[('Set-Mailbox', 'g%d' % number)] = []
+        answers[('Get-Mailbox', 'g%d' % number)] = [dict(shared(number), DisplayName='after %d' % number)]
+    exo = RecordingTask(answers, params={'parallel': 2})
+    result = exo_mailbox.converge_many(exo, entries([{'identity': 'm%d' % n, 'display_name': 'after %d' % n}
+                                                     for n in range(25)]))
+
+    assert exo.single == []
+    assert [[(cmdlet, parameters['Identity']) for cmdlet, parameters, unused in batch] for batch in exo.sent] == [
+        [('Get-Mailbox', 'm%d' % n) for n in range(start, min(start + 10, 25))] for start in (0, 10, 20)] + [
+        [('Set-Mailbox', 'g%d' % n) for n in range(start, min(start + 10, 25))] for start in (0, 10, 20)] + [
+        [('Get-Mailbox', 'g%d' % n) for n in range(start, min(start + 10, 25))] for start in (0, 10, 20)]
+    writes = [call for batch in exo.sent[3:6] for call in batch]
+    assert writes[7] == ('Set-Mailbox', {'Identity': 'g7', 'DisplayName': 'after 7'}, True)
+    assert result['changed']
+    assert [(r['key'], r['changed'], r['mailbox']['display_name'], r['changes']) for r in result['results']] == [
+        ('m%d' % n, True, 'after %d' % n, {'display_name': 'after %d' % n}) for n in range(25)]
+
+
+def test_type_changes_go_first_and_a_refused_write_fails_only_its_mailbox():
+    refused = ExchangeError('no such thing', kind='other', exception_type='SomethingElseException')
+    answers = {('Set-Mailbox', 'g0'): [], ('Set-Mailbox', 'g1'): [], ('Set-Mailbox', 'g2'): refused,
+               ('Set-Mailbox', 'g3'): refused}
+    for number in range(4):
+        answers[('Get-Mailbox', 'm%d' % number)] = [shared(number)]
+        answers[('Get-Mailbox', 'g%d' % number)] = [shared(number)]
+    exo = RecordingTask(answers, params={'parallel': 4})
+    items = [{'identity': 'm0', 'type': 'room', 'resource_capacity': 8},
+             {'identity': 'm1', 'hidden_from_address_lists': True},
+             {'identity': 'm2', 'type': 'room', 'resource_capacity': 4},
+             {'identity': 'm3', 'hidden_from_address_lists': True}]
+
+    with pytest.raises(TaskFailed) as caught:
+        exo_mailbox.converge_many(exo, entries(items))
+
+    assert exo.single == []
+    assert exo.sent[1:] == [
+        [('Set-Mailbox', {'Identity': 'g0', 'Type': 'Room'}, True),
+         ('Set-Mailbox', {'Identity': 'g2', 'Type': 'Room'}, True)],
+        # m2's type change was refused: its capacity is not sent.
+        [('Set-Mailbox', {'Identity': 'g0', 'ResourceCapacity': 8}, True),
+         ('Set-Mailbox', {'Identity': 'g1', 'HiddenFromAddressListsEnabled': True}, True),
+         ('Set-Mailbox', {'Identity': 'g3', 'HiddenFromAddressListsEnabled': True}, True)],
+        [('Get-Mailbox', {'Identity': 'g0'}, None), ('Get-Mailbox', {'Identity': 'g1'}, None)]]
+    results = caught.value.args[1]['results']
+    assert [(r['key'], r['failed']) for r in results] == [('m0', False), ('m1', False), ('m2', True), ('m3', True)]
+    assert results[2]['msg'] == results[3]['msg'] == 'SomethingElseException: no such thing'
+    assert results[0]['changes'] == {'type': 'room', 'resource_capacity': 8}
+    assert caught.value.args[1]['changed']
+
+
+def test_a_re_read_that_failed_reports_the_change_as_sent():
+    throttled = ExchangeError('throttled, gave up', kind='throttled', exception_type='TooManyRequests')
+    answers = {('Get-Mailbox', 'g1'): throttled}
+    for number in range(2):
+        answers[('Get-Mailbox', 'm%d' % number)] = [shared(number)]
+        answers[('Set-Mailbox', 'g%d' % number)] = []
+    answers[('Get-Mailbox', 'g0')] = [dict(shared(0), HiddenFromAddressListsEnabled=True)]
+    exo = RecordingTask(answers, params={'parallel': 1})
+    items = [{'identity': 'm%d' % n, 'hidden_from_address_lists': True, 'custom_attributes': {1: 'x'}}
+             for n in range(2)]
+
+    with pytest.raises(TaskFailed) as caught:
+        exo_mailbox.converge_many(exo, entries(items))
+
+    results = caught.value.args[1]['results']
+    assert results[0]['mailbox']['hidden_from_address_lists'] is True
+    assert results[1] == {'key': 'm1', 'failed': True, 'kind': 'throttled',
+                          'msg': 'the change was sent (custom_attributes, hidden_from_address_lists) but the '
+                                 'mailbox could not be read back: TooManyRequests: throttled, gave up'}
