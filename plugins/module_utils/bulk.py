@@ -24,7 +24,8 @@ MAX_PARALLEL = 16
 
 
 class Outcome(object):
-    """What converging one object gave: its result dict, or the error that stopped it."""
+    """What converging one object gave: its result dict, or the error that stopped it (with a
+    ``result`` too when it stopped after changing the object)."""
 
     __slots__ = ('key', 'result', 'error')
 
@@ -74,11 +75,14 @@ def summarise(outcomes):
             kind = getattr(outcome.error, 'kind', None)
             if kind:
                 entry['kind'] = kind
+            # A failure after a write (say, its read-back) still changed the object.
+            if outcome.result and outcome.result.get('changed'):
+                entry['changed'] = True
             results.append(entry)
             failures.append((outcome.key, str(outcome.error)))
         else:
             results.append(dict(outcome.result, key=outcome.key, failed=False))
-    changed = any(r.get('changed') for r in results if not r['failed'])
+    changed = any(r.get('changed') for r in results)
     return changed, results, failures
 
 

@@ -651,6 +651,7 @@ class Mailboxes(object):
                     'the change was sent (%s) but the mailbox could not be read back: %s'
                     % (', '.join(sorted(decision.plan.changes)), answer), kind=answer.kind,
                     exception_type=answer.exception_type)
+                outcome.result = {'changed': True}
             else:
                 outcome.result = _result(True, decision.row, mailbox_from_answer(answer, key), decision.plan.changes)
         return outcomes

@@ -207,6 +207,17 @@ def test_a_re_read_that_failed_reports_the_change_as_sent():
 
     results = caught.value.args[1]['results']
     assert results[0]['mailbox']['hidden_from_address_lists'] is True
-    assert results[1] == {'key': 'm1', 'failed': True, 'kind': 'throttled',
+    assert results[1] == {'key': 'm1', 'failed': True, 'kind': 'throttled', 'changed': True,
                           'msg': 'the change was sent (custom_attributes, hidden_from_address_lists) but the '
                                  'mailbox could not be read back: TooManyRequests: throttled, gave up'}
+
+
+def test_a_task_whose_only_change_could_not_be_read_back_reports_changed():
+    throttled = ExchangeError('throttled, gave up', kind='throttled', exception_type='TooManyRequests')
+    exo = RecordingTask({('Get-Mailbox', 'm0'): [shared(0)], ('Set-Mailbox', 'g0'): [],
+                         ('Get-Mailbox', 'g0'): throttled}, params={'parallel': 1})
+
+    with pytest.raises(TaskFailed) as caught:
+        exo_mailbox.converge_many(exo, entries([{'identity': 'm0', 'hidden_from_address_lists': True}]))
+
+    assert caught.value.args[1]['changed'] is True
