@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import CmdletError, ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients import RecipientResolver
 from ansible_collections.mailops.exchange.plugins.modules import exo_distribution_group as groups
 
-NOT_FOUND = CmdletError("couldn't be found", kind='not_found', exception_type='ManagementObjectNotFoundException')
+from test_bulk_modules import NOT_FOUND, FakeExo as BulkFakeExo
+
 ALICE = {'Guid': 'GA', 'Name': 'alice', 'PrimarySmtpAddress': 'alice@contoso.com',
          'RecipientTypeDetails': 'UserMailbox'}
 CAROL = {'Guid': 'GC', 'Name': 'carol', 'PrimarySmtpAddress': 'carol@contoso.com',
@@ -30,34 +31,14 @@ class FakeModule(object):
     _diff = True
 
 
-class FakeExo(object):
-    """An ExoModule stand-in whose runner answers from ``answers`` (cmdlet, identity) -> rows or
-    error, recording single calls and batches apart."""
+class FakeExo(BulkFakeExo):
+    """The bulk modules' stand-in, in check mode, with ``--diff`` and a ``fail`` that raises."""
 
     check_mode = True
-    page_size = 1000
+    module = FakeModule()
 
     def __init__(self, answers, parallel=1):
-        self.answers = answers
-        self.params = {'parallel': parallel}
-        self.single = []
-        self.batches = []
-        self.runner = self
-        self.module = FakeModule()
-
-    def _answer(self, cmdlet, parameters):
-        return self.answers.get((cmdlet, parameters.get('Identity')), NOT_FOUND)
-
-    def invoke(self, cmdlet, parameters=None, **unused):
-        self.single.append((cmdlet, parameters.get('Identity')))
-        answer = self._answer(cmdlet, parameters)
-        if isinstance(answer, ExchangeError):
-            raise answer
-        return answer
-
-    def invoke_many(self, calls, idempotent=None):
-        self.batches.append([(cmdlet, parameters.get('Identity')) for cmdlet, parameters in calls])
-        return [self._answer(*call) for call in calls]
+        super().__init__(answers, params={'parallel': parallel})
 
     def fail(self, msg, **result):
         raise Stopped(msg, result)
