@@ -71,6 +71,8 @@ class FaultSettings:
     spike_rate: float = 0.0
     spike_ms: int = 0
     drop_cmdlets: tuple = ()
+    # The drop settings also apply to pipelines of the on-premises remoting endpoint.
+    remoting: bool = False
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,24 @@ class Faults:
                 action = f"drop_{phase}"
             return Decision(latency_s, action, s.retry_after)
 
+    def decide_remoting(self, cmdlet):
+        """The fate of one remoting pipeline running ``cmdlet``: None, ``"drop_before"`` or
+        ``"drop_after"``.
+
+        Only the drop settings apply, and only with ``remoting`` on: latency, throttling and
+        errors stay with the HTTPS API, whose ``throttle_every`` count this does not advance.
+        """
+        with self._lock:
+            s = self._settings
+            if not (s.remoting and s.drop_rate and (not s.drop_cmdlets or cmdlet in s.drop_cmdlets)):
+                return None
+            if self._random.random() >= s.drop_rate:
+                return None
+            phase = s.drop_phase
+            if phase == "random":
+                phase = self._random.choice(("before", "after"))
+            return f"drop_{phase}"
+
 
 def _validated(values):
     def integer(name, minimum, maximum=_MAX_DELAY):
@@ -175,6 +195,8 @@ def _validated(values):
     if not isinstance(drop_cmdlets, (list, tuple)) or not all(
             isinstance(c, str) and c for c in drop_cmdlets):
         raise ValueError("'drop_cmdlets' must be a list of cmdlet names.")
+    if not isinstance(values["remoting"], bool):
+        raise ValueError("'remoting' must be true or false.")
     seed = values["seed"]
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, str))):
         raise ValueError("'seed' must be an integer, a string or null.")
@@ -190,6 +212,7 @@ def _validated(values):
         spike_rate=fraction("spike_rate"),
         spike_ms=integer("spike_ms", 0),
         drop_cmdlets=tuple(drop_cmdlets),
+        remoting=values["remoting"],
     )
 
 

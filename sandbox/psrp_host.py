@@ -52,6 +52,10 @@ _SCRIPTS_NOT_ALLOWED = (
     "no-language mode.")
 
 
+class Dropped(Exception):
+    """The connection carrying this request must close without an answer (an injected fault)."""
+
+
 def plain(value):
     """A deserialised PSRP value as plain Python (str, bool, int, list, dict, None).
 
@@ -134,18 +138,21 @@ class RunspaceHost:
     """One runspace pool (one WinRS shell): PSRP state, pipelines and queued output.
 
     ``run_cmdlet(name, params) -> CmdletResult`` executes one command (raising
-    ``CmdletFailure``); ``record(entry)`` logs every command received. All methods are
-    called with the shell's lock held by the WS-Management layer.
+    ``CmdletFailure``); ``record(entry)`` logs every command received; ``fault(cmdlet)``
+    draws the injected fault of a pipeline (None, ``"drop_before"`` or ``"drop_after"``). All
+    methods are called with the shell's lock held by the WS-Management layer.
     """
 
-    def __init__(self, run_cmdlet, record, user):
+    def __init__(self, run_cmdlet, record, user, fault=lambda cmdlet: None):
         self.pool = ServerRunspacePool()
         self.run_cmdlet = run_cmdlet
         self.record = record
         self.user = user
+        self.fault = fault
         self.lock = threading.Lock()
         self._queues = {None: []}
         self._done = set()
+        self._lost = set()
 
     # -- data in --------------------------------------------------------------------------
 
@@ -175,8 +182,15 @@ class RunspaceHost:
     # -- data out -------------------------------------------------------------------------
 
     def take(self, command_id=None):
-        """``(chunks, done)``: everything queued for the pool or a pipeline, and whether it ended."""
+        """``(chunks, done)``: everything queued for the pool or a pipeline, and whether it ended.
+
+        Raises :class:`Dropped` for a pipeline whose answer is to be lost; its output is gone.
+        """
         key = command_id.upper() if command_id else None
+        if key in self._lost:
+            self._lost.discard(key)
+            self._queues[key] = []
+            raise Dropped()
         chunks = self._queues.get(key, [])
         self._queues[key] = []
         return chunks, key in self._done
@@ -200,8 +214,14 @@ class RunspaceHost:
     # -- execution ------------------------------------------------------------------------
 
     def _run(self, pipeline, metadata):
-        pipeline.start()
         key = str(pipeline.pipeline_id).upper()
+        names = [str(command.command_text) for command in metadata.commands]
+        fault = self.fault(names[0]) if names else None
+        if fault == "drop_before":
+            raise Dropped()
+        if fault == "drop_after":
+            self._lost.add(key)
+        pipeline.start()
         try:
             for command in metadata.commands:
                 name = str(command.command_text)

@@ -11,6 +11,11 @@ Unmodified pypsrp connects to it as to Exchange's IIS virtual directory:
 
 Every command a pipeline carries is recorded (``Sandbox.commands``) before it runs, for tests
 to prove what arrived. Cmdlets count into the same stats as the Exchange Online front end.
+
+Injected faults (``remoting`` in ``/_sandbox/faults``) drop a pipeline's connection: before it
+runs, the Command (or Send) that carries it gets no answer; after it ran, the Receive that
+would deliver its output gets none. Either way the TCP connection closes, as a network fault
+would close it.
 """
 
 import base64
@@ -29,7 +34,7 @@ import spnego.exceptions
 
 from . import psrp_soap
 from .listener import LoopbackServer, content_length, drain
-from .psrp_host import RunspaceHost
+from .psrp_host import Dropped, RunspaceHost
 
 CONFIGURATION = "Microsoft.Exchange"
 MAX_BODY_BYTES = 4 * 1024 * 1024
@@ -151,7 +156,8 @@ class Endpoint:
         if creation is None or not (creation.text or "").strip():
             raise psrp_soap.malformed("The shell has no creationXml.")
         shell_id = (body.get("ShellId") or str(uuid.uuid4())).upper()
-        host = RunspaceHost(self.run_cmdlet, self.record, self.account.logon_name)
+        host = RunspaceHost(self.run_cmdlet, self.record, self.account.logon_name,
+                            self.sandbox.faults.decide_remoting)
         host.receive(_b64(creation.text))
         with self.lock:
             self.shells[shell_id] = host
@@ -368,7 +374,12 @@ class _Handler(BaseHTTPRequestHandler):
             return
         else:
             plaintext = body
-        answer, status = self._dispatch(plaintext)
+        try:
+            answer, status = self._dispatch(plaintext)
+        except Dropped:
+            self.server.sandbox.stats.add("dropped")
+            self.close_connection = True
+            return
         if encrypted:
             header, data, padding = self.context.wrap_winrm(answer)
             protocol = psrp_soap.ENCRYPTION_PROTOCOLS[0]

@@ -57,6 +57,10 @@ KERBEROS_HINT = (
 
 # How many times a read is repeated when Exchange reports a transient directory error.
 _TRANSIENT_RETRIES = 2
+# How many times a call is repeated on a fresh connection after the connection broke during it:
+# a read twice, a write that is safe to repeat once (a second break is a fault that persists).
+_READ_RECONNECTS = 2
+_WRITE_RECONNECTS = 1
 _FAILURE_CATEGORY = '[FailureCategory=Cmdlet-'
 
 
@@ -252,9 +256,13 @@ class RemotingRunner(object):
 
         Returns every output object as a dict. Non-terminating errors (``streams.error``) fail
         as much as terminating ones. ``idempotent=None`` treats ``Get-*`` as repeatable; a
-        repeatable call is retried on Exchange's transient directory errors.
+        repeatable call is retried on Exchange's transient directory errors, and on a fresh
+        connection when the connection broke during it. A write whose connection broke raises
+        a ``TransportError`` with ``outcome_unknown`` (it may have run).
         """
-        repeatable = cmdlet.lower().startswith('get-') if idempotent is None else idempotent
+        is_read = cmdlet.lower().startswith('get-')
+        repeatable = is_read if idempotent is None else idempotent
+        reconnects = (_READ_RECONNECTS if is_read else _WRITE_RECONNECTS) if repeatable else 0
         attempt = 0
         while True:
             try:
@@ -264,6 +272,11 @@ class RemotingRunner(object):
                         and attempt < _TRANSIENT_RETRIES):
                     raise
                 attempt += 1
+            except _BrokenConnection as broken:
+                if reconnects == 0:
+                    broken.error.outcome_unknown = not is_read
+                    raise broken.error
+                reconnects -= 1
 
     def _invoke_once(self, cmdlet, parameters):
         if self._pool is None:
@@ -278,6 +291,12 @@ class RemotingRunner(object):
             for name, value in values.items():
                 shell.add_parameter(name, wire_value(value))
             output = shell.invoke()
+        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as err:
+            # The pool's shell and security context belonged to the lost connection.
+            self._discard()
+            error = TransportError('the connection to %s broke before the answer came: %s' % (self.endpoint, _short(err)),
+                                   kind=TRANSIENT, cmdlet=cmdlet)
+            raise _BrokenConnection(error)
         except Exception as err:  # pylint: disable=broad-except
             error = self._connection_error(err)
             error.cmdlet = cmdlet
@@ -294,6 +313,18 @@ class RemotingRunner(object):
             rows.append(value if isinstance(value, dict) else {'Value': value})
         return rows
 
+    def _discard(self):
+        """Forget a pool whose connection broke; the next call opens a new one.
+
+        No Delete is sent: it would go over a session whose security context is gone, and the
+        server ends the orphaned shell after its idle timeout.
+        """
+        self._pool = None
+        self._keys_exchanged = False
+        if self._wsman is not None:
+            self._wsman.close()
+            self._wsman = None
+
     def close(self):
         """Close the runspace pool (WSMan Delete) and the HTTP session; errors are ignored."""
         pool, self._pool = self._pool, None
@@ -306,6 +337,14 @@ class RemotingRunner(object):
             if self._wsman is not None:
                 self._wsman.close()
                 self._wsman = None
+
+
+class _BrokenConnection(Exception):
+    """The connection broke during a command; ``error`` is what the caller sees if it is not repeated."""
+
+    def __init__(self, error):
+        super(_BrokenConnection, self).__init__(str(error))
+        self.error = error
 
 
 def _short(err):

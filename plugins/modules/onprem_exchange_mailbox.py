@@ -239,6 +239,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.onprem_module imp
     OnPremModule,
     onprem_mailbox_facts,
 )
+from ansible_collections.mailops.exchange.plugins.module_utils.outcome import create_once
 from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import build_diff
 from ansible_collections.mailops.exchange.plugins.module_utils.remoting_runner import Secret
 
@@ -466,8 +467,12 @@ def present(mailbox, current):
         created, row = mailbox.creation(user)
         if not module.check_mode:
             verb = 'New' if params['create_method'] == 'new' else 'Enable'
+            # Neither had a mailbox when read above (a new user's identity named no user
+            # either), so a mailbox found by it after a lost answer is the one this write made.
+            created_as = params['identity'] if params['create_method'] == 'new' else user['Guid']
             try:
-                rows = module.invoke(mailbox.spec.cmdlet(verb), created)
+                rows = create_once(module.invoke, mailbox.spec.cmdlet(verb), created,
+                                   lambda: mailbox.read(created_as))
             except ExchangeError as err:
                 # Only Exchange knows its databases; its refusal alone does not name the option.
                 if not params['database'] or 'database' not in str(err).lower():

@@ -117,3 +117,25 @@ def test_metacharacters_arrive_as_literal_values(playbook, sandbox, tmp_path):
 
 def _yaml(value):
     return '"%s"' % value.replace('\\', '\\\\').replace('"', '\\"').replace('\n', '\\n')
+
+
+CREATES = ['New-Mailbox', 'New-RemoteMailbox', 'Enable-Mailbox']
+
+
+@pytest.mark.parametrize('phase, seed', [
+    ('after', None),
+    # Seed 51 draws drop, keep, drop, keep, drop, keep at rate 0.5: each create's first send is
+    # lost before it ran and its second one gets through.
+    ('before', 51),
+])
+def test_creates_survive_dropped_connections(playbook, sandbox, phase, seed):
+    sandbox.faults(remoting=True, drop_rate=1.0 if phase == 'after' else 0.5, drop_phase=phase,
+                   drop_cmdlets=CREATES, seed=seed)
+    playbook.run('onprem_faults.yml', extra_vars={'phase': phase},
+                 env={'TEST_NEW_USER_PASSWORD': NEW_USER_PASSWORD})
+    received = [c['cmdlet'] for c in commands(sandbox)]
+    # A dropped-before send never reached Exchange, so each create is logged once either way.
+    assert {name: received.count(name) for name in CREATES} == dict.fromkeys(CREATES, 1)
+    assert ad_user_type(sandbox, 'nora@contoso.com') == 'UserMailbox'
+    assert ad_user_type(sandbox, 'hugo@contoso.com') == 'RemoteUserMailbox'
+    assert ad_user_type(sandbox, 'erin') == 'UserMailbox'
