@@ -32,3 +32,17 @@ def test_invalid_spike_and_drop_settings_change_nothing(payload):
     with pytest.raises(ValueError):
         faults.configure(payload)
     assert faults.settings() == before
+
+
+def test_remoting_drops_only_when_asked_and_only_drops():
+    faults = control.Faults()
+    faults.configure({"drop_rate": 1.0, "drop_phase": "before", "drop_cmdlets": ["New-Mailbox"],
+                      "throttle_every": 2})
+    assert faults.decide_remoting("New-Mailbox") is None, "the remoting endpoint is off by default"
+    faults.configure({"remoting": True})
+    assert faults.decide_remoting("New-Mailbox") == "drop_before"
+    assert faults.decide_remoting("Get-Mailbox") is None
+    assert faults.decide("Get-User").action is None
+    assert faults.decide("Get-User").action == "throttle", "remoting draws do not advance throttle_every"
+    with pytest.raises(ValueError):
+        faults.configure({"remoting": "yes"})

@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The remoting runner's pure parts: CLIXML lists, object conversion, error records, parameters."""
+"""The remoting runner's pure parts: CLIXML lists, object conversion, error records, parameters;
+and what it does when a connection breaks during a command (against a fake pypsrp)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ import uuid
 from types import SimpleNamespace
 
 import pytest
+import requests
 from pypsrp.complex_objects import GenericComplexObject
 from pypsrp.serializer import TaggedValue
 
+from ansible_collections.mailops.exchange.plugins.module_utils import remoting_runner
 from ansible_collections.mailops.exchange.plugins.module_utils.remoting_runner import (
     Secret,
     error_from_records,
@@ -126,3 +129,87 @@ def test_bad_settings_name_the_option(overrides, message):
         runner_settings(_params(**overrides))
     assert message in str(caught.value)
     assert caught.value.kind == 'invalid_argument'
+
+
+class _Server(object):
+    """Fake pypsrp: ``breaks`` is how many pipelines in a row lose their connection."""
+
+    def __init__(self, breaks):
+        self.breaks = breaks
+        self.sent = []
+        self.pools = 0
+        self.closed_sessions = 0
+
+
+def _fake_pypsrp(monkeypatch, server):
+    class WSMan(object):
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def close(self):
+            server.closed_sessions += 1
+
+    class Pool(object):
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def open(self):
+            server.pools += 1
+
+    class Shell(object):
+        def __init__(self, pool):
+            self.streams = SimpleNamespace(warning=[], error=[])
+            self.had_errors = False
+
+        def add_cmdlet(self, name):
+            server.sent.append(name)
+
+        def add_parameter(self, name, value):
+            pass
+
+        def invoke(self):
+            if server.breaks:
+                server.breaks -= 1
+                raise requests.exceptions.ConnectionError('Remote end closed connection without response')
+            return []
+
+    monkeypatch.setattr(remoting_runner, 'WSMan', WSMan)
+    monkeypatch.setattr(remoting_runner, 'RunspacePool', Pool)
+    monkeypatch.setattr(remoting_runner, 'PowerShell', Shell)
+    return remoting_runner.RemotingRunner(runner_settings(dict(
+        server='exch01', port=None, use_ssl=False, path='PowerShell', configuration_name='Microsoft.Exchange',
+        auth='ntlm', username='u', password='p', validate_certs=True, ca_path=None, encryption='auto',
+        connection_timeout=30, operation_timeout=20)))
+
+
+@pytest.mark.parametrize('cmdlet, idempotent, breaks, sends', [
+    ('Get-Mailbox', None, 2, 3),
+    ('Set-Mailbox', True, 1, 2),
+])
+def test_repeatable_call_is_repeated_on_a_fresh_pool(monkeypatch, cmdlet, idempotent, breaks, sends):
+    server = _Server(breaks)
+    runner = _fake_pypsrp(monkeypatch, server)
+    assert runner.invoke(cmdlet, {'Identity': 'a'}, idempotent=idempotent) == []
+    assert server.sent == [cmdlet] * sends
+    assert server.pools == sends, 'each repeat runs on a new runspace pool'
+    assert server.closed_sessions == breaks
+
+
+@pytest.mark.parametrize('cmdlet, idempotent, breaks, sends, unknown', [
+    ('Get-Mailbox', None, 3, 3, False),
+    ('Set-Mailbox', True, 2, 2, True),
+    ('New-Mailbox', None, 1, 1, True),
+])
+def test_connection_that_keeps_breaking_fails_and_a_write_may_have_run(monkeypatch, cmdlet, idempotent, breaks,
+                                                                        sends, unknown):
+    server = _Server(breaks)
+    runner = _fake_pypsrp(monkeypatch, server)
+    with pytest.raises(ExchangeError) as caught:
+        runner.invoke(cmdlet, {'Identity': 'a'}, idempotent=idempotent)
+    assert caught.value.kind == 'transient'
+    assert caught.value.outcome_unknown is unknown
+    assert caught.value.cmdlet == cmdlet
+    assert 'broke before the answer came' in str(caught.value)
+    assert server.sent == [cmdlet] * sends
+    assert runner.invoke('Get-Mailbox', {'Identity': 'a'}) == [], 'the next call opens a new pool'
+    assert server.pools == sends + 1
