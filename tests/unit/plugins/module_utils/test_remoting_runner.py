@@ -200,8 +200,8 @@ def test_repeatable_call_is_repeated_on_a_fresh_pool(monkeypatch, cmdlet, idempo
     ('Set-Mailbox', True, 2, 2, True),
     ('New-Mailbox', None, 1, 1, True),
 ])
-def test_connection_that_keeps_breaking_fails_and_a_write_may_have_run(monkeypatch, cmdlet, idempotent, breaks,
-                                                                        sends, unknown):
+def test_connection_that_keeps_breaking_fails_and_a_write_may_have_run(
+        monkeypatch, cmdlet, idempotent, breaks, sends, unknown):
     server = _Server(breaks)
     runner = _fake_pypsrp(monkeypatch, server)
     with pytest.raises(ExchangeError) as caught:
