@@ -10,7 +10,7 @@ such errors ``outcome_unknown`` and :func:`create_once` re-reads: the object is 
 write happened; it is not, so the write is sent again, a bounded number of times.
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import ALREADY_EXISTS, ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.errors import ALREADY_EXISTS, NOT_FOUND, ExchangeError
 
 # The first send and two more after lost answers: a third lost answer in a row is a fault that
 # is not clearing, and the run should say so rather than keep trying.
@@ -28,22 +28,44 @@ def create_once(invoke, cmdlet, parameters, find, attempts=CREATE_ATTEMPTS):
     error of the last attempt when the outcome stays unknown, with the attempts counted in
     its message, and any other error at once.
     """
+    def applied():
+        row = find()
+        return [row] if row else None
+
+    return _write_once(invoke, cmdlet, parameters, applied, ALREADY_EXISTS, attempts,
+                       'the object was not found after any of them')
+
+
+def remove_once(invoke, cmdlet, parameters, gone, attempts=CREATE_ATTEMPTS):
+    """Run a removal that must not be repeated blindly so that it takes effect once.
+
+    ``gone()`` re-reads and returns True when the object no longer has what the removal takes
+    away. After a lost answer it decides: gone, the removal happened (``[]`` is returned); still
+    there, it is sent again. A repeat answered "not found" is re-read once more. Errors as for
+    :func:`create_once`.
+    """
+    return _write_once(invoke, cmdlet, parameters, lambda: [] if gone() else None, NOT_FOUND, attempts,
+                       'the object was still there after each of them')
+
+
+def _write_once(invoke, cmdlet, parameters, applied, done_kind, attempts, still):
+    """Send, and after a lost answer let ``applied()`` (rows, or None when the write did not
+    happen) decide whether to send again; a repeat that meets ``done_kind`` is re-read too."""
     lost = None
     for unused in range(attempts):
         try:
             return invoke(cmdlet, parameters)
         except ExchangeError as err:
-            if lost is not None and err.kind == ALREADY_EXISTS:
-                row = find()
-                if row:
-                    return [row]
+            if lost is not None and err.kind == done_kind:
+                rows = applied()
+                if rows is not None:
+                    return rows
                 raise
             if not err.outcome_unknown:
                 raise
             lost = err
-        row = find()
-        if row:
-            return [row]
-    lost.message = '%s (the answer was lost %d times and the object was not found after any of them)' % (
-        lost.message, attempts)
+        rows = applied()
+        if rows is not None:
+            return rows
+    lost.message = '%s (the answer was lost %d times and %s)' % (lost.message, attempts, still)
     raise lost

@@ -239,7 +239,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.onprem_module imp
     OnPremModule,
     onprem_mailbox_facts,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.outcome import create_once
+from ansible_collections.mailops.exchange.plugins.module_utils.outcome import create_once, remove_once
 from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import build_diff
 from ansible_collections.mailops.exchange.plugins.module_utils.remoting_runner import Secret
 
@@ -432,7 +432,9 @@ def absent(mailbox, current):
     mailbox.changes['state'] = 'absent'
     if not module.check_mode:
         verb = 'Remove' if module.params['absent_action'] == 'remove' else 'Disable'
-        module.invoke(mailbox.spec.cmdlet(verb), {'Identity': current['Guid'], 'Confirm': False})
+        # Sent again only if a re-read after a lost answer still finds the mailbox.
+        remove_once(module.invoke, mailbox.spec.cmdlet(verb), {'Identity': current['Guid'], 'Confirm': False},
+                    lambda: mailbox.read(current['Guid']) is None)
     result = dict(changed=True, mailbox={}, changes=mailbox.changes)
     if module.module._diff:
         result['diff'] = build_diff(onprem_mailbox_facts(current), {})

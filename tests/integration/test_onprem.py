@@ -120,6 +120,7 @@ def _yaml(value):
 
 
 CREATES = ['New-Mailbox', 'New-RemoteMailbox', 'Enable-Mailbox']
+REMOVALS = ['Remove-Mailbox', 'Disable-Mailbox']
 
 
 @pytest.mark.parametrize('phase, seed', [
@@ -130,12 +131,12 @@ CREATES = ['New-Mailbox', 'New-RemoteMailbox', 'Enable-Mailbox']
 ])
 def test_creates_survive_dropped_connections(playbook, sandbox, phase, seed):
     sandbox.faults(remoting=True, drop_rate=1.0 if phase == 'after' else 0.5, drop_phase=phase,
-                   drop_cmdlets=CREATES, seed=seed)
+                   drop_cmdlets=CREATES + REMOVALS, seed=seed)
     playbook.run('onprem_faults.yml', extra_vars={'phase': phase},
                  env={'TEST_NEW_USER_PASSWORD': NEW_USER_PASSWORD})
     received = [c['cmdlet'] for c in commands(sandbox)]
     # A dropped-before send never reached Exchange, so each create is logged once either way.
-    assert {name: received.count(name) for name in CREATES} == dict.fromkeys(CREATES, 1)
-    assert ad_user_type(sandbox, 'nora@contoso.com') == 'UserMailbox'
+    assert {name: received.count(name) for name in CREATES + REMOVALS} == dict.fromkeys(CREATES + REMOVALS, 1)
     assert ad_user_type(sandbox, 'hugo@contoso.com') == 'RemoteUserMailbox'
-    assert ad_user_type(sandbox, 'erin') == 'UserMailbox'
+    assert ad_user_type(sandbox, 'nora@contoso.com') is None, 'created, then removed with its user'
+    assert ad_user_type(sandbox, 'erin') == 'User', 'mailbox enabled, then disabled'

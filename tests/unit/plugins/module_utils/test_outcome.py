@@ -11,7 +11,7 @@ import requests
 
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import CmdletError, ExchangeError, TransportError
 from ansible_collections.mailops.exchange.plugins.module_utils.exo_runner import ExoRunner
-from ansible_collections.mailops.exchange.plugins.module_utils.outcome import CREATE_ATTEMPTS, create_once
+from ansible_collections.mailops.exchange.plugins.module_utils.outcome import CREATE_ATTEMPTS, create_once, remove_once
 from ansible_collections.mailops.exchange.plugins.module_utils.transport import HttpClient, RetryPolicy
 
 from fakes import FakeResponse, FakeSession
@@ -44,12 +44,13 @@ def lost():
 class Service:
     """A scripted invoke: each call takes the next answer (rows, or an exception to raise)."""
 
-    def __init__(self, *answers):
+    def __init__(self, *answers, cmdlet="New-Mailbox"):
         self.answers = list(answers)
+        self.cmdlet = cmdlet
         self.sent = 0
 
     def invoke(self, cmdlet, parameters):
-        assert cmdlet == "New-Mailbox" and parameters == {"Name": "room1"}
+        assert cmdlet == self.cmdlet and parameters == {"Name": "room1"}
         self.sent += 1
         answer = self.answers.pop(0)
         if isinstance(answer, Exception):
@@ -122,6 +123,40 @@ def test_answers_lost_every_time_give_up_after_a_bound_and_say_so():
     assert (service.sent, directory.reads) == (CREATE_ATTEMPTS, CREATE_ATTEMPTS)
     assert "the answer was lost %d times" % CREATE_ATTEMPTS in str(info.value)
     assert info.value.kind == "transient"
+
+
+def removal(*answers):
+    return Service(*answers, cmdlet="Remove-Mailbox")
+
+
+def test_a_lost_answer_to_a_removal_is_reconciled_by_reading():
+    service, directory = removal(lost()), Directory(True)
+    assert remove_once(service.invoke, "Remove-Mailbox", {"Name": "room1"}, directory.find) == []
+    assert (service.sent, directory.reads) == (1, 1), "gone, so not sent again"
+
+    service, directory = removal(lost(), []), Directory(False)
+    assert remove_once(service.invoke, "Remove-Mailbox", {"Name": "room1"}, directory.find) == []
+    assert (service.sent, directory.reads) == (2, 1), "still there: sent again"
+
+
+def test_not_found_after_a_lost_removal_means_the_first_one_ran_but_not_on_the_first_send():
+    missing = CmdletError("couldn't be found", kind="not_found")
+    service, directory = removal(lost(), missing), Directory(False, True)
+    assert remove_once(service.invoke, "Remove-Mailbox", {"Name": "room1"}, directory.find) == []
+    assert (service.sent, directory.reads) == (2, 2)
+
+    service, directory = removal(missing), Directory()
+    with pytest.raises(CmdletError):
+        remove_once(service.invoke, "Remove-Mailbox", {"Name": "room1"}, directory.find)
+    assert directory.reads == 0
+
+
+def test_removal_answers_lost_every_time_give_up_and_say_so():
+    service, directory = removal(*[lost() for unused in range(CREATE_ATTEMPTS)]), Directory(*[False] * CREATE_ATTEMPTS)
+    with pytest.raises(TransportError) as info:
+        remove_once(service.invoke, "Remove-Mailbox", {"Name": "room1"}, directory.find)
+    assert service.sent == CREATE_ATTEMPTS
+    assert "the answer was lost 3 times and the object was still there after each of them" in str(info.value)
 
 
 def test_runner_marks_a_dropped_write_as_outcome_unknown_and_a_refused_one_not():
