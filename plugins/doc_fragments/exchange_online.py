@@ -155,6 +155,22 @@ attributes:
     platforms: exchange_online
 """
 
+    # The bulk modules' concurrency: one text, so what it promises changes in one place.
+    BULK = r"""
+options:
+  parallel:
+    description:
+      - In bulk mode (the module's list of objects), how many requests are in flight at once
+        (1 to 16). Reads, and the writes that allow it, go ten to a C($batch) request; creations
+        and removals are worked on one object per worker.
+      - Exchange Online publishes no concurrency limit for its REST admin API; its remote
+        PowerShell allowed three sessions per account. The default of 4 stays close to that.
+      - While the service throttles, fewer requests are sent at once (down to one), and throttled
+        requests are retried honouring C(Retry-After), whatever the setting.
+    type: int
+    default: 4
+"""
+
     INFO_ATTRIBUTES = r"""
 attributes:
   check_mode:

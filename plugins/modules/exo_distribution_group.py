@@ -22,6 +22,7 @@ author:
 extends_documentation_fragment:
   - mailops.exchange.exchange_online
   - mailops.exchange.exchange_online.attributes
+  - mailops.exchange.exchange_online.bulk
 options:
   name:
     description:
@@ -88,14 +89,6 @@ options:
         description: As O(member_depart_restriction), for this group.
         type: str
         choices: [open, closed, approval_required]
-  parallel:
-    description:
-      - With O(groups), how many groups are worked on at once (1 to 16).
-      - Exchange Online publishes no concurrency limit for its REST admin API; its remote
-        PowerShell allowed three sessions per account. The default of 4 stays close to that;
-        throttled requests are retried honouring C(Retry-After) whatever the setting.
-    type: int
-    default: 4
   state:
     description:
       - V(present) creates or updates the group; V(absent) removes it.

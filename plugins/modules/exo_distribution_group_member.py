@@ -22,6 +22,7 @@ author:
 extends_documentation_fragment:
   - mailops.exchange.exchange_online
   - mailops.exchange.exchange_online.attributes
+  - mailops.exchange.exchange_online.bulk
 options:
   group:
     description:
@@ -57,15 +58,6 @@ options:
       exclusive:
         description: As O(exclusive), for this group.
         type: bool
-  parallel:
-    description:
-      - With O(groups), how many requests (each a C($batch) of up to ten reads or writes) are
-        in flight at once (1 to 16).
-      - Exchange Online publishes no concurrency limit for its REST admin API; its remote
-        PowerShell allowed three sessions per account. The default of 4 stays close to that;
-        throttled requests are retried honouring C(Retry-After) whatever the setting.
-    type: int
-    default: 4
   members:
     description:
       - The recipients to add or remove (mailboxes, mail users, contacts or other groups).

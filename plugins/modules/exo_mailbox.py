@@ -26,6 +26,7 @@ author:
 extends_documentation_fragment:
   - mailops.exchange.exchange_online
   - mailops.exchange.exchange_online.attributes
+  - mailops.exchange.exchange_online.bulk
 options:
   identity:
     description:
@@ -119,14 +120,6 @@ options:
       resource_capacity:
         description: As O(resource_capacity), for this mailbox.
         type: int
-  parallel:
-    description:
-      - With O(mailboxes), how many mailboxes are worked on at once (1 to 16).
-      - Exchange Online publishes no concurrency limit for its REST admin API; its remote
-        PowerShell allowed three sessions per account. The default of 4 stays close to that;
-        throttled requests are retried honouring C(Retry-After) whatever the setting.
-    type: int
-    default: 4
   state:
     description:
       - V(present) creates the mailbox when it does not exist (O(type) is then required) and sets

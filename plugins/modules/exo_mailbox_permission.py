@@ -24,6 +24,7 @@ author:
 extends_documentation_fragment:
   - mailops.exchange.exchange_online
   - mailops.exchange.exchange_online.attributes
+  - mailops.exchange.exchange_online.bulk
 options:
   mailbox:
     description:
@@ -78,15 +79,6 @@ options:
       exclusive:
         description: As O(exclusive), for this mailbox.
         type: bool
-  parallel:
-    description:
-      - With O(mailboxes), how many requests (each a C($batch) of up to ten reads or writes) are
-        in flight at once (1 to 16).
-      - Exchange Online publishes no concurrency limit for its REST admin API; its remote
-        PowerShell allowed three sessions per account. The default of 4 stays close to that;
-        throttled requests are retried honouring C(Retry-After) whatever the setting.
-    type: int
-    default: 4
   full_access:
     description:
       - Trustees with Full Access (C(FullAccess), inheritance C(All)) to the mailbox.
