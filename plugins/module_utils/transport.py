@@ -293,7 +293,8 @@ class HttpClient:
         self.sleep = sleep
         self.gate = ConcurrencyGate()
         self.stats = {"requests": 0, "retries": 0, "throttled": 0}
-        self._gave_up = []
+        self._gave_up_in_a_row = 0
+        self._last_gave_up = None
         self._lock = threading.Lock()
 
     def backoff(self, attempt, retry_after=None, at_once=False):
@@ -323,18 +324,19 @@ class HttpClient:
             except ExchangeError as exc:
                 if exc.gave_up:
                     with self._lock:
-                        self._gave_up.append(exc)
+                        self._gave_up_in_a_row += 1
+                        self._last_gave_up = exc
                 raise
         with self._lock:
-            self._gave_up = []
+            self._gave_up_in_a_row = 0
         return answer
 
     def _check_outage(self):
         """Raise instead of sending when the last ``OUTAGE_AFTER`` requests all gave up."""
         with self._lock:
-            if len(self._gave_up) < self.OUTAGE_AFTER:
+            if self._gave_up_in_a_row < self.OUTAGE_AFTER:
                 return
-            last = self._gave_up[-1]
+            last = self._last_gave_up
         error = ExchangeError(
             "Not sent: the service refused the last %d requests after all their retries, the last with: %s"
             % (self.OUTAGE_AFTER, last), kind=last.kind, status=last.status)
