@@ -14,6 +14,9 @@ from .web import json_response, load_json
 
 COUNTERS = ("requests", "reads", "writes", "tokens", "throttled", "errors", "dropped")
 DROP_PHASES = ("before", "after", "random")
+# What an injected error answers: 503 (the service did not run the request), or a gateway's 502
+# or 504, which can come before the cmdlet ran or after it (PROTOCOL.md §7).
+ERROR_STATUSES = (502, 503, 504)
 # Upper bound of the integer settings (latency in ms): an hour. A larger delay would stall the
 # server's threads (or overflow time.sleep) instead of imitating a slow service.
 _MAX_DELAY = 3_600_000
@@ -64,6 +67,8 @@ class FaultSettings:
     throttle_every: int = 0
     retry_after: int = 1
     error_rate: float = 0.0
+    error_status: object = 503
+    error_phase: str = "before"
     drop_rate: float = 0.0
     drop_phase: str = "before"
     seed: object = None
@@ -79,13 +84,15 @@ class FaultSettings:
 class Decision:
     """The fate of one API request: a delay and an action.
 
-    ``action`` is None (serve normally), ``"throttle"`` (429), ``"error"`` (503),
-    ``"drop_before"`` (close without running it) or ``"drop_after"`` (run it, then close).
+    ``action`` is None (serve normally), ``"throttle"`` (429), ``"error"`` (``status`` without
+    running it), ``"error_after"`` (run it, then answer ``status``), ``"drop_before"`` (close
+    without running it) or ``"drop_after"`` (run it, then close).
     """
 
     latency_s: float
     action: object
     retry_after: int
+    status: int = 503
 
 
 class Faults:
@@ -139,20 +146,26 @@ class Faults:
             s = self._settings
             self._count += 1
             action = None
+            status = 503
             latency_s = s.latency_ms / 1000.0
             if s.spike_rate and self._random.random() < s.spike_rate:
                 latency_s += s.spike_ms / 1000.0
             if s.throttle_every and self._count % s.throttle_every == 0:
                 action = "throttle"
             elif s.error_rate and self._random.random() < s.error_rate:
-                action = "error"
+                statuses = s.error_status if isinstance(s.error_status, tuple) else (s.error_status,)
+                status = statuses[0] if len(statuses) == 1 else self._random.choice(statuses)
+                phase = s.error_phase
+                if phase == "random":
+                    phase = self._random.choice(("before", "after"))
+                action = "error" if phase == "before" else "error_after"
             elif (s.drop_rate and (not s.drop_cmdlets or cmdlet in s.drop_cmdlets)
                   and self._random.random() < s.drop_rate):
                 phase = s.drop_phase
                 if phase == "random":
                     phase = self._random.choice(("before", "after"))
                 action = f"drop_{phase}"
-            return Decision(latency_s, action, s.retry_after)
+            return Decision(latency_s, action, s.retry_after, status)
 
     def decide_remoting(self, cmdlet):
         """The fate of one remoting pipeline running ``cmdlet``: None, ``"drop_before"`` or
@@ -188,6 +201,15 @@ def _validated(values):
 
     if values["drop_phase"] not in DROP_PHASES:
         raise ValueError(f"'drop_phase' must be one of {', '.join(DROP_PHASES)}.")
+    if values["error_phase"] not in DROP_PHASES:
+        raise ValueError(f"'error_phase' must be one of {', '.join(DROP_PHASES)}.")
+    error_status = values["error_status"]
+    statuses = tuple(error_status) if isinstance(error_status, (list, tuple)) else (error_status,)
+    if not statuses or any(isinstance(v, bool) or v not in ERROR_STATUSES for v in statuses):
+        raise ValueError("'error_status' must be one of 502, 503, 504, or a list of them.")
+    if values["error_phase"] != "before" and 503 in statuses:
+        raise ValueError("'error_phase' after or random needs 'error_status' 502 or 504: a 503 says the "
+                         "service did not run the request.")
     delay = values["replication_delay_s"]
     if isinstance(delay, bool) or not isinstance(delay, (int, float)) or not 0 <= delay <= _MAX_DELAY // 1000:
         raise ValueError(f"'replication_delay_s' must be a number from 0 to {_MAX_DELAY // 1000}.")
@@ -205,6 +227,8 @@ def _validated(values):
         throttle_every=integer("throttle_every", 0),
         retry_after=integer("retry_after", 0),
         error_rate=fraction("error_rate"),
+        error_status=statuses if len(statuses) > 1 else statuses[0],
+        error_phase=values["error_phase"],
         drop_rate=fraction("drop_rate"),
         drop_phase=values["drop_phase"],
         seed=seed,

@@ -89,7 +89,7 @@ class Sandbox:
             return _fault_response(429, decision.retry_after, is_graph)
         if decision.action == "error":
             self.stats.add("errors")
-            return _fault_response(503, decision.retry_after, is_graph)
+            return _fault_response(decision.status, decision.retry_after, is_graph)
         if decision.action == "drop_before":
             self.stats.add("dropped")
             return DROP
@@ -97,17 +97,27 @@ class Sandbox:
         if decision.action == "drop_after":
             self.stats.add("dropped")
             return DROP
+        if decision.action == "error_after":
+            # The cmdlet ran; its answer was lost at the gateway.
+            self.stats.add("errors")
+            return _fault_response(decision.status, decision.retry_after, is_graph)
         return response
 
 
 def _fault_response(status, retry_after, is_graph):
+    headers = [("Retry-After", str(retry_after))]
     if status == 429:
         code = "TooManyRequests"
         message = (f"The request was throttled. Retry after {retry_after} seconds "
                    "(injected by the sandbox).")
-    else:
+    elif status == 503:
         code = "ServiceUnavailable"
         message = "The service is temporarily unavailable (injected by the sandbox)."
+    else:
+        # A gateway names no Exchange exception and asks for no particular wait.
+        code = "BadGateway" if status == 502 else "GatewayTimeout"
+        message = "The gateway got no answer from the backend in time (injected by the sandbox)."
+        headers = []
     error = {"code": code, "message": message}
     if is_graph:
         error["innerError"] = {"request-id": str(uuid.uuid4()),
@@ -116,8 +126,7 @@ def _fault_response(status, retry_after, is_graph):
         error["innererror"] = {"message": message, "type": f"Microsoft.Exchange.{code}Exception",
                                "stacktrace": ""}
     content_type = "application/json; charset=utf-8" if is_graph else exo_api.CONTENT_TYPE
-    return json_response(status, {"error": error}, content_type,
-                         [("Retry-After", str(retry_after))])
+    return json_response(status, {"error": error}, content_type, headers)
 
 
 class _Handler(BaseHTTPRequestHandler):

@@ -24,6 +24,9 @@ from ansible_collections.mailops.exchange.plugins.module_utils.errors import (
 # PROTOCOL.md section 1: the REST admin API's $batch takes at most 10 requests.
 BATCH_SIZE = 10
 
+# Answers after which a cmdlet may or may not have run.
+_GATEWAY_FAILURES = frozenset((500, 502, 504))
+
 # The arbitration mailbox ExchangeOnlineManagement anchors app-only sessions on.
 _APP_ANCHOR = "APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@%s"
 
@@ -44,6 +47,17 @@ def strip_annotations(value):
     if isinstance(value, list):
         return [strip_annotations(v) for v in value]
     return value
+
+
+def _failure(status, data, cmdlet):
+    """The ``CmdletError`` of a non-2xx answer to one cmdlet.
+
+    A gateway's 5xx without an Exchange exception says nothing about whether the cmdlet ran
+    (a 502 or 504 can come after it did, PROTOCOL.md §7): its outcome is unknown.
+    """
+    error = error_from_response(status, data, cmdlet)
+    error.outcome_unknown = status in _GATEWAY_FAILURES and error.exception_type is None
+    return error
 
 
 def _adminapi_error(cmdlet, entries):
@@ -100,7 +114,7 @@ class ExoRunner:
         url = self._url
         if select:
             url += "?$select=" + quote(select if isinstance(select, str) else ",".join(select), safe=",")
-        repeatable = cmdlet.lower().startswith("get-") if idempotent is None else idempotent
+        repeatable = self._repeatable([cmdlet], idempotent)
         attempt = 0
         while True:
             try:
@@ -120,12 +134,14 @@ class ExoRunner:
 
         ``calls`` is a list of ``(cmdlet, parameters)``. Each result is the list of rows, or the
         ``ExchangeError`` that call raised: one call's failure does not affect the others.
-        Entries the service throttled or found unavailable are sent again in a later batch,
-        with the same bounded backoff as single calls. If the service answers ``$batch``
+        The batch asks the service to go on after a failed entry (``odata.continue-on-error``);
+        an entry it did not run anyway (answered 424, or missing from the answer) is sent again
+        alone. Entries the service throttled or found unavailable are sent again in a later
+        batch, with the same bounded backoff as single calls. If the service answers ``$batch``
         itself with an error (it is not a documented endpoint), every call is run on its own.
-        ``idempotent`` is as for :meth:`invoke`, for every call: whether a batch whose connection
-        failed may be sent again; when it may not, each of its calls gets the (outcome unknown)
-        error.
+        ``idempotent`` is as for :meth:`invoke`, for every call: whether a batch (or an entry)
+        whose answer was lost or came from a gateway (502, 504) may be sent again; when it may
+        not, each of its calls gets the (outcome unknown) error.
         """
         results = [None] * len(calls)
         bodies = [self._body(cmdlet, parameters) for cmdlet, parameters in calls]
@@ -135,19 +151,20 @@ class ExoRunner:
             retry = []
             for start in range(0, len(pending), BATCH_SIZE):
                 chunk = pending[start:start + BATCH_SIZE]
+                repeatable = self._repeatable([calls[i][0] for i in chunk], idempotent)
                 try:
-                    answers = self._post_batch(chunk, calls, bodies, idempotent)
+                    answers = self._post_batch(chunk, calls, bodies, repeatable)
                 except ExchangeError as exc:
                     for index in chunk:
                         results[index] = exc
                     continue
-                if answers is None:
-                    for index in chunk:
-                        results[index] = self._invoke_alone(*calls[index], idempotent=idempotent)
-                    continue
                 for index in chunk:
-                    status, data = answers.get(str(index), (None, None))
-                    if status in (429, 503, 504) and self.http.policy.should_retry(attempt):
+                    status, data = (None, None) if answers is None else answers.get(str(index), (None, None))
+                    if status in (None, 424):
+                        # $batch refused, or this entry did not run: the call goes on its own.
+                        results[index] = self._invoke_alone(*calls[index], idempotent=idempotent)
+                    elif ((status in (429, 503) or (repeatable and status in (502, 504)))
+                          and self.http.policy.should_retry(attempt)):
                         retry.append(index)
                     else:
                         results[index] = self._batch_result(calls[index][0], bodies[index], status, data)
@@ -156,6 +173,10 @@ class ExoRunner:
                 attempt += 1
             pending = retry
         return results
+
+    @staticmethod
+    def _repeatable(cmdlets, idempotent):
+        return all(cmdlet.lower().startswith("get-") for cmdlet in cmdlets) if idempotent is None else idempotent
 
     def _invoke_alone(self, cmdlet, parameters, idempotent):
         try:
@@ -169,19 +190,22 @@ class ExoRunner:
             "Parameters": {k: v for k, v in (parameters or {}).items() if v is not None},
         }}
 
-    def _post_batch(self, chunk, calls, bodies, idempotent):
-        """``{id: (status, body)}`` for one batch, or None when $batch itself is refused."""
-        repeatable = all(calls[i][0].lower().startswith("get-") for i in chunk) if idempotent is None else idempotent
-        requests = []
-        for index in chunk:
-            headers = self._headers(calls[index][0], "")
-            del headers["Authorization"]
-            requests.append({"id": str(index), "method": "POST", "url": self._url,
-                             "headers": headers, "body": bodies[index]})
+    def _post_batch(self, chunk, calls, bodies, repeatable):
+        """``{id: (status, body)}`` for one batch, or None when $batch itself is refused.
+
+        Raises the (outcome unknown) error when a batch that is not safe to repeat met a gateway
+        failure: its entries may have run.
+        """
         url = self._url[:-len("InvokeCommand")] + "$batch"
         for fresh_token_tried in (False, True):
             token = self.tokens.token(self.exchange_url)
+            # Each entry carries the token too, as clients that run against real tenants do.
+            requests = [{"id": str(index), "method": "POST", "url": self._url,
+                         "headers": self._headers(calls[index][0], token), "body": bodies[index]}
+                        for index in chunk]
             headers = self._headers("$batch", token)
+            # OData stops at the first failed entry unless asked not to (PROTOCOL.md §7).
+            headers["Prefer"] = "odata.continue-on-error"
             status, unused, data = self.http.request_json(
                 "POST", url, json={"requests": requests}, headers=headers,
                 retry_connection_errors=repeatable, auth_hosts=self._may_carry_token)
@@ -192,16 +216,20 @@ class ExoRunner:
         if status in (401, 403):
             # The same refusal a single call would meet: let it raise with its full message.
             return None
+        if not repeatable and status in _GATEWAY_FAILURES:
+            error = _failure(status, data, "$batch")
+            if error.outcome_unknown:
+                raise error
         if not 200 <= status < 300 or not isinstance(data, dict) or not isinstance(data.get("responses"), list):
             return None
         return {str(answer.get("id")): (answer.get("status"), answer.get("body"))
                 for answer in data["responses"] if isinstance(answer, dict)}
 
     def _batch_result(self, cmdlet, body, status, data):
-        if status is None:
-            return CmdletError("the $batch answer had no response for this call", kind=OTHER, cmdlet=cmdlet)
         if not 200 <= status < 300:
-            return error_from_response(status, data, cmdlet)
+            return _failure(status, data, cmdlet)
+        if not isinstance(data, dict):
+            return CmdletError("unexpected answer (not a JSON object): %s" % str(data)[:200], kind=OTHER, cmdlet=cmdlet)
         rows = [strip_annotations(row) for row in data.get("value") or ()]
         for warning in data.get("@adminapi.warnings") or ():
             if warning not in self.warnings:
@@ -284,10 +312,7 @@ class ExoRunner:
                     "Access denied (HTTP 403: %s). %s" % (message or "Forbidden", _CONSENT_HINT),
                     kind=FORBIDDEN, exception_type=exception_type, error_id=error_id, status=403, cmdlet=cmdlet)
             if not 200 <= status < 300:
-                error = error_from_response(status, data, cmdlet)
-                # A gateway's 5xx without an Exchange exception says nothing about whether the cmdlet ran.
-                error.outcome_unknown = status in (500, 502) and error.exception_type is None
-                raise error
+                raise _failure(status, data, cmdlet)
             return data
 
     def _unauthorized(self, cmdlet, data, token):

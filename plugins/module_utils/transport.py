@@ -47,7 +47,11 @@ MAX_REDIRECTS = 5
 
 REDIRECT_STATUSES = frozenset((301, 302, 303, 307, 308))
 # The service did not process these requests, so any method may be repeated.
-RETRY_STATUSES = frozenset((429, 503, 504))
+RETRY_STATUSES = frozenset((429, 503))
+# A gateway's answer that can come after the service acted (PROTOCOL.md §7): repeated only when
+# the request is safe to repeat, else handed back to the caller, which must treat the outcome as
+# unknown.
+GATEWAY_STATUSES = frozenset((502, 504))
 
 
 def parse_retry_after(value, now=None):
@@ -306,8 +310,9 @@ class HttpClient:
         """Send one request and return ``(status, headers, body)``.
 
         ``body`` is the decoded JSON, the text when it is not JSON, or None when empty.
-        429/503/504 are retried (any method) honouring ``Retry-After``; when retries run
-        out, a 429 raises a throttled and a 503/504 a transient ``ExchangeError``.
+        429/503 are retried (any method) honouring ``Retry-After``, 502/504 only with
+        ``retry_connection_errors`` (else returned: the service may have acted); when retries run
+        out, a 429 raises a throttled and a 502/503/504 a transient ``ExchangeError``.
         Connection faults and timeouts are retried only if ``retry_connection_errors``
         (the first repeat after a broken connection without waiting), else raise
         ``TransportError`` (transient, ``outcome_unknown``). Redirects are followed here with the
@@ -378,7 +383,7 @@ class HttpClient:
                     headers.pop("Authorization", None)
                 continue
 
-            if status in RETRY_STATUSES:
+            if status in RETRY_STATUSES or (status in GATEWAY_STATUSES and retry_connection_errors):
                 if status == 429:
                     self.stats["throttled"] += 1
                     self.gate.throttled()

@@ -44,6 +44,9 @@ SCENARIOS = {
     # One request in 50 takes 3 s longer, past the 2 s read timeout the tasks are given: the client
     # gives up on it while the service still applies it.
     'latency_spikes': {'latency_ms': 5, 'spike_rate': 0.02, 'spike_ms': 3000, 'seed': 8},
+    # A gateway's 502 or 504 after the cmdlet ran (one request in five): reads and writes that are
+    # safe to repeat are sent again, creates are reconciled by re-reading.
+    'gateway_after': {'error_rate': 0.2, 'error_status': [502, 504], 'error_phase': 'after', 'seed': 11},
 }
 TIMEOUTS = {'latency_spikes': 2}
 INJECTED = ('throttled', 'errors', 'dropped')
@@ -171,6 +174,9 @@ def test_desired_state_converges_under_faults(tenant_200, scenario):
     check_sandbox_state(sandbox, data)
     if scenario in EXACT_WRITES:
         assert first['writes'] == expected_writes(N_MAILBOXES, ROOMS, GROUPS), 'every change sent exactly once'
+    if scenario == 'gateway_after':
+        assert (first['writes']['New-Mailbox'], first['writes']['New-DistributionGroup']) == (ROOMS, GROUPS), \
+            'a create answered by a gateway after it ran was re-read, not sent again'
     if scenario == 'lost_creates':
         assert first['stats']['dropped'] == ROOMS + GROUPS, 'every create lost its answer'
         assert first['writes']['New-Mailbox'] == ROOMS, 'and none was sent twice'

@@ -46,3 +46,27 @@ def test_remoting_drops_only_when_asked_and_only_drops():
     assert faults.decide("Get-User").action == "throttle", "remoting draws do not advance throttle_every"
     with pytest.raises(ValueError):
         faults.configure({"remoting": "yes"})
+
+
+def test_gateway_errors_can_come_after_the_cmdlet_ran():
+    faults = control.Faults()
+    faults.configure({"error_rate": 1.0, "error_status": 504, "error_phase": "after"})
+    assert (faults.decide().action, faults.decide().status) == ("error_after", 504)
+    faults.configure({"error_status": [502, 504], "error_phase": "random", "seed": 1})
+    decisions = {(d.action, d.status) for d in (faults.decide() for unused in range(200))}
+    assert decisions == {(a, s) for a in ("error", "error_after") for s in (502, 504)}
+    assert faults.settings()["error_status"] == (502, 504)
+    faults.configure({"clear": True, "error_rate": 1.0})
+    assert (faults.decide().action, faults.decide().status) == ("error", 503), "503 before by default"
+
+
+@pytest.mark.parametrize("payload", [
+    {"error_status": 500}, {"error_status": []}, {"error_status": True}, {"error_phase": "later"},
+    {"error_phase": "after"}, {"error_status": [503, 504], "error_phase": "random"},
+])
+def test_invalid_error_settings_change_nothing(payload):
+    faults = control.Faults()
+    before = faults.settings()
+    with pytest.raises(ValueError):
+        faults.configure(payload)
+    assert faults.settings() == before

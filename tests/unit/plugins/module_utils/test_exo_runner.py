@@ -328,8 +328,9 @@ def test_invoke_many_sends_ten_to_a_batch_and_keeps_order():
     sent = session.calls[0]["json"]["requests"]
     assert len(sent) == 10
     assert sent[3]["body"] == {"CmdletInput": {"CmdletName": "Get-Mailbox", "Parameters": {"Identity": "u3"}}}
-    assert "Authorization" not in sent[0]["headers"], "the token travels once, on the batch"
+    assert sent[0]["headers"]["Authorization"] == "Bearer token-1", "each entry carries the token"
     assert session.calls[0]["headers"]["Authorization"] == "Bearer token-1"
+    assert session.calls[0]["headers"]["Prefer"] == "odata.continue-on-error"
 
 
 def test_invoke_many_isolates_failures_and_retries_throttled_entries():
@@ -351,3 +352,47 @@ def test_invoke_many_falls_back_to_single_calls_when_batch_is_refused():
     assert r.invoke_many([("Get-Mailbox", {"Identity": "a"}), ("Get-Mailbox", {"Identity": "b"})]) == \
         [[{"Alias": "a"}], [{"Alias": "b"}]]
     assert [c["url"] for c in session.calls[1:]] == [URL, URL]
+
+
+def test_invoke_many_sends_entries_that_did_not_run_again_alone():
+    """An entry answered 424 (the batch stopped at a failed entry) or left out of the answer did
+    not run: each is sent on its own, and every call ends with its own answer."""
+    failed = {"error": {"code": "BadRequest", "message": "Invalid Operation"}}
+    first = _batch((0, 200, _rows("a")), (1, 400, failed), (2, 424, {"error": {"code": "FailedDependency"}}))
+    r, session, sleeps = runner(first, FakeResponse(200, _rows("c")), FakeResponse(200, _rows("d")))
+    results = r.invoke_many([("Set-Mailbox", {"Identity": x}) for x in "abcd"], idempotent=True)
+    assert results[0] == [{"Alias": "a"}]
+    assert isinstance(results[1], CmdletError) and results[1].status == 400
+    assert results[2:] == [[{"Alias": "c"}], [{"Alias": "d"}]], "the 424 and the missing entry, each alone"
+    assert [c["url"] for c in session.calls[1:]] == [URL, URL]
+    assert [c["json"]["CmdletInput"]["Parameters"]["Identity"] for c in session.calls[1:]] == ["c", "d"]
+    assert sleeps == []
+
+
+def test_invoke_many_retries_gateway_failures_of_repeatable_entries_only():
+    gateway = {"error": {"code": "GatewayTimeout", "message": "The gateway timed out"}}
+    r, session, sleeps = runner(_batch((0, 504, gateway)), _batch((0, 200, _rows("a"))))
+    assert r.invoke_many([("Get-Mailbox", {"Identity": "a"})]) == [[{"Alias": "a"}]]
+    r, session, sleeps = runner(_batch((0, 502, gateway), (1, 200, _rows("b"))))
+    results = r.invoke_many([("New-Mailbox", {"Name": "a"}), ("New-Mailbox", {"Name": "b"})])
+    assert isinstance(results[0], CmdletError) and results[0].outcome_unknown, "it may have run"
+    assert results[1] == [{"Alias": "b"}]
+    assert len(session.calls) == 1
+
+
+@pytest.mark.parametrize("status", [502, 504])
+def test_a_gateway_failure_of_a_whole_batch_leaves_writes_unrepeated(status):
+    r, session, sleeps = runner(FakeResponse(status, "<html>gateway</html>"))
+    results = r.invoke_many([("New-Mailbox", {"Name": "a"}), ("New-Mailbox", {"Name": "b"})])
+    assert all(isinstance(e, CmdletError) and e.outcome_unknown for e in results)
+    assert len(session.calls) == 1, "neither the batch nor its writes were sent again"
+
+
+@pytest.mark.parametrize("status", [502, 504])
+def test_a_gateway_failure_is_retried_for_reads_and_an_unknown_outcome_for_writes(status):
+    r, session, sleeps = runner(FakeResponse(status, "<html>gateway</html>"), FakeResponse(200, _rows("a")))
+    assert r.invoke("Get-Mailbox", {"Identity": "a"}) == [{"Alias": "a"}]
+    r, session, sleeps = runner(FakeResponse(status, "<html>gateway</html>"))
+    with pytest.raises(CmdletError) as caught:
+        r.invoke("New-Mailbox", {"Name": "a"})
+    assert caught.value.outcome_unknown and len(session.calls) == 1

@@ -142,9 +142,18 @@ def test_429_then_ok_honours_retry_after():
 
 def test_503_twice_then_ok():
     c, session, sleeps = client(FakeResponse(503), FakeResponse(504, "gateway"), FakeResponse(200, {"ok": True}))
-    assert c.request_json("POST", "https://h/a", retry_connection_errors=False)[2] == {"ok": True}
+    assert c.request_json("POST", "https://h/a", retry_connection_errors=True)[2] == {"ok": True}
     assert len(sleeps) == 2 and sleeps[1] > sleeps[0] * 0.9
     assert c.stats == {"requests": 3, "retries": 2, "throttled": 0}
+
+
+@pytest.mark.parametrize("status", [502, 504])
+def test_a_gateway_failure_is_not_repeated_for_a_request_that_is_not_safe_to_repeat(status):
+    """A 502 or 504 can come after the service acted: only a repeatable request is sent again;
+    the other gets the answer, for its caller to treat as an unknown outcome."""
+    c, session, sleeps = client(FakeResponse(503), FakeResponse(status, "gateway"), FakeResponse(200, {"ok": True}))
+    assert c.request_json("POST", "https://h/a", retry_connection_errors=False)[:3:2] == (status, "gateway")
+    assert len(session.calls) == 2 and len(sleeps) == 1, "the 503 was retried, the gateway failure was not"
 
 
 def test_gives_up_after_max_retries_with_throttled_error():
