@@ -105,10 +105,15 @@ options:
     default: true
   timeout:
     description:
-      - Seconds to wait for one HTTP response.
+      - The most seconds one HTTP request may take, from sending it to the last byte of its answer
+        (an answer that trickles in slowly is cut off too). A request cut off this way is retried
+        like a dropped connection (reads, and writes that are safe to repeat); a write that is not
+        is treated as one whose answer was lost.
+      - The default is long because some Exchange Online errors take more than 70 seconds to come
+        back; a shorter timeout turns such an error into a lost answer and a needless repeat.
       - If not set, the environment variable E(EXO_TIMEOUT) is used.
     type: int
-    default: 60
+    default: 300
   retries:
     description:
       - How many times a throttled (429), unavailable (503, 504) or, for reads, interrupted request is retried,

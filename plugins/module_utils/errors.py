@@ -56,6 +56,11 @@ INVALID_ARGUMENT_EXCEPTION_TYPES = frozenset((
 
 # Non-JSON bodies (proxy error pages) can be long HTML; keep messages readable.
 _MAX_TEXT = 500
+# A value quoted in a message (the service echoes what it refused) is cut to this many characters,
+# and a whole message to _MAX_MESSAGE: a 2 MB value must not become a 2 MB error.
+MAX_QUOTED = 200
+_MAX_MESSAGE = 2000
+_QUOTED = re.compile(r"""(['"])([^'"]{%d,})\1""" % (MAX_QUOTED + 1))
 
 _TYPE_NAME = re.compile(r"^[A-Za-z_][\w.`+]*$")
 
@@ -78,6 +83,7 @@ class ExchangeError(Exception):
         if kind not in KINDS:
             raise ValueError("unknown error kind %r" % (kind,))
         self.kind = kind
+        message = readable(message)
         self.message = message
         self.exception_type = short_type_name(exception_type)
         self.error_id = error_id or None
@@ -129,6 +135,26 @@ def split_error_text(text):
     if len(parts) == 3 and _TYPE_NAME.match(parts[1]) and " " not in parts[0]:
         return parts[0] or None, short_type_name(parts[1]), parts[2].strip()
     return None, None, text.strip()
+
+
+def shorten(text, limit=MAX_QUOTED):
+    """``text`` cut to ``limit`` characters, saying how long it was."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    return "%s... (%d characters)" % (text[:limit], len(text))
+
+
+def readable(message):
+    """``message`` with every quoted value over ``MAX_QUOTED`` characters cut, and the whole of it
+    cut to a readable length (the head and the end, which names what to do, are kept)."""
+    if not isinstance(message, str) or len(message) <= MAX_QUOTED:
+        return message
+    message = _QUOTED.sub(lambda match: match.group(1) + shorten(match.group(2)) + match.group(1), message)
+    if len(message) > _MAX_MESSAGE:
+        cut = len(message) - _MAX_MESSAGE
+        message = "%s ...(%d characters cut)... %s" % (message[:_MAX_MESSAGE - 300], cut, message[-300:])
+    return message
 
 
 def _truncate(text):
@@ -217,7 +243,25 @@ def classify(status, exception_type, message):
 
 
 def error_from_response(status, body, cmdlet=None):
-    """Build the classified ``CmdletError`` for a non-2xx InvokeCommand answer."""
+    """Build the classified ``CmdletError`` for a non-2xx InvokeCommand answer.
+
+    Only Exchange's JSON error bodies are classified by their text: an HTML page or other text
+    (a proxy's, a gateway's) that happens to say "couldn't be found" is classified by its status
+    alone, so it is never taken for a not-found object.
+    """
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", "replace")
+    if isinstance(body, str):
+        try:
+            body = json.loads(body)
+        except ValueError:
+            pass
+    if body is None or (isinstance(body, str) and not body.strip(" \t\r\n\x00")):
+        return CmdletError("HTTP %s with no body" % (status,), kind=classify(status, None, None), status=status,
+                           cmdlet=cmdlet)
+    if not isinstance(body, dict):
+        return CmdletError("HTTP %s with an answer that is not Exchange's JSON: %s" % (status, _truncate(str(body))),
+                           kind=classify(status, None, None), status=status, cmdlet=cmdlet)
     error_id, exception_type, message = parse_error_body(body)
     if not message:
         message = "HTTP %s with no error text" % (status,)

@@ -32,7 +32,9 @@ from ansible_collections.mailops.exchange.plugins.module_utils.token_cache impor
 
 Connection = namedtuple("Connection", ["endpoints", "http_client", "token_provider"])
 
-DEFAULT_TIMEOUT = 60
+# Some Exchange Online errors take more than 70 s to come back (PROTOCOL.md §7): a shorter
+# timeout turns them into lost answers. A Python client run against real tenants uses 300 s.
+DEFAULT_TIMEOUT = 300
 DEFAULT_RETRIES = 5
 DEFAULT_RETRY_DELAY = 2.0
 
@@ -72,7 +74,8 @@ def connection_from_params(params, warn=None):
     Options: ``tenant_id``, ``client_id``, ``client_secret``, ``client_certificate_path``,
     ``client_certificate_password``, ``access_token``, ``cloud`` (global), ``authority_host``,
     ``graph_url``, ``exchange_url``, ``validate_certs`` (True), ``ca_path``, ``token_cache``
-    (True), ``timeout`` (60 s, read timeout per request), ``retries`` (5), ``retry_delay``
+    (True), ``timeout`` (300 s: the most one HTTP request may take, from sending it to the last byte of
+    its answer, and so also the most one socket read may wait), ``retries`` (5), ``retry_delay``
     (2 s, the first backoff without Retry-After). Raises
     ``ExchangeError`` (invalid_argument) naming the offending option. ``warn(message)`` hears
     about a token cache that cannot be trusted.
@@ -102,7 +105,8 @@ def connection_from_params(params, warn=None):
         ca_path=params.get("ca_path"),
         read_timeout=timeout,
     )
-    http_client = HttpClient(session, RetryPolicy(max_retries=retries, base_delay=retry_delay), timeout=(DEFAULT_CONNECT_TIMEOUT, timeout))
+    http_client = HttpClient(session, RetryPolicy(max_retries=retries, base_delay=retry_delay),
+                             timeout=(DEFAULT_CONNECT_TIMEOUT, timeout), deadline=timeout)
     cache = MemoryTokenCache() if params.get("token_cache") is False else TokenCache(warn=warn)
     token_provider = TokenProvider(credentials, endpoints.authority_host, session, cache)
     return Connection(endpoints, http_client, token_provider)

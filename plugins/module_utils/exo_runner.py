@@ -6,7 +6,7 @@
 import uuid
 from urllib.parse import quote, urljoin, urlparse
 
-from ansible_collections.mailops.exchange.plugins.module_utils.auth import describe_token
+from ansible_collections.mailops.exchange.plugins.module_utils.auth import describe_token, token_claims_unverified
 from ansible_collections.mailops.exchange.plugins.module_utils.clouds import is_exchange_host
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import (
     CmdletError,
@@ -14,12 +14,14 @@ from ansible_collections.mailops.exchange.plugins.module_utils.errors import (
     classify,
     error_from_response,
     parse_error_body,
+    shorten,
     split_error_text,
     FORBIDDEN,
     OTHER,
     TRANSIENT_EXCEPTION_TYPES,
     UNAUTHORIZED,
 )
+from ansible_collections.mailops.exchange.plugins.module_utils.transport import keeps_token
 
 # PROTOCOL.md section 1: the REST admin API's $batch takes at most 10 requests.
 BATCH_SIZE = 10
@@ -27,13 +29,83 @@ BATCH_SIZE = 10
 # Answers after which a cmdlet may or may not have run.
 _GATEWAY_FAILURES = frozenset((500, 502, 504))
 
-# The arbitration mailbox ExchangeOnlineManagement anchors app-only sessions on.
+# The arbitration mailbox ExchangeOnlineManagement anchors app-only sessions on, in the tenant
+# named by its GUID (PROTOCOL.md §7).
 _APP_ANCHOR = "APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@%s"
+
+# ExchangeOnlineManagement's own value (PROTOCOL.md §7); the service may tune its answers to it.
+CLIENT_APPLICATION = "ExoManagementModule"
 
 _CONSENT_HINT = (
     "The app needs the Exchange.ManageAsApp application permission (Office 365 Exchange Online) with admin "
     "consent, and an Exchange role such as Exchange Administrator assigned to its service principal."
 )
+_ROLE_HINT = (
+    "Assign the app's service principal an Entra role that covers it, such as Exchange Administrator (reader "
+    "roles such as Global Reader may only run Get- cmdlets), or put it in an Exchange role group whose roles "
+    "and scope include it."
+)
+
+
+def forbidden_error(cmdlet, data):
+    """The ``CmdletError`` for a 403: the service says why rarely, so the message explains it.
+
+    Exchange answers a missing role, a role that does not allow the cmdlet and an unknown cmdlet
+    alike, often with no body at all (PROTOCOL.md §7).
+    """
+    error_id, exception_type, message = parse_error_body(data) if isinstance(data, dict) else (None, None, None)
+    said = "HTTP 403: %s" % message if message else "HTTP 403, no body"
+    return CmdletError(
+        "Access denied (%s): the app's directory role or Exchange RBAC scope does not allow %s, or Exchange "
+        "Online has no such cmdlet. %s" % (said, cmdlet, _ROLE_HINT),
+        kind=FORBIDDEN, exception_type=exception_type, error_id=error_id, status=403, cmdlet=cmdlet)
+
+
+def _status(value):
+    """A ``$batch`` entry's status as an int (a numeric string too), or None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
+
+
+def malformed(cmdlet, status, data, what):
+    """The ``CmdletError`` for a success answer that does not have the shape of one."""
+    if data is None:
+        shown = "no body"
+    elif isinstance(data, dict):
+        shown = "keys %s" % (", ".join(sorted(str(k) for k in data)[:10]) or "none")
+    else:
+        shown = "%s %s" % (type(data).__name__, shorten(str(data), 200))
+    return CmdletError("HTTP %s %s (%s): not read as an answer, since an empty or partial one could be taken "
+                       "for no objects" % (status, what, shown), kind=OTHER, status=status, cmdlet=cmdlet)
+
+
+def page_rows(cmdlet, status, data):
+    """The rows of one successful InvokeCommand answer, checked to be Exchange's shape.
+
+    A 2xx must be a JSON object with a ``value`` list of objects (a 204 carries nothing and
+    has no rows): anything else (an empty object, an error body sent with 200, an HTML page,
+    ``value`` an object) raises a ``CmdletError`` naming the cmdlet and the status, instead of
+    being counted as no objects.
+    """
+    if status == 204 and data is None:
+        return []
+    if not isinstance(data, dict):
+        raise malformed(cmdlet, status, data, "is not a JSON object")
+    rows = data.get("value")
+    if not isinstance(rows, list):
+        if "error" in data:
+            error = error_from_response(status, data, cmdlet)
+            error.message = "HTTP %s carried an error instead of a value list: %s" % (status, error.message)
+            raise error
+        raise malformed(cmdlet, status, data, "has no value list")
+    if not all(isinstance(row, dict) for row in rows):
+        raise malformed(cmdlet, status, data, "has a value list whose entries are not all objects")
+    return [strip_annotations(row) for row in rows]
 
 
 def strip_annotations(value):
@@ -160,10 +232,11 @@ class ExoRunner:
                     continue
                 for index in chunk:
                     status, data = (None, None) if answers is None else answers.get(str(index), (None, None))
-                    if status in (None, 424):
+                    code = _status(status)
+                    if status is None or code == 424:
                         # $batch refused, or this entry did not run: the call goes on its own.
                         results[index] = self._invoke_alone(*calls[index], idempotent=idempotent)
-                    elif ((status in (429, 503) or (repeatable and status in (502, 504)))
+                    elif ((code in (429, 503) or (repeatable and code in (502, 504)))
                           and self.http.policy.should_retry(attempt)):
                         retry.append(index)
                     else:
@@ -226,14 +299,21 @@ class ExoRunner:
                 for answer in data["responses"] if isinstance(answer, dict)}
 
     def _batch_result(self, cmdlet, body, status, data):
+        if _status(status) is None:
+            return CmdletError("the $batch answer gave this call the status %s, not an HTTP status"
+                               % shorten(repr(status), 100), kind=OTHER, cmdlet=cmdlet)
+        status = _status(status)
+        if status == 403:
+            return forbidden_error(cmdlet, data)
         if not 200 <= status < 300:
             return _failure(status, data, cmdlet)
+        try:
+            rows = page_rows(cmdlet, status, data)
+        except CmdletError as exc:
+            return exc
         if not isinstance(data, dict):
-            return CmdletError("unexpected answer (not a JSON object): %s" % str(data)[:200], kind=OTHER, cmdlet=cmdlet)
-        rows = [strip_annotations(row) for row in data.get("value") or ()]
-        for warning in data.get("@adminapi.warnings") or ():
-            if warning not in self.warnings:
-                self.warnings.append(warning)
+            return rows
+        self._collect_warnings(data)
         if data.get("@adminapi.errors"):
             return _adminapi_error(cmdlet, data["@adminapi.errors"])
         try:
@@ -257,26 +337,41 @@ class ExoRunner:
             rows.extend(page)
         return rows
 
+    def _collect_warnings(self, data):
+        warnings = data.get("@adminapi.warnings")
+        for warning in warnings if isinstance(warnings, list) else [warnings] if warnings else ():
+            if warning not in self.warnings:
+                self.warnings.append(warning)
+
     def _pages(self, cmdlet, url, body, repeatable):
+        # A next-page link seen before would page forever (each page costs a request and memory).
+        seen = set()
         while url:
-            data = self._post(cmdlet, url, body, repeatable)
-            if not isinstance(data, dict):
-                raise CmdletError("unexpected answer (not a JSON object): %s" % str(data)[:200], kind=OTHER)
-            for warning in data.get("@adminapi.warnings") or ():
-                if warning not in self.warnings:
-                    self.warnings.append(warning)
-            if data.get("@adminapi.errors"):
-                raise _adminapi_error(cmdlet, data["@adminapi.errors"])
-            url = self._next_page(data.get("@odata.nextLink"))
-            yield [strip_annotations(row) for row in data.get("value") or ()]
+            seen.add(url)
+            status, data = self._post(cmdlet, url, body, repeatable)
+            rows = page_rows(cmdlet, status, data)
+            if isinstance(data, dict):
+                self._collect_warnings(data)
+                if data.get("@adminapi.errors"):
+                    raise _adminapi_error(cmdlet, data["@adminapi.errors"])
+                url = self._next_page(data.get("@odata.nextLink"))
+            else:
+                url = None
+            if url in seen:
+                raise CmdletError("HTTP %s: the next-page link %s was already read; stopped paging instead of "
+                                  "reading the same pages again" % (status, shorten(url, 200)), kind=OTHER,
+                                  status=status, cmdlet=cmdlet)
+            yield rows
 
     def _next_page(self, link):
-        """The absolute URL of the next page, refusing hosts the token must not go to."""
+        """The absolute URL of the next page, refusing hosts (and ports) the token must not go to."""
         if not link:
             return None
+        if not isinstance(link, str):
+            raise CmdletError("the next-page link is %s, not a URL" % shorten(repr(link), 100), kind=OTHER)
         url = urljoin(self._url, link)
-        if not (urlparse(url).scheme == "https" and self._may_carry_token(urlparse(url).hostname)):
-            raise CmdletError("refusing to send the token to the next page at %s" % url, kind=OTHER)
+        if not keeps_token(self._url, url, self._may_carry_token):
+            raise CmdletError("refusing to send the token to the next page at %s" % shorten(url, 200), kind=OTHER)
         return url
 
     def _headers(self, cmdlet, token):
@@ -284,13 +379,24 @@ class ExoRunner:
             "Authorization": "Bearer " + token,
             "Content-Type": "application/json",
             "Accept": "application/json",
+            # Error texts are localised, and errors.classify reads English ones.
+            "Accept-Language": "en-US",
             "X-CmdletName": cmdlet,
             "X-ResponseFormat": "json",
+            "X-SerializationLevel": "Partial",
+            "X-ClientApplication": CLIENT_APPLICATION,
             "Prefer": "odata.maxpagesize=%d" % self.page_size,
             "client-request-id": str(uuid.uuid4()),
             "connection-id": self.connection_id,
-            "X-AnchorMailbox": _APP_ANCHOR % self.organization,
+            "X-AnchorMailbox": _APP_ANCHOR % self._anchor_tenant(token),
         }
+
+    def _anchor_tenant(self, token):
+        """The tenant GUID for ``X-AnchorMailbox``: the token's ``tid`` claim, which names the
+        tenant whatever ``organization`` says (a domain, for example); ``organization`` only when
+        the token is not a readable JWT."""
+        tenant = token_claims_unverified(token).get("tid")
+        return tenant if isinstance(tenant, str) and tenant else self.organization
 
     def _post(self, cmdlet, url, body, repeatable):
         fresh_token_tried = False
@@ -307,20 +413,20 @@ class ExoRunner:
                     continue
                 raise self._unauthorized(cmdlet, data, token)
             if status == 403:
-                error_id, exception_type, message = parse_error_body(data)
-                raise CmdletError(
-                    "Access denied (HTTP 403: %s). %s" % (message or "Forbidden", _CONSENT_HINT),
-                    kind=FORBIDDEN, exception_type=exception_type, error_id=error_id, status=403, cmdlet=cmdlet)
+                raise forbidden_error(cmdlet, data)
             if not 200 <= status < 300:
                 raise _failure(status, data, cmdlet)
-            return data
+            return status, data
 
     def _unauthorized(self, cmdlet, data, token):
-        error_id, exception_type, message = parse_error_body(data)
+        error_id, exception_type, message = parse_error_body(data) if isinstance(data, dict) else (None, None, None)
+        said = ": " + message if message else ", no body"
         if self.tokens.renewable:
-            text = "Exchange Online refused a freshly issued token (HTTP 401%s)" % (": " + message if message else "")
+            text = ("Exchange Online refused a freshly issued token (HTTP 401%s): the app has no Exchange.ManageAsApp "
+                    "grant or no admin consent for it" % said)
         else:
-            text = "Exchange Online refused the given access_token (HTTP 401): it expired or is for another audience"
+            text = ("Exchange Online refused the given access_token (HTTP 401%s): it expired, is for another "
+                    "audience, or its app has no Exchange.ManageAsApp grant or no admin consent" % said)
         problems = describe_token(token, self.exchange_url, required_role="Exchange.ManageAsApp")
         if problems:
             text += "; " + problems

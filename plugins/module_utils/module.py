@@ -14,7 +14,7 @@ import os
 
 from ansible.module_utils.basic import AnsibleFallbackNotFound, AnsibleModule, missing_required_lib
 
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError, readable
 from ansible_collections.mailops.exchange.plugins.module_utils import exo_client
 from ansible_collections.mailops.exchange.plugins.module_utils import graph_client
 
@@ -65,7 +65,7 @@ def exo_argument_spec():
         validate_certs=dict(type='bool', default=True, fallback=env('EXO_VALIDATE_CERTS')),
         ca_path=dict(type='path', fallback=env('EXO_CA_PATH', 'REQUESTS_CA_BUNDLE')),
         token_cache=dict(type='bool', default=True, no_log=False, fallback=env('EXO_TOKEN_CACHE')),
-        timeout=dict(type='int', default=60, fallback=env('EXO_TIMEOUT')),
+        timeout=dict(type='int', default=300, fallback=env('EXO_TIMEOUT')),
         retries=dict(type='int', default=5, fallback=env('EXO_RETRIES')),
         retry_delay=dict(type='float', default=2.0, fallback=env('EXO_RETRY_DELAY')),
     )
@@ -135,7 +135,7 @@ class ExchangeModule(object):
     def fail(self, msg, **result):
         """Fail the task with ``msg``; nothing else is sent after this."""
         self.close()
-        self.module.fail_json(msg=msg, **result)
+        self.module.fail_json(msg=readable(msg), **result)
 
     def fail_error(self, err, prefix=None, **result):
         """Fail the task from a service error, keeping the service's own error type."""

@@ -15,6 +15,7 @@ per task), and an entry that is corrupt, belongs to someone else, is readable by
 a symbolic link is ignored and replaced. Each case is reported once through ``warn``.
 """
 
+import errno
 import fcntl
 import hashlib
 import json
@@ -118,7 +119,9 @@ class TokenCache:
     def _read(self, data_file):
         """``((token, expires_on), None)``, ``(None, None)`` when missing, or ``(None, why)``."""
         try:
-            fd = os.open(data_file, os.O_RDONLY | os.O_NOFOLLOW)
+            # O_NONBLOCK: opening a FIFO planted as the entry would otherwise wait for a writer
+            # forever; it is refused below as not a regular file.
+            fd = os.open(data_file, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         except FileNotFoundError:
             return None, None
         except OSError:
@@ -155,8 +158,10 @@ class TokenCache:
             raise
 
     def _locked(self, lock_file):
-        fd = os.open(lock_file, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o600)
+        fd = os.open(lock_file, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o600)
         try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                raise OSError(errno.EINVAL, "%s is not a regular file" % lock_file)
             fcntl.flock(fd, fcntl.LOCK_EX)
         except BaseException:
             os.close(fd)

@@ -5,7 +5,9 @@
 
 ``RetryPolicy`` is pure (no I/O) so its bounds are unit-tested. ``HttpSession`` is a
 ``requests.Session`` that always passes ``verify=`` explicitly, and is also what msal uses
-as its ``http_client``. ``HttpClient`` adds throttling retries and safe redirects.
+as its ``http_client``. ``HttpClient`` adds throttling retries, safe redirects and a bound on
+the total time of each request (``Watchdog``), which a per-read socket timeout is not: a server
+that sends a byte every few seconds never trips it.
 """
 
 import email.utils
@@ -13,6 +15,7 @@ import json as jsonlib
 import math
 import os
 import random
+import socket
 import threading
 import time
 import traceback
@@ -21,6 +24,7 @@ from urllib.parse import urljoin, urlparse
 try:
     import requests
     import urllib3
+    import urllib3.connection
     from requests.adapters import HTTPAdapter
 except ImportError:
     requests = None
@@ -41,7 +45,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.errors import (
 )
 
 DEFAULT_CONNECT_TIMEOUT = 10.0
-DEFAULT_READ_TIMEOUT = 120.0
+DEFAULT_READ_TIMEOUT = 300.0
 POOL_SIZE = 16
 MAX_REDIRECTS = 5
 
@@ -178,6 +182,99 @@ class ConcurrencyGate:
                 self._condition.notify_all()
 
 
+class Watchdog:
+    """Cuts the connections of one request when its time is up.
+
+    A socket timeout bounds each read, not the whole answer. The watchdog's timer shuts the
+    request's socket down after ``seconds``, which wakes a read blocked on it; ``expired`` then
+    tells the caller that the error it sees is this cut. The sockets are handed over by the
+    connection classes below when they start waiting for an answer (``watching``).
+    """
+
+    _current = threading.local()
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.expired = False
+        self._sockets = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self):
+        Watchdog._current.value = self
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self._timer.cancel()
+        Watchdog._current.value = None
+
+    @classmethod
+    def watching(cls, sock):
+        """Put ``sock`` under the watchdog of the current thread's request, if it has one."""
+        watchdog = getattr(cls._current, "value", None)
+        if watchdog is None or sock is None:
+            return
+        with watchdog._lock:
+            watchdog._sockets.append(sock)
+            expired = watchdog.expired
+        if expired:
+            _shut(sock)
+
+    def _expire(self):
+        with self._lock:
+            self.expired = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _shut(sock)
+
+
+def _shut(sock):
+    # socket.socket's own shutdown, not SSLSocket's: the reading thread still uses the TLS state.
+    try:
+        socket.socket.shutdown(sock, socket.SHUT_RDWR)
+    except (OSError, TypeError):
+        pass
+
+
+if HAS_REQUESTS:
+    class _WatchedHTTPConnection(urllib3.connection.HTTPConnection):
+        def getresponse(self, *args, **kwargs):  # pylint: disable=signature-differs
+            Watchdog.watching(self.sock)
+            return super().getresponse(*args, **kwargs)
+
+    class _WatchedHTTPSConnection(urllib3.connection.HTTPSConnection):
+        def getresponse(self, *args, **kwargs):  # pylint: disable=signature-differs
+            Watchdog.watching(self.sock)
+            return super().getresponse(*args, **kwargs)
+
+    class _WatchedHTTPConnectionPool(urllib3.HTTPConnectionPool):
+        ConnectionCls = _WatchedHTTPConnection
+
+    class _WatchedHTTPSConnectionPool(urllib3.HTTPSConnectionPool):
+        ConnectionCls = _WatchedHTTPSConnection
+
+    _WATCHED_POOLS = {"http": _WatchedHTTPConnectionPool, "https": _WatchedHTTPSConnectionPool}
+
+    class _WatchedAdapter(HTTPAdapter):
+        """An ``HTTPAdapter`` whose connections (direct or through an HTTP proxy) report their
+        socket to the current ``Watchdog``; urllib3 documents ``pool_classes_by_scheme`` as the
+        per-manager place to change pool classes."""
+
+        def init_poolmanager(self, *args, **kwargs):  # pylint: disable=signature-differs
+            super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = _WATCHED_POOLS
+
+        def proxy_manager_for(self, proxy, **proxy_kwargs):
+            manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+            if isinstance(manager, urllib3.ProxyManager):
+                manager.pool_classes_by_scheme = _WATCHED_POOLS
+            return manager
+else:
+    _WatchedAdapter = None
+
+
 _SessionBase = requests.Session if HAS_REQUESTS else object
 
 
@@ -194,7 +291,7 @@ class HttpSession(_SessionBase):
         super().__init__()
         self.tls_verify = verify
         self.default_timeout = timeout
-        adapter = HTTPAdapter(pool_connections=pool_size, pool_maxsize=pool_size)
+        adapter = _WatchedAdapter(pool_connections=pool_size, pool_maxsize=pool_size)
         self.mount("https://", adapter)
         self.mount("http://", adapter)
 
@@ -231,6 +328,26 @@ def _origin(url):
     return "%s://%s" % (parsed.scheme, parsed.netloc)
 
 
+def _port(parsed):
+    try:
+        port = parsed.port
+    except ValueError:
+        return None
+    return port or {"https": 443, "http": 80}.get(parsed.scheme)
+
+
+def keeps_token(first_url, url, auth_hosts):
+    """Whether a request that started at ``first_url`` may carry its bearer token to ``url``.
+
+    Only over https, to a host ``auth_hosts`` accepts, and on the port the token was first sent
+    to: another port of the same host can be another service (a redirect to it must not get
+    the token), so scheme, host and port are all compared.
+    """
+    target = urlparse(url)
+    return (target.scheme == "https" and bool(auth_hosts) and bool(auth_hosts(target.hostname))
+            and _port(target) == _port(urlparse(first_url)))
+
+
 def _reason(exc):
     """A one-line reason for a requests exception, without its long urllib3 wrapping."""
     text = str(exc)
@@ -264,14 +381,27 @@ def connection_error(url, exc, retried):
     return error
 
 
-def _decode_body(response):
-    text = response.text
-    if not text:
+class AnswerTimeout(requests.exceptions.Timeout if HAS_REQUESTS else Exception):
+    """The whole answer did not arrive within the request's time (``Watchdog``)."""
+
+
+def decode_body(raw):
+    """The JSON of a response body, its text when it is not JSON, or None for no body.
+
+    An empty body, one of only whitespace and NUL bytes, and one that is not text at all count
+    as no body: Exchange answers some 403s with NUL bytes labelled gzip (PROTOCOL.md §7).
+    """
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    if not raw or not raw.strip(" \t\r\n\x00"):
         return None
     try:
-        return jsonlib.loads(text)
+        return jsonlib.loads(raw)
     except ValueError:
-        return text
+        return raw
 
 
 class HttpClient:
@@ -280,6 +410,10 @@ class HttpClient:
     ``stats`` counts ``requests`` (HTTP requests sent), ``retries`` (sleeps before a
     repeat) and ``throttled`` (429 answers). ``gate`` bounds the requests in flight from all
     threads sharing the client, and lowers that bound while the service throttles.
+
+    ``timeout`` is requests' (connect, read) pair, a bound on each socket operation;
+    ``deadline`` (seconds) bounds each attempt from sending it to the last byte of its answer,
+    so a server that trickles its answer is cut off too (a timeout, retried like one).
 
     When ``OUTAGE_AFTER`` requests in a row gave up (every retry refused with 429/503/504 or
     without an answer, and no request answered in between), the service is taken to be down
@@ -290,10 +424,11 @@ class HttpClient:
 
     OUTAGE_AFTER = 3
 
-    def __init__(self, session, policy, timeout=None, sleep=time.sleep):
+    def __init__(self, session, policy, timeout=None, sleep=time.sleep, deadline=None):
         self.session = session
         self.policy = policy
         self.timeout = timeout
+        self.deadline = deadline
         self.sleep = sleep
         self.gate = ConcurrencyGate()
         self.stats = {"requests": 0, "retries": 0, "throttled": 0}
@@ -316,9 +451,10 @@ class HttpClient:
         Connection faults and timeouts are retried only if ``retry_connection_errors``
         (the first repeat after a broken connection without waiting), else raise
         ``TransportError`` (transient, ``outcome_unknown``). Redirects are followed here with the
-        same method and body, at most 5 hops; ``Authorization`` is kept only while
-        ``auth_hosts(host)`` is true and the scheme stays https. TLS failures raise a
-        ``TransportError`` that names ``ca_path`` and ``validate_certs``.
+        same method and body, at most 5 hops; ``Authorization`` is kept only while the scheme
+        stays https, ``auth_hosts(host)`` is true and the port stays the first request's
+        (``keeps_token``). TLS failures raise a ``TransportError`` that names ``ca_path`` and
+        ``validate_certs``. A body that cannot be decoded counts as no body.
         """
         headers = dict(headers or {})
         self._check_outage()
@@ -348,14 +484,43 @@ class HttpClient:
         error.gave_up = True
         raise error
 
+    def _exchange(self, method, url, json, headers):
+        """Send one request and read its whole answer: ``(response, body)``.
+
+        The body is read here (``stream``) so that one that cannot be decoded (NUL bytes
+        labelled gzip) is no body instead of requests' ``ContentDecodingError``, and so that the
+        ``Watchdog`` bounds the answer as a whole. Raises requests' exceptions, and
+        ``AnswerTimeout`` for an answer the watchdog cut.
+        """
+        watchdog = Watchdog(self.deadline) if self.deadline else None
+        try:
+            if watchdog is None:
+                return self._read(method, url, json, headers)
+            with watchdog:
+                return self._read(method, url, json, headers)
+        except requests.exceptions.RequestException:
+            if watchdog is not None and watchdog.expired:
+                raise AnswerTimeout("the answer was not complete after %g s (timeout)" % self.deadline) from None
+            raise
+
+    def _read(self, method, url, json, headers):
+        response = self.session.request(
+            method, url, json=json, headers=headers, timeout=self.timeout, allow_redirects=False, stream=True)
+        try:
+            raw = response.content
+        except requests.exceptions.ContentDecodingError:
+            response.close()
+            raw = None
+        return response, decode_body(raw)
+
     def _send(self, method, url, json, headers, retry_connection_errors, auth_hosts):
         attempt = 0
         hops = 0
+        first_url = url
         while True:
             self.stats["requests"] += 1
             try:
-                response = self.session.request(
-                    method, url, json=json, headers=headers, timeout=self.timeout, allow_redirects=False)
+                response, body = self._exchange(method, url, json, headers)
             except requests.exceptions.SSLError as exc:
                 raise tls_error(url, exc) from None
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
@@ -378,8 +543,7 @@ class HttpClient:
                     raise TransportError(
                         "More than %d redirects starting at %s" % (MAX_REDIRECTS, _origin(url)), kind=OTHER, status=status)
                 url = urljoin(url, response.headers["Location"])
-                target = urlparse(url)
-                if target.scheme != "https" or not (auth_hosts and auth_hosts(target.hostname)):
+                if not keeps_token(first_url, url, auth_hosts):
                     headers.pop("Authorization", None)
                 continue
 
@@ -391,11 +555,11 @@ class HttpClient:
                     self.backoff(attempt, response.headers.get("Retry-After"))
                     attempt += 1
                     continue
-                error = error_from_response(status, _decode_body(response))
+                error = error_from_response(status, body)
                 error.kind = THROTTLED if status == 429 else TRANSIENT
                 error.message = "%s (gave up after %d retries)" % (error.message, attempt)
                 error.gave_up = True
                 raise error
 
             self.gate.answered()
-            return status, response.headers, _decode_body(response)
+            return status, response.headers, body

@@ -6,16 +6,37 @@ from __future__ import annotations
 
 import json
 
+import requests
 from requests.structures import CaseInsensitiveDict
 
 
 class FakeResponse:
-    """A response with a status, a JSON (or text) body and case-insensitive headers."""
+    """A response with a status, a JSON (or text, or bytes) body and case-insensitive headers.
 
-    def __init__(self, status, body=None, headers=None):
+    ``content`` raises ``ContentDecodingError`` when ``undecodable`` (NUL bytes labelled gzip).
+    """
+
+    def __init__(self, status, body=None, headers=None, undecodable=False):
         self.status_code = status
         self.headers = CaseInsensitiveDict(headers or {})
-        self.text = json.dumps(body) if isinstance(body, (dict, list)) else (body or "")
+        if isinstance(body, bytes):
+            self.text = body.decode("utf-8", "replace")
+            self._raw = body
+        else:
+            self.text = json.dumps(body) if isinstance(body, (dict, list)) else (body or "")
+            self._raw = self.text.encode("utf-8")
+        self.undecodable = undecodable
+        self.closed = False
+
+    @property
+    def content(self):
+        if self.undecodable:
+            raise requests.exceptions.ContentDecodingError("Received response with content-encoding: gzip, but "
+                                                           "failed to decode it.")
+        return self._raw
+
+    def close(self):
+        self.closed = True
 
 
 class FakeSession:

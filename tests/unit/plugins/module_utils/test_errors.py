@@ -130,3 +130,23 @@ def test_exchange_error_attributes_and_text():
         raise ExchangeError("x", kind="nonsense")
     for cls in (errors.CmdletError, errors.AuthError, errors.TransportError):
         assert issubclass(cls, ExchangeError)
+
+
+def test_a_huge_quoted_value_is_cut_to_a_readable_length():
+    value = "x" * 2 * 1024 * 1024
+    error = CmdletError("display_name: '%s' must be 1 to 256 characters" % value)
+    assert len(str(error)) < 400
+    assert "'" + "x" * 200 + "... (2097152 characters)'" in str(error)
+    assert str(error).endswith("must be 1 to 256 characters")
+    # A value with quotes of its own: the message as a whole is still cut, its end kept.
+    error = CmdletError('alias: "%s" is not valid; use letters' % ("a'b\"" * 500000))
+    assert len(str(error)) < 2200 and str(error).endswith("is not valid; use letters")
+    assert CmdletError("short 'value'").message == "short 'value'"
+
+
+def test_text_that_is_not_json_is_classified_by_status_only():
+    page = "<html><h1>404</h1>The resource couldn't be found. It already exists elsewhere.</html>"
+    for status, kind in ((404, errors.OTHER), (500, errors.OTHER), (503, errors.TRANSIENT), (403, errors.FORBIDDEN)):
+        error = error_from_response(status, page, cmdlet="Get-Mailbox")
+        assert error.kind == kind and "not Exchange's JSON" in error.message
+    assert error_from_response(404, None).message == "HTTP 404 with no body"

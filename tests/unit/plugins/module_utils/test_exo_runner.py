@@ -57,7 +57,11 @@ def test_request_shape_and_headers_exactly():
                                              "Parameters": {"Identity": "a@contoso.com", "ResultSize": "Unlimited"}}}
     headers = first["headers"]
     assert set(headers) == {"Authorization", "Content-Type", "Accept", "X-CmdletName", "X-ResponseFormat", "Prefer",
-                            "client-request-id", "connection-id", "X-AnchorMailbox"}
+                            "client-request-id", "connection-id", "X-AnchorMailbox", "Accept-Language",
+                            "X-SerializationLevel", "X-ClientApplication"}
+    assert headers["Accept-Language"] == "en-US"
+    assert headers["X-SerializationLevel"] == "Partial"
+    assert headers["X-ClientApplication"] == "ExoManagementModule"
     assert headers["Authorization"] == "Bearer token-1"
     assert headers["Content-Type"] == headers["Accept"] == "application/json"
     assert headers["X-CmdletName"] == "Get-Mailbox"
@@ -178,16 +182,18 @@ def test_401_with_a_given_access_token_is_not_retried():
     assert "access_token" in str(info.value) and "given-token" not in str(info.value)
 
 
-def test_403_names_the_missing_consent_and_role():
+def test_403_names_the_role_and_the_cmdlet():
     exo, _session, _sleeps = runner(FakeResponse(403, {"error": {"code": "Forbidden", "message": "Forbidden"}}))
     with pytest.raises(CmdletError) as info:
         exo.invoke("Get-Mailbox")
     assert info.value.kind == "forbidden"
-    assert "Exchange.ManageAsApp" in str(info.value) and "Exchange Administrator" in str(info.value)
+    assert "HTTP 403: Forbidden" in str(info.value)
+    assert "directory role or Exchange RBAC scope does not allow Get-Mailbox" in str(info.value)
+    assert "Exchange Administrator" in str(info.value)
 
 
 def test_throttling_is_retried_for_writes_too():
-    exo, session, sleeps = runner(FakeResponse(429, headers={"Retry-After": "2"}), FakeResponse(200, {}))
+    exo, session, sleeps = runner(FakeResponse(429, headers={"Retry-After": "2"}), FakeResponse(200, {"value": []}))
     assert exo.invoke("Add-MailboxPermission", {"Identity": "a"}) == []
     assert exo.stats == {"requests": 2, "retries": 1, "throttled": 1}
 
@@ -203,7 +209,7 @@ def test_idempotency_decides_connection_error_retries():
         exo.invoke("Set-Mailbox", {"Identity": "a"})
     assert info.value.cmdlet == "Set-Mailbox" and len(session.calls) == 1
 
-    exo, session, sleeps = runner(reset, FakeResponse(200, {}))
+    exo, session, sleeps = runner(reset, FakeResponse(200, {"value": []}))
     exo.invoke("Add-DistributionGroupMember", {"Identity": "g"}, idempotent=True)
     assert len(session.calls) == 2
 
@@ -396,3 +402,123 @@ def test_a_gateway_failure_is_retried_for_reads_and_an_unknown_outcome_for_write
     with pytest.raises(CmdletError) as caught:
         r.invoke("New-Mailbox", {"Name": "a"})
     assert caught.value.outcome_unknown and len(session.calls) == 1
+
+
+# Malformed and odd answers (issue 24) ------------------------------------------------------------
+
+@pytest.mark.parametrize("answer, words", [
+    (FakeResponse(200, {}), "HTTP 200 has no value list (keys none)"),
+    (FakeResponse(200, {"@odata.context": "x"}), "HTTP 200 has no value list (keys @odata.context)"),
+    (FakeResponse(200, {"value": {"Identity": "a"}}), "HTTP 200 has no value list"),
+    (FakeResponse(200, {"value": ["a", 1]}), "entries are not all objects"),
+    (FakeResponse(200, "<html>Sign in to continue</html>"), "HTTP 200 is not a JSON object (str <html>"),
+    (FakeResponse(200), "HTTP 200 is not a JSON object (no body)"),
+    (FakeResponse(200, [{"Identity": "a"}]), "HTTP 200 is not a JSON object (list"),
+    (FakeResponse(200, {"error": {"code": "Client", "message": "Error executing cmdlet", "details": [{
+        "message": "Ex1|Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException|The operation "
+                   "couldn't be performed because object 'a' couldn't be found on 'DC1'."}]}}),
+     "HTTP 200 carried an error instead of a value list"),
+])
+def test_a_success_without_a_value_list_is_an_error_naming_cmdlet_and_status(answer, words):
+    exo, _session, _sleeps = runner(answer)
+    with pytest.raises(CmdletError) as info:
+        exo.invoke("Get-MailboxPermission", {"Identity": "shared"})
+    assert words in str(info.value)
+    assert info.value.cmdlet == "Get-MailboxPermission" and info.value.status == 200
+    assert str(info.value).startswith("Get-MailboxPermission")
+
+
+def test_a_204_is_an_answer_without_rows():
+    exo, _session, _sleeps = runner(FakeResponse(204))
+    assert exo.invoke("Set-Mailbox", {"Identity": "a"}) == []
+
+
+def test_a_next_page_link_seen_twice_stops_paging():
+    loop = {"value": [{"Identity": "x"}], "@odata.nextLink": URL + "?$skiptoken=1"}
+    exo, session, _sleeps = runner(*[FakeResponse(200, loop)] * 5)
+    with pytest.raises(CmdletError) as info:
+        exo.invoke("Get-Mailbox")
+    assert "already read" in str(info.value) and info.value.cmdlet == "Get-Mailbox"
+    assert len(session.calls) == 2
+    back = {"value": [], "@odata.nextLink": URL}
+    exo, session, _sleeps = runner(FakeResponse(200, {"value": [], "@odata.nextLink": URL + "?$skiptoken=1"}),
+                                   FakeResponse(200, back))
+    with pytest.raises(CmdletError, match="already read"):
+        exo.invoke("Get-Mailbox")
+
+
+@pytest.mark.parametrize("link", ["https://outlook.office365.com:8443/adminapi/beta/t/InvokeCommand?$skiptoken=1",
+                                  {"href": "x"}])
+def test_a_next_page_on_another_port_or_not_a_url_is_refused(link):
+    exo, session, _sleeps = runner(FakeResponse(200, {"value": [], "@odata.nextLink": link}))
+    with pytest.raises(CmdletError) as info:
+        exo.invoke("Get-Mailbox")
+    assert len(session.calls) == 1 and ("refusing" in str(info.value) or "not a URL" in str(info.value))
+
+
+def test_html_that_says_not_found_is_not_a_not_found():
+    page = "<html><body>The page you asked for couldn't be found.</body></html>"
+    exo, _session, _sleeps = runner(FakeResponse(404, page), FakeResponse(500, page))
+    for status in (404, 500):
+        with pytest.raises(CmdletError) as info:
+            exo.invoke("Get-Mailbox", {"Identity": "a"})
+        assert info.value.kind == "other" and info.value.status == status
+        assert "not Exchange's JSON" in str(info.value)
+
+
+def test_403_and_401_without_a_body_explain_the_status():
+    """PROTOCOL.md §7: NUL bytes labelled gzip, or nothing, come with 403 and 401."""
+    exo, _session, _sleeps = runner(FakeResponse(403, undecodable=True, headers={"Content-Encoding": "gzip"}))
+    with pytest.raises(CmdletError) as info:
+        exo.invoke("Set-Mailbox", {"Identity": "a"})
+    assert info.value.kind == "forbidden" and info.value.status == 403
+    assert "HTTP 403, no body" in str(info.value)
+    assert "the app's directory role or Exchange RBAC scope does not allow Set-Mailbox" in str(info.value)
+
+    exo, session, _sleeps = runner(FakeResponse(401, b"\0" * 8), FakeResponse(401, b"\0" * 8),
+                                   tokens=FakeTokens("first", "second"))
+    with pytest.raises(CmdletError) as info:
+        exo.invoke("Get-Mailbox")
+    assert info.value.kind == "unauthorized" and len(session.calls) == 2
+    assert "HTTP 401, no body" in str(info.value)
+    assert "no Exchange.ManageAsApp grant or no admin consent" in str(info.value)
+
+
+def _jwt(claims):
+    import base64
+    part = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
+    return "eyJhbGciOiJub25lIn0." + part + ".sig"
+
+
+def test_anchor_mailbox_names_the_tenant_guid_from_the_token():
+    tid = "8f1c7a4e-1111-2222-3333-444455556666"
+    exo, session, _sleeps = runner(FakeResponse(200, {"value": []}), tokens=FakeTokens(_jwt({"tid": tid})))
+    exo.invoke("Get-Mailbox")
+    assert session.calls[0]["headers"]["X-AnchorMailbox"] == \
+        "APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@" + tid
+    exo, session, _sleeps = runner(_batch((0, 200, _rows("a"))), tokens=FakeTokens(_jwt({"tid": tid})))
+    exo.invoke_many([("Get-Mailbox", {"Identity": "a"})])
+    assert session.calls[0]["json"]["requests"][0]["headers"]["X-AnchorMailbox"].endswith("@" + tid)
+
+
+def test_odd_batch_answers_give_messages():
+    answers = _batch((0, "200", _rows("a")), (1, "teapot", _rows("b")), (2, 200, "<html/>"),
+                     (3, 200, {"value": {"Alias": "d"}}), (4, 403, None), (5, 200, {}))
+    r, _session, _sleeps = runner(answers)
+    results = r.invoke_many([("Get-Mailbox", {"Identity": x}) for x in "abcdef"])
+    assert results[0] == [{"Alias": "a"}], "a numeric status sent as a string is still a status"
+    assert isinstance(results[1], CmdletError) and "status 'teapot', not an HTTP status" in str(results[1])
+    assert isinstance(results[2], CmdletError) and "is not a JSON object" in str(results[2])
+    assert isinstance(results[3], CmdletError) and "no value list" in str(results[3])
+    assert isinstance(results[4], CmdletError) and results[4].kind == "forbidden"
+    assert "does not allow Get-Mailbox" in str(results[4])
+    assert isinstance(results[5], CmdletError) and "no value list" in str(results[5])
+
+
+def test_default_timeout_outlasts_slow_errors(monkeypatch, tmp_path):
+    """PROTOCOL.md §7: some errors take more than 70 s; a 60 s timeout turned them into lost answers."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    settings = params()
+    del settings["timeout"]
+    exo = exo_client.exo_runner_from_params(settings)
+    assert exo.http.timeout[1] == exo.http.deadline == 300

@@ -208,13 +208,13 @@ def test_a_dropped_batch_of_other_writes_gives_each_call_the_unknown_outcome():
 def test_a_broken_connection_is_repeated_at_once_then_with_backoff_and_a_timeout_with_backoff():
     sleeps = []
     reset = requests.exceptions.ConnectionError("Connection reset by peer")
-    http = HttpClient(FakeSession(reset, reset, FakeResponse(200, {})), RetryPolicy(rng=random.Random(1)),
+    http = HttpClient(FakeSession(reset, reset, FakeResponse(200, {"value": []})), RetryPolicy(rng=random.Random(1)),
                       sleep=sleeps.append)
     assert http.request_json("POST", EXCHANGE, retry_connection_errors=True)[0] == 200
     assert sleeps[0] == 0 and 3.2 <= sleeps[1] <= 4.0 and http.stats["retries"] == 2
 
     sleeps.clear()
-    http = HttpClient(FakeSession(requests.exceptions.ReadTimeout("slow"), FakeResponse(200, {})),
+    http = HttpClient(FakeSession(requests.exceptions.ReadTimeout("slow"), FakeResponse(200, {"value": []})),
                       RetryPolicy(rng=random.Random(1)), sleep=sleeps.append)
     http.request_json("POST", EXCHANGE, retry_connection_errors=True)
     assert 1.6 <= sleeps[0] <= 2.0, "a slow service gets time"

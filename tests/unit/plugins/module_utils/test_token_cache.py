@@ -3,6 +3,7 @@ import multiprocessing
 import os
 import pwd
 import stat
+import threading
 import time
 
 import pytest
@@ -268,3 +269,42 @@ def test_forks_starting_together_make_one_request(tmp_path):
     assert len(counter.read_text().splitlines()) == 1
     assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [KEY + ".json", KEY + ".lock"], \
         "no temporary file left behind"
+
+
+def _in_a_thread(call, seconds=10):
+    """Run ``call`` in a thread; (finished, result): a blocked call must not hang the suite."""
+    result = []
+    thread = threading.Thread(target=lambda: result.append(call()), daemon=True)
+    thread.start()
+    thread.join(seconds)
+    return not thread.is_alive(), result
+
+
+def test_fifo_planted_as_an_entry_is_refused_without_blocking(tmp_path):
+    path = tmp_path / "cache"
+    path.mkdir(mode=0o700)
+    os.mkfifo(str(path / (KEY + ".json")), 0o600)
+    warnings = []
+    cache = TokenCache(str(path), warn=warnings.append)
+    finished, result = _in_a_thread(lambda: cache.get_or_acquire(KEY, Acquirer()))
+    assert finished, "opening a FIFO entry blocked"
+    assert result == ["token-1"]
+    assert any("not a regular file" in w for w in warnings)
+    # The FIFO was replaced by a regular entry of ours.
+    assert stat.S_ISREG((path / (KEY + ".json")).lstat().st_mode)
+    finished, result = _in_a_thread(lambda: cache.invalidate(KEY, "token-1"))
+    assert finished
+
+
+def test_fifo_planted_as_a_lock_is_refused_without_blocking(tmp_path):
+    path = tmp_path / "cache"
+    path.mkdir(mode=0o700)
+    os.mkfifo(str(path / (KEY + ".lock")), 0o600)
+    warnings = []
+    cache = TokenCache(str(path), warn=warnings.append)
+    finished, result = _in_a_thread(lambda: cache.get_or_acquire(KEY, Acquirer()))
+    assert finished, "opening a FIFO lock blocked"
+    assert result == ["token-1"]
+    assert any("not a regular file" in w for w in warnings)
+    finished, unused = _in_a_thread(lambda: cache.invalidate(KEY, "token-1"))
+    assert finished

@@ -1,10 +1,15 @@
 import email.utils
+import io
 import random
+import re
+import socket
 import threading
 import time
 
 import pytest
 import requests
+import urllib3
+from requests.adapters import HTTPAdapter
 
 from ansible_collections.mailops.exchange.plugins.module_utils import transport
 from ansible_collections.mailops.exchange.plugins.module_utils.clouds import is_exchange_host
@@ -224,7 +229,8 @@ def test_redirect_keeps_bearer_for_exchange_hosts_and_reposts_body():
     assert c.stats["retries"] == 0
 
 
-@pytest.mark.parametrize("location", ["https://evil.example.com/x", "http://outlook.office365.com/x"])
+@pytest.mark.parametrize("location", ["https://evil.example.com/x", "http://outlook.office365.com/x",
+                                      "https://outlook.office365.com:8443/x"])
 def test_redirect_strips_bearer_elsewhere(location):
     c, session, _sleeps = client(FakeResponse(301, headers={"Location": location}), FakeResponse(200, {}))
     c.request_json("POST", "https://outlook.office365.com/x", json={"a": 1}, headers=BEARER,
@@ -251,6 +257,129 @@ def test_bodies_are_decoded():
     assert c.request_json("GET", "https://h/a", retry_connection_errors=True)[2] == "<html>oops</html>"
     assert c.request_json("GET", "https://h/a", retry_connection_errors=True)[2] is None
     assert c.request_json("GET", "https://h/a", retry_connection_errors=True)[:2][0] == 404
+
+
+def test_the_token_follows_only_the_same_scheme_host_set_and_port():
+    first = "https://outlook.office365.com/adminapi/beta/t/InvokeCommand"
+    assert transport.keeps_token(first, "https://outlook.office365.com:443/y", exchange_hosts)
+    assert transport.keeps_token(first, "https://nam12.prod.outlook.com/y", exchange_hosts)
+    assert not transport.keeps_token(first, "https://outlook.office365.com:444/y", exchange_hosts)
+    assert not transport.keeps_token("https://127.0.0.1:8443/a", "https://127.0.0.1:9443/a", lambda host: True)
+    assert transport.keeps_token("https://127.0.0.1:8443/a", "https://127.0.0.1:8443/b", lambda host: True)
+    assert not transport.keeps_token(first, "https://outlook.office365.com:notaport/y", exchange_hosts)
+    assert not transport.keeps_token(first, "https://outlook.office365.com/y", None)
+
+
+def real_response(status, body, headers):
+    """A requests Response over a urllib3 one, read by requests itself as from a socket."""
+    raw = urllib3.HTTPResponse(body=io.BytesIO(body), headers=headers, status=status, preload_content=False,
+                               decode_content=False)
+    return HTTPAdapter().build_response(requests.Request("POST", "https://h/a").prepare(), raw)
+
+
+def test_nul_bytes_labelled_gzip_are_no_body_not_a_decoding_error():
+    """PROTOCOL.md §7: Exchange answers some 403s with NUL bytes and Content-Encoding: gzip."""
+    c, _session, _sleeps = client(real_response(403, b"\0" * 16, {"Content-Encoding": "gzip"}),
+                                  real_response(401, b"\0\0\0", {}), real_response(403, b"", {}),
+                                  real_response(200, b"\xff\xfe\x00garbage", {}))
+    for expected in (403, 401, 403, 200):
+        status, unused, body = c.request_json("POST", "https://h/a", retry_connection_errors=False)
+        assert (status, body) == (expected, None)
+
+
+class TricklingServer:
+    """A local HTTP server that sends its answer one byte every ``pause`` seconds (headers too
+    when ``headers_too``), as a stalled proxy or connection may."""
+
+    def __init__(self, pause, headers_too=False, body=b'{"value": []}'):
+        self.pause = pause
+        self.headers_too = headers_too
+        self.body = body
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(8)
+        self.url = "http://127.0.0.1:%d/a" % self.listener.getsockname()[1]
+        self.stop = threading.Event()
+        self.connections = 0
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while not self.stop.is_set():
+            try:
+                conn, unused = self.listener.accept()
+            except OSError:
+                return
+            self.connections += 1
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn):
+        # Keep-alive: answer every request on the connection, reading each one whole.
+        with conn:
+            pending = b""
+            while not self.stop.is_set():
+                try:
+                    while b"\r\n\r\n" not in pending:
+                        data = conn.recv(65536)
+                        if not data:
+                            return
+                        pending += data
+                    head, unused, pending = pending.partition(b"\r\n\r\n")
+                    length = int(re.search(rb"(?i)content-length: *(\d+)", head).group(1))
+                    while len(pending) < length:
+                        pending += conn.recv(65536)
+                    pending = pending[length:]
+                    self._send(conn)
+                except OSError:
+                    return
+
+    def _send(self, conn):
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(self.body)
+        if not self.pause:
+            conn.sendall(head + self.body)
+            return
+        if not self.headers_too:
+            conn.sendall(head)
+        for byte in (head if self.headers_too else b"") + self.body:
+            if self.stop.is_set():
+                return
+            conn.sendall(bytes([byte]))
+            time.sleep(self.pause)
+
+    def close(self):
+        self.stop.set()
+        self.listener.close()
+
+
+@pytest.mark.parametrize("headers_too", [False, True])
+def test_a_trickling_answer_is_cut_at_the_deadline(headers_too):
+    # Each byte comes well within the 2 s read timeout, so only a bound on the whole answer cuts it.
+    server = TricklingServer(pause=0.2, headers_too=headers_too, body=b'{"value": [' + b" " * 200 + b"]}")
+    try:
+        http = HttpClient(make_session(), RetryPolicy(max_retries=1, rng=random.Random(1)), timeout=(2, 2),
+                          sleep=lambda seconds: None, deadline=1.5)
+        started = time.monotonic()
+        with pytest.raises(TransportError) as info:
+            http.request_json("POST", server.url, json={}, retry_connection_errors=True)
+        elapsed = time.monotonic() - started
+    finally:
+        server.close()
+    assert elapsed < 6, elapsed
+    assert "not complete after 1.5 s (timeout)" in str(info.value)
+    assert info.value.kind == "transient" and http.stats["requests"] == 2
+
+
+def test_a_timely_answer_is_not_cut_and_the_connection_is_reused():
+    server = TricklingServer(pause=0, body=b'{"value": [1]}')
+    try:
+        http = HttpClient(make_session(), RetryPolicy(max_retries=0), timeout=(2, 2), deadline=1)
+        for unused in range(3):
+            assert http.request_json("POST", server.url, json={}, retry_connection_errors=False)[2] == {"value": [1]}
+        time.sleep(1.2)
+        # Timers of finished requests were cancelled: nothing cuts a connection back in the pool.
+        assert http.request_json("POST", server.url, json={}, retry_connection_errors=False)[2] == {"value": [1]}
+    finally:
+        server.close()
+    assert server.connections == 1
 
 
 # ConcurrencyGate --------------------------------------------------------------------------------
