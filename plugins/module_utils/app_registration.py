@@ -337,6 +337,90 @@ def plan_present(exo, reg, wanted, desired_roles, generated):
     if plan.secret_wanted:
         changes['client_secret'] = 'created'
     if plan.consent_grant:
+        changes['exchange_permission'] = 'granted'
+    elif plan.consent_revoke:
+        changes['exchange_permission'] = 'revoked'
+    plan.roles_add, plan.roles_remove = plan_set(reg.roles, desired_roles, 'present', params['exclusive_roles'])
+    changes['directory_roles'] = {'added': sorted_values(plan.roles_add), 'removed': sorted_values(plan.roles_remove)}
+    if plan.create:
+        changes['application'] = 'created'
+    elif plan.patch:
+        changes['application'] = 'updated'
+    if plan.sp_create:
+        changes['service_principal'] = 'created'
+    return plan
+
+
+def _plan_certificates(exo, reg, plan, wanted):
+    """The certificate rotation, and the complete ``keyCredentials`` to send when it changes anything."""
+    current = reg.current_certificates()
+    certificates = creds.plan_certificates({t: end for t, (unused, end) in current.items()}, wanted,
+                                           exo.params['certificate_overlap_days'], reg.now)
+    plan.certificates = certificates
+    plan.after_thumbprints = sorted(set(current) - set(certificates.remove) | set(certificates.add))
+    plan.changes['certificates'] = {
+        'added': [plan.shown(t) for t in certificates.add], 'removed': certificates.remove,
+        'pending': certificates.pending,
+        'retire_at': certificates.retire_at and creds.graph_timestamp(certificates.retire_at)}
+    if not (certificates.add or certificates.remove):
+        return
+    kept = []
+    for thumbprint in sorted(current):
+        if thumbprint in certificates.remove:
+            continue
+        entry = current[thumbprint][0]
+        if not entry.get('key'):
+            exo.fail('certificates: Microsoft Graph did not return the key of certificate %s, so the '
+                     'certificate list cannot be rewritten without losing it; nothing was changed' % thumbprint)
+        kept.append(dict((k, entry[k]) for k in _KEY_CREDENTIAL_FIELDS if entry.get(k) is not None))
+    plan.patch['keyCredentials'] = kept + [creds.new_key_credential(wanted[t]) for t in certificates.add]
+
+
+# -- apply ---------------------------------------------------------------------------------------
+
+def apply_present(exo, reg, plan):
+    """Steps outside check mode, in order; the ids of the application and its service principal."""
+    if plan.generated and plan.generated.changed:
+        plan.generated.write()
+    app = create_application(exo, plan) if plan.create else update_application(exo, plan)
+    described = "application '%s' (app id %s)" % (plan.name, app['appId'])
+    sp = ensure_service_principal(exo, reg, plan, app, described)
+    principal = 'the service principal of %s' % described
+    grant_consent(exo, reg, plan, sp, principal)
+    assign_roles(exo, reg, plan, sp, principal)
+    result = {'app_id': app['appId'], 'object_id': app['id'], 'service_principal_id': sp['id']}
+    result.update(add_secret(exo, reg, plan, app, described))
+    return result
+
+
+def create_application(exo, plan):
+    """Step: create the application with its Exchange permission request and certificates."""
+    body = {'displayName': plan.name, 'signInAudience': 'AzureADMyOrg',
+            'requiredResourceAccess': required_resource_access([], exo.params['exchange_permission'])}
+    if plan.certificates is not None:
+        body['keyCredentials'] = plan.patch.get('keyCredentials', [])
+    return exo.graph.post('applications', body)
+
+
+def update_application(exo, plan):
+    """Step: send the planned properties of an existing application (nothing when none changes)."""
+    if plan.patch:
+        exo.graph.patch('applications/%s' % plan.app['id'], plan.patch)
+    return plan.app
+
+
+def ensure_service_principal(exo, reg, plan, app, described):
+    """Step: the application's service principal, created when it has none."""
+    if not plan.sp_create:
+        return reg.sp
+    return reg.while_new(described, lambda: exo.graph.post('servicePrincipals', {'appId': app['appId']}), plan.create)
+
+
+def grant_consent(exo, reg, plan, sp, principal):
+    """Step: grant or revoke Exchange.ManageAsApp (an app role assignment on Exchange Online's service principal)."""
+    graph = exo.graph
+    resource = reg.exchange_sp
+    if plan.consent_grant:
         reg.while_new(principal, lambda: reg.tolerate_existing(lambda: graph.post(
             'servicePrincipals/%s/appRoleAssignedTo' % resource['id'],
             {'principalId': sp['id'], 'resourceId': resource['id'], 'appRoleId': MANAGE_AS_APP_ROLE_ID})),
