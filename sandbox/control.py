@@ -17,6 +17,10 @@ DROP_PHASES = ("before", "after", "random")
 # What an injected error answers: 503 (the service did not run the request), or a gateway's 502
 # or 504, which can come before the cmdlet ran or after it (PROTOCOL.md §7).
 ERROR_STATUSES = (502, 503, 504)
+# How a $batch treats the entries after the first failed one: "" stops there unless the request
+# asks for odata.continue-on-error (OData's default), and answers the rest 424; "424" and
+# "missing" stop there even when asked to go on, answering the rest 424 or leaving them out.
+BATCH_STOPS = ("", "424", "missing")
 # Upper bound of the integer settings (latency in ms): an hour. A larger delay would stall the
 # server's threads (or overflow time.sleep) instead of imitating a slow service.
 _MAX_DELAY = 3_600_000
@@ -78,6 +82,9 @@ class FaultSettings:
     drop_cmdlets: tuple = ()
     # The drop settings also apply to pipelines of the on-premises remoting endpoint.
     remoting: bool = False
+    # The throttle and error settings also apply to each entry of a $batch.
+    batch_entry_faults: bool = False
+    batch_stop: str = ""
 
 
 @dataclass(frozen=True)
@@ -217,8 +224,11 @@ def _validated(values):
     if not isinstance(drop_cmdlets, (list, tuple)) or not all(
             isinstance(c, str) and c for c in drop_cmdlets):
         raise ValueError("'drop_cmdlets' must be a list of cmdlet names.")
-    if not isinstance(values["remoting"], bool):
-        raise ValueError("'remoting' must be true or false.")
+    for name in ("remoting", "batch_entry_faults"):
+        if not isinstance(values[name], bool):
+            raise ValueError(f"'{name}' must be true or false.")
+    if values["batch_stop"] not in BATCH_STOPS:
+        raise ValueError("'batch_stop' must be one of \"\", \"424\", \"missing\".")
     seed = values["seed"]
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, str))):
         raise ValueError("'seed' must be an integer, a string or null.")
@@ -237,6 +247,8 @@ def _validated(values):
         spike_ms=integer("spike_ms", 0),
         drop_cmdlets=tuple(drop_cmdlets),
         remoting=values["remoting"],
+        batch_entry_faults=values["batch_entry_faults"],
+        batch_stop=values["batch_stop"],
     )
 
 

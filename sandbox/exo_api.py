@@ -247,7 +247,10 @@ def handle_batch(sandbox, request, segment):
     """Serve ``POST /adminapi/beta/{tenant}/$batch``: up to ten InvokeCommand requests in one.
 
     Each entry is answered as if it had come alone (its own status and body, in the shape of a
-    single InvokeCommand response), in ``{"responses": [{"id", "status", "body"}]}``.
+    single InvokeCommand response), in ``{"responses": [{"id", "status", "body"}]}``. As OData
+    does by default, the first failed entry stops the batch and the rest are answered 424 unless
+    the request says ``Prefer: odata.continue-on-error`` (the fault setting ``batch_stop`` can
+    make it stop anyway, answering the rest 424 or leaving them out).
     """
     if request.method != "POST":
         return _plain_error(sandbox, 405, "MethodNotAllowed", "$batch accepts POST only.",
@@ -267,10 +270,32 @@ def handle_batch(sandbox, request, segment):
         subs = [_sub_request(request, item, segment) for item in items]
     except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
         return _plain_error(sandbox, 400, "BadRequest", "Invalid batch request: %s" % exc)
+    stop = sandbox.faults.settings()["batch_stop"]
+    go_on = not stop and _continue_on_error(request.header("Prefer"))
     responses = []
+    failed = None
     for item, (sub, sub_segment) in zip(items, subs):
-        answer = handle(sandbox, sub, sub_segment)
+        if failed is not None:
+            if stop != "missing":
+                responses.append({"id": str(item["id"]), "status": 424,
+                                  "headers": {"Content-Type": CONTENT_TYPE},
+                                  "body": {"error": {"code": "FailedDependency", "message": (
+                                      f"Not run: request {failed} failed and the batch stopped there.")}}})
+            continue
+        answer = sandbox.batch_entry(sub.header("X-CmdletName"),
+                                     lambda sub=sub, segment=sub_segment: handle(sandbox, sub, segment))
         responses.append({"id": str(item["id"]), "status": answer.status,
                           "headers": {"Content-Type": CONTENT_TYPE},
                           "body": json.loads(answer.body) if answer.body else None})
+        if answer.status >= 400 and not go_on:
+            failed = item["id"]
     return _respond(sandbox, 200, {"responses": responses})
+
+
+def _continue_on_error(prefer):
+    """Whether a ``Prefer`` header asks a batch to go on after a failed entry."""
+    for preference in (prefer or "").split(","):
+        name, unused, value = preference.strip().partition("=")
+        if name.strip().lower() == "odata.continue-on-error":
+            return value.strip().lower() in ("", "true")
+    return False

@@ -80,10 +80,23 @@ class Sandbox:
         return json_response(404, {"error": {"code": "NotFound",
                                              "message": f"No resource at {path}."}})
 
+    def batch_entry(self, cmdlet, serve):
+        """Serve one ``$batch`` entry (``serve()``), under the throttle and error settings when
+        ``batch_entry_faults`` is on: the entry alone is answered 429 or the error status."""
+        if not self.faults.settings()["batch_entry_faults"]:
+            return serve()
+        decision = self.faults.decide(cmdlet)
+        if decision.action not in ("throttle", "error", "error_after"):
+            return serve()
+        return self._injected(decision, serve, False)
+
     def _api(self, request, serve, is_graph):
         decision = self.faults.decide(request.header("X-CmdletName"))
         if decision.latency_s:
             time.sleep(decision.latency_s)
+        return self._injected(decision, serve, is_graph)
+
+    def _injected(self, decision, serve, is_graph):
         if decision.action == "throttle":
             self.stats.add("throttled")
             return _fault_response(429, decision.retry_after, is_graph)

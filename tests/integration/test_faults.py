@@ -47,13 +47,16 @@ SCENARIOS = {
     # A gateway's 502 or 504 after the cmdlet ran (one request in five): reads and writes that are
     # safe to repeat are sent again, creates are reconciled by re-reading.
     'gateway_after': {'error_rate': 0.2, 'error_status': [502, 504], 'error_phase': 'after', 'seed': 11},
+    # Entries of a $batch fail on their own (503), and a batch stops at its first failed entry
+    # unless asked to go on, as OData does by default.
+    'batch_entry_errors': {'error_rate': 0.05, 'retry_after': 0, 'batch_entry_faults': True, 'seed': 12},
 }
 TIMEOUTS = {'latency_spikes': 2}
 INJECTED = ('throttled', 'errors', 'dropped')
 # Where the service never applied a refused or dropped request, every write reached it exactly
 # once; where answers were lost after it acted, a write that is safe to repeat may arrive twice.
 EXACT_WRITES = ('throttle_every_2', 'throttle_every_3', 'throttle_every_5', 'error_rate_0.1', 'error_rate_0.3',
-                'drop_0.05_before', 'drop_0.2_before')
+                'drop_0.05_before', 'drop_0.2_before', 'batch_entry_errors')
 
 
 def control_session(sandbox):

@@ -424,8 +424,10 @@ def test_bad_fault_settings_are_refused(sb):
 # -- $batch ------------------------------------------------------------------------------------
 
 
-def batch(sb, items, token=None):
+def batch(sb, items, token=None, prefer="odata.continue-on-error"):
     headers = {"Authorization": f"Bearer {token or sb.mint_token()}", "X-ResponseFormat": "json"}
+    if prefer:
+        headers["Prefer"] = prefer
     return sb.request("POST", f"/adminapi/beta/{sb.tenant_id}/$batch", json={"requests": items},
                       headers=headers)
 
@@ -453,6 +455,28 @@ def test_batch_answers_each_request_like_a_single_one(sb):
     stats = sb.stats()
     assert stats["requests"] == 1, "a batch is one HTTP request"
     assert stats["reads"] == 3 and stats["cmdlets"] == {"Get-Mailbox": 2, "Get-Recipient": 1}
+
+
+def test_batch_stops_at_the_first_failed_entry_unless_asked_to_go_on(sb):
+    items = [batch_item("1", "Get-Mailbox", {"Identity": "alice"}, sb),
+             batch_item("2", "Get-Mailbox", {"Identity": "nobody@contoso.com"}, sb),
+             batch_item("3", "Get-Recipient", {"Identity": "sales"}, sb),
+             batch_item("4", "Get-Recipient", {"Identity": "alice"}, sb)]
+    for prefer in (None, "odata.maxpagesize=10", "odata.continue-on-error=false"):
+        sb.reset()
+        answers = batch(sb, items, prefer=prefer).json()["responses"]
+        assert [a["status"] for a in answers] == [200, 404, 424, 424], prefer
+        assert answers[2]["body"]["error"]["code"] == "FailedDependency"
+        assert sb.stats()["reads"] == 2, "the entries after the failed one did not run"
+    answers = batch(sb, items, prefer="odata.maxpagesize=10, odata.continue-on-error").json()["responses"]
+    assert [a["status"] for a in answers] == [200, 404, 200, 200]
+    sb.faults(batch_stop="missing")
+    answers = batch(sb, items).json()["responses"]
+    assert [a["id"] for a in answers] == ["1", "2"], "stopped although asked to go on, the rest left out"
+    sb.faults(batch_stop="424", batch_entry_faults=True, throttle_every=3, retry_after=0)
+    answers = batch(sb, items[:1] + items[2:]).json()["responses"]
+    assert [a["status"] for a in answers] == [200, 429, 424], "an entry throttled on its own stops the batch"
+    sb.faults()
 
 
 def test_batch_limits_and_shape_errors(sb):
