@@ -8,6 +8,7 @@ from urllib.parse import quote, urljoin, urlparse
 
 from ansible_collections.mailops.exchange.plugins.module_utils.auth import describe_token, token_claims_unverified
 from ansible_collections.mailops.exchange.plugins.module_utils.clouds import is_exchange_host
+from ansible_collections.mailops.exchange.plugins.module_utils import fanout
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import (
     CmdletError,
     ExchangeError,
@@ -250,6 +251,11 @@ class ExoRunner:
     @staticmethod
     def _repeatable(cmdlets, idempotent):
         return all(cmdlet.lower().startswith("get-") for cmdlet in cmdlets) if idempotent is None else idempotent
+
+    def invoke_all(self, calls, idempotent=None, parallel=1):
+        """Run independent calls ten to a ``$batch`` request, up to ``parallel`` requests in
+        flight; one result per call, in order (its rows or its ``ExchangeError``)."""
+        return fanout.invoke_all(self.invoke_many, calls, idempotent, parallel)
 
     def _invoke_alone(self, cmdlet, parameters, idempotent):
         try:

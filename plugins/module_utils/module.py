@@ -15,8 +15,11 @@ import os
 from ansible.module_utils.basic import AnsibleFallbackNotFound, AnsibleModule, missing_required_lib
 
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError, readable
+from ansible_collections.mailops.exchange.plugins.module_utils import bulk
+from ansible_collections.mailops.exchange.plugins.module_utils import engine
 from ansible_collections.mailops.exchange.plugins.module_utils import exo_client
 from ansible_collections.mailops.exchange.plugins.module_utils import graph_client
+from ansible_collections.mailops.exchange.plugins.module_utils import reconcile
 
 
 # The three ways to authenticate, with the environment variable each falls back to, in the order
@@ -116,6 +119,56 @@ class ExchangeModule(object):
     def invoke(self, cmdlet, parameters=None, **kwargs):
         """Run one cmdlet; ExchangeError propagates so the caller can decide what a kind means."""
         return self.runner.invoke(cmdlet, parameters, **kwargs)
+
+    @property
+    def parallel(self):
+        """How many requests (or pipelines) a bulk task keeps in flight: the ``parallel`` option."""
+        return self.params.get('parallel') or 1
+
+    def invoke_one(self, call, idempotent=None):
+        """The answer to one ``(cmdlet, parameters)`` call: its rows, or the ExchangeError it raised."""
+        try:
+            return self.runner.invoke(*call, idempotent=idempotent)
+        except ExchangeError as err:
+            return err
+
+    def invoke_all(self, calls, idempotent=None):
+        """The answers to independent ``(cmdlet, parameters)`` calls, in order: each its rows or
+        the ExchangeError it raised. One call goes alone; several go the runner's way of sending
+        many (``$batch`` requests, pipelines), ``parallel`` at once."""
+        if len(calls) <= 1:
+            return [self.invoke_one(call, idempotent) for call in calls]
+        return self.runner.invoke_all(calls, idempotent=idempotent, parallel=self.parallel)
+
+    def warn(self, message):
+        self.module.warn(message)
+
+    def with_diff(self, result, before, after):
+        """``result`` with a sorted before/after ``diff`` when the task runs with ``--diff``."""
+        if self.module._diff:
+            result['diff'] = reconcile.build_diff(before, after)
+        return result
+
+    def converge(self, resource, entries=None, noun='objects'):
+        """Converge the object the task's options describe, or each of ``entries`` (a bulk task,
+        its results under ``results``), with the engine; the result dict.
+
+        A single object's failure fails the task with its error; a bulk task fails once every
+        entry ran, naming each failed one (``noun`` counts them).
+        """
+        declared = resource(self)
+        single = entries is None
+        entries = [self.params] if single else entries
+        wheres = [''] if single else ['%s[%d].' % (noun, index) for index in range(len(entries))]
+        plans = engine.Engine(self, declared).converge(entries, wheres)
+        if single:
+            plan = plans[0]
+            if plan.error is not None:
+                self.fail_error(plan.error, **(plan.result or {}))
+            result = dict(plan.result)
+            return self.with_diff(result, result.pop('before'), result[declared.key])
+        outcomes = [bulk.Outcome(plan.identity, result=plan.result, error=plan.error) for plan in plans]
+        return bulk.bulk_result(self, outcomes, noun, name=lambda r: r['key'], after=lambda r: r[declared.key])
 
     def query(self, cmdlet, opath_filter=None, result_size=None, **parameters):
         """Run a Get- cmdlet over the organisation (every page), narrowed by an OPATH filter.

@@ -12,7 +12,6 @@ Everything is compared by one canonical key, the recipient's GUID, so ``Alice``,
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import (
     ExchangeError,
@@ -181,15 +180,9 @@ def batches(count):
 
 
 def invoke_parallel(runner, calls, parallel=1, idempotent=None):
-    """``runner.invoke_many(calls, idempotent)`` with up to ``parallel`` ``$batch`` requests in
-    flight; one result per call, in order (the rows or the call's ``ExchangeError``)."""
-    chunks = [calls[start:start + BATCH_SIZE] for start in range(0, len(calls), BATCH_SIZE)]
-    if parallel <= 1 or len(chunks) <= 1:
-        answers = [runner.invoke_many(chunk, idempotent) for chunk in chunks]
-    else:
-        with ThreadPoolExecutor(max_workers=min(parallel, len(chunks))) as pool:
-            answers = list(pool.map(lambda chunk: runner.invoke_many(chunk, idempotent), chunks))
-    return [answer for chunk in answers for answer in chunk]
+    """``runner.invoke_all(calls)`` with up to ``parallel`` ``$batch`` requests in flight; one
+    result per call, in order (the rows or the call's ``ExchangeError``)."""
+    return runner.invoke_all(calls, idempotent=idempotent, parallel=parallel)
 
 
 def _unique_everywhere(identity):

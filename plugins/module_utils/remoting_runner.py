@@ -278,6 +278,21 @@ class RemotingRunner(object):
                     raise broken.error
                 reconnects -= 1
 
+    def invoke_all(self, calls, idempotent=None, parallel=1):
+        """Run independent ``(cmdlet, parameters)`` calls one after another on the runspace pool;
+        one result per call, in order (its rows or the ``ExchangeError`` it raised).
+
+        ``parallel`` is taken for the runners' common interface; Exchange's remoting endpoint
+        allows few runspaces per user, so calls here share one pipeline at a time.
+        """
+        return [self._answer(call, idempotent) for call in calls]
+
+    def _answer(self, call, idempotent):
+        try:
+            return self.invoke(*call, idempotent=idempotent)
+        except ExchangeError as err:
+            return err
+
     def _invoke_once(self, cmdlet, parameters):
         if self._pool is None:
             self._open()

@@ -140,25 +140,14 @@ from ansible_collections.mailops.exchange.plugins.module_utils.auto_reply import
     option_value,
     same_message,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.mailbox_settings import MailboxSettings
+from ansible_collections.mailops.exchange.plugins.module_utils.engine import Prop, Resource, same_text
 from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
-from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import build_diff
 from ansible_collections.mailops.exchange.plugins.module_utils.timestamps import (
     TimestampError,
     format_utc,
     parse_timestamp,
     same_instant,
 )
-
-OPTIONS = {
-    'AutoReplyState': 'state',
-    'InternalMessage': 'internal_message',
-    'ExternalMessage': 'external_message',
-    'ExternalAudience': 'external_audience',
-    'StartTime': 'start_time',
-    'EndTime': 'end_time',
-}
-_TIMES = ('StartTime', 'EndTime')
 
 
 def _instant(value):
@@ -168,58 +157,48 @@ def _instant(value):
     return parse_timestamp(value, 'the reported time', assume_utc=True)
 
 
-def _same(name, have, want):
-    if name in ('InternalMessage', 'ExternalMessage'):
-        return same_message(have, want)
-    if name in _TIMES:
-        return same_instant(_instant(have), parse_timestamp(want, OPTIONS[name]))
-    return str(have or '').lower() == str(want).lower()
+def _time(option):
+    def view(value):
+        moment = _instant(value)
+        return format_utc(moment) if moment else ''
+
+    return Prop(option, option.title().replace('_', ''), view=view,
+                wire=lambda value: format_utc(parse_timestamp(value, option)),
+                same=lambda have, want: same_instant(_instant(have), parse_timestamp(want, option)))
 
 
-def _view(row):
-    times = dict((name, _instant(row.get(name))) for name in _TIMES)
-    return {
-        'state': option_value(STATES, row.get('AutoReplyState') or 'Disabled'),
-        'internal_message': row.get('InternalMessage') or '',
-        'external_message': row.get('ExternalMessage') or '',
-        'external_audience': option_value(AUDIENCES, row.get('ExternalAudience') or 'None'),
-        'start_time': format_utc(times['StartTime']) if times['StartTime'] else '',
-        'end_time': format_utc(times['EndTime']) if times['EndTime'] else '',
-    }
+class AutoReply(Resource):
+    noun = 'MailboxAutoReplyConfiguration'
+    identity = 'mailbox'
+    key = 'auto_reply'
+    what = 'recipient'
+    presence = None
+    write_switches = {'Confirm': False}
+    properties = (
+        Prop('state', 'AutoReplyState', view=lambda v: option_value(STATES, v or 'Disabled'), wire=STATES.get,
+             same=same_text),
+        Prop('internal_message', 'InternalMessage', view=lambda v: v or '', same=same_message),
+        Prop('external_message', 'ExternalMessage', view=lambda v: v or '', same=same_message),
+        Prop('external_audience', 'ExternalAudience', view=lambda v: option_value(AUDIENCES, v or 'None'),
+             wire=AUDIENCES.get, same=same_text),
+        _time('start_time'),
+        _time('end_time'),
+    )
 
 
-def _desired(exo):
-    """The Exchange properties the task asks for; invalid times fail before anything is read."""
+def check_times(exo):
+    """Invalid times, or an end not after the start, fail before anything is read."""
     params = exo.params
-    desired = {
-        'AutoReplyState': STATES[params['state']],
-        'InternalMessage': params['internal_message'],
-        'ExternalMessage': params['external_message'],
-        'ExternalAudience': AUDIENCES[params['external_audience']] if params['external_audience'] else None,
-    }
-    for name in _TIMES:
-        if params[OPTIONS[name]] is not None:
-            try:
-                desired[name] = format_utc(parse_timestamp(params[OPTIONS[name]], OPTIONS[name]))
-            except TimestampError as err:
-                exo.fail('%s; nothing was changed' % err)
-        else:
-            desired[name] = None
+    try:
+        times = [parse_timestamp(params[option], option) if params[option] is not None else None
+                 for option in ('start_time', 'end_time')]
+    except TimestampError as err:
+        exo.fail('%s; nothing was changed' % err)
     # state: scheduled requires both times, so this covers every schedule sent; with the other
     # states the times are only stored.
-    if desired['StartTime'] and desired['EndTime'] and _instant(desired['EndTime']) <= _instant(desired['StartTime']):
+    if times[0] and times[1] and times[1] <= times[0]:
         exo.fail("end_time: '%s' is not after start_time '%s'; nothing was changed"
                  % (params['end_time'], params['start_time']))
-    return desired
-
-
-def converge(exo):
-    settings = MailboxSettings(exo, 'MailboxAutoReplyConfiguration', exo.params['mailbox'], OPTIONS)
-    before, after, changes = settings.converge(_desired(exo), _same)
-    result = dict(changed=bool(changes), auto_reply=_view(after))
-    if exo.module._diff:
-        result['diff'] = build_diff(_view(before), result['auto_reply'])
-    return result
 
 
 def main():
@@ -237,7 +216,8 @@ def main():
     )
     if not exo.params['mailbox'].strip():
         exo.fail("mailbox: %r is not an identity" % exo.params['mailbox'])
-    exo.run(converge)
+    check_times(exo)
+    exo.run(lambda module: module.converge(AutoReply))
 
 
 if __name__ == '__main__':

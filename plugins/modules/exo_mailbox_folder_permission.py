@@ -160,7 +160,8 @@ permission:
       sample: [CanViewPrivateItems, Delegate]
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.engine import one_row
+from ansible_collections.mailops.exchange.plugins.module_utils.errors import NOT_FOUND, ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.folder_permissions import (
     CALENDAR_ONLY_ROLES,
     NO_RIGHTS,
@@ -181,7 +182,6 @@ from ansible_collections.mailops.exchange.plugins.module_utils.folder_permission
     split_folder,
     within,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.mailbox_settings import mailbox_failure
 from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients import RecipientResolver
 from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import build_diff
@@ -208,11 +208,10 @@ class FolderPermission(object):
         self.user = None
 
     def read_mailbox(self, identity):
-        try:
-            rows = self.exo.invoke('Get-Mailbox', {'Identity': identity})
-        except ExchangeError as err:
-            mailbox_failure(self.exo, err, identity)
-        self.mailbox = self.resolver.remember(rows[0])
+        row = one_row(self.exo.invoke_one(('Get-Mailbox', {'Identity': identity})), 'mailbox', identity, 'recipient')
+        if row is None:
+            raise ExchangeError("mailbox: '%s' was not found; nothing was changed" % identity, kind=NOT_FOUND)
+        self.mailbox = self.resolver.remember(row)
         return self.mailbox
 
     def resolve_user(self, text):

@@ -107,61 +107,41 @@ regional_configuration:
       sample: HH:mm
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.mailbox_settings import MailboxSettings
+from ansible_collections.mailops.exchange.plugins.module_utils.engine import Prop, Resource, same_text
 from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
-from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import build_diff
 from ansible_collections.mailops.exchange.plugins.module_utils.regional import format_problem, language_name
 
-OPTIONS = {
-    'Language': 'language',
-    'TimeZone': 'time_zone',
-    'DateFormat': 'date_format',
-    'TimeFormat': 'time_format',
-}
-_CASE_INSENSITIVE = ('Language', 'TimeZone')
+
+def _text(value):
+    return value or ''
 
 
-def _same(name, have, want):
-    if name == 'Language':
-        have = language_name(have)
-    if name in _CASE_INSENSITIVE:
-        return str(have or '').lower() == want.lower()
-    return have == want
+class RegionalConfiguration(Resource):
+    noun = 'MailboxRegionalConfiguration'
+    identity = 'mailbox'
+    key = 'regional_configuration'
+    what = 'recipient'
+    presence = None
+    properties = (
+        Prop('language', 'Language', view=language_name, same=same_text),
+        Prop('time_zone', 'TimeZone', view=_text, same=same_text),
+        Prop('date_format', 'DateFormat', view=_text),
+        Prop('time_format', 'TimeFormat', view=_text),
+    )
 
-
-def _view(row):
-    return {
-        'language': language_name(row.get('Language')),
-        'time_zone': row.get('TimeZone') or '',
-        'date_format': row.get('DateFormat') or '',
-        'time_format': row.get('TimeFormat') or '',
-    }
-
-
-def converge(exo):
-    params = exo.params
-    desired = dict((name, params[option]) for name, option in OPTIONS.items())
-
-    def validate(current, changes):
-        language = params['language'] or language_name(current.get('Language'))
-        for name in ('DateFormat', 'TimeFormat'):
-            if params[OPTIONS[name]] is not None:
-                problem = format_problem(name, params[OPTIONS[name]], language)
+    def validate(self, entry, row, changes):
+        language = entry['language'] or language_name((row or {}).get('Language'))
+        for option, name in (('date_format', 'DateFormat'), ('time_format', 'TimeFormat')):
+            if entry[option] is not None:
+                problem = format_problem(name, entry[option], language)
                 if problem:
                     return problem
         return None
 
-    def along(changes):
-        if 'Language' in changes and params['localize_default_folder_name']:
-            return {'LocalizeDefaultFolderName': True}
-        return None
-
-    settings = MailboxSettings(exo, 'MailboxRegionalConfiguration', params['mailbox'], OPTIONS)
-    before, after, changes = settings.converge(desired, _same, validate, along)
-    result = dict(changed=bool(changes), regional_configuration=_view(after))
-    if exo.module._diff:
-        result['diff'] = build_diff(_view(before), result['regional_configuration'])
-    return result
+    def write_parameters(self, entry, changes):
+        if 'language' in changes and entry['localize_default_folder_name']:
+            return {'Confirm': False, 'LocalizeDefaultFolderName': True}
+        return {'Confirm': False}
 
 
 def main():
@@ -179,10 +159,10 @@ def main():
     params = exo.params
     if not params['mailbox'].strip():
         exo.fail("mailbox: %r is not an identity" % params['mailbox'])
-    for option in OPTIONS.values():
+    for option in ('language', 'time_zone', 'date_format', 'time_format'):
         if params[option] is not None and not params[option].strip():
             exo.fail("%s: '%s' is empty; leave the option out to keep the current value" % (option, params[option]))
-    exo.run(converge)
+    exo.run(lambda module: module.converge(RegionalConfiguration))
 
 
 if __name__ == '__main__':

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from ansible_collections.mailops.exchange.plugins.module_utils import fanout
+
 import threading
 import time
 
@@ -126,6 +128,9 @@ class FakeRunner(object):
         if isinstance(answer, ExchangeError):
             raise answer
         return answer
+
+    def invoke_all(self, calls, idempotent=None, parallel=1):
+        return fanout.invoke_all(self.invoke_many, calls, idempotent, parallel)
 
     def invoke_many(self, calls, idempotent=None):
         self.batches.append(list(calls))

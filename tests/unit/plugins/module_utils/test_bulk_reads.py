@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from ansible_collections.mailops.exchange.plugins.module_utils import fanout
+
 import threading
 
 import pytest
@@ -66,6 +68,9 @@ class FakeRunner(object):
 
     def invoke(self, cmdlet, params):
         return [row for page in self.pages(cmdlet, params) for row in page]
+
+    def invoke_all(self, calls, idempotent=None, parallel=1):
+        return fanout.invoke_all(self.invoke_many, calls, idempotent, parallel)
 
     def invoke_many(self, calls, idempotent=None):  # pylint: disable=unused-argument
         assert len(calls) <= 10

@@ -5,6 +5,8 @@ what is read for many entries, and a New-Mailbox refused as already existing."""
 
 from __future__ import annotations
 
+from ansible_collections.mailops.exchange.plugins.module_utils import fanout
+
 import pytest
 
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import CmdletError, ExchangeError
@@ -47,6 +49,9 @@ class FakeExo(object):
         """The organisation-wide read: every row answered for ``cmdlet``, on one page."""
         yield [row for (name, unused), rows in self.answers.items() if name == cmdlet
                and isinstance(rows, list) for row in rows]
+
+    def invoke_all(self, calls, idempotent=None, parallel=1):
+        return fanout.invoke_all(self.invoke_many, calls, idempotent, parallel)
 
     def invoke_many(self, calls, idempotent=None):
         self.batches.append([(cmdlet, parameters.get('Identity')) for cmdlet, parameters in calls])

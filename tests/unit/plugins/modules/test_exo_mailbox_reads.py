@@ -7,6 +7,8 @@ a request, type changes first."""
 
 from __future__ import annotations
 
+from ansible_collections.mailops.exchange.plugins.module_utils import fanout
+
 from types import SimpleNamespace
 
 import pytest
@@ -131,6 +133,9 @@ class RecordingTask(FakeTask):
     def __init__(self, answers, params=None):
         super().__init__(answers, params)
         self.sent = []
+
+    def invoke_all(self, calls, idempotent=None, parallel=1):
+        return fanout.invoke_all(self.invoke_many, calls, idempotent, parallel)
 
     def invoke_many(self, calls, idempotent=None):
         self.sent.append([(cmdlet, dict(parameters), idempotent) for cmdlet, parameters in calls])

@@ -1,0 +1,400 @@
+# -*- coding: utf-8 -*-
+# Copyright: mailops.exchange contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The engine every Exchange object is converged by: a module declares, the engine converges.
+
+A :class:`Resource` declares the noun (``DistributionGroup``), the option that names one object,
+the result key and a property table of :class:`Prop` rows. :class:`Engine` then does for one
+object or many alike: read every object (ten to a request), plan each entry against its row,
+predict the row in check mode, apply (a create sent once through ``create_once``, a removal,
+one Set call per cmdlet), read back what was written, and build each object's result with its
+``changes`` and diff. Not for use outside this collection.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+from ansible_collections.mailops.exchange.plugins.module_utils.errors import (
+    ALREADY_EXISTS,
+    AMBIGUOUS,
+    INVALID_ARGUMENT,
+    NOT_FOUND,
+    OTHER,
+    ExchangeError,
+)
+from ansible_collections.mailops.exchange.plugins.module_utils.outcome import create_once
+
+CREATE = 'create'
+SET = 'set'
+CREATE_SET = 'create+set'
+
+
+def same_value(have, want):
+    """Equal as Python values (booleans, numbers, case-sensitive text)."""
+    return have == want
+
+
+def same_text(have, want):
+    """Equal ignoring case, with None read as the empty text."""
+    return str('' if have is None else have).lower() == str('' if want is None else want).lower()
+
+
+def keep(value):
+    return value
+
+
+class Prop(object):
+    """One row of a resource's property table.
+
+    ``option`` is the module option, ``parameter`` the Exchange property that reads it and the
+    parameter that writes it. ``view`` turns the row's value into the option's shape (the
+    result shows it), ``wire`` the option's value into the parameter's, ``same(have, want)``
+    compares the viewed value with the desired one. ``when`` says which cmdlet takes it: the
+    noun's ``New-`` and ``Set-`` (``create+set``), ``New-`` only (``create``: a change of an
+    existing object is refused) or ``Set-`` only (``set``: sent after the create). ``cmdlet``
+    is the Set cmdlet when it is not the noun's own (``Set-User`` for a mailbox's company).
+    ``default`` is what the service gives a new object that the task leaves out.
+    """
+
+    __slots__ = ('option', 'parameter', 'view', 'wire', 'same', 'when', 'cmdlet', 'default')
+
+    def __init__(self, option, parameter, view=keep, wire=keep, same=same_value, when=CREATE_SET, cmdlet=None,
+                 default=None):
+        self.option = option
+        self.parameter = parameter
+        self.view = view
+        self.wire = wire
+        self.same = same
+        self.when = when
+        self.cmdlet = cmdlet
+        self.default = default
+
+
+class Resource(object):
+    """The declaration of an Exchange object; subclass attributes say what differs.
+
+    ``noun``: the cmdlet noun; ``identity``: the option naming one object (its value is the
+    Identity read with); ``key``: the result key; ``properties``: the :class:`Prop` table.
+    ``presence``: the option that says present or absent (None: the object is always there);
+    ``create`` / ``remove``: whether the noun has ``New-`` / ``Remove-`` (settings of another
+    object have neither); ``write_switches``: parameters every Set and Remove carries.
+    ``what``: how messages call one object. Hooks below have working defaults.
+    """
+
+    noun = None
+    identity = 'identity'
+    key = None
+    what = 'object'
+    properties = ()
+    presence = 'state'
+    create = False
+    remove = False
+    write_switches = {}
+
+    def __init__(self, module):
+        self.module = module
+
+    def read_call(self, identity):
+        """The ``(cmdlet, parameters)`` that reads the object ``identity`` names."""
+        return 'Get-' + self.noun, {'Identity': identity}
+
+    def object_key(self, row, identity):
+        """The Identity writes and re-reads use: the object's GUID when the row has one."""
+        return str(row.get('Guid') or identity) if row else identity
+
+    def facts(self, row):
+        """The object as the result shows it: every property in its option's shape."""
+        return dict((prop.option, prop.view(row.get(prop.parameter))) for prop in self.properties)
+
+    def new_row(self, entry):
+        """The row a create is predicted to give (check mode); properties left out take their
+        ``default``."""
+        row = {}
+        for prop in self.properties:
+            value = entry.get(prop.option)
+            row[prop.parameter] = prop.wire(value) if value is not None else prop.default
+        return row
+
+    def new_parameters(self, entry):
+        """The parameters of the ``New-`` call for ``entry``."""
+        return dict((prop.parameter, prop.wire(entry[prop.option])) for prop in self.properties
+                    if prop.when != SET and entry.get(prop.option) is not None)
+
+    def prepare(self, engine, pairs):
+        """Called once with every ``(entry, row)`` before planning (to look identities up together)."""
+
+    def validate(self, entry, row, changes):
+        """A message when ``changes`` (option -> wanted value) cannot be made to ``row`` (None:
+        to be created), raised before any write; None when they can."""
+        return None
+
+    def write_parameters(self, entry, changes):
+        """Parameters the noun's own Set call carries besides the changed properties."""
+        return dict(self.write_switches)
+
+    def after_create(self, entry, row):
+        """Extra ``(cmdlet, parameters)`` calls a new object needs beyond its Set-only properties."""
+        return []
+
+
+class Plan(object):
+    """What converging one entry comes to, decided before anything is sent."""
+
+    __slots__ = ('entry', 'where', 'identity', 'row', 'action', 'changes', 'writes', 'predicted', 'error',
+                 'result')
+
+    def __init__(self, entry, where, identity):
+        self.entry = entry
+        self.where = where
+        self.identity = identity
+        self.row = None
+        self.action = None
+        self.changes = {}
+        self.writes = []
+        self.predicted = None
+        self.error = None
+        self.result = None
+
+
+def input_error(message):
+    """The service-shaped error for input that cannot be applied; nothing is sent after it."""
+    return ExchangeError('%s; nothing was changed' % message, kind=INVALID_ARGUMENT)
+
+
+def one_row(answer, option, identity, what='object'):
+    """The one row the answer to a read names (its rows, or the error it raised), or None when
+    there is no such object. An identity that matches several objects fails naming ``option``."""
+    if isinstance(answer, ExchangeError):
+        if answer.kind == NOT_FOUND:
+            return None
+        if answer.kind == AMBIGUOUS:
+            raise ExchangeError("%s: '%s' matches more than one %s; give its SMTP address or GUID; nothing was "
+                                'changed' % (option, identity, what), kind=INVALID_ARGUMENT,
+                                exception_type=answer.exception_type)
+        raise answer
+    if answer and len(answer) > 1:
+        raise ExchangeError("%s: '%s' matches more than one %s; give its SMTP address or GUID; nothing was "
+                            'changed' % (option, identity, what), kind=INVALID_ARGUMENT)
+    return answer[0] if answer else None
+
+
+class Engine(object):
+    """Converges the entries of one task for one :class:`Resource`."""
+
+    def __init__(self, module, resource):
+        self.module = module
+        self.resource = resource
+
+    @property
+    def check_mode(self):
+        return self.module.check_mode
+
+    def converge(self, entries, wheres):
+        """One :class:`Plan` per entry, each with its ``result`` or its ``error``."""
+        plans = [Plan(entry, where, entry[self.resource.identity].strip()) for entry, where in zip(entries, wheres)]
+        self.read(plans)
+        live = [plan for plan in plans if plan.error is None]
+        self.resource.prepare(self, [(plan.entry, plan.row) for plan in live])
+        for plan in live:
+            self.guard(plan, self.plan)
+        self.apply([plan for plan in plans if plan.error is None])
+        return plans
+
+    def guard(self, plan, step, *args):
+        """Run ``step(plan, *args)``; a service error or bad input becomes the plan's error."""
+        try:
+            step(plan, *args)
+        except ExchangeError as err:
+            plan.error = err
+        except ValueError as err:
+            plan.error = input_error(str(err))
+
+    def read(self, plans):
+        answers = self.module.invoke_all([self.resource.read_call(plan.identity) for plan in plans])
+        for plan, answer in zip(plans, answers):
+            try:
+                plan.row = one_row(answer, plan.where + self.resource.identity, plan.identity, self.resource.what)
+            except ExchangeError as err:
+                plan.error = err
+
+    def plan(self, plan):
+        """Decide ``plan.action`` and its writes from the entry and the row read."""
+        presence = self.resource.presence
+        if presence and plan.entry.get(presence) == 'absent':
+            plan.action = 'remove' if plan.row is not None else 'none'
+            plan.predicted = None
+            return
+        if plan.row is None:
+            self.plan_create(plan)
+        else:
+            self.plan_update(plan)
+
+    def plan_create(self, plan):
+        resource = self.resource
+        if not resource.create:
+            if not self.check_mode:
+                raise ExchangeError("%s%s: '%s' was not found; nothing was changed"
+                                    % (plan.where, resource.identity, plan.identity), kind=NOT_FOUND)
+            # In check mode an earlier task of the run may be the one that creates it.
+            self.module.warn("%s%s: '%s' does not exist yet; check mode assumes an earlier task creates it and "
+                             'shows every value this task sets' % (plan.where, resource.identity, plan.identity))
+        row = resource.new_row(plan.entry)
+        changes = dict((prop.option, plan.entry[prop.option]) for prop in resource.properties
+                       if plan.entry.get(prop.option) is not None)
+        self.check(plan, None, changes)
+        plan.action = 'create' if resource.create else 'predicted'
+        plan.changes = dict((option, {'before': None, 'after': value}) for option, value in changes.items())
+        plan.predicted = row
+
+    def plan_update(self, plan):
+        resource = self.resource
+        facts = resource.facts(plan.row)
+        changes = {}
+        for prop in resource.properties:
+            want = plan.entry.get(prop.option)
+            if want is not None and not prop.same(facts.get(prop.option), want):
+                if prop.when == CREATE:
+                    raise input_error("%s%s: '%s' cannot be changed on an existing %s (it is '%s')"
+                                      % (plan.where, prop.option, want, resource.what, facts.get(prop.option)))
+                changes[prop.option] = want
+        self.check(plan, plan.row, changes)
+        plan.action = 'update' if changes else 'none'
+        plan.changes = dict((option, {'before': facts.get(option), 'after': want}) for option, want in changes.items())
+        plan.writes = self.set_calls(plan.entry, resource.object_key(plan.row, plan.identity), changes)
+        plan.predicted = dict(plan.row)
+        for prop in resource.properties:
+            if prop.option in changes:
+                plan.predicted[prop.parameter] = prop.wire(changes[prop.option])
+
+    def check(self, plan, row, changes):
+        problem = self.resource.validate(plan.entry, row, changes)
+        if problem:
+            raise input_error(plan.where + problem)
+
+    def set_calls(self, entry, key, changes):
+        """One ``(cmdlet, parameters)`` per Set cmdlet that the ``changes`` (option -> value) need."""
+        calls = {}
+        for prop in self.resource.properties:
+            if prop.option in changes:
+                cmdlet = 'Set-' + (prop.cmdlet or self.resource.noun)
+                if cmdlet not in calls:
+                    calls[cmdlet] = {'Identity': key}
+                    if not prop.cmdlet:
+                        calls[cmdlet].update(self.resource.write_parameters(entry, changes))
+                calls[cmdlet][prop.parameter] = prop.wire(changes[prop.option])
+        return list(calls.items())
+
+    def apply(self, plans):
+        if self.check_mode:
+            for plan in plans:
+                plan.result = self.result(plan, plan.predicted)
+            return
+        self.run_parallel([p for p in plans if p.action == 'create'], self.create)
+        self.run_parallel([p for p in plans if p.action == 'remove'], self.delete)
+        self.write([p for p in plans if p.action in ('update', 'created')])
+        self.reread([p for p in plans if p.action in ('update', 'created') and p.error is None])
+        for plan in plans:
+            if plan.result is None and plan.error is None:
+                plan.result = self.result(plan, plan.row if plan.action != 'remove' else None)
+
+    def run_parallel(self, plans, step):
+        """``step(plan)`` for each plan, up to ``parallel`` at once (each sends its own calls)."""
+        parallel = min(self.module.parallel, len(plans))
+        if parallel <= 1:
+            for plan in plans:
+                self.guard(plan, step)
+            return
+        with ThreadPoolExecutor(max_workers=parallel) as pool:
+            list(pool.map(lambda plan: self.guard(plan, step), plans))
+
+    def create(self, plan):
+        resource = self.resource
+        parameters = resource.new_parameters(plan.entry)
+
+        def find():
+            return one_row(self.module.invoke_one(resource.read_call(plan.identity)),
+                           plan.where + resource.identity, plan.identity, resource.what)
+
+        try:
+            rows = create_once(self.module.invoke, 'New-' + resource.noun, parameters, find)
+        except ExchangeError as err:
+            # Another run created it between our read and our create: converge it as existing.
+            if err.kind != ALREADY_EXISTS or find() is None:
+                raise
+            rows = [find()]
+        row = rows[0] if rows else find()
+        key = resource.object_key(row, plan.identity)
+        later = dict((prop.option, plan.entry[prop.option]) for prop in resource.properties
+                     if prop.when == SET and plan.entry.get(prop.option) is not None)
+        plan.writes = self.set_calls(plan.entry, key, later) + resource.after_create(plan.entry, row)
+        plan.row = row
+        plan.action = 'created'
+
+    def delete(self, plan):
+        parameters = dict({'Identity': self.resource.object_key(plan.row, plan.identity), 'Confirm': False},
+                          **self.resource.write_switches)
+        try:
+            self.module.invoke('Remove-' + self.resource.noun, parameters, idempotent=True)
+        except ExchangeError as err:
+            # Gone already (another run, or the repeat of a removal whose answer was lost).
+            if err.kind != NOT_FOUND:
+                raise
+        plan.result = self.result(plan, None)
+
+    def write(self, plans):
+        """Every plan's Set calls: first calls of all plans together, then second calls..., each
+        round ten to a request, so an object's calls keep their order."""
+        rounds = max([len(plan.writes) for plan in plans] or [0])
+        for step in range(rounds):
+            sending = [plan for plan in plans if len(plan.writes) > step and plan.error is None]
+            answers = self.module.invoke_all([plan.writes[step] for plan in sending], idempotent=True)
+            for plan, answer in zip(sending, answers):
+                if isinstance(answer, ExchangeError):
+                    answer = self.refused(plan.writes[step][1], answer)
+                    plan.error = self.written(plan, answer) if step or plan.action == 'created' else answer
+
+    def refused(self, parameters, err):
+        """A refused write's error, naming the option whose parameter the service's message names
+        first ("The DateFormat ... isn't valid for current language setting" is about DateFormat)."""
+        if err.kind not in (INVALID_ARGUMENT, OTHER):
+            return err
+        text = str(err).lower()
+        named = sorted(((text.find(prop.parameter.lower()), prop) for prop in self.resource.properties
+                        if prop.parameter in parameters and prop.parameter.lower() in text), key=lambda pair: pair[0])
+        if not named:
+            return err
+        prop = named[0][1]
+        return ExchangeError("%s: '%s' was refused; nothing was changed: %s" % (prop.option, parameters[prop.parameter], err),
+                             kind=err.kind, exception_type=err.exception_type)
+
+    def written(self, plan, err):
+        """The error of a plan that failed after it changed the object; its result says changed."""
+        plan.result = {'changed': True}
+        return ExchangeError('the change was sent (%s) but did not complete: %s'
+                             % (', '.join(sorted(plan.changes)) or 'create', err), kind=err.kind,
+                             exception_type=err.exception_type)
+
+    def reread(self, plans):
+        keys = [self.resource.object_key(plan.row, plan.identity) for plan in plans]
+        answers = self.module.invoke_all([self.resource.read_call(key) for key in keys])
+        for plan, key, answer in zip(plans, keys, answers):
+            try:
+                row = one_row(answer, plan.where + self.resource.identity, key, self.resource.what)
+            except ExchangeError as err:
+                plan.error = self.written(plan, err)
+                continue
+            plan.result = self.result(plan, row)
+
+    def result(self, plan, after):
+        """The result of one entry: ``changed``, the object after (``{}``: none), its ``changes``
+        and, for the diff, its ``before``."""
+        resource = self.resource
+        changed = plan.action not in ('none',)
+        return {
+            'changed': changed,
+            resource.key: resource.facts(after) if after is not None else {},
+            'changes': plan.changes if plan.action != 'remove' else {'state': {'before': 'present',
+                                                                            'after': 'absent'}},
+            'before': resource.facts(plan.row) if plan.row is not None and plan.action != 'created' else {},
+        }

@@ -1,0 +1,219 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The engine on declared resources, against an in-memory organisation (no server)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.mailops.exchange.plugins.module_utils.engine import (
+    CREATE,
+    SET,
+    Engine,
+    Prop,
+    Resource,
+    one_row,
+    same_text,
+)
+from ansible_collections.mailops.exchange.plugins.module_utils.errors import CmdletError, ExchangeError
+
+
+class FakeModule(object):
+    """The engine's view of a module: answers Get/Set/New/Remove from ``objects`` (identity ->
+    row) and records every call and every group of calls sent together."""
+
+    def __init__(self, objects, check_mode=False, set_error=None, get_error=None, parallel=4):
+        self.objects = {k: dict(v) for k, v in objects.items()}
+        self.check_mode = check_mode
+        self.parallel = parallel
+        self.set_error = set_error
+        self.get_error = get_error
+        self.calls = []
+        self.groups = []
+        self.warnings = []
+
+    def warn(self, message):
+        self.warnings.append(message)
+
+    def invoke(self, cmdlet, parameters=None, **unused):
+        self.calls.append((cmdlet, dict(parameters or {})))
+        parameters = dict(parameters or {})
+        verb, unused_noun = cmdlet.split('-', 1)
+        identity = parameters.pop('Identity', None)
+        if verb == 'Get':
+            if self.get_error:
+                raise self.get_error
+            if identity not in self.objects:
+                raise CmdletError("couldn't be found", kind='not_found')
+            return [dict(self.objects[identity])]
+        if verb == 'Set':
+            if self.set_error:
+                raise self.set_error
+            if parameters.get('Colour') == 'bad':
+                raise CmdletError("Colour 'bad' isn't valid", kind='invalid_argument')
+            self.objects[identity].update((k, v) for k, v in parameters.items() if k not in ('Confirm', 'Force'))
+            return []
+        if verb == 'New':
+            row = dict(parameters, Guid='guid-' + parameters['Name'])
+            self.objects[parameters['Name']] = self.objects[row['Guid']] = row
+            return [dict(row)]
+        row = self.objects.pop(identity)
+        self.objects = {k: v for k, v in self.objects.items() if v is not row}
+        return []
+
+    def invoke_one(self, call, idempotent=None):
+        try:
+            return self.invoke(*call)
+        except ExchangeError as err:
+            return err
+
+    def invoke_all(self, calls, idempotent=None):
+        self.groups.append([cmdlet for cmdlet, unused in calls])
+        return [self.invoke_one(call) for call in calls]
+
+    def sent(self, verb):
+        return [call for call in self.calls if call[0].startswith(verb + '-')]
+
+
+class Regional(Resource):
+    noun = 'MailboxRegionalConfiguration'
+    identity = 'mailbox'
+    key = 'regional'
+    presence = None
+    write_switches = {'Confirm': False}
+    properties = (
+        Prop('language', 'Language', same=same_text),
+        Prop('date_format', 'DateFormat'),
+    )
+
+    def validate(self, entry, row, changes):
+        return 'date_format: no' if entry.get('date_format') == 'bad' else None
+
+
+class Widget(Resource):
+    noun = 'Widget'
+    identity = 'name'
+    key = 'widget'
+    create = True
+    remove = True
+    properties = (
+        Prop('name', 'Name', when=CREATE),
+        Prop('colour', 'Colour', same=same_text),
+        Prop('hidden', 'Hidden', when=SET, default=False),
+        Prop('company', 'Company', cmdlet='User'),
+    )
+
+
+def converge(module, resource, *entries):
+    plans = Engine(module, resource(module)).converge(list(entries), [''] * len(entries))
+    return plans[0] if len(plans) == 1 else plans
+
+
+def test_only_differing_properties_are_sent_in_one_set_call_then_read_back():
+    module = FakeModule({'jonas': {'Language': 'en-US', 'DateFormat': 'M/d/yyyy'}})
+    plan = converge(module, Regional, {'mailbox': 'jonas', 'language': 'de-DE', 'date_format': 'M/d/yyyy'})
+    assert [c[0] for c in module.calls] == ['Get-MailboxRegionalConfiguration', 'Set-MailboxRegionalConfiguration',
+                                           'Get-MailboxRegionalConfiguration']
+    assert module.calls[1][1] == {'Identity': 'jonas', 'Confirm': False, 'Language': 'de-DE'}
+    assert plan.result['changed'] is True
+    assert plan.result['changes'] == {'language': {'before': 'en-US', 'after': 'de-DE'}}
+    assert plan.result['regional'] == {'language': 'de-DE', 'date_format': 'M/d/yyyy'}
+    assert plan.result['before']['language'] == 'en-US'
+
+
+def test_nothing_to_change_reads_once_and_check_mode_predicts_without_writing():
+    module = FakeModule({'jonas': {'Language': 'en-US'}})
+    assert converge(module, Regional, {'mailbox': 'jonas', 'language': 'EN-us'}).result['changed'] is False
+    assert len(module.calls) == 1
+    module = FakeModule({'jonas': {'Language': 'en-US', 'DateFormat': 'x'}}, check_mode=True)
+    plan = converge(module, Regional, {'mailbox': 'jonas', 'language': 'de-DE'})
+    assert plan.result['regional'] == {'language': 'de-DE', 'date_format': 'x'} and plan.result['changed']
+    assert [c[0] for c in module.calls] == ['Get-MailboxRegionalConfiguration']
+
+
+def test_a_validation_problem_fails_before_any_write():
+    module = FakeModule({'jonas': {'Language': 'en-US'}})
+    plan = converge(module, Regional, {'mailbox': 'jonas', 'language': 'de-DE', 'date_format': 'bad'})
+    assert str(plan.error) == 'date_format: no; nothing was changed'
+    assert not module.sent('Set')
+
+
+@pytest.mark.parametrize('kind, text', [
+    ('not_found', "mailbox: 'jonas' was not found; nothing was changed"),
+    ('ambiguous', "mailbox: 'jonas' matches more than one object"),
+])
+def test_unknown_or_ambiguous_object(kind, text):
+    module = FakeModule({}, get_error=CmdletError('gone', kind=kind))
+    plan = converge(module, Regional, {'mailbox': 'jonas', 'language': 'de-DE'})
+    assert str(plan.error).startswith(text)
+
+
+def test_two_rows_for_one_identity_are_ambiguous():
+    with pytest.raises(ExchangeError, match="name: 'x' matches more than one group"):
+        one_row([{'Guid': 1}, {'Guid': 2}], 'name', 'x', 'group')
+    assert one_row([], 'name', 'x') is None
+
+
+def test_in_check_mode_a_missing_object_an_earlier_task_creates_is_predicted_with_a_warning():
+    module = FakeModule({}, check_mode=True)
+    plan = converge(module, Regional, {'mailbox': 'new', 'language': 'de-DE', 'date_format': None})
+    assert plan.error is None and plan.result['changed'] is True
+    assert plan.result['changes'] == {'language': {'before': None, 'after': 'de-DE'}}
+    assert "'new' does not exist yet" in module.warnings[0]
+
+
+def test_a_refusal_is_reported_under_the_option_the_message_names_first():
+    refusal = CmdletError('The DateFormat "x" isn\'t valid for current language setting "it-IT".',
+                          kind='invalid_argument', exception_type='TaskArgumentException')
+    module = FakeModule({'jonas': {'Language': 'en-US', 'DateFormat': 'M/d/yyyy'}}, set_error=refusal)
+    plan = converge(module, Regional, {'mailbox': 'jonas', 'language': 'it-IT', 'date_format': 'x'})
+    assert str(plan.error).startswith("date_format: 'x' was refused; nothing was changed: ")
+    throttled = CmdletError('slow down', kind='throttled')
+    plan = converge(FakeModule({'jonas': {}}, set_error=throttled), Regional, {'mailbox': 'jonas', 'language': 'x'})
+    assert plan.error is throttled
+
+
+def test_create_sends_new_then_set_only_properties_then_reads_back():
+    module = FakeModule({})
+    plan = converge(module, Widget, {'name': 'w', 'state': 'present', 'colour': 'red', 'hidden': True,
+                                     'company': None})
+    assert module.sent('New') == [('New-Widget', {'Name': 'w', 'Colour': 'red'})]
+    assert module.sent('Set') == [('Set-Widget', {'Identity': 'guid-w', 'Hidden': True})]
+    assert plan.result['widget'] == {'name': 'w', 'colour': 'red', 'hidden': True, 'company': None}
+    assert plan.result['before'] == {} and plan.result['changed'] is True
+
+
+def test_check_mode_create_predicts_defaults_and_sends_nothing():
+    module = FakeModule({}, check_mode=True)
+    plan = converge(module, Widget, {'name': 'w', 'state': 'present', 'colour': 'red', 'hidden': None,
+                                     'company': None})
+    assert plan.result['widget'] == {'name': 'w', 'colour': 'red', 'hidden': False, 'company': None}
+    assert [c[0] for c in module.calls] == ['Get-Widget']
+
+
+def test_a_property_of_another_cmdlet_goes_in_its_own_call_and_create_only_ones_are_refused():
+    module = FakeModule({'w': {'Guid': 'g1', 'Name': 'w', 'Colour': 'red', 'Company': 'A'}})
+    module.objects['g1'] = module.objects['w']
+    converge(module, Widget, {'name': 'w', 'state': 'present', 'colour': 'Blue', 'company': 'B'})
+    assert module.sent('Set') == [('Set-Widget', {'Identity': 'g1', 'Colour': 'Blue'}),
+                                  ('Set-User', {'Identity': 'g1', 'Company': 'B'})]
+
+
+def test_remove_is_idempotent():
+    module = FakeModule({'w': {'Guid': 'g1', 'Name': 'w'}})
+    module.objects['g1'] = module.objects['w']
+    plan = converge(module, Widget, {'name': 'w', 'state': 'absent'})
+    assert plan.result['changed'] and plan.result['widget'] == {}
+    assert module.sent('Remove') == [('Remove-Widget', {'Identity': 'g1', 'Confirm': False})]
+    again = converge(module, Widget, {'name': 'w', 'state': 'absent'})
+    assert again.result['changed'] is False and not module.sent('Remove')[1:]
+
+
+def test_many_entries_read_write_and_reread_together_and_one_failure_is_its_own():
+    objects = dict(('w%d' % i, {'Guid': 'w%d' % i, 'Name': 'w%d' % i, 'Colour': 'red'}) for i in range(12))
+    module = FakeModule(objects)
+    entries = [{'name': 'w%d' % i, 'state': 'present', 'colour': 'blue' if i != 5 else 'bad'} for i in range(12)]
+    plans = Engine(module, Widget(module)).converge(entries, ['widgets[%d].' % i for i in range(12)])
+    assert module.groups == [['Get-Widget'] * 12, ['Set-Widget'] * 12, ['Get-Widget'] * 11]
+    assert str(plans[5].error).startswith("colour: 'bad' was refused; nothing was changed")
+    assert all(plan.result['widget']['colour'] == 'blue' for plan in plans if plan is not plans[5])
