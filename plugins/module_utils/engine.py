@@ -107,25 +107,42 @@ class Resource(object):
         """The object as the result shows it: every property in its option's shape."""
         return dict((prop.option, prop.view(row.get(prop.parameter))) for prop in self.properties)
 
-    def new_row(self, entry):
+    def check_input(self, entry, where):
+        """Raise ValueError, naming the option (prefixed ``where``) and the value, for input no
+        object can have; called before anything is read."""
+
+    def desired(self, plan):
+        """The values the entry asks for, option -> value (None: left as it is)."""
+        return dict((prop.option, plan.entry.get(prop.option)) for prop in self.properties)
+
+    def new_row(self, plan, desired):
         """The row a create is predicted to give (check mode); properties left out take their
         ``default``."""
         row = {}
         for prop in self.properties:
-            value = entry.get(prop.option)
+            value = desired.get(prop.option)
             row[prop.parameter] = prop.wire(value) if value is not None else prop.default
         return row
 
-    def new_parameters(self, entry):
-        """The parameters of the ``New-`` call for ``entry``."""
-        return dict((prop.parameter, prop.wire(entry[prop.option])) for prop in self.properties
-                    if prop.when != SET and entry.get(prop.option) is not None)
+    def predict(self, row, changes):
+        """The row after ``changes`` (option -> value) are made to ``row``."""
+        after = dict(row)
+        for prop in self.properties:
+            if prop.option in changes:
+                after[prop.parameter] = prop.wire(changes[prop.option])
+        return after
 
-    def prepare(self, engine, pairs):
-        """Called once with every ``(entry, row)`` before planning (to look identities up together)."""
+    def new_parameters(self, plan, desired):
+        """The parameters of the ``New-`` call."""
+        return dict((prop.parameter, prop.wire(desired[prop.option])) for prop in self.properties
+                    if prop.when != SET and desired.get(prop.option) is not None)
 
-    def validate(self, entry, row, changes):
-        """A message when ``changes`` (option -> wanted value) cannot be made to ``row`` (None:
+    def prepare(self, engine, plans):
+        """Called once with every plan read (``plan.row``: None when there is no such object)
+        before any is planned, to look identities up together."""
+
+    def validate(self, plan, changes):
+        """A message when ``changes`` (option -> wanted value) cannot be made to ``plan.row`` (None:
         to be created), raised before any write; None when they can."""
         return None
 
@@ -141,8 +158,8 @@ class Resource(object):
 class Plan(object):
     """What converging one entry comes to, decided before anything is sent."""
 
-    __slots__ = ('entry', 'where', 'identity', 'row', 'action', 'changes', 'writes', 'predicted', 'error',
-                 'result')
+    __slots__ = ('entry', 'where', 'identity', 'row', 'action', 'desired', 'changes', 'writes', 'predicted',
+                 'error', 'result')
 
     def __init__(self, entry, where, identity):
         self.entry = entry
@@ -150,6 +167,7 @@ class Plan(object):
         self.identity = identity
         self.row = None
         self.action = None
+        self.desired = {}
         self.changes = {}
         self.writes = []
         self.predicted = None
@@ -193,9 +211,11 @@ class Engine(object):
     def converge(self, entries, wheres):
         """One :class:`Plan` per entry, each with its ``result`` or its ``error``."""
         plans = [Plan(entry, where, entry[self.resource.identity].strip()) for entry, where in zip(entries, wheres)]
-        self.read(plans)
+        for plan in plans:
+            self.guard(plan, lambda plan: self.resource.check_input(plan.entry, plan.where))
+        self.read([plan for plan in plans if plan.error is None])
         live = [plan for plan in plans if plan.error is None]
-        self.resource.prepare(self, [(plan.entry, plan.row) for plan in live])
+        self.resource.prepare(self, live)
         for plan in live:
             self.guard(plan, self.plan)
         self.apply([plan for plan in plans if plan.error is None])
@@ -220,6 +240,7 @@ class Engine(object):
 
     def plan(self, plan):
         """Decide ``plan.action`` and its writes from the entry and the row read."""
+        plan.desired = self.resource.desired(plan)
         presence = self.resource.presence
         if presence and plan.entry.get(presence) == 'absent':
             plan.action = 'remove' if plan.row is not None else 'none'
@@ -239,12 +260,12 @@ class Engine(object):
             # In check mode an earlier task of the run may be the one that creates it.
             self.module.warn("%s%s: '%s' does not exist yet; check mode assumes an earlier task creates it and "
                              'shows every value this task sets' % (plan.where, resource.identity, plan.identity))
-        row = resource.new_row(plan.entry)
-        changes = dict((prop.option, plan.entry[prop.option]) for prop in resource.properties
-                       if plan.entry.get(prop.option) is not None)
-        self.check(plan, None, changes)
+        changes = dict((option, value) for option, value in plan.desired.items() if value is not None)
+        row = resource.new_row(plan, plan.desired)
+        self.check(plan, changes)
         plan.action = 'create' if resource.create else 'predicted'
-        plan.changes = dict((option, {'before': None, 'after': value}) for option, value in changes.items())
+        plan.changes = dict((option, {'before': None, 'after': plan.entry.get(option, value)})
+                            for option, value in changes.items())
         plan.predicted = row
 
     def plan_update(self, plan):
@@ -252,23 +273,23 @@ class Engine(object):
         facts = resource.facts(plan.row)
         changes = {}
         for prop in resource.properties:
-            want = plan.entry.get(prop.option)
+            want = plan.desired.get(prop.option)
             if want is not None and not prop.same(facts.get(prop.option), want):
-                if prop.when == CREATE:
-                    raise input_error("%s%s: '%s' cannot be changed on an existing %s (it is '%s')"
-                                      % (plan.where, prop.option, want, resource.what, facts.get(prop.option)))
                 changes[prop.option] = want
-        self.check(plan, plan.row, changes)
-        plan.action = 'update' if changes else 'none'
-        plan.changes = dict((option, {'before': facts.get(option), 'after': want}) for option, want in changes.items())
-        plan.writes = self.set_calls(plan.entry, resource.object_key(plan.row, plan.identity), changes)
-        plan.predicted = dict(plan.row)
+        self.check(plan, changes)
         for prop in resource.properties:
-            if prop.option in changes:
-                plan.predicted[prop.parameter] = prop.wire(changes[prop.option])
+            if prop.option in changes and prop.when == CREATE:
+                raise input_error("%s%s: '%s' cannot be changed on an existing %s (it is '%s')"
+                                  % (plan.where, prop.option, changes[prop.option], resource.what,
+                                     facts.get(prop.option)))
+        plan.action = 'update' if changes else 'none'
+        plan.changes = dict((option, {'before': facts.get(option), 'after': plan.entry.get(option, want)})
+                            for option, want in changes.items())
+        plan.writes = self.set_calls(plan.entry, resource.object_key(plan.row, plan.identity), changes)
+        plan.predicted = resource.predict(plan.row, changes)
 
-    def check(self, plan, row, changes):
-        problem = self.resource.validate(plan.entry, row, changes)
+    def check(self, plan, changes):
+        problem = self.resource.validate(plan, changes)
         if problem:
             raise input_error(plan.where + problem)
 
@@ -310,7 +331,7 @@ class Engine(object):
 
     def create(self, plan):
         resource = self.resource
-        parameters = resource.new_parameters(plan.entry)
+        parameters = resource.new_parameters(plan, plan.desired)
 
         def find():
             return one_row(self.module.invoke_one(resource.read_call(plan.identity)),
@@ -325,8 +346,9 @@ class Engine(object):
             rows = [find()]
         row = rows[0] if rows else find()
         key = resource.object_key(row, plan.identity)
-        later = dict((prop.option, plan.entry[prop.option]) for prop in resource.properties
-                     if prop.when == SET and plan.entry.get(prop.option) is not None)
+        later = dict((prop.option, plan.desired[prop.option]) for prop in resource.properties
+                     if prop.when == SET and plan.desired.get(prop.option) is not None
+                     and not prop.same(prop.view(prop.default), plan.desired[prop.option]))
         plan.writes = self.set_calls(plan.entry, key, later) + resource.after_create(plan.entry, row)
         plan.row = row
         plan.action = 'created'

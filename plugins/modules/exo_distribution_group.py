@@ -274,12 +274,10 @@ import re
 
 from ansible_collections.mailops.exchange.plugins.module_utils.bulk import (
     DEFAULT_PARALLEL,
-    bulk_result,
     check_parallel,
-    converge_all,
-    invoke_each,
     merge_entries,
 )
+from ansible_collections.mailops.exchange.plugins.module_utils.engine import CREATE, SET, Prop, Resource, same_text
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.groups import (
     DEFAULT_DEPART,
@@ -288,37 +286,19 @@ from ansible_collections.mailops.exchange.plugins.module_utils.groups import (
     RESTRICTIONS,
     default_alias,
     group_facts,
-    group_from_answer,
-    group_read,
-    read_group,
     read_owners,
     with_primary,
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.mailbox_properties import check_alias
 from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
-from ansible_collections.mailops.exchange.plugins.module_utils.outcome import create_once
 from ansible_collections.mailops.exchange.plugins.module_utils.permissions import trustee_id
-from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import build_diff, sorted_values
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients import (
     IdentityError,
     RecipientResolver,
     check_identities,
 )
 
-# Option -> the New/Set-DistributionGroup parameter that carries it, and its Exchange value.
-PROPERTIES = {
-    'alias': ('Alias', str),
-    'display_name': ('DisplayName', str),
-    'primary_smtp_address': ('PrimarySmtpAddress', str),
-    'hidden_from_address_lists': ('HiddenFromAddressListsEnabled', bool),
-    'require_sender_authentication': ('RequireSenderAuthenticationEnabled', bool),
-    'member_join_restriction': ('MemberJoinRestriction', RESTRICTIONS.get),
-    'member_depart_restriction': ('MemberDepartRestriction', RESTRICTIONS.get),
-}
 _SMTP = re.compile(r'^[^@\s:]+@[^@\s]+\.[^@\s]+$')
-
-# Set-DistributionGroup only: New-DistributionGroup has no such parameter.
-SET_ONLY = ('hidden_from_address_lists',)
 
 # Options that name one group: a task-wide value for many groups would clash, so with groups[]
 # they are given per entry only.
@@ -329,14 +309,12 @@ ENTRY_DEFAULTS = ('state', 'type', 'managed_by', 'hidden_from_address_lists', 'r
                   'member_join_restriction', 'member_depart_restriction')
 
 
-def _same(option, current, desired):
-    if option in ('alias', 'primary_smtp_address'):
-        return str(current).lower() == str(desired).lower()
-    return current == desired
-
-
 def _describe(recipient):
     return "%s '%s'" % (recipient.row.get('RecipientTypeDetails') or 'recipient', recipient.shown)
+
+
+def _same_owners(have, want):
+    return sorted(str(v).lower() for v in have) == sorted(str(v).lower() for v in want.values())
 
 
 def check_name(value, where):
@@ -345,254 +323,138 @@ def check_name(value, where):
         raise ValueError('%sname: %r must not be empty' % (where, value))
 
 
-def check_entry(entry, where):
-    """Refuse, naming the option (prefixed with ``where``) and the value, what no group can have.
+class Group(Resource):
+    noun = 'DistributionGroup'
+    identity = 'name'
+    key = 'group'
+    what = 'group'
+    create = True
+    remove = True
+    write_switches = {'BypassSecurityGroupManagerCheck': True}
 
-    Asks nothing of the service; raises ValueError.
-    """
-    check_name(entry['name'], where)
-    for option in ('alias', 'display_name', 'primary_smtp_address'):
-        if entry[option] is not None and not entry[option].strip():
-            raise ValueError('%s%s: %r must not be empty' % (where, option, entry[option]))
-    if entry['alias'] is not None:
-        try:
-            check_alias(entry['alias'])
-        except ValueError as err:
-            raise ValueError(where + str(err)) from None
-    address = entry['primary_smtp_address']
-    if address is not None and not _SMTP.match(address):
-        raise ValueError("%sprimary_smtp_address: '%s' is not an SMTP address such as group@contoso.com"
-                         % (where, address))
-    try:
-        check_identities(where + 'managed_by', entry['managed_by'])
-    except IdentityError as err:
-        raise ValueError(str(err)) from None
+    def __init__(self, module):
+        super().__init__(module)
+        self.resolver = RecipientResolver(module.invoke)
+        self.properties = (
+            Prop('type', 'Type', wire=lambda v: GROUP_TYPES[v][1], when=CREATE),
+            Prop('alias', 'Alias', same=same_text),
+            Prop('display_name', 'DisplayName'),
+            Prop('primary_smtp_address', 'PrimarySmtpAddress', same=same_text),
+            Prop('managed_by', 'ManagedBy', same=_same_owners,
+                 wire=lambda owners: [trustee_id(k, v) for k, v in owners.items()]),
+            Prop('hidden_from_address_lists', 'HiddenFromAddressListsEnabled', when=SET, default=False),
+            Prop('require_sender_authentication', 'RequireSenderAuthenticationEnabled'),
+            Prop('member_join_restriction', 'MemberJoinRestriction', wire=RESTRICTIONS.get),
+            Prop('member_depart_restriction', 'MemberDepartRestriction', wire=RESTRICTIONS.get),
+        )
 
-
-def lookups(entry, row):
-    """The identities converging ``entry`` looks up, given its group's ``row`` (None: not there):
-    the current and desired owners, and the name and address a new or readdressed group takes."""
-    wanted = list(row.get('ManagedBy') or ()) if row is not None else []
-    if entry['state'] == 'present':
-        wanted.extend(entry['managed_by'] or ())
-        if row is None:
-            wanted.append(entry['name'])
-        if entry['primary_smtp_address']:
-            wanted.append(entry['primary_smtp_address'])
-    return wanted
-
-
-def read_all(exo, resolver, entries, wheres):
-    """The answer to each entry's group read (its rows or the ``ExchangeError`` it raised), ten
-    to a request; an entry whose input :func:`check_entry` refuses is not read, and its answer is
-    that refusal.
-
-    Then every identity the entries will look up goes to ``resolver`` at once (see
-    :func:`lookups`); the groups read are indexed first, so naming a group's own name or address
-    costs nothing.
-    """
-    answers = []
-    for entry, where in zip(entries, wheres):
-        try:
-            check_entry(entry, where)
-            answers.append(None)
-        except ValueError as err:
-            answers.append(IdentityError('%s; nothing was changed' % err, kind='invalid_argument'))
-    valid = [index for index, answer in enumerate(answers) if answer is None]
-    if not valid:
-        return answers
-    parallel = exo.params['parallel']
-    reads = invoke_each(exo.runner, [group_read(entries[index]['name']) for index in valid], parallel)
-    wanted = []
-    for index, answer in zip(valid, reads):
-        answers[index] = answer
-        try:
-            row = group_from_answer(answer, entries[index]['name'], 'name')
-        except ExchangeError:
-            continue
-        if row is not None:
-            resolver.remember(row)
-        wanted.extend(lookups(entries[index], row))
-    if wanted:
-        resolver.prefetch(exo.runner, wanted, parallel)
-    return answers
-
-
-class GroupTask(object):
-    """Validates, plans and applies one group (``entry``: the module's options, or one
-    groups[] entry with the task's defaults); the recipient lookup is shared by every group of
-    the task. Messages name the options with the ``where`` prefix (``groups[N].``)."""
-
-    def __init__(self, exo, resolver, entry, where=''):
-        self.exo = exo
-        self.resolver = resolver
-        self.params = entry
-        self.where = where
-
-    def converge(self, answer):
-        """The group's result dict, with its ``before``, from the answer to its read."""
-        params = self.params
-        row = group_from_answer(answer, params['name'], self.where + 'name')
-        if params['state'] == 'absent':
-            before = self.remove(row) if row is not None else {}
-            after = {}
-        else:
-            owners = self.owners()
-            if row is None:
-                before, after = {}, self.create(owners)
-            else:
-                before, after = self.update(row, owners)
-        return dict(changed=before != after, group=after, before=before)
-
-    def owners(self):
-        """The desired owners as key -> shown, or None when O(managed_by) is not given."""
-        if self.params['managed_by'] is None:
-            return None
-        resolved = self.resolver.resolve_all(self.where + 'managed_by', self.params['managed_by'])
-        return {k: r.shown for k, r in resolved.items()}
-
-    def check_address_free(self, group_key):
-        """Fail when another recipient already uses the desired primary address."""
-        address = self.params['primary_smtp_address']
-        try:
-            holder = self.resolver.lookup(address)
-        except ExchangeError as err:
-            if err.kind != 'ambiguous':
-                raise
-            holder = None
-        if holder is not None and holder.key != group_key and address.lower() in holder.names:
-            raise IdentityError("%sprimary_smtp_address: '%s' is already used by %s; nothing was changed"
-                                % (self.where, address, _describe(holder)), kind='invalid_argument')
-
-    def check_name_free(self):
-        """Fail when a recipient that is not a group already has the Name a new group would take."""
-        name = self.params['name']
-        try:
-            holder = self.resolver.lookup(name)
-        except ExchangeError as err:
-            if err.kind != 'ambiguous':
-                raise
-            return
-        if holder is not None and str(holder.row.get('Name', '')).lower() == name.lower():
-            raise IdentityError("%sname: '%s' is already used by %s; nothing was changed"
-                                % (self.where, name, _describe(holder)), kind='invalid_argument')
-
-    def check_restrictions(self, facts):
-        if facts['type'] != 'security':
-            return
-        for option in ('member_join_restriction', 'member_depart_restriction'):
-            if facts[option] == 'open':
-                raise IdentityError("%s%s: 'open' is not allowed for a security group; use closed or "
-                                    "approval_required; nothing was changed" % (self.where, option),
-                                    kind='invalid_argument')
-
-    def create(self, owners):
-        params = self.params
-        group_type = params['type'] or 'distribution'
-        alias = params['alias'] or default_alias(params['name'])
-        primary = params['primary_smtp_address'] or ''
-        after = {
-            'identity': params['name'],
-            'guid': '',
-            'name': params['name'],
-            'alias': alias,
-            'display_name': params['display_name'] or params['name'],
-            'primary_smtp_address': primary,
-            'email_addresses': ['SMTP:' + primary] if primary else [],
-            'type': group_type,
-            'managed_by': sorted_values(owners or {}),
-            'hidden_from_address_lists': bool(params['hidden_from_address_lists']),
-            'require_sender_authentication': params['require_sender_authentication'] is not False,
-            'member_join_restriction': params['member_join_restriction'] or DEFAULT_JOIN,
-            'member_depart_restriction': params['member_depart_restriction'] or DEFAULT_DEPART[group_type],
-        }
-        self.check_restrictions(after)
-        self.check_name_free()
-        if primary:
-            self.check_address_free(None)
-        if self.exo.check_mode:
-            return after
-
-        new = {'Name': params['name'], 'Type': GROUP_TYPES[group_type][1]}
-        for option, (parameter, convert) in PROPERTIES.items():
-            if params[option] is not None and option not in SET_ONLY:
-                new[parameter] = convert(params[option])
-        if owners is not None:
-            new['ManagedBy'] = [trustee_id(k, v) for k, v in owners.items()]
-        # The name was free (checked above), so a group found by it after a lost answer is this one.
-        row = create_once(self.exo.invoke, 'New-DistributionGroup', new,
-                          lambda: read_group(self.exo.invoke, params['name'], 'name'))[0]
-        if params['hidden_from_address_lists']:
-            self.exo.invoke('Set-DistributionGroup', {
-                'Identity': row['Guid'], 'HiddenFromAddressListsEnabled': True,
-                'BypassSecurityGroupManagerCheck': True}, idempotent=True)
-        return self.reread(row['Guid'])
-
-    def update(self, row, owners):
-        params = self.params
-        current_owners = read_owners(self.resolver, row)
-        before = group_facts(row, current_owners)
-        if params['type'] is not None and params['type'] != before['type']:
-            raise IdentityError("%stype: '%s' is a %s group and Exchange cannot convert it to %s; remove "
-                                "the group and create it again; nothing was changed"
-                                % (self.where, params['name'], before['type'], params['type']),
-                                kind='invalid_argument')
-        after = dict(before)
-        changes = {}
-        for option, (parameter, convert) in PROPERTIES.items():
-            desired = params[option]
-            if desired is not None and not _same(option, before[option], desired):
-                changes[parameter] = convert(desired)
-                after[option] = desired
-        if owners is not None and set(owners) != set(current_owners):
-            changes['ManagedBy'] = [trustee_id(k, v) for k, v in owners.items()]
-            after['managed_by'] = sorted_values(owners)
-        if 'PrimarySmtpAddress' in changes:
-            after['email_addresses'] = with_primary(before['email_addresses'], after['primary_smtp_address'])
-        self.check_restrictions(after)
-        if 'PrimarySmtpAddress' in changes:
-            self.check_address_free(str(row.get('Guid')).lower())
-        if not changes or self.exo.check_mode:
-            return before, after
-        changes.update(Identity=row['Guid'], BypassSecurityGroupManagerCheck=True)
-        self.exo.invoke('Set-DistributionGroup', changes, idempotent=True)
-        return before, self.reread(row['Guid'])
-
-    def reread(self, guid):
-        row = read_group(self.exo.invoke, guid, 'name')
+    def facts(self, row):
         return group_facts(row, read_owners(self.resolver, row))
 
-    def remove(self, row):
-        before = group_facts(row, read_owners(self.resolver, row))
-        if not self.exo.check_mode:
+    def check_input(self, entry, where):
+        """Refuse, naming the option and the value, what no group can have; asks nothing."""
+        check_name(entry['name'], where)
+        for option in ('alias', 'display_name', 'primary_smtp_address'):
+            if entry[option] is not None and not entry[option].strip():
+                raise ValueError('%s%s: %r must not be empty' % (where, option, entry[option]))
+        if entry['alias'] is not None:
             try:
-                self.exo.invoke('Remove-DistributionGroup', {
-                    'Identity': row['Guid'], 'Confirm': False, 'BypassSecurityGroupManagerCheck': True},
-                    idempotent=True)
-            except ExchangeError as err:
-                # Gone already (another run, or a lost response to our own remove): that is the goal.
-                if err.kind != 'not_found':
-                    raise
-        return before
+                check_alias(entry['alias'])
+            except ValueError as err:
+                raise ValueError(where + str(err)) from None
+        address = entry['primary_smtp_address']
+        if address is not None and not _SMTP.match(address):
+            raise ValueError("%sprimary_smtp_address: '%s' is not an SMTP address such as group@contoso.com"
+                             % (where, address))
+        try:
+            check_identities(where + 'managed_by', entry['managed_by'])
+        except IdentityError as err:
+            raise ValueError(str(err)) from None
 
+    def prepare(self, engine, plans):
+        """Look up together every owner (current and desired), and the name and address a new
+        or readdressed group takes; the groups read are known first, so they cost nothing."""
+        wanted = []
+        for plan in plans:
+            if plan.row is not None:
+                self.resolver.remember(plan.row)
+                wanted.extend(plan.row.get('ManagedBy') or ())
+            if plan.entry['state'] == 'present':
+                wanted.extend(plan.entry['managed_by'] or ())
+                wanted.extend([plan.entry['name']] if plan.row is None else [])
+                wanted.extend([plan.entry['primary_smtp_address']] if plan.entry['primary_smtp_address'] else [])
+        if wanted:
+            self.resolver.prefetch(self.module.runner, wanted, self.module.parallel)
 
-def converge_one(exo):
-    resolver = RecipientResolver(exo.invoke)
-    answer = read_all(exo, resolver, [exo.params], [''])[0]
-    result = GroupTask(exo, resolver, exo.params).converge(answer)
-    before = result.pop('before')
-    if exo.module._diff:
-        result['diff'] = build_diff(before, result['group'])
-    return result
+    def desired(self, plan):
+        desired = super().desired(plan)
+        if desired['managed_by'] is not None:
+            resolved = self.resolver.resolve_all(plan.where + 'managed_by', desired['managed_by'])
+            desired['managed_by'] = dict((key, recipient.shown) for key, recipient in resolved.items())
+        if plan.row is not None and desired['type'] is not None and desired['type'] != self.facts(plan.row)['type']:
+            raise IdentityError("%stype: '%s' is a %s group and Exchange cannot convert it to %s; remove the group "
+                                'and create it again; nothing was changed'
+                                % (plan.where, plan.identity, self.facts(plan.row)['type'], desired['type']),
+                                kind='invalid_argument')
+        return desired
 
+    def new_row(self, plan, desired):
+        group_type = desired['type'] or 'distribution'
+        primary = desired['primary_smtp_address'] or ''
+        return {
+            'Identity': plan.identity, 'Name': plan.identity, 'Guid': '',
+            'Alias': desired['alias'] or default_alias(plan.identity),
+            'DisplayName': desired['display_name'] or plan.identity,
+            'PrimarySmtpAddress': primary, 'EmailAddresses': ['SMTP:' + primary] if primary else [],
+            'RecipientTypeDetails': GROUP_TYPES[group_type][0],
+            'ManagedBy': [trustee_id(k, v) for k, v in (desired['managed_by'] or {}).items()],
+            'HiddenFromAddressListsEnabled': bool(desired['hidden_from_address_lists']),
+            'RequireSenderAuthenticationEnabled': desired['require_sender_authentication'] is not False,
+            'MemberJoinRestriction': desired['member_join_restriction'] or DEFAULT_JOIN,
+            'MemberDepartRestriction': desired['member_depart_restriction'] or DEFAULT_DEPART[group_type],
+        }
 
-def converge_many(exo, entries):
-    resolver = RecipientResolver(exo.invoke)
-    wheres = ['groups[%d].' % index for index in range(len(entries))]
-    jobs = list(zip(entries, wheres, read_all(exo, resolver, entries, wheres)))
-    outcomes = converge_all(jobs, lambda job: GroupTask(exo, resolver, job[0], job[1]).converge(job[2]),
-                            exo.params['parallel'], key=lambda job: job[0]['name'])
-    return bulk_result(exo, outcomes, 'groups', name=lambda r: r['key'], after=lambda r: r['group'])
+    def new_parameters(self, plan, desired):
+        parameters = super().new_parameters(plan, desired)
+        parameters.update(Name=plan.identity, Type=GROUP_TYPES[desired['type'] or 'distribution'][1])
+        return parameters
+
+    def predict(self, row, changes):
+        after = super().predict(row, changes)
+        if 'primary_smtp_address' in changes:
+            after['EmailAddresses'] = with_primary(row.get('EmailAddresses') or [], changes['primary_smtp_address'])
+        return after
+
+    def validate(self, plan, changes):
+        facts = self.facts(self.new_row(plan, plan.desired) if plan.row is None else self.predict(plan.row, changes))
+        if facts['type'] == 'security':
+            for option in ('member_join_restriction', 'member_depart_restriction'):
+                if facts[option] == 'open':
+                    return "%s: 'open' is not allowed for a security group; use closed or approval_required" % option
+        if plan.row is None:
+            problem = self.taken('name', plan.identity, None)
+            if problem:
+                return problem
+        if 'primary_smtp_address' in changes:
+            return self.taken('primary_smtp_address', changes['primary_smtp_address'],
+                              str(plan.row.get('Guid')).lower() if plan.row else None)
+        return None
+
+    def taken(self, option, value, own_key):
+        """A message when a recipient other than the group ``own_key`` already holds ``value``:
+        a new group's Name (held by anything but a group of that name), or an address."""
+        try:
+            holder = self.resolver.lookup(value)
+        except ExchangeError as err:
+            if err.kind != 'ambiguous':
+                raise
+            return None
+        if holder is None or holder.key == own_key:
+            return None
+        held = holder.names if option != 'name' else [str(holder.row.get('Name', '')).lower()]
+        if value.lower() in held:
+            return "%s: '%s' is already used by %s" % (option, value, _describe(holder))
+        return None
 
 
 def main():
@@ -624,10 +486,11 @@ def main():
         mutually_exclusive=[('name', 'groups')] + [('groups', option) for option in ENTRY_ONLY if option != 'name'],
     )
     params = exo.params
+    entries = None
     try:
         check_parallel(params['parallel'])
         if params['name'] is not None:
-            check_entry(params, '')
+            Group(exo).check_input(params, '')
         else:
             # Options per entry only are None unless the entry gives them.
             defaults = dict.fromkeys(ENTRY_ONLY)
@@ -637,10 +500,7 @@ def main():
                 check_name(entry['name'], 'groups[%d].' % index)
     except ValueError as exc:
         exo.fail(str(exc))
-    if params['name'] is not None:
-        exo.run(converge_one)
-    else:
-        exo.run(lambda module: converge_many(module, entries))
+    exo.run(lambda module: module.converge(Group, entries, 'groups'))
 
 
 if __name__ == '__main__':

@@ -129,8 +129,9 @@ class RegionalConfiguration(Resource):
         Prop('time_format', 'TimeFormat', view=_text),
     )
 
-    def validate(self, entry, row, changes):
-        language = entry['language'] or language_name((row or {}).get('Language'))
+    def validate(self, plan, changes):
+        entry = plan.entry
+        language = entry['language'] or language_name((plan.row or {}).get('Language'))
         for option, name in (('date_format', 'DateFormat'), ('time_format', 'TimeFormat')):
             if entry[option] is not None:
                 problem = format_problem(name, entry[option], language)

@@ -86,8 +86,8 @@ class Regional(Resource):
         Prop('date_format', 'DateFormat'),
     )
 
-    def validate(self, entry, row, changes):
-        return 'date_format: no' if entry.get('date_format') == 'bad' else None
+    def validate(self, plan, changes):
+        return 'date_format: no' if plan.entry.get('date_format') == 'bad' else None
 
 
 class Widget(Resource):

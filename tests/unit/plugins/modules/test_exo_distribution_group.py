@@ -5,10 +5,12 @@ many groups, and one group's failure that leaves the others converged."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients import RecipientResolver
+from ansible_collections.mailops.exchange.plugins.module_utils.module import ExchangeModule
 from ansible_collections.mailops.exchange.plugins.modules import exo_distribution_group as groups
 
 from test_bulk_modules import NOT_FOUND, FakeExo as BulkFakeExo
@@ -32,13 +34,27 @@ class FakeModule(object):
 
 
 class FakeExo(BulkFakeExo):
-    """The bulk modules' stand-in, in check mode, with ``--diff`` and a ``fail`` that raises."""
+    """The bulk modules' stand-in, in check mode, with ``--diff``, a ``fail`` that raises and the
+    module base's engine entry point."""
 
     check_mode = True
     module = FakeModule()
+    converge = ExchangeModule.converge
+    invoke_all = ExchangeModule.invoke_all
+    invoke_one = ExchangeModule.invoke_one
+    with_diff = ExchangeModule.with_diff
+    fail_error = ExchangeModule.fail_error
+    parallel = ExchangeModule.parallel
 
     def __init__(self, answers, parallel=1):
         super().__init__(answers, params={'parallel': parallel})
+        self.warnings = []
+        self.runner = SimpleNamespace(
+            invoke=self.invoke, pages=self.pages,
+            invoke_all=lambda calls, idempotent=None, parallel=1: BulkFakeExo.invoke_all(self, calls, idempotent, parallel))
+
+    def warn(self, message):
+        self.warnings.append(message)
 
     def fail(self, msg, **result):
         raise Stopped(msg, result)
@@ -52,6 +68,10 @@ def entry(name, **options):
     return values
 
 
+def check_entry(values, where):
+    groups.Group(FakeExo({})).check_input(values, where)
+
+
 @pytest.mark.parametrize('options, message', [
     ({'display_name': ' '}, "groups[3].display_name: ' ' must not be empty"),
     ({'alias': 'two words'}, "groups[3].alias: 'two words' is not a valid alias"),
@@ -61,45 +81,34 @@ def entry(name, **options):
 ])
 def test_an_entry_is_refused_naming_its_index_option_and_value(options, message):
     with pytest.raises(ValueError) as caught:
-        groups.check_entry(entry('team', **options), 'groups[3].')
+        check_entry(entry('team', **options), 'groups[3].')
     assert str(caught.value).startswith(message)
 
 
 def test_a_single_group_is_refused_without_a_prefix():
     with pytest.raises(ValueError) as caught:
-        groups.check_entry(entry('team', primary_smtp_address='smtp:team@contoso.com'), '')
+        check_entry(entry('team', primary_smtp_address='smtp:team@contoso.com'), '')
     assert str(caught.value).startswith("primary_smtp_address: 'smtp:team@contoso.com' is not")
-    groups.check_entry(entry('team', alias='team', managed_by=['alice']), '')
-
-
-def test_what_an_entry_looks_up():
-    new = entry('team', primary_smtp_address='team@contoso.com', managed_by=['alice'])
-    assert groups.lookups(new, None) == ['alice', 'team', 'team@contoso.com']
-    # An existing group's own address is known from its read; a new one is looked up.
-    assert groups.lookups(entry('finance', primary_smtp_address='finance@contoso.com'), FINANCE) == [
-        'carol', 'finance@contoso.com']
-    # A group that goes away is read with its owners, for its before; nothing else is named.
-    assert groups.lookups(entry('finance', state='absent', managed_by=['alice']), FINANCE) == ['carol']
-    assert groups.lookups(entry('ghost', state='absent'), None) == []
+    check_entry(entry('team', alias='team', managed_by=['alice']), '')
 
 
 def test_groups_are_read_together_then_every_owner_in_one_lookup():
     exo = FakeExo({('Get-DistributionGroup', 'finance'): [FINANCE],
                    ('Get-Recipient', 'alice'): [ALICE], ('Get-Recipient', 'carol'): [CAROL]})
-    resolver = RecipientResolver(exo.invoke)
     entries = [entry('finance', primary_smtp_address='FINANCE@contoso.com', managed_by=['alice']),
                entry('bad', primary_smtp_address='bad.contoso.com'),
                entry('team', managed_by=['alice'])]
-    answers = groups.read_all(exo, resolver, entries, ['groups[0].', 'groups[1].', 'groups[2].'])
+    with pytest.raises(Stopped) as caught:
+        exo.converge(groups.Group, entries, 'groups')
     # The malformed entry is not read; finance's own name and address are known from its read.
     assert exo.batches == [[('Get-DistributionGroup', 'finance'), ('Get-DistributionGroup', 'team')],
                            [('Get-Recipient', 'carol'), ('Get-Recipient', 'alice'), ('Get-Recipient', 'team')]]
     assert exo.single == []
-    assert answers[0] == [FINANCE]
-    assert answers[1].kind == 'invalid_argument'
-    assert str(answers[1]).startswith("groups[1].primary_smtp_address: 'bad.contoso.com' is not an SMTP address")
-    assert answers[1].message.endswith('; nothing was changed')
-    assert answers[2] is NOT_FOUND
+    bad = caught.value.args[1]['results'][1]
+    assert bad['kind'] == 'invalid_argument'
+    assert bad['msg'].startswith("groups[1].primary_smtp_address: 'bad.contoso.com' is not an SMTP address")
+    assert bad['msg'].endswith('; nothing was changed')
+    assert caught.value.args[1]['results'][2]['group']['name'] == 'team'
 
 
 def test_one_failing_group_leaves_the_others_planned_and_the_task_names_it():
@@ -109,7 +118,7 @@ def test_one_failing_group_leaves_the_others_planned_and_the_task_names_it():
                entry('team', managed_by=['alice', 'ghost@contoso.com']),
                entry('crew', managed_by=['alice'], type='security')]
     with pytest.raises(Stopped) as caught:
-        groups.converge_many(exo, entries)
+        exo.converge(groups.Group, entries, 'groups')
     msg, result = caught.value.args
     assert msg == ("1 of 3 groups failed: team: groups[1].managed_by: 'ghost@contoso.com' was not found; "
                    "nothing was changed")
@@ -118,6 +127,7 @@ def test_one_failing_group_leaves_the_others_planned_and_the_task_names_it():
     finance, unused, crew = result['results']
     assert finance['changed'] and finance['group']['display_name'] == 'Finance Team'
     assert finance['group']['managed_by'] == ['alice@contoso.com']
+    assert finance['changes']['display_name'] == {'before': 'Finance', 'after': 'Finance Team'}
     assert crew['group']['guid'] == '' and crew['group']['member_depart_restriction'] == 'closed'
     assert result['diff']['before']['finance']['managed_by'] == ['carol@contoso.com']
     assert result['diff']['before']['crew'] == {}
@@ -129,9 +139,7 @@ def test_one_failing_group_leaves_the_others_planned_and_the_task_names_it():
 
 def test_a_security_group_that_may_be_left_freely_is_refused_naming_the_entry():
     exo = FakeExo({('Get-Recipient', 'alice'): [ALICE]})
-    resolver = RecipientResolver(exo.invoke)
-    task = groups.GroupTask(exo, resolver, entry('crew', type='security', member_depart_restriction='open'),
-                            'groups[4].')
-    with pytest.raises(ExchangeError) as caught:
-        task.converge(NOT_FOUND)
-    assert str(caught.value).startswith("groups[4].member_depart_restriction: 'open' is not allowed")
+    with pytest.raises(Stopped) as caught:
+        exo.converge(groups.Group, [entry('a', state='absent'), entry('crew', type='security', member_depart_restriction='open')], 'groups')
+    assert caught.value.args[1]['results'][1]['msg'].startswith(
+        "groups[1].member_depart_restriction: 'open' is not allowed")
