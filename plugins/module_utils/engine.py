@@ -23,7 +23,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.errors import (
     OTHER,
     ExchangeError,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.outcome import create_once
+from ansible_collections.mailops.exchange.plugins.module_utils.outcome import create_once, remove_once
 
 CREATE = 'create'
 SET = 'set'
@@ -78,7 +78,9 @@ class Resource(object):
     Identity read with); ``key``: the result key; ``properties``: the :class:`Prop` table.
     ``presence``: the option that says present or absent (None: the object is always there);
     ``create`` / ``remove``: whether the noun has ``New-`` / ``Remove-`` (settings of another
-    object have neither); ``write_switches``: parameters every Set and Remove carries.
+    object have neither); ``remove_repeatable``: False when a removal must not be sent twice blindly
+    (it is then reconciled by re-reading after a lost answer); ``write_switches``: parameters
+    every Set and Remove carries.
     ``what``: how messages call one object. Hooks below have working defaults.
     """
 
@@ -90,6 +92,7 @@ class Resource(object):
     presence = 'state'
     create = False
     remove = False
+    remove_repeatable = True
     write_switches = {}
 
     def __init__(self, module):
@@ -146,13 +149,23 @@ class Resource(object):
         to be created), raised before any write; None when they can."""
         return None
 
+    def create_call(self, plan):
+        """The ``(cmdlet, parameters)`` that creates the object (``New-<noun>``)."""
+        return 'New-' + self.noun, self.new_parameters(plan, plan.desired)
+
+    def remove_call(self, plan, key):
+        """The ``(cmdlet, parameters)`` that removes the object ``key`` (``Remove-<noun>``)."""
+        return 'Remove-' + self.noun, dict({'Identity': key, 'Confirm': False}, **self.write_switches)
+
+    def writes(self, plan, key, changes):
+        """Steps of calls beyond the Set calls of the property table (a member's Add and Remove
+        calls, say): a list of steps, each a list of ``(cmdlet, parameters)`` that may be sent
+        together; the steps of one object go in order, after its Set calls."""
+        return []
+
     def write_parameters(self, entry, changes):
         """Parameters the noun's own Set call carries besides the changed properties."""
         return dict(self.write_switches)
-
-    def after_create(self, entry, row):
-        """Extra ``(cmdlet, parameters)`` calls a new object needs beyond its Set-only properties."""
-        return []
 
 
 class Plan(object):
@@ -173,6 +186,18 @@ class Plan(object):
         self.predicted = None
         self.error = None
         self.result = None
+
+
+def interleave(calls_by_plan):
+    """``(plan, call)`` pairs taking one call of each plan in turn."""
+    order = []
+    depth = 0
+    queues = [(plan, calls) for plan, calls in calls_by_plan if calls]
+    while queues:
+        order.extend((plan, calls[depth]) for plan, calls in queues)
+        depth += 1
+        queues = [(plan, calls) for plan, calls in queues if len(calls) > depth]
+    return order
 
 
 def input_error(message):
@@ -282,10 +307,10 @@ class Engine(object):
                 raise input_error("%s%s: '%s' cannot be changed on an existing %s (it is '%s')"
                                   % (plan.where, prop.option, changes[prop.option], resource.what,
                                      facts.get(prop.option)))
-        plan.action = 'update' if changes else 'none'
+        plan.writes = self.set_calls(plan, resource.object_key(plan.row, plan.identity), changes)
+        plan.action = 'update' if plan.writes else 'none'
         plan.changes = dict((option, {'before': facts.get(option), 'after': plan.entry.get(option, want)})
                             for option, want in changes.items())
-        plan.writes = self.set_calls(plan.entry, resource.object_key(plan.row, plan.identity), changes)
         plan.predicted = resource.predict(plan.row, changes)
 
     def check(self, plan, changes):
@@ -293,8 +318,10 @@ class Engine(object):
         if problem:
             raise input_error(plan.where + problem)
 
-    def set_calls(self, entry, key, changes):
-        """One ``(cmdlet, parameters)`` per Set cmdlet that the ``changes`` (option -> value) need."""
+    def set_calls(self, plan, key, changes):
+        """The write steps for ``changes`` (option -> value): one Set call per cmdlet, each its own
+        step (in the property table's order), then the resource's other :meth:`Resource.writes`."""
+        entry = plan.entry
         calls = {}
         for prop in self.resource.properties:
             if prop.option in changes:
@@ -304,7 +331,7 @@ class Engine(object):
                     if not prop.cmdlet:
                         calls[cmdlet].update(self.resource.write_parameters(entry, changes))
                 calls[cmdlet][prop.parameter] = prop.wire(changes[prop.option])
-        return list(calls.items())
+        return [[call] for call in calls.items()] + self.resource.writes(plan, key, changes)
 
     def apply(self, plans):
         if self.check_mode:
@@ -331,14 +358,14 @@ class Engine(object):
 
     def create(self, plan):
         resource = self.resource
-        parameters = resource.new_parameters(plan, plan.desired)
+        cmdlet, parameters = resource.create_call(plan)
 
         def find():
             return one_row(self.module.invoke_one(resource.read_call(plan.identity)),
                            plan.where + resource.identity, plan.identity, resource.what)
 
         try:
-            rows = create_once(self.module.invoke, 'New-' + resource.noun, parameters, find)
+            rows = create_once(self.module.invoke, cmdlet, parameters, find)
         except ExchangeError as err:
             # Another run created it between our read and our create: converge it as existing.
             if err.kind != ALREADY_EXISTS or find() is None:
@@ -349,15 +376,21 @@ class Engine(object):
         later = dict((prop.option, plan.desired[prop.option]) for prop in resource.properties
                      if prop.when == SET and plan.desired.get(prop.option) is not None
                      and not prop.same(prop.view(prop.default), plan.desired[prop.option]))
-        plan.writes = self.set_calls(plan.entry, key, later) + resource.after_create(plan.entry, row)
+        plan.writes = self.set_calls(plan, key, later)
         plan.row = row
         plan.action = 'created'
 
     def delete(self, plan):
-        parameters = dict({'Identity': self.resource.object_key(plan.row, plan.identity), 'Confirm': False},
-                          **self.resource.write_switches)
+        resource = self.resource
+        key = resource.object_key(plan.row, plan.identity)
+        cmdlet, parameters = resource.remove_call(plan, key)
         try:
-            self.module.invoke('Remove-' + self.resource.noun, parameters, idempotent=True)
+            if resource.remove_repeatable:
+                self.module.invoke(cmdlet, parameters, idempotent=True)
+            else:
+                remove_once(self.module.invoke, cmdlet, parameters,
+                            lambda: one_row(self.module.invoke_one(resource.read_call(key)), plan.where + resource.identity,
+                                            key, resource.what) is None)
         except ExchangeError as err:
             # Gone already (another run, or the repeat of a removal whose answer was lost).
             if err.kind != NOT_FOUND:
@@ -365,16 +398,20 @@ class Engine(object):
         plan.result = self.result(plan, None)
 
     def write(self, plans):
-        """Every plan's Set calls: first calls of all plans together, then second calls..., each
-        round ten to a request, so an object's calls keep their order."""
+        """Every plan's write steps: the first step of every plan together, then the second...
+        so that one object's steps keep their order. Within a round the calls go one object's
+        at a time in turn (a ``$batch`` of ten carries ten objects, not one object's ten writes),
+        ten to a request, ``parallel`` requests at once."""
         rounds = max([len(plan.writes) for plan in plans] or [0])
         for step in range(rounds):
-            sending = [plan for plan in plans if len(plan.writes) > step and plan.error is None]
-            answers = self.module.invoke_all([plan.writes[step] for plan in sending], idempotent=True)
-            for plan, answer in zip(sending, answers):
-                if isinstance(answer, ExchangeError):
-                    answer = self.refused(plan.writes[step][1], answer)
-                    plan.error = self.written(plan, answer) if step or plan.action == 'created' else answer
+            order = interleave([(plan, plan.writes[step]) for plan in plans
+                                if len(plan.writes) > step and plan.error is None])
+            answers = self.module.invoke_all([call for unused, call in order], idempotent=True)
+            for (plan, call), answer in zip(order, answers):
+                if isinstance(answer, ExchangeError) and plan.error is None:
+                    answer = self.refused(call[1], answer)
+                    sent = step or plan.action == 'created' or len(plan.writes[step]) > 1
+                    plan.error = self.written(plan, answer) if sent else answer
 
     def refused(self, parameters, err):
         """A refused write's error, naming the option whose parameter the service's message names

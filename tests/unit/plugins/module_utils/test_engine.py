@@ -57,6 +57,8 @@ class FakeModule(object):
             row = dict(parameters, Guid='guid-' + parameters['Name'])
             self.objects[parameters['Name']] = self.objects[row['Guid']] = row
             return [dict(row)]
+        if verb == 'Add':
+            return []
         row = self.objects.pop(identity)
         self.objects = {k: v for k, v in self.objects.items() if v is not row}
         return []
@@ -217,3 +219,44 @@ def test_many_entries_read_write_and_reread_together_and_one_failure_is_its_own(
     assert module.groups == [['Get-Widget'] * 12, ['Set-Widget'] * 12, ['Get-Widget'] * 11]
     assert str(plans[5].error).startswith("colour: 'bad' was refused; nothing was changed")
     assert all(plan.result['widget']['colour'] == 'blue' for plan in plans if plan is not plans[5])
+
+
+class Team(Widget):
+    """A widget with members written by their own Add- calls, all in one step."""
+
+    def writes(self, plan, key, changes):
+        members = plan.entry.get('members') or []
+        return [[('Add-WidgetMember', {'Identity': key, 'Member': member}) for member in members]] if members else []
+
+
+def test_write_steps_of_several_objects_go_one_object_at_a_time_in_turn():
+    objects = dict((name, {'Guid': name, 'Name': name, 'Colour': 'red'}) for name in ('a', 'b'))
+    module = FakeModule(objects)
+    entries = [{'name': 'a', 'state': 'present', 'colour': 'blue', 'members': ['x', 'y', 'z']},
+               {'name': 'b', 'state': 'present', 'colour': 'green', 'members': ['x']}]
+    plans = Engine(module, Team(module)).converge(entries, ['', ''])
+    assert module.groups[1:3] == [['Set-Widget'] * 2, ['Add-WidgetMember'] * 4]
+    added = [(c[1]['Identity'], c[1]['Member']) for c in module.calls if c[0] == 'Add-WidgetMember']
+    assert added == [('a', 'x'), ('b', 'x'), ('a', 'y'), ('a', 'z')]
+    assert all(plan.result['changed'] for plan in plans)
+
+
+def test_a_removal_not_safe_to_repeat_is_reconciled_by_reading_after_a_lost_answer():
+    class Fragile(Widget):
+        remove_repeatable = False
+
+    module = FakeModule({'w': {'Guid': 'w', 'Name': 'w'}})
+    real = module.invoke
+
+    def lose_answer(cmdlet, parameters=None, **kwargs):
+        rows = real(cmdlet, parameters, **kwargs)
+        if cmdlet.startswith('Remove-'):
+            lost = ExchangeError('connection dropped', kind='transient')
+            lost.outcome_unknown = True
+            raise lost
+        return rows
+
+    module.invoke = lose_answer
+    plan = converge(module, Fragile, {'name': 'w', 'state': 'absent'})
+    assert plan.error is None and plan.result['changed']
+    assert len(module.sent('Remove')) == 1
