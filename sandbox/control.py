@@ -12,7 +12,7 @@ from urllib.parse import unquote
 from . import errors, identity
 from .web import json_response, load_json
 
-COUNTERS = ("requests", "reads", "writes", "tokens", "throttled", "errors", "dropped")
+COUNTERS = ("requests", "reads", "writes", "tokens", "throttled", "errors", "dropped", "redirected")
 DROP_PHASES = ("before", "after", "random")
 # What an injected error answers: 503 (the service did not run the request), or a gateway's 502
 # or 504, which can come before the cmdlet ran or after it (PROTOCOL.md §7).
@@ -21,6 +21,8 @@ ERROR_STATUSES = (502, 503, 504)
 # asks for odata.continue-on-error (OData's default), and answers the rest 424; "424" and
 # "missing" stop there even when asked to go on, answering the rest 424 or leaving them out.
 BATCH_STOPS = ("", "424", "missing")
+# The regional redirect: off, to the regional name on the sandbox's own port, or on port 446.
+REDIRECTS = ("", "regional", "regional_446")
 # Upper bound of the integer settings (latency in ms): an hour. A larger delay would stall the
 # server's threads (or overflow time.sleep) instead of imitating a slow service.
 _MAX_DELAY = 3_600_000
@@ -85,6 +87,8 @@ class FaultSettings:
     # The throttle and error settings also apply to each entry of a $batch.
     batch_entry_faults: bool = False
     batch_stop: str = ""
+    # The front door redirects the REST admin API to a regional host (sandbox.server.REGIONAL_HOST).
+    redirect: str = ""
 
 
 @dataclass(frozen=True)
@@ -227,6 +231,8 @@ def _validated(values):
     for name in ("remoting", "batch_entry_faults"):
         if not isinstance(values[name], bool):
             raise ValueError(f"'{name}' must be true or false.")
+    if values["redirect"] not in REDIRECTS:
+        raise ValueError("'redirect' must be one of \"\", \"regional\", \"regional_446\".")
     if values["batch_stop"] not in BATCH_STOPS:
         raise ValueError("'batch_stop' must be one of \"\", \"424\", \"missing\".")
     seed = values["seed"]
@@ -249,6 +255,7 @@ def _validated(values):
         remoting=values["remoting"],
         batch_entry_faults=values["batch_entry_faults"],
         batch_stop=values["batch_stop"],
+        redirect=values["redirect"],
     )
 
 

@@ -49,6 +49,11 @@ def _unsupported_media_type(sandbox, request):
                         "application/json.")
 
 
+def pagination_refused(sandbox):
+    """The answer to a next page sent to a server other than the one that issued it (PROTOCOL.md §7)."""
+    return _plain_error(sandbox, 400, "BadRequest", "Expired or Invalid pagination request")
+
+
 def failure_payload(failure, warnings=()):
     """The JSON error body Exchange sends for a cmdlet failure (see the captures)."""
     if failure.stage == errors.EXECUTION:

@@ -16,9 +16,12 @@ from urllib.parse import urlsplit
 from . import certs, control, entra, exo_api, graph, graph_directory, paging, wsman
 from .listener import LoopbackServer, content_length, drain
 from .model import Organization
-from .web import Request, json_response
+from .web import Request, Response, json_response
 
 MAX_BODY_BYTES = 1024 * 1024
+# The regional host of the redirect fault setting: a second name of the loopback interface that
+# the TLS certificate covers, as nam12.outlook.office365.com is for outlook.office365.com.
+REGIONAL_HOST = "localhost"
 RATE_LIMIT = 30000
 _IDLE_TIMEOUT_S = 300
 # Returned by dispatch to ask the connection handler to close without answering.
@@ -63,6 +66,10 @@ class Sandbox:
             return control.handle(self, request, path[len("/_sandbox/"):])
         self.stats.add("requests")
         parts = path.strip("/").split("/")
+        if len(parts) == 4 and parts[:2] == ["adminapi", "beta"]:
+            elsewhere = self._front_door(request)
+            if elsewhere is not None:
+                return elsewhere
         if len(parts) == 4 and parts[:2] == ["adminapi", "beta"] \
                 and parts[3].lower() == "invokecommand":
             return self._api(request, lambda: exo_api.handle(self, request, parts[2]), False)
@@ -79,6 +86,22 @@ class Sandbox:
             return response
         return json_response(404, {"error": {"code": "NotFound",
                                              "message": f"No resource at {path}."}})
+
+    def _front_door(self, request):
+        """With ``redirect`` on, the front door's answer to a REST admin API request that did
+        not come to the regional host: a 302 there (on port 446 with ``regional_446``), or 400
+        for a next page, which the regional host issued and no other server knows. None: serve
+        it here."""
+        mode = self.faults.settings()["redirect"]
+        host = urlsplit("//" + (request.header("Host") or "")).hostname or ""
+        if not mode or host.lower() == REGIONAL_HOST:
+            return None
+        if request.query_value("$skiptoken") is not None:
+            return exo_api.pagination_refused(self)
+        port = 446 if mode == "regional_446" else urlsplit(self.directory.exchange_url).port
+        location = f"https://{REGIONAL_HOST}:{port}{request.path}" + (f"?{request.query}" if request.query else "")
+        self.stats.add("redirected")
+        return Response(302, b"", [("Location", location), ("Cache-Control", "no-cache")])
 
     def batch_entry(self, cmdlet, serve):
         """Serve one ``$batch`` entry (``serve()``), under the throttle and error settings when

@@ -3,6 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Microsoft cloud endpoints (PROTOCOL.md §3) and which hosts may receive an Exchange token."""
 
+import ipaddress
 from collections import namedtuple
 from urllib.parse import urlparse
 
@@ -61,8 +62,10 @@ _EXCHANGE_HOSTS = frozenset((
     "partner.outlook.cn",
     "outlook.office365.cn",
 ))
-# Regional front doors the global endpoint redirects to (e.g. *.prod.outlook.com).
-_EXCHANGE_HOST_SUFFIXES = (".outlook.com", ".office365.us", ".partner.outlook.cn")
+# Regional hosts the front doors redirect to: <prefix>.outlook.office365.com (e.g. nam12., PROTOCOL.md
+# §7) and each cloud's equivalent, and the *.prod.outlook.com backends.
+_EXCHANGE_HOST_SUFFIXES = (".outlook.com", ".office365.us", ".partner.outlook.cn") + tuple(
+    "." + host for host in sorted(_EXCHANGE_HOSTS))
 
 
 def _https_url(option, value):
@@ -98,20 +101,44 @@ def is_known_authority(authority_host):
     return (urlparse(authority_host).hostname or "").lower() in KNOWN_AUTHORITY_HOSTS
 
 
+def _bare_host(host):
+    host = host.lower().rstrip(".")
+    if host.startswith("["):
+        return host[1:host.find("]")]
+    if host.count(":") == 1:
+        return host.split(":", 1)[0]
+    return host
+
+
+def is_loopback(host):
+    """True for a name or address of this machine's loopback interface (``localhost``,
+    ``*.localhost``, 127.0.0.0/8, ``::1``)."""
+    host = _bare_host(host or "")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def is_exchange_host(host, exchange_url=None):
     """True if a bearer token for Exchange Online may be sent to ``host``.
 
     ``host`` is a host name (a ``:port`` suffix is ignored). Accepted: the host of the
-    configured ``exchange_url`` and the Exchange Online front doors and regional hosts of
-    every cloud. Used before following a redirect or ``@odata.nextLink`` with the token.
+    configured ``exchange_url`` and its subdomains, and the Exchange Online front doors and
+    regional hosts (``<prefix>.outlook.office365.com`` and the other clouds' equivalents) of every
+    cloud. When ``exchange_url`` itself is on loopback (a local test service such as the sandbox),
+    the names RFC 6761 reserves for loopback (``localhost``, ``*.localhost``) are that same
+    machine and accepted too; other addresses are not. Used before following a redirect or
+    ``@odata.nextLink`` with the token.
     """
     if not host:
         return False
-    host = host.lower().rstrip(".")
-    if host.startswith("["):
-        host = host[1:host.find("]")]
-    elif host.count(":") == 1:
-        host = host.split(":", 1)[0]
-    if exchange_url and host == (urlparse(exchange_url).hostname or "").lower():
+    host = _bare_host(host)
+    configured = (urlparse(exchange_url).hostname or "").lower() if exchange_url else ""
+    if configured and (host == configured or host.endswith("." + configured)):
+        return True
+    if configured and is_loopback(configured) and (host == "localhost" or host.endswith(".localhost")):
         return True
     return host in _EXCHANGE_HOSTS or host.endswith(_EXCHANGE_HOST_SUFFIXES)

@@ -4,7 +4,7 @@
 """Run Exchange Online cmdlets through the REST admin API's InvokeCommand (PROTOCOL.md §1)."""
 
 import uuid
-from urllib.parse import quote, urljoin, urlparse
+from urllib.parse import quote, urljoin, urlparse, urlunparse
 
 from ansible_collections.mailops.exchange.plugins.module_utils.auth import describe_token, token_claims_unverified
 from ansible_collections.mailops.exchange.plugins.module_utils.clouds import is_exchange_host
@@ -26,6 +26,10 @@ from ansible_collections.mailops.exchange.plugins.module_utils.transport import 
 
 # PROTOCOL.md section 1: the REST admin API's $batch takes at most 10 requests.
 BATCH_SIZE = 10
+
+# The port some regional redirects name; clients send those requests to the front door's port
+# (443) instead (PROTOCOL.md §7).
+REGIONAL_REDIRECT_PORT = 446
 
 # Answers after which a cmdlet may or may not have run.
 _GATEWAY_FAILURES = frozenset((500, 502, 504))
@@ -109,6 +113,17 @@ def page_rows(cmdlet, status, data):
     return [strip_annotations(row) for row in rows]
 
 
+def _origin(url):
+    """``scheme://host[:port]`` of ``url``, lower case, without a default port."""
+    parsed = urlparse(url)
+    default = {"https": 443, "http": 80}.get(parsed.scheme)
+    host = parsed.hostname or ""
+    if ":" in host:
+        host = "[%s]" % host
+    port = ":%d" % parsed.port if parsed.port and parsed.port != default else ""
+    return "%s://%s%s" % (parsed.scheme.lower(), host, port)
+
+
 def strip_annotations(value):
     """Drop every key containing ``@`` (OData annotations such as ``Guid@odata.type``).
 
@@ -152,7 +167,9 @@ class ExoRunner:
 
     Reads (``Get-*``, or ``idempotent=True``) are retried on connection faults and on
     transient directory errors; every call is retried on 429/503/504 by the HTTP client;
-    a 401 is retried once with a fresh token.
+    a 401 is retried once with a fresh token. When the front door redirects to a regional host
+    (``<prefix>.outlook.office365.com``, PROTOCOL.md §7), the token goes along and every later
+    request of this runner, next pages included, goes straight to that host.
     """
 
     def __init__(self, http_client, token_provider, exchange_url, organization, page_size=1000):
@@ -165,7 +182,9 @@ class ExoRunner:
         self.page_size = page_size
         self.connection_id = str(uuid.uuid4())
         self.warnings = []
-        self._url = "%s/adminapi/beta/%s/InvokeCommand" % (self.exchange_url, quote(organization, safe=""))
+        self._front_door = _origin(self.exchange_url)
+        self._path = "/adminapi/beta/%s/InvokeCommand" % quote(organization, safe="")
+        self._url = self._front_door + self._path
 
     @property
     def stats(self):
@@ -174,6 +193,18 @@ class ExoRunner:
 
     def _may_carry_token(self, host):
         return is_exchange_host(host, self.exchange_url)
+
+    def _redirected(self, url):
+        """Follow a redirect to a regional host: its port 446 becomes the front door's port, and
+        when the token may go there, the rest of the run is sent there too."""
+        target = urlparse(url)
+        if target.port == REGIONAL_REDIRECT_PORT and self._may_carry_token(target.hostname):
+            front = urlparse(self.exchange_url)
+            host = "[%s]" % target.hostname if ":" in target.hostname else target.hostname
+            url = urlunparse(target._replace(netloc=host + (":%d" % front.port if front.port else "")))
+        if keeps_token(self._url, url, self._may_carry_token):
+            self._url = _origin(url) + self._path
+        return url
 
     def invoke(self, cmdlet, parameters=None, *, select=None, idempotent=None):
         """Run ``cmdlet`` with ``parameters`` (None values dropped); return all rows.
@@ -287,7 +318,7 @@ class ExoRunner:
             headers["Prefer"] = "odata.continue-on-error"
             status, unused, data = self.http.request_json(
                 "POST", url, json={"requests": requests}, headers=headers,
-                retry_connection_errors=repeatable, auth_hosts=self._may_carry_token)
+                retry_connection_errors=repeatable, auth_hosts=self._may_carry_token, redirected=self._redirected)
             if status == 401 and self.tokens.renewable and not fresh_token_tried:
                 self.tokens.invalidate(self.exchange_url)
                 continue
@@ -376,6 +407,11 @@ class ExoRunner:
         if not isinstance(link, str):
             raise CmdletError("the next-page link is %s, not a URL" % shorten(repr(link), 100), kind=OTHER)
         url = urljoin(self._url, link)
+        if _origin(url) == self._front_door:
+            # Named after the front door, a next page could land on another server, which refuses
+            # it ("Expired or Invalid pagination request"): it goes where the first page came from.
+            parsed = urlparse(url)
+            url = _origin(self._url) + parsed.path + ("?" + parsed.query if parsed.query else "")
         if not keeps_token(self._url, url, self._may_carry_token):
             raise CmdletError("refusing to send the token to the next page at %s" % shorten(url, 200), kind=OTHER)
         return url
@@ -410,7 +446,7 @@ class ExoRunner:
             token = self.tokens.token(self.exchange_url)
             status, unused, data = self.http.request_json(
                 "POST", url, json=body, headers=self._headers(cmdlet, token),
-                retry_connection_errors=repeatable, auth_hosts=self._may_carry_token)
+                retry_connection_errors=repeatable, auth_hosts=self._may_carry_token, redirected=self._redirected)
             if status == 401:
                 # Drop the refused token everywhere (file cache too), then try one fresh one.
                 self.tokens.invalidate(self.exchange_url)

@@ -441,7 +441,8 @@ class HttpClient:
         self.stats["retries"] += 1
         self.sleep(0 if at_once else self.policy.delay(attempt, retry_after))
 
-    def request_json(self, method, url, *, json=None, headers=None, retry_connection_errors, auth_hosts=None):
+    def request_json(self, method, url, *, json=None, headers=None, retry_connection_errors, auth_hosts=None,
+                     redirected=None):
         """Send one request and return ``(status, headers, body)``.
 
         ``body`` is the decoded JSON, the text when it is not JSON, or None when empty.
@@ -453,15 +454,17 @@ class HttpClient:
         ``TransportError`` (transient, ``outcome_unknown``). Redirects are followed here with the
         same method and body, at most 5 hops; ``Authorization`` is kept only while the scheme
         stays https, ``auth_hosts(host)`` is true and the port stays the first request's
-        (``keeps_token``). TLS failures raise a ``TransportError`` that names ``ca_path`` and
-        ``validate_certs``. A body that cannot be decoded counts as no body.
+        (``keeps_token``). ``redirected(url)``, if given, sees each redirect's absolute target
+        first and returns the URL to follow (the caller may rewrite it and remember it). TLS
+        failures raise a ``TransportError`` that names ``ca_path`` and ``validate_certs``. A body
+        that cannot be decoded counts as no body.
         """
         headers = dict(headers or {})
         self._check_outage()
         # The slot is held through every retry and redirect of this request (ConcurrencyGate).
         with self.gate:
             try:
-                answer = self._send(method, url, json, headers, retry_connection_errors, auth_hosts)
+                answer = self._send(method, url, json, headers, retry_connection_errors, auth_hosts, redirected)
             except ExchangeError as exc:
                 if exc.gave_up:
                     with self._lock:
@@ -513,7 +516,7 @@ class HttpClient:
             raw = None
         return response, decode_body(raw)
 
-    def _send(self, method, url, json, headers, retry_connection_errors, auth_hosts):
+    def _send(self, method, url, json, headers, retry_connection_errors, auth_hosts, redirected=None):
         attempt = 0
         hops = 0
         first_url = url
@@ -543,6 +546,8 @@ class HttpClient:
                     raise TransportError(
                         "More than %d redirects starting at %s" % (MAX_REDIRECTS, _origin(url)), kind=OTHER, status=status)
                 url = urljoin(url, response.headers["Location"])
+                if redirected is not None:
+                    url = redirected(url)
                 if not keeps_token(first_url, url, auth_hosts):
                     headers.pop("Authorization", None)
                 continue

@@ -247,3 +247,10 @@ def test_app_registration_converges_under_replication_delay_and_throttling(playb
                                               final['writes'] - first['writes'], final['throttled'] - first['throttled']))
     assert first['throttled'] > 0
     assert final['writes'] == first['writes'], 'the re-run wrote nothing'
+
+
+def test_a_regional_redirect_is_followed_with_the_token_and_the_run_stays_there(playbook, sandbox, seeded):
+    """Issue 15 item 2: the front door redirects to another host (port 446, rewritten to the front
+    door's port); the token goes along, and next pages go to the regional host, since the front
+    door refuses them ("Expired or Invalid pagination request")."""
+    playbook.run('regional_redirect.yml', extra_vars=seeded)

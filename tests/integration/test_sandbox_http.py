@@ -479,6 +479,34 @@ def test_batch_stops_at_the_first_failed_entry_unless_asked_to_go_on(sb):
     sb.faults()
 
 
+def test_redirect_mode_sends_the_front_doors_requests_to_the_regional_host(sb):
+    path = f"/adminapi/beta/{sb.tenant_id}/InvokeCommand"
+    regional = sb.url.replace("127.0.0.1", "localhost")
+    headers = {"Authorization": f"Bearer {sb.mint_token()}", "X-ResponseFormat": "json",
+               "Prefer": "odata.maxpagesize=5"}
+
+    def post(url):
+        return requests.post(url, json={"CmdletInput": {"CmdletName": "Get-Mailbox", "Parameters": {}}},
+                             headers=headers, verify=sb.ca_path, timeout=30, allow_redirects=False)
+
+    sb.faults(redirect="regional")
+    moved = post(sb.url + path + "?$select=Alias")
+    assert moved.status_code == 302 and moved.headers["Location"] == regional + path + "?$select=Alias"
+    first = post(regional + path)
+    assert first.status_code == 200, "the regional name is served, under the sandbox's certificate"
+    link = first.json()["@odata.nextLink"]
+    assert link.startswith(sb.url + path), "the next page is named after the front door"
+    refused = post(link)
+    assert refused.status_code == 400 and refused.json()["error"]["message"] == "Expired or Invalid pagination request"
+    regional_page = post(regional + link[len(sb.url):])
+    assert regional_page.status_code == 200 and len(regional_page.json()["value"]) == 5
+    sb.faults(redirect="regional_446")
+    assert post(sb.url + path).headers["Location"] == "https://localhost:446" + path
+    assert sb.stats()["redirected"] == 2
+    sb.faults()
+    assert post(link).status_code == 200, "without the redirect, the front door serves next pages"
+
+
 def test_batch_limits_and_shape_errors(sb):
     eleven = [batch_item(str(n), "Get-Mailbox", {"Identity": "alice"}, sb) for n in range(11)]
     assert batch(sb, eleven).status_code == 400

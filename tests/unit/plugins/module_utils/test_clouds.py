@@ -56,6 +56,15 @@ def test_unknown_cloud():
     ("eu.partner.outlook.cn", True),
     ("outlook.office365.cn", True),
     ("outlook.office365.com:443", True),
+    ("nam12.outlook.office365.com", True),
+    ("NAM12.outlook.office365.com:446", True),
+    ("apc01.outlook.office.com", True),
+    ("gcc01.outlook.office365.us", True),
+    ("x.outlook-dod.office365.us", True),
+    ("x.outlook.office365.cn", True),
+    ("nam12.outlook.office365.com.evil.example", False),
+    ("nam12outlook.office365.com", False),
+    ("localhost", False),
     ("evil.example.com", False),
     ("outlook.com.evil.example", False),
     ("notoutlook.com", False),
@@ -70,6 +79,21 @@ def test_is_exchange_host(host, expected):
 def test_configured_exchange_host_is_trusted():
     assert is_exchange_host("127.0.0.1", "https://127.0.0.1:8443")
     assert not is_exchange_host("127.0.0.2", "https://127.0.0.1:8443")
+
+
+def test_subdomains_of_the_configured_exchange_host_are_trusted():
+    assert is_exchange_host("nam12.exchange.example.org", "https://exchange.example.org")
+    assert not is_exchange_host("exchange.example.org.evil.test", "https://exchange.example.org")
+    assert not is_exchange_host("example.org", "https://exchange.example.org")
+
+
+def test_loopback_names_are_trusted_only_for_a_loopback_exchange_url():
+    """The sandbox's regional redirect sends 127.0.0.1's requests to localhost: the same machine."""
+    assert is_exchange_host("localhost", "https://127.0.0.1:8443")
+    assert is_exchange_host("nam12.localhost", "https://127.0.0.1:8443")
+    assert is_exchange_host("localhost", "https://[::1]:8443")
+    assert not is_exchange_host("localhost", "https://outlook.office365.com")
+    assert not is_exchange_host("localhost.evil.example", "https://127.0.0.1:8443")
 
 
 def test_known_authority():

@@ -522,3 +522,32 @@ def test_default_timeout_outlasts_slow_errors(monkeypatch, tmp_path):
     del settings["timeout"]
     exo = exo_client.exo_runner_from_params(settings)
     assert exo.http.timeout[1] == exo.http.deadline == 300
+
+
+REGIONAL = "https://nam12.outlook.office365.com"
+
+
+def test_a_regional_redirect_keeps_the_token_and_the_rest_of_the_run_goes_there():
+    """The front door sends the tenant to nam12 on port 446: the token goes along to port 443, the
+    next page named after the front door and every later call (a batch too) go to nam12."""
+    path = URL[len(EXCHANGE):]
+    page = {"value": [{"Alias": "a"}], "@odata.nextLink": URL + "?$skiptoken=2"}
+    exo, session, sleeps = runner(
+        FakeResponse(302, headers={"Location": REGIONAL + ":446" + path}), FakeResponse(200, page),
+        FakeResponse(200, _rows("b")), FakeResponse(200, _rows("c")), _batch((0, 200, _rows("d"))))
+    assert [row["Alias"] for row in exo.invoke("Get-Mailbox")] == ["a", "b"]
+    assert exo.invoke("Set-Mailbox", {"Identity": "c"}) == [{"Alias": "c"}]
+    assert exo.invoke_many([("Get-Mailbox", {"Identity": "d"})] * 1) == [[{"Alias": "d"}]]
+    assert [c["url"] for c in session.calls] == [
+        URL, REGIONAL + path, REGIONAL + path + "?$skiptoken=2", REGIONAL + path,
+        REGIONAL + path.replace("InvokeCommand", "$batch")]
+    assert all(c["headers"]["Authorization"] == "Bearer token-1" for c in session.calls)
+
+
+def test_a_redirect_to_a_host_that_is_not_exchange_gets_no_token_and_does_not_move_the_run():
+    exo, session, sleeps = runner(FakeResponse(302, headers={"Location": "https://evil.example/x"}),
+                                  FakeResponse(200, _rows("a")), FakeResponse(200, _rows("b")))
+    exo.invoke("Get-Mailbox")
+    exo.invoke("Get-Mailbox")
+    assert "Authorization" not in session.calls[1]["headers"]
+    assert session.calls[2]["url"] == URL
