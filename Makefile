@@ -23,6 +23,7 @@ export PYTHONPATH := $(COLLECTIONS)
 install: $(STAMP) $(COLLECTION_LINK) $(WINDOWS_COLLECTIONS)
 
 $(STAMP): requirements.txt requirements-sandbox.txt requirements-dev.txt
+	bash scripts/install_krb5.sh
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt

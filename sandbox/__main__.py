@@ -29,9 +29,19 @@ def main(argv=None):
     run.add_argument("--org", default="contoso",
                      help="organisation name: NAME.onmicrosoft.com and NAME.com")
     run.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    run.add_argument("--kerberos", action="store_true",
+                     help="on-premises endpoint in Kerberos mode (Kerberos only, as Exchange's default), "
+                          "with its own MIT KDC on loopback (docs/sandbox.md)")
+    run.add_argument("--kerberos-host", default=None, metavar="FQDN",
+                     help="the endpoint's name in Kerberos mode, which must resolve to 127.0.0.1 "
+                          "(default: exchange01.ORG.localhost)")
     args = parser.parse_args(argv)
+    kerberos_host = None
+    if args.kerberos or args.kerberos_host:
+        kerberos_host = args.kerberos_host or f"exchange01.{args.org}.localhost"
     return serve(args.state_dir, port=args.port, users=args.users, shared=args.shared,
-                 latency_ms=args.latency_ms, org_name=args.org, verbose=args.verbose)
+                 latency_ms=args.latency_ms, org_name=args.org, verbose=args.verbose,
+                 kerberos_host=kerberos_host)
 
 
 if __name__ == "__main__":

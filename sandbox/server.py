@@ -13,7 +13,7 @@ import uuid
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
 
-from . import certs, control, entra, exo_api, graph, graph_directory, paging, wsman
+from . import certs, control, entra, exo_api, graph, graph_directory, kdc, paging, wsman
 from .listener import LoopbackServer, content_length, drain
 from .model import Organization
 from .web import Request, Response, json_response
@@ -285,7 +285,7 @@ def _env_lines(sandbox, state_dir, port, pfx_password):
 
 
 def serve(state_dir, port=0, users=20, shared=5, latency_ms=0, org_name="contoso",
-          verbose=False):
+          verbose=False, kerberos_host=None):
     """Run a sandbox until SIGTERM or SIGINT; returns the process exit code."""
     state_dir = os.path.abspath(state_dir)
     os.makedirs(state_dir, mode=0o700, exist_ok=True)
@@ -315,7 +315,12 @@ def serve(state_dir, port=0, users=20, shared=5, latency_ms=0, org_name="contoso
     directory = entra.Directory(org, f"https://127.0.0.1:{actual_port}", certs.make_signing_key())
     main_app, norole_app, pfx_password = _register_apps(directory, state_dir)
     server.sandbox = Sandbox(org, directory, main_app, norole_app, latency_ms)
-    server.sandbox.wsman = wsman.start(server.sandbox, state_dir, context, verbose)
+    try:
+        server.sandbox.wsman = wsman.start(server.sandbox, state_dir, context, verbose, kerberos_host)
+    except kdc.KdcError as err:
+        server.server_close()
+        print(f"sandbox: Kerberos mode: {err}", file=sys.stderr, flush=True)
+        return 2
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
                               name="sandbox-accept", daemon=True)
     thread.start()

@@ -4,6 +4,10 @@ Unmodified pypsrp connects to it as to Exchange's IIS virtual directory:
 
 - plain HTTP with Negotiate or NTLM (pyspnego's acceptor, users from an ``NTLM_USER_FILE``)
   and per-message encryption (``multipart/encrypted``), as Exchange does over port 80;
+- in Kerberos mode (``serve --kerberos``), Kerberos only, as Exchange's default: the endpoint
+  answers to its FQDN, accepts tickets for ``HTTP/<fqdn>@REALM`` from the keytab of the
+  sandbox's own KDC (:mod:`sandbox.kdc`), and refuses NTLM; the messages are encrypted with
+  the Kerberos session key;
 - HTTPS with Basic, Negotiate or NTLM (the TLS channel protects the messages);
 - only the ``Microsoft.Exchange`` configuration, only the path ``/PowerShell`` (anything
   else is 404 like IIS); Create, Command, Send, Receive, Signal and Delete, with WS-Management
@@ -32,7 +36,7 @@ from http.server import BaseHTTPRequestHandler
 import spnego
 import spnego.exceptions
 
-from . import psrp_soap
+from . import kdc, psrp_soap
 from .listener import LoopbackServer, content_length, drain
 from .psrp_host import Dropped, RunspaceHost
 
@@ -47,11 +51,13 @@ _NEGOTIATE_SCHEMES = ("negotiate", "ntlm")
 class Account:
     """The Exchange administrator the endpoint accepts (``DOMAIN\\user`` or UPN)."""
 
-    def __init__(self, netbios, upn, password):
+    def __init__(self, netbios, upn, password, principal=None):
         self.netbios = netbios
         self.upn = upn
         self.sam = upn.split("@")[0]
         self.password = password
+        # The Kerberos principal (``exadmin@CONTOSO.LOCAL``) in Kerberos mode, else None.
+        self.principal = principal
 
     @property
     def logon_name(self):
@@ -72,9 +78,11 @@ class Account:
 class Endpoint:
     """Shells and the command log, shared by the HTTP and HTTPS listeners."""
 
-    def __init__(self, sandbox, account):
+    def __init__(self, sandbox, account, realm=None):
         self.sandbox = sandbox
         self.account = account
+        # The sandbox's KDC (sandbox.kdc.Realm) in Kerberos mode, else None.
+        self.realm = realm
         self.shells = {}
         self.lock = threading.Lock()
         self.commands = collections.deque(maxlen=COMMAND_LOG_SIZE)
@@ -83,7 +91,7 @@ class Endpoint:
     def env(self, state_dir):
         """The ``sandbox.env`` entries a module run against this endpoint reads."""
         http, https = (listener.server_address[1] for listener in self.listeners)
-        return {
+        values = {
             "EXCHANGE_SERVER": "127.0.0.1",
             "EXCHANGE_PORT": str(http),
             "EXCHANGE_HTTPS_PORT": str(https),
@@ -93,12 +101,25 @@ class Endpoint:
             "EXCHANGE_PASSWORD": self.account.password,
             "EXCHANGE_CA_PATH": os.path.join(state_dir, "ca.pem"),
         }
+        if self.realm is not None:
+            values.update(
+                EXCHANGE_SERVER=self.realm.host,
+                EXCHANGE_AUTH="kerberos",
+                EXCHANGE_USERNAME=self.account.principal,
+                KRB5_CONFIG=self.realm.config_path,
+                SANDBOX_KERBEROS_REALM=self.realm.realm,
+                SANDBOX_KERBEROS_SPN=self.realm.service_principal,
+                SANDBOX_KDC_PORT=str(self.realm.port),
+            )
+        return values
 
     def stop(self):
-        """Stop both listeners."""
+        """Stop both listeners, and the KDC in Kerberos mode."""
         for listener in self.listeners:
             listener.shutdown()
             listener.server_close()
+        if self.realm is not None:
+            self.realm.stop()
 
     def record(self, entry):
         """Log one received command."""
@@ -250,7 +271,7 @@ class _Handler(BaseHTTPRequestHandler):
                                                 f"{base64.b64encode(token).decode()}"))
         else:
             headers.append(("WWW-Authenticate", "Negotiate"))
-            if self.server.tls:
+            if self.server.tls and not self.server.kerberos_only:
                 headers.append(("WWW-Authenticate", f'Basic realm="{self.server.host_name}"'))
         if close:
             self.close_connection = True
@@ -294,10 +315,15 @@ class _Handler(BaseHTTPRequestHandler):
         header = self.headers.get("Authorization", "")
         scheme, unused, value = header.partition(" ")
         scheme_l = scheme.lower()
+        if scheme_l == "ntlm" and self.server.kerberos_only:
+            self.context = None
+            self.authenticated = False
+            self._challenge(close=True)
+            return False
         if scheme_l == "basic":
             self.context = None
             self.authenticated = False
-            if not self.server.tls:
+            if not self.server.tls or self.server.kerberos_only:
                 self._challenge()
                 return False
             try:
@@ -335,11 +361,30 @@ class _Handler(BaseHTTPRequestHandler):
             self._challenge(close=True)
             return False
         if not self.context.complete:
+            if self.server.kerberos_only and self.context.negotiated_protocol == "ntlm":
+                # Exchange's default: the Negotiate package offers Kerberos only.
+                self.context = None
+                self._challenge(close=True)
+                return False
             self._challenge(answer)
+            return False
+        if self.server.kerberos_only and not self._kerberos_user_allowed():
+            self.context = None
+            self._challenge(close=True)
             return False
         self.authenticated = True
         self._final_token = answer
         return True
+
+    def _kerberos_user_allowed(self):
+        """Whether a completed context is Kerberos for the administrator's principal."""
+        if self.context.negotiated_protocol != "kerberos":
+            return False
+        try:
+            principal = self.context.client_principal
+        except (AttributeError, spnego.exceptions.SpnegoError):
+            return False
+        return (principal or "") == self.server.endpoint.account.principal
 
     # -- SOAP -------------------------------------------------------------------------------------
 
@@ -412,25 +457,42 @@ class Listener(LoopbackServer):
         self.endpoint = endpoint
         self.sandbox = endpoint.sandbox
         self.tls = ssl_context is not None
-        self.host_name = "127.0.0.1"
+        # In Kerberos mode the name in the service principal, as Exchange answers to its FQDN.
+        self.kerberos_only = endpoint.realm is not None
+        self.host_name = endpoint.realm.host if self.kerberos_only else "127.0.0.1"
         super().__init__(port, _Handler, ssl_context, verbose)
 
 
-def start(sandbox, state_dir, ssl_context, verbose=False):
+def start(sandbox, state_dir, ssl_context, verbose=False, kerberos_host=None):
     """Start the HTTP and HTTPS listeners in daemon threads; returns the :class:`Endpoint`.
 
     The administrator is the organisation's ``exadmin`` with a fresh random password. Writes
     the NTLM credential store to ``state_dir/ntlm-users`` (mode 0600) and points pyspnego's
     acceptor at it through ``NTLM_USER_FILE`` for this process.
+
+    With ``kerberos_host`` (an FQDN that resolves to 127.0.0.1) the endpoint runs in Kerberos
+    mode: a KDC for the realm ``<AD domain in capitals>`` starts under ``state_dir/kdc`` with
+    the administrator's principal and ``HTTP/<kerberos_host>``, and this process accepts with
+    its keytab (``KRB5_KTNAME``) and its ``krb5.conf`` (``KRB5_CONFIG``).
     """
     org = sandbox.org
-    account = Account(org.ad_netbios, f"exadmin@{org.alternate_domain}", secrets.token_urlsafe(18))
+    realm = None
+    principal = None
+    password = secrets.token_urlsafe(18)
+    if kerberos_host:
+        kdc.require_gssapi()
+        realm = kdc.Realm(os.path.join(state_dir, "kdc"), org.ad_domain.upper(), kerberos_host.lower(),
+                          kerberos_host.lower().split(".", 1)[-1])
+        realm.start({"exadmin": password})
+        os.environ.update(realm.env(), KRB5_KTNAME=f"FILE:{realm.keytab}")
+        principal = realm.principal("exadmin")
+    account = Account(org.ad_netbios, f"exadmin@{org.alternate_domain}", password, principal)
     path = os.path.join(state_dir, "ntlm-users")
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w") as handle:
         handle.write(account.ntlm_user_file())
     os.environ["NTLM_USER_FILE"] = path
-    endpoint = Endpoint(sandbox, account)
+    endpoint = Endpoint(sandbox, account, realm)
     endpoint.listeners = [Listener(endpoint, verbose=verbose),
                           Listener(endpoint, ssl_context=ssl_context, verbose=verbose)]
     for listener in endpoint.listeners:

@@ -62,6 +62,11 @@ _TRANSIENT_RETRIES = 2
 _READ_RECONNECTS = 2
 _WRITE_RECONNECTS = 1
 _FAILURE_CATEGORY = '[FailureCategory=Cmdlet-'
+# Exchange's /PowerShell is an IIS application: its Kerberos service principal is HTTP/<fqdn>
+# (on one server Active Directory maps HTTP to the computer's HOST SPN; a load-balanced name needs
+# an alternate service account with HTTP/<name>). pypsrp would ask for host/<fqdn>.
+KERBEROS_SERVICE = 'HTTP'
+_NEGOTIATE_AUTHS = ('kerberos', 'negotiate')
 
 
 class Secret(str):
@@ -204,16 +209,22 @@ class RemotingRunner(object):
         s = self.settings
         if s['auth'] == 'kerberos' and not kerberos_available():
             raise ExchangeError('auth: kerberos is not available. ' + KERBEROS_HINT, kind=INVALID_ARGUMENT)
+        if s['auth'] == 'kerberos' and '\\' in (s.get('username') or ''):
+            raise ExchangeError(
+                'username: %s is a down-level logon name (DOMAIN\\user), which Kerberos cannot use: give the user '
+                'principal name with the realm in capitals, e.g. %s@CONTOSO.LOCAL for the Active Directory domain '
+                'contoso.local' % (s['username'], s['username'].split('\\', 1)[1]), kind=INVALID_ARGUMENT)
         verify = s['validate_certs']
         if verify and s.get('ca_path'):
             verify = s['ca_path']
+        extra = {'negotiate_service': KERBEROS_SERVICE} if s['auth'] in _NEGOTIATE_AUTHS else {}
         try:
             self._wsman = WSMan(
                 s['server'], port=s['port'], ssl=s['use_ssl'], path=s['path'].strip('/'), auth=s['auth'],
                 username=s.get('username'), password=s.get('password'), cert_validation=verify,
                 encryption=s['encryption'], connection_timeout=s['connection_timeout'],
                 read_timeout=s['operation_timeout'] + 10, operation_timeout=s['operation_timeout'],
-                no_proxy=True)
+                no_proxy=True, **extra)
             pool = RunspacePool(self._wsman, configuration_name=s['configuration_name'])
             pool.open()
         except ValueError as err:
@@ -226,9 +237,15 @@ class RemotingRunner(object):
     def _connection_error(self, err):
         s = self.settings
         where = 'server %s port %s (%s)' % (s['server'], s['port'], self.endpoint)
+        if _is_kerberos_error(err):
+            return self._kerberos_error(err, where)
         if HAS_PYPSRP and isinstance(err, AuthenticationError):
+            hint = ''
+            if s['auth'] in ('ntlm', 'basic', 'negotiate'):
+                hint = ("; Exchange's PowerShell virtual directory accepts only Kerberos unless an admin "
+                        "enabled %s on it: try auth: kerberos with the server's FQDN" % s['auth'])
             return AuthError('%s refused the credentials of username %s with auth %s: check username and '
-                             'password' % (where, s.get('username'), s['auth']),
+                             'password%s' % (where, s.get('username'), s['auth'], hint),
                              kind=UNAUTHORIZED, status=401)
         if isinstance(err, requests.exceptions.SSLError):
             return TransportError('TLS to %s failed: %s; check validate_certs and ca_path'
@@ -250,6 +267,46 @@ class RemotingRunner(object):
             return TransportError('PowerShell remoting to %s failed: %s' % (where, _short(err)), kind=OTHER)
         return TransportError('PowerShell remoting to %s failed: %s: %s'
                               % (where, type(err).__name__, _short(err)), kind=OTHER)
+
+    def _kerberos_error(self, err, where):
+        """What went wrong with the Kerberos ticket or service principal, and what to do about it."""
+        s = self.settings
+        detail = _kerberos_detail(err)
+        lowered = detail.lower()
+        user = s.get('username')
+        spn = '%s/%s' % (KERBEROS_SERVICE, s['server'])
+        if 'server' in lowered and 'not found in kerberos database' in lowered:
+            message = ('the Kerberos KDC knows no service principal %s: connect by the Exchange server\'s FQDN as '
+                       'Active Directory knows it (not an IP address, a short name or an alias; a load-balanced '
+                       'name needs an alternate service account with that SPN), check it with setspn -Q %s'
+                       % (spn, spn))
+        elif 'client' in lowered and 'not found in kerberos database' in lowered:
+            message = ('the Kerberos KDC knows no user %s: give username as the user principal name with the realm '
+                       'in capitals, e.g. admin@CONTOSO.LOCAL' % user)
+        elif 'cannot find kdc for realm' in lowered:
+            message = ('no KDC is known for the realm of username %s: write the realm in capitals as Active '
+                       'Directory names it (admin@CONTOSO.LOCAL), and list its KDCs in krb5.conf (KRB5_CONFIG) '
+                       'or in DNS' % user)
+        elif 'cannot contact any kdc' in lowered or 'cannot resolve network address for kdc' in lowered:
+            message = ('no KDC of the realm answered: check the kdc entries of krb5.conf (KRB5_CONFIG) and that '
+                       'the control node reaches them on port 88')
+        elif any(text in lowered for text in ('preauthentication failed', 'decrypt integrity check failed',
+                                              'password incorrect')):
+            message = 'the Kerberos KDC refused the password of username %s: check password' % user
+        elif 'expired' in lowered:
+            message = ('the Kerberos ticket in the credential cache has expired: run kinit %s again (or kinit -R '
+                       'while it is renewable), or give username and password' % (user or 'user@REALM'))
+        elif 'no kerberos credentials available' in lowered or 'no credentials were supplied' in lowered \
+                or "can't find client principal" in lowered:
+            message = ('there is no Kerberos ticket%s in the credential cache: run kinit %s first (the cache is '
+                       'the one KRB5CCNAME names), or give username and password'
+                       % (' for %s' % user if user else '', user or 'user@REALM'))
+        elif 'clock skew' in lowered:
+            message = ("the control node's clock and the KDC's differ by more than Kerberos allows (5 minutes): "
+                       "synchronise the clock")
+        else:
+            message = 'Kerberos authentication failed'
+        return AuthError('auth %s to %s: %s (%s)' % (s['auth'], where, message, detail), kind=UNAUTHORIZED)
 
     def invoke(self, cmdlet, parameters=None, *, idempotent=None):
         """Run ``cmdlet`` with ``parameters`` (None values dropped; ``True`` for switches).
@@ -360,6 +417,27 @@ class _BrokenConnection(Exception):
     def __init__(self, error):
         super(_BrokenConnection, self).__init__(str(error))
         self.error = error
+
+
+def _is_kerberos_error(err):
+    """Whether ``err`` came from pyspnego's GSSAPI/Kerberos layer or the krb5 bindings."""
+    return any(klass.__module__.split('.')[0] in ('spnego', 'krb5', 'gssapi') for klass in type(err).__mro__)
+
+
+def _kerberos_detail(err):
+    """The Kerberos library's own words: the GSSAPI minor message when there is one."""
+    text = str(err).split(', Context:', 1)[0]
+    if 'Minor (' in text:
+        major, minor = text.split(', Minor (', 1)
+        text = minor.split('): ', 1)[-1]
+        if text.strip().lower() in ('', 'success'):
+            text = major.split('Major (', 1)[-1].split('): ', 1)[-1]
+    text = text.strip()
+    # krb5's errors end with their numeric code, which says nothing to a reader.
+    words = text.rsplit(' ', 1)
+    if len(words) == 2 and words[1].lstrip('-').isdigit():
+        text = words[0]
+    return _short(text)
 
 
 def _short(err):

@@ -213,3 +213,22 @@ def test_connection_that_keeps_breaking_fails_and_a_write_may_have_run(
     assert server.sent == [cmdlet] * sends
     assert runner.invoke('Get-Mailbox', {'Identity': 'a'}) == [], 'the next call opens a new pool'
     assert server.pools == sends + 1
+
+
+@pytest.mark.parametrize('text, detail', [
+    ('SpnegoError (4294967295): Major (851968): Unspecified GSS failure.  Minor code may provide more information, '
+     'Minor (2529638919): Server HTTP/10.0.0.5@CONTOSO.LOCAL not found in Kerberos database, Context: Processing '
+     'security token', 'Server HTTP/10.0.0.5@CONTOSO.LOCAL not found in Kerberos database'),
+    ('SpnegoError (11): Major (720896): The referenced credential has expired, Minor (100001): Success, Context: '
+     'Getting GSSAPI credential', 'The referenced credential has expired'),
+    ('Cannot find KDC for realm "contoso.local" -1765328230', 'Cannot find KDC for realm "contoso.local"'),
+])
+def test_kerberos_errors_keep_the_library_words_only(text, detail):
+    assert remoting_runner._kerberos_detail(Exception(text)) == detail
+
+
+def test_kerberos_errors_are_told_from_connection_errors():
+    import spnego.exceptions
+
+    assert remoting_runner._is_kerberos_error(spnego.exceptions.NoCredentialError())
+    assert not remoting_runner._is_kerberos_error(requests.exceptions.ConnectionError('refused'))
