@@ -55,12 +55,14 @@ class Prop(object):
     existing object is refused) or ``Set-`` only (``set``: sent after the create). ``cmdlet``
     is the Set cmdlet when it is not the noun's own (``Set-User`` for a mailbox's company).
     ``default`` is what the service gives a new object that the task leaves out.
+    ``change(before, want)`` is how ``changes`` reports the row's change (None: ``{before, after}``;
+    a set reports ``{added, removed}`` this way).
     """
 
-    __slots__ = ('option', 'parameter', 'view', 'wire', 'same', 'when', 'cmdlet', 'default')
+    __slots__ = ('option', 'parameter', 'view', 'wire', 'same', 'when', 'cmdlet', 'default', 'change')
 
     def __init__(self, option, parameter, view=keep, wire=keep, same=same_value, when=CREATE_SET, cmdlet=None,
-                 default=None):
+                 default=None, change=None):
         self.option = option
         self.parameter = parameter
         self.view = view
@@ -69,6 +71,7 @@ class Prop(object):
         self.when = when
         self.cmdlet = cmdlet
         self.default = default
+        self.change = change
 
 
 class Resource(object):
@@ -139,6 +142,13 @@ class Resource(object):
         """The parameters of the ``New-`` call."""
         return dict((prop.parameter, prop.wire(desired[prop.option])) for prop in self.properties
                     if prop.when != SET and desired.get(prop.option) is not None)
+
+    def after_create(self, plan, row):
+        """The changes (option -> value) the Set calls make once the create gave ``row``: the
+        set-only properties the entry gives that differ from their ``default``."""
+        return dict((prop.option, plan.desired[prop.option]) for prop in self.properties
+                    if prop.when == SET and plan.desired.get(prop.option) is not None
+                    and not prop.same(prop.view(prop.default), plan.desired[prop.option]))
 
     def prepare(self, engine, plans):
         """Called once with every plan read (``plan.row``: None when there is no such object)
@@ -228,6 +238,7 @@ class Engine(object):
     def __init__(self, module, resource):
         self.module = module
         self.resource = resource
+        self.props = dict((prop.option, prop) for prop in resource.properties)
 
     @property
     def check_mode(self):
@@ -289,8 +300,9 @@ class Engine(object):
         row = resource.new_row(plan, plan.desired)
         self.check(plan, changes)
         plan.action = 'create' if resource.create else 'predicted'
-        plan.changes = dict((option, {'before': None, 'after': plan.entry.get(option, value)})
-                            for option, value in changes.items())
+        plan.changes = dict((option, self.reported(plan, option, None, value)) for option, value in changes.items())
+        if resource.create and resource.presence:
+            plan.changes[resource.presence] = {'before': 'absent', 'after': 'present'}
         plan.predicted = row
 
     def plan_update(self, plan):
@@ -309,9 +321,17 @@ class Engine(object):
                                      facts.get(prop.option)))
         plan.writes = self.set_calls(plan, resource.object_key(plan.row, plan.identity), changes)
         plan.action = 'update' if plan.writes else 'none'
-        plan.changes = dict((option, {'before': facts.get(option), 'after': plan.entry.get(option, want)})
+        plan.changes = dict((option, self.reported(plan, option, facts.get(option), want))
                             for option, want in changes.items())
         plan.predicted = resource.predict(plan.row, changes)
+
+    def reported(self, plan, option, before, want):
+        """How ``changes`` shows one option's change: the property's own ``change``, or the value
+        before and the one the entry gave."""
+        prop = self.props.get(option)
+        if prop is not None and prop.change is not None:
+            return prop.change(before, want)
+        return {'before': before, 'after': plan.entry.get(option, want)}
 
     def check(self, plan, changes):
         problem = self.resource.validate(plan, changes)
@@ -373,10 +393,7 @@ class Engine(object):
             rows = [find()]
         row = rows[0] if rows else find()
         key = resource.object_key(row, plan.identity)
-        later = dict((prop.option, plan.desired[prop.option]) for prop in resource.properties
-                     if prop.when == SET and plan.desired.get(prop.option) is not None
-                     and not prop.same(prop.view(prop.default), plan.desired[prop.option]))
-        plan.writes = self.set_calls(plan, key, later)
+        plan.writes = self.set_calls(plan, key, resource.after_create(plan, row))
         plan.row = row
         plan.action = 'created'
 

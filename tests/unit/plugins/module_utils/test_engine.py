@@ -260,3 +260,48 @@ def test_a_removal_not_safe_to_repeat_is_reconciled_by_reading_after_a_lost_answ
     plan = converge(module, Fragile, {'name': 'w', 'state': 'absent'})
     assert plan.error is None and plan.result['changed']
     assert len(module.sent('Remove')) == 1
+
+
+class Tagged(Widget):
+    """A widget whose tags are a set: reported as added and removed, sent as the difference, and
+    planned after a create against the row the create gave."""
+
+    properties = Widget.properties + (
+        Prop('tags', 'Tags', when=SET, same=lambda have, want: not (set(want) - set(have or ())),
+             wire=lambda want: {'Add': sorted(want)},
+             change=lambda before, want: {'added': sorted(set(want) - set(before or ())), 'removed': []}),
+    )
+
+    def after_create(self, plan, row):
+        later = super().after_create(plan, row)
+        if 'tags' in later:
+            later['tags'] = sorted(set(later['tags']) - set(row.get('Tags') or ()))
+        return later
+
+
+def test_a_property_can_report_its_change_as_added_and_removed():
+    module = FakeModule({'w': {'Guid': 'w', 'Name': 'w', 'Tags': ['a']}})
+    plan = converge(module, Tagged, {'name': 'w', 'state': 'present', 'tags': ['a', 'b']})
+    assert plan.result['changes'] == {'tags': {'added': ['b'], 'removed': []}}
+    assert module.sent('Set') == [('Set-Widget', {'Identity': 'w', 'Tags': {'Add': ['a', 'b']}})]
+
+
+def test_a_create_reports_the_state_and_after_create_plans_against_the_created_row():
+    module = FakeModule({}, check_mode=True)
+    plan = converge(module, Tagged, {'name': 'w', 'state': 'present', 'colour': 'red', 'tags': ['a']})
+    assert plan.result['changes'] == {'state': {'before': 'absent', 'after': 'present'},
+                                      'name': {'before': None, 'after': 'w'},
+                                      'colour': {'before': None, 'after': 'red'},
+                                      'tags': {'added': ['a'], 'removed': []}}
+    module = FakeModule({})
+    real = module.invoke
+
+    def tagged_on_create(cmdlet, parameters=None, **kwargs):
+        rows = real(cmdlet, parameters, **kwargs)
+        if cmdlet.startswith('New-'):
+            module.objects['w']['Tags'] = rows[0]['Tags'] = ['a']
+        return rows
+
+    module.invoke = tagged_on_create
+    converge(module, Tagged, {'name': 'w', 'state': 'present', 'tags': ['a', 'b']})
+    assert module.sent('Set') == [('Set-Widget', {'Identity': 'guid-w', 'Tags': {'Add': ['b']}})]
