@@ -8,7 +8,8 @@ principal holds that consented assignment, and ``wids`` only for the roles assig
 
 A ``replication_delay_s`` fault makes every application and service principal created through
 Graph invisible (to reads, to references in other requests and to the token endpoint) for that
-many seconds after its creation, the way Entra ID's replication does.
+many seconds after its creation, the way Entra ID's replication does; an app role assignment
+naming such a service principal is refused with 400 "Not a valid reference update.", as Graph does.
 """
 
 import base64
@@ -347,7 +348,7 @@ class GraphDirectory:
                 raise bad_request(f"Property '{name}' is required.")
         if body["resourceId"].lower() != resource["id"].lower():
             raise bad_request("The resourceId must be the service principal in the request URL.")
-        principal = self.service_principal(body["principalId"])
+        principal = self._reference(body["principalId"])
         role = next((r for r in resource["appRoles"]
                      if r["id"].lower() == body["appRoleId"].lower()), None)
         if role is None:
@@ -369,6 +370,14 @@ class GraphDirectory:
         }
         self.app_role_assignments[assignment["id"]] = assignment
         return assignment
+
+    def _reference(self, object_id):
+        """The service principal an app role assignment names: while replication hides a new one,
+        Graph refuses the assignment with 400 "Not a valid reference update." (PROTOCOL.md §7)."""
+        hidden = self.service_principals.get(object_id.lower())
+        if hidden is not None and not self.visible(hidden["id"]):
+            raise bad_request("Not a valid reference update.")
+        return self.service_principal(object_id)
 
     def remove_app_role_assignment(self, sp, assignment_id):
         """``DELETE .../appRoleAssignedTo/{id}`` or ``.../appRoleAssignments/{id}``."""

@@ -256,6 +256,8 @@ def validate(exo):
                  "nothing was changed" % params['app_id'])
     if params['certificate_overlap_days'] < 0:
         exo.fail('certificate_overlap_days must be >= 0, got %d' % params['certificate_overlap_days'])
+    if params['replication_timeout'] < 0:
+        exo.fail('replication_timeout must be >= 0, got %d; nothing was changed' % params['replication_timeout'])
     if params['secret'] and params['secret']['valid_days'] < 1:
         exo.fail('secret.valid_days must be >= 1, got %d' % params['secret']['valid_days'])
     wanted = {}
@@ -421,10 +423,16 @@ def grant_consent(exo, reg, plan, sp, principal):
     graph = exo.graph
     resource = reg.exchange_sp
     if plan.consent_grant:
-        reg.while_new(principal, lambda: reg.tolerate_existing(lambda: graph.post(
-            'servicePrincipals/%s/appRoleAssignedTo' % resource['id'],
-            {'principalId': sp['id'], 'resourceId': resource['id'], 'appRoleId': MANAGE_AS_APP_ROLE_ID})),
-            plan.sp_create)
+        def report(attempts, waited):
+            exo.module.warn('Microsoft Graph refused the admin consent for %s %d times as "Not a valid reference '
+                            'update." while Entra ID replicated it; it was granted after waiting %.0f s '
+                            '(replication_timeout: %s s)' % (principal, attempts, waited, exo.params['replication_timeout']))
+
+        graph.while_reference_replicates(principal, lambda: reg.while_new(principal, lambda: reg.tolerate_existing(
+            lambda: graph.post('servicePrincipals/%s/appRoleAssignedTo' % resource['id'],
+                               {'principalId': sp['id'], 'resourceId': resource['id'],
+                                'appRoleId': MANAGE_AS_APP_ROLE_ID})), plan.sp_create),
+            exo.params['replication_timeout'], exo.params['retry_delay'], report)
     for assignment in plan.consent_revoke:
         graph.delete('servicePrincipals/%s/appRoleAssignedTo/%s' % (resource['id'], assignment))
 

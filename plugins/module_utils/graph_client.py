@@ -7,7 +7,9 @@ Graph reports errors as ``{"error": {"code", "message", "innerError"}}``; the ``
 kind. Paging follows the full ``@odata.nextLink``; 429/503/504 are retried by the transport; a
 401 is retried once with a fresh token. Objects created moments ago may be invisible for a while
 (Entra ID replication): ``while_replicating`` retries such calls with the transport's bounded
-backoff and then says what to do.
+backoff and then says what to do. A new service principal named in an app role assignment is
+refused with 400 "Not a valid reference update." for seconds, sometimes minutes (PROTOCOL.md §7):
+``while_reference_replicates`` waits that out within a time budget of its own.
 """
 
 import json
@@ -50,6 +52,11 @@ _TEXT_KINDS = (
     ('already exists', ALREADY_EXISTS),
     ('conflicting object', ALREADY_EXISTS),
 )
+
+# Graph's text for a reference to an object Entra ID has not replicated yet (PROTOCOL.md §7).
+UNREPLICATED_REFERENCE = 'not a valid reference update'
+# The longest single wait between two attempts while a reference replicates, in seconds.
+REFERENCE_POLL_MAX_S = 30.0
 
 _STATUS_KINDS = {400: INVALID_ARGUMENT, 401: UNAUTHORIZED, 403: FORBIDDEN, 404: NOT_FOUND,
                  409: ALREADY_EXISTS, 429: THROTTLED, 503: TRANSIENT, 504: TRANSIENT}
@@ -222,6 +229,39 @@ class GraphClient(object):
                         % (what, attempt, err.message), kind=TRANSIENT, code=err.code, status=err.status) from None
                 self.http.backoff(attempt)
                 attempt += 1
+
+    def while_reference_replicates(self, what, call, budget_s, first_wait_s, progress=None):
+        """Run ``call()``; while Graph refuses it with 400 "Not a valid reference update.", wait and try again.
+
+        The waits start at ``first_wait_s``, double up to ``REFERENCE_POLL_MAX_S`` and together stay within
+        ``budget_s``. ``progress(attempts, waited_s)`` is told how many refusals were waited out and for how
+        long, once ``call()`` succeeded after at least one. When the budget is spent the error says that Entra
+        ID has not replicated ``what`` yet and that running the task again continues.
+        """
+        attempts, waited = 0, 0.0
+        wait = max(first_wait_s, 0.1)
+        while True:
+            try:
+                value = call()
+            except GraphError as err:
+                if err.status != 400 or UNREPLICATED_REFERENCE not in (err.message or '').lower():
+                    raise
+                attempts += 1
+                if waited >= budget_s:
+                    raise GraphError(
+                        '%s is not usable in Microsoft Graph yet: refused %d times as "Not a valid reference update." '
+                        'over %.0f s (replication_timeout: %s s). Entra ID replicates a new service principal with a '
+                        'delay that can last several minutes. Run the task again later - it continues where it stopped '
+                        '- or raise replication_timeout.' % (what, attempts, waited, budget_s),
+                        kind=TRANSIENT, code=err.code, status=err.status) from None
+                step = min(wait, REFERENCE_POLL_MAX_S, budget_s - waited)
+                self.http.sleep(step)
+                waited += step
+                wait *= 2
+                continue
+            if attempts and progress is not None:
+                progress(attempts, waited)
+            return value
 
 
 def graph_client_from_params(params, warn=None):

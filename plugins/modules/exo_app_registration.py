@@ -124,6 +124,18 @@ options:
       - V(0) removes them on the run that adds their successor.
     type: int
     default: 7
+  replication_timeout:
+    description:
+      - How long, in seconds, the task waits at most for Entra ID to replicate a service principal before the admin
+        consent (O(exchange_permission)) can be granted to it.
+      - Right after a service principal is created, Microsoft Graph refuses the consent with
+        C(400 Not a valid reference update.) for seconds, sometimes for more than five minutes. The task tries again
+        after O(retry_delay) seconds, doubling the wait up to 30 seconds, until this budget is spent; a run that
+        waited reports how long in a warning. When the budget runs out the task fails saying so, and running it
+        again continues where it stopped.
+      - Other requests that wait for a new object use O(retries) instead.
+    type: int
+    default: 600
   secret:
     description:
       - A client secret (password credential) of the application.
@@ -332,6 +344,7 @@ def main():
                 pfx_password=dict(type='str', no_log=True),
             )),
             certificate_overlap_days=dict(type='int', default=7),
+            replication_timeout=dict(type='int', default=600),
             secret=dict(type='dict', no_log=False, options=dict(
                 create=dict(type='bool', default=False),
                 description=dict(type='str', default='mailops.exchange'),

@@ -44,6 +44,10 @@ def test_replication_delay_is_waited_out_or_explained(playbook):
     playbook.run('app_registration_replication.yml')
 
 
+def test_consent_waits_out_not_a_valid_reference_update(playbook):
+    playbook.run('app_registration_reference_replication.yml')
+
+
 def test_bootstrap_playbook_from_nothing_to_a_managed_mailbox(playbook, sandbox, tmp_path):
     extra = {'app_certificate_path': str(tmp_path / 'certs' / 'exchange-app')}
     first = playbook.run(str(REPO / 'playbooks' / 'bootstrap_app.yml'), extra_vars=extra)

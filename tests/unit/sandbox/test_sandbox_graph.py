@@ -241,6 +241,13 @@ def test_replication_delay_hides_new_objects_from_reads_references_and_tokens(si
     assert directory.find_app(app["appId"]) is None
     now[0] += 5
     assert graph.application(app["id"]) is app
-    graph.create_service_principal({"appId": app["appId"]})
+    sp = graph.create_service_principal({"appId": app["appId"]})
+    exchange = graph.service_principal(entra.EXCHANGE_RESOURCE_APP_ID, by_app_id=True)
+    grant = {"principalId": sp["id"], "resourceId": exchange["id"], "appRoleId": MANAGE_AS_APP_ROLE_ID}
+    with pytest.raises(Exception) as unreplicated:
+        graph.assign_app_role(exchange, grant)
+    assert (unreplicated.value.status, unreplicated.value.code, unreplicated.value.message) == (
+        400, "Request_BadRequest", "Not a valid reference update.")
     now[0] += 5
     assert directory.find_app(app["appId"]).client_id == app["appId"]
+    assert graph.assign_app_role(exchange, grant)["principalId"] == sp["id"]

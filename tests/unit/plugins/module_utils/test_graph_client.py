@@ -156,6 +156,40 @@ def test_replication_delay_that_outlasts_the_retries_says_what_to_do():
     assert "Run the task again" in str(gave_up.value)
 
 
+def consent(graph):
+    return graph.post("servicePrincipals/ex/appRoleAssignedTo", {"principalId": "sp"})
+
+
+def test_an_unreplicated_reference_is_waited_out_within_its_budget_and_reported():
+    refused = graph_error_body("Request_BadRequest", "Not a valid reference update.")
+    graph, session, sleeps = client(*[FakeResponse(400, refused)] * 3, FakeResponse(201, {"id": "grant"}))
+    progress = []
+    answer = graph.while_reference_replicates("the sp", lambda: consent(graph), 600, 2.0,
+                                              lambda *seen: progress.append(seen))
+    assert answer == {"id": "grant"} and len(session.calls) == 4
+    assert sleeps == [2.0, 4.0, 8.0] and progress == [(3, 14.0)]
+
+
+def test_the_waits_double_up_to_a_ceiling_and_stop_at_the_budget():
+    refused = graph_error_body("Request_BadRequest", "Not a valid reference update.")
+    graph, session, sleeps = client(*[FakeResponse(400, refused)] * 12)
+    with pytest.raises(GraphError) as gave_up:
+        graph.while_reference_replicates("the service principal of app 'x'", lambda: consent(graph), 100, 8.0)
+    assert sleeps == [8.0, 16.0, 30.0, 30.0, 16.0] and sum(sleeps) == 100
+    message = str(gave_up.value)
+    assert gave_up.value.kind == TRANSIENT and len(session.calls) == 6
+    assert 'the service principal of app \'x\' is not usable in Microsoft Graph yet: refused 6 times as ' \
+           '"Not a valid reference update." over 100 s (replication_timeout: 100 s)' in message
+    assert 'Run the task again later' in message
+
+
+def test_other_bad_requests_are_not_waited_for():
+    graph, session, sleeps = client(FakeResponse(400, graph_error_body("Request_BadRequest", "Invalid appRoleId.")))
+    with pytest.raises(GraphError):
+        graph.while_reference_replicates("x", lambda: consent(graph), 600, 2.0)
+    assert len(session.calls) == 1 and sleeps == []
+
+
 def test_not_found_is_not_retried_for_objects_that_are_not_new():
     graph, session = client(FakeResponse(404, graph_error_body("Request_ResourceNotFound", "gone")))[:2]
     with pytest.raises(GraphError):
