@@ -627,12 +627,13 @@ def snippets(suffix, text):
 
 
 def role_collections(path, root):
-    """The collections: of the role a file belongs to (meta/main.yml), or None outside roles."""
+    """The collections: (meta/main.yml) of the role whose tasks or handlers a file holds, or
+    None for any other file (a role's README shows a play, outside the role)."""
     try:
-        parts = path.resolve().relative_to(root).parts
+        parts = path.resolve().relative_to(root.resolve()).parts
     except ValueError:
         return None
-    if len(parts) < 3 or parts[0] != 'roles':
+    if len(parts) < 4 or parts[0] != 'roles' or parts[2] not in ('tasks', 'handlers'):
         return None
     meta = root / 'roles' / parts[1] / 'meta' / 'main.yml'
     data = yaml.safe_load(meta.read_text(encoding='utf-8')) if meta.is_file() else None

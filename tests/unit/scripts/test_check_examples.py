@@ -384,3 +384,15 @@ def test_a_yaml_block_that_does_not_parse_is_an_error_and_ansible_tags_load():
               6162
         """) == ["3: mailops.exchange.exo_mailbox_permission: option 'state': '{{ not templated }}' is not one of the choices "
                  "(present, absent)"]
+
+
+def test_only_a_roles_tasks_and_handlers_are_inside_the_role(tmp_path):
+    meta = tmp_path / 'roles' / 'r' / 'meta'
+    meta.mkdir(parents=True)
+    (meta / 'main.yml').write_text('collections: [community.windows]\n', encoding='utf-8')
+    role = tmp_path / 'roles' / 'r'
+    assert ce.role_collections(role / 'tasks' / 'main.yml', tmp_path) == ('community.windows',)
+    assert ce.role_collections(role / 'handlers' / 'main.yml', tmp_path) == ('community.windows',)
+    assert ce.role_collections(role / 'README.md', tmp_path) is None
+    assert ce.role_collections(role / 'defaults' / 'main.yml', tmp_path) is None
+    assert ce.role_collections(tmp_path / 'playbooks' / 'site.yml', tmp_path) is None
