@@ -9,6 +9,7 @@ from urllib.parse import quote, urljoin, urlparse, urlunparse
 from ansible_collections.mailops.exchange.plugins.module_utils.auth import describe_token, token_claims_unverified
 from ansible_collections.mailops.exchange.plugins.module_utils.clouds import is_exchange_host
 from ansible_collections.mailops.exchange.plugins.module_utils import fanout
+from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import Hashtable
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import (
     CmdletError,
     ExchangeError,
@@ -162,6 +163,13 @@ def _adminapi_error(cmdlet, entries):
                        error_id=error_id, status=200, cmdlet=cmdlet)
 
 
+def _wire(value):
+    """A parameter value as the REST admin API takes it: a hashtable carries its OData type."""
+    if isinstance(value, Hashtable):
+        return dict(value, **{"@odata.type": "#Exchange.GenericHashTable"})
+    return value
+
+
 class ExoRunner:
     """Invoke cmdlets against one organisation; ``warnings`` collects the service's warnings.
 
@@ -297,7 +305,7 @@ class ExoRunner:
     def _body(self, cmdlet, parameters):
         return {"CmdletInput": {
             "CmdletName": cmdlet,
-            "Parameters": {k: v for k, v in (parameters or {}).items() if v is not None},
+            "Parameters": {k: _wire(v) for k, v in (parameters or {}).items() if v is not None},
         }}
 
     def _post_batch(self, chunk, calls, bodies, repeatable):

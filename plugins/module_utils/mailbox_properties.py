@@ -16,7 +16,9 @@ from ansible_collections.mailops.exchange.plugins.module_utils.addresses import 
     AddressError,
     check_address,
     plan_addresses,
+    primary_of,
 )
+from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import add_remove
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients import (
     MAILBOX_TYPES,
     hold_duration_days,
@@ -188,7 +190,8 @@ def plan_mailbox(row, options, mailbox_label=None):
                                     % (len(options.get('email_addresses') or ()), label, len(addresses.addresses),
                                        MAX_PROXY_ADDRESSES))
         if addresses.changed:
-            _set(plan, 'email_addresses', 'EmailAddresses', addresses.addresses,
+            exact = options.get('email_addresses_mode') == 'exact'
+            _set(plan, 'email_addresses', 'EmailAddresses', addresses.addresses if exact else address_change(addresses),
                  {'added': addresses.added, 'removed': addresses.removed})
             if addresses.primary_changed:
                 plan.changes['primary_smtp_address'] = addresses.addresses[0].partition(':')[2]
@@ -226,6 +229,16 @@ def plan_mailbox(row, options, mailbox_label=None):
     return plan
 
 
+def address_change(addresses):
+    """``@{Add=...; Remove=...}`` for an AddressPlan: only the addresses that change, the new
+    primary given as ``SMTP:`` (Exchange keeps the old primary as a secondary address)."""
+    added = list(addresses.added)
+    primary = primary_of(addresses.after)
+    if addresses.primary_changed and 'SMTP:' + primary not in added:
+        added.insert(0, 'SMTP:' + primary)
+    return add_remove(added, addresses.removed)
+
+
 def _article(mailbox_type):
     if not mailbox_type:
         return 'another kind of'
@@ -259,6 +272,7 @@ def after_row(row, plan):
         after['RecipientTypeDetails'] = MAILBOX_TYPES[kind]
     for parameter, value in plan.settings.items():
         if parameter == 'EmailAddresses':
+            value = plan.addresses.addresses
             primary = value[0].partition(':')[2]
             after.update(EmailAddresses=list(value), PrimarySmtpAddress=primary, WindowsEmailAddress=primary)
         elif parameter == 'ForwardingSmtpAddress':

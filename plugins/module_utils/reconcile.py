@@ -39,6 +39,23 @@ def sorted_values(mapping):
     return sorted(mapping.values(), key=lambda v: (str(v).lower(), str(v)))
 
 
+class Hashtable(dict):
+    """A PowerShell hashtable parameter such as ``EmailAddresses=@{Add=...; Remove=...}``; each
+    runner writes it its own way (Exchange Online marks it ``#Exchange.GenericHashTable``)."""
+
+
+def add_remove(added, removed):
+    """The change of a multi-valued property that names only what changes, so that a value
+    another run added or removed meanwhile is left as that run left it (a whole new list
+    would undo it)."""
+    change = Hashtable()
+    if added:
+        change['Add'] = list(added)
+    if removed:
+        change['Remove'] = list(removed)
+    return change
+
+
 def build_diff(before, after):
     """A ``diff`` result for Ansible: sorted copies of two dicts, lists inside sorted as well."""
     return {'before': _sorted_copy(before), 'after': _sorted_copy(after)}

@@ -67,9 +67,8 @@ def test_changes_become_one_set_mailbox_call_and_a_predicted_row():
         'DisplayName': 'Alice (left)', 'HiddenFromAddressListsEnabled': True,
         'ForwardingSmtpAddress': '', 'CustomAttribute1': '', 'CustomAttribute3': 'leaver',
         'LitigationHoldEnabled': True, 'LitigationHoldDuration': 3650, 'LitigationHoldOwner': 'Legal',
-        'EmailAddresses': ['SMTP:alice.adams@contoso.com', 'smtp:alice@contoso.com',
-                           'smtp:alice@contoso.onmicrosoft.com', 'smtp:alice@legacy.contoso.example',
-                           'SIP:alice@contoso.com', 'X500:/o=x/cn=alice'],
+        # Only the change, so that an address another run adds or removes meanwhile stays as it left it.
+        'EmailAddresses': {'Add': ['SMTP:alice.adams@contoso.com']},
     }
     assert plan.changes['email_addresses'] == {'added': ['SMTP:alice.adams@contoso.com'], 'removed': []}
     assert plan.changes['primary_smtp_address'] == 'alice.adams@contoso.com'
@@ -142,7 +141,19 @@ def test_impossible_changes_are_refused(given, message):
 
 def test_exactly_the_proxy_address_limit_is_allowed():
     plan = plan_mailbox(ALICE, options(email_addresses=['smtp:extra%d@contoso.com' % n for n in range(395)]))
-    assert len(plan.settings['EmailAddresses']) == 400
+    assert len(plan.addresses.addresses) == 400 and len(plan.settings['EmailAddresses']['Add']) == 395
+
+
+def test_only_exact_sends_the_whole_list_and_a_promoted_secondary_is_added_as_primary():
+    exact = plan_mailbox(ALICE, options(email_addresses=['SMTP:alice@contoso.com', 'smtp:alice@contoso.onmicrosoft.com'],
+                                        email_addresses_mode='exact'))
+    assert isinstance(exact.settings['EmailAddresses'], list)
+    assert exact.settings['EmailAddresses'][0] == 'SMTP:alice@contoso.com'
+    removed = plan_mailbox(ALICE, options(email_addresses=['alice@legacy.contoso.example'], email_addresses_mode='remove'))
+    assert removed.settings['EmailAddresses'] == {'Remove': ['smtp:alice@legacy.contoso.example']}
+    promoted = plan_mailbox(ALICE, options(primary_smtp_address='alice@contoso.onmicrosoft.com'))
+    assert promoted.settings['EmailAddresses'] == {'Add': ['SMTP:alice@contoso.onmicrosoft.com']}
+    assert mailbox_facts(after_row(ALICE, promoted))['primary_smtp_address'] == 'alice@contoso.onmicrosoft.com'
 
 
 def test_resource_capacity_follows_a_conversion_to_room():

@@ -1,0 +1,38 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Two runs at once against one object, as two AWX jobs would: each run's change must survive."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+PLAYBOOKS = Path(__file__).resolve().parent / 'playbooks'
+
+
+def start(playbook, tmp_path, name, **extra_vars):
+    """ansible-playbook in the background, with a token cache of its own (another job)."""
+    env = dict(playbook.env, XDG_CACHE_HOME=str(tmp_path / name))
+    command = [str(Path(sys.executable).with_name('ansible-playbook')), str(PLAYBOOKS / 'concurrent_addresses.yml')]
+    for key, value in extra_vars.items():
+        command += ['-e', '%s=%s' % (key, value)]
+    return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            stdin=subprocess.DEVNULL)
+
+
+def test_an_address_added_by_one_run_and_removed_by_another_at_once_both_stand(playbook, sandbox, tmp_path):
+    sandbox.invoke('Set-Mailbox', {'Identity': 'paula@contoso.com',
+                                   'EmailAddresses': {'Add': ['smtp:paula.old@contoso.com']}})
+    # Every request takes 3 s, so both runs read the mailbox before either writes: a run that
+    # sent the whole list it read would put back what the other removed, or drop what it added.
+    sandbox.faults(latency_ms=3000)
+    runs = [start(playbook, tmp_path, 'adder', address='paula.new@contoso.com', mode='add'),
+            start(playbook, tmp_path, 'remover', address='paula.old@contoso.com', mode='remove')]
+    outputs = [run.communicate(timeout=300)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], '\n'.join(outputs)
+    sandbox.faults()
+    addresses = [a.lower() for a in sandbox.mailbox_state('paula')['mailbox']['EmailAddresses']]
+    assert 'smtp:paula.new@contoso.com' in addresses
+    assert 'smtp:paula.old@contoso.com' not in addresses
+    assert 'smtp:paula@legacy.contoso.example' in addresses
