@@ -130,9 +130,69 @@ class Resource(object):
             row[prop.parameter] = prop.wire(value) if value is not None else prop.default
         return row
 
-    def predict(self, row, changes):
-        """The row after ``changes`` (option -> value) are made to ``row``."""
-        after = dict(row)
+    def changes(self, plan, facts):
+        """What an existing object must change, option -> wanted value: the properties whose
+        desired value differs from ``facts`` (the object as :meth:`facts` shows it)."""
+        return dict((prop.option, plan.desired[prop.option]) for prop in self.properties
+                    if plan.desired.get(prop.option) is not None
+                    and not prop.same(facts.get(prop.option), plan.desired[prop.option]))
+
+    def shown_changes(self, plan, facts, changes):
+        """The result's ``changes``: ``{option: {before, after}}`` (``facts``: {} for a new object),
+        or a property's own ``change`` shape; a create also reports its presence."""
+        props = dict((prop.option, prop) for prop in self.properties)
+        shown = {}
+        for option, want in changes.items():
+            prop = props.get(option)
+            if prop is not None and prop.change is not None:
+                shown[option] = prop.change(facts.get(option), want)
+            else:
+                shown[option] = {'before': facts.get(option), 'after': plan.entry.get(option, want)}
+        if plan.row is None and self.create and self.presence:
+            shown[self.presence] = {'before': 'absent', 'after': 'present'}
+        return shown
+
+    def set_steps(self, plan, key, changes):
+        """The write steps for ``changes`` (option -> value): one Set call per cmdlet, each its own
+        step (in the property table's order), then the resource's other :meth:`writes`."""
+        calls = {}
+        for prop in self.properties:
+            if prop.option in changes:
+                cmdlet = 'Set-' + (prop.cmdlet or self.noun)
+                if cmdlet not in calls:
+                    calls[cmdlet] = {'Identity': key}
+                    if not prop.cmdlet:
+                        calls[cmdlet].update(self.write_parameters(plan.entry, changes))
+                calls[cmdlet][prop.parameter] = prop.wire(changes[prop.option])
+        return [[call] for call in calls.items()] + self.writes(plan, key, changes)
+
+    def after_create(self, plan, row):
+        """The changes (option -> value) the Set calls make once the create gave ``row``: the
+        set-only properties the entry gives that differ from their ``default``."""
+        return dict((prop.option, plan.desired[prop.option]) for prop in self.properties
+                    if prop.when == SET and plan.desired.get(prop.option) is not None
+                    and not prop.same(prop.view(prop.default), plan.desired[prop.option]))
+
+    def created_steps(self, plan, row, key):
+        """The write steps a new object still needs once created (``row``: what the create gave):
+        the Set calls of :meth:`after_create`."""
+        return self.set_steps(plan, key, self.after_create(plan, row))
+
+    def find_call(self, plan):
+        """The read that finds the object a create made, after its answer was lost."""
+        return self.read_call(plan.identity)
+
+    def review(self, engine, plans):
+        """Called once every plan is made and before anything is written (check mode included), to
+        check what needs the service for many plans at once; set ``plan.error`` to refuse one."""
+
+    def removable(self, plan):
+        """A message when the object ``plan.row`` may not be removed here; None when it may."""
+        return None
+
+    def predict(self, plan, changes):
+        """The row after ``changes`` (option -> value) are made to ``plan.row``."""
+        after = dict(plan.row)
         for prop in self.properties:
             if prop.option in changes:
                 after[prop.parameter] = prop.wire(changes[prop.option])
@@ -142,13 +202,6 @@ class Resource(object):
         """The parameters of the ``New-`` call."""
         return dict((prop.parameter, prop.wire(desired[prop.option])) for prop in self.properties
                     if prop.when != SET and desired.get(prop.option) is not None)
-
-    def after_create(self, plan, row):
-        """The changes (option -> value) the Set calls make once the create gave ``row``: the
-        set-only properties the entry gives that differ from their ``default``."""
-        return dict((prop.option, plan.desired[prop.option]) for prop in self.properties
-                    if prop.when == SET and plan.desired.get(prop.option) is not None
-                    and not prop.same(prop.view(prop.default), plan.desired[prop.option]))
 
     def prepare(self, engine, plans):
         """Called once with every plan read (``plan.row``: None when there is no such object)
@@ -182,7 +235,7 @@ class Plan(object):
     """What converging one entry comes to, decided before anything is sent."""
 
     __slots__ = ('entry', 'where', 'identity', 'row', 'action', 'desired', 'changes', 'writes', 'predicted',
-                 'error', 'result')
+                 'error', 'result', 'detail')
 
     def __init__(self, entry, where, identity):
         self.entry = entry
@@ -196,6 +249,8 @@ class Plan(object):
         self.predicted = None
         self.error = None
         self.result = None
+        # What a resource keeps of its own planning (a mailbox's address plan, say).
+        self.detail = None
 
 
 def interleave(calls_by_plan):
@@ -238,7 +293,6 @@ class Engine(object):
     def __init__(self, module, resource):
         self.module = module
         self.resource = resource
-        self.props = dict((prop.option, prop) for prop in resource.properties)
 
     @property
     def check_mode(self):
@@ -254,6 +308,7 @@ class Engine(object):
         self.resource.prepare(self, live)
         for plan in live:
             self.guard(plan, self.plan)
+        self.resource.review(self, [plan for plan in live if plan.error is None])
         self.apply([plan for plan in plans if plan.error is None])
         return plans
 
@@ -280,6 +335,9 @@ class Engine(object):
         presence = self.resource.presence
         if presence and plan.entry.get(presence) == 'absent':
             plan.action = 'remove' if plan.row is not None else 'none'
+            problem = self.resource.removable(plan) if plan.row is not None else None
+            if problem:
+                raise input_error(plan.where + problem)
             plan.predicted = None
             return
         if plan.row is None:
@@ -300,58 +358,28 @@ class Engine(object):
         row = resource.new_row(plan, plan.desired)
         self.check(plan, changes)
         plan.action = 'create' if resource.create else 'predicted'
-        plan.changes = dict((option, self.reported(plan, option, None, value)) for option, value in changes.items())
-        if resource.create and resource.presence:
-            plan.changes[resource.presence] = {'before': 'absent', 'after': 'present'}
+        plan.changes = resource.shown_changes(plan, {}, changes)
         plan.predicted = row
 
     def plan_update(self, plan):
         resource = self.resource
         facts = resource.facts(plan.row)
-        changes = {}
-        for prop in resource.properties:
-            want = plan.desired.get(prop.option)
-            if want is not None and not prop.same(facts.get(prop.option), want):
-                changes[prop.option] = want
+        changes = resource.changes(plan, facts)
         self.check(plan, changes)
         for prop in resource.properties:
             if prop.option in changes and prop.when == CREATE:
                 raise input_error("%s%s: '%s' cannot be changed on an existing %s (it is '%s')"
                                   % (plan.where, prop.option, changes[prop.option], resource.what,
                                      facts.get(prop.option)))
-        plan.writes = self.set_calls(plan, resource.object_key(plan.row, plan.identity), changes)
+        plan.writes = resource.set_steps(plan, resource.object_key(plan.row, plan.identity), changes)
         plan.action = 'update' if plan.writes else 'none'
-        plan.changes = dict((option, self.reported(plan, option, facts.get(option), want))
-                            for option, want in changes.items())
-        plan.predicted = resource.predict(plan.row, changes)
-
-    def reported(self, plan, option, before, want):
-        """How ``changes`` shows one option's change: the property's own ``change``, or the value
-        before and the one the entry gave."""
-        prop = self.props.get(option)
-        if prop is not None and prop.change is not None:
-            return prop.change(before, want)
-        return {'before': before, 'after': plan.entry.get(option, want)}
+        plan.changes = resource.shown_changes(plan, facts, changes)
+        plan.predicted = resource.predict(plan, changes)
 
     def check(self, plan, changes):
         problem = self.resource.validate(plan, changes)
         if problem:
             raise input_error(plan.where + problem)
-
-    def set_calls(self, plan, key, changes):
-        """The write steps for ``changes`` (option -> value): one Set call per cmdlet, each its own
-        step (in the property table's order), then the resource's other :meth:`Resource.writes`."""
-        entry = plan.entry
-        calls = {}
-        for prop in self.resource.properties:
-            if prop.option in changes:
-                cmdlet = 'Set-' + (prop.cmdlet or self.resource.noun)
-                if cmdlet not in calls:
-                    calls[cmdlet] = {'Identity': key}
-                    if not prop.cmdlet:
-                        calls[cmdlet].update(self.resource.write_parameters(entry, changes))
-                calls[cmdlet][prop.parameter] = prop.wire(changes[prop.option])
-        return [[call] for call in calls.items()] + self.resource.writes(plan, key, changes)
 
     def apply(self, plans):
         if self.check_mode:
@@ -381,7 +409,7 @@ class Engine(object):
         cmdlet, parameters = resource.create_call(plan)
 
         def find():
-            return one_row(self.module.invoke_one(resource.read_call(plan.identity)),
+            return one_row(self.module.invoke_one(resource.find_call(plan)),
                            plan.where + resource.identity, plan.identity, resource.what)
 
         try:
@@ -393,7 +421,7 @@ class Engine(object):
             rows = [find()]
         row = rows[0] if rows else find()
         key = resource.object_key(row, plan.identity)
-        plan.writes = self.set_calls(plan, key, resource.after_create(plan, row))
+        plan.writes = resource.created_steps(plan, row, key)
         plan.row = row
         plan.action = 'created'
 

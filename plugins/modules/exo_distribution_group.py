@@ -419,14 +419,14 @@ class Group(Resource):
         parameters.update(Name=plan.identity, Type=GROUP_TYPES[desired['type'] or 'distribution'][1])
         return parameters
 
-    def predict(self, row, changes):
-        after = super().predict(row, changes)
+    def predict(self, plan, changes):
+        after = super().predict(plan, changes)
         if 'primary_smtp_address' in changes:
-            after['EmailAddresses'] = with_primary(row.get('EmailAddresses') or [], changes['primary_smtp_address'])
+            after['EmailAddresses'] = with_primary(plan.row.get('EmailAddresses') or [], changes['primary_smtp_address'])
         return after
 
     def validate(self, plan, changes):
-        facts = self.facts(self.new_row(plan, plan.desired) if plan.row is None else self.predict(plan.row, changes))
+        facts = self.facts(self.new_row(plan, plan.desired) if plan.row is None else self.predict(plan, changes))
         if facts['type'] == 'security':
             for option in ('member_join_restriction', 'member_depart_restriction'):
                 if facts[option] == 'open':
