@@ -83,7 +83,8 @@ class Resource(object):
     ``create`` / ``remove``: whether the noun has ``New-`` / ``Remove-`` (settings of another
     object have neither); ``remove_repeatable``: False when a removal must not be sent twice blindly
     (it is then reconciled by re-reading after a lost answer); ``write_switches``: parameters
-    every Set and Remove carries.
+    every Set and Remove carries; ``reread``: False when the result after writes is the predicted
+    row (writes whose effect is known, such as member Adds, need no read back).
     ``what``: how messages call one object. Hooks below have working defaults.
     """
 
@@ -96,6 +97,7 @@ class Resource(object):
     create = False
     remove = False
     remove_repeatable = True
+    reread = True
     write_switches = {}
 
     def __init__(self, module):
@@ -229,6 +231,23 @@ class Resource(object):
     def write_parameters(self, entry, changes):
         """Parameters the noun's own Set call carries besides the changed properties."""
         return dict(self.write_switches)
+
+    def write_error(self, call, err):
+        """The error a refused write ``call`` means, or None when it counts as done (adding a member
+        that is there already)."""
+        return err
+
+    def present(self, facts, row):
+        """The result's keys for the object (``row`` None: there is none): ``key`` -> its facts."""
+        return {self.key: facts}
+
+    def diff_name(self, result):
+        """The name a bulk task's diff keys one object's result by: the entry's identity."""
+        return result['key']
+
+    def diff_after(self, result):
+        """The object after, as one result's diff shows it."""
+        return result[self.key]
 
 
 class Plan(object):
@@ -389,7 +408,12 @@ class Engine(object):
         self.run_parallel([p for p in plans if p.action == 'create'], self.create)
         self.run_parallel([p for p in plans if p.action == 'remove'], self.delete)
         self.write([p for p in plans if p.action in ('update', 'created')])
-        self.reread([p for p in plans if p.action in ('update', 'created') and p.error is None])
+        written = [p for p in plans if p.action in ('update', 'created') and p.error is None]
+        if self.resource.reread:
+            self.reread(written)
+        else:
+            for plan in written:
+                plan.result = self.result(plan, plan.predicted)
         for plan in plans:
             if plan.result is None and plan.error is None:
                 plan.result = self.result(plan, plan.row if plan.action != 'remove' else None)
@@ -454,6 +478,9 @@ class Engine(object):
             answers = self.module.invoke_all([call for unused, call in order], idempotent=True)
             for (plan, call), answer in zip(order, answers):
                 if isinstance(answer, ExchangeError) and plan.error is None:
+                    answer = self.resource.write_error(call, answer)
+                    if answer is None:
+                        continue
                     answer = self.refused(call[1], answer)
                     sent = step or plan.action == 'created' or len(plan.writes[step]) > 1
                     plan.error = self.written(plan, answer) if sent else answer
@@ -494,11 +521,10 @@ class Engine(object):
         """The result of one entry: ``changed``, the object after (``{}``: none), its ``changes``
         and, for the diff, its ``before``."""
         resource = self.resource
-        changed = plan.action not in ('none',)
-        return {
-            'changed': changed,
-            resource.key: resource.facts(after) if after is not None else {},
-            'changes': plan.changes if plan.action != 'remove' else {'state': {'before': 'present',
-                                                                            'after': 'absent'}},
+        result = resource.present(resource.facts(after) if after is not None else {}, after)
+        result.update({
+            'changed': plan.action not in ('none',),
+            'changes': plan.changes if plan.action != 'remove' else {'state': {'before': 'present', 'after': 'absent'}},
             'before': resource.facts(plan.row) if plan.row is not None and plan.action != 'created' else {},
-        }
+        })
+        return result

@@ -166,9 +166,9 @@ class ExchangeModule(object):
             if plan.error is not None:
                 self.fail_error(plan.error, **(plan.result or {}))
             result = dict(plan.result)
-            return self.with_diff(result, result.pop('before'), result[declared.key])
+            return self.with_diff(result, result.pop('before'), declared.diff_after(result))
         outcomes = [bulk.Outcome(plan.identity, result=plan.result, error=plan.error) for plan in plans]
-        return bulk.bulk_result(self, outcomes, noun, name=lambda r: r['key'], after=lambda r: r[declared.key])
+        return bulk.bulk_result(self, outcomes, noun, name=declared.diff_name, after=declared.diff_after)
 
     def query(self, cmdlet, opath_filter=None, result_size=None, **parameters):
         """Run a Get- cmdlet over the organisation (every page), narrowed by an OPATH filter.

@@ -57,7 +57,7 @@ class FakeModule(object):
             row = dict(parameters, Guid='guid-' + parameters['Name'])
             self.objects[parameters['Name']] = self.objects[row['Guid']] = row
             return [dict(row)]
-        if verb == 'Add':
+        if verb == 'Add' or 'Member' in parameters:
             return []
         row = self.objects.pop(identity)
         self.objects = {k: v for k, v in self.objects.items() if v is not row}
@@ -305,3 +305,61 @@ def test_a_create_reports_the_state_and_after_create_plans_against_the_created_r
     module.invoke = tagged_on_create
     converge(module, Tagged, {'name': 'w', 'state': 'present', 'tags': ['a', 'b']})
     assert module.sent('Set') == [('Set-Widget', {'Identity': 'guid-w', 'Tags': {'Add': ['b']}})]
+
+
+class Club(Resource):
+    """An object whose members are written by Add-/Remove- calls, known without a read back."""
+
+    noun = 'Club'
+    identity = 'name'
+    key = 'members'
+    presence = None
+    reread = False
+    properties = (Prop('members', 'Members'),)
+
+    def set_steps(self, plan, key, changes):
+        wanted = changes.get('members') or []
+        return [[('Add-ClubMember', {'Identity': key, 'Member': member}) for member in wanted]] if wanted else []
+
+    def predict(self, plan, changes):
+        return dict(plan.row, Members=changes.get('members', plan.row.get('Members')))
+
+    def write_error(self, call, err):
+        return None if call[0].startswith('Add-') and err.kind == 'already_exists' else err
+
+    def present(self, facts, row):
+        return dict(facts, club=row.get('Name') if row else None)
+
+    def diff_name(self, result):
+        return result['club']
+
+    def diff_after(self, result):
+        return {'members': result['members']}
+
+
+def test_a_resource_without_read_back_reports_its_prediction_and_shapes_its_result():
+    module = FakeModule({'chess': {'Guid': 'c1', 'Name': 'Chess', 'Members': ['ann']}})
+    plan = converge(module, Club, {'name': 'chess', 'members': ['ann', 'bob']})
+    assert [c[0] for c in module.calls] == ['Get-Club', 'Add-ClubMember', 'Add-ClubMember']
+    assert plan.result == {'club': 'Chess', 'members': ['ann', 'bob'], 'changed': True,
+                           'changes': {'members': {'before': ['ann'], 'after': ['ann', 'bob']}},
+                           'before': {'members': ['ann']}}
+    club = Club(module)
+    assert (club.diff_name(plan.result), club.diff_after(plan.result)) == ('Chess', {'members': ['ann', 'bob']})
+
+
+def test_a_write_the_resource_counts_as_done_is_no_error_and_others_still_fail():
+    module = FakeModule({'chess': {'Guid': 'c1', 'Name': 'Chess', 'Members': []}})
+    real = module.invoke
+
+    def refuse(cmdlet, parameters=None, **kwargs):
+        if cmdlet == 'Add-ClubMember':
+            kind = 'already_exists' if parameters['Member'] == 'ann' else 'forbidden'
+            raise CmdletError('refused %s' % parameters['Member'], kind=kind)
+        return real(cmdlet, parameters, **kwargs)
+
+    module.invoke = refuse
+    plan = converge(module, Club, {'name': 'chess', 'members': ['ann']})
+    assert plan.error is None and plan.result['members'] == ['ann']
+    plan = converge(module, Club, {'name': 'chess', 'members': ['bob']})
+    assert plan.error.kind == 'forbidden'
