@@ -91,7 +91,7 @@ def trustee_map(resolver, trustees):
     """
     current = {}
     for trustee in trustees:
-        recipient = resolver.lookup(trustee)
+        recipient = resolver.identify(trustee)
         if recipient is None:
             current[_RAW + str(trustee).lower()] = str(trustee)
         else:
@@ -185,7 +185,7 @@ def read_all_trustees(runner, resolver, wanted, parallel=1, org_size=None, also=
     answers = dict(zip(((m.key, k) for m, k in reads),
                        invoke_parallel(runner, [permission_reads(m, k) for m, k in reads], parallel)))
     trustees = {}
-    spellings = list(also)
+    spellings = []
     for mailbox, kinds in wanted:
         for kind in kinds:
             if kind == 'send_as' and grouped is not None:
@@ -198,5 +198,5 @@ def read_all_trustees(runner, resolver, wanted, parallel=1, org_size=None, also=
             names = trustees_from_rows(mailbox, kind, rows)
             trustees.setdefault(mailbox.key, {})[kind] = names
             spellings.extend(names)
-    resolver.prefetch(runner, spellings, parallel)
+    resolver.prefetch(runner, also, parallel, labels=spellings)
     return trustees

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import (
+    CmdletError,
     ExchangeError,
 )
 
@@ -31,10 +32,19 @@ _IDENTIFYING = (
 )
 
 
-class Recipient(object):
-    """One resolved recipient: its canonical key, how it is shown, and every name it answers to."""
+# Properties whose values are GUIDs: no other recipient can answer to one of them.
+_GUID_VALUED = ('Guid', 'ExchangeObjectId', 'ExternalDirectoryObjectId', 'ExchangeGuid')
 
-    __slots__ = ('key', 'shown', 'names', 'row')
+
+class Recipient(object):
+    """One resolved recipient: its canonical key, how it is shown, and every name it answers to.
+
+    ``names`` are its identifying values; ``display_name`` is kept apart because it is not an
+    identity of its own, yet the service counts it when it decides whether a name is ambiguous
+    (see :meth:`answers_to`).
+    """
+
+    __slots__ = ('key', 'shown', 'names', 'display_name', 'row')
 
     def __init__(self, row):
         self.row = row
@@ -51,6 +61,21 @@ class Recipient(object):
             if sep and prefix.lower() == 'smtp':
                 names.add(rest.lower())
         self.names = frozenset(names)
+        self.display_name = str(row.get('DisplayName') or '').lower()
+
+    def answers_to(self, folded):
+        """Whether the service could take the lower-cased ``folded`` to mean this recipient:
+        one of its names, or its display name (which makes a name that is also someone's
+        display name ambiguous, as Exchange resolves identities)."""
+        return folded in self.names or (bool(folded) and folded == self.display_name)
+
+    def unique_names(self):
+        """The names no other recipient can answer to, so that a row already read settles them
+        without asking the service: GUIDs, and SMTP addresses and UPNs (see
+        :func:`_unique_everywhere`)."""
+        unique = {str(self.row.get(prop)).lower() for prop in _GUID_VALUED if self.row.get(prop)}
+        unique.update(name for name in self.names if _unique_everywhere(name))
+        return unique
 
 
 class IdentityError(ExchangeError):
@@ -71,37 +96,58 @@ MAX_PROBLEMS_SHOWN = 10
 class RecipientResolver(object):
     """Resolves identities to recipients through ``Get-Recipient``, asking once per spelling.
 
+    A spelling is answered without the service only when the answer cannot differ from the
+    service's: a GUID, address or UPN of a row already read, a spelling the service itself
+    resolved, or one that a complete organisation-wide read settled. Names, aliases and display
+    names are never taken from a row read for another reason: another recipient may answer to
+    the same text, and then the service refuses it as ambiguous.
+
     ``invoke`` is a runner's ``invoke(cmdlet, parameters)``.
     """
 
     def __init__(self, invoke):
         self._invoke = invoke
         self._by_name = {}
+        self._by_label = {}
         self._looked_up = {}
+        self._candidates = {}
 
-    def prefetch(self, runner, identities, parallel=1, pages=True):
+    def prefetch(self, runner, identities, parallel=1, pages=True, labels=()):
         """Resolve every identity not known yet in as few requests as the organisation allows,
         so that :meth:`lookup` answers them without a call.
 
         Many unknown identities are first looked for in the organisation-wide ``Get-Recipient``
         (see :func:`find_in_pages`); the rest go ten to a ``$batch``. Each answer is kept as
         :meth:`lookup` would keep it, an error included: it is raised when that identity is
-        looked up, so it fails only the objects that name it.
+        looked up, so it fails only the objects that name it. An identity that two recipients
+        of the read answer to (a name that is also another's display name) is ambiguous, as
+        the service would say, without another request.
 
         ``pages=False`` skips the organisation-wide read, for identities expected to name no
         recipient (new addresses checked to be free): it would find none of them and only add
         its pages, and a page that fails would fail every object at once.
+
+        ``labels`` are names the service reported (trustees, delegates, owners), for
+        :meth:`identify`: those that name a row already read cost nothing.
         """
         unknown = {}
-        for identity in identities:
+        wanted = list(identities) + [label for label in labels if str(label).lower() not in self._by_label]
+        for identity in wanted:
             folded = str(identity).lower()
             if folded not in unknown and folded not in self._looked_up and self.known(identity) is None:
                 unknown[folded] = identity
         if pages and len(unknown) > BATCH_SIZE:
-            for row in find_in_pages(runner, 'Get-Recipient', list(unknown.values()),
-                                     budget=batches(len(unknown)))[0].values():
-                self.remember(row)
-        rest = [i for i in unknown.values() if self.known(i) is None]
+            ambiguous = {}
+            found = find_in_pages(runner, 'Get-Recipient', list(unknown.values()), budget=batches(len(unknown)),
+                                  ambiguous=ambiguous)[0]
+            for identity, row in found.items():
+                self._looked_up[str(identity).lower()] = self.remember(row)
+            for identity, rows in ambiguous.items():
+                self._looked_up[str(identity).lower()] = CmdletError(
+                    "The operation couldn't be performed because '%s' matches multiple entries." % identity,
+                    kind='ambiguous', cmdlet='Get-Recipient')
+                self._candidates[str(identity).lower()] = [Recipient(row) for row in rows]
+        rest = [i for f, i in unknown.items() if f not in self._looked_up and self.known(i) is None]
         answers = invoke_parallel(runner, [('Get-Recipient', {'Identity': i}) for i in rest], parallel)
         for identity, answer in zip(rest, answers):
             if isinstance(answer, ExchangeError):
@@ -111,15 +157,33 @@ class RecipientResolver(object):
             self._looked_up[str(identity).lower()] = recipient
 
     def remember(self, row):
-        """Index a recipient row already read (for example the mailbox itself)."""
+        """Index a recipient row already read (for example the mailbox itself) under the names
+        only it can have (:meth:`Recipient.unique_names`)."""
         recipient = Recipient(row)
-        for name in recipient.names:
+        for name in recipient.unique_names():
             self._by_name.setdefault(name, recipient)
+        if row.get('Name'):
+            self._by_label.setdefault(str(row['Name']).lower(), recipient)
         return recipient
 
+    def identify(self, label):
+        """The recipient a label the service itself reported names (a trustee, delegate or
+        owner: a UPN, or a recipient's Name), or None when it names none.
+
+        Unlike an identity a user gives, such a label is matched to a row already read by its
+        Name too: Exchange keeps Names unique, so the row whose Name it is is the one meant, even
+        when the same text is also another recipient's display name.
+        """
+        found = self._by_label.get(str(label).lower())
+        return found if found is not None else self.lookup(label)
+
     def known(self, text):
-        """The already indexed recipient that ``text`` names, without asking the service."""
-        return self._by_name.get(str(text).lower())
+        """The recipient ``text`` names, when that is settled without asking the service."""
+        folded = str(text).lower()
+        found = self._by_name.get(folded)
+        if found is None and isinstance(self._looked_up.get(folded), Recipient):
+            found = self._looked_up[folded]
+        return found
 
     def lookup(self, text):
         """The recipient ``text`` names, or None when the service knows no such recipient.
@@ -138,12 +202,36 @@ class RecipientResolver(object):
         try:
             rows = self._invoke('Get-Recipient', {'Identity': text})
         except ExchangeError as err:
+            if err.kind == 'ambiguous':
+                self._looked_up[key] = err
             if err.kind != 'not_found':
                 raise
             rows = []
         recipient = self.remember(rows[0]) if len(rows) == 1 else None
         self._looked_up[key] = recipient
         return recipient
+
+    def candidates(self, text):
+        """The recipients an ambiguous ``text`` may mean, for the message that refuses it:
+        those whose name, alias, display name or address it is. Empty when they cannot be read
+        (the refusal stands; only its message is shorter)."""
+        key = str(text).lower()
+        if key not in self._candidates:
+            quoted = "'%s'" % str(text).replace("'", "''")
+            query = ' -or '.join('%s -eq %s' % (prop, quoted) for prop in ('Name', 'Alias', 'DisplayName', 'EmailAddresses'))
+            try:
+                rows = self._invoke('Get-Recipient', {'Filter': query, 'ResultSize': 'Unlimited'})
+            except ExchangeError:
+                rows = []
+            self._candidates[key] = [Recipient(row) for row in rows]
+        return self._candidates[key]
+
+    def ambiguity(self, text):
+        """``'text' matches more than one recipient (a, b)``: what the service refuses, naming
+        the recipients it could mean, so the user can pick one by address or GUID."""
+        shown = sorted({str(recipient.shown) for recipient in self.candidates(text)})
+        named = ' (%s)' % ', '.join(shown) if len(shown) > 1 else ''
+        return "'%s' matches more than one recipient%s" % (text, named)
 
     def resolve_all(self, option, identities):
         """Resolve every identity given in ``option``; one error lists every one that failed.
@@ -158,7 +246,8 @@ class RecipientResolver(object):
             except ExchangeError as err:
                 if err.kind != 'ambiguous':
                     raise
-                problems.append("'%s' matches more than one recipient" % identity)
+                problems.append(self.ambiguity(identity) if len(problems) < MAX_PROBLEMS_SHOWN
+                                else "'%s' matches more than one recipient" % identity)
                 continue
             if recipient is None:
                 problems.append("'%s' was not found" % identity)
@@ -206,7 +295,7 @@ def _trimmed(row):
     return {name: value for name, value in row.items() if name in _KEPT_FROM_PAGES}
 
 
-def find_in_pages(runner, cmdlet, identities, budget, parameters=None):
+def find_in_pages(runner, cmdlet, identities, budget, parameters=None, ambiguous=None):
     """Look for ``identities`` in an organisation-wide read of ``cmdlet``, page by page.
 
     Stops when every identity is found (and none of them could also name a recipient on a later
@@ -216,6 +305,11 @@ def find_in_pages(runner, cmdlet, identities, budget, parameters=None):
     number of rows in the organisation, or None when the read stopped early. An identity found
     in an incomplete read is kept only if it cannot also name a recipient not read yet
     (see :func:`_unique_everywhere`); the others are left to an exact read.
+
+    A row answers to an identity as the service resolves it: by any of its names, or by its
+    display name, so a name that is one recipient's Name and another's DisplayName is found
+    twice and never taken for either. When ``ambiguous`` is a dict, each identity that two
+    or more rows answer to is put in it with those rows (ambiguous whatever later pages hold).
     """
     wanted = {str(i).lower(): i for i in identities}
     matches = {}
@@ -228,7 +322,9 @@ def find_in_pages(runner, cmdlet, identities, budget, parameters=None):
         total += len(rows)
         for row in rows:
             recipient = Recipient(row)
-            names = recipient.names.intersection(wanted)
+            names = set(recipient.names.intersection(wanted))
+            if recipient.display_name in wanted:
+                names.add(recipient.display_name)
             kept = _trimmed(row) if names else None
             for name in names:
                 matches.setdefault(name, {})[recipient.key] = kept
@@ -247,6 +343,8 @@ def find_in_pages(runner, cmdlet, identities, budget, parameters=None):
     for name, rows in matches.items():
         if len(rows) == 1 and (complete or _unique_everywhere(name)):
             found[wanted[name]] = next(iter(rows.values()))
+        elif len(rows) > 1 and ambiguous is not None:
+            ambiguous[wanted[name]] = list(rows.values())
     return found, (total if complete else None)
 
 

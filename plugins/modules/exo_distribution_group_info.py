@@ -198,8 +198,7 @@ def read(exo):
             members[index] = sorted_values(members_from_rows(resolver, answer))
     # Owners come as Exchange names them; most are members read above, the rest are looked up
     # ten to a request.
-    resolver.prefetch(exo.runner, [owner for row in rows for owner in row.get('ManagedBy') or ()],
-                      DEFAULT_PARALLEL)
+    resolver.prefetch(exo.runner, (), DEFAULT_PARALLEL, labels=[owner for row in rows for owner in row.get('ManagedBy') or ()])
     groups = []
     for row, current in zip(rows, members):
         facts = group_facts(row, read_owners(resolver, row))

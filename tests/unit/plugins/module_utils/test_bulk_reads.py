@@ -16,6 +16,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.permissions impor
     read_mailboxes,
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients import (
+    IdentityError,
     Recipient,
     RecipientResolver,
     find_in_pages,
@@ -174,9 +175,13 @@ def test_send_as_is_read_organisation_wide_when_that_is_cheaper():
     assert first == {'full_access': ['user0007@contoso.com'], 'send_as': ['user0006@contoso.com'],
                      'send_on_behalf': ['user0005']}
     assert runner.requests[0] == ('page', 'Get-RecipientPermission')
+    # The delegate the rows name by its Name is the mailbox read with that Name; the name the task
+    # asks for is asked for although its row was read: only the service can tell that no one else
+    # has that name as a display name.
     assert [r for r in runner.requests if r[0] == 'batch'] == [
-        ('batch', ['Get-MailboxPermission'] * 10), ('batch', ['Get-MailboxPermission'] * 2)]
-    # Every trustee the rows name, and the one the task asks for, is known without a call.
+        ('batch', ['Get-MailboxPermission'] * 10), ('batch', ['Get-MailboxPermission'] * 2),
+        ('batch', ['Get-Recipient'])]
+    # Every trustee the rows name, and the one the task asks for, is known without a call now.
     assert resolver.lookup('user0006@contoso.com').key == 'guid-0006'
     assert resolver.lookup('user0008').key == 'guid-0008'
 
@@ -259,3 +264,29 @@ def test_invoke_parallel_keeps_the_order_of_the_calls():
 def test_writes_are_interleaved_so_a_batch_carries_different_mailboxes():
     order = interleave({0: ['a1', 'a2', 'a3'], 1: [], 2: ['c1'], 3: ['d1', 'd2']})
     assert order == [(0, 'a1'), (2, 'c1'), (3, 'd1'), (0, 'a2'), (3, 'd2'), (0, 'a3')]
+
+
+def test_a_name_that_is_another_recipients_display_name_is_never_taken_for_either():
+    # One's Name is the other's DisplayName: the service refuses the name as ambiguous.
+    chris = person(8, Name='Chris Green', DisplayName='Chris Green', PrimarySmtpAddress='chris@contoso.com')
+    other = person(9, Name='Chris Green2', DisplayName='Chris Green', PrimarySmtpAddress='chris2@contoso.com')
+    runner = FakeRunner({'Get-Recipient': PEOPLE + [chris, other]}, page_size=1000)
+    ambiguous = {}
+    found, total = find_in_pages(runner, 'Get-Recipient', ['Chris Green', 'Chris Green2'], budget=5,
+                                 ambiguous=ambiguous)
+    assert list(found) == ['Chris Green2'] and total == 9
+    assert [row['PrimarySmtpAddress'] for row in ambiguous['Chris Green']] == ['chris@contoso.com', 'chris2@contoso.com']
+
+
+def test_prefetch_of_many_refuses_an_ambiguous_name_naming_both_without_another_request():
+    rows = [person(n) for n in range(1, 31)]
+    rows += [person(40, Name='Chris Green', DisplayName='Chris Green', PrimarySmtpAddress='chris@contoso.com'),
+             person(41, Name='Chris Green2', DisplayName='Chris Green', PrimarySmtpAddress='chris2@contoso.com')]
+    runner = FakeRunner({'Get-Recipient': rows}, page_size=1000)
+    resolver = RecipientResolver(lambda *args: pytest.fail('looked up one by one'))
+    resolver.prefetch(runner, ['user%04d' % n for n in range(1, 12)] + ['Chris Green'])
+    assert runner.requests == [('page', 'Get-Recipient')]
+    with pytest.raises(IdentityError) as caught:
+        resolver.resolve_all('full_access', ['user0001', 'Chris Green'])
+    assert str(caught.value) == ("full_access: 'Chris Green' matches more than one recipient "
+                                 "(chris2@contoso.com, chris@contoso.com); nothing was changed")

@@ -35,6 +35,10 @@ class FakeService(object):
 
     def invoke(self, cmdlet, parameters):
         self.calls.append((cmdlet, parameters))
+        if 'Filter' in parameters:
+            # "Name -eq 'x' -or ...": the rows whose name, alias or display name is x.
+            value = parameters['Filter'].split("'")[1].lower()
+            return [r for r in self.rows if value in (r['Name'].lower(), r['Alias'].lower(), r['DisplayName'].lower())]
         identity = parameters['Identity']
         if identity in self.ambiguous:
             raise ExchangeError("'%s' matches multiple entries." % identity, kind='ambiguous')
@@ -72,6 +76,28 @@ def test_unknown_and_ambiguous_are_reported_together_naming_the_option():
     assert "'ghost@contoso.com' was not found" in message
     assert "'Chris Green' matches more than one recipient" in message
     assert caught.value.kind == 'invalid_argument'
+
+
+CHRIS = {'Guid': 'C0000-0001', 'Name': 'Chris Green', 'Alias': 'chris.green', 'DisplayName': 'Chris Green',
+         'PrimarySmtpAddress': 'chris.green@contoso.com'}
+CHRIS2 = {'Guid': 'C0000-0002', 'Name': 'Chris Green2', 'Alias': 'chris.green2', 'DisplayName': 'Chris Green',
+          'PrimarySmtpAddress': 'chris.green2@contoso.com'}
+
+
+def test_a_name_that_is_also_another_display_name_is_refused_naming_both():
+    service = FakeService([ALICE, CHRIS, CHRIS2], ambiguous=['Chris Green'])
+    resolver = RecipientResolver(service.invoke)
+    # Chris's own row was read first (say, as the mailbox being changed): his Name in it must
+    # not settle "Chris Green", which is also the other Chris's display name.
+    resolver.remember(CHRIS)
+    with pytest.raises(IdentityError) as caught:
+        resolver.resolve_all('full_access', ['Chris Green'])
+    assert str(caught.value) == ("full_access: 'Chris Green' matches more than one recipient "
+                                 "(chris.green2@contoso.com, chris.green@contoso.com); nothing was changed")
+    # His address and GUID are his alone: those still need no call.
+    calls = len(service.calls)
+    assert resolver.lookup('chris.green@contoso.com').key == resolver.lookup('c0000-0001').key == 'c0000-0001'
+    assert len(service.calls) == calls
 
 
 def test_hundreds_of_unknown_identities_are_summarised_after_ten():
@@ -119,3 +145,15 @@ def test_mailbox_facts_from_the_real_capture():
     assert 'SMTP:C@fabrikam.example' in facts['email_addresses']
     assert facts['custom_attributes'] == {}
     assert facts['guid'] == '9feb45ad-0cc9-43dc-a609-2110e2216c15'
+
+
+def test_a_label_the_service_reported_is_the_row_with_that_name():
+    # GrantSendOnBehalfTo and ManagedBy name recipients by Name, which Exchange keeps unique: the
+    # row read with that Name is the one meant, though the text is also another's display name.
+    service = FakeService([CHRIS, CHRIS2], ambiguous=['Chris Green'])
+    resolver = RecipientResolver(service.invoke)
+    resolver.remember(CHRIS)
+    assert resolver.identify('Chris Green').key == 'c0000-0001'
+    assert service.calls == []
+    with pytest.raises(ExchangeError):
+        resolver.lookup('Chris Green')
