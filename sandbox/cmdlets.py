@@ -355,7 +355,7 @@ def add_mailbox_permission(org, params, caller):
     if ace is not None and set(rights) <= set(ace.access_rights):
         result.warnings.append(
             f'The appropriate access control entry is already present on the object '
-            f'"{mailbox.name}" for account "{trustee.user_principal_name}".'
+            f'"{mailbox.name}" for account "{org.trustee_label(trustee.guid, False)}".'
         )
         return result
     if ace is None:
@@ -384,7 +384,7 @@ def remove_mailbox_permission(org, params, caller):
                         params.get("InheritanceType", "All"))
     result = CmdletResult()
     if ace is None or not rights & set(ace.access_rights):
-        result.warnings.append(_ace_absent(mailbox, trustee))
+        result.warnings.append(_ace_absent(org, mailbox, trustee))
         return result
     ace.access_rights = _ordered_rights(set(ace.access_rights) - rights)
     if not ace.access_rights:
@@ -392,9 +392,9 @@ def remove_mailbox_permission(org, params, caller):
     return result
 
 
-def _ace_absent(recipient, trustee):
+def _ace_absent(org, recipient, trustee):
     return (f'Can\'t remove the access control entry on the object "{recipient.name}" for '
-            f'account "{trustee.user_principal_name}" because the ACE doesn\'t exist on the '
+            f'account "{org.trustee_label(trustee.guid, False)}" because the ACE doesn\'t exist on the '
             "object.")
 
 
@@ -429,7 +429,7 @@ def add_recipient_permission(org, params, caller):
     if ace is not None:
         result.warnings.append(
             f'The appropriate access control entry is already present on the object '
-            f'"{recipient.name}" for account "{trustee.user_principal_name}".'
+            f'"{recipient.name}" for account "{org.trustee_label(trustee.guid, False)}".'
         )
         return result
     ace = SendAsAce(trustee=trustee.guid)
@@ -445,7 +445,7 @@ def remove_recipient_permission(org, params, caller):
     result = CmdletResult()
     ace = _send_as(recipient, trustee)
     if ace is None:
-        result.warnings.append(_ace_absent(recipient, trustee))
+        result.warnings.append(_ace_absent(org, recipient, trustee))
     else:
         recipient.recipient_permissions.remove(ace)
     return result

@@ -7,9 +7,9 @@ A front end (the InvokeCommand JSON API today, PowerShell remoting later) turns 
 import hashlib
 
 NOT_FOUND = "Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException"
-# PROTOCOL.md: an ambiguous identity comes back as ManagementObjectNotFoundException whose text
-# says "matches multiple entries"; clients tell the two apart by that text.
-AMBIGUOUS = NOT_FOUND
+# PROTOCOL.md section 7: an ambiguous identity is a ManagementObjectAmbiguousException (decompiled
+# Exchange, and seen live), with the text "... matches multiple entries."
+AMBIGUOUS = "Microsoft.Exchange.Configuration.Tasks.ManagementObjectAmbiguousException"
 TASK_ARGUMENT = "Microsoft.Exchange.Configuration.Tasks.TaskArgumentException"
 ACL_TOO_BIG = "Microsoft.Exchange.Data.Directory.ADOperationException"
 UNKNOWN_PARAMETER = "Microsoft.Exchange.AdminApi.CommandInvocation.AmbiguousParameterSetException"
@@ -73,7 +73,7 @@ def ambiguous(identity):
     """An identity matches more than one recipient."""
     return CmdletFailure(
         f"The operation couldn't be performed because '{identity}' matches multiple entries.",
-        AMBIGUOUS, category="NotFound", error_id=_NOT_FOUND_ID,
+        AMBIGUOUS, category="NotFound",
     )
 
 

@@ -718,11 +718,15 @@ class Organization:
                 f"OU=Microsoft Exchange Hosted Organizations,{_DC_SUFFIX}")
 
     def trustee_label(self, trustee, builtin):
-        """How permission rows name a trustee: the UPN of a cloud user, else the account."""
+        """How permission rows (Get-MailboxPermission ``User``, Get-RecipientPermission
+        ``Trustee``) and their warnings name a trustee: the UPN of a cloud user, the Name of a
+        recipient without one (a mail-enabled security group), else the account."""
         if builtin:
             return trustee
         recipient = self.recipients.get(trustee)
-        return recipient.user_principal_name if recipient else trustee
+        if recipient is None:
+            return trustee
+        return recipient.user_principal_name or recipient.name
 
     # -- views ----------------------------------------------------------------------------
 

@@ -211,7 +211,7 @@ def test_not_found_shape(sb):
 def test_ambiguous_identity(sb):
     response = sb.invoke("Get-Mailbox", {"Identity": "Chris Green"})
     assert response.status_code == 404
-    assert detail(response)[1].endswith("ManagementObjectNotFoundException")
+    assert detail(response)[1] == "Microsoft.Exchange.Configuration.Tasks.ManagementObjectAmbiguousException"
     assert "matches multiple entries" in detail(response)[2]
 
 

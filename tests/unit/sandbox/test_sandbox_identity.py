@@ -51,7 +51,7 @@ def test_referenced_absent_identity_uses_couldnt_find_wording(org):
 def test_shared_display_name_is_ambiguous(org):
     with pytest.raises(errors.CmdletFailure) as caught:
         identity.resolve(org, "Chris Green")
-    assert caught.value.exception_type.endswith("ManagementObjectNotFoundException")
+    assert caught.value.exception_type == "Microsoft.Exchange.Configuration.Tasks.ManagementObjectAmbiguousException"
     assert "matches multiple entries" in str(caught.value)
     assert "matches multiple entries" in caught.value.message
     # The distinct names still resolve.
