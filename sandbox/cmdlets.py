@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import errors, identity, opath
-from .model import MAILBOX_RIGHTS, MailboxAce, SendAsAce
+from .model import DOMAIN_CONTROLLER, MAILBOX_RIGHTS, MailboxAce, SendAsAce
 
 DEFAULT_RESULT_SIZE = 1000
 MAX_EXPLICIT_ACES = 500
@@ -271,9 +271,9 @@ def _limit(rows, params, result):
     return result
 
 
-def _query(org, candidates, params, view):
+def _query(org, candidates, params, view, resolve=None):
     if "Identity" in params:
-        candidates = [identity.resolve(org, params["Identity"], candidates)]
+        candidates = [(resolve or identity.resolve)(org, params["Identity"], candidates)]
     if "RecipientTypeDetails" in params:
         wanted = set(params["RecipientTypeDetails"])
         candidates = [r for r in candidates if r.recipient_type_details in wanted]
@@ -294,8 +294,27 @@ def _query(org, candidates, params, view):
 
 
 def get_mailbox(org, params, caller):
-    """Get-Mailbox: one mailbox by Identity, or all matching Filter/RecipientTypeDetails."""
+    """Get-Mailbox: one mailbox by Identity, or all matching Filter/RecipientTypeDetails;
+    with -SoftDeletedMailbox, the removed mailboxes still recoverable instead."""
+    if params.get("SoftDeletedMailbox"):
+        deleted = {r.guid: when for r, when in org.soft_deleted.values()}
+
+        def view(recipient):
+            return {**org.mailbox_view(recipient), "WhenSoftDeleted": deleted[recipient.guid],
+                    "IsSoftDeletedByRemove": True, "IsInactiveMailbox": False}
+        return _query(org, [r for r, unused in org.soft_deleted.values()], params, view,
+                      resolve=_soft_deleted)
     return _query(org, org.mailboxes(), params, org.mailbox_view)
+
+
+def _soft_deleted(org, text, unused_candidates=None):
+    """Exactly one soft-deleted mailbox named by ``text``, or Exchange's failure."""
+    matches = org.find_soft_deleted(text)
+    if not matches:
+        raise errors.not_found(text, DOMAIN_CONTROLLER)
+    if len(matches) > 1:
+        raise errors.ambiguous(text)
+    return matches[0]
 
 
 def get_recipient(org, params, caller):
@@ -485,7 +504,7 @@ _RECIPIENT_PERMISSION_WRITE = {
 
 CMDLETS = {
     c.name.lower(): c for c in (
-        Cmdlet("Get-Mailbox", get_mailbox, dict(_GET_COMMON)),
+        Cmdlet("Get-Mailbox", get_mailbox, {**_GET_COMMON, "SoftDeletedMailbox": _bool}),
         Cmdlet("Get-Recipient", get_recipient,
                {**_GET_COMMON, "RecipientType": _enum(RECIPIENT_TYPE, multi=True)}),
         Cmdlet("Get-MailboxPermission", get_mailbox_permission,

@@ -7,7 +7,7 @@ leaves the mailbox as it was. Importing this module adds its cmdlets to ``cmdlet
 
 import re
 
-from . import errors
+from . import errors, identity
 from .cmdlets import (
     CMDLETS,
     Cmdlet,
@@ -22,6 +22,7 @@ from .cmdlets import (
     _multi_valued,
     _nullable_string,
     _smtp_or_null,
+    _soft_deleted,
     _string,
     _type_label,
     add_remove_or_replace,
@@ -223,9 +224,18 @@ def new_mailbox(org, params, caller):
 
 
 def remove_mailbox(org, params, caller):
-    """Remove-Mailbox: the mailbox, its name and addresses, and every grant to it elsewhere."""
+    """Remove-Mailbox: the mailbox and every grant to it elsewhere. It is soft-deleted, as in
+    Exchange Online: recoverable (Get-Mailbox -SoftDeletedMailbox) with its name and addresses
+    still taken, until it is purged with -PermanentlyDelete (which also takes a soft-deleted
+    mailbox's identity) or -Permanent."""
+    purge = params.get("PermanentlyDelete") or params.get("Permanent")
+    if purge and org.find_soft_deleted(params["Identity"]) and not identity.find(org, params["Identity"], org.mailboxes()):
+        org.purge(_soft_deleted(org, params["Identity"]))
+        return CmdletResult()
     mailbox = _mailbox(org, params)
-    org.remove(mailbox)
+    org.soft_delete(mailbox)
+    if purge:
+        org.purge(mailbox)
     for other in org.all():
         other.grant_send_on_behalf_to = [g for g in other.grant_send_on_behalf_to
                                          if g != mailbox.guid]
@@ -329,6 +339,6 @@ CMDLETS.update({c.name.lower(): c for c in (
             "Force": _bool, **SET_MAILBOX_PROPERTIES, **_CONFIRM},
            mandatory=("Identity",)),
     Cmdlet("Remove-Mailbox", remove_mailbox,
-           {"Identity": _identity, "Permanent": _bool, **_CONFIRM},
+           {"Identity": _identity, "Permanent": _bool, "PermanentlyDelete": _bool, **_CONFIRM},
            mandatory=("Identity",)),
 )})

@@ -438,6 +438,9 @@ class Organization:
         """(Re)create the start state. Ids derive from the tenant id, so they repeat."""
         with self.lock:
             self.recipients = {}
+            # Removed mailboxes kept recoverable (Guid -> (Recipient, WhenSoftDeleted)): their
+            # names and addresses stay claimed until they are purged.
+            self.soft_deleted = {}
             self.index = RecipientIndex(self)
             self.changed()
             # Lower-cased names and proxy addresses -> owning recipient Guid.
@@ -600,10 +603,10 @@ class Organization:
         keys = [recipient.name] + [a.split(":", 1)[-1] for a in recipient.email_addresses]
         with self.lock:
             for key in keys:
-                owner = self._claims.get(key.lower())
+                owner = self.claimant(key)
                 if owner is not None:
                     raise ProxyAddressConflict(
-                        f"'{key}' is already used by recipient '{self.recipients[owner].name}'."
+                        f"'{key}' is already used by recipient '{owner.name}'."
                     )
             for key in keys:
                 self._claims[key.lower()] = recipient.guid
@@ -655,9 +658,12 @@ class Organization:
         return self._listed("groups", lambda r: r.is_group)
 
     def claimant(self, key):
-        """The recipient whose Name or proxy address is ``key`` (case-insensitive), or None."""
+        """The recipient whose Name or proxy address is ``key`` (case-insensitive), or None;
+        a soft-deleted mailbox still holds its name and addresses."""
         owner = self._claims.get(key.lower())
-        return self.recipients.get(owner) if owner else None
+        if not owner:
+            return None
+        return self.recipients.get(owner) or self.soft_deleted.get(owner, (None,))[0]
 
     def set_email_addresses(self, recipient, addresses):
         """Replace a recipient's proxy addresses, keeping them unique across the organisation."""
@@ -673,16 +679,40 @@ class Organization:
                 self._claims[address.split(":", 1)[-1].lower()] = recipient.guid
             recipient.email_addresses = list(addresses)
 
-    def remove(self, recipient):
-        """Delete a recipient, its name and addresses, and every membership and ownership."""
+    def remove(self, recipient, keep_claims=False):
+        """Delete a recipient, its name and addresses (unless ``keep_claims``), and every
+        membership and ownership."""
         with self.lock:
-            self._claims = {k: g for k, g in self._claims.items() if g != recipient.guid}
+            if not keep_claims:
+                self._claims = {k: g for k, g in self._claims.items() if g != recipient.guid}
             del self.recipients[recipient.guid]
             self.index.discard(recipient)
             self.changed()
             for group in self.groups():
                 group.members = [g for g in group.members if g != recipient.guid]
                 group.managed_by = [g for g in group.managed_by if g != recipient.guid]
+
+    def soft_delete(self, recipient):
+        """Remove a mailbox as Exchange Online's Remove-Mailbox does: it leaves every list,
+        membership and ownership, but stays recoverable with its name and addresses taken
+        (Microsoft documents 30 days) until :meth:`purge`."""
+        with self.lock:
+            when = timestamp()
+            self.remove(recipient, keep_claims=True)
+            self.soft_deleted[recipient.guid] = (recipient, when)
+
+    def purge(self, recipient):
+        """Delete a soft-deleted mailbox for good: its name and addresses are free again."""
+        with self.lock:
+            self.soft_deleted.pop(recipient.guid, None)
+            self._claims = {k: g for k, g in self._claims.items() if g != recipient.guid}
+            self.changed()
+
+    def find_soft_deleted(self, text):
+        """The soft-deleted mailboxes ``text`` names (any identity key, case-insensitive)."""
+        folded = text.strip().lower()
+        return [recipient for recipient, unused in self.soft_deleted.values()
+                if folded in {key.lower() for key in identity_keys(self, recipient) if key}]
 
     def changed(self, lists=True):
         """Note a change of state; ``lists``: recipients were added, removed or retyped."""

@@ -348,6 +348,40 @@ def find_in_pages(runner, cmdlet, identities, budget, parameters=None, ambiguous
     return found, (total if complete else None)
 
 
+# How long Exchange Online keeps a removed mailbox recoverable, its name and addresses taken.
+SOFT_DELETE_DAYS = 30
+
+
+def taken_by_soft_deleted(invoke, err, parameters):
+    """The error to report when ``New-Mailbox`` with ``parameters`` met "already exists" (``err``)
+    and no live mailbox holds its name or address: if a removed mailbox still recoverable holds
+    them, an error that says so and what to do; else ``err`` itself.
+
+    Exchange Online soft-deletes a removed mailbox and keeps its name and addresses for
+    SOFT_DELETE_DAYS days; they are invisible to Get-Recipient, so checking that an address is
+    free cannot see them.
+    """
+    for option, value in (('primary_smtp_address', parameters.get('PrimarySmtpAddress')), ('name', parameters.get('Name'))):
+        if not value:
+            continue
+        try:
+            rows = invoke('Get-Mailbox', {'Identity': value, 'SoftDeletedMailbox': True})
+        except ExchangeError:
+            continue
+        if len(rows) != 1:
+            continue
+        held = rows[0]
+        removed = str(held.get('WhenSoftDeleted') or '').split('.')[0].replace('T', ' ')
+        return ExchangeError(
+            "%s: '%s' is still taken by the mailbox %s (%s), removed%s and kept recoverable by Exchange Online for %d "
+            'days; restore it (Undo-SoftDeletedMailbox), purge it (Remove-Mailbox -PermanentlyDelete -Identity %s) '
+            'or choose another name and address; nothing was changed'
+            % (option, value, held.get('Name'), held.get('PrimarySmtpAddress'), ' on %s UTC' % removed if removed else '',
+               SOFT_DELETE_DAYS, held.get('ExchangeGuid') or held.get('Guid')),
+            kind=err.kind, exception_type=err.exception_type, cmdlet='New-Mailbox')
+    return err
+
+
 def check_identities(option, values):
     """Fail on empty or blank identities in a list option before anything is sent."""
     for value in values or ():

@@ -378,6 +378,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.recipients import
     RecipientResolver,
     Recipient,
     mailbox_facts,
+    taken_by_soft_deleted,
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import build_diff
 
@@ -580,7 +581,7 @@ class Mailboxes(object):
                 raise
             row = find()
             if row is None or row.get('Name') != parameters['Name']:
-                raise
+                raise taken_by_soft_deleted(self.exo.invoke, err, parameters) from None
             return [row]
 
     def update(self, decision):

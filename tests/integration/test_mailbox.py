@@ -26,6 +26,9 @@ def test_mailbox_lifecycle_addresses_and_bad_input(playbook, sandbox):
     assert 'smtp:paula@legacy.contoso.example' in state['EmailAddresses']
     assert sandbox.mailbox_state('dave')['mailbox']['LitigationHoldEnabled'] is True
     assert sandbox.request('GET', '/_sandbox/state/mailboxes/sales-eu@contoso.com').status_code == 404
+    # Removed means soft-deleted: recoverable, and listed as such.
+    deleted = sandbox.invoke('Get-Mailbox', {'SoftDeletedMailbox': True}).json()['value']
+    assert [row['Name'] for row in deleted] == ['sales-eu']
 
 
 def test_shared_mailbox_playbook_check_then_apply_then_idempotent(playbook, sandbox):

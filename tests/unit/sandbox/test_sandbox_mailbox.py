@@ -195,15 +195,30 @@ def test_clearing_forwarding_and_custom_attributes_with_empty_strings(org):
 # -- Remove-Mailbox -------------------------------------------------------------------------
 
 
-def test_remove_mailbox_frees_its_name_and_addresses_and_its_grants(org):
+def test_remove_mailbox_soft_deletes_it_keeping_its_name_and_addresses_taken(org):
     run(org, "Add-MailboxPermission", Identity="sales", User="support", AccessRights=["FullAccess"])
     run(org, "Set-Mailbox", Identity="sales", GrantSendOnBehalfTo=["support"])
     run(org, "Remove-Mailbox", Identity="support@contoso.com", Confirm=False)
     assert failure(org, "Get-Mailbox", Identity="support").category == "NotFound"
+    assert failure(org, "Get-Recipient", Identity="support@contoso.com").category == "NotFound"
     users = [p["User"] for p in run(org, "Get-MailboxPermission", Identity="sales").rows]
     assert not any("support" in u.lower() for u in users)
     assert mailbox(org, "sales")["GrantSendOnBehalfTo"] == []
+    # Recoverable for 30 days: listed as soft-deleted, its name and addresses still taken.
+    deleted = run(org, "Get-Mailbox", SoftDeletedMailbox=True).rows
+    assert [(r["Name"], r["IsSoftDeletedByRemove"]) for r in deleted] == [("support", True)]
+    assert deleted[0]["WhenSoftDeleted"]
+    assert run(org, "Get-Mailbox", SoftDeletedMailbox=True, Identity="support@contoso.com").rows[0]["Name"] == "support"
+    taken = failure(org, "New-Mailbox", Name="support", PrimarySmtpAddress="support@contoso.com", Shared=True)
+    assert taken.exception_type.endswith("ADObjectAlreadyExistsException")
+    taken = failure(org, "New-Mailbox", Name="help desk", PrimarySmtpAddress="support@contoso.com", Shared=True)
+    assert taken.exception_type.endswith("ProxyAddressExistsException") and '"support"' in taken.message
+    # Purged, they are free again.
+    run(org, "Remove-Mailbox", Identity="support@contoso.com", PermanentlyDelete=True, Confirm=False)
+    assert run(org, "Get-Mailbox", SoftDeletedMailbox=True).rows == []
     row = run(org, "New-Mailbox", Name="support", PrimarySmtpAddress="support@contoso.com",
               Shared=True).rows[0]
     assert row["Name"] == "support"
+    run(org, "Remove-Mailbox", Identity="support", Permanent=True, Confirm=False)
+    assert run(org, "Get-Mailbox", SoftDeletedMailbox=True).rows == []
     assert failure(org, "Remove-Mailbox", Identity="nobody").category == "NotFound"

@@ -15,6 +15,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.recipients import
     RecipientResolver,
     check_identities,
     mailbox_facts,
+    taken_by_soft_deleted,
 )
 
 CAPTURES = Path(__file__).resolve().parents[4].parent / 'shared' / 'captures'
@@ -157,3 +158,29 @@ def test_a_label_the_service_reported_is_the_row_with_that_name():
     assert service.calls == []
     with pytest.raises(ExchangeError):
         resolver.lookup('Chris Green')
+
+
+def test_a_create_refused_for_a_soft_deleted_mailbox_says_what_to_do():
+    taken = ExchangeError('The name "support" is already being used.', kind='already_exists',
+                          exception_type='ADObjectAlreadyExistsException')
+    held = {'Name': 'support', 'PrimarySmtpAddress': 'support@contoso.com', 'ExchangeGuid': 'e-1',
+            'WhenSoftDeleted': '2026-12-01T09:30:00.0000000+00:00'}
+    calls = []
+
+    def invoke(cmdlet, parameters):
+        calls.append((cmdlet, parameters))
+        if parameters['Identity'] == 'support':
+            return [held]
+        raise ExchangeError('not found', kind='not_found')
+
+    error = taken_by_soft_deleted(invoke, taken, {'Name': 'support', 'PrimarySmtpAddress': 'help@contoso.com'})
+    assert str(error) == (
+        "New-Mailbox: ADObjectAlreadyExistsException: name: 'support' is still taken by the mailbox support "
+        '(support@contoso.com), removed on 2026-12-01 09:30:00 UTC and kept recoverable by Exchange Online for 30 '
+        'days; restore it (Undo-SoftDeletedMailbox), purge it (Remove-Mailbox -PermanentlyDelete -Identity e-1) or '
+        'choose another name and address; nothing was changed')
+    assert error.kind == 'already_exists'
+    assert calls == [('Get-Mailbox', {'Identity': 'help@contoso.com', 'SoftDeletedMailbox': True}),
+                     ('Get-Mailbox', {'Identity': 'support', 'SoftDeletedMailbox': True})]
+    # Held by nobody removed: the service's own error stands.
+    assert taken_by_soft_deleted(invoke, taken, {'Name': 'other'}) is taken
