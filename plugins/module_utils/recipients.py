@@ -368,7 +368,8 @@ def taken_by_soft_deleted(invoke, err, parameters):
             rows = invoke('Get-Mailbox', {'Identity': value, 'SoftDeletedMailbox': True})
         except ExchangeError:
             continue
-        if len(rows) != 1:
+        # A soft-deleted mailbox carries the time it was removed.
+        if len(rows) != 1 or not rows[0].get('WhenSoftDeleted'):
             continue
         held = rows[0]
         removed = str(held.get('WhenSoftDeleted') or '').split('.')[0].replace('T', ' ')
