@@ -46,6 +46,11 @@ SETTABLE_DEFAULTS = {
     "ResourceCapacity": None,
 }
 
+# The person properties of a recipient that Get-Recipient shows besides Get-Contact/Get-User
+# (ReducedRecipient); Set-Contact writes them on a mail contact.
+PERSON_PROPERTIES = ("FirstName", "LastName", "Company", "Department", "Title", "Phone", "Office",
+                     "City", "StateOrProvince", "PostalCode", "CountryOrRegion", "Notes")
+
 # Mailbox types: RecipientTypeDetails -> ResourceType (None for mailboxes that are not resources).
 MAILBOX_TYPES = {
     "UserMailbox": None,
@@ -774,6 +779,8 @@ class Organization:
             "RecipientTypeDetails": recipient.recipient_type_details,
             "WindowsLiveID": recipient.user_principal_name,
             "ExchangeGuid": recipient.exchange_guid,
+            "ExternalEmailAddress": props.get("ExternalEmailAddress"),
+            **{name: props.get(name, "") for name in PERSON_PROPERTIES},
             **{f"CustomAttribute{n}": props[f"CustomAttribute{n}"] for n in range(1, 16)},
             "OrganizationalUnit": f"{FOREST.lower()}.prod.outlook.com/Microsoft Exchange "
                                   f"Hosted Organizations/{self.domain}",
