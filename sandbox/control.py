@@ -41,6 +41,7 @@ class Stats:
             self._counts = dict.fromkeys(COUNTERS, 0)
             self._cmdlets = {}
             self._graph = {}
+            self._headers = {}
 
     def add(self, counter, amount=1):
         """Increase ``counter`` (one of :data:`COUNTERS`)."""
@@ -59,10 +60,19 @@ class Stats:
             self._counts["writes" if is_write else "reads"] += 1
             self._graph[operation] = self._graph.get(operation, 0) + 1
 
+    def header(self, name, value):
+        """Record one Exchange request's value of client header ``name``."""
+        with self._lock:
+            values = self._headers.setdefault(name, {})
+            # A client sending a new value every time must not grow this without bound.
+            if value in values or len(values) < 100:
+                values[value] = values.get(value, 0) + 1
+
     def snapshot(self):
         """The counters as a JSON-ready dict."""
         with self._lock:
-            return {**self._counts, "cmdlets": dict(self._cmdlets), "graph": dict(self._graph)}
+            return {**self._counts, "cmdlets": dict(self._cmdlets), "graph": dict(self._graph),
+                    "headers": {name: dict(values) for name, values in self._headers.items()}}
 
 
 @dataclass
@@ -82,6 +92,8 @@ class FaultSettings:
     spike_rate: float = 0.0
     spike_ms: int = 0
     drop_cmdlets: tuple = ()
+    # Every API answer (status line and headers too) is sent one byte every this many ms.
+    trickle_ms: int = 0
     # The drop settings also apply to pipelines of the on-premises remoting endpoint.
     remoting: bool = False
     # The throttle and error settings also apply to each entry of a $batch.
@@ -178,6 +190,11 @@ class Faults:
                 action = f"drop_{phase}"
             return Decision(latency_s, action, s.retry_after, status)
 
+    def trickle_s(self):
+        """Seconds between the bytes of an API answer (0: sent at once)."""
+        with self._lock:
+            return self._settings.trickle_ms / 1000.0
+
     def decide_remoting(self, cmdlet):
         """The fate of one remoting pipeline running ``cmdlet``: None, ``"drop_before"`` or
         ``"drop_after"``.
@@ -252,6 +269,7 @@ def _validated(values):
         spike_rate=fraction("spike_rate"),
         spike_ms=integer("spike_ms", 0),
         drop_cmdlets=tuple(drop_cmdlets),
+        trickle_ms=integer("trickle_ms", 0, 60_000),
         remoting=values["remoting"],
         batch_entry_faults=values["batch_entry_faults"],
         batch_stop=values["batch_stop"],

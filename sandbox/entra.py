@@ -31,6 +31,12 @@ EXCHANGE_CAPABLE_ROLES = frozenset({
     "5d6b6bb7-de71-4623-b4af-96380a352509",  # Security Reader
     "194ae4cb-b126-40b2-bd5b-6091b380977d",  # Security Administrator
 })
+# Of those, the ones that may only read: Exchange answers their writes 403 (PROTOCOL.md §7).
+READER_ROLES = frozenset({
+    "f2ef992c-3afb-46b9-b7cf-a126ee74c451",  # Global Reader
+    "5d6b6bb7-de71-4623-b4af-96380a352509",  # Security Reader
+})
+GLOBAL_READER = "f2ef992c-3afb-46b9-b7cf-a126ee74c451"
 CLIENT_ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 TOKEN_LIFETIME = 3599
 _ASSERTION_ALGORITHMS = ["PS256", "RS256"]

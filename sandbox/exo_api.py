@@ -11,9 +11,10 @@ import uuid
 from urllib.parse import urlsplit
 
 from . import cmdlets, errors, paging
-from .entra import EXCHANGE_CAPABLE_ROLES, EXCHANGE_RESOURCE_APP_ID, MANAGE_AS_APP, InvalidToken
+from .entra import (EXCHANGE_CAPABLE_ROLES, EXCHANGE_RESOURCE_APP_ID, MANAGE_AS_APP, READER_ROLES,
+                    InvalidToken)
 from .model import DATETIME_PROPERTIES, GUID_PROPERTIES
-from .web import Request, json_media_type, json_response, load_json
+from .web import Request, Response, json_media_type, json_response, load_json
 
 CONTENT_TYPE = ("application/json;odata.metadata=minimal;odata.streaming=true;"
                 "IEEE754Compatible=false;charset=utf-8")
@@ -41,6 +42,27 @@ def _respond(sandbox, status, payload, extra=()):
 
 def _plain_error(sandbox, status, code, message, extra=()):
     return _respond(sandbox, status, {"error": {"code": code, "message": message}}, extra)
+
+
+# PROTOCOL.md §7: Exchange refuses a missing grant, a missing or insufficient role and an
+# unknown cmdlet with a body of NUL bytes that its headers call gzip (its length is a guess).
+_NUL_BODY = b"\x00" * 10
+
+
+def _no_body(sandbox, status, extra=()):
+    """A refusal as Exchange sends it: NUL bytes labelled gzip, nothing a client can decode."""
+    return Response(status, _NUL_BODY, [("Content-Encoding", "gzip"), *_headers(sandbox, extra)])
+
+
+def record_headers(sandbox, request):
+    """Count the client headers the real service reads (anchor, language, serialisation)."""
+    for name in RECORDED_HEADERS:
+        value = request.header(name)
+        if value is not None:
+            sandbox.stats.header(name, value)
+
+
+RECORDED_HEADERS = ("X-AnchorMailbox", "Accept-Language", "X-SerializationLevel", "X-ClientApplication")
 
 
 def _unsupported_media_type(sandbox, request):
@@ -127,19 +149,18 @@ def _authenticate(sandbox, request):
         return None, _plain_error(sandbox, 401, "Unauthorized",
                                   f"The access token is not valid: {exc}",
                                   [("WWW-Authenticate", challenge)])
-    appid = claims.get("appid", "")
+    # PROTOCOL.md §7: no grant (or no consent) is a 401, the grant without a role a 403.
     if MANAGE_AS_APP not in claims.get("roles", []):
-        return None, _plain_error(
-            sandbox, 403, "Forbidden",
-            f"The application '{appid}' has no '{MANAGE_AS_APP}' application permission with "
-            "admin consent on Office 365 Exchange Online.")
+        return None, _no_body(sandbox, 401, [("WWW-Authenticate", challenge)])
     if not EXCHANGE_CAPABLE_ROLES.intersection(claims.get("wids", [])):
-        return None, _plain_error(
-            sandbox, 403, "Forbidden",
-            f"The role assigned to application {appid} isn't supported in this scenario. Please "
-            "check online documentation for assigning correct Directory Roles to Azure AD "
-            "Application for EXO App-Only Authentication.")
+        return None, _no_body(sandbox, 403)
     return claims, None
+
+
+def _read_only(claims):
+    """Whether the app's directory roles only let it read (reader roles)."""
+    roles = EXCHANGE_CAPABLE_ROLES.intersection(claims.get("wids", []))
+    return bool(roles) and roles <= READER_ROLES
 
 
 def _cmdlet_input(body):
@@ -170,15 +191,18 @@ def handle(sandbox, request, segment):
     if not sandbox.directory.knows_tenant(segment):
         return _plain_error(sandbox, 404, "NotFound",
                             f"The tenant '{segment}' is not known to this server.")
+    record_headers(sandbox, request)
     claims, refusal = _authenticate(sandbox, request)
     if refusal is not None:
         return refusal
-    response_format = request.header("X-ResponseFormat", "")
-    if response_format.strip().lower() != "json":
+    # PROTOCOL.md §7: without the header the service answers JSON all the same; only an explicit
+    # other format (clixml) is one the sandbox cannot serve.
+    response_format = request.header("X-ResponseFormat")
+    if response_format is not None and response_format.strip().lower() != "json":
         return _plain_error(
             sandbox, 400, "BadRequest",
-            f"Unsupported X-ResponseFormat '{response_format}': this sandbox answers only "
-            "'X-ResponseFormat: json' (the real service defaults to clixml).")
+            f"Unsupported X-ResponseFormat '{response_format}': this sandbox answers only JSON "
+            "('X-ResponseFormat: json', or no header).")
     if not json_media_type(request):
         return _unsupported_media_type(sandbox, request)
     try:
@@ -196,6 +220,12 @@ def handle(sandbox, request, segment):
     size = paging.max_page_size(request.header("Prefer"))
     try:
         cmdlet = cmdlets.lookup(cmdlet_input["CmdletName"])
+    except errors.CmdletFailure:
+        # An unknown cmdlet is refused like one the role does not allow (PROTOCOL.md §7).
+        return _no_body(sandbox, 403)
+    if cmdlet.is_write and _read_only(claims):
+        return _no_body(sandbox, 403)
+    try:
         sandbox.stats.cmdlet(cmdlet.name, cmdlet.is_write)
         result = sandbox.pager.result(
             sandbox.org, digest, offset, size,
@@ -248,6 +278,14 @@ def _sub_request(outer, item, segment):
     return Request(str(item.get("method", "POST")).upper(), path, target.query, headers, body), parts[2]
 
 
+def _entry_body(body):
+    """A sub-answer's body as JSON in the batch answer; a refusal's NUL bytes become null."""
+    try:
+        return json.loads(body) if body else None
+    except ValueError:
+        return None
+
+
 def handle_batch(sandbox, request, segment):
     """Serve ``POST /adminapi/beta/{tenant}/$batch``: up to ten InvokeCommand requests in one.
 
@@ -291,7 +329,7 @@ def handle_batch(sandbox, request, segment):
                                      lambda sub=sub, segment=sub_segment: handle(sandbox, sub, segment))
         responses.append({"id": str(item["id"]), "status": answer.status,
                           "headers": {"Content-Type": CONTENT_TYPE},
-                          "body": json.loads(answer.body) if answer.body else None})
+                          "body": _entry_body(answer.body)})
         if answer.status >= 400 and not go_on:
             failed = item["id"]
     return _respond(sandbox, 200, {"responses": responses})

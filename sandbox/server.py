@@ -10,6 +10,7 @@ import threading
 import time
 import traceback
 import uuid
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
 
@@ -114,6 +115,12 @@ class Sandbox:
         return self._injected(decision, serve, False)
 
     def _api(self, request, serve, is_graph):
+        response = self._api_response(request, serve, is_graph)
+        if response is not DROP:
+            response.trickle_s = self.faults.trickle_s()
+        return response
+
+    def _api_response(self, request, serve, is_graph):
         decision = self.faults.decide(request.header("X-CmdletName"))
         if decision.latency_s:
             time.sleep(decision.latency_s)
@@ -212,6 +219,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._write(response)
 
     def _write(self, response):
+        if response.trickle_s:
+            self._trickle(response)
+            return
         self.send_response(response.status)
         for name, value in response.headers:
             self.send_header(name, value)
@@ -219,6 +229,21 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(response.body)
+
+    def _trickle(self, response):
+        """Send the whole answer one byte at a time, as a stalled connection or proxy may."""
+        lines = [f"HTTP/1.1 {response.status} {HTTPStatus(response.status).phrase}",
+                 f"Server: {self.version_string()}", f"Date: {self.date_time_string()}"]
+        lines += [f"{name}: {value}" for name, value in response.headers]
+        lines.append(f"Content-Length: {len(response.body)}")
+        raw = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + response.body
+        try:
+            for index in range(len(raw)):
+                self.wfile.write(raw[index:index + 1])
+                time.sleep(response.trickle_s)
+        except OSError:
+            # The client gave up and closed the connection.
+            self.close_connection = True
 
     def log_message(self, format, *args):
         if self.server.verbose:
@@ -252,6 +277,15 @@ def _register_apps(directory, state_dir):
         object_id=str(uuid.uuid4()),
         secrets=[secrets.token_urlsafe(32)],
     ))
+    # Consented, with a directory role that may only read: its writes are refused (403).
+    directory.register(entra.AppRegistration(
+        client_id=str(uuid.uuid4()),
+        display_name="mailops-sandbox-reader",
+        object_id=str(uuid.uuid4()),
+        secrets=[secrets.token_urlsafe(32)],
+        exchange_roles=[entra.MANAGE_AS_APP],
+        directory_roles=[entra.GLOBAL_READER],
+    ))
     password = secrets.token_urlsafe(18)
     certs.write_atomic(os.path.join(state_dir, "app-cert.pem"),
                        certificate.private_key_pem() + certificate.certificate_pem())
@@ -261,6 +295,7 @@ def _register_apps(directory, state_dir):
 
 def _env_lines(sandbox, state_dir, port, pfx_password):
     directory = sandbox.directory
+    reader = next(app for app in directory.apps.values() if app.display_name == "mailops-sandbox-reader")
     url = f"https://127.0.0.1:{port}"
     values = {
         "AZURE_TENANT_ID": directory.tenant_id,
@@ -277,6 +312,8 @@ def _env_lines(sandbox, state_dir, port, pfx_password):
         "SANDBOX_CERTIFICATE_PASSWORD": pfx_password,
         "SANDBOX_NOROLE_CLIENT_ID": sandbox.norole_app.client_id,
         "SANDBOX_NOROLE_CLIENT_SECRET": sandbox.norole_app.secrets[0],
+        "SANDBOX_READER_CLIENT_ID": reader.client_id,
+        "SANDBOX_READER_CLIENT_SECRET": reader.secrets[0],
         **sandbox.wsman.env(state_dir),
         "SANDBOX_URL": url,
         "SANDBOX_PID": str(os.getpid()),

@@ -33,6 +33,8 @@ class Response:
     status: int
     body: bytes = b""
     headers: list = field(default_factory=list)
+    # Seconds between the bytes sent (the ``trickle_ms`` fault); 0 sends it at once.
+    trickle_s: float = 0.0
 
 
 def load_json(body):

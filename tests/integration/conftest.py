@@ -53,7 +53,7 @@ class PlaybookRunner(object):
             XDG_CACHE_HOME=str(cache_dir),
         )
 
-    def run(self, playbook, *args, extra_vars=None, env=None, check=True):
+    def run(self, playbook, *args, extra_vars=None, env=None, check=True, timeout=600):
         variables = dict(sandbox_url=self.sandbox.url, sandbox_ca=self.sandbox.ca_path)
         variables.update(extra_vars or {})
         command = [str(Path(sys.executable).with_name('ansible-playbook')), str(PLAYBOOKS / playbook)]
@@ -63,7 +63,7 @@ class PlaybookRunner(object):
         run_env = dict(self.env)
         run_env.update(env or {})
         result = subprocess.run(command, env=run_env, cwd=str(REPO), capture_output=True, text=True,
-                                stdin=subprocess.DEVNULL, timeout=600, check=False)
+                                stdin=subprocess.DEVNULL, timeout=timeout, check=False)
         if check and result.returncode != 0:
             pytest.fail('%s failed (rc=%s):\n%s\n%s' % (playbook, result.returncode,
                                                         result.stdout[-20000:], result.stderr[-5000:]))

@@ -224,9 +224,10 @@ def test_unknown_parameter_and_invalid_enum(sb):
     inner = response.json()["error"]["innererror"]["internalexception"]
     assert inner["type"].endswith("ParameterTransformationException")
     assert "Nonsense" in inner["message"]
-    response = sb.invoke("Get-Nonsense")
-    assert response.status_code == 400
-    assert detail(response)[1] == "System.Management.Automation.CommandNotFoundException"
+    # PROTOCOL.md §7: an unknown cmdlet is a 403 with NUL bytes labelled gzip, no error envelope.
+    response = sb.invoke("Get-Nonsense", stream=True)
+    assert response.status_code == 403 and response.headers["Content-Encoding"] == "gzip"
+    assert response.raw.read(decode_content=False) == b"\0" * 10
 
 
 def test_paging_with_prefer_maxpagesize(sb):
@@ -329,19 +330,65 @@ def test_unauthorized(sb, token):
     assert sb.stats()["reads"] == 0
 
 
-def test_app_without_role_is_forbidden(sb):
+def _refused(response, status):
+    """PROTOCOL.md §7: the refusal is a status and NUL bytes labelled gzip, nothing to decode."""
+    assert response.status_code == status
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert response.raw.read(decode_content=False) == b"\0" * 10
+
+
+def test_app_without_the_grant_is_unauthorized_and_without_a_role_forbidden(sb):
     response = token_request(sb, client_id=sb.env["SANDBOX_NOROLE_CLIENT_ID"],
                              client_secret=sb.env["SANDBOX_NOROLE_CLIENT_SECRET"])
     assert response.status_code == 200
-    answer = sb.invoke("Get-Mailbox", {}, token=response.json()["access_token"])
-    assert answer.status_code == 403
-    assert sb.invoke("Get-Mailbox", {}, token=sb.mint_token(roles=[])).status_code == 403
+    answer = sb.invoke("Get-Mailbox", {}, token=response.json()["access_token"], stream=True)
+    _refused(answer, 401)
+    assert answer.headers["WWW-Authenticate"].startswith("Bearer ")
+    _refused(sb.invoke("Get-Mailbox", {}, token=sb.mint_token(roles=[]), stream=True), 401)
+    with pytest.raises(requests.exceptions.ContentDecodingError):
+        sb.invoke("Get-Mailbox", {}, token=sb.mint_token(roles=[]))
+    # The grant without a directory role.
+    no_role = sb.mint_token(client_id=sb.env["SANDBOX_NOROLE_CLIENT_ID"], roles=["Exchange.ManageAsApp"])
+    _refused(sb.invoke("Get-Mailbox", {}, token=no_role, stream=True), 403)
+    assert sb.stats()["reads"] == 0
+
+
+def test_a_reader_role_may_read_but_not_write(sb):
+    response = token_request(sb, client_id=sb.env["SANDBOX_READER_CLIENT_ID"],
+                             client_secret=sb.env["SANDBOX_READER_CLIENT_SECRET"])
+    token = response.json()["access_token"]
+    assert sb.invoke("Get-Mailbox", {"Identity": "alice"}, token=token).status_code == 200
+    _refused(sb.invoke("Set-Mailbox", {"Identity": "alice", "DisplayName": "Changed"}, token=token,
+                       stream=True), 403)
+    assert sb.mailbox_state("alice")["mailbox"]["DisplayName"] != "Changed"
+    assert sb.stats()["writes"] == 0
+    batch = sb.request("POST", f"/adminapi/beta/{sb.tenant_id}/$batch", json={"requests": [
+        {"id": "1", "method": "POST", "url": "InvokeCommand",
+         "body": {"CmdletInput": {"CmdletName": "Set-Mailbox", "Parameters": {"Identity": "bob"}}}}]},
+        headers={"Authorization": f"Bearer {token}", "X-ResponseFormat": "json"})
+    assert batch.json()["responses"][0]["status"] == 403 and batch.json()["responses"][0]["body"] is None
+
+
+def test_the_client_headers_are_recorded(sb):
+    anchor = "APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@" + sb.tenant_id
+    sb.invoke("Get-Mailbox", {"Identity": "alice"}, headers={"X-AnchorMailbox": anchor, "Accept-Language": "en-US"})
+    headers = sb.stats()["headers"]
+    assert headers["X-AnchorMailbox"] == {anchor: 1} and headers["Accept-Language"] == {"en-US": 1}
 
 
 def test_only_json_response_format(sb):
     response = sb.invoke("Get-Mailbox", {}, headers={"X-ResponseFormat": "clixml"})
     assert response.status_code == 400
     assert "json" in response.json()["error"]["message"]
+
+
+def test_format_and_cmdlet_name_headers_are_optional(sb):
+    """PROTOCOL.md §7: the service answers the same JSON without X-ResponseFormat and X-CmdletName
+    (ExchangeOnlineManagement does not send them), so the sandbox must not refuse such a request."""
+    body = {"CmdletInput": {"CmdletName": "Get-Mailbox", "Parameters": {"Identity": "alice"}}}
+    response = sb.request("POST", f"/adminapi/beta/{sb.tenant_id}/InvokeCommand", json=body,
+                          headers={"Authorization": f"Bearer {sb.mint_token()}"})
+    assert response.status_code == 200 and values(response)[0]["Alias"] == "alice"
 
 
 def test_graph_checks_audience(sb):

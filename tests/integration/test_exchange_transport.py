@@ -1,0 +1,86 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What the Exchange Online transport does with the real service's wire habits (issues 15 and 24):
+refusals whose body cannot be decoded, the headers and anchor it sends, and answers that trickle in."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+
+import pytest
+
+ANCHOR = 'APP:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@%s'
+
+
+def debug_json(stdout, tag):
+    """The JSON a playbook printed with ``debug: msg: "<tag> {{ ... | to_json }}"``."""
+    line = next(line for line in stdout.splitlines() if '"msg": "%s ' % tag in line)
+    return json.loads(json.loads(line.split('"msg": ', 1)[1])[len(tag) + 1:])
+
+
+def test_refusals_without_a_body_explain_the_status_and_write_nothing(playbook, sandbox):
+    """401 without the grant, 403 without a role and 403 for a reader's write: each with NUL bytes
+    labelled gzip (PROTOCOL.md §7), which the client used to die on with ContentDecodingError."""
+    no_role_token = sandbox.mint_token(client_id=sandbox.env['SANDBOX_NOROLE_CLIENT_ID'],
+                                       roles=['Exchange.ManageAsApp'])
+    result = playbook.run('exchange_refusals.yml', extra_vars={'no_role_token': no_role_token})
+    found = debug_json(result.stdout, 'REFUSALS')
+    assert 'Traceback' not in result.stdout and 'ContentDecodingError' not in result.stdout
+
+    no_grant = found['no_grant']
+    assert no_grant['failed'] and no_grant['error']['status'] == 401
+    assert 'HTTP 401, no body' in no_grant['msg']
+    assert 'no Exchange.ManageAsApp grant or no admin consent' in no_grant['msg']
+    assert 'the token carries no Exchange.ManageAsApp role' in no_grant['msg']
+
+    no_role = found['no_role']
+    assert no_role['failed'] and no_role['error'] == {'kind': 'forbidden', 'cmdlet': 'Get-Mailbox', 'status': 403}
+    assert ("Access denied (HTTP 403, no body): the app's directory role or Exchange RBAC scope does not allow "
+            "Get-Mailbox") in no_role['msg']
+
+    assert found['reader_reads']['mailboxes'][0]['alias'] == 'alice'
+    reader_writes = found['reader_writes']
+    assert reader_writes['failed'] and reader_writes['error']['status'] == 403
+    assert "the app's directory role or Exchange RBAC scope does not allow Set-Mailbox" in reader_writes['msg']
+    assert 'Global Reader' in reader_writes['msg']
+
+    stats = sandbox.stats()
+    assert stats['writes'] == 0
+    assert sandbox.mailbox_state('alice')['mailbox']['DisplayName'] == 'Alice Adams'
+
+
+def test_every_exchange_request_carries_the_language_serialisation_client_and_tenant_anchor(playbook, sandbox,
+                                                                                           seeded):
+    """PROTOCOL.md §7: the anchor names the tenant GUID (the token's tid) even when `organization`
+    is a domain, as it is in sandbox.env; error texts are asked for in English."""
+    assert not sandbox.env['EXO_ORGANIZATION'].count('-') == 4, 'the organization must be a domain here'
+    playbook.run('mailbox_info.yml', extra_vars=seeded)
+    stats = sandbox.stats()
+    exchange_requests = stats['reads'] + stats['writes']
+    headers = stats['headers']
+    assert headers['X-AnchorMailbox'] == {ANCHOR % sandbox.tenant_id: exchange_requests}
+    assert headers['Accept-Language'] == {'en-US': exchange_requests}
+    assert headers['X-SerializationLevel'] == {'Partial': exchange_requests}
+    assert headers['X-ClientApplication'] == {'ExoManagementModule': exchange_requests}
+
+
+def test_a_trickling_answer_fails_in_bounded_time(playbook, sandbox):
+    """Issue 24: `timeout` bounded each socket read only, so an answer sent a byte every 0.2 s was
+    never cut off (a mailbox's answer would take over 20 minutes). Now each attempt ends after
+    `timeout` (2 s here): 2 attempts, a short backoff and Ansible's start-up."""
+    sandbox.faults(trickle_ms=200)
+    started = time.monotonic()
+    try:
+        result = playbook.run('exchange_trickle.yml', timeout=180)
+    except subprocess.TimeoutExpired:
+        pytest.fail('the task was still reading a trickling answer after 180 s')
+    finally:
+        sandbox.faults()
+    elapsed = time.monotonic() - started
+    trickled = debug_json(result.stdout, 'TRICKLE')
+    print('TRICKLE: failed after %.1f s: %s' % (elapsed, trickled['msg']))
+    assert trickled['failed']
+    assert 'the answer was not complete after 2 s (timeout)' in trickled['msg']
+    assert elapsed < 60
