@@ -97,6 +97,14 @@ class Realm:
         """A user's principal name in this realm, ``user@REALM``."""
         return f"{user}@{self.realm}"
 
+    def client_keytab(self, user):
+        """A keytab with ``user``'s key (``DIR/<user>.keytab``), as an admin exports one for
+        unattended runs; returns its path. MIT Kerberos gets a ticket from it by itself when the
+        client's ``KRB5_CLIENT_KTNAME`` names it and the cache is empty."""
+        path = os.path.join(self.directory, f"{user}.keytab")
+        self._kadmin(f"ktadd -norandkey -k {path} {self.principal(user)}")
+        return path
+
     def env(self):
         """The variables that point MIT Kerberos (and pyspnego through it) at this realm."""
         return {"KRB5_CONFIG": self.config_path, "KRB5_KDC_PROFILE": self.kdc_profile}

@@ -81,8 +81,10 @@ class Endpoint:
     def __init__(self, sandbox, account, realm=None):
         self.sandbox = sandbox
         self.account = account
-        # The sandbox's KDC (sandbox.kdc.Realm) in Kerberos mode, else None.
+        # The sandbox's KDC (sandbox.kdc.Realm) in Kerberos mode, else None, and a keytab with
+        # the administrator's key there.
         self.realm = realm
+        self.client_keytab = None
         self.shells = {}
         self.lock = threading.Lock()
         self.commands = collections.deque(maxlen=COMMAND_LOG_SIZE)
@@ -110,6 +112,7 @@ class Endpoint:
                 SANDBOX_KERBEROS_REALM=self.realm.realm,
                 SANDBOX_KERBEROS_SPN=self.realm.service_principal,
                 SANDBOX_KDC_PORT=str(self.realm.port),
+                SANDBOX_KERBEROS_CLIENT_KEYTAB=self.client_keytab,
             )
         return values
 
@@ -486,6 +489,7 @@ def start(sandbox, state_dir, ssl_context, verbose=False, kerberos_host=None):
         realm.start({"exadmin": password})
         os.environ.update(realm.env(), KRB5_KTNAME=f"FILE:{realm.keytab}")
         principal = realm.principal("exadmin")
+        client_keytab = realm.client_keytab("exadmin")
     account = Account(org.ad_netbios, f"exadmin@{org.alternate_domain}", password, principal)
     path = os.path.join(state_dir, "ntlm-users")
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -493,6 +497,8 @@ def start(sandbox, state_dir, ssl_context, verbose=False, kerberos_host=None):
         handle.write(account.ntlm_user_file())
     os.environ["NTLM_USER_FILE"] = path
     endpoint = Endpoint(sandbox, account, realm)
+    if realm is not None:
+        endpoint.client_keytab = client_keytab
     endpoint.listeners = [Listener(endpoint, verbose=verbose),
                           Listener(endpoint, ssl_context=ssl_context, verbose=verbose)]
     for listener in endpoint.listeners:

@@ -10,7 +10,8 @@ options:
   server:
     description:
       - The Exchange server (or load-balanced name) whose C(/PowerShell) virtual directory is used.
-        Give the FQDN for Kerberos, which needs the server's SPN.
+        Give the FQDN for Kerberos. The module asks for the service ticket C(HTTP/<server>), so an
+        IP address, a short name or an alias without that SPN fails.
       - Required; if not set, the environment variable E(EXCHANGE_SERVER) is used.
     type: str
   port:
@@ -53,7 +54,10 @@ options:
   username:
     description:
       - The account, best as a UPN (V(admin@contoso.com)); C(DOMAIN\\user) works for NTLM.
-        With Kerberos and no username the ticket cache (C(kinit)) is used.
+      - With Kerberos, the principal with the realm in capitals (V(admin@CONTOSO.LOCAL));
+        C(DOMAIN\\user) is refused. With a password the module gets its own ticket; without
+        one it uses the ticket cache that C(KRB5CCNAME) names (C(kinit)) or a client keytab
+        (C(KRB5_CLIENT_KTNAME)). With no username the cache's default principal is used.
       - If not set, the environment variable E(EXCHANGE_USERNAME) is used.
     type: str
   password:
@@ -104,6 +108,7 @@ notes:
   - Kerberos is optional. Install C(pypsrp[kerberos]) on the control node, which builds
     C(gssapi) against the system packages C(libkrb5-dev) (Debian, Ubuntu) or C(krb5-devel)
     (RHEL) with C(gcc), and C(krb5-user)/C(krb5-workstation) for C(kinit) and C(krb5.conf).
+    The on-premises guide says what Exchange and C(krb5.conf) need.
   - The control node needs TCP 80 or 443 to the Exchange server (5985/5986 only where
     WinRM listeners are used instead).
 """

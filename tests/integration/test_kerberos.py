@@ -54,7 +54,9 @@ def test_kerberos_playbook(kerberos_sandbox, tmp_path):
     result = runner.run(
         'onprem_kerberos.yml',
         extra_vars={'kerberos_host': env['EXCHANGE_SERVER'], 'principal': principal,
-                    'ccache_valid': valid, 'ccache_expired': expired},
+                    'ccache_valid': valid, 'ccache_expired': expired,
+                    'ccache_keytab': 'FILE:%s' % (tmp_path / 'from-keytab'),
+                    'client_keytab': env['SANDBOX_KERBEROS_CLIENT_KEYTAB']},
         env={'TEST_KERBEROS_PASSWORD': password, 'TEST_WRONG_PASSWORD': WRONG_PASSWORD,
              'KRB5CCNAME': 'FILE:%s' % (tmp_path / 'empty')})
     output = result.stdout + result.stderr
