@@ -38,6 +38,7 @@ FILTERABLE = {
 }
 
 _ALTERNATE_KEY = re.compile(r"^(applications|servicePrincipals)\(appId='([^']*)'\)$")
+_UNIQUE_NAME = re.compile(r"^applications\(uniqueName='((?:[^']|'')*)'\)$")
 _CLAUSE = re.compile(r"\s*(\w+)\s+eq\s+'((?:[^']|'')*)'\s*", re.IGNORECASE)
 
 
@@ -172,7 +173,9 @@ def _template(path):
     parts = []
     for part in path.split("/"):
         match = _ALTERNATE_KEY.match(part)
-        if match:
+        if _UNIQUE_NAME.match(part):
+            parts.append("applications(uniqueName=...)")
+        elif match:
             parts.append(f"{match.group(1)}(appId=...)")
         elif part in FILTERABLE or part in ("addPassword", "roleManagement", "directory"):
             parts.append(part)
@@ -185,6 +188,9 @@ def _route(call, method, path):  # pylint: disable=too-many-return-statements
     graph = call.graph
     parts = path.split("/")
     head = _ALTERNATE_KEY.match(parts[0])
+    unique = _UNIQUE_NAME.match(parts[0])
+    if unique and len(parts) == 1:
+        return _by_unique_name(call, method, unique.group(1).replace("''", "'"))
 
     if parts[0] == "applications" and len(parts) == 1:
         if method == "GET":
@@ -248,6 +254,20 @@ def _one_application(call, method, key, by_app_id):
         graph.delete_application(app)
         return Response(204)
     return _error(405, "Request_BadRequest", f"{method} is not allowed on an application.")
+
+
+def _by_unique_name(call, method, unique_name):
+    """``GET`` or upsert (``PATCH`` with ``Prefer: create-if-missing``) ``/applications(uniqueName='…')``."""
+    graph = call.graph
+    if method == "GET":
+        call.require(READ_APPS)
+        return json_response(200, call.view(graph.application_by_unique_name(unique_name), single=True))
+    if method != "PATCH":
+        return _error(405, "Request_BadRequest", f"{method} is not allowed on an application.")
+    call.require(WRITE_APPS)
+    prefer = {p.strip().lower() for p in call.request.header("Prefer", "").split(",")}
+    app = graph.upsert_application(unique_name, call.body(), "create-if-missing" in prefer)
+    return json_response(201, call.view(app)) if app else Response(204)
 
 
 def _service_principal(call, method, key, by_app_id, rest):

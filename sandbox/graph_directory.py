@@ -205,8 +205,30 @@ class GraphDirectory:
                 return app
         raise not_found(key)
 
-    def create_application(self, body):
-        """``POST /applications``."""
+    def application_by_unique_name(self, unique_name):
+        """One visible application by its ``uniqueName`` (case-insensitive); 404 otherwise."""
+        for app in self.list_applications():
+            if (app.get("uniqueName") or "").lower() == unique_name.lower():
+                return app
+        raise not_found(unique_name)
+
+    def upsert_application(self, unique_name, body, create_if_missing):
+        """``PATCH /applications(uniqueName='…')``: update the application holding ``unique_name``
+        (replicated or not: the key is unique at the source) and return None, else create it when
+        ``create_if_missing`` (``Prefer: create-if-missing``) and return it, else 404."""
+        if not unique_name.strip():
+            raise bad_request("Property 'uniqueName' must not be empty.")
+        holder = next((a for a in self.applications.values()
+                       if (a.get("uniqueName") or "").lower() == unique_name.lower()), None)
+        if holder is not None:
+            self.update_application(holder, body)
+            return None
+        if not create_if_missing:
+            raise not_found(unique_name)
+        return self.create_application(body, unique_name=unique_name)
+
+    def create_application(self, body, unique_name=None):
+        """``POST /applications`` (or an upsert that creates, with its ``uniqueName``)."""
         name = body.get("displayName")
         if not isinstance(name, str) or not name.strip():
             raise bad_request("Property 'displayName' is required and must not be empty.")
@@ -219,6 +241,7 @@ class GraphDirectory:
             "deletedDateTime": None,
             "signInAudience": "AzureADMyOrg",
             "publisherDomain": self.directory.org.domain,
+            "uniqueName": unique_name,
             "requiredResourceAccess": [],
             "keyCredentials": [],
             "passwordCredentials": [],

@@ -14,6 +14,7 @@ result and the diff from the plan, without reading back.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import os
 
 from ansible_collections.mailops.exchange.plugins.module_utils import app_credentials as creds
@@ -27,6 +28,14 @@ MANAGE_AS_APP_ROLE_ID = 'dc50a0fb-09a3-484d-be87-e023b12c6440'
 APP_SELECT = 'id,appId,displayName,requiredResourceAccess,keyCredentials,passwordCredentials'
 GENERATED = 'generated'
 _KEY_CREDENTIAL_FIELDS = ('keyId', 'type', 'usage', 'key', 'displayName', 'startDateTime', 'endDateTime')
+
+
+def unique_name(display_name):
+    """The ``uniqueName`` of an application this engine creates for ``display_name``: one per name, case-insensitively.
+
+    Graph keeps ``uniqueName`` unique, so two runs creating the same application at once create one.
+    """
+    return 'mailops-exchange-' + hashlib.sha256(display_name.lower().encode('utf-8')).hexdigest()[:40]
 
 
 def has_exchange_permission(app):
@@ -384,7 +393,7 @@ def apply_present(exo, reg, plan):
     """Steps outside check mode, in order; the ids of the application and its service principal."""
     if plan.generated and plan.generated.changed:
         plan.generated.write()
-    app = create_application(exo, plan) if plan.create else update_application(exo, plan)
+    app = create_application(exo, reg, plan) if plan.create else update_application(exo, plan)
     described = "application '%s' (app id %s)" % (plan.name, app['appId'])
     sp = ensure_service_principal(exo, reg, plan, app, described)
     principal = 'the service principal of %s' % described
@@ -395,13 +404,42 @@ def apply_present(exo, reg, plan):
     return result
 
 
-def create_application(exo, plan):
-    """Step: create the application with its Exchange permission request and certificates."""
+def create_application(exo, reg, plan):
+    """Step: create the application with its Exchange permission request and certificates.
+
+    It is an upsert keyed by ``unique_name``: when two runs create the same application at once (or
+    a create is repeated after its answer was lost), Graph creates one, and the run that did not
+    create it continues with that one.
+    """
+    graph = exo.graph
     body = {'displayName': plan.name, 'signInAudience': 'AzureADMyOrg',
             'requiredResourceAccess': required_resource_access([], exo.params['exchange_permission'])}
     if plan.certificates is not None:
         body['keyCredentials'] = plan.patch.get('keyCredentials', [])
-    return exo.graph.post('applications', body)
+    marker = unique_name(plan.name)
+    key = 'applications(uniqueName=%s)' % odata_quote(marker)
+    holder = graph.get(key, {'$select': APP_SELECT})
+    if holder is None:
+        try:
+            created = graph.upsert(key, body)
+        except ExchangeError as err:
+            if err.kind != ALREADY_EXISTS:
+                raise
+            created = None
+        if created is not None:
+            return created
+        holder = reg.while_new("the application with uniqueName '%s'" % marker,
+                               lambda: graph.request('GET', key, query={'$select': APP_SELECT}), True)
+    elif holder['displayName'].lower() != plan.name.lower():
+        exo.fail("display_name: '%s' belongs to application '%s' (app id %s), which this module created under that "
+                 "name (uniqueName %s) and which has been renamed since; give app_id %s to manage it, or choose "
+                 "another display_name; no application was created"
+                 % (plan.name, holder['displayName'], holder['appId'], marker, holder['appId']))
+    exo.module.warn("application '%s' (app id %s) already existed when this run created it - made by another run at "
+                    "the same time, or by this run's own request whose answer was lost; this run continued with it"
+                    % (plan.name, holder['appId']))
+    plan.changes['application'] = None
+    return holder
 
 
 def update_application(exo, plan):
@@ -415,7 +453,16 @@ def ensure_service_principal(exo, reg, plan, app, described):
     """Step: the application's service principal, created when it has none."""
     if not plan.sp_create:
         return reg.sp
-    return reg.while_new(described, lambda: exo.graph.post('servicePrincipals', {'appId': app['appId']}), plan.create)
+    graph = exo.graph
+    try:
+        return reg.while_new(described, lambda: graph.post('servicePrincipals', {'appId': app['appId']}), plan.create)
+    except ExchangeError as err:
+        if err.kind != ALREADY_EXISTS:
+            raise
+    # Another run creating the same application at once made it first.
+    plan.changes['service_principal'] = None
+    return reg.while_new('the service principal of %s' % described, lambda: graph.request(
+        'GET', 'servicePrincipals(appId=%s)' % odata_quote(app['appId'])), True)
 
 
 def grant_consent(exo, reg, plan, sp, principal):

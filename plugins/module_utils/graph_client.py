@@ -135,18 +135,18 @@ class GraphClient(object):
             url += '?' + '&'.join('%s=%s' % (k, quote(str(v), safe="'(),=")) for k, v in query.items())
         return url
 
-    def request(self, method, path, body=None, query=None, url=None):
-        """Send one request; return the decoded body (None for 204). Raises ``GraphError``."""
+    def request(self, method, path, body=None, query=None, url=None, headers=None):
+        """Send one request (with extra ``headers``); return the decoded body (None for 204). Raises ``GraphError``."""
         url = url or self._url(path, query)
         self.stats['reads' if method == 'GET' else 'writes'] += 1
         fresh_token_tried = False
         while True:
             token = self.tokens.token(self.graph_url)
-            headers = {'Authorization': 'Bearer ' + token, 'Accept': 'application/json'}
+            sent = dict(headers or {}, Authorization='Bearer ' + token, Accept='application/json')
             if body is not None:
-                headers['Content-Type'] = 'application/json'
+                sent['Content-Type'] = 'application/json'
             status, unused, data = self.http.request_json(
-                method, url, json=body, headers=headers,
+                method, url, json=body, headers=sent,
                 # Creates are not safe to repeat blindly; reads, PATCH and DELETE are.
                 retry_connection_errors=method != 'POST', auth_hosts=self._may_carry_token)
             if status == 401 and self.tokens.renewable and not fresh_token_tried:
@@ -193,6 +193,13 @@ class GraphClient(object):
     def post(self, path, body):
         """POST ``body``; the created object."""
         return self.request('POST', path, body=body)
+
+    def upsert(self, path, body):
+        """PATCH ``body`` onto the object at an alternate key (``applications(uniqueName='…')``), creating it
+        when there is none (``Prefer: create-if-missing``): the created object, or None when one existed and
+        was updated. The key being unique, two such requests at once create one object.
+        """
+        return self.request('PATCH', path, body=body, headers={'Prefer': 'create-if-missing'})
 
     def patch(self, path, body):
         """PATCH ``body`` onto an object."""

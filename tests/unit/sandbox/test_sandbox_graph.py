@@ -51,8 +51,10 @@ class Client:
         app = app or sandbox.main_app
         self.token = sandbox.directory.mint(app, sandbox.directory.graph_url, 600)
 
-    def __call__(self, method, path, body=None, query=""):
+    def __call__(self, method, path, body=None, query="", prefer=None):
         headers = email.message.Message()
+        if prefer:
+            headers["Prefer"] = prefer
         if self.token:
             headers["Authorization"] = "Bearer " + self.token
         data = json.dumps(body).encode() if body is not None else b""
@@ -225,6 +227,36 @@ def test_key_is_shown_only_for_one_object_with_select(sandbox):
                         {"keyCredentials": [{"type": "AsymmetricX509Cert", "usage": "Verify",
                                              "key": "bm90IGEgY2VydA=="}]})[:2]
     assert status == 400 and "not a base64 DER X.509" in bad["error"]["message"]
+
+
+def test_upsert_by_unique_name_creates_one_application_and_then_updates_it(sandbox):
+    graph = Client(sandbox)
+    key = "applications(uniqueName='mailops-x')"
+    status, missing = graph("PATCH", key, {"displayName": "Upserted"})[:2]
+    assert status == 404 and missing["error"]["code"] == "Request_ResourceNotFound"
+    status, created = graph("PATCH", key, {"displayName": "Upserted"}, prefer="create-if-missing")[:2]
+    assert status == 201 and created["uniqueName"] == "mailops-x" and created["displayName"] == "Upserted"
+    status, updated = graph("PATCH", key, {"displayName": "Renamed"}, prefer="create-if-missing")[:2]
+    assert status == 204 and updated is None
+    status, one = graph("GET", "applications(uniqueName='MAILOPS-X')")[:2]
+    assert status == 200 and one["id"] == created["id"] and one["displayName"] == "Renamed"
+    assert [a["id"] for a in graph("GET", "applications")[1]["value"]] == [created["id"]]
+    assert graph("GET", "applications(uniqueName='other')")[0] == 404
+    assert sandbox.stats.snapshot()["graph"]["PATCH applications(uniqueName=...)"] == 3
+
+
+def test_the_unique_name_holds_while_replication_hides_its_application(signing_key):
+    directory = make_directory(signing_key)[0]
+    now = [1000.0]
+    graph = GraphDirectory(directory, delay=lambda: 5, clock=lambda: now[0])
+    first = graph.upsert_application("k", {"displayName": "raced"}, True)
+    with pytest.raises(Exception) as hidden:
+        graph.application_by_unique_name("k")
+    assert hidden.value.code == "Request_ResourceNotFound"
+    assert graph.upsert_application("k", {"displayName": "raced"}, True) is None
+    assert list(graph.applications) == [first["id"]]
+    now[0] += 5
+    assert graph.application_by_unique_name("k") is first
 
 
 def test_replication_delay_hides_new_objects_from_reads_references_and_tokens(signing_key):
