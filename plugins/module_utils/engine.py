@@ -107,6 +107,12 @@ class Resource(object):
         """The ``(cmdlet, parameters)`` that reads the object ``identity`` names."""
         return 'Get-' + self.noun, {'Identity': identity}
 
+    def read_answers(self, plans):
+        """The answer to each plan's read, in order: its rows, or the ExchangeError it raised. Each
+        plan's :meth:`read_call`, ten to a request; a resource may read many objects another way
+        (an organisation-wide page)."""
+        return self.module.invoke_all([self.read_call(plan.identity) for plan in plans])
+
     def object_key(self, row, identity):
         """The Identity writes and re-reads use: the object's GUID when the row has one."""
         return str(row.get('Guid') or identity) if row else identity
@@ -341,7 +347,7 @@ class Engine(object):
             plan.error = input_error(str(err))
 
     def read(self, plans):
-        answers = self.module.invoke_all([self.resource.read_call(plan.identity) for plan in plans])
+        answers = self.resource.read_answers(plans)
         for plan, answer in zip(plans, answers):
             try:
                 plan.row = one_row(answer, plan.where + self.resource.identity, plan.identity, self.resource.what)

@@ -363,3 +363,18 @@ def test_a_write_the_resource_counts_as_done_is_no_error_and_others_still_fail()
     assert plan.error is None and plan.result['members'] == ['ann']
     plan = converge(module, Club, {'name': 'chess', 'members': ['bob']})
     assert plan.error.kind == 'forbidden'
+
+
+def test_a_resource_may_read_its_objects_its_own_way():
+    class Paged(Regional):
+        def read_answers(self, plans):
+            self.module.calls.append(('Get-MailboxRegionalConfiguration', {'ResultSize': 'Unlimited'}))
+            return [[{'Identity': plan.identity, 'Language': 'de-DE'}] if plan.identity != 'ghost'
+                    else CmdletError("couldn't be found", kind='not_found') for plan in plans]
+
+    module = FakeModule({}, check_mode=True)
+    found, ghost = converge(module, Paged, {'mailbox': 'jonas', 'language': 'de-DE'},
+                            {'mailbox': 'ghost', 'language': 'de-DE'})
+    assert module.calls == [('Get-MailboxRegionalConfiguration', {'ResultSize': 'Unlimited'})]
+    assert found.result['changed'] is False and found.result['regional']['language'] == 'de-DE'
+    assert ghost.result['changed'] is True and module.warnings
