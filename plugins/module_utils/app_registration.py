@@ -21,7 +21,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils import app_creden
 from ansible_collections.mailops.exchange.plugins.module_utils.entra_roles import is_guid, resolve_roles, role_name
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError, ALREADY_EXISTS
 from ansible_collections.mailops.exchange.plugins.module_utils.graph_client import odata_quote
-from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import build_diff, plan_set, sorted_values
+from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import plan_set, sorted_values
 
 EXCHANGE_APP_ID = '00000002-0000-0ff1-ce00-000000000000'
 MANAGE_AS_APP_ROLE_ID = 'dc50a0fb-09a3-484d-be87-e023b12c6440'
@@ -307,10 +307,7 @@ def converge(exo):
         result = converge_absent(exo, reg)
     result['tenant_id'] = exo.graph.tenant_id
     result['organization'] = params['organization'] or result['tenant_id']
-    after = result.pop('_after')
-    if exo.module._diff:
-        result['diff'] = build_diff(before, after)
-    return result
+    return exo.with_diff(result, before, result.pop('_after'))
 
 
 def converge_absent(exo, reg):
@@ -435,9 +432,9 @@ def create_application(exo, reg, plan):
                  "name (uniqueName %s) and which has been renamed since; give app_id %s to manage it, or choose "
                  "another display_name; no application was created"
                  % (plan.name, holder['displayName'], holder['appId'], marker, holder['appId']))
-    exo.module.warn("application '%s' (app id %s) already existed when this run created it - made by another run at "
-                    "the same time, or by this run's own request whose answer was lost; this run continued with it"
-                    % (plan.name, holder['appId']))
+    exo.warn("application '%s' (app id %s) already existed when this run created it - made by another run at "
+             "the same time, or by this run's own request whose answer was lost; this run continued with it"
+             % (plan.name, holder['appId']))
     plan.changes['application'] = None
     return holder
 
@@ -471,9 +468,9 @@ def grant_consent(exo, reg, plan, sp, principal):
     resource = reg.exchange_sp
     if plan.consent_grant:
         def report(attempts, waited):
-            exo.module.warn('Microsoft Graph refused the admin consent for %s %d times as "Not a valid reference '
-                            'update." while Entra ID replicated it; it was granted after waiting %.0f s '
-                            '(replication_timeout: %s s)' % (principal, attempts, waited, exo.params['replication_timeout']))
+            exo.warn('Microsoft Graph refused the admin consent for %s %d times as "Not a valid reference '
+                     'update." while Entra ID replicated it; it was granted after waiting %.0f s '
+                     '(replication_timeout: %s s)' % (principal, attempts, waited, exo.params['replication_timeout']))
 
         graph.while_reference_replicates(principal, lambda: reg.while_new(principal, lambda: reg.tolerate_existing(
             lambda: graph.post('servicePrincipals/%s/appRoleAssignedTo' % resource['id'],

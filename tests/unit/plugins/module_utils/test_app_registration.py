@@ -1,7 +1,9 @@
-"""The pure parts of the app-registration engine: the Exchange permission request."""
+"""The app-registration engine: its pure parts, and its steps against a scripted Graph."""
 
 from ansible_collections.mailops.exchange.plugins.module_utils.app_registration import (
-    EXCHANGE_APP_ID, MANAGE_AS_APP_ROLE_ID, has_exchange_permission, no_changes, required_resource_access, unique_name)
+    EXCHANGE_APP_ID, MANAGE_AS_APP_ROLE_ID, converge, has_exchange_permission, no_changes, required_resource_access,
+    unique_name)
+from ansible_collections.mailops.exchange.plugins.module_utils.errors import ALREADY_EXISTS, ExchangeError
 
 GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000'
 MANAGE_AS_APP = {'id': MANAGE_AS_APP_ROLE_ID, 'type': 'Role'}
@@ -42,3 +44,98 @@ def test_one_unique_name_per_display_name_whatever_its_case():
     assert unique_name('Identity sync') == unique_name('IDENTITY SYNC')
     assert unique_name('Identity sync') != unique_name('Identity sync 2')
     assert unique_name('Identity sync').startswith('mailops-exchange-') and len(unique_name('x')) == 57
+
+
+class FakeGraph(object):
+    """Answers the engine's Graph calls from a script; records every write."""
+
+    tenant_id = 'tenant-1'
+
+    def __init__(self, upserted=True, sp_exists=False):
+        self.writes = []
+        self.upserted = upserted
+        self.sp_exists = sp_exists
+
+    def list(self, path, query=None):
+        return []
+
+    def get(self, path, query=None):
+        if path.startswith('servicePrincipals(appId=%s)' % repr(EXCHANGE_APP_ID)):
+            return {'id': 'exchange-sp', 'appId': EXCHANGE_APP_ID}
+        return None
+
+    def request(self, method, path, body=None, query=None):
+        assert method == 'GET'
+        if path.startswith('applications(uniqueName='):
+            return {'id': 'obj-1', 'appId': 'app-1', 'displayName': 'Sync'}
+        return {'id': 'sp-1', 'appId': 'app-1'}
+
+    def upsert(self, path, body):
+        self.writes.append(('PATCH', path.split('(')[0], body['displayName']))
+        return {'id': 'obj-1', 'appId': 'app-1', 'displayName': body['displayName']} if self.upserted else None
+
+    def post(self, path, body):
+        self.writes.append(('POST', path))
+        if path == 'servicePrincipals':
+            if self.sp_exists:
+                raise ExchangeError('exists', kind=ALREADY_EXISTS)
+            return {'id': 'sp-1', 'appId': body['appId']}
+        return {'id': 'x'}
+
+    def while_replicating(self, what, call, replicating=True):
+        return call()
+
+    def while_reference_replicates(self, what, call, budget_s, first_wait_s, progress=None):
+        return call()
+
+
+class FakeExo(object):
+    def __init__(self, graph, check_mode=False, **params):
+        self.graph = graph
+        self.check_mode = check_mode
+        self.params = dict(display_name='Sync', app_id=None, state='present', exchange_permission=True,
+                           directory_roles=['Exchange Administrator'], exclusive_roles=False, certificates=None,
+                           generate_certificate=None, certificate_overlap_days=7, replication_timeout=600,
+                           secret=None, organization=None, retry_delay=2.0)
+        self.params.update(params)
+        self.warnings = []
+
+    def fail(self, msg, **unused):
+        raise AssertionError(msg)
+
+    def warn(self, message):
+        self.warnings.append(message)
+
+    def with_diff(self, result, before, after):
+        result['diff'] = {'before': before, 'after': after}
+        return result
+
+
+def test_a_new_registration_runs_every_step_in_order():
+    graph = FakeGraph()
+    exo = FakeExo(graph)
+    result = converge(exo)
+    assert graph.writes == [('PATCH', 'applications', 'Sync'), ('POST', 'servicePrincipals'),
+                            ('POST', 'servicePrincipals/exchange-sp/appRoleAssignedTo'),
+                            ('POST', 'roleManagement/directory/roleAssignments')]
+    assert result['changed'] and result['app_id'] == 'app-1' and result['service_principal_id'] == 'sp-1'
+    assert result['changes']['application'] == 'created' and result['changes']['exchange_permission'] == 'granted'
+    assert result['diff']['before'] == {'state': 'absent'} and result['diff']['after']['state'] == 'present'
+    assert exo.warnings == []
+
+
+def test_check_mode_plans_the_same_and_sends_nothing():
+    graph = FakeGraph()
+    result = converge(FakeExo(graph, check_mode=True))
+    assert graph.writes == [] and result['changed'] and result['app_id'] is None
+    assert result['changes']['service_principal'] == 'created'
+
+
+def test_a_run_that_lost_the_race_continues_with_the_winner():
+    graph = FakeGraph(upserted=False, sp_exists=True)
+    exo = FakeExo(graph)
+    result = converge(exo)
+    assert result['app_id'] == 'app-1' and result['service_principal_id'] == 'sp-1'
+    assert result['changes']['application'] is None and result['changes']['service_principal'] is None
+    assert result['changes']['exchange_permission'] == 'granted'
+    assert len(exo.warnings) == 1 and 'already existed when this run created it' in exo.warnings[0]
