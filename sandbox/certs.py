@@ -105,8 +105,9 @@ def _now():
     return datetime.datetime.now(datetime.timezone.utc)
 
 
-def make_tls_material(common_name="mailops sandbox CA"):
-    """Create a fresh CA and a server certificate for ``127.0.0.1`` and ``localhost``.
+def make_tls_material(common_name="mailops sandbox CA", dns_names=()):
+    """Create a fresh CA and a server certificate for ``127.0.0.1``, ``localhost`` and
+    ``dns_names`` (the on-premises endpoint's FQDN in Kerberos mode).
 
     The extensions are those strict verifiers (OpenSSL 3 with ``VERIFY_X509_STRICT``, the
     default from Python 3.13) insist on: key usage on the CA, authority/subject key ids.
@@ -148,6 +149,7 @@ def make_tls_material(common_name="mailops sandbox CA"):
         .add_extension(
             x509.SubjectAlternativeName(
                 [x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]
+                + [x509.DNSName(name) for name in dns_names]
             ),
             critical=False,
         )

@@ -331,7 +331,7 @@ def serve(state_dir, port=0, users=20, shared=5, latency_ms=0, org_name="contoso
     if os.path.exists(env_path):
         os.unlink(env_path)
 
-    tls = certs.make_tls_material()
+    tls = certs.make_tls_material(dns_names=[kerberos_host.lower()] if kerberos_host else [])
     certs.write_atomic(os.path.join(state_dir, "ca.pem"), tls.ca_cert_pem, mode=0o644)
     cert_path = os.path.join(state_dir, "server-cert.pem")
     key_path = os.path.join(state_dir, "server-key.pem")

@@ -65,6 +65,24 @@ def test_kerberos_playbook(kerberos_sandbox, tmp_path):
     assert stats['writes'] == 1, stats
 
 
+@pytest.mark.parametrize('auth, use_ssl', [('kerberos', True), ('negotiate', False)])
+def test_kerberos_over_https_and_inside_negotiate(kerberos_sandbox, tmp_path, monkeypatch, auth, use_ssl):
+    """Kerberos over HTTPS (the certificate names the FQDN), and Negotiate choosing Kerberos."""
+    env = kerberos_sandbox.env
+    monkeypatch.setenv('KRB5_CONFIG', env['KRB5_CONFIG'])
+    monkeypatch.setenv('KRB5CCNAME', 'FILE:%s' % (tmp_path / 'cache'))
+    remoting = RemotingRunner(dict(
+        server=env['EXCHANGE_SERVER'], port=int(env['EXCHANGE_HTTPS_PORT' if use_ssl else 'EXCHANGE_PORT']),
+        use_ssl=use_ssl, path='PowerShell', configuration_name='Microsoft.Exchange', auth=auth,
+        username=env['EXCHANGE_USERNAME'], password=env['EXCHANGE_PASSWORD'], validate_certs=True,
+        ca_path=env['EXCHANGE_CA_PATH'], encryption='auto', connection_timeout=30, operation_timeout=60))
+    try:
+        users = remoting.invoke('Get-User', {'Identity': 'erin'})
+    finally:
+        remoting.close()
+    assert users[0]['SamAccountName'] == 'erin'
+
+
 @pytest.mark.parametrize('server, username, password, ccache, expected', [
     # A name that reaches the server but is not the one its service principal has.
     ('localhost', 'principal', 'right', None, 'knows no service principal HTTP/localhost: connect by the Exchange '
