@@ -14,6 +14,7 @@ from .web import json_response, load_json
 
 COUNTERS = ("requests", "reads", "writes", "tokens", "throttled", "errors", "dropped", "redirected")
 DROP_PHASES = ("before", "after", "random")
+ODD_ANSWERS = ("", "empty_object", "error_200", "html_200", "value_object", "html_404")
 # What an injected error answers: 503 (the service did not run the request), or a gateway's 502
 # or 504, which can come before the cmdlet ran or after it (PROTOCOL.md §7).
 ERROR_STATUSES = (502, 503, 504)
@@ -94,6 +95,10 @@ class FaultSettings:
     drop_cmdlets: tuple = ()
     # Every API answer (status line and headers too) is sent one byte every this many ms.
     trickle_ms: int = 0
+    # A successful InvokeCommand answer (of the odd_cmdlets, or of every cmdlet) is replaced by a
+    # malformed one, as a proxy or a service hiccup may send it (see ODD_ANSWERS).
+    odd_answer: str = ""
+    odd_cmdlets: tuple = ()
     # The drop settings also apply to pipelines of the on-premises remoting endpoint.
     remoting: bool = False
     # The throttle and error settings also apply to each entry of a $batch.
@@ -190,6 +195,14 @@ class Faults:
                 action = f"drop_{phase}"
             return Decision(latency_s, action, s.retry_after, status)
 
+    def odd_answer(self, cmdlet):
+        """The malformed answer kind to send instead of ``cmdlet``'s success, or ""."""
+        with self._lock:
+            s = self._settings
+            if s.odd_cmdlets and cmdlet not in s.odd_cmdlets:
+                return ""
+            return s.odd_answer
+
     def trickle_s(self):
         """Seconds between the bytes of an API answer (0: sent at once)."""
         with self._lock:
@@ -250,6 +263,11 @@ def _validated(values):
             raise ValueError(f"'{name}' must be true or false.")
     if values["redirect"] not in REDIRECTS:
         raise ValueError("'redirect' must be one of \"\", \"regional\", \"regional_446\".")
+    if values["odd_answer"] not in ODD_ANSWERS:
+        raise ValueError(f"'odd_answer' must be one of {', '.join(repr(a) for a in ODD_ANSWERS)}.")
+    odd_cmdlets = values["odd_cmdlets"]
+    if not isinstance(odd_cmdlets, (list, tuple)) or not all(isinstance(c, str) and c for c in odd_cmdlets):
+        raise ValueError("'odd_cmdlets' must be a list of cmdlet names.")
     if values["batch_stop"] not in BATCH_STOPS:
         raise ValueError("'batch_stop' must be one of \"\", \"424\", \"missing\".")
     seed = values["seed"]
@@ -270,6 +288,8 @@ def _validated(values):
         spike_ms=integer("spike_ms", 0),
         drop_cmdlets=tuple(drop_cmdlets),
         trickle_ms=integer("trickle_ms", 0, 60_000),
+        odd_answer=values["odd_answer"],
+        odd_cmdlets=tuple(odd_cmdlets),
         remoting=values["remoting"],
         batch_entry_faults=values["batch_entry_faults"],
         batch_stop=values["batch_stop"],

@@ -163,6 +163,21 @@ def _read_only(claims):
     return bool(roles) and roles <= READER_ROLES
 
 
+def _odd_answer(sandbox, kind, cmdlet):
+    """An answer that is not the cmdlet's (the ``odd_answer`` fault): what a proxy or a service
+    hiccup may send, and what a client must not read as "no objects" or "not found"."""
+    if kind in ("html_200", "html_404"):
+        page = (f"<html><body><h1>Sign in</h1><p>The page for {cmdlet} couldn't be found; sign in "
+                "to continue.</p></body></html>").encode()
+        return Response(200 if kind == "html_200" else 404, page, [("Content-Type", "text/html; charset=utf-8")])
+    payload = {
+        "empty_object": {},
+        "error_200": failure_payload(errors.not_found(cmdlet, "DC01")),
+        "value_object": {"@odata.context": "odd", "value": {"Identity": cmdlet}},
+    }[kind]
+    return _respond(sandbox, 200, payload)
+
+
 def _cmdlet_input(body):
     """The ``CmdletInput`` of a request body; ValueError with a reason if malformed."""
     try:
@@ -234,6 +249,9 @@ def handle(sandbox, request, segment):
     except errors.CmdletFailure as failure:
         return _respond(sandbox, failure_status(failure), failure_payload(failure))
 
+    odd = sandbox.faults.odd_answer(cmdlet.name)
+    if odd:
+        return _odd_answer(sandbox, odd, cmdlet.name)
     rows, next_token = sandbox.pager.page(result.rows, digest, offset, size)
     select = request.query_value("$select")
     if select:
@@ -279,11 +297,13 @@ def _sub_request(outer, item, segment):
 
 
 def _entry_body(body):
-    """A sub-answer's body as JSON in the batch answer; a refusal's NUL bytes become null."""
+    """A sub-answer's body in the batch answer: its JSON, else its text; a refusal's NUL bytes
+    (nothing to decode) become null."""
     try:
         return json.loads(body) if body else None
     except ValueError:
-        return None
+        text = body.decode("utf-8", "replace")
+        return text if text.strip("\x00 \t\r\n") else None
 
 
 def handle_batch(sandbox, request, segment):

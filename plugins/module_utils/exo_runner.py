@@ -105,8 +105,10 @@ def page_rows(cmdlet, status, data):
     rows = data.get("value")
     if not isinstance(rows, list):
         if "error" in data:
+            # Not classified: a success status with an error is no proof that the object is missing.
             error = error_from_response(status, data, cmdlet)
             error.message = "HTTP %s carried an error instead of a value list: %s" % (status, error.message)
+            error.kind = OTHER
             raise error
         raise malformed(cmdlet, status, data, "has no value list")
     if not all(isinstance(row, dict) for row in rows):

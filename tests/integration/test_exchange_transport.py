@@ -51,11 +51,11 @@ def test_refusals_without_a_body_explain_the_status_and_write_nothing(playbook, 
     assert sandbox.mailbox_state('alice')['mailbox']['DisplayName'] == 'Alice Adams'
 
 
-def test_every_exchange_request_carries_the_language_serialisation_client_and_tenant_anchor(playbook, sandbox,
-                                                                                           seeded):
+def test_every_exchange_request_carries_the_language_serialisation_client_and_tenant_anchor(
+        playbook, sandbox, seeded):
     """PROTOCOL.md §7: the anchor names the tenant GUID (the token's tid) even when `organization`
     is a domain, as it is in sandbox.env; error texts are asked for in English."""
-    assert not sandbox.env['EXO_ORGANIZATION'].count('-') == 4, 'the organization must be a domain here'
+    assert sandbox.env['EXO_ORGANIZATION'] == 'contoso.onmicrosoft.com', 'the organization must be a domain here'
     playbook.run('mailbox_info.yml', extra_vars=seeded)
     stats = sandbox.stats()
     exchange_requests = stats['reads'] + stats['writes']
@@ -84,3 +84,29 @@ def test_a_trickling_answer_fails_in_bounded_time(playbook, sandbox):
     assert trickled['failed']
     assert 'the answer was not complete after 2 s (timeout)' in trickled['msg']
     assert elapsed < 60
+
+
+@pytest.mark.parametrize('kind, words', [
+    ('empty_object', 'HTTP 200 has no value list'),
+    ('error_200', 'HTTP 200 carried an error instead of a value list'),
+    ('value_object', 'HTTP 200 has no value list'),
+    ('html_200', 'HTTP 200 is not a JSON object'),
+    ('html_404', "HTTP 404 with an answer that is not Exchange's JSON"),
+])
+def test_a_malformed_answer_is_not_read_as_nothing_there(playbook, sandbox, kind, words):
+    """Issue 24: a 200 without a value list counted as zero rows (state: absent reported done while
+    the mailbox existed, an audit came out clean), and an HTML page saying "couldn't be found" was a
+    not-found. Each now fails naming the cmdlet and the status, and nothing is removed."""
+    sandbox.faults(odd_answer=kind, odd_cmdlets=['Get-Mailbox', 'Get-MailboxPermission', 'Get-Recipient'])
+    try:
+        result = playbook.run('exchange_odd_answers.yml')
+    finally:
+        sandbox.faults()
+    found = debug_json(result.stdout, 'ODD')
+    for task, cmdlet in (('remove', 'Get-'), ('audit', 'Get-')):
+        outcome = found[task]
+        assert outcome.get('failed'), '%s under %s: %s' % (task, kind, outcome)
+        assert words in outcome['msg'] and cmdlet in outcome['msg'], outcome['msg']
+        assert 'Traceback' not in outcome['msg']
+    assert sandbox.stats()['writes'] == 0
+    assert sandbox.mailbox_state('sales')['mailbox']['Alias'] == 'sales'

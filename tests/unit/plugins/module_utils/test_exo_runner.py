@@ -425,6 +425,7 @@ def test_a_success_without_a_value_list_is_an_error_naming_cmdlet_and_status(ans
         exo.invoke("Get-MailboxPermission", {"Identity": "shared"})
     assert words in str(info.value)
     assert info.value.cmdlet == "Get-MailboxPermission" and info.value.status == 200
+    assert info.value.kind == "other", "never taken for not found, however the body reads"
     assert str(info.value).startswith("Get-MailboxPermission")
 
 
