@@ -208,7 +208,12 @@ class ExoRunner:
         """Follow a redirect to a regional host: its port 446 becomes the front door's port, and
         when the token may go there, the rest of the run is sent there too."""
         target = urlparse(url)
-        if target.port == REGIONAL_REDIRECT_PORT and self._may_carry_token(target.hostname):
+        try:
+            port = target.port
+        except ValueError:
+            # Not a port: left as it is, for the HTTP client to deal with.
+            return url
+        if port == REGIONAL_REDIRECT_PORT and self._may_carry_token(target.hostname):
             front = urlparse(self.exchange_url)
             host = "[%s]" % target.hostname if ":" in target.hostname else target.hostname
             url = urlunparse(target._replace(netloc=host + (":%d" % front.port if front.port else "")))

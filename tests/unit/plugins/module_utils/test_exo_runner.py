@@ -552,3 +552,11 @@ def test_a_redirect_to_a_host_that_is_not_exchange_gets_no_token_and_does_not_mo
     exo.invoke("Get-Mailbox")
     assert "Authorization" not in session.calls[1]["headers"]
     assert session.calls[2]["url"] == URL
+
+
+def test_a_redirect_on_port_446_to_a_host_that_is_not_exchange_keeps_its_port_and_gets_no_token():
+    exo, session, sleeps = runner(FakeResponse(302, headers={"Location": "https://evil.example:446/x"}),
+                                  FakeResponse(200, _rows("a")))
+    exo.invoke("Get-Mailbox")
+    assert session.calls[1]["url"] == "https://evil.example:446/x"
+    assert "Authorization" not in session.calls[1]["headers"]
