@@ -186,6 +186,16 @@ class Resource(object):
         the Set calls of :meth:`after_create`."""
         return self.set_steps(plan, key, self.after_create(plan, row))
 
+    def claims(self, plan, row):
+        """Whether ``row``, found after a create was refused as already existing, is the object
+        this create makes (then it is converged as created); the default: any object found."""
+        return True
+
+    def create_refused(self, plan, err):
+        """The error to report for a create refused as already existing whose object is not this
+        create's (another object holds the name or address): ``err`` itself by default."""
+        return err
+
     def find_call(self, plan):
         """The read that finds the object a create made, after its answer was lost."""
         return self.read_call(plan.identity)
@@ -193,6 +203,10 @@ class Resource(object):
     def review(self, engine, plans):
         """Called once every plan is made and before anything is written (check mode included), to
         check what needs the service for many plans at once; set ``plan.error`` to refuse one."""
+
+    def removal_changes(self, plan):
+        """The result's ``changes`` for a removal."""
+        return {self.presence: {'before': 'present', 'after': 'absent'}}
 
     def removable(self, plan):
         """A message when the object ``plan.row`` may not be removed here; None when it may."""
@@ -445,10 +459,14 @@ class Engine(object):
         try:
             rows = create_once(self.module.invoke, cmdlet, parameters, find)
         except ExchangeError as err:
-            # Another run created it between our read and our create: converge it as existing.
-            if err.kind != ALREADY_EXISTS or find() is None:
+            # An earlier answer was lost before a read saw the object, or another run created it
+            # between our read and our create: an object this create would have made is converged.
+            if err.kind != ALREADY_EXISTS:
                 raise
-            rows = [find()]
+            found = find()
+            if found is None or not resource.claims(plan, found):
+                raise resource.create_refused(plan, err) from None
+            rows = [found]
         row = rows[0] if rows else find()
         key = resource.object_key(row, plan.identity)
         plan.writes = resource.created_steps(plan, row, key)
@@ -505,11 +523,11 @@ class Engine(object):
         return ExchangeError("%s: '%s' was refused; nothing was changed: %s" % (prop.option, parameters[prop.parameter], err),
                              kind=err.kind, exception_type=err.exception_type)
 
-    def written(self, plan, err):
+    def written(self, plan, err, outcome='it did not complete'):
         """The error of a plan that failed after it changed the object; its result says changed."""
         plan.result = {'changed': True}
-        return ExchangeError('the change was sent (%s) but did not complete: %s'
-                             % (', '.join(sorted(plan.changes)) or 'create', err), kind=err.kind,
+        return ExchangeError('the change was sent (%s) but %s: %s'
+                             % (', '.join(sorted(plan.changes)) or 'create', outcome, err), kind=err.kind,
                              exception_type=err.exception_type)
 
     def reread(self, plans):
@@ -519,7 +537,7 @@ class Engine(object):
             try:
                 row = one_row(answer, plan.where + self.resource.identity, key, self.resource.what)
             except ExchangeError as err:
-                plan.error = self.written(plan, err)
+                plan.error = self.written(plan, err, 'the %s could not be read back' % self.resource.key)
                 continue
             plan.result = self.result(plan, row)
 
@@ -530,7 +548,7 @@ class Engine(object):
         result = resource.present(resource.facts(after) if after is not None else {}, after)
         result.update({
             'changed': plan.action not in ('none',),
-            'changes': plan.changes if plan.action != 'remove' else {'state': {'before': 'present', 'after': 'absent'}},
+            'changes': plan.changes if plan.action != 'remove' else resource.removal_changes(plan),
             'before': resource.facts(plan.row) if plan.row is not None and plan.action != 'created' else {},
         })
         return result

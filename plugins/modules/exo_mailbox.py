@@ -355,16 +355,12 @@ results:
 
 from ansible_collections.mailops.exchange.plugins.module_utils.bulk import (
     DEFAULT_PARALLEL,
-    Outcome,
-    bulk_result,
     check_parallel,
-    converge_all,
-    invoke_each,
     merge_entries,
 )
+from ansible_collections.mailops.exchange.plugins.module_utils.engine import Resource
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ALREADY_EXISTS, ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.mailbox_properties import (
-    MailboxInputError,
     after_row,
     check_options,
     new_mailbox,
@@ -372,15 +368,12 @@ from ansible_collections.mailops.exchange.plugins.module_utils.mailbox_propertie
     plan_mailbox,
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
-from ansible_collections.mailops.exchange.plugins.module_utils.outcome import create_once
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients import (
-    IdentityError,
     RecipientResolver,
     Recipient,
     mailbox_facts,
     taken_by_soft_deleted,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import build_diff
 
 # The options plan_mailbox reads; identity, state and name are handled here.
 PROPERTY_OPTIONS = (
@@ -397,78 +390,108 @@ ENTRY_ONLY = ('name', 'display_name', 'alias', 'primary_smtp_address')
 ENTRY_DEFAULTS = ('state',) + tuple(o for o in PROPERTY_OPTIONS if o not in ENTRY_ONLY)
 
 
-def _invalid(err, outcome='nothing was changed'):
-    """The service-shaped error for input that cannot describe a mailbox."""
-    return ExchangeError('%s; %s' % (err, outcome), kind='invalid_argument')
+class Mailbox(Resource):
+    """A mailbox: its properties are planned by mailbox_properties (shared with on-premises), so
+    this declaration plugs that planner into the engine; shared, room and equipment mailboxes
+    are created here, user mailboxes come from licensing."""
 
+    noun = 'Mailbox'
+    key = 'mailbox'
+    what = 'recipient'
+    create = True
+    remove = True
 
-def mailbox_from_answer(answer, identity):
-    """The Get-Mailbox row from the answer to a read of ``identity`` (its rows, or the error it
-    raised), or None when there is no such mailbox."""
-    if isinstance(answer, ExchangeError):
-        if answer.kind == 'not_found':
-            return None
-        if answer.kind == 'ambiguous':
-            raise IdentityError("identity: '%s' matches more than one recipient; give its SMTP address "
-                                'or GUID; nothing was changed' % identity, kind='ambiguous',
-                                exception_type=answer.exception_type)
-        raise answer
-    return answer[0] if answer else None
+    def __init__(self, module):
+        super().__init__(module)
+        self.resolver = RecipientResolver(module.invoke)
 
+    def object_key(self, row, identity):
+        return Recipient(row).key if row else identity
 
-class Decision(object):
-    """What converging one mailbox comes to, decided from its read and its options before
-    anything more is sent.
+    def facts(self, row):
+        return mailbox_facts(row)
 
-    ``action`` is ``remove`` (``row``, None when it is gone already), ``create`` (New-Mailbox
-    ``parameters``, then ``plan`` for the other options; ``final`` is the row predicted after
-    both) or ``update`` (``plan`` on ``row``). ``check`` lists the SMTP addresses no other
-    recipient may hold, checked before the first write.
-    """
+    def desired(self, plan):
+        return check_options(dict((option, plan.entry.get(option)) for option in PROPERTY_OPTIONS + ('name',)))
 
-    __slots__ = ('action', 'identity', 'row', 'options', 'plan', 'parameters', 'final', 'check')
+    def changes(self, plan, facts):
+        plan.detail = plan_mailbox(plan.row, plan.desired)
+        return plan.detail.changes
 
-    def __init__(self, action, identity, row=None, options=None, plan=None, parameters=None, final=None,
-                 check=()):
-        self.action = action
-        self.identity = identity
-        self.row = row
-        self.options = options
-        self.plan = plan
-        self.parameters = parameters
-        self.final = final
-        self.check = list(check)
+    def shown_changes(self, plan, facts, changes):
+        if plan.row is not None:
+            return dict(changes)
+        parameters = plan.detail[0]
+        shown = {'state': 'present', 'type': plan.desired['type'], 'name': parameters['Name'],
+                 'alias': parameters['Alias'], 'display_name': parameters['DisplayName'],
+                 'primary_smtp_address': parameters['PrimarySmtpAddress']}
+        shown.update(plan.detail[1].changes)
+        return shown
 
+    def set_steps(self, plan, key, changes):
+        return write_steps(key, plan.detail)
 
-class Mailboxes(object):
-    """Reads, plans and applies mailboxes; one recipient lookup shared by all of them."""
+    def predict(self, plan, changes):
+        return after_row(plan.row, plan.detail)
 
-    def __init__(self, exo):
-        self.exo = exo
-        self.resolver = RecipientResolver(exo.invoke)
+    def new_row(self, plan, desired):
+        parameters, predicted = new_mailbox(plan.identity, desired, self.module.params['organization'])
+        rest = plan_mailbox(predicted, dict(desired, display_name=None, alias=None))
+        final = after_row(predicted, rest)
+        plan.detail = (parameters, rest, sorted(plain_smtp(a).lower() for a in final['EmailAddresses']
+                                                if a.lower().startswith('smtp:')))
+        return final
 
-    def read(self, identity):
-        """The Get-Mailbox row ``identity`` names, or None when there is no such mailbox."""
-        try:
-            answer = self.exo.invoke('Get-Mailbox', {'Identity': identity})
-        except ExchangeError as err:
-            answer = err
-        return mailbox_from_answer(answer, identity)
+    def validate(self, plan, changes):
+        if plan.row is None and '@' in plan.identity and plain_smtp(plan.identity).lower() not in plan.detail[2]:
+            return ("identity: '%s' would not be an address of the new mailbox (%s), so the next run could not "
+                    'find it; use its primary address or its name as identity' % (plan.identity, ', '.join(plan.detail[2])))
+        return None
 
-    def prefetch(self, decisions):
-        """Look up every address the ``decisions`` will check, ten to a request and ``parallel``
-        requests at once, so that :meth:`check_addresses_free` answers from the resolver's cache
-        instead of sending one request per address."""
-        addresses = []
-        for decision in decisions:
-            if decision.action == 'update':
-                # An address another mailbox of the task holds is then known without asking.
-                self.resolver.remember(decision.row)
-            addresses.extend(decision.check)
-        self.resolver.prefetch(self.exo.runner, addresses, self.exo.params['parallel'], pages=False)
+    def removal_changes(self, plan):
+        return {'state': 'absent'}
 
-    def check_addresses_free(self, addresses, own_key=None):
-        """Refuse, before any write, addresses another recipient already has."""
+    def removable(self, plan):
+        if mailbox_facts(plan.row)['type'] == 'regular':
+            return ("state: '%s' is a user mailbox; user mailboxes are removed by removing the user or its licence, "
+                    'not here' % plan.identity)
+        return None
+
+    def create_call(self, plan):
+        return 'New-Mailbox', plan.detail[0]
+
+    def find_call(self, plan):
+        # The address was checked free before, so a mailbox found with it after a lost answer is this one.
+        return self.read_call(plan.detail[0]['PrimarySmtpAddress'])
+
+    def claims(self, plan, row):
+        # The address was free when checked: a mailbox of this name holding it is this run's.
+        return row.get('Name') == plan.detail[0]['Name']
+
+    def create_refused(self, plan, err):
+        # A name or address still held by a removed, recoverable mailbox: say so and what to do.
+        return taken_by_soft_deleted(self.module.invoke, err, plan.detail[0])
+
+    def created_steps(self, plan, row, key):
+        return write_steps(key, plan_mailbox(row, dict(plan.desired, display_name=None, alias=None)))
+
+    def review(self, engine, plans):
+        """Every address a mailbox would gain must be free: looked up for all mailboxes at once,
+        ten to a request, before anything is written."""
+        checks = []
+        for plan in plans:
+            if plan.action == 'create':
+                checks.append((plan, plan.detail[2], None))
+            elif plan.action == 'update':
+                self.resolver.remember(plan.row)
+                checks.append((plan, plan.detail.added_smtp(), Recipient(plan.row).key))
+        self.resolver.prefetch(self.module.runner, [a for unused, addresses, unused_key in checks for a in addresses],
+                               self.module.parallel, pages=False)
+        for plan, addresses, own_key in checks:
+            engine.guard(plan, lambda plan: self.check_free(addresses, own_key))
+
+    def check_free(self, addresses, own_key):
+        """Refuse addresses another recipient already has."""
         problems = []
         for address in addresses:
             try:
@@ -484,230 +507,16 @@ class Mailboxes(object):
             raise ExchangeError('email_addresses: %s (ProxyAddressExistsException); nothing was changed'
                                 % '; '.join(problems), kind=ALREADY_EXISTS)
 
-    def apply(self, key, plan):
-        for call in write_calls(key, plan):
-            if call is not None:
-                self.exo.invoke(*call, idempotent=True)
 
-    def decide(self, entry, answer):
-        """The Decision for ``entry`` from the answer to its read; raises, naming the option and
-        the value, for input that cannot describe a mailbox. Sends nothing."""
-        identity = entry['identity'].strip()
-        row = mailbox_from_answer(answer, identity)
-        if entry['state'] == 'absent':
-            return Decision('remove', identity, row)
-        try:
-            options = check_options({option: entry.get(option) for option in PROPERTY_OPTIONS + ('name',)})
-            if row is None:
-                return self._decide_create(options, identity)
-            plan = plan_mailbox(row, options)
-        except MailboxInputError as err:
-            raise _invalid(err) from None
-        return Decision('update', identity, row, options, plan, check=plan.added_smtp())
-
-    def _decide_create(self, options, identity):
-        parameters, predicted = new_mailbox(identity, options, self.exo.params['organization'])
-        plan = plan_mailbox(predicted, dict(options, display_name=None, alias=None))
-        final = after_row(predicted, plan)
-        known = {plain_smtp(a).lower() for a in final['EmailAddresses'] if a.lower().startswith('smtp:')}
-        if '@' in identity and plain_smtp(identity).lower() not in known:
-            raise ExchangeError("identity: '%s' would not be an address of the new mailbox (%s), so the next "
-                                'run could not find it; use its primary address or its name as identity; '
-                                'nothing was changed' % (identity, ', '.join(sorted(known))),
-                                kind='invalid_argument')
-        return Decision('create', identity, options=options, plan=plan, parameters=parameters, final=final,
-                        check=sorted(known))
-
-    def converge(self, decision):
-        """Converge one mailbox as ``decision`` says; its result dict, with ``before``."""
-        if decision.action == 'remove':
-            return self.remove(decision.row, decision.identity)
-        if decision.action == 'create':
-            return self.create(decision)
-        return self.update(decision)
-
-    def remove(self, row, identity):
-        if row is None:
-            return _result(False, None, None, {})
-        if mailbox_facts(row)['type'] == 'regular':
-            raise ExchangeError("state: '%s' is a user mailbox; user mailboxes are removed by removing the "
-                                'user or its licence, not here; nothing was changed' % identity,
-                                kind='invalid_argument')
-        if not self.exo.check_mode:
-            try:
-                self.exo.invoke('Remove-Mailbox', {'Identity': Recipient(row).key, 'Confirm': False},
-                                idempotent=True)
-            except ExchangeError as err:
-                # Gone already: the repeat of a remove whose answer was lost, or another run's remove.
-                if err.kind != 'not_found':
-                    raise
-        return _result(True, row, None, {'state': 'absent'})
-
-    def create(self, decision):
-        self.check_addresses_free(decision.check)
-        parameters = decision.parameters
-        changes = {'state': 'present', 'type': decision.options['type'], 'name': parameters['Name'],
-                   'alias': parameters['Alias'], 'display_name': parameters['DisplayName'],
-                   'primary_smtp_address': parameters['PrimarySmtpAddress']}
-        changes.update(decision.plan.changes)
-        if self.exo.check_mode:
-            return _result(True, None, decision.final, changes)
-
-        created = self._create(parameters)
-        key = Recipient(created[0]).key if created else parameters['PrimarySmtpAddress']
-        row = self.read(key)
-        try:
-            plan = plan_mailbox(row, dict(decision.options, display_name=None, alias=None))
-        except MailboxInputError as err:
-            raise _invalid(err, "the mailbox '%s' was created, its other settings were not changed"
-                           % parameters['PrimarySmtpAddress']) from None
-        self.apply(key, plan)
-        return _result(True, None, self.read(key) if plan.changed else row, changes)
-
-    def _create(self, parameters):
-        """New-Mailbox, sent so that it takes effect once.
-
-        The address was free (checked before), so a mailbox found with it after a lost answer is
-        this one. An "already exists" on the first send is re-read too: a mailbox of this name
-        with this address is this run's (an earlier answer was lost before the read saw it).
-        """
-        def find():
-            return self.read(parameters['PrimarySmtpAddress'])
-
-        try:
-            return create_once(self.exo.invoke, 'New-Mailbox', parameters, find)
-        except ExchangeError as err:
-            if err.kind != ALREADY_EXISTS:
-                raise
-            row = find()
-            if row is None or row.get('Name') != parameters['Name']:
-                raise taken_by_soft_deleted(self.exo.invoke, err, parameters) from None
-            return [row]
-
-    def update(self, decision):
-        result = self.unwritten(decision)
-        if result is not None:
-            return result
-        key = Recipient(decision.row).key
-        self.apply(key, decision.plan)
-        return _result(True, decision.row, self.read(key), decision.plan.changes)
-
-    def unwritten(self, decision):
-        """The result of an update that sends no write (nothing to change, or check mode), or
-        None when it has to write. Raises when an address it would gain is another recipient's."""
-        row, plan = decision.row, decision.plan
-        self.resolver.remember(row)
-        self.check_addresses_free(decision.check, own_key=Recipient(row).key)
-        if not plan.changed:
-            return _result(False, row, row, {})
-        if self.exo.check_mode:
-            return _result(True, row, after_row(row, plan), plan.changes)
-        return None
-
-    def update_all(self, decided):
-        """Converge the ``decided`` Outcomes of entries that update an existing mailbox
-        together; an Outcome for each, in order.
-
-        Every address check first (answered from the prefetched lookups), then every type
-        change, then every other settings write, then a re-read of every mailbox written: each
-        step ten calls to a request and ``parallel`` requests at once, instead of two or three
-        requests per mailbox. A mailbox whose type change failed sends no settings write; one
-        step's failure is its mailbox's alone.
-        """
-        outcomes = []
-        writing = []  # (outcome, decision, key, (type call, settings call))
-        for entry in decided:
-            try:
-                result = self.unwritten(entry.result)
-            except ExchangeError as err:
-                outcomes.append(Outcome(entry.key, error=err))
-                continue
-            outcomes.append(Outcome(entry.key, result=result))
-            if result is None:
-                key = Recipient(entry.result.row).key
-                writing.append((outcomes[-1], entry.result, key, write_calls(key, entry.result.plan)))
-        for step in (0, 1):
-            sending = [(outcome, calls[step]) for outcome, unused, unused_key, calls in writing
-                       if calls[step] is not None and not outcome.failed]
-            answers = invoke_each(self.exo.runner, [call for unused, call in sending], self.exo.params['parallel'],
-                                  idempotent=True)
-            for (outcome, unused), answer in zip(sending, answers):
-                if isinstance(answer, ExchangeError):
-                    outcome.error = answer
-        written = [(outcome, decision, key) for outcome, decision, key, unused in writing if not outcome.failed]
-        answers = invoke_each(self.exo.runner, [('Get-Mailbox', {'Identity': key}) for unused, unused_decision, key
-                                                in written], self.exo.params['parallel'])
-        for (outcome, decision, key), answer in zip(written, answers):
-            # The write stands whatever the re-read gave; a failed one must not read as "nothing
-            # was changed". A mailbox gone since gives {} as the single path's read does.
-            if isinstance(answer, ExchangeError) and answer.kind != 'not_found':
-                outcome.error = ExchangeError(
-                    'the change was sent (%s) but the mailbox could not be read back: %s'
-                    % (', '.join(sorted(decision.plan.changes)), answer), kind=answer.kind,
-                    exception_type=answer.exception_type)
-                outcome.result = {'changed': True}
-            else:
-                outcome.result = _result(True, decision.row, mailbox_from_answer(answer, key), decision.plan.changes)
-        return outcomes
-
-
-def write_calls(key, plan):
-    """The Set-Mailbox calls that apply ``plan`` to the mailbox ``key``: the type change, then
-    the other settings (some of which, such as a room's capacity, need the new type); either is
-    None when there is nothing to send."""
-    type_call = ('Set-Mailbox', {'Identity': key, 'Type': plan.type_change}) if plan.type_change else None
-    settings_call = ('Set-Mailbox', dict({'Identity': key}, **plan.settings)) if plan.settings else None
-    return type_call, settings_call
-
-
-def _result(changed, before, after, changes):
-    return dict(changed=changed, mailbox=mailbox_facts(after) if after else {}, changes=changes,
-                before=mailbox_facts(before) if before else {})
-
-
-def read_all(exo, entries):
-    """The answer to the Get-Mailbox of every entry, ten to a request, ``parallel`` requests at once."""
-    return invoke_each(exo.runner, [('Get-Mailbox', {'Identity': e['identity'].strip()}) for e in entries],
-                       exo.params['parallel'])
-
-
-def converge_one(exo):
-    mailboxes = Mailboxes(exo)
-    result = mailboxes.converge(mailboxes.decide(exo.params, read_all(exo, [exo.params])[0]))
-    before = result.pop('before')
-    if exo.module._diff:
-        result['diff'] = build_diff(before, result['mailbox'])
-    return result
-
-
-def converge_many(exo, entries):
-    mailboxes = Mailboxes(exo)
-    pairs = list(zip(entries, read_all(exo, entries)))
-    # Every entry is decided first (that sends nothing; an entry that cannot be decided keeps its
-    # error as its outcome), so that the addresses all of them check are looked up together.
-    decided = converge_all(pairs, lambda pair: mailboxes.decide(*pair), parallel=1,
-                           key=lambda pair: pair[0]['identity'])
-    mailboxes.prefetch([outcome.result for outcome in decided if not outcome.failed])
-    updates = [index for index, outcome in enumerate(decided)
-               if not outcome.failed and outcome.result.action == 'update']
-    others = sorted(set(range(len(decided))) - set(updates))
-    outcomes = list(decided)
-    for index, outcome in zip(updates, mailboxes.update_all([decided[index] for index in updates])):
-        outcomes[index] = outcome
-    # Creates (New-Mailbox, then its settings) and removals stay one entry per worker.
-    converged = converge_all([decided[index] for index in others],
-                             lambda outcome: mailboxes.converge(settled(outcome)), exo.params['parallel'],
-                             key=lambda outcome: outcome.key)
-    for index, outcome in zip(others, converged):
-        outcomes[index] = outcome
-    return bulk_result(exo, outcomes, 'mailboxes', name=lambda r: r['key'], after=lambda r: r['mailbox'])
-
-
-def settled(outcome):
-    """The Decision of a decided entry; the error of one that could not be decided."""
-    if outcome.failed:
-        raise outcome.error
-    return outcome.result
+def write_steps(key, plan):
+    """The Set-Mailbox calls that apply ``plan`` to the mailbox ``key``: the type change, then the
+    other settings (some of which, such as a room's capacity, need the new type)."""
+    steps = []
+    if plan.type_change:
+        steps.append([('Set-Mailbox', {'Identity': key, 'Type': plan.type_change})])
+    if plan.settings:
+        steps.append([('Set-Mailbox', dict({'Identity': key}, **plan.settings))])
+    return steps
 
 
 def check_identity(value, where):
@@ -756,6 +565,7 @@ def main():
         mutually_exclusive=[('identity', 'mailboxes')] + [('mailboxes', option) for option in ENTRY_ONLY],
     )
     params = exo.params
+    entries = None
     try:
         check_parallel(params['parallel'])
         if params['identity'] is not None:
@@ -766,10 +576,7 @@ def main():
                 check_identity(entry['identity'], 'mailboxes[%d].' % index)
     except ValueError as exc:
         exo.fail(str(exc))
-    if params['identity'] is not None:
-        exo.run(converge_one)
-    else:
-        exo.run(lambda module: converge_many(module, entries))
+    exo.run(lambda module: module.converge(Mailbox, entries, 'mailboxes'))
 
 
 if __name__ == '__main__':

@@ -143,28 +143,34 @@ EXISTS = CmdletError("The proxy address 'SMTP:sales-eu@contoso.com' is already b
 
 
 def test_a_new_mailbox_refused_as_existing_is_this_runs_when_the_reread_finds_it_by_name():
-    exo = FakeExo({('New-Mailbox', None): EXISTS, ('Get-Mailbox', 'sales-eu@contoso.com'): [SALES_EU]})
-    assert exo_mailbox.Mailboxes(exo)._create(PARAMETERS) == [SALES_EU]
-    assert exo.single == [('New-Mailbox', None), ('Get-Mailbox', 'sales-eu@contoso.com')]
+    from engine_fakes import EngineExo  # pylint: disable=import-outside-toplevel
+    exo = EngineExo({('New-Mailbox', None): EXISTS, ('Get-Mailbox', 'sales-eu@contoso.com'): [SALES_EU],
+                     ('Get-Mailbox', 'gs'): [SALES_EU]}, params={'parallel': 1, 'organization': 'contoso.com'})
+    reads = iter([NOT_FOUND, [SALES_EU]])
+    exo.answers[('Get-Mailbox', 'sales-eu@contoso.com')] = lambda: next(reads)
+    result = exo.converge(exo_mailbox.Mailbox, [new_entry()], 'mailboxes')
+    assert result['results'][0]['mailbox']['name'] == 'sales-eu'
+    assert [call for call in exo.single if call[0] != 'Get-Recipient'] == [
+        ('Get-Mailbox', 'sales-eu@contoso.com'), ('New-Mailbox', None), ('Get-Mailbox', 'sales-eu@contoso.com'),
+        ('Get-Mailbox', 'gs')]
 
 
 @pytest.mark.parametrize('found', [NOT_FOUND, [dict(SALES_EU, Name='someone-else')]])
 def test_a_new_mailbox_refused_as_existing_fails_when_the_address_is_someone_elses(found):
-    exo = FakeExo({('New-Mailbox', None): EXISTS, ('Get-Mailbox', 'sales-eu@contoso.com'): found})
-    with pytest.raises(ExchangeError) as caught:
-        exo_mailbox.Mailboxes(exo)._create(PARAMETERS)
-    assert caught.value is EXISTS
+    from engine_fakes import EngineExo, TaskFailed  # pylint: disable=import-outside-toplevel
+    exo = EngineExo({('New-Mailbox', None): EXISTS}, params={'parallel': 1, 'organization': 'contoso.com'})
+    reads = iter([NOT_FOUND, found])
+    exo.answers[('Get-Mailbox', 'sales-eu@contoso.com')] = lambda: next(reads)
+    with pytest.raises(TaskFailed) as caught:
+        exo.converge(exo_mailbox.Mailbox, [new_entry()], 'mailboxes')
+    assert caught.value.args[1]['results'][0]['msg'] == str(EXISTS)
 
 
-def test_mailbox_read_answers():
-    assert exo_mailbox.mailbox_from_answer([SALES_EU], 'sales-eu') == SALES_EU
-    assert exo_mailbox.mailbox_from_answer(NOT_FOUND, 'sales-eu') is None
-    with pytest.raises(ExchangeError, match="identity: 'Chris' matches more than one recipient"):
-        exo_mailbox.mailbox_from_answer(ExchangeError('many', kind='ambiguous'), 'Chris')
-    throttled = ExchangeError('slow down', kind='throttled')
-    with pytest.raises(ExchangeError) as caught:
-        exo_mailbox.mailbox_from_answer(throttled, 'sales-eu')
-    assert caught.value is throttled
+def new_entry():
+    entry = dict.fromkeys(exo_mailbox.ENTRY_DEFAULTS + exo_mailbox.ENTRY_ONLY)
+    entry.update(identity='sales-eu@contoso.com', state='present', type='shared', email_addresses_mode='add',
+                 excluded_domains=[])
+    return entry
 
 
 def test_per_mailbox_options_are_not_task_defaults():
