@@ -23,6 +23,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.errors import (
     OTHER,
     ExchangeError,
 )
+from ansible_collections.mailops.exchange.plugins.module_utils.bulk import DEFAULT_PARALLEL
 from ansible_collections.mailops.exchange.plugins.module_utils.outcome import create_once, remove_once
 
 CREATE = 'create'
@@ -56,13 +57,14 @@ class Prop(object):
     is the Set cmdlet when it is not the noun's own (``Set-User`` for a mailbox's company).
     ``default`` is what the service gives a new object that the task leaves out.
     ``change(before, want)`` is how ``changes`` reports the row's change (None: ``{before, after}``;
-    a set reports ``{added, removed}`` this way).
+    a set reports ``{added, removed}`` this way). ``spec`` is the option's argument spec
+    (``dict(type='bool')``), from which :func:`argument_spec` builds the module's.
     """
 
-    __slots__ = ('option', 'parameter', 'view', 'wire', 'same', 'when', 'cmdlet', 'default', 'change')
+    __slots__ = ('option', 'parameter', 'view', 'wire', 'same', 'when', 'cmdlet', 'default', 'change', 'spec')
 
     def __init__(self, option, parameter, view=keep, wire=keep, same=same_value, when=CREATE_SET, cmdlet=None,
-                 default=None, change=None):
+                 default=None, change=None, spec=None):
         self.option = option
         self.parameter = parameter
         self.view = view
@@ -72,6 +74,7 @@ class Prop(object):
         self.cmdlet = cmdlet
         self.default = default
         self.change = change
+        self.spec = spec
 
 
 class Resource(object):
@@ -80,6 +83,10 @@ class Resource(object):
     ``noun``: the cmdlet noun; ``identity``: the option naming one object (its value is the
     Identity read with); ``key``: the result key; ``properties``: the :class:`Prop` table.
     ``presence``: the option that says present or absent (None: the object is always there);
+    ``bulk``: the list option that takes many objects in one task (None: one object a task), and
+    ``entry_only`` the options such an entry gives for itself only (the others default to the
+    task's value); ``options``: the argument spec of options that are not properties;
+    ``module_checks``: AnsibleModule's checks (``required_if``, ...) for the single form;
     ``create`` / ``remove``: whether the noun has ``New-`` / ``Remove-`` (settings of another
     object have neither); ``remove_repeatable``: False when a removal must not be sent twice blindly
     (it is then reconciled by re-reading after a lost answer); ``write_switches``: parameters
@@ -94,6 +101,10 @@ class Resource(object):
     what = 'object'
     properties = ()
     presence = 'state'
+    bulk = None
+    entry_only = ()
+    options = {}
+    module_checks = {}
     create = False
     remove = False
     remove_repeatable = True
@@ -185,6 +196,10 @@ class Resource(object):
         """The write steps a new object still needs once created (``row``: what the create gave):
         the Set calls of :meth:`after_create`."""
         return self.set_steps(plan, key, self.after_create(plan, row))
+
+    def new_key(self, plan):
+        """What makes a new object the one another entry of the task creates too: its identity."""
+        return plan.identity
 
     def claims(self, plan, row):
         """Whether ``row``, found after a create was refused as already existing, is the object
@@ -292,6 +307,28 @@ class Plan(object):
         self.detail = None
 
 
+def argument_spec(resource):
+    """The argument spec of a declared resource's module, and AnsibleModule's checks, as keyword
+    arguments: every property with a ``spec``, the ``options``, the identity option, ``state``,
+    and with ``bulk`` the list of entries (each entry the same options, without defaults, so an
+    option it leaves out takes the task's value) and ``parallel``."""
+    options = dict((prop.option, dict(prop.spec)) for prop in resource.properties if prop.spec)
+    options.update((name, dict(spec)) for name, spec in resource.options.items())
+    if resource.presence:
+        options[resource.presence] = dict(type='str', default='present', choices=['present', 'absent'])
+    identity = resource.identity
+    if resource.bulk is None:
+        spec = dict(options, **{identity: dict(type='str', required=True)})
+        return dict(argument_spec=spec, **resource.module_checks)
+    entry = dict((name, dict((k, v) for k, v in spec.items() if k != 'default')) for name, spec in options.items())
+    entry[identity] = dict(type='str', required=True)
+    spec = dict(options, **{identity: dict(type='str'), 'parallel': dict(type='int', default=DEFAULT_PARALLEL),
+                            resource.bulk: dict(type='list', elements='dict', options=entry)})
+    return dict(argument_spec=spec, required_one_of=[(identity, resource.bulk)],
+                mutually_exclusive=[(identity, resource.bulk)] + [(resource.bulk, name) for name in resource.entry_only
+                                                                  if name != identity])
+
+
 def interleave(calls_by_plan):
     """``(plan, call)`` pairs taking one call of each plan in turn."""
     order = []
@@ -347,9 +384,30 @@ class Engine(object):
         self.resource.prepare(self, live)
         for plan in live:
             self.guard(plan, self.plan)
+        self.refuse_duplicates(live)
         self.resource.review(self, [plan for plan in live if plan.error is None])
         self.apply([plan for plan in plans if plan.error is None])
         return plans
+
+    def refuse_duplicates(self, plans):
+        """Refuse, before any write, entries that name one object in two spellings (or one new
+        object twice): each would report its own outcome as achieved while the object gets the
+        other's too. Every such entry fails naming the others."""
+        named = {}
+        for plan in plans:
+            if plan.row is not None:
+                named.setdefault(('object', self.resource.object_key(plan.row, plan.identity).lower()), []).append(plan)
+            elif plan.error is None and plan.action in ('create', 'predicted'):
+                named.setdefault(('new', self.resource.new_key(plan).lower()), []).append(plan)
+        for same in named.values():
+            if len(same) < 2:
+                continue
+            for plan in same:
+                others = ', '.join("%s%s '%s'" % (other.where, self.resource.identity, other.identity)
+                                   for other in same if other is not plan)
+                plan.error = input_error("%s%s: '%s' names the same %s as %s; give each %s once"
+                                         % (plan.where, self.resource.identity, plan.identity, self.resource.what,
+                                            others, self.resource.what))
 
     def guard(self, plan, step, *args):
         """Run ``step(plan, *args)``; a service error or bad input becomes the plan's error."""

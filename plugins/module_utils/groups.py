@@ -11,7 +11,8 @@ import re
 
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.permissions import trustee_map
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients import IdentityError, as_text
+from ansible_collections.mailops.exchange.plugins.module_utils.mailbox_properties import check_alias
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients import IdentityError, as_text, check_identities
 from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import sorted_values
 
 # Option value -> RecipientTypeDetails, and the -Type value New-DistributionGroup takes.
@@ -34,6 +35,37 @@ DEFAULT_DEPART = {'distribution': 'open', 'security': 'closed'}
 
 # What Exchange drops from a Name to make the default Alias.
 _NOT_ALIAS = re.compile(r"[^A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]")
+
+
+_SMTP = re.compile(r'^[^@\s:]+@[^@\s]+\.[^@\s]+$')
+
+
+def check_name(value, where):
+    """The group's name must be a non-blank string: it is the key the group is read and reported by."""
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError('%sname: %r must not be empty' % (where, value))
+
+
+def check_group_entry(entry, where):
+    """Refuse, naming the option (prefixed ``where``) and the value, what no group can have;
+    asks nothing of the service. Raises ValueError."""
+    check_name(entry['name'], where)
+    for option in ('alias', 'display_name', 'primary_smtp_address'):
+        if entry[option] is not None and not entry[option].strip():
+            raise ValueError('%s%s: %r must not be empty' % (where, option, entry[option]))
+    if entry['alias'] is not None:
+        try:
+            check_alias(entry['alias'])
+        except ValueError as err:
+            raise ValueError(where + str(err)) from None
+    address = entry['primary_smtp_address']
+    if address is not None and not _SMTP.match(address):
+        raise ValueError("%sprimary_smtp_address: '%s' is not an SMTP address such as group@contoso.com"
+                         % (where, address))
+    try:
+        check_identities(where + 'managed_by', entry['managed_by'])
+    except IdentityError as err:
+        raise ValueError(str(err)) from None
 
 
 def group_type(row):

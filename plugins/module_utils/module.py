@@ -149,6 +149,20 @@ class ExchangeModule(object):
             result['diff'] = reconcile.build_diff(before, after)
         return result
 
+    def converge_declared(self, resource):
+        """Converge the task's object, or each entry of its ``resource.bulk`` list (an entry's left
+        out options taking the task's values), with the engine; the result dict."""
+        if resource.bulk is None or self.params[resource.bulk] is None:
+            return self.converge(resource)
+        try:
+            bulk.check_parallel(self.params['parallel'])
+        except ValueError as exc:
+            self.fail(str(exc))
+        items = self.params[resource.bulk]
+        defaults = dict((name, None if name in resource.entry_only else self.params.get(name))
+                        for name in (items[0] if items else ()))
+        return self.converge(resource, bulk.merge_entries(items, defaults), resource.bulk)
+
     def converge(self, resource, entries=None, noun='objects'):
         """Converge the object the task's options describe, or each of ``entries`` (a bulk task,
         its results under ``results``), with the engine; the result dict.

@@ -450,3 +450,29 @@ def mailbox_facts(row):
         'deliver_to_mailbox_and_forward': bool(row.get('DeliverToMailboxAndForward')),
         'custom_attributes': custom,
     }
+
+
+def describe(recipient):
+    """A recipient as messages name it: its type and its address, ``UserMailbox 'alice@contoso.com'``."""
+    return "%s '%s'" % (recipient.row.get('RecipientTypeDetails') or 'recipient', recipient.shown)
+
+
+def holders(resolver, addresses, own_key=None):
+    """Who already holds each of ``addresses`` besides the recipient ``own_key``: a message per
+    address taken (by another recipient, or by several), in the order given; none when all are free.
+
+    Proxy addresses are unique in an organisation, so a write that gives one to a second recipient
+    fails; checking first fails the object before any write, naming the address and its holder.
+    """
+    problems = []
+    for address in addresses:
+        try:
+            owner = resolver.lookup(address)
+        except ExchangeError as err:
+            if err.kind != 'ambiguous':
+                raise
+            problems.append("'%s' is already used by more than one recipient" % address)
+            continue
+        if owner is not None and owner.key != own_key:
+            problems.append("'%s' is already used by %s" % (address, describe(owner)))
+    return problems

@@ -270,57 +270,35 @@ results:
       msg: "groups[1].managed_by: 'dave@contoso.com' was not found; nothing was changed"
 """
 
-import re
-
-from ansible_collections.mailops.exchange.plugins.module_utils.bulk import (
-    DEFAULT_PARALLEL,
-    check_parallel,
-    merge_entries,
-)
-from ansible_collections.mailops.exchange.plugins.module_utils.engine import CREATE, SET, Prop, Resource, same_text
+from ansible_collections.mailops.exchange.plugins.module_utils.engine import CREATE, SET, Prop, Resource, argument_spec, same_text
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.groups import (
     DEFAULT_DEPART,
     DEFAULT_JOIN,
     GROUP_TYPES,
     RESTRICTIONS,
+    check_group_entry,
     default_alias,
     group_facts,
     read_owners,
     with_primary,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.mailbox_properties import check_alias
 from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
 from ansible_collections.mailops.exchange.plugins.module_utils.permissions import trustee_id
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients import (
     IdentityError,
     RecipientResolver,
-    check_identities,
+    describe,
+    holders,
 )
-
-_SMTP = re.compile(r'^[^@\s:]+@[^@\s]+\.[^@\s]+$')
-
-# Options that name one group: a task-wide value for many groups would clash, so with groups[]
-# they are given per entry only.
-ENTRY_ONLY = ('name', 'alias', 'display_name', 'primary_smtp_address')
-
-# Options a groups[] entry takes from the task when it leaves them out.
-ENTRY_DEFAULTS = ('state', 'type', 'managed_by', 'hidden_from_address_lists', 'require_sender_authentication',
-                  'member_join_restriction', 'member_depart_restriction')
-
-
-def _describe(recipient):
-    return "%s '%s'" % (recipient.row.get('RecipientTypeDetails') or 'recipient', recipient.shown)
 
 
 def _same_owners(have, want):
     return sorted(str(v).lower() for v in have) == sorted(str(v).lower() for v in want.values())
 
 
-def check_name(value, where):
-    """The group's name must be a non-blank string: it is the key the group is read and reported by."""
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError('%sname: %r must not be empty' % (where, value))
+def _text(**spec):
+    return dict(type='str', **spec)
 
 
 class Group(Resource):
@@ -330,46 +308,33 @@ class Group(Resource):
     what = 'group'
     create = True
     remove = True
+    bulk = 'groups'
+    entry_only = ('alias', 'display_name', 'primary_smtp_address')
     write_switches = {'BypassSecurityGroupManagerCheck': True}
+    properties = (
+        Prop('type', 'Type', wire=lambda v: GROUP_TYPES[v][1], when=CREATE, spec=_text(choices=list(GROUP_TYPES))),
+        Prop('alias', 'Alias', same=same_text, spec=_text()),
+        Prop('display_name', 'DisplayName', spec=_text()),
+        Prop('primary_smtp_address', 'PrimarySmtpAddress', same=same_text, spec=_text()),
+        Prop('managed_by', 'ManagedBy', same=_same_owners, wire=lambda owners: [trustee_id(k, v) for k, v in owners.items()],
+             spec=dict(type='list', elements='str')),
+        Prop('hidden_from_address_lists', 'HiddenFromAddressListsEnabled', when=SET, default=False, spec=dict(type='bool')),
+        Prop('require_sender_authentication', 'RequireSenderAuthenticationEnabled', spec=dict(type='bool')),
+        Prop('member_join_restriction', 'MemberJoinRestriction', wire=RESTRICTIONS.get,
+             spec=_text(choices=list(RESTRICTIONS))),
+        Prop('member_depart_restriction', 'MemberDepartRestriction', wire=RESTRICTIONS.get,
+             spec=_text(choices=list(RESTRICTIONS))),
+    )
 
     def __init__(self, module):
         super().__init__(module)
         self.resolver = RecipientResolver(module.invoke)
-        self.properties = (
-            Prop('type', 'Type', wire=lambda v: GROUP_TYPES[v][1], when=CREATE),
-            Prop('alias', 'Alias', same=same_text),
-            Prop('display_name', 'DisplayName'),
-            Prop('primary_smtp_address', 'PrimarySmtpAddress', same=same_text),
-            Prop('managed_by', 'ManagedBy', same=_same_owners,
-                 wire=lambda owners: [trustee_id(k, v) for k, v in owners.items()]),
-            Prop('hidden_from_address_lists', 'HiddenFromAddressListsEnabled', when=SET, default=False),
-            Prop('require_sender_authentication', 'RequireSenderAuthenticationEnabled'),
-            Prop('member_join_restriction', 'MemberJoinRestriction', wire=RESTRICTIONS.get),
-            Prop('member_depart_restriction', 'MemberDepartRestriction', wire=RESTRICTIONS.get),
-        )
 
     def facts(self, row):
         return group_facts(row, read_owners(self.resolver, row))
 
     def check_input(self, entry, where):
-        """Refuse, naming the option and the value, what no group can have; asks nothing."""
-        check_name(entry['name'], where)
-        for option in ('alias', 'display_name', 'primary_smtp_address'):
-            if entry[option] is not None and not entry[option].strip():
-                raise ValueError('%s%s: %r must not be empty' % (where, option, entry[option]))
-        if entry['alias'] is not None:
-            try:
-                check_alias(entry['alias'])
-            except ValueError as err:
-                raise ValueError(where + str(err)) from None
-        address = entry['primary_smtp_address']
-        if address is not None and not _SMTP.match(address):
-            raise ValueError("%sprimary_smtp_address: '%s' is not an SMTP address such as group@contoso.com"
-                             % (where, address))
-        try:
-            check_identities(where + 'managed_by', entry['managed_by'])
-        except IdentityError as err:
-            raise ValueError(str(err)) from None
+        check_group_entry(entry, where)
 
     def prepare(self, engine, plans):
         """Look up together every owner (current and desired), and the name and address a new
@@ -443,64 +408,23 @@ class Group(Resource):
     def taken(self, option, value, own_key):
         """A message when a recipient other than the group ``own_key`` already holds ``value``:
         a new group's Name (held by anything but a group of that name), or an address."""
+        if option != 'name':
+            problems = holders(self.resolver, [value], own_key)
+            return '%s: %s' % (option, problems[0]) if problems else None
         try:
             holder = self.resolver.lookup(value)
         except ExchangeError as err:
             if err.kind != 'ambiguous':
                 raise
             return None
-        if holder is None or holder.key == own_key:
-            return None
-        held = holder.names if option != 'name' else [str(holder.row.get('Name', '')).lower()]
-        if value.lower() in held:
-            return "%s: '%s' is already used by %s" % (option, value, _describe(holder))
+        if holder is not None and str(holder.row.get('Name', '')).lower() == value.lower():
+            return "name: '%s' is already used by %s" % (value, describe(holder))
         return None
 
 
 def main():
-    properties = dict(
-        alias=dict(type='str'),
-        display_name=dict(type='str'),
-        primary_smtp_address=dict(type='str'),
-        type=dict(type='str', choices=list(GROUP_TYPES)),
-        managed_by=dict(type='list', elements='str'),
-        hidden_from_address_lists=dict(type='bool'),
-        require_sender_authentication=dict(type='bool'),
-        member_join_restriction=dict(type='str', choices=list(RESTRICTIONS)),
-        member_depart_restriction=dict(type='str', choices=list(RESTRICTIONS)),
-    )
-    entry_spec = dict(
-        properties,
-        name=dict(type='str', required=True),
-        state=dict(type='str', choices=['present', 'absent']),
-    )
-    exo = ExoModule(
-        argument_spec=dict(
-            properties,
-            name=dict(type='str'),
-            groups=dict(type='list', elements='dict', options=entry_spec),
-            parallel=dict(type='int', default=DEFAULT_PARALLEL),
-            state=dict(type='str', default='present', choices=['present', 'absent']),
-        ),
-        required_one_of=[('name', 'groups')],
-        mutually_exclusive=[('name', 'groups')] + [('groups', option) for option in ENTRY_ONLY if option != 'name'],
-    )
-    params = exo.params
-    entries = None
-    try:
-        check_parallel(params['parallel'])
-        if params['name'] is not None:
-            Group(exo).check_input(params, '')
-        else:
-            # Options per entry only are None unless the entry gives them.
-            defaults = dict.fromkeys(ENTRY_ONLY)
-            defaults.update((option, params[option]) for option in ENTRY_DEFAULTS)
-            entries = merge_entries(params['groups'], defaults)
-            for index, entry in enumerate(entries):
-                check_name(entry['name'], 'groups[%d].' % index)
-    except ValueError as exc:
-        exo.fail(str(exc))
-    exo.run(lambda module: module.converge(Group, entries, 'groups'))
+    exo = ExoModule(**argument_spec(Group))
+    exo.run(lambda module: module.converge_declared(Group))
 
 
 if __name__ == '__main__':

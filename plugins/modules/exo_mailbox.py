@@ -371,6 +371,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.module import Exo
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients import (
     RecipientResolver,
     Recipient,
+    holders,
     mailbox_facts,
     taken_by_soft_deleted,
 )
@@ -464,6 +465,9 @@ class Mailbox(Resource):
         # The address was checked free before, so a mailbox found with it after a lost answer is this one.
         return self.read_call(plan.detail[0]['PrimarySmtpAddress'])
 
+    def new_key(self, plan):
+        return plan.detail[0]['PrimarySmtpAddress']
+
     def claims(self, plan, row):
         # The address was free when checked: a mailbox of this name holding it is this run's.
         return row.get('Name') == plan.detail[0]['Name']
@@ -492,17 +496,7 @@ class Mailbox(Resource):
 
     def check_free(self, addresses, own_key):
         """Refuse addresses another recipient already has."""
-        problems = []
-        for address in addresses:
-            try:
-                owner = self.resolver.lookup(address)
-            except ExchangeError as err:
-                if err.kind != 'ambiguous':
-                    raise
-                problems.append("'%s' is already used by more than one recipient" % address)
-                continue
-            if owner is not None and owner.key != own_key:
-                problems.append("'%s' is already used by recipient '%s'" % (address, owner.row.get('Name')))
+        problems = holders(self.resolver, addresses, own_key)
         if problems:
             raise ExchangeError('email_addresses: %s (ProxyAddressExistsException); nothing was changed'
                                 % '; '.join(problems), kind=ALREADY_EXISTS)

@@ -140,10 +140,9 @@ from ansible_collections.mailops.exchange.plugins.module_utils.auto_reply import
     option_value,
     same_message,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.engine import Prop, Resource, same_text
+from ansible_collections.mailops.exchange.plugins.module_utils.engine import Prop, Resource, argument_spec, same_text
 from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
 from ansible_collections.mailops.exchange.plugins.module_utils.timestamps import (
-    TimestampError,
     format_utc,
     parse_timestamp,
     same_instant,
@@ -164,7 +163,8 @@ def _time(option):
 
     return Prop(option, option.title().replace('_', ''), view=view,
                 wire=lambda value: format_utc(parse_timestamp(value, option)),
-                same=lambda have, want: same_instant(_instant(have), parse_timestamp(want, option)))
+                same=lambda have, want: same_instant(_instant(have), parse_timestamp(want, option)),
+                spec=dict(type='str'))
 
 
 class AutoReply(Resource):
@@ -174,50 +174,33 @@ class AutoReply(Resource):
     what = 'recipient'
     presence = None
     write_switches = {'Confirm': False}
+    module_checks = dict(required_if=[('state', 'scheduled', ('start_time', 'end_time'))])
     properties = (
         Prop('state', 'AutoReplyState', view=lambda v: option_value(STATES, v or 'Disabled'), wire=STATES.get,
-             same=same_text),
-        Prop('internal_message', 'InternalMessage', view=lambda v: v or '', same=same_message),
-        Prop('external_message', 'ExternalMessage', view=lambda v: v or '', same=same_message),
+             same=same_text, spec=dict(type='str', required=True, choices=list(STATES))),
+        Prop('internal_message', 'InternalMessage', view=lambda v: v or '', same=same_message, spec=dict(type='str')),
+        Prop('external_message', 'ExternalMessage', view=lambda v: v or '', same=same_message, spec=dict(type='str')),
         Prop('external_audience', 'ExternalAudience', view=lambda v: option_value(AUDIENCES, v or 'None'),
-             wire=AUDIENCES.get, same=same_text),
+             wire=AUDIENCES.get, same=same_text, spec=dict(type='str', choices=list(AUDIENCES))),
         _time('start_time'),
         _time('end_time'),
     )
 
-
-def check_times(exo):
-    """Invalid times, or an end not after the start, fail before anything is read."""
-    params = exo.params
-    try:
-        times = [parse_timestamp(params[option], option) if params[option] is not None else None
+    def check_input(self, entry, where):
+        """Invalid times, or an end not after the start, fail before anything is read."""
+        if not entry['mailbox'].strip():
+            raise ValueError("mailbox: %r is not an identity" % entry['mailbox'])
+        times = [parse_timestamp(entry[option], option) if entry[option] is not None else None
                  for option in ('start_time', 'end_time')]
-    except TimestampError as err:
-        exo.fail('%s; nothing was changed' % err)
-    # state: scheduled requires both times, so this covers every schedule sent; with the other
-    # states the times are only stored.
-    if times[0] and times[1] and times[1] <= times[0]:
-        exo.fail("end_time: '%s' is not after start_time '%s'; nothing was changed"
-                 % (params['end_time'], params['start_time']))
+        # state: scheduled requires both times, so this covers every schedule sent; with the other
+        # states the times are only stored.
+        if times[0] and times[1] and times[1] <= times[0]:
+            raise ValueError("end_time: '%s' is not after start_time '%s'" % (entry['end_time'], entry['start_time']))
 
 
 def main():
-    exo = ExoModule(
-        argument_spec=dict(
-            mailbox=dict(type='str', required=True),
-            state=dict(type='str', required=True, choices=list(STATES)),
-            internal_message=dict(type='str'),
-            external_message=dict(type='str'),
-            external_audience=dict(type='str', choices=list(AUDIENCES)),
-            start_time=dict(type='str'),
-            end_time=dict(type='str'),
-        ),
-        required_if=[('state', 'scheduled', ('start_time', 'end_time'))],
-    )
-    if not exo.params['mailbox'].strip():
-        exo.fail("mailbox: %r is not an identity" % exo.params['mailbox'])
-    check_times(exo)
-    exo.run(lambda module: module.converge(AutoReply))
+    exo = ExoModule(**argument_spec(AutoReply))
+    exo.run(lambda module: module.converge_declared(AutoReply))
 
 
 if __name__ == '__main__':

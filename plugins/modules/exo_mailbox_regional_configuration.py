@@ -107,7 +107,7 @@ regional_configuration:
       sample: HH:mm
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine import Prop, Resource, same_text
+from ansible_collections.mailops.exchange.plugins.module_utils.engine import Prop, Resource, argument_spec, same_text
 from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
 from ansible_collections.mailops.exchange.plugins.module_utils.regional import format_problem, language_name
 
@@ -122,12 +122,22 @@ class RegionalConfiguration(Resource):
     key = 'regional_configuration'
     what = 'recipient'
     presence = None
+    options = {'localize_default_folder_name': dict(type='bool', default=False)}
+    module_checks = dict(required_one_of=[['language', 'time_zone', 'date_format', 'time_format']])
     properties = (
-        Prop('language', 'Language', view=language_name, same=same_text),
-        Prop('time_zone', 'TimeZone', view=_text, same=same_text),
-        Prop('date_format', 'DateFormat', view=_text),
-        Prop('time_format', 'TimeFormat', view=_text),
+        Prop('language', 'Language', view=language_name, same=same_text, spec=dict(type='str')),
+        Prop('time_zone', 'TimeZone', view=_text, same=same_text, spec=dict(type='str')),
+        Prop('date_format', 'DateFormat', view=_text, spec=dict(type='str')),
+        Prop('time_format', 'TimeFormat', view=_text, spec=dict(type='str')),
     )
+
+    def check_input(self, entry, where):
+        if not entry['mailbox'].strip():
+            raise ValueError("mailbox: %r is not an identity" % entry['mailbox'])
+        for prop in self.properties:
+            value = entry[prop.option]
+            if value is not None and not value.strip():
+                raise ValueError("%s: '%s' is empty; leave the option out to keep the current value" % (prop.option, value))
 
     def validate(self, plan, changes):
         entry = plan.entry
@@ -146,24 +156,8 @@ class RegionalConfiguration(Resource):
 
 
 def main():
-    exo = ExoModule(
-        argument_spec=dict(
-            mailbox=dict(type='str', required=True),
-            language=dict(type='str'),
-            time_zone=dict(type='str'),
-            date_format=dict(type='str'),
-            time_format=dict(type='str'),
-            localize_default_folder_name=dict(type='bool', default=False),
-        ),
-        required_one_of=[['language', 'time_zone', 'date_format', 'time_format']],
-    )
-    params = exo.params
-    if not params['mailbox'].strip():
-        exo.fail("mailbox: %r is not an identity" % params['mailbox'])
-    for option in ('language', 'time_zone', 'date_format', 'time_format'):
-        if params[option] is not None and not params[option].strip():
-            exo.fail("%s: '%s' is empty; leave the option out to keep the current value" % (option, params[option]))
-    exo.run(lambda module: module.converge(RegionalConfiguration))
+    exo = ExoModule(**argument_spec(RegionalConfiguration))
+    exo.run(lambda module: module.converge_declared(RegionalConfiguration))
 
 
 if __name__ == '__main__':

@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Two runs at once against one object, as two AWX jobs would: each run's change must survive."""
+"""One object touched twice: by two runs at once, as two AWX jobs would (each run's change must
+survive), or by two entries of one bulk task (refused before any write)."""
 
 from __future__ import annotations
 
@@ -36,3 +37,9 @@ def test_an_address_added_by_one_run_and_removed_by_another_at_once_both_stand(p
     assert 'smtp:paula.new@contoso.com' in addresses
     assert 'smtp:paula.old@contoso.com' not in addresses
     assert 'smtp:paula@legacy.contoso.example' in addresses
+
+
+def test_one_object_named_twice_in_a_bulk_task_is_refused_before_any_write(playbook, sandbox):
+    playbook.run('duplicate_entries.yml')
+    assert sandbox.request('GET', '/_sandbox/state/mailboxes/dup-box@contoso.com').status_code == 404
+    assert sandbox.request('GET', '/_sandbox/state/mailboxes/fine-box@contoso.com').status_code == 200

@@ -378,3 +378,19 @@ def test_a_resource_may_read_its_objects_its_own_way():
     assert module.calls == [('Get-MailboxRegionalConfiguration', {'ResultSize': 'Unlimited'})]
     assert found.result['changed'] is False and found.result['regional']['language'] == 'de-DE'
     assert ghost.result['changed'] is True and module.warnings
+
+
+def test_two_entries_for_one_object_or_one_new_object_fail_naming_each_other_before_any_write():
+    module = FakeModule({'w': {'Guid': 'g1', 'Name': 'w', 'Colour': 'red'}})
+    module.objects['W@contoso.com'] = module.objects['g1'] = module.objects['w']
+    entries = [{'name': 'w', 'state': 'present', 'colour': 'blue'},
+               {'name': 'W@contoso.com', 'state': 'present', 'colour': 'green'},
+               {'name': 'new', 'state': 'present', 'colour': 'red'},
+               {'name': 'NEW', 'state': 'present', 'colour': 'red'},
+               {'name': 'other', 'state': 'present', 'colour': 'red'}]
+    plans = Engine(module, Widget(module)).converge(entries, ['widgets[%d].' % i for i in range(5)])
+    assert str(plans[0].error) == ("widgets[0].name: 'w' names the same object as widgets[1].name 'W@contoso.com'; "
+                                   'give each object once; nothing was changed')
+    assert "widgets[1].name: 'W@contoso.com' names the same object as widgets[0].name 'w'" in str(plans[1].error)
+    assert plans[2].error and plans[3].error and plans[4].error is None
+    assert [call[1]['Name'] for call in module.sent('New')] == ['other'] and not module.sent('Set')

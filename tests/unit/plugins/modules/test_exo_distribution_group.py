@@ -62,7 +62,7 @@ class FakeExo(BulkFakeExo):
 
 def entry(name, **options):
     """A groups[] entry as main() hands it on: every option present."""
-    values = dict.fromkeys(groups.ENTRY_ONLY + groups.ENTRY_DEFAULTS)
+    values = dict.fromkeys(prop.option for prop in groups.Group.properties)
     values.update(name=name, state='present')
     values.update(options)
     return values

@@ -44,7 +44,7 @@ def converge(exo, items):
 
 def test_bulk_address_checks_go_ten_to_a_batch_and_fail_only_their_own_entry():
     answers = {('Get-Recipient', 'carol@contoso.com'): [CAROL]}
-    for number in range(14):
+    for number in range(15):
         answers[('Get-Mailbox', 'm%d' % number)] = [shared(number)]
         answers[('Get-Mailbox', 'g%d' % number)] = [shared(number)]
         answers[('Set-Mailbox', 'g%d' % number)] = []
@@ -53,7 +53,7 @@ def test_bulk_address_checks_go_ten_to_a_batch_and_fail_only_their_own_entry():
     items += [{'identity': 'm12', 'email_addresses': ['carol@contoso.com']},
               # m0's own address, known from m0's read: no lookup.
               {'identity': 'm13', 'email_addresses': ['m0@contoso.com']},
-              {'identity': 'm0', 'custom_attributes': {16: 'too far'}}]
+              {'identity': 'm14', 'custom_attributes': {16: 'too far'}}]
 
     with pytest.raises(TaskFailed) as caught:
         converge(exo, entries(items))
@@ -66,10 +66,10 @@ def test_bulk_address_checks_go_ten_to_a_batch_and_fail_only_their_own_entry():
     assert [batch for batch in exo.batches if batch[0][0] == 'Set-Mailbox'] == [
         [('Set-Mailbox', 'g%d' % n) for n in range(10)], [('Set-Mailbox', 'g10'), ('Set-Mailbox', 'g11')]]
     results = caught.value.args[1]['results']
-    assert [r['key'] for r in results if r['failed']] == ['m12', 'm13', 'm0']
-    assert results[12]['msg'] == ("email_addresses: 'carol@contoso.com' is already used by recipient 'carol' "
+    assert [r['key'] for r in results if r['failed']] == ['m12', 'm13', 'm14']
+    assert results[12]['msg'] == ("email_addresses: 'carol@contoso.com' is already used by recipient 'carol@contoso.com' "
                                   '(ProxyAddressExistsException); nothing was changed')
-    assert results[13]['msg'].startswith("email_addresses: 'm0@contoso.com' is already used by recipient 'm0'")
+    assert results[13]['msg'].startswith("email_addresses: 'm0@contoso.com' is already used by SharedMailbox 'm0@contoso.com'")
     assert results[14]['msg'].startswith("custom_attributes: '16' is not a custom attribute number")
     assert caught.value.args[0].startswith('3 of 15 mailboxes failed: ')
 
