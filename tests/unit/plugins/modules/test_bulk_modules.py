@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from ansible_collections.mailops.exchange.plugins.module_utils import fanout
 
+import itertools
+
 import pytest
 
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import CmdletError, ExchangeError
@@ -159,7 +161,7 @@ def test_a_new_mailbox_refused_as_existing_is_this_runs_when_the_reread_finds_it
 def test_a_new_mailbox_refused_as_existing_fails_when_the_address_is_someone_elses(found):
     from engine_fakes import EngineExo, TaskFailed  # pylint: disable=import-outside-toplevel
     exo = EngineExo({('New-Mailbox', None): EXISTS}, params={'parallel': 1, 'organization': 'contoso.com'})
-    reads = iter([NOT_FOUND, found])
+    reads = itertools.chain([NOT_FOUND], itertools.repeat(found))
     exo.answers[('Get-Mailbox', 'sales-eu@contoso.com')] = lambda: next(reads)
     with pytest.raises(TaskFailed) as caught:
         exo.converge(exo_mailbox.Mailbox, [new_entry()], 'mailboxes')
