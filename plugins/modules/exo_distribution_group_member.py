@@ -155,7 +155,7 @@ results:
       changed: true
       failed: false
       members: [carol@contoso.com, erin@contoso.com]
-      changes: {added: [erin@contoso.com], removed: []}
+      changes: {members: {added: [erin@contoso.com], removed: []}}
     - key: ghost@contoso.com
       failed: true
       kind: not_found
@@ -168,50 +168,38 @@ members:
   elements: str
   sample: [alice@contoso.com, bob@contoso.com]
 changes:
-  description: The members that were (or in check mode would be) added and removed.
+  description:
+    - The members that were (or in check mode would be) added and removed, under C(members), the
+      same C({property: {added, removed}}) shape as every other module's set changes.
   returned: with O(group)
   type: dict
   contains:
-    added:
-      description: Members added, sorted.
-      type: list
-      elements: str
-    removed:
-      description: Members removed, sorted.
-      type: list
-      elements: str
+    members:
+      description: The members' change.
+      type: dict
+      contains:
+        added:
+          description: Members added, sorted.
+          type: list
+          elements: str
+        removed:
+          description: Members removed, sorted.
+          type: list
+          elements: str
   sample:
-    added: [bob@contoso.com]
-    removed: []
+    members:
+      added: [bob@contoso.com]
+      removed: []
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.bulk import (
-    DEFAULT_PARALLEL,
-    Outcome,
-    bulk_result,
-    check_parallel,
-    invoke_each,
-    merge_entries,
-)
+from ansible_collections.mailops.exchange.plugins.module_utils.bulk import DEFAULT_PARALLEL, check_parallel, merge_entries
+from ansible_collections.mailops.exchange.plugins.module_utils.engine import Prop
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
-from ansible_collections.mailops.exchange.plugins.module_utils.groups import (
-    group_from_answer,
-    group_read,
-    members_from_rows,
-    members_read,
-)
+from ansible_collections.mailops.exchange.plugins.module_utils.groups import members_from_rows, members_read
 from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
-from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import (
-    apply_plan,
-    build_diff,
-    plan_set,
-    sorted_values,
-)
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients import (
-    IdentityError,
-    RecipientResolver,
-    check_identities,
-)
+from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import sorted_values
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients import RecipientResolver, check_identities
+from ansible_collections.mailops.exchange.plugins.module_utils.relation import WRITES, Relation, check_entry as check_relation
 
 # Removing a recipient that is not a member: Exchange's exception type, and its text as a
 # fallback for services that report another type (see docs/sandbox.md, "guesses").
@@ -223,155 +211,92 @@ _REQUIRES_MANAGER = 'OperationRequiresGroupManagerException'
 ENTRY_DEFAULTS = ('members', 'state', 'exclusive')
 
 
-def _not_a_member(err):
-    text = (err.message or '').lower()
-    return err.exception_type in _NOT_A_MEMBER_TYPES or any(t in text for t in _NOT_A_MEMBER_TEXTS)
-
-
-def write_calls(group_key, to_add, to_remove, bypass):
-    """The ``(cmdlet, parameters)`` that add ``to_add`` and remove ``to_remove`` (member keys)."""
-    calls = []
-    for cmdlet, keys in (('Add-DistributionGroupMember', to_add), ('Remove-DistributionGroupMember', to_remove)):
-        for key in keys:
-            params = {'Identity': group_key, 'Member': key, 'Confirm': False}
-            if bypass:
-                params['BypassSecurityGroupManagerCheck'] = True
-            calls.append((cmdlet, params))
-    return calls
-
-
-def write_error(cmdlet, answer):
-    """The error a membership write's answer means, or None when the write is done: adding a
-    member that is there, or removing one that is not, counts as done."""
-    if not isinstance(answer, ExchangeError):
-        return None
-    if cmdlet.startswith('Add-') and answer.kind == 'already_exists':
-        return None
-    if cmdlet.startswith('Remove-') and _not_a_member(answer):
-        return None
-    if answer.exception_type == _REQUIRES_MANAGER:
-        return ExchangeError('bypass_security_group_manager_check: false, and the application is not '
-                             'an owner of the group: %s' % answer.message, kind=answer.kind,
-                             exception_type=answer.exception_type, status=answer.status, cmdlet=answer.cmdlet)
-    return answer
-
-
-class GroupRead(object):
-    """What was read for one entry before planning: the group and its members, or the error."""
-
-    __slots__ = ('group', 'current', 'error')
-
-    def __init__(self, group=None, current=None, error=None):
-        self.group = group
-        self.current = current
-        self.error = error
-
-
-def read_groups(exo, resolver, entries):
-    """Every entry's group and current members, ten reads to a request; then every member to be
-    named that is not a current member somewhere, looked up ten to a request as well."""
-    parallel = exo.params['parallel']
-    reads = []
-    answers = invoke_each(exo.runner, [group_read(e['group']) for e in entries], parallel)
-    for entry, answer in zip(entries, answers):
-        try:
-            row = group_from_answer(answer, entry['group'], 'group')
-        except ExchangeError as err:
-            reads.append(GroupRead(error=err))
-            continue
-        if row is None:
-            reads.append(GroupRead(error=IdentityError(
-                "group: '%s' was not found; nothing was changed" % entry['group'], kind='not_found')))
-        else:
-            reads.append(GroupRead(group=resolver.remember(row)))
-    found = [read for read in reads if read.group is not None]
-    for read, answer in zip(found, invoke_each(exo.runner, [members_read(r.group.key) for r in found], parallel)):
-        if isinstance(answer, ExchangeError):
-            read.error = answer
-        else:
-            read.current = members_from_rows(resolver, answer)
-    wanted = [member for entry, read in zip(entries, reads) if read.error is None
-              for member in entry['members'] if isinstance(member, str) and member.strip()]
-    resolver.prefetch(exo.runner, wanted, parallel)
-    return reads
-
-
-def plan_group(exo, resolver, entry, read):
-    """One group's result dict (with ``before``) and the writes that make it so."""
-    if read.error is not None:
-        raise read.error
-    check_identities('members', entry['members'])
-    group = read.group
-    desired = {k: r.shown for k, r in resolver.resolve_all('members', entry['members']).items()}
-    to_add, to_remove = plan_set(read.current, desired, entry['state'], entry['exclusive'])
-    result = dict(changed=bool(to_add or to_remove), group=group.shown,
-                  members=sorted_values(apply_plan(read.current, to_add, to_remove)),
-                  changes={'added': sorted_values(to_add), 'removed': sorted_values(to_remove)},
-                  before=sorted_values(read.current))
-    return result, write_calls(group.key, to_add, to_remove, exo.params['bypass_security_group_manager_check'])
-
-
 def check_entry(entry, where):
-    """Refuse option combinations that describe no desired state, before anything is read."""
-    if entry['state'] == 'absent' and entry['exclusive']:
-        raise ValueError('%sexclusive: true cannot be combined with state: absent; exclusive '
-                         'describes the complete set of members to keep' % where)
-    if not isinstance(entry['group'], str) or not entry['group'].strip():
-        raise ValueError('%sgroup: %r is not an identity' % (where, entry['group']))
+    """Refuse an entry that describes no desired state, or names no members, before anything is read."""
+    check_relation(entry, where, 'group', 'members')
     if entry['members'] is None:
         raise ValueError('%smembers: give the members, in the entry or for the whole task'
                          % where if where else 'missing required arguments: members')
 
 
-def converge_one(exo):
-    params = exo.params
-    resolver = RecipientResolver(exo.invoke)
-    read = read_groups(exo, resolver, [params])[0]
-    result, calls = plan_group(exo, resolver, params, read)
-    if not exo.check_mode:
-        for cmdlet, parameters in calls:
-            try:
-                answer = exo.invoke(cmdlet, parameters, idempotent=True)
-            except ExchangeError as err:
-                answer = err
-            error = write_error(cmdlet, answer)
-            if error is not None:
-                raise error
-    before = result.pop('before')
-    if exo.module._diff:
-        result['diff'] = build_diff({'members': before}, {'members': result['members']})
-    return result
+class Members(Relation):
+    """A group's direct members: read with Get-DistributionGroupMember, written one Add- or
+    Remove-DistributionGroupMember per member."""
 
+    noun = 'DistributionGroup'
+    identity = 'group'
+    key = 'members'
+    what = 'group'
+    properties = (Prop('members', 'Members', view=sorted_values, when=WRITES),)
 
-def converge_bulk(exo, entries):
-    """Read every group, plan each, then send every group's writes ten to a ``$batch``; an
-    Outcome per entry, in order. One group's failure (a failed read, lookup or write) is its own."""
-    resolver = RecipientResolver(exo.invoke)
-    reads = read_groups(exo, resolver, entries)
-    outcomes = []
-    writes = []
-    for entry, read in zip(entries, reads):
-        try:
-            result, calls = plan_group(exo, resolver, entry, read)
-        except ExchangeError as err:
-            outcomes.append(Outcome(entry['group'], error=err))
-            continue
-        outcomes.append(Outcome(entry['group'], result=result))
-        writes.extend((outcomes[-1], call) for call in calls)
-    if writes and not exo.check_mode:
-        # Every membership write is safe to repeat: one that is done already counts as done.
-        answers = invoke_each(exo.runner, [call for unused, call in writes], exo.params['parallel'],
-                              idempotent=True)
-        for (outcome, (cmdlet, unused)), answer in zip(writes, answers):
-            error = write_error(cmdlet, answer)
-            if error is not None and outcome.error is None:
-                outcome.result, outcome.error = None, error
-    return outcomes
+    def __init__(self, module):
+        super().__init__(module)
+        self.resolver = RecipientResolver(module.invoke)
 
+    def object_key(self, row, identity):
+        return self.resolver.remember(row).key if row else identity
 
-def converge_many(exo, entries):
-    return bulk_result(exo, converge_bulk(exo, entries), 'groups', name=lambda r: r['group'],
-                       after=lambda r: {'members': r['members']}, before=lambda old: {'members': old})
+    def check_input(self, entry, where):
+        check_identities('members', entry['members'])
+
+    def prepare(self, engine, plans):
+        """Every group's members ten to a request, then every member named that none of them
+        holds, looked up ten to a request as well."""
+        found = [plan for plan in plans if plan.row is not None]
+        answers = self.module.invoke_all([members_read(self.object_key(plan.row, None)) for plan in found])
+        for plan, answer in zip(found, answers):
+            plan.row['Members'] = answer if isinstance(answer, ExchangeError) else members_from_rows(self.resolver, answer)
+        wanted = [member for plan in plans if self.known(plan)
+                  for member in plan.entry['members'] if isinstance(member, str) and member.strip()]
+        self.resolver.prefetch(self.module.runner, wanted, self.module.parallel)
+
+    def known(self, plan):
+        """Whether the plan's members are planned: its group and members were read (or, in check
+        mode, the group is one an earlier task creates); a group not found fails unplanned."""
+        if plan.row is None:
+            return self.module.check_mode
+        return not isinstance(plan.row['Members'], ExchangeError)
+
+    def wanted(self, plan):
+        if plan.row is not None and isinstance(plan.row['Members'], ExchangeError):
+            raise plan.row['Members']
+        if not self.known(plan):
+            return {'members': None}
+        return {'members': dict((key, recipient.shown) for key, recipient
+                                in self.resolver.resolve_all('members', plan.entry['members']).items())}
+
+    def new_object(self, plan):
+        return {'PrimarySmtpAddress': plan.identity}
+
+    def writes(self, plan, key, changes):
+        change = plan.detail['members']
+        bypass = {'BypassSecurityGroupManagerCheck': True} if self.module.params['bypass_security_group_manager_check'] else {}
+        calls = [(verb + '-DistributionGroupMember', dict({'Identity': key, 'Member': member, 'Confirm': False}, **bypass))
+                 for verb, members in (('Add', change.added), ('Remove', change.removed)) for member in members]
+        return [calls] if calls else []
+
+    def write_error(self, call, err):
+        """Adding a member that is there, or removing one that is not, counts as done."""
+        text = (err.message or '').lower()
+        if call[0].startswith('Add-') and err.kind == 'already_exists':
+            return None
+        if call[0].startswith('Remove-') and (err.exception_type in _NOT_A_MEMBER_TYPES
+                                              or any(t in text for t in _NOT_A_MEMBER_TEXTS)):
+            return None
+        if err.exception_type == _REQUIRES_MANAGER:
+            return ExchangeError('bypass_security_group_manager_check: false, and the application is not '
+                                 'an owner of the group: %s' % err.message, kind=err.kind,
+                                 exception_type=err.exception_type, status=err.status, cmdlet=err.cmdlet)
+        return err
+
+    def present(self, facts, row):
+        return {'group': (row or {}).get('PrimarySmtpAddress'), 'members': facts.get('members', [])}
+
+    def diff_name(self, result):
+        return result['group']
+
+    def diff_after(self, result):
+        return {'members': result['members']}
 
 
 def main():
@@ -395,20 +320,18 @@ def main():
         mutually_exclusive=[('group', 'groups')],
     )
     params = exo.params
+    entries = None
     try:
         check_parallel(params['parallel'])
         if params['group'] is not None:
             check_entry(params, '')
         else:
-            entries = merge_entries(params['groups'], {option: params[option] for option in ENTRY_DEFAULTS})
+            entries = merge_entries(params['groups'], dict((option, params[option]) for option in ENTRY_DEFAULTS))
             for index, entry in enumerate(entries):
                 check_entry(entry, 'groups[%d].' % index)
     except ValueError as exc:
         exo.fail(str(exc))
-    if params['group'] is not None:
-        exo.run(converge_one)
-    else:
-        exo.run(lambda module: converge_many(module, entries))
+    exo.run(lambda module: module.converge(Members, entries, 'groups'))
 
 
 if __name__ == '__main__':

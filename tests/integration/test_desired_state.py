@@ -104,7 +104,7 @@ def test_audit_converge_rerun_drift(tenant):
     assert found['mailbox']['changes'] == {'hidden_from_address_lists': True}
     assert found['mailbox_permission']['changes']['full_access'] == {
         'added': [], 'removed': [address(user_name(N))]}
-    assert found['group_member']['changes'] == {'added': [address(mailbox_name(12))], 'removed': []}
+    assert found['group_member']['changes'] == {'members': {'added': [address(mailbox_name(12))], 'removed': []}}
 
     repaired = run()
     assert repaired['writes'] == {'Set-Mailbox': 1, 'Remove-MailboxPermission': 1,
