@@ -425,7 +425,10 @@ def create_application(exo, reg, plan):
             created = None
         if created is not None:
             return created
-        holder = reg.while_new("the application with uniqueName '%s'" % marker,
+        # A holder that never shows is a guess (docs/sandbox.md): an application deleted within 30 days.
+        holder = reg.while_new("the application with uniqueName '%s' (if it never appears, an application deleted "
+                               "in the last 30 days still holds that key: restore it, or delete it permanently from "
+                               "the deleted applications)" % marker,
                                lambda: graph.request('GET', key, query={'$select': APP_SELECT}), True)
     elif holder['displayName'].lower() != plan.name.lower():
         exo.fail("display_name: '%s' belongs to application '%s' (app id %s), which this module created under that "

@@ -1,5 +1,7 @@
 """The app-registration engine: its pure parts, and its steps against a scripted Graph."""
 
+import pytest
+
 from ansible_collections.mailops.exchange.plugins.module_utils.app_registration import (
     EXCHANGE_APP_ID, MANAGE_AS_APP_ROLE_ID, converge, has_exchange_permission, no_changes, required_resource_access,
     unique_name)
@@ -72,6 +74,9 @@ class FakeGraph(object):
 
     def upsert(self, path, body):
         self.writes.append(('PATCH', path.split('(')[0], body['displayName']))
+        if self.upserted == 'conflict':
+            raise ExchangeError('Another object with the same value for property uniqueName already exists.',
+                                kind=ALREADY_EXISTS)
         return {'id': 'obj-1', 'appId': 'app-1', 'displayName': body['displayName']} if self.upserted else None
 
     def post(self, path, body):
@@ -131,8 +136,9 @@ def test_check_mode_plans_the_same_and_sends_nothing():
     assert result['changes']['service_principal'] == 'created'
 
 
-def test_a_run_that_lost_the_race_continues_with_the_winner():
-    graph = FakeGraph(upserted=False, sp_exists=True)
+@pytest.mark.parametrize('upserted', [False, 'conflict'], ids=['updated', 'refused'])
+def test_a_run_that_lost_the_race_continues_with_the_winner(upserted):
+    graph = FakeGraph(upserted=upserted, sp_exists=True)
     exo = FakeExo(graph)
     result = converge(exo)
     assert result['app_id'] == 'app-1' and result['service_principal_id'] == 'sp-1'
