@@ -414,6 +414,10 @@ def _apply_addresses(org, recipient, params, policy_enabled):
             addresses = [a for a in addresses if a.split(":", 1)[1].lower() not in removed]
             known = {a.split(":", 1)[1].lower() for a in addresses}
             addresses += [a for a in change["add"] if a.split(":", 1)[1].lower() not in known]
+            promoted = [a[5:] for a in change["add"] if a.startswith("SMTP:")]
+            if len(promoted) == 1:
+                # As Exchange Online's hashtable: an added SMTP: address becomes the primary.
+                addresses = _with_primary(addresses, promoted[0])
     if "PrimarySmtpAddress" in params:
         addresses = _with_primary(addresses, params["PrimarySmtpAddress"])
     primaries = [a for a in addresses if a.startswith("SMTP:")]

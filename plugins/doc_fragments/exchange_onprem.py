@@ -113,6 +113,18 @@ notes:
     WinRM listeners are used instead).
 """
 
+    BULK = r"""
+options:
+  parallel:
+    description:
+      - In bulk mode (the module's list of objects), how many calls may be in flight at once (1 to 16),
+        as for the Exchange Online modules.
+      - On premises every call of a task goes over one runspace pool, one call at a time (Exchange
+        allows few runspaces per account), so a value above 1 is accepted and does not speed a task up.
+    type: int
+    default: 1
+"""
+
     ATTRIBUTES = r"""
 attributes:
   check_mode:

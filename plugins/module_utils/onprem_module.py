@@ -92,3 +92,9 @@ class OnPremModule(ExchangeModule):
 
     def _build_runner(self):
         return RemotingRunner(runner_settings(self.params))
+
+    @property
+    def parallel(self):
+        """One: the remoting runner sends one call at a time over its runspace pool, which is not
+        to be shared by threads; ``parallel`` is accepted for the bulk interface every module shares."""
+        return 1

@@ -10,8 +10,8 @@ module: onprem_exchange_mailbox
 short_description: Create, mail-enable, change and remove on-premises and hybrid Exchange mailboxes
 version_added: 0.1.0
 description:
-  - Manages one mailbox of an on-premises Exchange organisation over PowerShell remoting, as
-    desired state. With O(infrastructure=onpremises) the mailbox lives on an Exchange database
+  - Manages mailboxes of an on-premises Exchange organisation over PowerShell remoting, as
+    desired state - one per task, or many with O(mailboxes). With O(infrastructure=onpremises) the mailbox lives on an Exchange database
     (C(New-Mailbox), C(Enable-Mailbox), C(Set-Mailbox)); with O(infrastructure=hybrid) it is a
     remote mailbox in Exchange Online managed from on premises (C(New-RemoteMailbox),
     C(Enable-RemoteMailbox), C(Set-RemoteMailbox)).
@@ -25,6 +25,7 @@ author:
 extends_documentation_fragment:
   - mailops.exchange.exchange_onprem
   - mailops.exchange.exchange_onprem.attributes
+  - mailops.exchange.exchange_onprem.bulk
 options:
   identity:
     description:
@@ -32,8 +33,89 @@ options:
         C(DOMAIN\\sAMAccountName), GUID, distinguished name).
       - With O(create_method=new) a new user gets this as its C(Name), so later runs find it again.
       - With O(create_method=enable) it names the existing Active Directory user.
+      - Give O(identity) or O(mailboxes).
     type: str
-    required: true
+  mailboxes:
+    description:
+      - Many mailboxes in one task (bulk mode), converged inside one module run over one
+        runspace pool. The mailboxes are read, then the users of the missing ones; every input
+        is checked before the first change; creations and removals follow, then the changes to
+        existing mailboxes, and each changed mailbox is read back.
+      - Each entry names a mailbox by C(identity) and may set any of the per-mailbox options
+        below; options it leaves out take the task's value (for example O(state),
+        O(create_method), O(organizational_unit) or O(hidden_from_address_lists)). O(display_name),
+        O(user_principal_name), O(sam_account_name), O(first_name), O(last_name),
+        O(primary_smtp_address), O(email_addresses) and O(remote_routing_address) belong to one
+        mailbox, so they are given per entry only. O(infrastructure) is the task's for every entry.
+      - One mailbox's failure does not stop or undo the others; the task fails at the end and
+        lists every failed mailbox with its reason (RV(results) holds each mailbox's outcome).
+    type: list
+    elements: dict
+    suboptions:
+      identity:
+        description: As O(identity), for this mailbox.
+        type: str
+        required: true
+      state:
+        description: As O(state), for this mailbox.
+        type: str
+        choices: [present, absent]
+      create_method:
+        description: As O(create_method), for this mailbox.
+        type: str
+        choices: [new, enable]
+      user_principal_name:
+        description: As O(user_principal_name), for this mailbox.
+        type: str
+      sam_account_name:
+        description: As O(sam_account_name), for this mailbox.
+        type: str
+      first_name:
+        description: As O(first_name), for this mailbox.
+        type: str
+      last_name:
+        description: As O(last_name), for this mailbox.
+        type: str
+      display_name:
+        description: As O(display_name), for this mailbox.
+        type: str
+      organizational_unit:
+        description: As O(organizational_unit), for this mailbox.
+        type: str
+      initial_password:
+        description: As O(initial_password), for this mailbox.
+        type: str
+      database:
+        description: As O(database), for this mailbox.
+        type: str
+      remote_routing_address:
+        description: As O(remote_routing_address), for this mailbox.
+        type: str
+      primary_smtp_address:
+        description: As O(primary_smtp_address), for this mailbox.
+        type: str
+      email_addresses:
+        description: As O(email_addresses), for this mailbox.
+        type: list
+        elements: str
+      email_addresses_mode:
+        description: As O(email_addresses_mode), for this mailbox.
+        type: str
+        choices: [add, remove, exact]
+      excluded_domains:
+        description: As O(excluded_domains), for this mailbox.
+        type: list
+        elements: str
+      email_address_policy_enabled:
+        description: As O(email_address_policy_enabled), for this mailbox.
+        type: bool
+      hidden_from_address_lists:
+        description: As O(hidden_from_address_lists), for this mailbox.
+        type: bool
+      absent_action:
+        description: As O(absent_action), for this mailbox.
+        type: str
+        choices: [disable, remove]
   state:
     description:
       - V(present) creates or mail-enables the mailbox if needed and sets the given properties.
@@ -118,6 +200,9 @@ options:
     description:
       - V(add) adds the given addresses, V(remove) removes them, V(exact) makes them the mailbox's
         only SMTP addresses (except those in O(excluded_domains)).
+      - V(add) and V(remove) send only the addresses that change (C(@{Add=...; Remove=...})), so an
+        address another run adds or removes at the same time is left as that run leaves it;
+        V(exact) sends the whole list.
     type: str
     choices: [add, remove, exact]
     default: add
@@ -184,6 +269,16 @@ EXAMPLES = r"""
     state: absent
     absent_action: disable
 
+- name: Many mailboxes in one task, the OU and hiding from the task
+  mailops.exchange.onprem_exchange_mailbox:
+    mailboxes:
+      - {identity: Ida Irwin, user_principal_name: ida@contoso.com, first_name: Ida, last_name: Irwin}
+      - {identity: Jon Jones, user_principal_name: jon@contoso.com, first_name: Jon, last_name: Jones}
+      - {identity: frank@contoso.com, create_method: enable}
+    initial_password: "{{ new_user_password }}"
+    organizational_unit: contoso.local/Staff
+    hidden_from_address_lists: false
+
 - name: Connection options usually come from module_defaults or the environment
   module_defaults:
     group/mailops.exchange.exchange_onprem:
@@ -203,7 +298,7 @@ mailbox:
       RV(mailops.exchange.onprem_exchange_mailbox_info#module:mailboxes) elements.
     - In check mode, what it would be (values Exchange would derive on creation are empty).
       Empty after a removal, or when an absent mailbox stays absent.
-  returned: always
+  returned: with O(identity)
   type: dict
   sample:
     name: Erin Evans
@@ -213,326 +308,191 @@ mailbox:
     database: DB01
 changes:
   description:
-    - What was (in check mode, would be) set, by option name. C(email_addresses) lists the
-      addresses C(added) and C(removed); C(state) is V(present) when the mailbox was created and
-      V(absent) when it was taken away.
-  returned: always
+    - What was (in check mode, would be) set, by option name, as C(before) and C(after).
+      C(email_addresses) lists the addresses C(added) and C(removed). C(state) goes from
+      V(absent) to V(present) when the mailbox was created, and back when it was taken away.
+  returned: with O(identity)
   type: dict
   sample:
-    state: present
+    state: {before: absent, after: present}
+    display_name: {before: null, after: Erin Evans}
     email_addresses:
       added: [smtp:e.evans@contoso.com]
       removed: []
+results:
+  description:
+    - With O(mailboxes), one entry per mailbox in the order given - RV(mailbox), RV(changes) and
+      C(changed) as for a single mailbox, or C(failed=true) with C(msg) and the error C(kind).
+      C(key) is the identity as the entry gave it.
+  returned: with O(mailboxes)
+  type: list
+  elements: dict
+  sample:
+    - key: Ida Irwin
+      changed: true
+      failed: false
+      mailbox: {name: Ida Irwin, recipient_type_details: UserMailbox, database: DB01}
+      changes: {state: {before: absent, after: present}}
+    - key: frank@contoso.com
+      failed: true
+      kind: invalid_argument
+      msg: "mailboxes[2].identity: 'frank@contoso.com' is not an Active Directory user; ...; nothing was changed"
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.addresses import (
-    AddressError,
-    AddressPlan,
-    check_address,
-    parse_current,
-    parse_desired,
-    plan_addresses,
-    primary_of,
+from ansible_collections.mailops.exchange.plugins.module_utils.bulk import check_parallel, merge_entries
+from ansible_collections.mailops.exchange.plugins.module_utils.engine import SET, Prop, Resource, one_row
+from ansible_collections.mailops.exchange.plugins.module_utils.onprem_mailbox import (
+    address_change,
+    check_input,
+    creation,
+    creation_problem,
+    current_addresses,
+    policy_problem,
+    with_addresses,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
-from ansible_collections.mailops.exchange.plugins.module_utils.onprem_module import (
-    OnPremModule,
-    onprem_mailbox_facts,
-)
-from ansible_collections.mailops.exchange.plugins.module_utils.outcome import create_once, remove_once
-from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import build_diff
-from ansible_collections.mailops.exchange.plugins.module_utils.remoting_runner import Secret
+from ansible_collections.mailops.exchange.plugins.module_utils.onprem_module import OnPremModule, onprem_mailbox_facts
+
+# Options that belong to one mailbox: with mailboxes[] they are given per entry only.
+ENTRY_ONLY = ('identity', 'display_name', 'user_principal_name', 'sam_account_name', 'first_name', 'last_name',
+              'primary_smtp_address', 'email_addresses', 'remote_routing_address')
+
+TEXT = ('user_principal_name', 'sam_account_name', 'first_name', 'last_name', 'display_name', 'organizational_unit',
+        'database', 'remote_routing_address', 'primary_smtp_address')
 
 
-class MailboxSpec(object):
-    """The cmdlet names and creation parameters of one infrastructure."""
-
-    def __init__(self, params):
-        hybrid = params['infrastructure'] == 'hybrid'
-        self.noun = 'RemoteMailbox' if hybrid else 'Mailbox'
-        self.hybrid = hybrid
-
-    def cmdlet(self, verb):
-        return '%s-%s' % (verb, self.noun)
+def _same_routing(have, want):
+    return str(have or '').lower() == want.split(':', 1)[-1].lower()
 
 
-def check_input(params):
-    """Every check that needs no server; raises AddressError or ValueError naming the option."""
-    if not params['identity'].strip():
-        raise ValueError("identity: %r is not an identity" % params['identity'])
-    hybrid = params['infrastructure'] == 'hybrid'
-    if params['database'] is not None and hybrid:
-        raise ValueError("database: '%s' applies to infrastructure onpremises only; a hybrid mailbox "
-                         "lives in Exchange Online" % params['database'])
-    if params['remote_routing_address'] is not None:
-        if not hybrid:
-            raise ValueError("remote_routing_address: '%s' applies to infrastructure hybrid only"
-                             % params['remote_routing_address'])
-        check_address('remote_routing_address', params['remote_routing_address'].split(':', 1)[-1])
-    if params['user_principal_name'] is not None:
-        check_address('user_principal_name', params['user_principal_name'])
-    for option in ('display_name', 'first_name', 'last_name', 'sam_account_name', 'organizational_unit'):
-        if params[option] is not None and not params[option].strip():
-            raise ValueError('%s: %r must not be empty' % (option, params[option]))
-    # Validates every address and the primary/mode combinations against an empty mailbox.
-    desired = parse_desired('email_addresses', params['email_addresses'])
-    primary = params['primary_smtp_address']
-    if primary is not None:
-        check_address('primary_smtp_address', primary)
-    elif any(p.primary for p in desired):
-        primary = primary_of(desired)
-    if params['email_addresses'] or primary:
-        # Checked against a stand-in mailbox whose primary the options keep, so only the input's
-        # own contradictions fail here; the real plan is made against the mailbox later.
-        stand_in = primary
-        if not stand_in and params['email_addresses_mode'] == 'exact' and desired:
-            stand_in = desired[0].value
-        plan_addresses(['SMTP:' + (stand_in or 'stand-in@mailops.invalid')], params['email_addresses'],
-                       params['email_addresses_mode'], primary, params['excluded_domains'])
-    if primary and params['email_address_policy_enabled']:
-        raise ValueError("primary_smtp_address: '%s' cannot be kept while email_address_policy_enabled is "
-                         "true (the policy decides the primary address); set it to false" % primary)
-    return primary
+class Mailbox(Resource):
+    identity = 'identity'
+    key = 'mailbox'
+    what = 'mailbox'
+    create = True
+    remove = True
+    # A repeated Disable- after a lost answer would meet a mailbox already gone: reconcile by reading.
+    remove_repeatable = False
+    write_switches = {'Confirm': False}
+    properties = (
+        Prop('display_name', 'DisplayName'),
+        Prop('email_addresses', 'EmailAddresses', when=SET, wire=lambda change: change.parameter,
+             same=lambda have, change: not change.changed, change=lambda before, change: change.report()),
+        Prop('email_address_policy_enabled', 'EmailAddressPolicyEnabled', when=SET),
+        Prop('hidden_from_address_lists', 'HiddenFromAddressListsEnabled', when=SET),
+        Prop('remote_routing_address', 'RemoteRoutingAddress', same=_same_routing),
+    )
 
+    def __init__(self, module):
+        super().__init__(module)
+        self.hybrid = module.params['infrastructure'] == 'hybrid'
+        self.noun = 'RemoteMailbox' if self.hybrid else 'Mailbox'
+        self.kind = 'remote mailbox' if self.hybrid else 'mailbox'
+        self.users = {}
 
-class OnPremMailbox(object):
-    """Reads, plans and applies one on-premises or remote mailbox."""
+    def facts(self, row):
+        return onprem_mailbox_facts(row)
 
-    def __init__(self, module, primary):
-        self.module = module
-        self.params = module.params
-        self.spec = MailboxSpec(self.params)
-        self.primary = primary
-        self.changes = {}
+    def check_input(self, entry, where):
+        check_input(entry, where)
 
-    def fail_identity(self, err, what):
-        self.module.fail("identity: '%s' %s; nothing was changed" % (self.params['identity'], what),
-                         error={'kind': err.kind, 'exception_type': err.exception_type})
+    def prepare(self, engine, plans):
+        """Read together the users of the mailboxes to be created: an enable needs one, a new one none."""
+        missing = [plan for plan in plans if plan.row is None and plan.entry['state'] == 'present']
+        answers = self.module.invoke_all([('Get-User', {'Identity': plan.identity}) for plan in missing])
+        self.users = dict((id(plan), answer) for plan, answer in zip(missing, answers))
 
-    def read(self, identity):
-        """The mailbox row, or None when there is no mailbox of this infrastructure."""
-        try:
-            rows = self.module.invoke(self.spec.cmdlet('Get'), {'Identity': identity})
-        except ExchangeError as err:
-            if err.kind == 'not_found':
-                return None
-            if err.kind == 'ambiguous':
-                self.fail_identity(err, 'matches more than one mailbox; give its UPN or GUID')
-            raise
-        return rows[0] if rows else None
+    def user(self, plan):
+        return one_row(self.users.get(id(plan), []), plan.where + 'identity', plan.identity, 'user')
 
-    def read_user(self):
-        """The AD user ``identity`` names, or None."""
-        try:
-            rows = self.module.invoke('Get-User', {'Identity': self.params['identity']})
-        except ExchangeError as err:
-            if err.kind == 'not_found':
-                return None
-            if err.kind == 'ambiguous':
-                self.fail_identity(err, 'matches more than one user; give the UPN or GUID')
-            raise
-        return rows[0] if rows else None
+    def enabled_user(self, plan):
+        return self.user(plan) if plan.entry['create_method'] == 'enable' else None
 
-    # -- planning -----------------------------------------------------------------------
+    def desired(self, plan):
+        desired = super().desired(plan)
+        if plan.entry['state'] == 'present':
+            change = address_change(plan.entry, current_addresses(plan.entry, plan.row))
+            desired['email_addresses'] = change if change is not None and change.changed else None
+        return desired
 
-    def plan_addresses(self, row):
-        params = self.params
-        if not params['email_addresses'] and not self.primary:
-            return None
-        current = row.get('EmailAddresses') or []
-        if primary_of(parse_current(current)) is None:
-            # Check mode before a creation: the email address policy will pick the primary.
-            added = [str(p) for p in parse_desired('email_addresses', params['email_addresses'])
-                     if params['email_addresses_mode'] != 'remove']
-            return AddressPlan(parse_current(current), parse_current(current + added))
-        try:
-            plan = plan_addresses(current, params['email_addresses'],
-                                  params['email_addresses_mode'], self.primary, params['excluded_domains'])
-        except AddressError as err:
-            self.module.fail('%s; nothing was changed' % err)
-        policy = params['email_address_policy_enabled']
-        if policy is None:
-            policy = bool(row.get('EmailAddressPolicyEnabled'))
-        if plan.changed and plan.primary_changed and policy:
-            self.module.fail("primary_smtp_address: changing the primary address to '%s' needs "
-                             "email_address_policy_enabled: false (the mailbox's email address policy "
-                             "sets it); nothing was changed" % primary_of(plan.after))
-        return plan if plan.changed else None
+    def new_row(self, plan, desired):
+        unused, row = creation(plan.entry, plan.identity, self.enabled_user(plan), self.hybrid)
+        return self.predict(row, dict((option, value) for option, value in desired.items() if value is not None))
 
-    def plan_settings(self, row):
-        """The Set-* parameters that make ``row`` what the options say, and the row after them."""
-        params = self.params
-        settings = {}
-        after = dict(row)
-        address_plan = self.plan_addresses(row)
-        if address_plan is not None:
-            settings['EmailAddresses'] = address_plan.addresses
-            after['EmailAddresses'] = address_plan.addresses
-            after['PrimarySmtpAddress'] = primary_of(address_plan.after)
-            self.changes['email_addresses'] = {'added': address_plan.added, 'removed': address_plan.removed}
-        for option, prop in (('display_name', 'DisplayName'),
-                             ('email_address_policy_enabled', 'EmailAddressPolicyEnabled'),
-                             ('hidden_from_address_lists', 'HiddenFromAddressListsEnabled')):
-            value = params[option]
-            if value is not None and value != row.get(prop):
-                settings[prop] = value
-                after[prop] = value
-                self.changes[option] = value
-        routing = params['remote_routing_address']
-        if routing is not None and routing.split(':', 1)[-1].lower() != \
-                str(row.get('RemoteRoutingAddress') or '').split(':', 1)[-1].lower():
-            settings['RemoteRoutingAddress'] = routing
-            after['RemoteRoutingAddress'] = routing
-            self.changes['remote_routing_address'] = routing
-        if params['database'] and row.get('Database') and params['database'].lower() != row['Database'].lower():
-            self.module.module.warn("database: the mailbox is on '%s', not '%s'; mailboxes are not moved "
-                                    "(use a move request)" % (row['Database'], params['database']))
-        return settings, after
+    def predict(self, row, changes):
+        after = super().predict(row, changes)
+        return with_addresses(after, changes['email_addresses']) if changes.get('email_addresses') else after
 
-    def creation(self, user):
-        """The New-/Enable- parameters and the synthetic row they would give."""
-        params = self.params
-        created = {}
-        if params['create_method'] == 'new':
-            created.update(Name=params['identity'], UserPrincipalName=params['user_principal_name'],
-                           Password=Secret(params['initial_password']), FirstName=params['first_name'],
-                           LastName=params['last_name'], SamAccountName=params['sam_account_name'],
-                           DisplayName=params['display_name'])
-            ou_parameter = 'OnPremisesOrganizationalUnit' if self.spec.hybrid else 'OrganizationalUnit'
-            created[ou_parameter] = params['organizational_unit']
-            row = {'Name': params['identity'], 'UserPrincipalName': params['user_principal_name'],
-                   'DisplayName': params['display_name'] or params['identity'],
-                   'SamAccountName': params['sam_account_name'] or '',
-                   'OrganizationalUnit': params['organizational_unit'] or ''}
-        else:
-            created.update(Identity=user['Guid'], DisplayName=params['display_name'])
-            row = {k: user.get(k) for k in ('Name', 'UserPrincipalName', 'SamAccountName',
-                                            'OrganizationalUnit', 'Guid')}
-            row['DisplayName'] = params['display_name'] or user.get('DisplayName')
-        if self.spec.hybrid:
-            created['RemoteRoutingAddress'] = params['remote_routing_address']
-            row['RemoteRoutingAddress'] = params['remote_routing_address'] or ''
-            row['RecipientTypeDetails'] = 'RemoteUserMailbox'
-        else:
-            created['Database'] = params['database']
-            row['Database'] = params['database'] or ''
-            row['RecipientTypeDetails'] = 'UserMailbox'
-        created['PrimarySmtpAddress'] = self.primary
-        row['PrimarySmtpAddress'] = self.primary or ''
-        row['EmailAddresses'] = ['SMTP:' + self.primary] if self.primary else []
-        row['EmailAddressPolicyEnabled'] = not self.primary
-        self.changes['state'] = 'present'
-        return created, row
+    def validate(self, plan, changes):
+        if plan.row is None:
+            return creation_problem(plan.entry, plan.identity, self.user(plan), self.kind)
+        want, have = plan.entry['database'], plan.row.get('Database')
+        if want and have and want.lower() != have.lower():
+            self.module.warn("%sdatabase: the mailbox is on '%s', not '%s'; mailboxes are not moved (use a move "
+                             'request)' % (plan.where, have, want))
+        return policy_problem(plan.entry, plan.row, changes.get('email_addresses'))
 
+    def create_call(self, plan):
+        parameters, unused = creation(plan.entry, plan.identity, self.enabled_user(plan), self.hybrid)
+        return '%s-%s' % ('Enable' if plan.entry['create_method'] == 'enable' else 'New', self.noun), parameters
 
-def absent(mailbox, current):
-    module = mailbox.module
-    if current is None:
-        return dict(changed=False, mailbox={}, changes={})
-    mailbox.changes['state'] = 'absent'
-    if not module.check_mode:
-        verb = 'Remove' if module.params['absent_action'] == 'remove' else 'Disable'
-        # Sent again only if a re-read after a lost answer still finds the mailbox.
-        remove_once(module.invoke, mailbox.spec.cmdlet(verb), {'Identity': current['Guid'], 'Confirm': False},
-                    lambda: mailbox.read(current['Guid']) is None)
-    result = dict(changed=True, mailbox={}, changes=mailbox.changes)
-    if module.module._diff:
-        result['diff'] = build_diff(onprem_mailbox_facts(current), {})
-    return result
+    def after_create(self, plan, row):
+        """The Set- changes planned against the mailbox the create gave (its primary address is
+        the email address policy's)."""
+        plan.row = row
+        plan.desired = self.desired(plan)
+        facts = self.facts(row)
+        later = dict((prop.option, plan.desired[prop.option]) for prop in self.properties
+                     if prop.when == SET and plan.desired.get(prop.option) is not None
+                     and not prop.same(facts.get(prop.option), plan.desired[prop.option]))
+        if 'email_addresses' in later:
+            plan.changes['email_addresses'] = later['email_addresses'].report()
+        return later
 
-
-def present(mailbox, current):
-    module = mailbox.module
-    params = module.params
-    before = onprem_mailbox_facts(current) if current is not None else {}
-    if current is None:
-        user = None
-        if params['create_method'] == 'enable':
-            user = mailbox.read_user()
-            if user is None:
-                module.fail("identity: '%s' is not an Active Directory user; create_method enable needs an "
-                            "existing user (or use create_method new); nothing was changed" % params['identity'])
-            if user.get('RecipientTypeDetails') not in (None, 'User', 'DisabledUser'):
-                module.fail("identity: '%s' is already mail-enabled as %s, not as a %s; nothing was changed"
-                            % (params['identity'], user['RecipientTypeDetails'],
-                               'remote mailbox' if mailbox.spec.hybrid else 'mailbox'))
-        else:
-            missing = [o for o in ('user_principal_name', 'initial_password') if not params[o]]
-            if missing:
-                module.fail('%s required to create the mailbox of %s with create_method new; nothing was '
-                            'changed' % (' and '.join(missing) + (' are' if len(missing) > 1 else ' is'),
-                                         params['identity']))
-            if mailbox.read_user() is not None:
-                module.fail("identity: '%s' is an existing user without a %s; use create_method enable; "
-                            "nothing was changed" % (params['identity'],
-                                                     'remote mailbox' if mailbox.spec.hybrid else 'mailbox'))
-        created, row = mailbox.creation(user)
-        if not module.check_mode:
-            verb = 'New' if params['create_method'] == 'new' else 'Enable'
-            # Neither had a mailbox when read above (a new user's identity named no user
-            # either), so a mailbox found by it after a lost answer is the one this write made.
-            created_as = params['identity'] if params['create_method'] == 'new' else user['Guid']
-            try:
-                rows = create_once(module.invoke, mailbox.spec.cmdlet(verb), created,
-                                   lambda: mailbox.read(created_as))
-            except ExchangeError as err:
-                # Only Exchange knows its databases; its refusal alone does not name the option.
-                if not params['database'] or 'database' not in str(err).lower():
-                    raise
-                module.fail_error(err, prefix="database: '%s' was refused; nothing was changed" % params['database'])
-            row = rows[0] if rows else mailbox.read(params['identity'])
-    else:
-        row = current
-    settings, after = mailbox.plan_settings(row)
-    if settings and not module.check_mode:
-        settings.update(Identity=row['Guid'], Confirm=False)
-        module.invoke(mailbox.spec.cmdlet('Set'), settings, idempotent=True)
-        after = mailbox.read(row['Guid'])
-    changed = bool(mailbox.changes)
-    result = dict(changed=changed, mailbox=onprem_mailbox_facts(after), changes=mailbox.changes)
-    if module.module._diff:
-        result['diff'] = build_diff(before, result['mailbox'])
-    return result
-
-
-def converge(module, primary):
-    mailbox = OnPremMailbox(module, primary)
-    current = mailbox.read(module.params['identity'])
-    if module.params['state'] == 'absent':
-        return absent(mailbox, current)
-    return present(mailbox, current)
+    def remove_call(self, plan, key):
+        verb = 'Remove' if plan.entry['absent_action'] == 'remove' else 'Disable'
+        return '%s-%s' % (verb, self.noun), {'Identity': key, 'Confirm': False}
 
 
 def main():
+    per_entry = dict((option, dict(type='str')) for option in TEXT)
+    per_entry.update(
+        state=dict(type='str', choices=['present', 'absent']),
+        create_method=dict(type='str', choices=['new', 'enable']),
+        initial_password=dict(type='str', no_log=True),
+        email_addresses=dict(type='list', elements='str'),
+        email_addresses_mode=dict(type='str', choices=['add', 'remove', 'exact']),
+        excluded_domains=dict(type='list', elements='str'),
+        email_address_policy_enabled=dict(type='bool'),
+        hidden_from_address_lists=dict(type='bool'),
+        absent_action=dict(type='str', choices=['disable', 'remove']),
+    )
+    defaults = dict(state='present', create_method='new', email_addresses_mode='add', excluded_domains=[],
+                    absent_action='disable')
+    task = dict((option, dict(spec, default=defaults[option]) if option in defaults else spec)
+                for option, spec in per_entry.items())
     module = OnPremModule(
         argument_spec=dict(
-            identity=dict(type='str', required=True),
-            state=dict(type='str', default='present', choices=['present', 'absent']),
+            task,
+            identity=dict(type='str'),
+            mailboxes=dict(type='list', elements='dict', options=dict(per_entry, identity=dict(type='str', required=True))),
             infrastructure=dict(type='str', default='onpremises', choices=['onpremises', 'hybrid']),
-            create_method=dict(type='str', default='new', choices=['new', 'enable']),
-            user_principal_name=dict(type='str'),
-            sam_account_name=dict(type='str'),
-            first_name=dict(type='str'),
-            last_name=dict(type='str'),
-            display_name=dict(type='str'),
-            organizational_unit=dict(type='str'),
-            initial_password=dict(type='str', no_log=True),
-            database=dict(type='str'),
-            remote_routing_address=dict(type='str'),
-            primary_smtp_address=dict(type='str'),
-            email_addresses=dict(type='list', elements='str'),
-            email_addresses_mode=dict(type='str', default='add', choices=['add', 'remove', 'exact']),
-            excluded_domains=dict(type='list', elements='str', default=[]),
-            email_address_policy_enabled=dict(type='bool'),
-            hidden_from_address_lists=dict(type='bool'),
-            absent_action=dict(type='str', default='disable', choices=['disable', 'remove']),
+            parallel=dict(type='int', default=1),
         ),
+        required_one_of=[('identity', 'mailboxes')],
+        mutually_exclusive=[('mailboxes', option) for option in ENTRY_ONLY],
     )
+    params = module.params
+    entries = None
     try:
-        primary = check_input(module.params)
-    except (AddressError, ValueError) as err:
-        module.fail('%s; nothing was changed' % err)
-    module.run(lambda m: converge(m, primary))
+        check_parallel(params['parallel'])
+    except ValueError as err:
+        module.fail(str(err))
+    if params['mailboxes'] is not None:
+        # Options given per entry only are None unless the entry gives them.
+        task_values = dict((option, params[option]) for option in task if option not in ENTRY_ONLY)
+        entries = merge_entries(params['mailboxes'], dict(dict.fromkeys(ENTRY_ONLY), infrastructure=params['infrastructure'],
+                                                          **task_values))
+    module.run(lambda m: m.converge(Mailbox, entries, 'mailboxes'))
 
 
 if __name__ == '__main__':

@@ -140,3 +140,10 @@ def test_creates_survive_dropped_connections(playbook, sandbox, phase, seed):
     assert ad_user_type(sandbox, 'hugo@contoso.com') == 'RemoteUserMailbox'
     assert ad_user_type(sandbox, 'nora@contoso.com') is None, 'created, then removed with its user'
     assert ad_user_type(sandbox, 'erin') == 'User', 'mailbox enabled, then disabled'
+
+
+def test_bulk_walk_and_address_changes_send_only_the_difference(playbook, sandbox):
+    playbook.run('onprem_bulk.yml', env={'TEST_NEW_USER_PASSWORD': NEW_USER_PASSWORD})
+    sets = [c['parameters'] for c in commands(sandbox) if c['cmdlet'] == 'Set-Mailbox' and 'EmailAddresses' in c['parameters']]
+    assert [s['EmailAddresses'] for s in sets] == [{'Add': ['smtp:erin.extra@contoso.com']}]
+    assert ad_user_type(sandbox, 'ida@contoso.com') == 'UserMailbox'

@@ -62,3 +62,18 @@ def test_duplicates_and_missing_objects_fail_like_exchange(org):
     with pytest.raises(errors.CmdletFailure) as caught:
         run(org, "Get-RemoteMailbox", Identity="grace")
     assert caught.value.category == "NotFound", "an on-premises mailbox is not a remote one"
+
+
+def test_a_hashtable_add_of_an_smtp_primary_makes_it_the_primary_as_online(org):
+    run(org, "Enable-Mailbox", Identity="frank")
+    run(org, "Set-Mailbox", Identity="frank", EmailAddressPolicyEnabled=False,
+        EmailAddresses={"Add": ["smtp:f@contoso.com"]})
+    run(org, "Set-Mailbox", Identity="frank", EmailAddresses={"Add": ["SMTP:f@contoso.com"]})
+    row = run(org, "Get-Mailbox", Identity="frank").rows[0]
+    assert row["PrimarySmtpAddress"] == "f@contoso.com"
+    assert [a for a in row["EmailAddresses"] if a.startswith("SMTP:")] == ["SMTP:f@contoso.com"]
+    old = [a for a in row["EmailAddresses"] if a.startswith("smtp:")][0]
+    run(org, "Set-Mailbox", Identity="frank", EmailAddresses={"Add": ["SMTP:new@contoso.com"], "Remove": [old]})
+    row = run(org, "Get-Mailbox", Identity="frank").rows[0]
+    assert row["PrimarySmtpAddress"] == "new@contoso.com" and old not in row["EmailAddresses"]
+    assert "smtp:f@contoso.com" in row["EmailAddresses"], "the old primary stays as a secondary address"
