@@ -17,6 +17,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.addresses import 
     plan_addresses,
     primary_of,
 )
+from ansible_collections.mailops.exchange.plugins.module_utils.mailbox_properties import address_change as difference
 from ansible_collections.mailops.exchange.plugins.module_utils.remoting_runner import Secret
 
 NAMES = ('display_name', 'first_name', 'last_name', 'sam_account_name', 'organizational_unit')
@@ -92,18 +93,7 @@ class AddressChange(object):
 
     @property
     def parameter(self):
-        if self.exact:
-            return self.plan.addresses
-        added = list(self.plan.added)
-        primary = primary_of(self.plan.after)
-        if self.plan.primary_changed and 'SMTP:' + primary not in added:
-            added.insert(0, 'SMTP:' + primary)
-        change = {}
-        if added:
-            change['Add'] = added
-        if self.plan.removed:
-            change['Remove'] = list(self.plan.removed)
-        return change
+        return self.plan.addresses if self.exact else difference(self.plan)
 
     def report(self, unused_before=None, unused_want=None):
         return {'added': self.plan.added, 'removed': self.plan.removed}

@@ -416,10 +416,12 @@ class Mailbox(Resource):
 
     def new_row(self, plan, desired):
         unused, row = creation(plan.entry, plan.identity, self.enabled_user(plan), self.hybrid)
-        return self.predict(row, dict((option, value) for option, value in desired.items() if value is not None))
+        row.update((prop.parameter, prop.wire(desired[prop.option])) for prop in self.properties
+                   if desired.get(prop.option) is not None)
+        return with_addresses(row, desired['email_addresses']) if desired.get('email_addresses') else row
 
-    def predict(self, row, changes):
-        after = super().predict(row, changes)
+    def predict(self, plan, changes):
+        after = super().predict(plan, changes)
         return with_addresses(after, changes['email_addresses']) if changes.get('email_addresses') else after
 
     def validate(self, plan, changes):
