@@ -169,8 +169,8 @@ members:
   sample: [alice@contoso.com, bob@contoso.com]
 changes:
   description:
-    - The members that were (or in check mode would be) added and removed, under C(members), the
-      same C({property: {added, removed}}) shape as every other module's set changes.
+    - The members that were (or in check mode would be) added and removed, under C(members), in
+      the shape every module gives a set's change (C(added) and C(removed) under the option).
   returned: with O(group)
   type: dict
   contains:
