@@ -495,14 +495,14 @@ class HttpClient:
         ``Watchdog`` bounds the answer as a whole. Raises requests' exceptions, and
         ``AnswerTimeout`` for an answer the watchdog cut.
         """
-        watchdog = Watchdog(self.deadline) if self.deadline else None
+        if not self.deadline:
+            return self._read(method, url, json, headers)
+        watchdog = Watchdog(self.deadline)
         try:
-            if watchdog is None:
-                return self._read(method, url, json, headers)
             with watchdog:
                 return self._read(method, url, json, headers)
         except requests.exceptions.RequestException:
-            if watchdog is not None and watchdog.expired:
+            if watchdog.expired:
                 raise AnswerTimeout("the answer was not complete after %g s (timeout)" % self.deadline) from None
             raise
 
