@@ -115,7 +115,7 @@ def test_only_differing_properties_are_sent_in_one_set_call_then_read_back():
     module = FakeModule({'jonas': {'Language': 'en-US', 'DateFormat': 'M/d/yyyy'}})
     plan = converge(module, Regional, {'mailbox': 'jonas', 'language': 'de-DE', 'date_format': 'M/d/yyyy'})
     assert [c[0] for c in module.calls] == ['Get-MailboxRegionalConfiguration', 'Set-MailboxRegionalConfiguration',
-                                           'Get-MailboxRegionalConfiguration']
+                                            'Get-MailboxRegionalConfiguration']
     assert module.calls[1][1] == {'Identity': 'jonas', 'Confirm': False, 'Language': 'de-DE'}
     assert plan.result['changed'] is True
     assert plan.result['changes'] == {'language': {'before': 'en-US', 'after': 'de-DE'}}

@@ -5,15 +5,11 @@ many groups, and one group's failure that leaves the others converged."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
 
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
-from ansible_collections.mailops.exchange.plugins.module_utils.module import ExchangeModule
 from ansible_collections.mailops.exchange.plugins.modules import exo_distribution_group as groups
 
-from test_bulk_modules import NOT_FOUND, FakeExo as BulkFakeExo
+from engine_fakes import EngineExo, TaskFailed as Stopped
 
 ALICE = {'Guid': 'GA', 'Name': 'alice', 'PrimarySmtpAddress': 'alice@contoso.com',
          'RecipientTypeDetails': 'UserMailbox'}
@@ -25,39 +21,18 @@ FINANCE = {'Guid': 'GF', 'Identity': 'finance', 'Name': 'finance', 'Alias': 'fin
            'MemberJoinRestriction': 'Closed', 'MemberDepartRestriction': 'Open'}
 
 
-class Stopped(Exception):
-    """What FakeExo.fail raises: the task failed with this message and result."""
-
-
 class FakeModule(object):
     _diff = True
 
 
-class FakeExo(BulkFakeExo):
-    """The bulk modules' stand-in, in check mode, with ``--diff``, a ``fail`` that raises and the
-    module base's engine entry point."""
+class FakeExo(EngineExo):
+    """The engine's module stand-in, in check mode and with ``--diff``."""
 
     check_mode = True
     module = FakeModule()
-    converge = ExchangeModule.converge
-    invoke_all = ExchangeModule.invoke_all
-    invoke_one = ExchangeModule.invoke_one
-    with_diff = ExchangeModule.with_diff
-    fail_error = ExchangeModule.fail_error
-    parallel = ExchangeModule.parallel
 
     def __init__(self, answers, parallel=1):
         super().__init__(answers, params={'parallel': parallel})
-        self.warnings = []
-        self.runner = SimpleNamespace(
-            invoke=self.invoke, pages=self.pages,
-            invoke_all=lambda calls, idempotent=None, parallel=1: BulkFakeExo.invoke_all(self, calls, idempotent, parallel))
-
-    def warn(self, message):
-        self.warnings.append(message)
-
-    def fail(self, msg, **result):
-        raise Stopped(msg, result)
 
 
 def entry(name, **options):

@@ -138,8 +138,7 @@ def test_twenty_five_updates_send_their_writes_and_re_reads_ten_to_a_request():
         answers[('Set-Mailbox', 'g%d' % number)] = []
         answers[('Get-Mailbox', 'g%d' % number)] = [dict(shared(number), DisplayName='after %d' % number)]
     exo = RecordingTask(answers, params={'parallel': 2})
-    result = converge(exo, entries([{'identity': 'm%d' % n, 'display_name': 'after %d' % n}
-                                                     for n in range(25)]))
+    result = converge(exo, entries([{'identity': 'm%d' % n, 'display_name': 'after %d' % n} for n in range(25)]))
 
     assert exo.single == []
     assert [[(cmdlet, parameters['Identity']) for cmdlet, parameters, unused in batch] for batch in exo.sent] == [
