@@ -8,6 +8,8 @@ identity connectors apply (PROTOCOL.md section 6):
 
 - only SMTP addresses are managed; every other proxy address (X500, SIP, SPO, EUM, ...) is kept;
 - SMTP addresses in an excluded domain are never added or removed;
+- ``exact`` keeps the tenant's ``*.onmicrosoft.com`` routing addresses, which the service
+  requires, unless they are listed; only ``remove`` takes one away, when it is named;
 - exactly one primary, written ``SMTP:``; every other SMTP address is written ``smtp:``;
 - addresses compare case-insensitively.
 """
@@ -17,6 +19,9 @@ from __future__ import annotations
 import re
 
 MODES = ('add', 'remove', 'exact')
+
+# The domain of the tenant's own addresses; see Proxy.is_routing.
+ROUTING_SUFFIX = '.onmicrosoft.com'
 
 # Deliberately simple: Exchange accepts far more than a strict RFC 5321 parser would, and the
 # service itself is the final judge; this only catches input that can never be an address.
@@ -54,6 +59,13 @@ class Proxy(object):
     @property
     def domain(self):
         return self.value.rpartition('@')[2].lower() if self.is_smtp else None
+
+    @property
+    def is_routing(self):
+        """Whether this is a ``*.onmicrosoft.com`` address: the tenant's own domain (and, in
+        hybrid, its ``mail.onmicrosoft.com`` routing domain), which Exchange Online requires
+        every mailbox to keep."""
+        return self.is_smtp and self.domain.endswith(ROUTING_SUFFIX)
 
     def __str__(self):
         if self.is_smtp:
@@ -141,6 +153,8 @@ def plan_addresses(current, desired=None, mode='add', primary=None, excluded_dom
     ``SMTP:`` for the primary), handled by ``mode`` (``add``, ``remove`` or ``exact``).
     ``primary``: a primary SMTP address given on its own (``primary_smtp_address``).
     ``excluded_domains``: domains whose addresses are never added or removed.
+    ``exact`` keeps the ``*.onmicrosoft.com`` addresses it does not list (Exchange Online needs
+    them); ``remove`` removes one that is named.
 
     Returns an AddressPlan; raises AddressError naming the option for impossible input.
     """
@@ -178,7 +192,7 @@ def plan_addresses(current, desired=None, mode='add', primary=None, excluded_dom
     if mode == 'exact':
         # An address that stays keeps the service's spelling, so case alone is never a change.
         existing = {p.key: p for p in before}
-        after = [p for p in before if not p.is_smtp or p.domain in excluded]
+        after = [p for p in before if not p.is_smtp or p.domain in excluded or p.is_routing]
         after += [existing.get(p.key, p) for p in wanted]
         after = [p.copy() for p in after]
     elif mode == 'add':

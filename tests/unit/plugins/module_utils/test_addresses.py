@@ -35,9 +35,18 @@ def test_exact_keeps_non_smtp_and_excluded_domains():
                           excluded_domains=['legacy.example'])
     assert not plan.changed, 'the legacy address is in an excluded domain, X500 and SIP are kept'
     plan = plan_addresses(CURRENT, ['alice@contoso.com'], 'exact')
-    assert plan.removed == ['smtp:alice@contoso.onmicrosoft.com', 'smtp:alice@legacy.example']
-    assert set(plan.addresses) == {'SMTP:Alice@contoso.com', 'SIP:alice@contoso.com',
-                                   'X500:/o=Contoso/cn=alice'}
+    assert plan.removed == ['smtp:alice@legacy.example']
+    assert set(plan.addresses) == {'SMTP:Alice@contoso.com', 'smtp:alice@contoso.onmicrosoft.com',
+                                   'SIP:alice@contoso.com', 'X500:/o=Contoso/cn=alice'}
+
+
+def test_exact_keeps_the_onmicrosoft_routing_addresses_the_service_requires():
+    current = CURRENT + ['smtp:alice@contoso.mail.onmicrosoft.com']
+    plan = plan_addresses(current, ['alice@contoso.com', 'alice@legacy.example'], 'exact')
+    assert not plan.changed, 'the tenant and hybrid routing addresses stay though not listed'
+    # Only naming one for removal takes it away.
+    plan = plan_addresses(current, ['alice@contoso.mail.onmicrosoft.com'], 'remove')
+    assert plan.removed == ['smtp:alice@contoso.mail.onmicrosoft.com']
 
 
 def test_exact_with_new_primary_demotes_the_old_one():

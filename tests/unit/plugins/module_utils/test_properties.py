@@ -129,7 +129,9 @@ def test_address_plans(current, desired, mode, primary, excluded):
         # primary_smtp_address adds the primary whatever the mode.
         assert after_keys <= before_keys | {expected_primary.lower()}
     else:
-        assert after_keys == wanted | {expected_primary.lower()} | smtp_keys(current, excluded)
+        # The tenant's *.onmicrosoft.com addresses stay, listed or not.
+        routing = {key for key in before_keys if key.endswith('.onmicrosoft.com')}
+        assert after_keys == wanted | {expected_primary.lower()} | smtp_keys(current, excluded) | routing
 
     assert plan.changed == ({(a[:5] == 'SMTP:', a.lower()[5:]) for a in after if a.lower().startswith('smtp:')}
                             != {(a[:5] == 'SMTP:', a.lower()[5:]) for a in current if a.lower().startswith('smtp:')})
