@@ -156,9 +156,14 @@ def _duration(name, value):
 
 
 def _smtp_or_null(name, value):
-    if value is None or value == "":
+    """An SMTP address, or ``$null`` (JSON null) to clear it. An empty string is not an address:
+    Microsoft documents $null for clearing, and PowerShell cannot convert "" to a ProxyAddress."""
+    if value is None:
         return None
     text = _string(name, value)
+    if not text.strip():
+        raise errors.transformation(name, text, "Microsoft.Exchange.Data.ProxyAddress",
+                                    "The address is empty. To clear the value, use $null.")
     address = text[5:] if text.lower().startswith("smtp:") else text
     if re.fullmatch(r"[^@\s:]+@[^@\s]+\.[^@\s]+", address) is None:
         raise errors.transformation(name, text, "Microsoft.Exchange.Data.ProxyAddress",

@@ -9,7 +9,7 @@ from urllib.parse import quote, urljoin, urlparse, urlunparse
 from ansible_collections.mailops.exchange.plugins.module_utils.auth import describe_token, token_claims_unverified
 from ansible_collections.mailops.exchange.plugins.module_utils.clouds import is_exchange_host
 from ansible_collections.mailops.exchange.plugins.module_utils import fanout
-from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import Hashtable
+from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import CLEAR, Hashtable
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import (
     CmdletError,
     ExchangeError,
@@ -169,7 +169,7 @@ def _wire(value):
     """A parameter value as the REST admin API takes it: a hashtable carries its OData type."""
     if isinstance(value, Hashtable):
         return dict(value, **{"@odata.type": "#Exchange.GenericHashTable"})
-    return value
+    return None if value is CLEAR else value
 
 
 class ExoRunner:

@@ -18,7 +18,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.addresses import 
     plan_addresses,
     primary_of,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import add_remove
+from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import CLEAR, add_remove
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients import (
     MAILBOX_TYPES,
     hold_duration_days,
@@ -70,13 +70,22 @@ def plain_smtp(value):
     return text[5:] if text.lower().startswith('smtp:') else text
 
 
+def _kind(value):
+    return 'boolean' if isinstance(value, bool) else 'list' if isinstance(value, list) else 'mapping'
+
+
 def _custom_attributes(value):
     normalised = {}
     for key, text in (value or {}).items():
         number = str(key).strip()
-        if not number.isdigit() or not 1 <= int(number) <= 15:
+        # Only ASCII digits: str.isdigit() also takes characters such as '¹' that int() refuses.
+        if not re.match(r'^[0-9]{1,2}$', number) or not 1 <= int(number) <= 15:
             raise MailboxInputError("custom_attributes: '%s' is not a custom attribute number; "
                                     'use 1 to 15' % key)
+        if isinstance(text, (bool, list, dict)):
+            # str() would store Python's spelling of it ("True", "['a']") as the attribute.
+            raise MailboxInputError('custom_attributes: the value of %s is a %s; give text (or a number, '
+                                    'or "" to clear it)' % (number, _kind(text)))
         text = '' if text is None else str(text)
         if len(text) > MAX_CUSTOM_ATTRIBUTE:
             raise MailboxInputError('custom_attributes: the value of %s is %d characters long; '
@@ -203,15 +212,15 @@ def plan_mailbox(row, options, mailbox_label=None):
 
     forwarding = options.get('forwarding_smtp_address')
     if forwarding is not None and forwarding.lower() != plain_smtp(row.get('ForwardingSmtpAddress')).lower():
-        # An empty string clears it: the runner drops None parameters, and Exchange reads '' as $null.
-        _set(plan, 'forwarding_smtp_address', 'ForwardingSmtpAddress', forwarding)
+        # Cleared with $null, as documented: the service refuses an empty address.
+        _set(plan, 'forwarding_smtp_address', 'ForwardingSmtpAddress', forwarding or CLEAR, shown=forwarding)
 
     custom = options.get('custom_attributes')
     if custom:
         changed = {}
         for number, value in sorted(custom.items()):
             if value != (row.get('CustomAttribute%d' % number) or ''):
-                plan.settings['CustomAttribute%d' % number] = value
+                plan.settings['CustomAttribute%d' % number] = value or CLEAR
                 changed[str(number)] = value
         if changed:
             plan.changes['custom_attributes'] = changed
@@ -271,6 +280,7 @@ def after_row(row, plan):
         kind = next(k for k, v in SET_TYPES.items() if v == plan.type_change)
         after['RecipientTypeDetails'] = MAILBOX_TYPES[kind]
     for parameter, value in plan.settings.items():
+        value = None if value is CLEAR else value
         if parameter == 'EmailAddresses':
             value = plan.addresses.addresses
             primary = value[0].partition(':')[2]

@@ -44,6 +44,19 @@ class Hashtable(dict):
     runner writes it its own way (Exchange Online marks it ``#Exchange.GenericHashTable``)."""
 
 
+class _Clear(object):
+    """The type of :data:`CLEAR`."""
+
+    def __repr__(self):
+        return 'CLEAR'
+
+
+# A parameter value that clears a property: PowerShell's $null, JSON null on the wire. The
+# runners leave out parameters whose value is None, so a clear must say so; Microsoft documents
+# $null, not an empty string, for clearing (an empty ForwardingSmtpAddress is refused).
+CLEAR = _Clear()
+
+
 def add_remove(added, removed):
     """The change of a multi-valued property that names only what changes, so that a value
     another run added or removed meanwhile is left as that run left it (a whole new list

@@ -185,11 +185,17 @@ def test_litigation_hold_owner_defaults_to_the_caller_once(org):
     assert (row["LitigationHoldOwner"], row["LitigationHoldDuration"]) == ("Legal", "30.00:00:00")
 
 
-def test_clearing_forwarding_and_custom_attributes_with_empty_strings(org):
-    run(org, "Set-Mailbox", Identity="bob", ForwardingSmtpAddress="x@example.com", CustomAttribute3="a")
-    run(org, "Set-Mailbox", Identity="bob", ForwardingSmtpAddress="", CustomAttribute3="")
+def test_clearing_forwarding_and_custom_attributes_with_null(org):
+    run(org, "Set-Mailbox", Identity="bob", ForwardingSmtpAddress="x@example.com", CustomAttribute3="a",
+        CustomAttribute4="b")
+    # An empty address is refused, as PowerShell cannot make a ProxyAddress of it; nothing changes.
+    refused = failure(org, "Set-Mailbox", Identity="bob", ForwardingSmtpAddress="", CustomAttribute3=None)
+    assert refused.exception_type.endswith("ParameterTransformationException") and "$null" in refused.message
+    assert mailbox(org, "bob")["CustomAttribute3"] == "a"
+    # $null clears either; an empty string still clears a text property.
+    run(org, "Set-Mailbox", Identity="bob", ForwardingSmtpAddress=None, CustomAttribute3=None, CustomAttribute4="")
     row = mailbox(org, "bob")
-    assert row["ForwardingSmtpAddress"] is None and row["CustomAttribute3"] == ""
+    assert row["ForwardingSmtpAddress"] is None and row["CustomAttribute3"] == row["CustomAttribute4"] == ""
 
 
 # -- Remove-Mailbox -------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import requests
 from ansible_collections.mailops.exchange.plugins.module_utils import exo_client
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import CmdletError, ExchangeError, TransportError
 from ansible_collections.mailops.exchange.plugins.module_utils.exo_runner import ExoRunner, strip_annotations
+from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import CLEAR
 from ansible_collections.mailops.exchange.plugins.module_utils.transport import HttpClient, RetryPolicy
 from ansible_collections.mailops.exchange.plugins.module_utils.token_cache import MemoryTokenCache, TokenCache
 
@@ -82,6 +83,12 @@ def test_select_and_page_size():
     assert session.calls[0]["headers"]["Prefer"] == "odata.maxpagesize=50"
     with pytest.raises(ValueError):
         runner(page_size=1001)
+
+
+def test_a_clear_is_sent_as_json_null_and_none_is_left_out():
+    exo, session, _sleeps = runner(FakeResponse(200, {"value": []}))
+    exo.invoke("Set-Mailbox", {"Identity": "a", "ForwardingSmtpAddress": CLEAR, "DisplayName": None})
+    assert session.calls[0]["json"]["CmdletInput"]["Parameters"] == {"Identity": "a", "ForwardingSmtpAddress": None}
 
 
 def test_real_capture_annotation_keys_dropped():

@@ -14,6 +14,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.mailbox_propertie
     plan_mailbox,
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients import mailbox_facts
+from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import CLEAR
 
 ALICE = {
     'Name': 'alice', 'Alias': 'alice', 'DisplayName': 'Alice Adams', 'RecipientTypeDetails': 'UserMailbox',
@@ -65,7 +66,8 @@ def test_changes_become_one_set_mailbox_call_and_a_predicted_row():
     assert plan.type_change == 'Shared'
     assert plan.settings == {
         'DisplayName': 'Alice (left)', 'HiddenFromAddressListsEnabled': True,
-        'ForwardingSmtpAddress': '', 'CustomAttribute1': '', 'CustomAttribute3': 'leaver',
+        # Cleared with $null (JSON null), as Microsoft documents, not with an empty string.
+        'ForwardingSmtpAddress': CLEAR, 'CustomAttribute1': CLEAR, 'CustomAttribute3': 'leaver',
         'LitigationHoldEnabled': True, 'LitigationHoldDuration': 3650, 'LitigationHoldOwner': 'Legal',
         # Only the change, so that an address another run adds or removes meanwhile stays as it left it.
         'EmailAddresses': {'Add': ['SMTP:alice.adams@contoso.com']},
@@ -108,6 +110,12 @@ def test_hold_duration_unlimited_when_omitted_and_owner_unmanaged():
     ({'custom_attributes': {16: 'x'}}, "custom_attributes: '16' is not a custom attribute number"),
     ({'custom_attributes': {'CustomAttribute1': 'x'}}, "custom_attributes: 'CustomAttribute1'"),
     ({'custom_attributes': {1: 'x' * 1025}}, 'custom_attributes: the value of 1 is 1025 characters'),
+    # A superscript one is a digit to str.isdigit() but not to int(): a message, not a ValueError.
+    ({'custom_attributes': {'\u00b9': 'x'}}, "custom_attributes: '\u00b9' is not a custom attribute number"),
+    # Stored with str(), these would become "['a', 'b']", "{'a': 1}" and "True".
+    ({'custom_attributes': {2: ['a', 'b']}}, 'custom_attributes: the value of 2 is a list; give text'),
+    ({'custom_attributes': {'3': {'a': 1}}}, 'custom_attributes: the value of 3 is a mapping; give text'),
+    ({'custom_attributes': {4: True}}, 'custom_attributes: the value of 4 is a boolean; give text'),
     ({'litigation_hold': {'enabled': True, 'duration_days': -1, 'owner': None}}, 'duration_days -1'),
     ({'litigation_hold': {'enabled': True, 'duration_days': None, 'owner': ' '}}, "owner ' '"),
     ({'alias': 'has space'}, "alias: 'has space' is not a valid alias"),
