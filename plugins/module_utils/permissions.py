@@ -104,6 +104,37 @@ def trustee_id(key, shown):
     return shown if key.startswith(_RAW) else key
 
 
+def send_on_behalf_change(change):
+    """The ``GrantSendOnBehalfTo`` value that makes a set change (``added``/``removed``: key ->
+    shown): an Add/Remove table, so delegates added meanwhile by others stay."""
+    table = {'@odata.type': '#Exchange.GenericHashTable'}
+    if change.added:
+        table['Add'] = [trustee_id(k, v) for k, v in change.added.items()]
+    if change.removed:
+        table['Remove'] = [trustee_id(k, v) for k, v in change.removed.items()]
+    return table
+
+
+def permission_writes(mailbox_key, kind, change, automapping):
+    """The ``(cmdlet, parameters)`` that grant and revoke one kind's change on the mailbox
+    ``mailbox_key`` (``full_access`` or ``send_as``); each is safe to repeat (granting a present
+    entry or revoking an absent one is only a warning)."""
+    if kind == 'full_access':
+        cmdlet, trustee_param, rights = 'MailboxPermission', 'User', 'FullAccess'
+        extra = {'Add': {'InheritanceType': 'All', 'AutoMapping': automapping}, 'Remove': {'InheritanceType': 'All'}}
+    else:
+        cmdlet, trustee_param, rights = 'RecipientPermission', 'Trustee', 'SendAs'
+        extra = {'Add': {}, 'Remove': {}}
+    calls = []
+    for verb, entries in (('Add', change.added), ('Remove', change.removed)):
+        for key, shown in entries.items():
+            parameters = {'Identity': mailbox_key, trustee_param: trustee_id(key, shown), 'AccessRights': [rights],
+                          'Confirm': False}
+            parameters.update(extra[verb])
+            calls.append(('%s-%s' % (verb, cmdlet), parameters))
+    return calls
+
+
 def read_permissions(invoke, resolver, mailbox, kind):
     """The explicit trustees of one kind on ``mailbox``, as canonical key -> shown value."""
     return trustee_map(resolver, explicit_trustees(invoke, mailbox, kind))

@@ -235,240 +235,112 @@ changes:
       removed: []
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.bulk import (
-    DEFAULT_PARALLEL,
-    Outcome,
-    bulk_result,
-    check_parallel,
-)
+from ansible_collections.mailops.exchange.plugins.module_utils.bulk import DEFAULT_PARALLEL, check_parallel, merge_entries
+from ansible_collections.mailops.exchange.plugins.module_utils.engine import Prop
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
 from ansible_collections.mailops.exchange.plugins.module_utils.permissions import (
-    KINDS,
-    MAX_EXPLICIT_ACES,
-    mailbox_error,
-    read_all_trustees,
-    read_mailboxes,
-    read_permissions,
-    trustee_id,
-    trustee_map,
-)
-from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import (
-    apply_plan,
-    build_diff,
-    plan_set,
-    sorted_values,
-)
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients import (
-    IdentityError,
-    RecipientResolver,
-    check_identities,
-    invoke_parallel,
-)
-
-
-class Plan(object):
-    """The current trustees of one kind and what to add and remove."""
-
-    def __init__(self, current, to_add, to_remove):
-        self.current = current
-        self.to_add = to_add
-        self.to_remove = to_remove
-        self.changes = bool(to_add or to_remove)
-        self.after = apply_plan(current, to_add, to_remove)
-
-
-def read_mailbox(exo, resolver, identity):
-    """The mailbox as a resolved recipient; a missing or ambiguous one names the option."""
-    try:
-        rows = exo.invoke('Get-Mailbox', {'Identity': identity})
-    except ExchangeError as err:
-        raise mailbox_error(identity, err) from None
-    return resolver.remember(rows[0])
-
-
-def writes(mailbox, kind, plan, automapping):
-    """The ``(cmdlet, parameters)`` that carry out one kind's plan on ``mailbox``; each is safe
-    to repeat (granting a present entry or revoking an absent one is only a warning)."""
-    if kind == 'send_on_behalf':
-        change = {'@odata.type': '#Exchange.GenericHashTable'}
-        if plan.to_add:
-            change['Add'] = [trustee_id(k, v) for k, v in plan.to_add.items()]
-        if plan.to_remove:
-            change['Remove'] = [trustee_id(k, v) for k, v in plan.to_remove.items()]
-        return [('Set-Mailbox', {'Identity': mailbox.key, 'GrantSendOnBehalfTo': change})]
-    if kind == 'full_access':
-        cmdlet, trustee_param, rights = 'MailboxPermission', 'User', 'FullAccess'
-        extra = {'Add': {'InheritanceType': 'All', 'AutoMapping': automapping},
-                 'Remove': {'InheritanceType': 'All'}}
-    else:
-        cmdlet, trustee_param, rights = 'RecipientPermission', 'Trustee', 'SendAs'
-        extra = {'Add': {}, 'Remove': {}}
-    calls = []
-    for verb, entries in (('Add', plan.to_add), ('Remove', plan.to_remove)):
-        for key, shown in entries.items():
-            params = {'Identity': mailbox.key, trustee_param: trustee_id(key, shown),
-                      'AccessRights': [rights], 'Confirm': False}
-            params.update(extra[verb])
-            calls.append(('%s-%s' % (verb, cmdlet), params))
-    return calls
-
-
-def entry_kinds(entry):
-    """The kinds an entry manages, after checking its identities; nothing is read before."""
-    kinds = [kind for kind in KINDS if entry.get(kind) is not None]
-    if not kinds:
-        raise IdentityError('give at least one of full_access, send_as, send_on_behalf for '
-                            "mailbox '%s'" % entry['mailbox'], kind='invalid_argument')
-    for kind in kinds:
-        check_identities(kind, entry[kind])
-    return kinds
-
-
-def plan_mailbox(resolver, entry, mailbox, current):
-    """Plan one mailbox from its current trustees (kind -> canonical key -> shown); returns its
-    result dict (with ``before``) and the writes that carry it out (none in check mode)."""
-    desired = {kind: {k: r.shown for k, r in resolver.resolve_all(kind, entry[kind]).items()}
-               for kind in current}
-    plans = {kind: Plan(current[kind], *plan_set(current[kind], desired[kind], entry['state'], entry['exclusive']))
-             for kind in current}
-    full_access = plans.get('full_access')
-    if full_access and full_access.to_add and len(full_access.after) > MAX_EXPLICIT_ACES:
-        # Exchange refuses the entry past the limit, after granting the ones before it.
-        raise IdentityError("full_access: %d trustees would leave '%s' with %d explicit entries, more than Exchange "
-                            "Online's limit of %d; nothing was changed"
-                            % (len(full_access.to_add), mailbox.shown, len(full_access.after), MAX_EXPLICIT_ACES),
-                            kind='invalid_argument')
-    calls = []
-    for kind, plan in plans.items():
-        if plan.changes:
-            calls.extend(writes(mailbox, kind, plan, entry['automapping']))
-    result = dict(
-        changed=bool(calls), mailbox=mailbox.shown,
-        permissions={kind: sorted_values(plan.after) for kind, plan in plans.items()},
-        changes={kind: {'added': sorted_values(plan.to_add), 'removed': sorted_values(plan.to_remove)}
-                 for kind, plan in plans.items()},
-        before={kind: sorted_values(plan.current) for kind, plan in plans.items()},
-    )
-    return result, calls
-
-
-def converge_mailbox(exo, resolver, entry):
-    """Read, plan and (unless in check mode) apply one mailbox's permissions; its result dict."""
-    kinds = entry_kinds(entry)
-    mailbox = read_mailbox(exo, resolver, entry['mailbox'])
-    current = {kind: read_permissions(exo.invoke, resolver, mailbox, kind) for kind in kinds}
-    result, calls = plan_mailbox(resolver, entry, mailbox, current)
-    if not exo.check_mode:
-        for cmdlet, params in calls:
-            exo.invoke(cmdlet, params, idempotent=True)
-    return result
+    KINDS, MAX_EXPLICIT_ACES, permission_writes, read_all_trustees, read_mailboxes, send_on_behalf_change, trustee_map)
+from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import sorted_values
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients import IdentityError, RecipientResolver, check_identities
+from ansible_collections.mailops.exchange.plugins.module_utils.relation import WRITES, Relation, check_entry as check_relation
 
 
 def check_entry(entry, where):
-    """Refuse option combinations that describe no desired state, before anything is read."""
-    if entry['state'] == 'absent' and entry['exclusive']:
-        raise ValueError('%sexclusive: true cannot be combined with state: absent; exclusive '
-                         'describes the complete set of trustees to keep' % where)
-    if not isinstance(entry['mailbox'], str) or not entry['mailbox'].strip():
-        raise ValueError('%smailbox: %r is not an identity' % (where, entry['mailbox']))
+    check_relation(entry, where, 'mailbox', 'trustees')
 
 
-def converge_one(exo):
-    params = exo.params
-    result = converge_mailbox(exo, RecipientResolver(exo.invoke), params)
-    before = result.pop('before')
-    if exo.module._diff:
-        result['diff'] = build_diff(before, result['permissions'])
-    return result
+def kinds(entry):
+    return [kind for kind in KINDS if entry.get(kind) is not None]
 
 
-def interleave(calls_by_entry):
-    """``(entry index, call)`` pairs taking one call of each entry in turn, so that a ``$batch``
-    of ten carries ten different mailboxes rather than one mailbox's writes side by side."""
-    queues = [(index, list(calls)) for index, calls in calls_by_entry.items() if calls]
-    order = []
-    depth = 0
-    while queues:
-        order.extend((index, calls[depth]) for index, calls in queues)
-        depth += 1
-        queues = [(index, calls) for index, calls in queues if len(calls) > depth]
-    return order
+class Permissions(Relation):
+    """A mailbox's Full Access, Send As and Send on Behalf trustees: each a set, the first two
+    written by Add-/Remove- calls, the third by Set-Mailbox's Add/Remove table."""
 
+    noun = 'Mailbox'
+    identity = 'mailbox'
+    key = 'permissions'
+    what = 'recipient'
+    properties = (
+        Prop('full_access', 'FullAccess', view=sorted_values, when=WRITES),
+        Prop('send_as', 'SendAs', view=sorted_values, when=WRITES),
+        Prop('send_on_behalf', 'GrantSendOnBehalfTo', view=sorted_values, wire=send_on_behalf_change),
+    )
 
-def converge_bulk(exo, entries, parallel):
-    """Converge every entry: read in bulk, plan each mailbox, write in ``$batch``es; an Outcome
-    per entry, in order. One entry's failure (bad input, a failed read or write) is its own."""
-    resolver = RecipientResolver(exo.invoke)
-    runner = exo.runner
-    errors = {}
-    kinds = {}
-    for index, entry in enumerate(entries):
-        try:
-            kinds[index] = entry_kinds(entry)
-        except IdentityError as err:
-            errors[index] = err
-    rows, org_size = read_mailboxes(runner, [entries[i]['mailbox'] for i in kinds], parallel)
-    mailboxes = {}
-    for index in list(kinds):
-        answer = rows[entries[index]['mailbox']]
-        if isinstance(answer, ExchangeError):
-            errors[index] = mailbox_error(entries[index]['mailbox'], answer)
-            del kinds[index]
-        else:
-            mailboxes[index] = resolver.remember(answer)
-    wanted = {}
-    for index, entry_kind_list in kinds.items():
-        wanted.setdefault(mailboxes[index].key, (mailboxes[index], set()))[1].update(entry_kind_list)
-    asked = [identity for index in kinds for kind in kinds[index] for identity in entries[index][kind]]
-    trustees = read_all_trustees(runner, resolver, list(wanted.values()), parallel, org_size, also=asked)
+    def __init__(self, module):
+        super().__init__(module)
+        self.resolver = RecipientResolver(module.invoke)
+        self.org_size = None
 
-    results = {}
-    calls = {}
-    for index, entry_kind_list in kinds.items():
-        mailbox = mailboxes[index]
-        try:
-            current = {}
-            for kind in entry_kind_list:
-                found = trustees[mailbox.key][kind]
-                if isinstance(found, ExchangeError):
-                    raise found
-                current[kind] = trustee_map(resolver, found)
-            results[index], calls[index] = plan_mailbox(resolver, entry=entries[index], mailbox=mailbox,
-                                                        current=current)
-        except ExchangeError as err:
-            errors[index] = err
-    if not exo.check_mode:
-        order = interleave(calls)
-        # Every write here is safe to repeat: a grant that is there or a removal that is done is a warning.
-        answers = invoke_parallel(runner, [call for unused, call in order], parallel, idempotent=True)
-        for (index, unused), answer in zip(order, answers):
-            if isinstance(answer, ExchangeError) and index not in errors:
-                errors[index] = answer
-    key = [entry['mailbox'] for entry in entries]
-    return [Outcome(key[i], error=errors[i]) if i in errors else Outcome(key[i], result=results[i])
-            for i in range(len(entries))]
+    def check_input(self, entry, where):
+        if not kinds(entry):
+            raise IdentityError("give at least one of full_access, send_as, send_on_behalf for mailbox '%s'"
+                                % entry['mailbox'], kind='invalid_argument')
+        for kind in kinds(entry):
+            check_identities(kind, entry[kind])
 
+    def read_answers(self, plans):
+        """The mailboxes from an organisation-wide page when that is cheaper, else ten to a request."""
+        rows, self.org_size = read_mailboxes(self.module.runner, [plan.identity for plan in plans], self.module.parallel)
+        return [rows[plan.identity] if isinstance(rows[plan.identity], ExchangeError) else [rows[plan.identity]]
+                for plan in plans]
 
-def converge_many(exo):
-    params = exo.params
-    entries = []
-    for index, item in enumerate(params['mailboxes']):
-        entry = {option: params[option] for option in ENTRY_DEFAULTS}
-        entry.update({k: v for k, v in item.items() if v is not None})
-        check_entry(entry, 'mailboxes[%d].' % index)
-        entries.append(entry)
-    return bulk_result(exo, converge_bulk(exo, entries, params['parallel']), 'mailboxes',
-                       name=lambda r: r['mailbox'], after=lambda r: r['permissions'])
+    def object_key(self, row, identity):
+        return self.resolver.remember(row).key if row else identity
 
+    def prepare(self, engine, plans):
+        """Every mailbox's trustees of the kinds its entries name, read in bulk, and every trustee
+        named or found looked up in one go."""
+        found = [plan for plan in plans if plan.row is not None]
+        wanted = {}
+        for plan in found:
+            mailbox = self.resolver.remember(plan.row)
+            wanted.setdefault(mailbox.key, (mailbox, set()))[1].update(kinds(plan.entry))
+        asked = [name for plan in plans if plan.row is not None or self.module.check_mode
+                 for kind in kinds(plan.entry) for name in plan.entry[kind]]
+        trustees = read_all_trustees(self.module.runner, self.resolver, list(wanted.values()), self.module.parallel,
+                                     self.org_size, also=asked)
+        for plan in found:
+            read = trustees[self.object_key(plan.row, None)]
+            plan.row = dict(plan.row, **dict((prop.parameter, read[prop.option] if isinstance(read[prop.option], ExchangeError)
+                                              else trustee_map(self.resolver, read[prop.option]))
+                                             for prop in self.properties if prop.option in kinds(plan.entry)))
 
-# Options a mailboxes[] entry may set; the task's own values are the defaults.
-ENTRY_DEFAULTS = ('full_access', 'send_as', 'send_on_behalf', 'automapping', 'state', 'exclusive')
+    def wanted(self, plan):
+        if plan.row is None and not self.module.check_mode:
+            return {}
+        for error in [value for value in (plan.row or {}).values() if isinstance(value, ExchangeError)]:
+            raise error
+        return dict((kind, dict((key, recipient.shown) for key, recipient
+                                in self.resolver.resolve_all(kind, plan.entry[kind]).items())) for kind in kinds(plan.entry))
+
+    def new_object(self, plan):
+        return {'PrimarySmtpAddress': plan.identity}
+
+    def validate(self, plan, changes):
+        full_access = plan.detail.get('full_access')
+        if full_access and full_access.added and len(full_access.after()) > MAX_EXPLICIT_ACES:
+            # Exchange refuses the entry past the limit, after granting the ones before it.
+            return ("full_access: %d trustees would leave '%s' with %d explicit entries, more than Exchange Online's "
+                    'limit of %d' % (len(full_access.added), (plan.row or {}).get('PrimarySmtpAddress', plan.identity),
+                                     len(full_access.after()), MAX_EXPLICIT_ACES))
+        return None
+
+    def writes(self, plan, key, changes):
+        calls = [call for kind in ('full_access', 'send_as') if plan.detail.get(kind)
+                 for call in permission_writes(key, kind, plan.detail[kind], plan.entry['automapping'])]
+        return [calls] if calls else []
+
+    def present(self, facts, row):
+        return {'mailbox': (row or {}).get('PrimarySmtpAddress'), 'permissions': facts}
+
+    def diff_name(self, result):
+        return result['mailbox']
 
 
 def main():
-    entry_spec = dict(
-        mailbox=dict(type='str', required=True),
+    options = dict(
         full_access=dict(type='list', elements='str'),
         send_as=dict(type='list', elements='str'),
         send_on_behalf=dict(type='list', elements='str'),
@@ -476,31 +348,33 @@ def main():
         state=dict(type='str', choices=['present', 'absent']),
         exclusive=dict(type='bool'),
     )
+    # The task's values are each entry's defaults; an entry gives its own or None.
+    defaults = dict(automapping=True, state='present', exclusive=False)
     exo = ExoModule(
         argument_spec=dict(
+            dict((option, dict(spec, default=defaults.get(option))) for option, spec in options.items()),
             mailbox=dict(type='str'),
-            mailboxes=dict(type='list', elements='dict', options=entry_spec),
-            full_access=dict(type='list', elements='str'),
-            send_as=dict(type='list', elements='str'),
-            send_on_behalf=dict(type='list', elements='str'),
-            automapping=dict(type='bool', default=True),
-            state=dict(type='str', default='present', choices=['present', 'absent']),
-            exclusive=dict(type='bool', default=False),
+            mailboxes=dict(type='list', elements='dict', options=dict(options, mailbox=dict(type='str', required=True))),
             parallel=dict(type='int', default=DEFAULT_PARALLEL),
         ),
         required_one_of=[('mailbox', 'mailboxes')],
         mutually_exclusive=[('mailbox', 'mailboxes')],
     )
     params = exo.params
+    entries = None
     try:
         check_parallel(params['parallel'])
         if params['mailbox'] is not None:
             check_entry(params, '')
-            if all(params[kind] is None for kind in KINDS):
+            if not kinds(params):
                 raise ValueError('one of the following is required: full_access, send_as, send_on_behalf')
+        else:
+            entries = merge_entries(params['mailboxes'], dict((option, params[option]) for option in options))
+            for index, entry in enumerate(entries):
+                check_entry(entry, 'mailboxes[%d].' % index)
     except ValueError as exc:
         exo.fail(str(exc))
-    exo.run(converge_one if params['mailbox'] is not None else converge_many)
+    exo.run(lambda module: module.converge(Permissions, entries, 'mailboxes'))
 
 
 if __name__ == '__main__':

@@ -22,7 +22,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.recipients import
     find_in_pages,
     invoke_parallel,
 )
-from ansible_collections.mailops.exchange.plugins.modules.exo_mailbox_permission import interleave
+from ansible_collections.mailops.exchange.plugins.module_utils.engine import interleave
 
 
 def person(n, **extra):
@@ -262,7 +262,7 @@ def test_invoke_parallel_keeps_the_order_of_the_calls():
 
 
 def test_writes_are_interleaved_so_a_batch_carries_different_mailboxes():
-    order = interleave({0: ['a1', 'a2', 'a3'], 1: [], 2: ['c1'], 3: ['d1', 'd2']})
+    order = interleave([(0, ['a1', 'a2', 'a3']), (1, []), (2, ['c1']), (3, ['d1', 'd2'])])
     assert order == [(0, 'a1'), (2, 'c1'), (3, 'd1'), (0, 'a2'), (3, 'd2'), (0, 'a3')]
 
 
