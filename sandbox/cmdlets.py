@@ -548,3 +548,4 @@ from . import cmdlets_groups  # noqa: E402,F401 pylint: disable=wrong-import-pos
 from . import cmdlets_mailbox_settings  # noqa: E402,F401 pylint: disable=wrong-import-position,unused-import,cyclic-import
 from . import cmdlets_mailbox  # noqa: E402,F401 pylint: disable=wrong-import-position,unused-import,cyclic-import
 from . import cmdlets_contacts  # noqa: E402,F401 pylint: disable=wrong-import-position,unused-import,cyclic-import
+from . import cmdlets_cas  # noqa: E402,F401 pylint: disable=wrong-import-position,unused-import,cyclic-import
