@@ -110,3 +110,32 @@ def test_a_malformed_answer_is_not_read_as_nothing_there(playbook, sandbox, kind
         assert 'Traceback' not in outcome['msg']
     assert sandbox.stats()['writes'] == 0
     assert sandbox.mailbox_state('sales')['mailbox']['Alias'] == 'sales'
+
+
+def test_an_answer_slower_than_70_s_arrives_with_the_default_timeout(playbook, sandbox):
+    """PROTOCOL.md §7: some errors take more than 70 s. With the old default (60 s) this read timed
+    out and was repeated until its retries ran out (about 6 minutes, then a failure); now the
+    not-found answer arrives after 75 s and the module reports no mailbox."""
+    sandbox.faults(latency_ms=75000)
+    started = time.monotonic()
+    try:
+        result = playbook.run('exchange_slow_and_long.yml', extra_vars={'part': 'slow'}, timeout=240)
+    except subprocess.TimeoutExpired:
+        pytest.fail('a 75 s answer was not received within 240 s')
+    finally:
+        sandbox.faults()
+    elapsed = time.monotonic() - started
+    slow = debug_json(result.stdout, 'SLOW_LONG')['slow']
+    print('SLOW: a 75 s not-found answer took %.1f s end to end' % elapsed)
+    assert not slow.get('failed'), slow
+    assert slow['mailboxes'] == []
+    assert sandbox.stats()['reads'] == 1, 'read once, not repeated after a timeout'
+
+
+def test_a_2_mb_value_is_not_quoted_whole_in_the_message(playbook, sandbox):
+    result = playbook.run('exchange_slow_and_long.yml', extra_vars={'part': 'long'})
+    long = debug_json(result.stdout, 'SLOW_LONG')['long']
+    assert long['failed'] and long['msg'].startswith('display_name')
+    assert len(long['msg']) < 1000, len(long['msg'])
+    assert 'x' * 100 in long['msg']
+    assert sandbox.stats()['writes'] == 0
