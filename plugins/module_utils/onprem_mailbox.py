@@ -144,6 +144,11 @@ def creation(entry, identity, user, hybrid):
     return parameters, row
 
 
+def same_routing(have, want):
+    """Whether a remote routing address as the result shows it (no prefix) is the one wanted."""
+    return str(have or '').lower() == want.split(':', 1)[-1].lower()
+
+
 def current_addresses(entry, row):
     """The ``EmailAddresses`` the entry's address change is planned against: the mailbox's, or
     for a mailbox to be created the primary its create gives it (none: the policy's)."""

@@ -348,6 +348,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.onprem_mailbox im
     creation_problem,
     current_addresses,
     policy_problem,
+    same_routing,
     with_addresses,
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.onprem_module import OnPremModule, onprem_mailbox_facts
@@ -358,10 +359,6 @@ ENTRY_ONLY = ('identity', 'display_name', 'user_principal_name', 'sam_account_na
 
 TEXT = ('user_principal_name', 'sam_account_name', 'first_name', 'last_name', 'display_name', 'organizational_unit',
         'database', 'remote_routing_address', 'primary_smtp_address')
-
-
-def _same_routing(have, want):
-    return str(have or '').lower() == want.split(':', 1)[-1].lower()
 
 
 class Mailbox(Resource):
@@ -379,7 +376,7 @@ class Mailbox(Resource):
              same=lambda have, change: not change.changed, change=lambda before, change: change.report()),
         Prop('email_address_policy_enabled', 'EmailAddressPolicyEnabled', when=SET),
         Prop('hidden_from_address_lists', 'HiddenFromAddressListsEnabled', when=SET),
-        Prop('remote_routing_address', 'RemoteRoutingAddress', same=_same_routing),
+        Prop('remote_routing_address', 'RemoteRoutingAddress', same=same_routing),
     )
 
     def __init__(self, module):
@@ -389,11 +386,8 @@ class Mailbox(Resource):
         self.kind = 'remote mailbox' if self.hybrid else 'mailbox'
         self.users = {}
 
-    def facts(self, row):
-        return onprem_mailbox_facts(row)
-
-    def check_input(self, entry, where):
-        check_input(entry, where)
+    facts = staticmethod(onprem_mailbox_facts)
+    check_input = staticmethod(check_input)
 
     def prepare(self, engine, plans):
         """Read together the users of the mailboxes to be created: an enable needs one, a new one none."""
