@@ -49,7 +49,7 @@ options:
         below; options it leaves out take the task's value (for example O(state), O(company) or
         O(hidden_from_address_lists)). O(name), O(external_email_address), O(display_name),
         O(alias), O(first_name) and O(last_name) belong to one contact, so they are given per
-        entry only.
+        entry only; O(custom_attributes) is taken from the task as a whole when an entry leaves it out.
       - One contact's failure does not stop or undo the others; the task fails at the end and
         lists every failed contact with its reason (RV(results) holds each one's outcome); a
         message about an entry names it as C(contacts[N].option).
@@ -100,6 +100,9 @@ options:
       hidden_from_address_lists:
         description: As O(hidden_from_address_lists), for this contact.
         type: bool
+      custom_attributes:
+        description: As O(custom_attributes), for this contact.
+        type: dict
   state:
     description:
       - V(present) creates or updates the contact; V(absent) removes it.
@@ -151,6 +154,12 @@ options:
     description:
       - Whether the contact is hidden from the address lists. A new contact is shown.
     type: bool
+  custom_attributes:
+    description:
+      - Custom attributes by number, V(1) to V(15) (C(CustomAttribute1) to C(CustomAttribute15)
+        of C(Set-MailContact)), each at most 1024 characters. An empty value clears one.
+      - Only the numbers given are managed.
+    type: dict
 notes:
   - A person property is written by C(Set-Contact) after C(New-MailContact); in check mode the
     result shows the contact as both calls would leave it.
@@ -247,6 +256,10 @@ contact:
     hidden_from_address_lists:
       description: Whether the contact is hidden from address lists.
       type: bool
+    custom_attributes:
+      description: The non-empty custom attributes, keyed by their number C(1) to C(15).
+      type: dict
+      sample: {"1": "partner"}
 changes:
   description:
     - 'What changed, C({option: {before, after}}); a create or removal also reports C(state).'
@@ -263,23 +276,21 @@ results:
   elements: dict
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.addresses import AddressError, check_address
-from ansible_collections.mailops.exchange.plugins.module_utils.bulk import DEFAULT_PARALLEL, check_parallel, merge_entries
-from ansible_collections.mailops.exchange.plugins.module_utils.engine import SET, Prop, Resource, same_text
+from ansible_collections.mailops.exchange.plugins.module_utils.addresses import check_address
+from ansible_collections.mailops.exchange.plugins.module_utils.engine import CREATE_SET, SET, Prop, Resource, argument_spec, same_text
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
-from ansible_collections.mailops.exchange.plugins.module_utils.mailbox_properties import alias_from, check_alias, plain_smtp
+from ansible_collections.mailops.exchange.plugins.module_utils.mailbox_properties import alias_from, check_alias, check_options, plain_smtp
 from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients import RecipientResolver
 
 # Options that describe one contact: a task-wide value for many would clash, so with contacts[]
 # they are given per entry only.
 ENTRY_ONLY = ('name', 'external_email_address', 'display_name', 'alias', 'first_name', 'last_name')
-# Options a contacts[] entry takes from the task when it leaves them out.
-ENTRY_DEFAULTS = ('state', 'company', 'department', 'title', 'phone', 'office', 'hidden_from_address_lists')
 # Set-Contact's person properties: option -> parameter (New-MailContact takes the names too).
 PERSON = (('first_name', 'FirstName'), ('last_name', 'LastName'), ('company', 'Company'),
           ('department', 'Department'), ('title', 'Title'), ('phone', 'Phone'), ('office', 'Office'))
 LIMITS = (('name', 64), ('display_name', 256))
+TEXT = dict(type='str')
 
 
 def _text(value):
@@ -303,20 +314,25 @@ class MailContact(Resource):
     what = 'mail contact'
     create = True
     remove = True
+    bulk = 'contacts'
+    entry_only = ENTRY_ONLY
+    options = {'custom_attributes': dict(type='dict')}
+
+    properties = (
+        Prop('name', 'Name', spec=TEXT),
+        Prop('external_email_address', 'ExternalEmailAddress', view=plain_smtp, same=same_text, spec=TEXT),
+        Prop('display_name', 'DisplayName', spec=TEXT),
+        Prop('alias', 'Alias', same=same_text, spec=TEXT),
+    ) + tuple(Prop(option, parameter, view=_text, cmdlet='Contact', default='', spec=TEXT,
+                   when=SET if option not in ('first_name', 'last_name') else CREATE_SET)
+              for option, parameter in PERSON) + (
+        Prop('hidden_from_address_lists', 'HiddenFromAddressListsEnabled', when=SET, default=False,
+             spec=dict(type='bool')),
+    )
 
     def __init__(self, module):
         super().__init__(module)
         self.resolver = RecipientResolver(module.invoke)
-        self.properties = (
-            Prop('name', 'Name'),
-            Prop('external_email_address', 'ExternalEmailAddress', view=plain_smtp, same=same_text),
-            Prop('display_name', 'DisplayName'),
-            Prop('alias', 'Alias', same=same_text),
-        ) + tuple(Prop(option, parameter, view=_text, cmdlet='Contact', default='',
-                       when=SET if option not in ('first_name', 'last_name') else 'create+set')
-                  for option, parameter in PERSON) + (
-            Prop('hidden_from_address_lists', 'HiddenFromAddressListsEnabled', when=SET, default=False),
-        )
 
     def read_call(self, identity):
         # Get-Recipient shows the mail settings and the person properties together.
@@ -324,7 +340,9 @@ class MailContact(Resource):
 
     def facts(self, row):
         facts = super().facts(row)
-        facts.update(identity=row.get('Identity') or row.get('Name'), guid=str(row.get('Guid') or ''))
+        facts.update(identity=row.get('Identity') or row.get('Name'), guid=str(row.get('Guid') or ''),
+                     custom_attributes=dict((str(n), row['CustomAttribute%d' % n]) for n in range(1, 16)
+                                            if row.get('CustomAttribute%d' % n)))
         return facts
 
     def check_input(self, entry, where):
@@ -337,6 +355,10 @@ class MailContact(Resource):
         try:
             if entry['alias'] is not None:
                 check_alias(entry['alias'])
+            if entry['custom_attributes'] is not None:
+                entry['custom_attributes'] = dict((str(n), text) for n, text in
+                                                  check_options({'custom_attributes': entry['custom_attributes']})
+                                                  ['custom_attributes'].items())
             if entry['external_email_address'] is not None:
                 entry['external_email_address'] = check_address('external_email_address',
                                                                 plain_smtp(entry['external_email_address']))
@@ -376,7 +398,45 @@ class MailContact(Resource):
         name = self.new_name(plan)
         row.update(Identity=name, Name=name, Guid='', DisplayName=desired['display_name'] or name,
                    Alias=desired['alias'] or alias_from(name))
+        row.update(('CustomAttribute%s' % n, text) for n, text in (desired['custom_attributes'] or {}).items())
         return row
+
+    # Custom attributes: one option for fifteen parameters of Set-MailContact, so not a Prop row.
+    def desired(self, plan):
+        return dict(super().desired(plan), custom_attributes=plan.entry['custom_attributes'])
+
+    def changes(self, plan, facts):
+        changes = super().changes(plan, facts)
+        custom = dict((n, text) for n, text in (plan.desired['custom_attributes'] or {}).items()
+                      if text != facts['custom_attributes'].get(n, ''))
+        return dict(changes, custom_attributes=custom) if custom else changes
+
+    def shown_changes(self, plan, facts, changes):
+        shown = super().shown_changes(plan, facts, changes)
+        if 'custom_attributes' in changes:
+            before = facts.get('custom_attributes') or {}
+            after = dict((n, text) for n, text in dict(before, **changes['custom_attributes']).items() if text)
+            shown['custom_attributes'] = {'before': before, 'after': after}
+        return shown
+
+    def after_create(self, plan, row):
+        custom = dict((n, text) for n, text in (plan.desired['custom_attributes'] or {}).items() if text)
+        changes = super().after_create(plan, row)
+        return dict(changes, custom_attributes=custom) if custom else changes
+
+    def set_steps(self, plan, key, changes):
+        custom = dict(('CustomAttribute%s' % n, text) for n, text in (changes.get('custom_attributes') or {}).items())
+        steps = super().set_steps(plan, key, changes)
+        for step in steps:
+            if custom and step[0][0] == 'Set-MailContact':
+                step[0][1].update(custom)
+                custom = None
+        return steps + ([[('Set-MailContact', dict(custom, Identity=key))]] if custom else [])
+
+    def predict(self, plan, changes):
+        after = super().predict(plan, changes)
+        after.update(('CustomAttribute%s' % n, text) for n, text in (changes.get('custom_attributes') or {}).items())
+        return after
 
     def validate(self, plan, changes):
         own = str(plan.row.get('Guid')).lower() if plan.row else None
@@ -415,34 +475,10 @@ class MailContact(Resource):
 
 
 def main():
-    properties = dict((option, dict(type='str')) for option in ENTRY_ONLY + ENTRY_DEFAULTS[1:-1])
-    properties['hidden_from_address_lists'] = dict(type='bool')
-    entry_spec = dict(properties, contact=dict(type='str', required=True),
-                      state=dict(type='str', choices=['present', 'absent']))
-    exo = ExoModule(
-        argument_spec=dict(
-            properties,
-            contact=dict(type='str', aliases=['identity']),
-            contacts=dict(type='list', elements='dict', options=entry_spec),
-            parallel=dict(type='int', default=DEFAULT_PARALLEL),
-            state=dict(type='str', default='present', choices=['present', 'absent']),
-        ),
-        required_one_of=[('contact', 'contacts')],
-        mutually_exclusive=[('contact', 'contacts')] + [('contacts', option) for option in ENTRY_ONLY],
-    )
-    params = exo.params
-    entries = None
-    try:
-        check_parallel(params['parallel'])
-        if params['contacts'] is not None:
-            defaults = dict.fromkeys(ENTRY_ONLY)
-            defaults.update((option, params[option]) for option in ENTRY_DEFAULTS)
-            entries = merge_entries(params['contacts'], defaults)
-            for index, entry in enumerate(entries):
-                check_contact(entry['contact'], 'contacts[%d].' % index)
-    except (ValueError, AddressError) as exc:
-        exo.fail(str(exc))
-    exo.run(lambda module: module.converge(MailContact, entries, 'contacts'))
+    spec = argument_spec(MailContact)
+    spec['argument_spec']['contact']['aliases'] = ['identity']
+    exo = ExoModule(**spec)
+    exo.run(lambda module: module.converge_declared(MailContact))
 
 
 if __name__ == '__main__':
