@@ -322,17 +322,18 @@ mailbox:
     litigation_hold: {enabled: false, duration_days: null, owner: ""}
 changes:
   description:
-    - What was (in check mode, would be) set, by option name, with values shaped like RV(mailbox).
-    - C(email_addresses) lists the addresses C(added) and C(removed). C(state) is V(present) when
-      the mailbox was created, V(absent) when it was removed.
+    - What was (in check mode, would be) changed, by option name, each as C(before) and C(after)
+      with values shaped like RV(mailbox), the collection's one shape for changes.
+    - C(email_addresses) lists the addresses C(added) and C(removed). C(state) goes from V(absent)
+      to V(present) when the mailbox was created, and back when it was removed.
   returned: with O(identity)
   type: dict
   sample:
-    display_name: Sales Europe
+    display_name: {before: Sales, after: Sales Europe}
     email_addresses:
       added: [smtp:vertrieb@contoso.com]
       removed: []
-    custom_attributes: {"1": sales}
+    custom_attributes: {before: {}, after: {"1": sales}}
 results:
   description:
     - With O(mailboxes), one entry per mailbox in the order given - RV(mailbox), RV(changes) and
@@ -420,13 +421,15 @@ class Mailbox(Resource):
         return plan.detail.changes
 
     def shown_changes(self, plan, facts, changes):
-        if plan.row is not None:
-            return dict(changes)
-        parameters = plan.detail[0]
-        shown = {'state': 'present', 'type': plan.desired['type'], 'name': parameters['Name'],
-                 'alias': parameters['Alias'], 'display_name': parameters['DisplayName'],
-                 'primary_smtp_address': parameters['PrimarySmtpAddress']}
-        shown.update(plan.detail[1].changes)
+        if plan.row is None:
+            parameters = plan.detail[0]
+            changes = dict(plan.detail[1].changes, type=plan.desired['type'], name=parameters['Name'],
+                           alias=parameters['Alias'], display_name=parameters['DisplayName'],
+                           primary_smtp_address=parameters['PrimarySmtpAddress'])
+        shown = dict((option, value if option == 'email_addresses' else {'before': facts.get(option), 'after': value})
+                     for option, value in changes.items())
+        if plan.row is None:
+            shown['state'] = {'before': 'absent', 'after': 'present'}
         return shown
 
     def set_steps(self, plan, key, changes):
@@ -448,9 +451,6 @@ class Mailbox(Resource):
             return ("identity: '%s' would not be an address of the new mailbox (%s), so the next run could not "
                     'find it; use its primary address or its name as identity' % (plan.identity, ', '.join(plan.detail[2])))
         return None
-
-    def removal_changes(self, plan):
-        return {'state': 'absent'}
 
     def removable(self, plan):
         if mailbox_facts(plan.row)['type'] == 'regular':

@@ -101,7 +101,7 @@ def test_audit_converge_rerun_drift(tenant):
                                 ('mailbox', address(mailbox_name(5))),
                                 ('mailbox_permission', address(mailbox_name(3)))]
     found = {r['kind']: r for r in drifted['results'] if r['changed']}
-    assert found['mailbox']['changes'] == {'hidden_from_address_lists': True}
+    assert found['mailbox']['changes'] == {'hidden_from_address_lists': {'before': False, 'after': True}}
     assert found['mailbox_permission']['changes']['full_access'] == {
         'added': [], 'removed': [address(user_name(N))]}
     assert found['group_member']['changes'] == {'members': {'added': [address(mailbox_name(12))], 'removed': []}}

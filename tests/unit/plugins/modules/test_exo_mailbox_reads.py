@@ -149,7 +149,8 @@ def test_twenty_five_updates_send_their_writes_and_re_reads_ten_to_a_request():
     assert writes[7] == ('Set-Mailbox', {'Identity': 'g7', 'DisplayName': 'after 7'}, True)
     assert result['changed']
     assert [(r['key'], r['changed'], r['mailbox']['display_name'], r['changes']) for r in result['results']] == [
-        ('m%d' % n, True, 'after %d' % n, {'display_name': 'after %d' % n}) for n in range(25)]
+        ('m%d' % n, True, 'after %d' % n, {'display_name': {'before': '', 'after': 'after %d' % n}})
+        for n in range(25)]
 
 
 def test_type_changes_go_first_and_a_refused_write_fails_only_its_mailbox():
@@ -180,7 +181,8 @@ def test_type_changes_go_first_and_a_refused_write_fails_only_its_mailbox():
     results = caught.value.args[1]['results']
     assert [(r['key'], r['failed']) for r in results] == [('m0', False), ('m1', False), ('m2', True), ('m3', True)]
     assert results[2]['msg'] == results[3]['msg'] == 'SomethingElseException: no such thing'
-    assert results[0]['changes'] == {'type': 'room', 'resource_capacity': 8}
+    assert results[0]['changes'] == {'type': {'before': 'shared', 'after': 'room'},
+                                     'resource_capacity': {'before': None, 'after': 8}}
     assert caught.value.args[1]['changed']
 
 
