@@ -232,3 +232,56 @@ def within(segments, ancestor):
     if len(segments) < len(ancestor):
         return False
     return all(a.lower() == b.lower() for a, b in zip(segments, ancestor))
+
+
+def calendar_option(rights, flags, notify):
+    """The option that makes a task calendar-only (delegate flags, a calendar-only role, a sharing
+    invitation), or None."""
+    if flags:
+        return 'sharing_permission_flags'
+    if rights is not None and show_rights(rights)[0] in CALENDAR_ONLY_ROLES:
+        return 'access_rights'
+    if notify:
+        return 'send_notification_to_user'
+    return None
+
+
+def check_options(params):
+    """Check every option of one folder permission task that needs no service; returns
+    ``(folder_type, segments, rights, flags)`` or raises ValueError naming the option and value."""
+    folder_type, segments = split_folder(params['folder'])
+    rights = parse_access_rights(params['access_rights']) if params['access_rights'] is not None else None
+    flags = parse_sharing_flags(params['sharing_permission_flags']) \
+        if params['sharing_permission_flags'] is not None else None
+    if params['state'] == 'absent':
+        for option in ('access_rights', 'sharing_permission_flags'):
+            if params[option] is not None:
+                raise ValueError('%s: %s cannot be combined with state: absent, which removes the entry'
+                                 % (option, params[option]))
+        if params['send_notification_to_user']:
+            raise ValueError('send_notification_to_user: true cannot be combined with state: absent')
+        return folder_type, segments, rights, flags
+    problem = check_sharing_flags(flags, rights, special_user(params['user']) or params['user'])
+    if problem:
+        raise ValueError(problem)
+    if params['send_notification_to_user'] and show_rights(rights)[0] not in NOTIFICATION_ROLES:
+        raise ValueError("send_notification_to_user: true needs access_rights %s, not '%s'"
+                         % (', '.join(NOTIFICATION_ROLES), ', '.join(show_rights(rights))))
+    return folder_type, segments, rights, flags
+
+
+def entry_row(rights, flags):
+    """A user's entry on a folder as the folder permission resource keeps it: its rights and flags
+    (frozensets); ``rights`` None: the user has no entry."""
+    return {'AccessRights': rights, 'SharingPermissionFlags': flags if rights is not None else None}
+
+
+def entry_parameters(folder, user, want, send_flags, notify):
+    """The parameters of the Add- or Set-MailboxFolderPermission that gives ``user`` the entry
+    ``want`` (:func:`entry_row`) on ``folder``; flags only when ``send_flags`` (``None`` clears them)."""
+    parameters = {'Identity': folder, 'User': user, 'AccessRights': show_rights(want['AccessRights']), 'Confirm': False}
+    if send_flags:
+        parameters['SharingPermissionFlags'] = [f for f in SHARING_FLAGS if f in want['SharingPermissionFlags']] or ['None']
+    if notify:
+        parameters['SendNotificationToUser'] = True
+    return parameters

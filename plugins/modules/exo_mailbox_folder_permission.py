@@ -160,232 +160,138 @@ permission:
       sample: [CanViewPrivateItems, Delegate]
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine import one_row
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import NOT_FOUND, ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.engine import Prop, Resource, one_row
+from ansible_collections.mailops.exchange.plugins.module_utils.errors import INVALID_ARGUMENT, NOT_FOUND, ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.folder_permissions import (
-    CALENDAR_ONLY_ROLES,
-    NO_RIGHTS,
-    NOTIFICATION_ROLES,
-    ROLES,
-    SHARING_FLAGS,
-    FolderPermissionError,
-    check_sharing_flags,
-    flags_from_service,
-    folder_identity,
-    parse_access_rights,
-    parse_sharing_flags,
-    path_segments,
-    pick_folder,
-    rights_from_service,
-    show_rights,
-    special_user,
-    split_folder,
-    within,
-)
+    NO_RIGHTS, ROLES, calendar_option, check_options, entry_parameters, entry_row, flags_from_service, folder_identity,
+    path_segments, pick_folder, rights_from_service, show_rights, special_user, within)
 from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients import RecipientResolver
-from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import build_diff
 
 _USER_NOT_FOUND = 'UserNotFoundInPermissionEntryException'
 
 
-class Entry(object):
-    """A permission entry's rights and flags (None for a user without an entry)."""
+class FolderEntry(Resource):
+    """One user's entry on one folder: added, changed in place or removed, never removed and added
+    again. The row is the entry (rights None: there is none), so the engine always plans a change."""
 
-    def __init__(self, rights, flags):
-        self.rights = rights
-        self.flags = flags
+    noun = 'MailboxFolderPermission'
+    identity = 'mailbox'
+    key = 'permission'
+    what = 'recipient'
+    presence = None
+    reread = False
+    properties = (
+        Prop('access_rights', 'AccessRights', view=lambda rights: show_rights(rights) if rights is not None else []),
+        Prop('sharing_permission_flags', 'SharingPermissionFlags', view=lambda flags: sorted(flags or ())),
+    )
 
+    def __init__(self, module):
+        super().__init__(module)
+        self.resolver = RecipientResolver(module.invoke)
+        self.options = self.mailbox = self.user = self.folder = None
+        self.segments = []
 
-class FolderPermission(object):
-    """Reads and changes one user's entry on one folder."""
+    def check_input(self, entry, where):
+        self.options = check_options(entry)
 
-    def __init__(self, exo):
-        self.exo = exo
-        self.resolver = RecipientResolver(exo.invoke)
-        self.mailbox = None
-        self.identity = None
-        self.user = None
-
-    def read_mailbox(self, identity):
-        row = one_row(self.exo.invoke_one(('Get-Mailbox', {'Identity': identity})), 'mailbox', identity, 'recipient')
+    def read_answers(self, plans):
+        """Resolve the mailbox, the user and the folder (its well-known names in the mailbox's
+        language), refuse calendar-only options elsewhere, then read the user's entry."""
+        if not plans:
+            return []
+        entry = plans[0].entry
+        row = one_row(self.module.invoke_one(('Get-Mailbox', {'Identity': plans[0].identity})), 'mailbox', plans[0].identity,
+                      'recipient')
         if row is None:
-            raise ExchangeError("mailbox: '%s' was not found; nothing was changed" % identity, kind=NOT_FOUND)
-        self.mailbox = self.resolver.remember(row)
-        return self.mailbox
-
-    def resolve_user(self, text):
-        """The ``User`` parameter value: Default/Anonymous, or the recipient's primary address."""
-        special = special_user(text)
-        if special:
-            self.user = special
-        else:
-            self.user = list(self.resolver.resolve_all('user', [text]).values())[0].shown
-        return self.user
+            raise ExchangeError("mailbox: '%s' was not found; nothing was changed" % plans[0].identity, kind=NOT_FOUND)
+        self.mailbox = self.resolver.remember(row).shown
+        self.user = special_user(entry['user']) or list(self.resolver.resolve_all('user', [entry['user']]).values())[0].shown
+        folder_type, segments, rights, flags = self.options
+        base = self.well_known(folder_type, entry['folder']) if folder_type else []
+        self.segments = base + segments
+        option = calendar_option(rights, flags, entry['send_notification_to_user'])
+        calendar = (base if folder_type == 'Calendar' else self.well_known('Calendar', 'calendar')) if option else None
+        if option and not within(self.segments, calendar):
+            raise ExchangeError("%s: %s is only for the calendar (%s) and the folders below it, not '%s'; nothing was changed"
+                                % (option, entry[option], '/'.join(calendar), '/'.join(self.segments)), kind=INVALID_ARGUMENT)
+        self.folder = folder_identity(self.mailbox, self.segments)
+        return [[self.read_entry(entry['folder'])]]
 
     def well_known(self, folder_type, option_value):
         """The path of the mailbox's folder of ``folder_type``, in the mailbox's language."""
-        rows = self.exo.invoke('Get-MailboxFolderStatistics',
-                               {'Identity': self.mailbox.shown, 'FolderScope': folder_type})
-        row = pick_folder(rows, folder_type)
+        row = pick_folder(self.module.invoke('Get-MailboxFolderStatistics', {'Identity': self.mailbox, 'FolderScope': folder_type}),
+                          folder_type)
         if row is None:
-            self.exo.fail("folder: '%s': the mailbox %s has no %s folder; nothing was changed"
-                          % (option_value, self.mailbox.shown, folder_type))
+            raise ExchangeError("folder: '%s': the mailbox %s has no %s folder; nothing was changed"
+                                % (option_value, self.mailbox, folder_type), kind=INVALID_ARGUMENT)
         return path_segments(row.get('FolderPath'))
 
-    def read(self, segments, option_value):
-        """The user's entry on the folder ``segments``, or None when there is none."""
-        self.identity = folder_identity(self.mailbox.shown, segments)
-        try:
-            return self._entry()
-        except ExchangeError as err:
-            if err.kind == 'not_found':
-                self.exo.fail("folder: '%s' was not found in the mailbox %s (looked for %s); nothing "
-                              "was changed" % (option_value, self.mailbox.shown, self.identity),
-                              error={'kind': err.kind, 'exception_type': err.exception_type})
-            raise
-
-    def _entry(self):
+    def read_entry(self, option_value=None):
         # Exchange answers -User for a user without an entry with an error; an empty answer is
-        # handled the same way in case a service version returns nothing instead.
+        # taken the same way in case a service version returns nothing instead.
         try:
-            rows = self.exo.invoke('Get-MailboxFolderPermission',
-                                   {'Identity': self.identity, 'User': self.user})
+            rows = self.module.invoke('Get-MailboxFolderPermission', {'Identity': self.folder, 'User': self.user})
         except ExchangeError as err:
             if err.exception_type == _USER_NOT_FOUND:
-                return None
+                return entry_row(None, None)
+            if err.kind == NOT_FOUND and option_value is not None:
+                raise ExchangeError("folder: '%s' was not found in the mailbox %s (looked for %s); nothing was changed"
+                                    % (option_value, self.mailbox, self.folder), kind=err.kind,
+                                    exception_type=err.exception_type) from None
             raise
         if not rows:
-            return None
-        return Entry(rights_from_service(rows[0].get('AccessRights')),
-                     flags_from_service(rows[0].get('SharingPermissionFlags')))
+            return entry_row(None, None)
+        return entry_row(rights_from_service(rows[0].get('AccessRights')), flags_from_service(rows[0].get('SharingPermissionFlags')))
 
-    def _params(self, entry, send_flags, notify):
-        params = {'Identity': self.identity, 'User': self.user,
-                  'AccessRights': show_rights(entry.rights), 'Confirm': False}
-        if send_flags:
-            params['SharingPermissionFlags'] = [f for f in SHARING_FLAGS if f in entry.flags] or ['None']
-        if notify:
-            params['SendNotificationToUser'] = True
-        return params
-
-    def add(self, entry, notify):
-        """Add the entry; if the user has one by now, change that one instead."""
-        try:
-            self.exo.invoke('Add-MailboxFolderPermission', self._params(entry, bool(entry.flags), notify),
-                            idempotent=True)
-        except ExchangeError as err:
-            if err.kind != 'already_exists':
-                raise
-            # Someone else, or a lost answer to this very call, added an entry since it was read.
-            now = self._entry()
-            if now is None or now.rights != entry.rights or now.flags != entry.flags:
-                self.set(entry, True, notify)
-
-    def set(self, entry, send_flags, notify):
-        self.exo.invoke('Set-MailboxFolderPermission', self._params(entry, send_flags, notify),
-                        idempotent=True)
-
-    def remove(self):
-        try:
-            self.exo.invoke('Remove-MailboxFolderPermission',
-                            {'Identity': self.identity, 'User': self.user, 'Confirm': False},
-                            idempotent=True)
-        except ExchangeError as err:
-            # Already gone: a lost answer to this call, or someone else removed it.
-            if err.exception_type != _USER_NOT_FOUND:
-                raise
-
-
-def _calendar_only(rights, flags, notify):
-    """The option that makes this a calendar-only task, or None."""
-    if flags:
-        return 'sharing_permission_flags'
-    if rights is not None and show_rights(rights)[0] in CALENDAR_ONLY_ROLES:
-        return 'access_rights'
-    if notify:
-        return 'send_notification_to_user'
-    return None
-
-
-def _validate(exo):
-    """Check every option that needs no service; returns (folder_type, segments, rights, flags)."""
-    params = exo.params
-    try:
-        folder_type, segments = split_folder(params['folder'])
-        rights = parse_access_rights(params['access_rights']) if params['access_rights'] is not None else None
-    except FolderPermissionError as err:
-        exo.fail('%s; nothing was changed' % err)
-    flags = parse_sharing_flags(params['sharing_permission_flags']) \
-        if params['sharing_permission_flags'] is not None else None
-    if params['state'] == 'absent':
-        for option in ('access_rights', 'sharing_permission_flags'):
-            if params[option] is not None:
-                exo.fail('%s: %s cannot be combined with state: absent, which removes the entry'
-                         % (option, params[option]))
-        if params['send_notification_to_user']:
-            exo.fail('send_notification_to_user: true cannot be combined with state: absent')
-        return folder_type, segments, rights, flags
-    problem = check_sharing_flags(flags, rights, special_user(params['user']) or params['user'])
-    if problem:
-        exo.fail('%s; nothing was changed' % problem)
-    if params['send_notification_to_user'] and show_rights(rights)[0] not in NOTIFICATION_ROLES:
-        exo.fail("send_notification_to_user: true needs access_rights %s, not '%s'"
-                 % (', '.join(NOTIFICATION_ROLES), ', '.join(show_rights(rights))))
-    return folder_type, segments, rights, flags
-
-
-def converge(exo):
-    params = exo.params
-    folder_type, segments, rights, flags = _validate(exo)
-    notify = params['send_notification_to_user']
-
-    permission = FolderPermission(exo)
-    mailbox = permission.read_mailbox(params['mailbox'])
-    user = permission.resolve_user(params['user'])
-    base = permission.well_known(folder_type, params['folder']) if folder_type else []
-    segments = base + segments
-    calendar_option = _calendar_only(rights, flags, notify)
-    if calendar_option:
-        calendar = base if folder_type == 'Calendar' else permission.well_known('Calendar', 'calendar')
-        if not within(segments, calendar):
-            exo.fail("%s: %s is only for the calendar (%s) and the folders below it, not '%s'; "
-                     "nothing was changed" % (calendar_option, params[calendar_option],
-                                              '/'.join(calendar), '/'.join(segments)))
-    current = permission.read(segments, params['folder'])
-
-    if params['state'] == 'present':
-        kept = current.flags if current and rights == ROLES['Editor'] else frozenset()
-        desired = Entry(rights, flags if flags is not None else kept)
-        changed = current is None or current.rights != desired.rights or current.flags != desired.flags
-    elif special_user(user):
-        desired = Entry(NO_RIGHTS, frozenset())
-        changed = current is None or current.rights != NO_RIGHTS or bool(current.flags)
-    else:
-        desired = None
-        changed = current is not None
-
-    if changed and not exo.check_mode:
-        if desired is None:
-            permission.remove()
-        elif current is None:
-            permission.add(desired, notify)
+    def changes(self, plan, facts):
+        """The entry wanted, when it differs from the one there: the rights and flags asked for
+        (an Editor keeps its flags unless they are given), None rights for no entry at all."""
+        unused, unused, rights, flags = self.options
+        have = plan.row
+        if plan.entry['state'] == 'present':
+            kept = have['SharingPermissionFlags'] if have['AccessRights'] is not None and rights == ROLES['Editor'] else None
+            want = entry_row(rights, flags if flags is not None else kept or frozenset())
         else:
-            permission.set(desired, flags is not None, notify)
+            want = entry_row(NO_RIGHTS, frozenset()) if special_user(self.user) else entry_row(None, None)
+        plan.detail = want
+        return {} if want == have else {'access_rights': want['AccessRights'], 'sharing_permission_flags': want['SharingPermissionFlags']}
 
-    def view(entry):
-        return {
-            'mailbox': mailbox.shown,
-            'folder': '/'.join(segments),
-            'user': user,
-            'access_rights': show_rights(entry.rights) if entry else [],
-            'sharing_permission_flags': sorted(entry.flags) if entry else [],
-        }
+    def shown_changes(self, plan, facts, changes):
+        after = self.facts(plan.detail)
+        return dict((option, {'before': facts[option], 'after': after[option]}) for option in changes if facts[option] != after[option])
 
-    result = dict(changed=changed, permission=view(desired))
-    if exo.module._diff:
-        result['diff'] = build_diff(view(current), view(desired))
-    return result
+    def predict(self, plan, changes):
+        return plan.detail
+
+    def set_steps(self, plan, key, changes):
+        if not changes:
+            return []
+        if plan.detail['AccessRights'] is None:
+            return [[('Remove-MailboxFolderPermission', {'Identity': self.folder, 'User': self.user, 'Confirm': False})]]
+        verb = 'Add' if plan.row['AccessRights'] is None else 'Set'
+        send_flags = bool(plan.detail['SharingPermissionFlags']) if verb == 'Add' else self.options[3] is not None
+        return [[(verb + '-MailboxFolderPermission',
+                  entry_parameters(self.folder, self.user, plan.detail, send_flags, plan.entry['send_notification_to_user']))]]
+
+    def write_error(self, call, err):
+        """Removing an entry that is gone is done; adding one that someone added meanwhile (or a
+        lost answer to this very call did) changes it in place when it differs."""
+        if call[0].startswith('Remove-') and err.exception_type == _USER_NOT_FOUND:
+            return None
+        if not call[0].startswith('Add-') or err.kind != 'already_exists':
+            return err
+        want = entry_row(rights_from_service(call[1]['AccessRights']), flags_from_service(call[1].get('SharingPermissionFlags')))
+        if self.read_entry() != want:
+            self.module.invoke('Set-MailboxFolderPermission', dict(call[1], SharingPermissionFlags=call[1].get(
+                'SharingPermissionFlags', ['None'])), idempotent=True)
+        return None
+
+    def facts(self, row):
+        return dict(super().facts(row), mailbox=self.mailbox, folder='/'.join(self.segments), user=self.user)
+
+    def present(self, facts, row):
+        return {'permission': facts or self.facts(entry_row(None, None))}
 
 
 def main():
@@ -405,7 +311,7 @@ def main():
     for option in ('mailbox', 'user'):
         if not exo.params[option].strip():
             exo.fail("%s: %r is not an identity" % (option, exo.params[option]))
-    exo.run(converge)
+    exo.run(lambda module: module.converge(FolderEntry))
 
 
 if __name__ == '__main__':

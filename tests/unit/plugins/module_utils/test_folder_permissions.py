@@ -8,7 +8,11 @@ import pytest
 from ansible_collections.mailops.exchange.plugins.module_utils.folder_permissions import (
     ROLES,
     FolderPermissionError,
+    calendar_option,
+    check_options,
     check_sharing_flags,
+    entry_parameters,
+    entry_row,
     flags_from_service,
     folder_identity,
     parse_access_rights,
@@ -120,3 +124,29 @@ def test_within():
     assert within(['Kalender', 'Team'], ['Kalender'])
     assert not within(['Inbox'], ['Kalender'])
     assert not within([], ['Kalender'])
+
+
+def options(**values):
+    params = dict(folder='calendar', user='alice', access_rights=['Reviewer'], sharing_permission_flags=None,
+                  send_notification_to_user=False, state='present')
+    params.update(values)
+    return params
+
+
+def test_the_options_are_parsed_and_their_combinations_checked_before_anything_is_read():
+    assert check_options(options(folder='inbox/Projects')) == ('Inbox', ['Projects'], ROLES['Reviewer'], None)
+    with pytest.raises(ValueError, match="sharing_permission_flags: 'Delegate' needs access_rights 'Editor'"):
+        check_options(options(sharing_permission_flags=['Delegate']))
+    with pytest.raises(ValueError, match='send_notification_to_user: true cannot be combined with state: absent'):
+        check_options(options(access_rights=None, state='absent', send_notification_to_user=True))
+
+
+def test_calendar_only_options_and_the_parameters_of_an_entry():
+    assert calendar_option(ROLES['Editor'], frozenset(['Delegate']), False) == 'sharing_permission_flags'
+    assert calendar_option(ROLES['AvailabilityOnly'], None, False) == 'access_rights'
+    assert calendar_option(ROLES['Reviewer'], None, True) == 'send_notification_to_user'
+    assert calendar_option(ROLES['Reviewer'], None, False) is None
+    want = entry_row(ROLES['Editor'], frozenset())
+    assert entry_parameters('f', 'u', want, True, False) == {'Identity': 'f', 'User': 'u', 'AccessRights': ['Editor'],
+                                                             'Confirm': False, 'SharingPermissionFlags': ['None']}
+    assert entry_row(None, frozenset(['Delegate'])) == {'AccessRights': None, 'SharingPermissionFlags': None}
