@@ -218,7 +218,9 @@ class RecipientResolver(object):
         key = str(text).lower()
         if key not in self._candidates:
             quoted = "'%s'" % str(text).replace("'", "''")
-            query = ' -or '.join('%s -eq %s' % (prop, quoted) for prop in ('Name', 'Alias', 'DisplayName', 'EmailAddresses'))
+            # EmailAddresses compares proxy addresses: asked only for text that can be one.
+            props = ('Name', 'Alias', 'DisplayName') + (('EmailAddresses',) if '@' in str(text) else ())
+            query = ' -or '.join('%s -eq %s' % (prop, quoted) for prop in props)
             try:
                 rows = self._invoke('Get-Recipient', {'Filter': query, 'ResultSize': 'Unlimited'})
             except ExchangeError:

@@ -252,3 +252,15 @@ def test_set_mailbox_rejects_unknown_and_bad_values(org):
         run(org, "Set-Mailbox", Identity="alice", Office="x")
     with pytest.raises(errors.CmdletFailure, match="ProxyAddress"):
         run(org, "Set-Mailbox", Identity="alice", ForwardingSmtpAddress="not an address")
+
+
+def test_a_group_trustee_is_listed_by_its_name(org):
+    # A mail-enabled security group has no UPN: its rows and warnings name it by Name, never "".
+    run(org, "Add-MailboxPermission", Identity="support", User="Sales Staff", AccessRights=["FullAccess"])
+    run(org, "Add-RecipientPermission", Identity="support", Trustee="sales-team@contoso.com", AccessRights=["SendAs"])
+    users = [r["User"] for r in run(org, "Get-MailboxPermission", Identity="support", User="sales-team").rows]
+    assert users == ["sales-team"]
+    trustees = [r["Trustee"] for r in run(org, "Get-RecipientPermission", Identity="support").rows]
+    assert "sales-team" in trustees
+    again = run(org, "Add-MailboxPermission", Identity="support", User="sales-team", AccessRights=["FullAccess"])
+    assert again.warnings and 'for account "sales-team"' in again.warnings[0]
