@@ -132,6 +132,13 @@ class Resource(object):
         """The object as the result shows it: every property in its option's shape."""
         return dict((prop.option, prop.view(row.get(prop.parameter))) for prop in self.properties)
 
+    def identity_problem(self, value):
+        """Why ``value`` cannot name an object (an entry without one cannot even be reported, so
+        the whole task fails before anything is read), or None."""
+        if not isinstance(value, str) or not value.strip():
+            return '%r is not an identity' % (value,)
+        return None
+
     def check_input(self, entry, where):
         """Raise ValueError, naming the option (prefixed ``where``) and the value, for input no
         object can have; called before anything is read."""

@@ -174,6 +174,10 @@ class ExchangeModule(object):
         single = entries is None
         entries = [self.params] if single else entries
         wheres = [''] if single else ['%s[%d].' % (noun, index) for index in range(len(entries))]
+        for entry, where in zip(entries, wheres):
+            problem = declared.identity_problem(entry.get(declared.identity))
+            if problem:
+                self.fail('%s%s: %s' % (where, declared.identity, problem))
         plans = engine.Engine(self, declared).converge(entries, wheres)
         if single:
             plan = plans[0]

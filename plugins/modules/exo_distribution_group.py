@@ -333,6 +333,9 @@ class Group(Resource):
     def facts(self, row):
         return group_facts(row, read_owners(self.resolver, row))
 
+    def identity_problem(self, value):
+        return None if isinstance(value, str) and value.strip() else '%r must not be empty' % (value,)
+
     def check_input(self, entry, where):
         check_group_entry(entry, where)
 

@@ -354,12 +354,7 @@ results:
       msg: "resource_capacity: 12 applies to room mailboxes only; ...; nothing was changed"
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.bulk import (
-    DEFAULT_PARALLEL,
-    check_parallel,
-    merge_entries,
-)
-from ansible_collections.mailops.exchange.plugins.module_utils.engine import Resource
+from ansible_collections.mailops.exchange.plugins.module_utils.engine import Resource, argument_spec
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ALREADY_EXISTS, ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.mailbox_properties import (
     after_row,
@@ -388,8 +383,6 @@ PROPERTY_OPTIONS = (
 # mailboxes[] they are given per entry only.
 ENTRY_ONLY = ('name', 'display_name', 'alias', 'primary_smtp_address')
 
-# Options a mailboxes[] entry takes from the task when it leaves them out.
-ENTRY_DEFAULTS = ('state',) + tuple(o for o in PROPERTY_OPTIONS if o not in ENTRY_ONLY)
 
 
 class Mailbox(Resource):
@@ -402,6 +395,25 @@ class Mailbox(Resource):
     what = 'recipient'
     create = True
     remove = True
+    bulk = 'mailboxes'
+    entry_only = ENTRY_ONLY
+    options = dict(
+        type=dict(type='str', choices=['regular', 'shared', 'room', 'equipment']),
+        name=dict(type='str'),
+        display_name=dict(type='str'),
+        alias=dict(type='str'),
+        primary_smtp_address=dict(type='str'),
+        email_addresses=dict(type='list', elements='str'),
+        email_addresses_mode=dict(type='str', default='add', choices=['add', 'remove', 'exact']),
+        excluded_domains=dict(type='list', elements='str', default=[]),
+        hidden_from_address_lists=dict(type='bool'),
+        litigation_hold=dict(type='dict', options=dict(enabled=dict(type='bool', required=True),
+                                                       duration_days=dict(type='int'), owner=dict(type='str'))),
+        custom_attributes=dict(type='dict'),
+        forwarding_smtp_address=dict(type='str'),
+        deliver_to_mailbox_and_forward=dict(type='bool'),
+        resource_capacity=dict(type='int'),
+    )
 
     def __init__(self, module):
         super().__init__(module)
@@ -513,64 +525,9 @@ def write_steps(key, plan):
     return steps
 
 
-def check_identity(value, where):
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError('%sidentity: %r is not an identity' % (where, value))
-
-
 def main():
-    hold_spec = dict(
-        enabled=dict(type='bool', required=True),
-        duration_days=dict(type='int'),
-        owner=dict(type='str'),
-    )
-    properties = dict(
-        type=dict(type='str', choices=['regular', 'shared', 'room', 'equipment']),
-        name=dict(type='str'),
-        display_name=dict(type='str'),
-        alias=dict(type='str'),
-        primary_smtp_address=dict(type='str'),
-        email_addresses=dict(type='list', elements='str'),
-        hidden_from_address_lists=dict(type='bool'),
-        litigation_hold=dict(type='dict', options=hold_spec),
-        custom_attributes=dict(type='dict'),
-        forwarding_smtp_address=dict(type='str'),
-        deliver_to_mailbox_and_forward=dict(type='bool'),
-        resource_capacity=dict(type='int'),
-    )
-    entry_spec = dict(
-        properties,
-        identity=dict(type='str', required=True),
-        state=dict(type='str', choices=['present', 'absent']),
-        email_addresses_mode=dict(type='str', choices=['add', 'remove', 'exact']),
-        excluded_domains=dict(type='list', elements='str'),
-    )
-    exo = ExoModule(
-        argument_spec=dict(
-            properties,
-            identity=dict(type='str'),
-            mailboxes=dict(type='list', elements='dict', options=entry_spec),
-            parallel=dict(type='int', default=DEFAULT_PARALLEL),
-            state=dict(type='str', default='present', choices=['present', 'absent']),
-            email_addresses_mode=dict(type='str', default='add', choices=['add', 'remove', 'exact']),
-            excluded_domains=dict(type='list', elements='str', default=[]),
-        ),
-        required_one_of=[('identity', 'mailboxes')],
-        mutually_exclusive=[('identity', 'mailboxes')] + [('mailboxes', option) for option in ENTRY_ONLY],
-    )
-    params = exo.params
-    entries = None
-    try:
-        check_parallel(params['parallel'])
-        if params['identity'] is not None:
-            check_identity(params['identity'], '')
-        else:
-            entries = merge_entries(params['mailboxes'], {option: params[option] for option in ENTRY_DEFAULTS})
-            for index, entry in enumerate(entries):
-                check_identity(entry['identity'], 'mailboxes[%d].' % index)
-    except ValueError as exc:
-        exo.fail(str(exc))
-    exo.run(lambda module: module.converge(Mailbox, entries, 'mailboxes'))
+    exo = ExoModule(**argument_spec(Mailbox))
+    exo.run(lambda module: module.converge_declared(Mailbox))
 
 
 if __name__ == '__main__':

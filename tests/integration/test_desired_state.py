@@ -73,11 +73,11 @@ def test_audit_converge_rerun_drift(tenant):
 
     audit = run('--check', '--diff')
     assert audit['writes'] == {}
-    assert audit['summary'] == {'objects': N + ROOMS + GROUPS + N, 'changed': N + ROOMS + GROUPS + N,
-                                'failed': 0, 'check_mode': True}
-    # Rooms and groups that would be created have no permissions or members to read yet.
+    every = N + ROOMS + GROUPS + N + ROOMS + GROUPS
+    assert audit['summary'] == {'objects': every, 'changed': every, 'failed': 0, 'check_mode': True}
+    # Rooms and groups that would be created: their permissions and members are predicted too.
     assert by_kind(audit) == {'mailbox': (N + ROOMS, N + ROOMS), 'group': (GROUPS, GROUPS),
-                              'mailbox_permission': (N, N)}
+                              'mailbox_permission': (N + ROOMS, N + ROOMS), 'group_member': (GROUPS, GROUPS)}
     first = next(r for r in audit['results'] if r['kind'] == 'mailbox_permission')
     assert first['object'] == address(mailbox_name(1))
     assert first['diff']['after']['full_access'] == [address(user_name(1)), address(user_name(2))]

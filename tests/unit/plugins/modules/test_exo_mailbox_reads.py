@@ -33,7 +33,7 @@ def shared(number):
 
 
 def entries(items):
-    defaults = dict.fromkeys(exo_mailbox.ENTRY_DEFAULTS)
+    defaults = dict.fromkeys(exo_mailbox.Mailbox.options)
     defaults.update(state='present', email_addresses_mode='add', excluded_domains=[])
     return merge_entries(items, defaults)
 
