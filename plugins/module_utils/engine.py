@@ -97,6 +97,7 @@ class Resource(object):
 
     noun = None
     identity = 'identity'
+    identity_aliases = ()
     key = None
     what = 'object'
     properties = ()
@@ -324,12 +325,13 @@ def argument_spec(resource):
     if resource.presence:
         options[resource.presence] = dict(type='str', default='present', choices=['present', 'absent'])
     identity = resource.identity
+    named = dict(type='str', aliases=list(resource.identity_aliases)) if resource.identity_aliases else dict(type='str')
     if resource.bulk is None:
-        spec = dict(options, **{identity: dict(type='str', required=True)})
+        spec = dict(options, **{identity: dict(named, required=True)})
         return dict(argument_spec=spec, **resource.module_checks)
     entry = dict((name, dict((k, v) for k, v in spec.items() if k != 'default')) for name, spec in options.items())
-    entry[identity] = dict(type='str', required=True)
-    spec = dict(options, **{identity: dict(type='str'), 'parallel': dict(type='int', default=DEFAULT_PARALLEL),
+    entry[identity] = dict(named, required=True)
+    spec = dict(options, **{identity: named, 'parallel': dict(type='int', default=DEFAULT_PARALLEL),
                             resource.bulk: dict(type='list', elements='dict', options=entry)})
     return dict(argument_spec=spec, required_one_of=[(identity, resource.bulk)],
                 mutually_exclusive=[(identity, resource.bulk)] + [(resource.bulk, name) for name in resource.entry_only

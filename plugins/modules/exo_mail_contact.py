@@ -60,6 +60,7 @@ options:
         description: As O(contact), for this contact.
         type: str
         required: true
+        aliases: [identity]
       state:
         description: As O(state), for this contact.
         type: str
@@ -310,6 +311,7 @@ def check_contact(value, where):
 class MailContact(Resource):
     noun = 'MailContact'
     identity = 'contact'
+    identity_aliases = ('identity',)
     key = 'contact'
     what = 'mail contact'
     create = True
@@ -475,9 +477,7 @@ class MailContact(Resource):
 
 
 def main():
-    spec = argument_spec(MailContact)
-    spec['argument_spec']['contact']['aliases'] = ['identity']
-    exo = ExoModule(**spec)
+    exo = ExoModule(**argument_spec(MailContact))
     exo.run(lambda module: module.converge_declared(MailContact))
 
 
