@@ -12,10 +12,10 @@ from pathlib import Path
 PLAYBOOKS = Path(__file__).resolve().parent / 'playbooks'
 
 
-def start(playbook, tmp_path, name, **extra_vars):
+def start(playbook, tmp_path, name, path='concurrent_addresses.yml', **extra_vars):
     """ansible-playbook in the background, with a token cache of its own (another job)."""
     env = dict(playbook.env, XDG_CACHE_HOME=str(tmp_path / name))
-    command = [str(Path(sys.executable).with_name('ansible-playbook')), str(PLAYBOOKS / 'concurrent_addresses.yml')]
+    command = [str(Path(sys.executable).with_name('ansible-playbook')), str(PLAYBOOKS / path)]
     for key, value in extra_vars.items():
         command += ['-e', '%s=%s' % (key, value)]
     return subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -43,3 +43,16 @@ def test_one_object_named_twice_in_a_bulk_task_is_refused_before_any_write(playb
     playbook.run('duplicate_entries.yml')
     assert sandbox.request('GET', '/_sandbox/state/mailboxes/dup-box@contoso.com').status_code == 404
     assert sandbox.request('GET', '/_sandbox/state/mailboxes/fine-box@contoso.com').status_code == 200
+
+
+def test_two_runs_creating_one_group_at_once_both_succeed_with_one_group(playbook, sandbox, tmp_path):
+    # Both runs find no group and check its name free before either creates it; the second
+    # New-DistributionGroup meets "already exists" and converges the group the first made.
+    sandbox.faults(latency_ms=3000)
+    runs = [start(playbook, tmp_path, name, 'concurrent_group.yml') for name in ('first', 'second')]
+    outputs = [run.communicate(timeout=300)[0] for run in runs]
+    sandbox.faults()
+    assert [run.returncode for run in runs] == [0, 0], '\n'.join(outputs)
+    groups = sandbox.invoke('Get-DistributionGroup', {'Identity': 'race-team@contoso.com'}).json()['value']
+    assert len(groups) == 1 and groups[0]['DisplayName'] == 'Race Team'
+    assert sandbox.stats()['cmdlets']['New-DistributionGroup'] == 2
