@@ -129,8 +129,7 @@ def creation(entry, identity, user, hybrid):
                'OrganizationalUnit': entry['organizational_unit'] or ''}
     else:
         parameters = dict(Identity=user['Guid'], DisplayName=entry['display_name'])
-        row = dict((key, user.get(key)) for key in ('Name', 'UserPrincipalName', 'SamAccountName',
-                                                     'OrganizationalUnit', 'Guid'))
+        row = dict((key, user.get(key)) for key in ('Name', 'UserPrincipalName', 'SamAccountName', 'OrganizationalUnit', 'Guid'))
         row['DisplayName'] = entry['display_name'] or user.get('DisplayName')
     if hybrid:
         parameters['RemoteRoutingAddress'] = entry['remote_routing_address']

@@ -76,6 +76,11 @@ def test_walk(playbook, sandbox, infra, method, ident, action):
         ('User' if action == 'disable' else None)
     sent = [c['cmdlet'] for c in commands(sandbox)]
     assert all(not c['is_script'] for c in commands(sandbox))
+    # add mode (the creation's extra address) sends only the difference, exact mode the whole list.
+    address_sets = [c['parameters']['EmailAddresses'] for c in commands(sandbox)
+                    if c['cmdlet'] == 'Set-' + noun and 'EmailAddresses' in c['parameters']]
+    assert address_sets[0] == {'Add': ['smtp:extra-%s@contoso.com' % infra]}
+    assert isinstance(address_sets[-1], list) and 'SMTP:primary-%s@contoso.com' % infra in address_sets[-1]
     assert sent, 'the sandbox recorded the commands'
 
 
