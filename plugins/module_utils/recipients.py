@@ -374,7 +374,7 @@ def taken_by_soft_deleted(invoke, err, parameters):
         if len(rows) != 1 or not rows[0].get('WhenSoftDeleted'):
             continue
         held = rows[0]
-        removed = str(held.get('WhenSoftDeleted') or '').split('.')[0].replace('T', ' ')
+        removed = str(held.get('WhenSoftDeleted') or '').split('.', maxsplit=1)[0].replace('T', ' ')
         return ExchangeError(
             "%s: '%s' is still taken by the mailbox %s (%s), removed%s and kept recoverable by Exchange Online for %d "
             'days; restore it (Undo-SoftDeletedMailbox), purge it (Remove-Mailbox -PermanentlyDelete -Identity %s) '

@@ -384,7 +384,6 @@ PROPERTY_OPTIONS = (
 ENTRY_ONLY = ('name', 'display_name', 'alias', 'primary_smtp_address')
 
 
-
 class Mailbox(Resource):
     """A mailbox: its properties are planned by mailbox_properties (shared with on-premises), so
     this declaration plugs that planner into the engine; shared, room and equipment mailboxes

@@ -247,7 +247,7 @@ class FolderEntry(Resource):
     def changes(self, plan, facts):
         """The entry wanted, when it differs from the one there: the rights and flags asked for
         (an Editor keeps its flags unless they are given), None rights for no entry at all."""
-        unused, unused, rights, flags = self.options
+        rights, flags = self.options[2:4]
         have = plan.row
         if plan.entry['state'] == 'present':
             kept = have['SharingPermissionFlags'] if have['AccessRights'] is not None and rights == ROLES['Editor'] else None

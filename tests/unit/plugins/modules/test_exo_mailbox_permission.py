@@ -60,8 +60,8 @@ def test_each_kind_is_a_set_and_the_writes_of_many_mailboxes_go_one_mailbox_at_a
         entry('support', full_access=['alice', 'bob'], automapping=False)], 'mailboxes')
     sales, support = result['results']
     # An empty list with exclusive revokes every entry of that kind.
-    assert sales['mailbox'] == 'sales@contoso.com' and sales['permissions'] == {'full_access': ['bob@contoso.com'],
-                                                                                  'send_on_behalf': []}
+    assert sales['mailbox'] == 'sales@contoso.com'
+    assert sales['permissions'] == {'full_access': ['bob@contoso.com'], 'send_on_behalf': []}
     assert sales['changes'] == {'full_access': {'added': ['bob@contoso.com'], 'removed': ['alice@contoso.com']},
                                 'send_on_behalf': {'added': [], 'removed': ['bob@contoso.com']}}
     assert support['permissions'] == {'full_access': ['alice@contoso.com', 'bob@contoso.com']}
