@@ -120,9 +120,10 @@ options:
       - In bulk mode (the module's list of objects), how many calls may be in flight at once (1 to 16),
         as for the Exchange Online modules.
       - On premises every call of a task goes over one runspace pool, one call at a time (Exchange
-        allows few runspaces per account), so a value above 1 is accepted and does not speed a task up.
+        allows few runspaces per account), whatever the setting; it is accepted so that a task reads
+        the same as its Exchange Online counterpart.
     type: int
-    default: 1
+    default: 4
 """
 
     ATTRIBUTES = r"""

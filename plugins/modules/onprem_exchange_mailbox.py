@@ -46,7 +46,8 @@ options:
         O(create_method), O(organizational_unit) or O(hidden_from_address_lists)). O(display_name),
         O(user_principal_name), O(sam_account_name), O(first_name), O(last_name),
         O(primary_smtp_address), O(email_addresses) and O(remote_routing_address) belong to one
-        mailbox, so they are given per entry only. O(infrastructure) is the task's for every entry.
+        mailbox, so they are given per entry only. O(infrastructure) is the task's for every entry
+        (an entry that names another one fails).
       - One mailbox's failure does not stop or undo the others; the task fails at the end and
         lists every failed mailbox with its reason (RV(results) holds each mailbox's outcome).
     type: list
@@ -60,6 +61,10 @@ options:
         description: As O(state), for this mailbox.
         type: str
         choices: [present, absent]
+      infrastructure:
+        description: The task's O(infrastructure); an entry that names another one fails.
+        type: str
+        choices: [onpremises, hybrid]
       create_method:
         description: As O(create_method), for this mailbox.
         type: str
@@ -339,8 +344,7 @@ results:
       msg: "mailboxes[2].identity: 'frank@contoso.com' is not an Active Directory user; ...; nothing was changed"
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.bulk import check_parallel, merge_entries
-from ansible_collections.mailops.exchange.plugins.module_utils.engine import SET, Prop, Resource, one_row
+from ansible_collections.mailops.exchange.plugins.module_utils.engine import SET, Prop, Resource, argument_spec, one_row
 from ansible_collections.mailops.exchange.plugins.module_utils.onprem_mailbox import (
     address_change,
     check_input,
@@ -370,6 +374,20 @@ class Mailbox(Resource):
     # A repeated Disable- after a lost answer would meet a mailbox already gone: reconcile by reading.
     remove_repeatable = False
     write_switches = {'Confirm': False}
+    bulk = 'mailboxes'
+    entry_only = ENTRY_ONLY
+    options = dict(
+        dict((option, dict(type='str')) for option in TEXT),
+        infrastructure=dict(type='str', default='onpremises', choices=['onpremises', 'hybrid']),
+        create_method=dict(type='str', default='new', choices=['new', 'enable']),
+        initial_password=dict(type='str', no_log=True),
+        email_addresses=dict(type='list', elements='str'),
+        email_addresses_mode=dict(type='str', default='add', choices=['add', 'remove', 'exact']),
+        excluded_domains=dict(type='list', elements='str', default=[]),
+        email_address_policy_enabled=dict(type='bool'),
+        hidden_from_address_lists=dict(type='bool'),
+        absent_action=dict(type='str', default='disable', choices=['disable', 'remove']),
+    )
     properties = (
         Prop('display_name', 'DisplayName'),
         Prop('email_addresses', 'EmailAddresses', when=SET, wire=lambda change: change.parameter,
@@ -387,7 +405,12 @@ class Mailbox(Resource):
         self.users = {}
 
     facts = staticmethod(onprem_mailbox_facts)
-    check_input = staticmethod(check_input)
+
+    def check_input(self, entry, where):
+        if entry['infrastructure'] != self.module.params['infrastructure']:
+            raise ValueError("%sinfrastructure: '%s' differs from the task's '%s'; one task manages one infrastructure"
+                             % (where, entry['infrastructure'], self.module.params['infrastructure']))
+        check_input(entry, where)
 
     def prepare(self, engine, plans):
         """Read together the users of the mailboxes to be created: an enable needs one, a new one none."""
@@ -450,45 +473,8 @@ class Mailbox(Resource):
 
 
 def main():
-    per_entry = dict((option, dict(type='str')) for option in TEXT)
-    per_entry.update(
-        state=dict(type='str', choices=['present', 'absent']),
-        create_method=dict(type='str', choices=['new', 'enable']),
-        initial_password=dict(type='str', no_log=True),
-        email_addresses=dict(type='list', elements='str'),
-        email_addresses_mode=dict(type='str', choices=['add', 'remove', 'exact']),
-        excluded_domains=dict(type='list', elements='str'),
-        email_address_policy_enabled=dict(type='bool'),
-        hidden_from_address_lists=dict(type='bool'),
-        absent_action=dict(type='str', choices=['disable', 'remove']),
-    )
-    defaults = dict(state='present', create_method='new', email_addresses_mode='add', excluded_domains=[],
-                    absent_action='disable')
-    task = dict((option, dict(spec, default=defaults[option]) if option in defaults else spec)
-                for option, spec in per_entry.items())
-    module = OnPremModule(
-        argument_spec=dict(
-            task,
-            identity=dict(type='str'),
-            mailboxes=dict(type='list', elements='dict', options=dict(per_entry, identity=dict(type='str', required=True))),
-            infrastructure=dict(type='str', default='onpremises', choices=['onpremises', 'hybrid']),
-            parallel=dict(type='int', default=1),
-        ),
-        required_one_of=[('identity', 'mailboxes')],
-        mutually_exclusive=[('mailboxes', option) for option in ENTRY_ONLY],
-    )
-    params = module.params
-    entries = None
-    try:
-        check_parallel(params['parallel'])
-    except ValueError as err:
-        module.fail(str(err))
-    if params['mailboxes'] is not None:
-        # Options given per entry only are None unless the entry gives them.
-        task_values = dict((option, params[option]) for option in task if option not in ENTRY_ONLY)
-        entries = merge_entries(params['mailboxes'], dict(dict.fromkeys(ENTRY_ONLY), infrastructure=params['infrastructure'],
-                                                          **task_values))
-    module.run(lambda m: m.converge(Mailbox, entries, 'mailboxes'))
+    module = OnPremModule(**argument_spec(Mailbox))
+    module.run(lambda m: m.converge_declared(Mailbox))
 
 
 if __name__ == '__main__':

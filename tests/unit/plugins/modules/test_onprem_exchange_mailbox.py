@@ -82,7 +82,7 @@ class FakeOnPrem(object):
 
 
 def converge(module, *entries):
-    entries = [dict(OPTIONS, infrastructure=module.params['infrastructure'], **entry) for entry in entries]
+    entries = [dict(dict(OPTIONS, infrastructure=module.params['infrastructure']), **entry) for entry in entries]
     plans = Engine(module, Mailbox(module)).converge(entries, ['mailboxes[%d].' % i for i in range(len(entries))]
                                                      if len(entries) > 1 else [''])
     return plans[0] if len(plans) == 1 else plans
@@ -181,3 +181,10 @@ def test_bulk_entries_are_checked_alone_and_one_failure_leaves_the_others_conver
     assert module.sent('Enable') == [('Enable-Mailbox', {'Identity': 'g-frank', 'Database': None,
                                                          'DisplayName': None, 'PrimarySmtpAddress': None})]
     assert [call[0] for call in module.sent('Set')] == ['Set-Mailbox']
+
+
+def test_an_entry_of_another_infrastructure_than_the_task_fails_alone():
+    module = FakeOnPrem([ERIN])
+    plans = converge(module, {'identity': 'erin', 'display_name': 'E'}, {'identity': 'frank', 'infrastructure': 'hybrid'})
+    assert plans[0].error is None
+    assert str(plans[1].error).startswith("mailboxes[1].infrastructure: 'hybrid' differs from the task's 'onpremises'")
