@@ -163,7 +163,30 @@ def plan_addresses(current, desired=None, mode='add', primary=None, excluded_dom
     excluded = {d.lower().lstrip('@') for d in excluded_domains or ()}
     before = parse_current(current)
     wanted = parse_desired(option, desired)
+    primary = _desired_primary(option, wanted, mode, primary)
+    for proxy in wanted + ([Proxy('smtp', primary)] if primary else []):
+        if proxy.domain in excluded:
+            raise AddressError("%s: '%s' is in the excluded domain %s; addresses there are never "
+                               'added or removed' % (option if proxy in wanted else 'primary_smtp_address',
+                                                     proxy.value, proxy.domain))
+    after = _dedupe(_addresses_after(option, before, wanted, mode, excluded))
+    keys = {p.key for p in after}
+    if not primary:
+        current_primary = primary_of(before)
+        if current_primary is None or ('smtp', current_primary.lower()) not in keys:
+            raise AddressError('%s: the current primary address %s would be removed; name the new '
+                               'primary with primary_smtp_address or an SMTP: prefix'
+                               % (option, current_primary or '(none)'))
+        primary = current_primary
+    if ('smtp', primary.lower()) not in keys:
+        after.append(Proxy('smtp', primary))
+    for proxy in after:
+        proxy.primary = proxy.is_smtp and proxy.value.lower() == primary.lower()
+    return AddressPlan(sorted_addresses(before), sorted_addresses(after))
 
+
+def _desired_primary(option, wanted, mode, primary):
+    """The primary address the input asks for (``SMTP:`` or ``primary_smtp_address``), or None."""
     primaries = [p for p in wanted if p.primary]
     if len(primaries) > 1:
         raise AddressError('%s: more than one primary address (SMTP:) given: %s'
@@ -181,45 +204,27 @@ def plan_addresses(current, desired=None, mode='add', primary=None, excluded_dom
     if mode == 'remove' and primary and ('smtp', primary.lower()) in {p.key for p in wanted}:
         raise AddressError("%s: '%s' cannot be removed and made primary_smtp_address at once"
                            % (option, primary))
+    return primary
 
-    for proxy in wanted + ([Proxy('smtp', primary)] if primary else []):
-        if proxy.domain in excluded:
-            raise AddressError("%s: '%s' is in the excluded domain %s; addresses there are never "
-                               'added or removed' % (option if proxy in wanted else 'primary_smtp_address',
-                                                     proxy.value, proxy.domain))
 
+def _addresses_after(option, before, wanted, mode, excluded):
+    """The proxies after ``mode`` applies ``wanted`` to ``before``, primary not yet settled."""
     wanted_keys = {p.key for p in wanted}
     if mode == 'exact':
         # An address that stays keeps the service's spelling, so case alone is never a change.
         existing = {p.key: p for p in before}
         after = [p for p in before if not p.is_smtp or p.domain in excluded or p.is_routing]
         after += [existing.get(p.key, p) for p in wanted]
-        after = [p.copy() for p in after]
-    elif mode == 'add':
+        return [p.copy() for p in after]
+    if mode == 'add':
         after = [p.copy() for p in before]
         known = {p.key for p in after}
-        after += [Proxy('smtp', p.value) for p in wanted if p.key not in known]
-    else:
-        current_primary = primary_of(before)
-        if current_primary and ('smtp', current_primary.lower()) in wanted_keys:
-            raise AddressError("%s: '%s' is the primary address and cannot be removed; set another "
-                               'primary first' % (option, current_primary))
-        after = [p.copy() for p in before if p.key not in wanted_keys]
-
-    after = _dedupe(after)
-    keys = {p.key for p in after}
-    if not primary:
-        current_primary = primary_of(before)
-        if current_primary is None or ('smtp', current_primary.lower()) not in keys:
-            raise AddressError('%s: the current primary address %s would be removed; name the new '
-                               'primary with primary_smtp_address or an SMTP: prefix'
-                               % (option, current_primary or '(none)'))
-        primary = current_primary
-    if ('smtp', primary.lower()) not in keys:
-        after.append(Proxy('smtp', primary))
-    for proxy in after:
-        proxy.primary = proxy.is_smtp and proxy.value.lower() == primary.lower()
-    return AddressPlan(sorted_addresses(before), sorted_addresses(after))
+        return after + [Proxy('smtp', p.value) for p in wanted if p.key not in known]
+    current_primary = primary_of(before)
+    if current_primary and ('smtp', current_primary.lower()) in wanted_keys:
+        raise AddressError("%s: '%s' is the primary address and cannot be removed; set another "
+                           'primary first' % (option, current_primary))
+    return [p.copy() for p in before if p.key not in wanted_keys]
 
 
 def _dedupe(proxies):

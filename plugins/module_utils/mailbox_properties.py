@@ -175,67 +175,69 @@ def plan_mailbox(row, options, mailbox_label=None):
     label = mailbox_label or row.get('PrimarySmtpAddress') or row.get('Name')
     types = {details: name for name, details in MAILBOX_TYPES.items()}
     current_type = types.get(row.get('RecipientTypeDetails'))
-    target_type = options.get('type') or current_type
     if options.get('type') and options['type'] != current_type:
         plan.type_change = SET_TYPES[options['type']]
         plan.changes['type'] = options['type']
-
     for option, parameter in (('display_name', 'DisplayName'), ('alias', 'Alias')):
         if options.get(option) is not None and options[option] != (row.get(parameter) or ''):
             _set(plan, option, parameter, options[option])
-
     if options.get('email_addresses') is not None or options.get('primary_smtp_address') is not None:
-        try:
-            addresses = plan_addresses(row.get('EmailAddresses') or [], options.get('email_addresses'),
-                                       options.get('email_addresses_mode') or 'add',
-                                       options.get('primary_smtp_address'),
-                                       options.get('excluded_domains') or ())
-        except AddressError as err:
-            raise MailboxInputError(str(err)) from err
-        plan.addresses = addresses
-        if addresses.changed and len(addresses.addresses) > MAX_PROXY_ADDRESSES:
-            raise MailboxInputError('email_addresses: %d given would leave %s with %d proxy addresses, more than '
-                                    "Exchange Online's limit of %d per recipient"
-                                    % (len(options.get('email_addresses') or ()), label, len(addresses.addresses),
-                                       MAX_PROXY_ADDRESSES))
-        if addresses.changed:
-            exact = options.get('email_addresses_mode') == 'exact'
-            _set(plan, 'email_addresses', 'EmailAddresses', addresses.addresses if exact else address_change(addresses),
-                 {'added': addresses.added, 'removed': addresses.removed})
-            if addresses.primary_changed:
-                plan.changes['primary_smtp_address'] = addresses.addresses[0].partition(':')[2]
-
+        _plan_addresses(plan, row, options, label)
     for option, parameter in (('hidden_from_address_lists', 'HiddenFromAddressListsEnabled'),
                               ('deliver_to_mailbox_and_forward', 'DeliverToMailboxAndForward')):
         if options.get(option) is not None and options[option] != bool(row.get(parameter)):
             _set(plan, option, parameter, options[option])
-
     forwarding = options.get('forwarding_smtp_address')
     if forwarding is not None and forwarding.lower() != plain_smtp(row.get('ForwardingSmtpAddress')).lower():
         # Cleared with $null, as documented: the service refuses an empty address.
         _set(plan, 'forwarding_smtp_address', 'ForwardingSmtpAddress', forwarding or CLEAR, shown=forwarding)
-
-    custom = options.get('custom_attributes')
-    if custom:
-        changed = {}
-        for number, value in sorted(custom.items()):
-            if value != (row.get('CustomAttribute%d' % number) or ''):
-                plan.settings['CustomAttribute%d' % number] = value or CLEAR
-                changed[str(number)] = value
-        if changed:
-            plan.changes['custom_attributes'] = changed
-
+    _plan_custom_attributes(plan, row, options.get('custom_attributes'))
     _plan_hold(plan, row, options.get('litigation_hold'))
-
-    capacity = options.get('resource_capacity')
-    if capacity is not None:
-        if target_type != 'room':
-            raise MailboxInputError("resource_capacity: %s applies to room mailboxes only; '%s' is %s "
-                                    'mailbox' % (capacity, label, _article(target_type)))
-        current = row.get('ResourceCapacity')
-        if current in (None, '') or int(current) != capacity:
-            _set(plan, 'resource_capacity', 'ResourceCapacity', capacity)
+    _plan_capacity(plan, row, options.get('resource_capacity'), options.get('type') or current_type, label)
     return plan
+
+
+def _plan_addresses(plan, row, options, label):
+    try:
+        addresses = plan_addresses(row.get('EmailAddresses') or [], options.get('email_addresses'),
+                                   options.get('email_addresses_mode') or 'add',
+                                   options.get('primary_smtp_address'),
+                                   options.get('excluded_domains') or ())
+    except AddressError as err:
+        raise MailboxInputError(str(err)) from err
+    plan.addresses = addresses
+    if addresses.changed and len(addresses.addresses) > MAX_PROXY_ADDRESSES:
+        raise MailboxInputError('email_addresses: %d given would leave %s with %d proxy addresses, more than '
+                                "Exchange Online's limit of %d per recipient"
+                                % (len(options.get('email_addresses') or ()), label, len(addresses.addresses),
+                                   MAX_PROXY_ADDRESSES))
+    if addresses.changed:
+        exact = options.get('email_addresses_mode') == 'exact'
+        _set(plan, 'email_addresses', 'EmailAddresses', addresses.addresses if exact else address_change(addresses),
+             {'added': addresses.added, 'removed': addresses.removed})
+        if addresses.primary_changed:
+            plan.changes['primary_smtp_address'] = addresses.addresses[0].partition(':')[2]
+
+
+def _plan_custom_attributes(plan, row, custom):
+    changed = {}
+    for number, value in sorted((custom or {}).items()):
+        if value != (row.get('CustomAttribute%d' % number) or ''):
+            plan.settings['CustomAttribute%d' % number] = value or CLEAR
+            changed[str(number)] = value
+    if changed:
+        plan.changes['custom_attributes'] = changed
+
+
+def _plan_capacity(plan, row, capacity, target_type, label):
+    if capacity is None:
+        return
+    if target_type != 'room':
+        raise MailboxInputError("resource_capacity: %s applies to room mailboxes only; '%s' is %s "
+                                'mailbox' % (capacity, label, _article(target_type)))
+    current = row.get('ResourceCapacity')
+    if current in (None, '') or int(current) != capacity:
+        _set(plan, 'resource_capacity', 'ResourceCapacity', capacity)
 
 
 def address_change(addresses):
