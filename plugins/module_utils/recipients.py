@@ -459,6 +459,27 @@ def describe(recipient):
     return "%s '%s'" % (recipient.row.get('RecipientTypeDetails') or 'recipient', recipient.shown)
 
 
+def taken(resolver, option, value, own_key=None):
+    """A message when a recipient other than ``own_key`` already holds ``value`` as one of its
+    names (``option`` ``name``: its Name; otherwise any of its addresses and names), or None.
+
+    A value that names several recipients is left for the service to judge: a create then fails
+    with the service's own error.
+    """
+    try:
+        holder = resolver.lookup(value)
+    except ExchangeError as err:
+        if err.kind != 'ambiguous':
+            raise
+        return None
+    if holder is None or holder.key == own_key:
+        return None
+    held = holder.names if option != 'name' else [str(holder.row.get('Name', '')).lower()]
+    if str(value).lower() in held:
+        return "%s: '%s' is already used by %s" % (option, value, describe(holder))
+    return None
+
+
 def holders(resolver, addresses, own_key=None):
     """Who already holds each of ``addresses`` besides the recipient ``own_key``: a message per
     address taken (by another recipient, or by several), in the order given; none when all are free.

@@ -288,8 +288,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.permissions impor
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients import (
     IdentityError,
     RecipientResolver,
-    describe,
-    holders,
+    taken,
 )
 
 
@@ -400,28 +399,12 @@ class Group(Resource):
                 if facts[option] == 'open':
                     return "%s: 'open' is not allowed for a security group; use closed or approval_required" % option
         if plan.row is None:
-            problem = self.taken('name', plan.identity, None)
+            problem = taken(self.resolver, 'name', plan.identity, None)
             if problem:
                 return problem
         if 'primary_smtp_address' in changes:
-            return self.taken('primary_smtp_address', changes['primary_smtp_address'],
+            return taken(self.resolver, 'primary_smtp_address', changes['primary_smtp_address'],
                               str(plan.row.get('Guid')).lower() if plan.row else None)
-        return None
-
-    def taken(self, option, value, own_key):
-        """A message when a recipient other than the group ``own_key`` already holds ``value``:
-        a new group's Name (held by anything but a group of that name), or an address."""
-        if option != 'name':
-            problems = holders(self.resolver, [value], own_key)
-            return '%s: %s' % (option, problems[0]) if problems else None
-        try:
-            holder = self.resolver.lookup(value)
-        except ExchangeError as err:
-            if err.kind != 'ambiguous':
-                raise
-            return None
-        if holder is not None and str(holder.row.get('Name', '')).lower() == value.lower():
-            return "name: '%s' is already used by %s" % (value, describe(holder))
         return None
 
 

@@ -282,7 +282,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.engine import CRE
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.mailbox_properties import alias_from, check_alias, check_options, plain_smtp
 from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients import RecipientResolver
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients import RecipientResolver, taken
 
 # Options that describe one contact: a task-wide value for many would clash, so with contacts[]
 # they are given per entry only.
@@ -451,28 +451,11 @@ class MailContact(Resource):
                 return ("contact: '%s' would not be an address of the new mail contact (%s), so the next run could not "
                         'find it; use its external address or its name as contact' % (plan.identity, address))
         if plan.row is None or 'name' in changes:
-            problem = self.taken('name', self.new_name(plan), own)
+            problem = taken(self.resolver, 'name', self.new_name(plan), own)
             if problem:
                 return problem
         if 'external_email_address' in changes:
-            return self.taken('external_email_address', address, own)
-        return None
-
-    def taken(self, option, value, own_key):
-        """A message when a recipient other than the contact ``own_key`` already holds ``value``
-        (an address, or the Name); the service judges a value that is ambiguous."""
-        try:
-            holder = self.resolver.lookup(value)
-        except ExchangeError as err:
-            if err.kind != 'ambiguous':
-                raise
-            return None
-        if holder is None or holder.key == own_key:
-            return None
-        held = holder.names if option != 'name' else [str(holder.row.get('Name', '')).lower()]
-        if value.lower() in held:
-            return "%s: '%s' is already used by %s '%s'" % (
-                option, value, holder.row.get('RecipientTypeDetails') or 'recipient', holder.shown)
+            return taken(self.resolver, 'external_email_address', address, own)
         return None
 
 
