@@ -532,20 +532,3 @@ CMDLETS = {
                mandatory=("Identity", "Trustee", "AccessRights")),
     )
 }
-
-
-def lookup(name):
-    """The cmdlet called ``name`` (case-insensitive), or a CommandNotFound failure."""
-    cmdlet = CMDLETS.get(str(name).strip().lower())
-    if cmdlet is None:
-        raise errors.command_not_found(name)
-    return cmdlet
-
-
-# Cmdlet families kept in modules of their own add themselves to CMDLETS when imported; they
-# use the converters above, so they are imported last.
-from . import cmdlets_groups  # noqa: E402,F401 pylint: disable=wrong-import-position,unused-import,cyclic-import
-from . import cmdlets_mailbox_settings  # noqa: E402,F401 pylint: disable=wrong-import-position,unused-import,cyclic-import
-from . import cmdlets_mailbox  # noqa: E402,F401 pylint: disable=wrong-import-position,unused-import,cyclic-import
-from . import cmdlets_contacts  # noqa: E402,F401 pylint: disable=wrong-import-position,unused-import,cyclic-import
-from . import cmdlets_cas  # noqa: E402,F401 pylint: disable=wrong-import-position,unused-import,cyclic-import

@@ -10,7 +10,7 @@ import json
 import uuid
 from urllib.parse import urlsplit
 
-from . import cmdlets, errors, paging
+from . import catalog, errors, paging
 from .entra import (EXCHANGE_CAPABLE_ROLES, EXCHANGE_RESOURCE_APP_ID, MANAGE_AS_APP, READER_ROLES,
                     InvalidToken)
 from .model import DATETIME_PROPERTIES, GUID_PROPERTIES
@@ -234,7 +234,7 @@ def handle(sandbox, request, segment):
             return _plain_error(sandbox, 400, "BadRequest", str(exc))
     size = paging.max_page_size(request.header("Prefer"))
     try:
-        cmdlet = cmdlets.lookup(cmdlet_input["CmdletName"])
+        cmdlet = catalog.lookup(cmdlet_input["CmdletName"])
     except errors.CmdletFailure:
         # An unknown cmdlet is refused like one the role does not allow (PROTOCOL.md §7).
         return _no_body(sandbox, 403)

@@ -271,7 +271,6 @@ results:
 """
 
 from ansible_collections.mailops.exchange.plugins.module_utils.engine import CREATE, SET, Prop, Resource, argument_spec, same_text
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.groups import (
     DEFAULT_DEPART,
     DEFAULT_JOIN,

@@ -279,7 +279,6 @@ results:
 
 from ansible_collections.mailops.exchange.plugins.module_utils.addresses import check_address
 from ansible_collections.mailops.exchange.plugins.module_utils.engine import CREATE_SET, SET, Prop, Resource, argument_spec, same_text
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.mailbox_properties import alias_from, check_alias, check_options, plain_smtp
 from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients import RecipientResolver, taken

@@ -2,7 +2,7 @@
 
 import pytest
 
-from sandbox import cmdlets, errors
+from sandbox import catalog, errors
 from sandbox.model import Organization
 
 TENANT_ID = "11111111-2222-4333-8444-555555555555"
@@ -15,7 +15,7 @@ def new_org(users=2, shared=1):
 
 def run(org, name, **params):
     """Run an Exchange Online cmdlet of the sandbox against ``org``."""
-    return cmdlets.lookup(name).run(org, params, caller="tester")
+    return catalog.lookup(name).run(org, params, caller="tester")
 
 
 def failure(org, name, **params):

@@ -3,7 +3,7 @@
 import pytest
 from cmdlet_testing import new_org, run
 
-from sandbox import cmdlets, errors
+from sandbox import catalog, cmdlets, errors
 
 
 @pytest.fixture
@@ -21,14 +21,14 @@ def explicit(org, mailbox):
 
 
 def test_lookup_is_case_insensitive_and_classifies_writes():
-    assert cmdlets.lookup("get-mailbox").name == "Get-Mailbox"
-    assert not cmdlets.lookup("Get-Mailbox").is_write
-    assert cmdlets.lookup("Set-Mailbox").is_write
+    assert catalog.lookup("get-mailbox").name == "Get-Mailbox"
+    assert not catalog.lookup("Get-Mailbox").is_write
+    assert catalog.lookup("Set-Mailbox").is_write
 
 
 def test_unknown_cmdlet():
     with pytest.raises(errors.CmdletFailure) as caught:
-        cmdlets.lookup("Get-Nonsense")
+        catalog.lookup("Get-Nonsense")
     assert caught.value.exception_type == errors.COMMAND_NOT_FOUND
 
 

@@ -3,7 +3,7 @@
 import pytest
 from cmdlet_testing import failure, new_org, run
 
-from sandbox import cmdlets, cmdlets_groups, errors
+from sandbox import catalog, cmdlets, cmdlets_groups, errors
 
 
 @pytest.fixture
@@ -18,11 +18,11 @@ def members(org, group):
 
 
 def test_group_cmdlets_are_registered_and_classified():
-    assert not cmdlets.lookup("get-distributiongroup").is_write
-    assert not cmdlets.lookup("Get-DistributionGroupMember").is_write
+    assert not catalog.lookup("get-distributiongroup").is_write
+    assert not catalog.lookup("Get-DistributionGroupMember").is_write
     for name in ("New-DistributionGroup", "Set-DistributionGroup", "Remove-DistributionGroup",
                  "Add-DistributionGroupMember", "Remove-DistributionGroupMember"):
-        assert cmdlets.lookup(name).is_write
+        assert catalog.lookup(name).is_write
 
 
 def test_seeded_groups(org):

@@ -3,7 +3,7 @@
 from cmdlet_testing import new_org
 from psrpcore.types import PSSecureString
 
-from sandbox import cmdlets, cmdlets_onprem, identity
+from sandbox import catalog, cmdlets_onprem, identity
 from sandbox.model import identity_keys
 
 
@@ -39,7 +39,7 @@ class _Oracle:
 
 
 def _online(org, name, **params):
-    return cmdlets.lookup(name).run(org, params, caller="tester")
+    return catalog.lookup(name).run(org, params, caller="tester")
 
 
 def _onprem(org, name, **params):

@@ -3,7 +3,7 @@
 import pytest
 from cmdlet_testing import new_org
 
-from sandbox import cmdlets, paging
+from sandbox import catalog, paging
 
 
 def test_pages_walk_the_rows_and_end_without_token():
@@ -57,7 +57,7 @@ def _read_pages(org, pager, between=None, size=2):
 
     def run():
         runs.append(org.generation)
-        return cmdlets.lookup("Get-Mailbox").run(org, body["Parameters"])
+        return catalog.lookup("Get-Mailbox").run(org, body["Parameters"])
 
     names, offset = [], 0
     while True:
@@ -77,8 +77,8 @@ def test_later_pages_reuse_the_rows_only_while_nothing_changed():
     assert _read_pages(org, pager) == (everyone, 1), "unchanged: one run serves every page"
 
     def rename_and_remove():
-        cmdlets.lookup("Set-Mailbox").run(org, {"Identity": everyone[-1], "DisplayName": "Late"})
-        cmdlets.lookup("Remove-Mailbox").run(org, {"Identity": everyone[0]})
+        catalog.lookup("Set-Mailbox").run(org, {"Identity": everyone[-1], "DisplayName": "Late"})
+        catalog.lookup("Remove-Mailbox").run(org, {"Identity": everyone[0]})
 
     names, runs = _read_pages(org, pager, between=rename_and_remove)
     assert runs == 2, "a write between pages makes the next page run the cmdlet again"
@@ -93,11 +93,11 @@ def test_results_of_writes_and_of_one_page_are_not_kept():
 
     def write():
         runs.append("write")
-        return cmdlets.lookup("Set-Mailbox").run(org, {"Identity": "alice", "DisplayName": "A"})
+        return catalog.lookup("Set-Mailbox").run(org, {"Identity": "alice", "DisplayName": "A"})
 
     def read():
         runs.append("read")
-        return cmdlets.lookup("Get-Mailbox").run(org, {})
+        return catalog.lookup("Get-Mailbox").run(org, {})
 
     for offset in (0, 1):
         pager.result(org, "write", offset, 1, write)
