@@ -27,7 +27,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.errors import (
     TRANSIENT,
     UNAUTHORIZED,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.exo_client import connection_from_params
+from ansible_collections.mailops.exchange.plugins.module_utils.connection import connection_from_params
 
 # The application permissions the app-registration calls need (PROTOCOL.md §2).
 REQUIRED_PERMISSIONS = ('Application.ReadWrite.All', 'AppRoleAssignment.ReadWrite.All',
@@ -272,7 +272,7 @@ class GraphClient(object):
 
 
 def graph_client_from_params(params, warn=None):
-    """A ``GraphClient`` from the shared connection options (see ``exo_client.connection_from_params``)."""
+    """A ``GraphClient`` from the shared connection options (see ``connection.connection_from_params``)."""
     connection = connection_from_params(params, warn)
     return GraphClient(connection.http_client, connection.token_provider, connection.endpoints.graph_url,
                        client_id=params.get('client_id'))

@@ -16,6 +16,7 @@ from ansible.module_utils.basic import AnsibleFallbackNotFound, AnsibleModule, m
 
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError, readable
 from ansible_collections.mailops.exchange.plugins.module_utils import bulk
+from ansible_collections.mailops.exchange.plugins.module_utils import connection
 from ansible_collections.mailops.exchange.plugins.module_utils import engine
 from ansible_collections.mailops.exchange.plugins.module_utils import exo_client
 from ansible_collections.mailops.exchange.plugins.module_utils import graph_client
@@ -241,7 +242,7 @@ class ExoModule(ExchangeModule):
         self._graph = None
         self._credential_from_environment()
         self.warn_unverified_tls('the sign-in endpoint, Exchange Online and Microsoft Graph')
-        for unused, library, error in exo_client.missing_libraries(self.params):
+        for unused, library, error in connection.missing_libraries(self.params):
             self.module.fail_json(msg=missing_required_lib(library), exception=error)
 
     def _credential_from_environment(self):

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from ansible_collections.mailops.exchange.plugins.module_utils import exo_client
+from ansible_collections.mailops.exchange.plugins.module_utils import connection, exo_client
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import CmdletError, ExchangeError, TransportError
 from ansible_collections.mailops.exchange.plugins.module_utils.exo_runner import ExoRunner, strip_annotations
 from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import CLEAR
@@ -280,9 +280,9 @@ def test_runner_from_params(monkeypatch, tmp_path):
 
 
 def test_connection_is_shared_material():
-    connection = exo_client.connection_from_params(params(cloud="gcc_high"))
-    assert connection.endpoints.graph_url == "https://graph.microsoft.us"
-    assert connection.token_provider._session is connection.http_client.session
+    shared = connection.connection_from_params(params(cloud="gcc_high"))
+    assert shared.endpoints.graph_url == "https://graph.microsoft.us"
+    assert shared.token_provider._session is shared.http_client.session
 
 
 @pytest.mark.parametrize("overrides, words", [
@@ -312,11 +312,11 @@ def test_access_token_alone_with_organization():
 
 
 def test_missing_libraries(monkeypatch):
-    assert exo_client.missing_libraries() == []
-    monkeypatch.setattr(exo_client, "HAS_MSAL", False)
-    monkeypatch.setattr(exo_client, "MSAL_IMPORT_ERROR", "Traceback: no msal")
-    assert exo_client.missing_libraries() == [(False, "msal", "Traceback: no msal")]
-    assert exo_client.missing_libraries({"access_token": "t"}) == []
+    assert connection.missing_libraries() == []
+    monkeypatch.setattr(connection, "HAS_MSAL", False)
+    monkeypatch.setattr(connection, "MSAL_IMPORT_ERROR", "Traceback: no msal")
+    assert connection.missing_libraries() == [(False, "msal", "Traceback: no msal")]
+    assert connection.missing_libraries({"access_token": "t"}) == []
 
 
 def _rows(*aliases):
