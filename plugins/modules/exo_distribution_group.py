@@ -402,8 +402,8 @@ class Group(Resource):
             if problem:
                 return problem
         if 'primary_smtp_address' in changes:
-            return taken(self.resolver, 'primary_smtp_address', changes['primary_smtp_address'],
-                              str(plan.row.get('Guid')).lower() if plan.row else None)
+            own = str(plan.row.get('Guid')).lower() if plan.row else None
+            return taken(self.resolver, 'primary_smtp_address', changes['primary_smtp_address'], own)
         return None
 
 
