@@ -102,11 +102,15 @@ class RecipientResolver(object):
     names are never taken from a row read for another reason: another recipient may answer to
     the same text, and then the service refuses it as ambiguous.
 
-    ``invoke`` is a runner's ``invoke(cmdlet, parameters)``.
+    ``invoke`` is a runner's ``invoke(cmdlet, parameters)``. ``warn`` is given in check mode: an
+    identity that :meth:`resolve_all` does not find for an object that does not exist yet either
+    is then assumed to be created by an earlier task of the run too (a new shared mailbox made a
+    member of a new group), shown as given, with a warning.
     """
 
-    def __init__(self, invoke):
+    def __init__(self, invoke, warn=None):
         self._invoke = invoke
+        self._warn = warn
         self._by_name = {}
         self._by_label = {}
         self._looked_up = {}
@@ -235,9 +239,11 @@ class RecipientResolver(object):
         named = ' (%s)' % ', '.join(shown) if len(shown) > 1 else ''
         return "'%s' matches more than one recipient%s" % (text, named)
 
-    def resolve_all(self, option, identities):
+    def resolve_all(self, option, identities, for_new_object=False):
         """Resolve every identity given in ``option``; one error lists every one that failed.
 
+        ``for_new_object``: the identities are for an object that does not exist yet (check mode
+        predicts it), so in check mode one not found is assumed created by an earlier task.
         Returns a dict of canonical key -> Recipient, in the order given.
         """
         resolved = {}
@@ -251,6 +257,11 @@ class RecipientResolver(object):
                 problems.append(self.ambiguity(identity) if len(problems) < MAX_PROBLEMS_SHOWN
                                 else "'%s' matches more than one recipient" % identity)
                 continue
+            if recipient is None and for_new_object and self._warn is not None:
+                self._warn("%s: '%s' does not exist yet; check mode assumes an earlier task creates it"
+                           % (option, identity))
+                recipient = Recipient({'Identity': identity, 'Name': identity,
+                                       'PrimarySmtpAddress': identity if '@' in str(identity) else None})
             if recipient is None:
                 problems.append("'%s' was not found" % identity)
             else:

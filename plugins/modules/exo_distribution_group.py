@@ -326,7 +326,7 @@ class Group(Resource):
 
     def __init__(self, module):
         super().__init__(module)
-        self.resolver = RecipientResolver(module.invoke)
+        self.resolver = RecipientResolver(module.invoke, module.warn if module.check_mode else None)
 
     def facts(self, row):
         return group_facts(row, read_owners(self.resolver, row))
@@ -355,7 +355,7 @@ class Group(Resource):
     def desired(self, plan):
         desired = super().desired(plan)
         if desired['managed_by'] is not None:
-            resolved = self.resolver.resolve_all(plan.where + 'managed_by', desired['managed_by'])
+            resolved = self.resolver.resolve_all(plan.where + 'managed_by', desired['managed_by'], plan.row is None)
             desired['managed_by'] = dict((key, recipient.shown) for key, recipient in resolved.items())
         if plan.row is not None and desired['type'] is not None and desired['type'] != self.facts(plan.row)['type']:
             raise IdentityError("%stype: '%s' is a %s group and Exchange cannot convert it to %s; remove the group "

@@ -231,7 +231,7 @@ class Members(Relation):
 
     def __init__(self, module):
         super().__init__(module)
-        self.resolver = RecipientResolver(module.invoke)
+        self.resolver = RecipientResolver(module.invoke, module.warn if module.check_mode else None)
 
     def object_key(self, row, identity):
         return self.resolver.remember(row).key if row else identity
@@ -263,7 +263,7 @@ class Members(Relation):
         if not self.known(plan):
             return {'members': None}
         return {'members': dict((key, recipient.shown) for key, recipient
-                                in self.resolver.resolve_all('members', plan.entry['members']).items())}
+                                in self.resolver.resolve_all('members', plan.entry['members'], plan.row is None).items())}
 
     def new_object(self, plan):
         return {'PrimarySmtpAddress': plan.identity}

@@ -270,7 +270,7 @@ class Permissions(Relation):
 
     def __init__(self, module):
         super().__init__(module)
-        self.resolver = RecipientResolver(module.invoke)
+        self.resolver = RecipientResolver(module.invoke, module.warn if module.check_mode else None)
         self.org_size = None
 
     def check_input(self, entry, where):
@@ -313,7 +313,8 @@ class Permissions(Relation):
         for error in [value for value in (plan.row or {}).values() if isinstance(value, ExchangeError)]:
             raise error
         return dict((kind, dict((key, recipient.shown) for key, recipient
-                                in self.resolver.resolve_all(kind, plan.entry[kind]).items())) for kind in kinds(plan.entry))
+                                in self.resolver.resolve_all(kind, plan.entry[kind], plan.row is None).items()))
+                    for kind in kinds(plan.entry))
 
     def new_object(self, plan):
         return {'PrimarySmtpAddress': plan.identity}

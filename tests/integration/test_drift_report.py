@@ -38,8 +38,9 @@ def chromium():
 
 
 def test_audit_writes_a_report_that_chromium_shows_and_filters(sandbox, playbook, tmp_path, chromium):
-    # Three seeded mailboxes to converge, a new room and a new group, two mailboxes already as
-    # described, and one permission entry naming a trustee that does not exist.
+    # Three seeded mailboxes to converge, a new room and a new group (whose access and members
+    # check mode predicts), two mailboxes already as described, and one permission entry naming a
+    # trustee that does not exist.
     data = desired_state(3, rooms=1)
     data['mailboxes'] += [
         {'identity': address(mailbox_name(4)), 'type': 'shared'},
@@ -69,7 +70,7 @@ def test_audit_writes_a_report_that_chromium_shows_and_filters(sandbox, playbook
     assert report['organisation'] == sandbox.env['EXO_ORGANIZATION']
     assert re.fullmatch(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ', report['generated_at'])
     assert {k: report['summary'][k] for k in ('drifted', 'failed', 'in_sync', 'total')} == {
-        'drifted': 8, 'failed': 1, 'in_sync': 2, 'total': 11}
+        'drifted': 10, 'failed': 1, 'in_sync': 2, 'total': 13}
     assert report['summary']['by_kind']['mailbox'] == {'drifted': 4, 'failed': 0, 'in_sync': 2, 'total': 6}
     objects = {(o['kind'], o['object']): o for o in report['objects']}
     first = {p['name']: p for p in objects['mailbox', address(mailbox_name(1))]['properties']}
@@ -95,8 +96,8 @@ def test_audit_writes_a_report_that_chromium_shows_and_filters(sandbox, playbook
         cards = browser.evaluate(
             "Object.fromEntries([...document.querySelectorAll('[data-count]')]"
             ".map(c => [c.dataset.count, c.querySelector('b').innerText]))")
-        assert cards == {'drifted': '8', 'failed': '1', 'in_sync': '2', 'properties': str(report['summary']['properties'])}
-        assert '11 of 11 objects shown' in visible
+        assert cards == {'drifted': '10', 'failed': '1', 'in_sync': '2', 'properties': str(report['summary']['properties'])}
+        assert '13 of 13 objects shown' in visible
         # The hostile display name is text in the before column; none of it ran or loaded.
         before = browser.evaluate(
             "[...document.querySelectorAll('tbody.object')].find(b => b.dataset.kind === 'mailbox' &&"
@@ -108,10 +109,11 @@ def test_audit_writes_a_report_that_chromium_shows_and_filters(sandbox, playbook
         assert 'Desired shared0002' in visible and 'user0005@' in visible
 
         browser.type_text('#filter-text', 'shared0002')
-        assert shown_objects(browser) == [['mailbox', address(mailbox_name(2))],
+        # The new group lists shared0002 among its predicted members.
+        assert shown_objects(browser) == [['group_member', 'ds-group-001'], ['mailbox', address(mailbox_name(2))],
                                           ['mailbox_permission', address(mailbox_name(2))]]
         visible = browser.evaluate('document.body.innerText')
-        assert '2 of 11 objects shown' in visible and 'Desired shared0003' not in visible
+        assert '3 of 13 objects shown' in visible and 'Desired shared0003' not in visible
         png = browser.screenshot(full_page=False)
 
         browser.evaluate("document.querySelector('#filter-text').value = ''")
@@ -125,7 +127,7 @@ def test_audit_writes_a_report_that_chromium_shows_and_filters(sandbox, playbook
 
         choose(browser, '#filter-status', '')
         choose(browser, '#filter-kind', '')
-        assert len(shown_objects(browser)) == 11
+        assert len(shown_objects(browser)) == 13
         assert browser.requested_urls() == [page]
 
     assert png.startswith(b'\x89PNG\r\n\x1a\n') and len(png) > 20000

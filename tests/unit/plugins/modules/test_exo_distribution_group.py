@@ -90,13 +90,13 @@ def test_one_failing_group_leaves_the_others_planned_and_the_task_names_it():
     exo = FakeExo({('Get-DistributionGroup', 'finance'): [FINANCE],
                    ('Get-Recipient', 'alice'): [ALICE], ('Get-Recipient', 'carol'): [CAROL]})
     entries = [entry('finance', display_name='Finance Team', managed_by=['alice']),
-               entry('team', managed_by=['alice', 'ghost@contoso.com']),
+               entry('team', managed_by=['alice'], type='security', member_depart_restriction='open'),
                entry('crew', managed_by=['alice'], type='security')]
     with pytest.raises(Stopped) as caught:
         exo.converge(groups.Group, entries, 'groups')
     msg, result = caught.value.args
-    assert msg == ("1 of 3 groups failed: team: groups[1].managed_by: 'ghost@contoso.com' was not found; "
-                   "nothing was changed")
+    assert msg == ("1 of 3 groups failed: team: groups[1].member_depart_restriction: 'open' is not allowed for a "
+                   "security group; use closed or approval_required; nothing was changed")
     assert [r['failed'] for r in result['results']] == [False, True, False]
     assert result['results'][1]['kind'] == 'invalid_argument'
     finance, unused, crew = result['results']
@@ -108,7 +108,7 @@ def test_one_failing_group_leaves_the_others_planned_and_the_task_names_it():
     assert result['diff']['before']['crew'] == {}
     assert sorted(result['diff']['after']) == ['crew', 'finance']
     # Check mode: reads only, the groups in one batch and the owners and new names in another.
-    assert [call[0] for batch in exo.batches for call in batch] == ['Get-DistributionGroup'] * 3 + ['Get-Recipient'] * 5
+    assert [call[0] for batch in exo.batches for call in batch] == ['Get-DistributionGroup'] * 3 + ['Get-Recipient'] * 4
     assert exo.single == []
 
 
@@ -118,3 +118,11 @@ def test_a_security_group_that_may_be_left_freely_is_refused_naming_the_entry():
         exo.converge(groups.Group, [entry('a', state='absent'), entry('crew', type='security', member_depart_restriction='open')], 'groups')
     assert caught.value.args[1]['results'][1]['msg'].startswith(
         "groups[1].member_depart_restriction: 'open' is not allowed")
+
+
+def test_in_check_mode_an_owner_an_earlier_task_creates_is_predicted_with_a_warning():
+    exo = FakeExo({('Get-Recipient', 'alice'): [ALICE]})
+    result = exo.converge(groups.Group, [entry('team', managed_by=['alice', 'new-owner@contoso.com'])], 'groups')
+    assert result['results'][0]['group']['managed_by'] == ['alice@contoso.com', 'new-owner@contoso.com']
+    assert exo.warnings == ["groups[0].managed_by: 'new-owner@contoso.com' does not exist yet; check mode "
+                            'assumes an earlier task creates it']
