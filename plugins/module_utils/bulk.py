@@ -1,20 +1,16 @@
 # -*- coding: utf-8 -*-
 # Copyright: mailops.exchange contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Converge many objects in one module run, with bounded concurrency.
+"""The results of a task that converges many objects in one module run.
 
-One module process, one token, one connection pool, N worker threads: the cost of a task is the
-service's latency divided by the concurrency, not Ansible's per-item overhead. One object's
-failure neither stops nor undoes the others; the caller fails the task at the end with every
-failed object and its reason.
+One module process, one token, one connection pool, N requests in flight (the engine and the
+runners do the work): the cost of a task is the service's latency divided by the concurrency,
+not Ansible's per-item overhead. One object's failure neither stops nor undoes the others; the
+task fails at the end with every failed object and its reason.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients import invoke_parallel
 from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import build_diff
 
 # Exchange Online publishes no REST concurrency limit; its remote PowerShell allowed three
@@ -44,24 +40,6 @@ def check_parallel(value):
     if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_PARALLEL:
         raise ValueError('parallel: %r must be a whole number from 1 to %d' % (value, MAX_PARALLEL))
     return value
-
-
-def converge_all(items, converge_one, parallel=DEFAULT_PARALLEL, key=str):
-    """Run ``converge_one(item)`` for every item on ``parallel`` threads; outcomes in item order.
-
-    Service errors (``ExchangeError``) and invalid input (``ValueError``) of one item become that
-    item's outcome; anything else is a bug and propagates.
-    """
-    def run(item):
-        try:
-            return Outcome(key(item), result=converge_one(item))
-        except (ExchangeError, ValueError) as exc:
-            return Outcome(key(item), error=exc)
-
-    if parallel == 1 or len(items) <= 1:
-        return [run(item) for item in items]
-    with ThreadPoolExecutor(max_workers=min(parallel, len(items))) as pool:
-        return list(pool.map(run, items))
 
 
 def summarise(outcomes):
@@ -140,16 +118,3 @@ def bulk_result(exo, outcomes, noun, name, after, before=None):
     if failures:
         exo.fail(failure_message(failures, len(outcomes), noun), **result)
     return result
-
-
-def invoke_each(runner, calls, parallel=1, idempotent=None):
-    """Run independent ``(cmdlet, parameters)`` calls; one result per call, the rows or the
-    ``ExchangeError`` it raised. Several go ten to a ``$batch`` request, up to ``parallel``
-    requests in flight; one goes alone, as a single call would. ``idempotent`` as for
-    ``invoke``."""
-    if len(calls) != 1:
-        return invoke_parallel(runner, calls, parallel, idempotent)
-    try:
-        return [runner.invoke(*calls[0], idempotent=idempotent)]
-    except ExchangeError as err:
-        return [err]

@@ -175,8 +175,3 @@ def members_from_rows(resolver, rows):
         recipient = resolver.remember(row)
         members[recipient.key] = recipient.shown
     return members
-
-
-def read_members(invoke, resolver, group_key):
-    """The direct members of a group as canonical key -> primary SMTP address (or name)."""
-    return members_from_rows(resolver, invoke(*members_read(group_key)))

@@ -123,8 +123,9 @@ class ExchangeModule(object):
 
     @property
     def parallel(self):
-        """How many requests (or pipelines) a bulk task keeps in flight: the ``parallel`` option."""
-        return self.params.get('parallel') or 1
+        """How many requests (or pipelines) a task keeps in flight: the ``parallel`` option, or the
+        collection's default for a module without one (an info module reading many objects)."""
+        return self.params.get('parallel') or bulk.DEFAULT_PARALLEL
 
     def invoke_one(self, call, idempotent=None):
         """The answer to one ``(cmdlet, parameters)`` call: its rows, or the ExchangeError it raised."""

@@ -18,10 +18,8 @@ from ansible_collections.mailops.exchange.plugins.module_utils.errors import (
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients import (
     BATCH_SIZE,
-    IdentityError,
     batches,
     find_in_pages,
-    invoke_parallel,
 )
 
 KINDS = ('full_access', 'send_as', 'send_on_behalf')
@@ -140,19 +138,6 @@ def read_permissions(invoke, resolver, mailbox, kind):
     return trustee_map(resolver, explicit_trustees(invoke, mailbox, kind))
 
 
-def mailbox_error(identity, err, option='mailbox'):
-    """The error for a mailbox that could not be read, naming the option when it was the
-    identity's fault (not found, ambiguous); any other error is returned as it was."""
-    if err.kind == 'not_found':
-        return IdentityError("%s: '%s' was not found; nothing was changed" % (option, identity),
-                             kind='not_found', exception_type=err.exception_type)
-    if err.kind == 'ambiguous':
-        return IdentityError("%s: '%s' matches more than one recipient; give its SMTP address or "
-                             'GUID; nothing was changed' % (option, identity),
-                             kind='ambiguous', exception_type=err.exception_type)
-    return err
-
-
 def read_mailboxes(runner, identities, parallel=1):
     """Each identity's ``Get-Mailbox`` row, or the ``ExchangeError`` reading it gave;
     and the number of mailboxes in the organisation when it was read whole (else None).
@@ -167,7 +152,7 @@ def read_mailboxes(runner, identities, parallel=1):
     if len(wanted) > BATCH_SIZE:
         found, org_size = find_in_pages(runner, 'Get-Mailbox', wanted, budget=batches(len(wanted)))
     rest = [i for i in wanted if i not in found]
-    answers = invoke_parallel(runner, [('Get-Mailbox', {'Identity': i}) for i in rest], parallel)
+    answers = runner.invoke_all([('Get-Mailbox', {'Identity': i}) for i in rest], parallel=parallel)
     for identity, answer in zip(rest, answers):
         if not isinstance(answer, ExchangeError) and not answer:
             answer = CmdletError("'%s' was not found" % identity, kind='not_found', cmdlet='Get-Mailbox')
@@ -214,7 +199,7 @@ def read_all_trustees(runner, resolver, wanted, parallel=1, org_size=None, also=
     reads = [(mailbox, kind) for mailbox, kinds in wanted for kind in kinds
              if permission_reads(mailbox, kind) and not (kind == 'send_as' and grouped is not None)]
     answers = dict(zip(((m.key, k) for m, k in reads),
-                       invoke_parallel(runner, [permission_reads(m, k) for m, k in reads], parallel)))
+                       runner.invoke_all([permission_reads(m, k) for m, k in reads], parallel=parallel)))
     trustees = {}
     spellings = []
     for mailbox, kinds in wanted:

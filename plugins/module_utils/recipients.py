@@ -152,7 +152,7 @@ class RecipientResolver(object):
                     kind='ambiguous', cmdlet='Get-Recipient')
                 self._candidates[str(identity).lower()] = [Recipient(row) for row in rows]
         rest = [i for f, i in unknown.items() if f not in self._looked_up and self.known(i) is None]
-        answers = invoke_parallel(runner, [('Get-Recipient', {'Identity': i}) for i in rest], parallel)
+        answers = runner.invoke_all([('Get-Recipient', {'Identity': i}) for i in rest], parallel=parallel)
         for identity, answer in zip(rest, answers):
             if isinstance(answer, ExchangeError):
                 recipient = None if answer.kind == 'not_found' else answer
@@ -279,12 +279,6 @@ class RecipientResolver(object):
 def batches(count):
     """How many ``$batch`` requests ``count`` calls take."""
     return -(-count // BATCH_SIZE)
-
-
-def invoke_parallel(runner, calls, parallel=1, idempotent=None):
-    """``runner.invoke_all(calls)`` with up to ``parallel`` ``$batch`` requests in flight; one
-    result per call, in order (the rows or the call's ``ExchangeError``)."""
-    return runner.invoke_all(calls, idempotent=idempotent, parallel=parallel)
 
 
 def _unique_everywhere(identity):

@@ -134,7 +134,6 @@ groups:
       returned: when O(include_members=true)
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.bulk import DEFAULT_PARALLEL, invoke_each
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.groups import (
     group_facts,
@@ -160,7 +159,7 @@ def named_groups(exo, identities):
     rows = {}
     missing = []
     problems = []
-    for identity, answer in zip(identities, invoke_each(exo.runner, [group_read(i) for i in identities], DEFAULT_PARALLEL)):
+    for identity, answer in zip(identities, exo.invoke_all([group_read(i) for i in identities])):
         try:
             row = group_from_answer(answer, identity, 'groups')
         except IdentityError:
@@ -191,14 +190,14 @@ def read(exo):
     resolver = RecipientResolver(exo.invoke)
     members = [None] * len(rows)
     if params['include_members']:
-        answers = invoke_each(exo.runner, [members_read(row.get('Guid')) for row in rows], DEFAULT_PARALLEL)
+        answers = exo.invoke_all([members_read(row.get('Guid')) for row in rows])
         for index, answer in enumerate(answers):
             if isinstance(answer, ExchangeError):
                 raise answer
             members[index] = sorted_values(members_from_rows(resolver, answer))
     # Owners come as Exchange names them; most are members read above, the rest are looked up
     # ten to a request.
-    resolver.prefetch(exo.runner, (), DEFAULT_PARALLEL, labels=[owner for row in rows for owner in row.get('ManagedBy') or ()])
+    resolver.prefetch(exo.runner, (), exo.parallel, labels=[owner for row in rows for owner in row.get('ManagedBy') or ()])
     groups = []
     for row, current in zip(rows, members):
         facts = group_facts(row, read_owners(resolver, row))

@@ -134,7 +134,6 @@ contacts:
       sample: {"1": "partner"}
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.bulk import DEFAULT_PARALLEL
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.mailbox_properties import plain_smtp
 from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
@@ -168,7 +167,7 @@ def named_contacts(exo, identities, option='contacts'):
     missing = []
     problems = []
     calls = [('Get-Recipient', dict(CONTACT, Identity=i)) for i in identities]
-    for identity, answer in zip(identities, exo.runner.invoke_all(calls, parallel=DEFAULT_PARALLEL)):
+    for identity, answer in zip(identities, exo.invoke_all(calls)):
         if isinstance(answer, ExchangeError):
             if answer.kind not in ('not_found', 'ambiguous'):
                 raise answer

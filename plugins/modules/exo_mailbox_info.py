@@ -171,7 +171,6 @@ mailboxes:
       sample: {"1": "sales"}
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.bulk import DEFAULT_PARALLEL, invoke_each
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients import (
@@ -187,7 +186,7 @@ def named_mailboxes(exo, identities):
     rows = {}
     missing = []
     problems = []
-    answers = invoke_each(exo.runner, [('Get-Mailbox', {'Identity': i}) for i in identities], DEFAULT_PARALLEL)
+    answers = exo.invoke_all([('Get-Mailbox', {'Identity': i}) for i in identities])
     for identity, answer in zip(identities, answers):
         if not isinstance(answer, ExchangeError):
             for row in answer[:1]:

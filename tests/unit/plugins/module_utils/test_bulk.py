@@ -7,6 +7,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils import fanout
 
 import threading
 import time
+from types import SimpleNamespace
 
 import pytest
 
@@ -14,25 +15,21 @@ from ansible_collections.mailops.exchange.plugins.module_utils.bulk import (
     Outcome,
     bulk_result,
     check_parallel,
-    converge_all,
     failure_message,
-    invoke_each,
     merge_entries,
     summarise,
 )
+from ansible_collections.mailops.exchange.plugins.module_utils.engine import Engine, Plan
 from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.module import ExchangeModule
 
 
 def test_outcomes_keep_item_order_and_isolate_failures():
-    def converge(item):
-        if item == 'bad':
-            raise ExchangeError("mailbox: 'bad' was not found", kind='not_found')
-        if item == 'invalid':
-            raise ValueError("full_access: '' is not an identity")
-        return {'changed': item == 'b', 'mailbox': item}
-
-    outcomes = converge_all(['a', 'bad', 'b', 'invalid', 'c'], converge, parallel=3)
-    assert [o.key for o in outcomes] == ['a', 'bad', 'b', 'invalid', 'c']
+    outcomes = [Outcome('a', result={'changed': False, 'mailbox': 'a'}),
+                Outcome('bad', error=ExchangeError("mailbox: 'bad' was not found", kind='not_found')),
+                Outcome('b', result={'changed': True, 'mailbox': 'b'}),
+                Outcome('invalid', error=ExchangeError("full_access: '' is not an identity", kind='invalid_argument')),
+                Outcome('c', result={'changed': False, 'mailbox': 'c'})]
     changed, results, failures = summarise(outcomes)
     assert changed is True
     assert [r['failed'] for r in results] == [False, True, False, True, False]
@@ -41,37 +38,41 @@ def test_outcomes_keep_item_order_and_isolate_failures():
     assert results[2] == {'changed': True, 'mailbox': 'b', 'key': 'b', 'failed': False}
 
 
+def plans(count):
+    return [Plan({}, '', 'o%d' % n) for n in range(count)]
+
+
 def test_bugs_are_not_swallowed():
-    def converge(item):
-        raise KeyError(item)
+    def step(plan):
+        raise KeyError(plan.identity)
 
     with pytest.raises(KeyError):
-        converge_all(['a', 'b'], converge, parallel=2)
+        Engine(SimpleNamespace(parallel=2), None).run_parallel(plans(2), step)
 
 
-def test_concurrency_is_bounded():
+def test_concurrency_is_bounded_and_service_errors_stay_with_their_object():
     running = []
     peak = []
     lock = threading.Lock()
 
-    def converge(item):
+    def step(plan):
         with lock:
-            running.append(item)
+            running.append(plan)
             peak.append(len(running))
         time.sleep(0.02)
         with lock:
-            running.remove(item)
-        return {'changed': False}
+            running.remove(plan)
+        if plan.identity == 'o5':
+            raise ExchangeError('no o5', kind='other')
 
-    converge_all(list(range(12)), converge, parallel=3)
+    converged = plans(12)
+    Engine(SimpleNamespace(parallel=3), None).run_parallel(converged, step)
     assert max(peak) == 3
+    assert [str(plan.error) for plan in converged if plan.error] == ['no o5']
 
 
 def test_nothing_changed_when_everything_failed():
-    def converge(item):
-        raise ExchangeError('no %s' % item, kind='other')
-
-    assert summarise(converge_all(['x'], converge))[0] is False
+    assert summarise([Outcome('x', error=ExchangeError('no x', kind='other'))])[0] is False
 
 
 @pytest.mark.parametrize('value', [0, 17, -1, True, 2.5, '4'])
@@ -188,12 +189,18 @@ def test_bulk_result_fails_naming_every_failed_object_with_the_others_results():
     assert set(result['diff']['after']) == {'sales@x', 'ops@x'}
 
 
-def test_invoke_each_sends_one_call_alone_and_several_ten_to_a_batch():
+def test_the_module_sends_one_call_alone_and_several_ten_to_a_batch():
     runner = FakeRunner({'alice': ALICE, 'bob': BOB})
-    assert invoke_each(runner, []) == []
-    missing = invoke_each(runner, [('Get-Recipient', {'Identity': 'ghost'})])
+    module = SimpleNamespace(runner=runner, parallel=2)
+    module.invoke_one = lambda call, idempotent=None: ExchangeModule.invoke_one(module, call, idempotent)
+
+    def invoke_all(calls):
+        return ExchangeModule.invoke_all(module, calls)
+
+    assert invoke_all([]) == []
+    missing = invoke_all([('Get-Recipient', {'Identity': 'ghost'})])
     assert missing[0].kind == 'not_found' and runner.batches == []
     calls = [('Get-Recipient', {'Identity': name}) for name in ['alice', 'bob'] * 6]
-    answers = invoke_each(runner, calls, parallel=2)
+    answers = invoke_all(calls)
     assert answers == [[ALICE], [BOB]] * 6
     assert len(runner.single) == 1 and [len(batch) for batch in runner.batches] == [10, 2]

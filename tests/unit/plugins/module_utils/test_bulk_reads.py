@@ -20,7 +20,6 @@ from ansible_collections.mailops.exchange.plugins.module_utils.recipients import
     Recipient,
     RecipientResolver,
     find_in_pages,
-    invoke_parallel,
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.engine import interleave
 
@@ -252,11 +251,11 @@ def test_prefetch_of_many_reads_the_organisation_then_only_what_it_did_not_find(
     assert resolver.lookup('user0020').key == 'guid-0020'
 
 
-def test_invoke_parallel_keeps_the_order_of_the_calls():
+def test_invoke_all_keeps_the_order_of_the_calls():
     rows = [person(n) for n in range(1, 36)]
     runner = FakeRunner({'Get-Mailbox': rows})
     calls = [('Get-Mailbox', {'Identity': 'user%04d' % n}) for n in range(35, 0, -1)]
-    answers = invoke_parallel(runner, calls, parallel=4)
+    answers = runner.invoke_all(calls, parallel=4)
     assert [a[0]['Guid'] for a in answers] == ['guid-%04d' % n for n in range(35, 0, -1)]
     assert sorted(len(r[1]) for r in runner.requests) == [5, 10, 10, 10]
 

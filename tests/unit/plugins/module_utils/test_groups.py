@@ -12,8 +12,9 @@ from ansible_collections.mailops.exchange.plugins.module_utils.groups import (
     group_from_answer,
     group_read,
     group_type,
+    members_from_rows,
+    members_read,
     read_group,
-    read_members,
     read_owners,
     restriction,
     with_primary,
@@ -115,12 +116,12 @@ def test_read_group_names_the_option_on_ambiguity_and_passes_other_errors():
     assert caught.value is throttled
 
 
-def test_read_members_asks_for_every_member_and_indexes_them():
+def test_members_are_read_from_one_call_and_indexed():
     rows = [{'Guid': 'G1', 'Name': 'alice', 'PrimarySmtpAddress': 'alice@contoso.com'},
             {'Guid': 'G2', 'Name': 'Legacy Contact', 'PrimarySmtpAddress': ''}]
     exchange = FakeExchange(rows=rows)
     resolver = RecipientResolver(exchange.invoke)
-    assert read_members(exchange.invoke, resolver, 'guid-all-staff') == {
+    assert members_from_rows(resolver, exchange.invoke(*members_read('guid-all-staff'))) == {
         'g1': 'alice@contoso.com', 'g2': 'Legacy Contact'}
     assert exchange.calls == [('Get-DistributionGroupMember',
                                {'Identity': 'guid-all-staff', 'ResultSize': 'Unlimited'})]
