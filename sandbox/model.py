@@ -67,6 +67,11 @@ GROUP_TYPES = {
     "MailUniversalSecurityGroup": "Universal, SecurityEnabled",
 }
 NULL_GUID = "00000000-0000-0000-0000-000000000000"
+# A group's recipient lists besides members and owners, kept in its properties as recipient
+# Guids and shown by Name, as ManagedBy is; a removed recipient leaves them.
+GROUP_RECIPIENT_LISTS = ("ModeratedBy", "BypassModerationFromSendersOrMembers",
+                         "AcceptMessagesOnlyFromSendersOrMembers",
+                         "RejectMessagesFromSendersOrMembers", "GrantSendOnBehalfTo")
 
 # The Recipient attributes identities are matched on (DistinguishedName derives from the name):
 # assigning any of them, or changing the proxy address list in place, re-indexes the recipient.
@@ -655,6 +660,11 @@ class Organization:
             RequireSenderAuthenticationEnabled=True,
             MemberJoinRestriction="Closed",
             MemberDepartRestriction="Closed" if security else "Open",
+            ModerationEnabled=False,
+            SendModerationNotifications="Always",
+            HiddenGroupMembershipEnabled=False,
+            Notes="",
+            **{name: [] for name in GROUP_RECIPIENT_LISTS},
         )
         return group
 
@@ -696,6 +706,8 @@ class Organization:
             for group in self.groups():
                 group.members = [g for g in group.members if g != recipient.guid]
                 group.managed_by = [g for g in group.managed_by if g != recipient.guid]
+                for name in GROUP_RECIPIENT_LISTS:
+                    group.properties[name] = [g for g in group.properties[name] if g != recipient.guid]
 
     def soft_delete(self, recipient):
         """Remove a mailbox as Exchange Online's Remove-Mailbox does: it leaves every list,
@@ -887,6 +899,10 @@ class Organization:
             "MemberDepartRestriction": props["MemberDepartRestriction"],
             "RequireSenderAuthenticationEnabled": props["RequireSenderAuthenticationEnabled"],
             "HiddenFromAddressListsEnabled": props["HiddenFromAddressListsEnabled"],
+            "ModerationEnabled": props["ModerationEnabled"],
+            "SendModerationNotifications": props["SendModerationNotifications"],
+            "HiddenGroupMembershipEnabled": props["HiddenGroupMembershipEnabled"],
+            **{name: self.names(props[name]) for name in GROUP_RECIPIENT_LISTS},
             "Alias": group.alias,
             "DisplayName": group.display_name,
             "EmailAddresses": list(group.email_addresses),
@@ -909,6 +925,10 @@ class Organization:
             "Guid": group.guid,
             "OriginatingServer": DOMAIN_CONTROLLER,
         }
+
+    def names(self, guids):
+        """How group rows name the recipients of a list: by Name, those that still exist."""
+        return [self.recipients[g].name for g in guids if g in self.recipients]
 
     def group_member_view(self, member):
         """A Get-DistributionGroupMember row (the member's own recipient properties)."""

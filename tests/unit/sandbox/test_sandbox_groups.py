@@ -236,3 +236,102 @@ def test_reset_restores_the_seeded_groups(org):
     run(org, "Remove-DistributionGroup", Identity="finance")
     org.seed()
     assert members(org, "finance") == ["carol@contoso.com"]
+
+
+def test_new_group_takes_moderation_hidden_membership_and_notes(org):
+    row = run(org, "New-DistributionGroup", Name="board", ModerationEnabled=True,
+              ModeratedBy=["alice", "carol@contoso.com"], SendModerationNotifications="Internal",
+              HiddenGroupMembershipEnabled=True, Notes="Board of directors", Members=["bob"]).rows[0]
+    assert (row["ModerationEnabled"], row["ModeratedBy"], row["SendModerationNotifications"]) == \
+        (True, ["alice", "carol"], "Internal")
+    assert row["HiddenGroupMembershipEnabled"] is True
+    assert "Notes" not in row
+    group = run(org, "Get-Group", Identity="board").rows[0]
+    assert (group["Notes"], group["Members"], group["RecipientTypeDetails"]) == \
+        ("Board of directors", ["bob"], "MailUniversalDistributionGroup")
+    # Only Set- takes the delivery restrictions and Send on Behalf, as Microsoft documents.
+    assert failure(org, "New-DistributionGroup", Name="x",
+                   GrantSendOnBehalfTo=["bob"]).category == "BadRequest"
+
+
+def test_new_group_defaults_for_moderation_and_lists(org):
+    row = run(org, "New-DistributionGroup", Name="plain").rows[0]
+    assert (row["ModerationEnabled"], row["SendModerationNotifications"]) == (False, "Always")
+    for name in ("ModeratedBy", "BypassModerationFromSendersOrMembers", "GrantSendOnBehalfTo",
+                 "AcceptMessagesOnlyFromSendersOrMembers", "RejectMessagesFromSendersOrMembers"):
+        assert row[name] == []
+    assert run(org, "Get-Group", Identity="plain").rows[0]["Notes"] == ""
+
+
+def test_set_replaces_adds_and_clears_recipient_lists(org):
+    run(org, "Set-DistributionGroup", Identity="finance", AcceptMessagesOnlyFromSendersOrMembers=["alice", "all-staff"],
+        GrantSendOnBehalfTo=["bob"], RejectMessagesFromSendersOrMembers=["dave@contoso.com"])
+    row = run(org, "Get-DistributionGroup", Identity="finance").rows[0]
+    assert row["AcceptMessagesOnlyFromSendersOrMembers"] == ["alice", "all-staff"]
+    assert (row["GrantSendOnBehalfTo"], row["RejectMessagesFromSendersOrMembers"]) == (["bob"], ["dave"])
+    run(org, "Set-DistributionGroup", Identity="finance",
+        AcceptMessagesOnlyFromSendersOrMembers={"Add": ["carol"], "Remove": ["alice"]},
+        RejectMessagesFromSendersOrMembers=None)
+    row = run(org, "Get-DistributionGroup", Identity="finance").rows[0]
+    assert row["AcceptMessagesOnlyFromSendersOrMembers"] == ["all-staff", "carol"]
+    assert row["RejectMessagesFromSendersOrMembers"] == []
+    assert "Couldn't find object \"ghost\"" in failure(
+        org, "Set-DistributionGroup", Identity="finance", ModeratedBy=["ghost"]).message
+
+
+def test_a_removed_recipient_leaves_every_group_list(org):
+    run(org, "Set-DistributionGroup", Identity="finance", ModeratedBy=["dave"], BypassModerationFromSendersOrMembers=["dave"])
+    org.remove(org.recipients[identity_guid(org, "dave")])
+    row = run(org, "Get-DistributionGroup", Identity="finance").rows[0]
+    assert (row["ModeratedBy"], row["BypassModerationFromSendersOrMembers"]) == ([], [])
+
+
+def identity_guid(org, name):
+    return run(org, "Get-Recipient", Identity=name).rows[0]["Guid"]
+
+
+def test_a_moderated_security_group_needs_a_moderator(org):
+    caught = failure(org, "Set-DistributionGroup", Identity="sales-team", ModerationEnabled=True,
+                     BypassSecurityGroupManagerCheck=True)
+    assert caught.exception_type == cmdlets_groups.RECIPIENT_TASK
+    assert "ModeratedBy" in caught.message
+    assert "ModeratedBy" in failure(org, "New-DistributionGroup", Name="mod", Type="Security",
+                                    ModerationEnabled=True).message
+    run(org, "Set-DistributionGroup", Identity="sales-team", ModerationEnabled=True, ModeratedBy=["bob"],
+        BypassSecurityGroupManagerCheck=True)
+    # A distribution group's owners moderate when it names no moderator.
+    run(org, "Set-DistributionGroup", Identity="finance", ModerationEnabled=True)
+    assert run(org, "Get-DistributionGroup", Identity="finance").rows[0]["ModerationEnabled"] is True
+
+
+def test_hidden_membership_cannot_be_revealed(org):
+    run(org, "Set-DistributionGroup", Identity="finance", HiddenGroupMembershipEnabled=True)
+    caught = failure(org, "Set-DistributionGroup", Identity="finance", HiddenGroupMembershipEnabled=False,
+                     DisplayName="Finance 2")
+    assert caught.exception_type == cmdlets_groups.RECIPIENT_TASK
+    row = run(org, "Get-DistributionGroup", Identity="finance").rows[0]
+    assert (row["HiddenGroupMembershipEnabled"], row["DisplayName"]) == (True, "Finance")
+
+
+def test_notification_flags_and_custom_attributes(org):
+    assert failure(org, "Set-DistributionGroup", Identity="finance",
+                   SendModerationNotifications="Sometimes").stage == errors.TRANSFORMATION_STAGE
+    run(org, "Set-DistributionGroup", Identity="finance", SendModerationNotifications="never",
+        CustomAttribute3="cost centre 42")
+    row = run(org, "Get-DistributionGroup", Identity="finance").rows[0]
+    assert (row["SendModerationNotifications"], row["CustomAttribute3"]) == ("Never", "cost centre 42")
+    run(org, "Set-DistributionGroup", Identity="finance", CustomAttribute3=None)
+    assert run(org, "Get-DistributionGroup", Identity="finance").rows[0]["CustomAttribute3"] == ""
+
+
+def test_set_group_writes_notes_and_needs_the_bypass_for_security_groups(org):
+    assert not catalog.lookup("Get-Group").is_write and catalog.lookup("Set-Group").is_write
+    result = run(org, "Set-Group", Identity="finance@contoso.com", Notes="Quarterly close")
+    assert result.warnings == []
+    assert run(org, "Get-Group", Identity="finance").rows[0]["Notes"] == "Quarterly close"
+    assert run(org, "Set-Group", Identity="finance", Notes="Quarterly close").warnings
+    assert failure(org, "Set-Group", Identity="sales-team", Notes="x").exception_type == cmdlets_groups.REQUIRES_MANAGER
+    run(org, "Set-Group", Identity="sales-team", Notes="Sales", BypassSecurityGroupManagerCheck=True)
+    run(org, "Set-Group", Identity="finance", Notes=None)
+    assert [r["Notes"] for r in run(org, "Get-Group").rows] == ["", "Sales", ""]
+    assert failure(org, "Get-Group", Identity="alice").category == "NotFound"
