@@ -182,9 +182,11 @@ class Recipient:
     grant_send_on_behalf_to: list = field(default_factory=list)
     mailbox_permissions: list = field(default_factory=list)
     recipient_permissions: list = field(default_factory=list)
-    # Groups only: member and owner (ManagedBy) Guids, in the order they were added.
+    # Groups only: member and owner (ManagedBy) Guids, in the order they were added; Microsoft
+    # 365 groups also have subscribers.
     members: list = field(default_factory=list)
     managed_by: list = field(default_factory=list)
+    subscribers: list = field(default_factory=list)
     # Set when the recipient is also in the on-premises directory (hybrid): what the
     # on-premises Exchange shows for it, e.g. RecipientTypeDetails, Database, RemoteRoutingAddress.
     onprem: dict = None
@@ -234,8 +236,9 @@ class Recipient:
 
     @property
     def is_group(self):
-        """Whether Get-DistributionGroup and the group cmdlets see this recipient."""
-        return self.recipient_type in GROUP_TYPES
+        """Whether Get-DistributionGroup and the group cmdlets see this recipient (a Microsoft 365
+        group has the RecipientType of a distribution group, but only the UnifiedGroup cmdlets see it)."""
+        return self.recipient_type in GROUP_TYPES and self.recipient_type_details != "GroupMailbox"
 
 
 @dataclass
@@ -708,6 +711,10 @@ class Organization:
                 group.managed_by = [g for g in group.managed_by if g != recipient.guid]
                 for name in GROUP_RECIPIENT_LISTS:
                     group.properties[name] = [g for g in group.properties[name] if g != recipient.guid]
+            for group in self.all():
+                if group.recipient_type_details == "GroupMailbox":
+                    for links in ("members", "managed_by", "subscribers"):
+                        setattr(group, links, [g for g in getattr(group, links) if g != recipient.guid])
 
     def soft_delete(self, recipient):
         """Remove a mailbox as Exchange Online's Remove-Mailbox does: it leaves every list,
