@@ -6,13 +6,36 @@ the organisation). Which behaviours are guesses about the real service is listed
 docs/sandbox.md.
 """
 
-from . import identity
+import uuid
+
+from . import errors, identity
 from .cmdlets import _CONFIRM, CMDLETS, Cmdlet, CmdletResult, _bool, _identity, _query, _result_size, _string
 
 # The protocol switches Set-CASMailbox takes in Exchange Online, each True for a new mailbox.
 PROTOCOLS = ("ActiveSyncEnabled", "OWAEnabled", "OWAforDevicesEnabled", "PopEnabled", "ImapEnabled",
              "MAPIEnabled", "EwsEnabled", "OutlookMobileEnabled", "UniversalOutlookEnabled",
              "MacOutlookEnabled", "OneWinNativeOutlookEnabled")
+
+
+# The policies a tenant starts with, and one of each kind the sandbox's organisation made.
+OWA_POLICIES = ("OwaMailboxPolicy-Default", "Frontline Web")
+MOBILE_POLICIES = ("Default", "Leavers No Devices")
+POLICY_PARAMETERS = {"OwaMailboxPolicy": OWA_POLICIES, "ActiveSyncMailboxPolicy": MOBILE_POLICIES}
+
+
+def _policy(names, name):
+    """The policy of ``names`` that ``name`` names (case-insensitive), or the not-found refusal
+    Exchange gives for a policy named in a parameter."""
+    found = next((policy for policy in names if policy.lower() == name.strip().lower()), None)
+    if found is None:
+        raise errors.referenced_not_found(name)
+    return found
+
+
+def _policy_rows(names, params):
+    chosen = [_policy(names, params["Identity"])] if "Identity" in params else list(names)
+    return CmdletResult(rows=[{"Name": name, "Identity": name, "IsDefault": name == names[0],
+                               "Guid": str(uuid.uuid5(uuid.NAMESPACE_URL, "policy/" + name))} for name in chosen])
 
 
 def _nullable_bool(name, value):
@@ -62,6 +85,11 @@ def set_cas_mailbox(org, params, caller):
     settings = _settings(mailbox)
     updated = dict(settings)
     updated.update((name, value) for name, value in params.items() if name in settings)
+    for name, names in POLICY_PARAMETERS.items():
+        if params.get(name) is not None:
+            updated[name] = _policy(names, params[name])
+    if params.get("ActiveSyncMailboxPolicy") is not None:
+        updated["ActiveSyncMailboxPolicyIsDefaulted"] = False
     result = CmdletResult()
     if updated == settings:
         result.warnings.append(f"The command completed successfully but no settings of '{mailbox.name}' "
@@ -75,5 +103,10 @@ CMDLETS.update({c.name.lower(): c for c in (
            {"Identity": _identity, "ResultSize": _result_size, "Filter": _string}),
     Cmdlet("Set-CASMailbox", set_cas_mailbox,
            {"Identity": _identity, **{name: _bool for name in PROTOCOLS},
-            "SmtpClientAuthenticationDisabled": _nullable_bool, **_CONFIRM}, mandatory=("Identity",)),
+            "SmtpClientAuthenticationDisabled": _nullable_bool, "OwaMailboxPolicy": _string,
+            "ActiveSyncMailboxPolicy": _string, **_CONFIRM}, mandatory=("Identity",)),
+    Cmdlet("Get-OwaMailboxPolicy", lambda org, params, caller: _policy_rows(OWA_POLICIES, params),
+           {"Identity": _identity}),
+    Cmdlet("Get-MobileDeviceMailboxPolicy", lambda org, params, caller: _policy_rows(MOBILE_POLICIES, params),
+           {"Identity": _identity}),
 )})

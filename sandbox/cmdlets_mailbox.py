@@ -6,6 +6,7 @@ leaves the mailbox as it was. Importing this module adds its cmdlets to ``cmdlet
 """
 
 import re
+import uuid
 
 from . import errors, identity
 from .cmdlets import (
@@ -28,7 +29,7 @@ from .cmdlets import (
     add_remove_or_replace,
     apply_multi_valued,
 )
-from .model import MAILBOX_TYPES, timestamp
+from .model import FOREST, MAILBOX_TYPES, timestamp
 
 NAME_EXISTS = "Microsoft.Exchange.Data.Directory.ADObjectAlreadyExistsException"
 PROXY_ADDRESS_EXISTS = "Microsoft.Exchange.Data.Directory.ProxyAddressExistsException"
@@ -86,6 +87,45 @@ def _smtp_address(name, value):
         raise errors.transformation(name, value, "Microsoft.Exchange.Data.SmtpAddress",
                                     "The value can't be empty.")
     return address[5:]
+
+
+_SIZE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*(B|KB|MB|GB|TB)?\s*(?:\(([0-9,]+) bytes\))?\s*$", re.I)
+_UNITS = (("TB", 1024 ** 4), ("GB", 1024 ** 3), ("MB", 1024 ** 2), ("KB", 1024), ("B", 1))
+# The mailbox plan of every sandbox mailbox allows up to 50 GB (Exchange Online Plan 1's size).
+PLAN_MAXIMUM = 50 * 1024 ** 3
+# Exchange Online keeps deleted items at most 30 days (longer needs a hold).
+MAX_RETAIN_DAYS = 30
+# The retention policies of a new tenant, and one the sandbox's organisation made.
+RETENTION_POLICIES = ("Default MRM Policy", "ArbitrationMailbox", "Leavers 7 Years")
+
+
+def quota_text(size):
+    """A ByteQuantifiedSize as Exchange shows it: ``49.5 GB (53,150,220,288 bytes)``."""
+    unit, factor = next((u, f) for u, f in _UNITS if size >= f or f == 1)
+    number = ("%.3f" % (size / factor)).rstrip("0").rstrip(".")
+    return f"{number} {unit} ({size:,} bytes)"
+
+
+def _quota(name, value):
+    """ProhibitSendQuota and its kin: "Unlimited", a number of bytes or "n KB|MB|GB|TB"."""
+    text = _string(name, value).strip()
+    if text.lower() == "unlimited":
+        return "Unlimited"
+    match = _SIZE.match(text)
+    if match is None:
+        raise errors.transformation(name, text, "Microsoft.Exchange.Data.Unlimited`1[Microsoft.Exchange.Data."
+                                    "ByteQuantifiedSize]", "The value must be 'Unlimited' or a size such as 49 GB.")
+    factor = dict(_UNITS)[(match.group(2) or "B").upper()]
+    return quota_text(int(match.group(3).replace(",", "")) if match.group(3) else int(float(match.group(1)) * factor))
+
+
+def _retain_for(name, value):
+    """RetainDeletedItemsFor: an EnhancedTimeSpan ("14.00:00:00", or a number of days)."""
+    text = _duration(name, value)
+    if text == "Unlimited":
+        raise errors.transformation(name, value, "Microsoft.Exchange.Data.EnhancedTimeSpan",
+                                    "The value must be a time span d.hh:mm:ss.")
+    return text
 
 
 def _capacity(name, value):
@@ -255,7 +295,45 @@ SET_MAILBOX_PROPERTIES = {
     "ForwardingSmtpAddress": _smtp_or_null,
     "ResourceCapacity": _capacity,
     **{f"CustomAttribute{n}": _nullable_string for n in range(1, 16)},
+    "RetentionPolicy": _nullable_string,
+    "RetainDeletedItemsFor": _retain_for,
+    "MessageCopyForSentAsEnabled": _bool,
+    "MessageCopyForSendOnBehalfEnabled": _bool,
+    "ForwardingAddress": _nullable_string,
+    "ProhibitSendQuota": _quota,
+    "ProhibitSendReceiveQuota": _quota,
+    "IssueWarningQuota": _quota,
 }
+
+
+def _policy(name):
+    """The retention policy ``name`` names (case-insensitive), or Exchange's not-found refusal."""
+    found = next((policy for policy in RETENTION_POLICIES if policy.lower() == name.strip().lower()), None)
+    if found is None:
+        raise errors.referenced_not_found(name)
+    return found
+
+
+def _check_features(org, updates):
+    """Resolve and check what Set-Mailbox's archive-era parameters name, before any change: the
+    retention policy and forwarding recipient exist, deleted items are kept 0 to 30 days, and
+    no quota passes the mailbox plan's maximum (the service refuses those; its text is a guess)."""
+    if updates.get("RetentionPolicy") is not None:
+        updates["RetentionPolicy"] = _policy(updates["RetentionPolicy"])
+    if updates.get("ForwardingAddress") is not None:
+        updates["ForwardingAddress"] = identity.resolve(org, updates["ForwardingAddress"], referenced=True).guid
+    if "RetainDeletedItemsFor" in updates:
+        days = int(updates["RetainDeletedItemsFor"].split(".")[0])
+        if days > MAX_RETAIN_DAYS:
+            raise errors.invalid_argument(
+                f"The value of RetainDeletedItemsFor, {updates['RetainDeletedItemsFor']}, is greater than the "
+                f"maximum of {MAX_RETAIN_DAYS}.00:00:00 allowed in Exchange Online.")
+    for name in ("ProhibitSendQuota", "ProhibitSendReceiveQuota", "IssueWarningQuota"):
+        value = updates.get(name)
+        if value is not None and (value == "Unlimited" or int(re.sub(r"\D", "", value.split("(")[1])) > PLAN_MAXIMUM):
+            raise errors.invalid_argument(
+                f"The value of {name}, {value}, is greater than the maximum of {quota_text(PLAN_MAXIMUM)} "
+                "that the mailbox plan allows.")
 
 
 def _planned_addresses(org, mailbox, params):
@@ -287,6 +365,7 @@ def set_mailbox(org, params, caller):
     if updates.get("LitigationHoldEnabled") and not mailbox.properties["LitigationHoldEnabled"]:
         updates["LitigationHoldDate"] = timestamp()
         updates.setdefault("LitigationHoldOwner", caller)
+    _check_features(org, updates)
     if "ResourceCapacity" in params and MAILBOX_TYPES.get(details) != "Room":
         raise errors.CmdletFailure(
             "ResourceCapacity can be set only on room mailboxes.", RECIPIENT_TASK)
@@ -326,7 +405,62 @@ def set_mailbox(org, params, caller):
     return result
 
 
+def enable_mailbox(org, params, caller):
+    """Enable-Mailbox -Archive (an archive for the mailbox) or -AutoExpandingArchive, the two
+    uses Exchange Online has for it. An archive already there, auto-expanding archiving already
+    on, or auto-expanding archiving without an archive are refused (guesses: docs/sandbox.md)."""
+    mailbox = _mailbox(org, params)
+    props = mailbox.properties
+    if bool(params.get("Archive")) == bool(params.get("AutoExpandingArchive")):
+        raise errors.missing_parameters(["Archive"])
+    if params.get("Archive"):
+        if props["ArchiveDatabase"]:
+            raise errors.CmdletFailure(f"The mailbox '{mailbox.name}' already has an archive.", RECIPIENT_TASK)
+        props.update(ArchiveGuid=str(uuid.uuid4()), ArchiveDatabase=f"{FOREST}DG002-db014", ArchiveStatus="Active",
+                     ArchiveState="Local", ArchiveName=[f"In-Place Archive - {mailbox.display_name}"])
+    else:
+        if not props["ArchiveDatabase"]:
+            raise errors.CmdletFailure(
+                f"The mailbox '{mailbox.name}' has no archive; enable the archive before auto-expanding archiving.",
+                RECIPIENT_TASK)
+        if props["AutoExpandingArchiveEnabled"]:
+            raise errors.CmdletFailure(f"Auto-expanding archiving is already enabled for '{mailbox.name}'.",
+                                       RECIPIENT_TASK)
+        props["AutoExpandingArchiveEnabled"] = True
+    mailbox.when_changed = timestamp()
+    return CmdletResult(rows=[org.mailbox_view(mailbox)])
+
+
+def disable_mailbox(org, params, caller):
+    """Disable-Mailbox -Archive: the archive is disconnected (its content is kept 30 days, then
+    deleted); ArchiveGuid stays, as the archive can still be reconnected. Exchange Online has no
+    other use for Disable-Mailbox that the sandbox serves."""
+    mailbox = _mailbox(org, params)
+    if not params.get("Archive"):
+        raise errors.missing_parameters(["Archive"])
+    if not mailbox.properties["ArchiveDatabase"]:
+        raise errors.CmdletFailure(f"The mailbox '{mailbox.name}' doesn't have an archive.", RECIPIENT_TASK)
+    mailbox.properties.update(ArchiveDatabase=None, ArchiveStatus="None", ArchiveState="None", ArchiveName=[])
+    mailbox.when_changed = timestamp()
+    return CmdletResult()
+
+
+def get_retention_policy(org, params, caller):
+    """Get-RetentionPolicy: the tenant's retention policies, or the one Identity names."""
+    names = [_policy(params["Identity"])] if "Identity" in params else list(RETENTION_POLICIES)
+    return CmdletResult(rows=[{"Name": name, "Identity": name, "IsDefault": name == "Default MRM Policy",
+                               "Guid": str(uuid.uuid5(uuid.NAMESPACE_URL, "retention/" + name)),
+                               "RetentionPolicyTagLinks": []} for name in names])
+
+
 CMDLETS.update({c.name.lower(): c for c in (
+    Cmdlet("Enable-Mailbox", enable_mailbox,
+           {"Identity": _identity, "Archive": _bool, "AutoExpandingArchive": _bool, **_CONFIRM},
+           mandatory=("Identity",)),
+    Cmdlet("Disable-Mailbox", disable_mailbox,
+           {"Identity": _identity, "Archive": _bool, "PermanentlyDisable": _bool, **_CONFIRM},
+           mandatory=("Identity",)),
+    Cmdlet("Get-RetentionPolicy", get_retention_policy, {"Identity": _identity}),
     Cmdlet("New-Mailbox", new_mailbox,
            {"Name": _string, "Alias": _identity, "DisplayName": _string,
             "PrimarySmtpAddress": _smtp_address, "ResourceCapacity": _capacity,

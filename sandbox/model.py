@@ -44,7 +44,28 @@ SETTABLE_DEFAULTS = {
     "DeliverToMailboxAndForward": False,
     **{f"CustomAttribute{n}": "" for n in range(1, 16)},
     "ResourceCapacity": None,
+    # Archive, retention, sent-item copies, internal forwarding and quotas (cmdlets_mailbox.py).
+    "ArchiveGuid": "00000000-0000-0000-0000-000000000000",
+    "ArchiveDatabase": None,
+    "ArchiveStatus": "None",
+    "ArchiveState": "None",
+    "ArchiveName": [],
+    "AutoExpandingArchiveEnabled": False,
+    "RetentionPolicy": "Default MRM Policy",
+    "RetainDeletedItemsFor": "14.00:00:00",
+    "MessageCopyForSentAsEnabled": False,
+    "MessageCopyForSendOnBehalfEnabled": False,
+    "ForwardingAddress": None,
+    "ProhibitSendQuota": "49.5 GB (53,150,220,288 bytes)",
+    "ProhibitSendReceiveQuota": "50 GB (53,687,091,200 bytes)",
+    "IssueWarningQuota": "49 GB (52,613,349,376 bytes)",
 }
+
+# Get-Mailbox shows these settable properties as they are kept.
+MAILBOX_FEATURES = ("ArchiveGuid", "ArchiveDatabase", "ArchiveStatus", "ArchiveState", "ArchiveName",
+                    "AutoExpandingArchiveEnabled", "RetentionPolicy", "RetainDeletedItemsFor",
+                    "MessageCopyForSentAsEnabled", "MessageCopyForSendOnBehalfEnabled", "ProhibitSendQuota",
+                    "ProhibitSendReceiveQuota", "IssueWarningQuota")
 
 # The person properties of a recipient that Get-Recipient shows besides Get-Contact/Get-User
 # (ReducedRecipient); Set-Contact writes them on a mail contact.
@@ -817,6 +838,11 @@ class Organization:
             "OriginatingServer": DOMAIN_CONTROLLER,
         }
 
+    def _forwarding_label(self, guid):
+        # Get-Mailbox names the forwarding recipient by its Name (its Identity in Exchange Online).
+        recipient = self.recipients.get(guid) if guid else None
+        return recipient.name if recipient is not None else None
+
     def mailbox_view(self, recipient):
         """The properties Get-Mailbox returns (a representative subset of the real 324)."""
         props = recipient.properties
@@ -833,17 +859,12 @@ class Organization:
             "LitigationHoldDate": props["LitigationHoldDate"],
             "LitigationHoldOwner": props["LitigationHoldOwner"],
             "LitigationHoldDuration": props["LitigationHoldDuration"],
-            "RetentionPolicy": "Default MRM Policy",
             "ExchangeGuid": recipient.exchange_guid,
-            "ArchiveGuid": "00000000-0000-0000-0000-000000000000",
-            "ArchiveStatus": "None",
-            "ForwardingAddress": None,
+            **{name: props[name] for name in MAILBOX_FEATURES},
+            "ForwardingAddress": self._forwarding_label(props["ForwardingAddress"]),
             "ForwardingSmtpAddress": props["ForwardingSmtpAddress"],
             "IsMailboxEnabled": True,
             "Languages": ["en-US"],
-            "ProhibitSendQuota": "49.5 GB (53,150,220,288 bytes)",
-            "ProhibitSendReceiveQuota": "50 GB (53,687,091,200 bytes)",
-            "IssueWarningQuota": "49 GB (52,613,349,376 bytes)",
             "IsResource": resource_type is not None,
             "ResourceType": resource_type,
             "ResourceCapacity": props["ResourceCapacity"],
