@@ -59,12 +59,15 @@ class Prop(object):
     ``change(before, want)`` is how ``changes`` reports the row's change (None: ``{before, after}``;
     a set reports ``{added, removed}`` this way). ``spec`` is the option's argument spec
     (``dict(type='bool')``), from which :func:`argument_spec` builds the module's.
+    ``refers`` is the cmdlet that reads the object a value names (``Get-OwaMailboxPolicy``): a
+    value to be written is read first, and one that names nothing is refused before any write.
     """
 
-    __slots__ = ('option', 'parameter', 'view', 'wire', 'same', 'when', 'cmdlet', 'default', 'change', 'spec')
+    __slots__ = ('option', 'parameter', 'view', 'wire', 'same', 'when', 'cmdlet', 'default', 'change', 'spec',
+                 'refers')
 
     def __init__(self, option, parameter, view=keep, wire=keep, same=same_value, when=CREATE_SET, cmdlet=None,
-                 default=None, change=None, spec=None):
+                 default=None, change=None, spec=None, refers=None):
         self.option = option
         self.parameter = parameter
         self.view = view
@@ -75,6 +78,7 @@ class Prop(object):
         self.default = default
         self.change = change
         self.spec = spec
+        self.refers = refers
 
 
 class Resource(object):
@@ -395,6 +399,7 @@ class Engine(object):
             self.guard(plan, self.plan)
         self.refuse_duplicates(live)
         self.resource.review(self, [plan for plan in live if plan.error is None])
+        self.check_references([plan for plan in live if plan.error is None])
         self.apply([plan for plan in plans if plan.error is None])
         return plans
 
@@ -417,6 +422,32 @@ class Engine(object):
                 plan.error = input_error("%s%s: '%s' names the same %s as %s; give each %s once"
                                          % (plan.where, self.resource.identity, plan.identity, self.resource.what,
                                             others, self.resource.what))
+
+    def check_references(self, plans):
+        """Refuse, before any write, entries that set a property whose ``refers`` reads the object
+        it names (a policy) to a name that is no such object. Only values that change are read,
+        each distinct one once, ten to a request, so a run that changes nothing reads none."""
+        wanted = {}
+        for plan in plans:
+            for prop in self.resource.properties:
+                change = plan.changes.get(prop.option) if prop.refers else None
+                value = change.get('after') if isinstance(change, dict) else None
+                if value not in (None, ''):
+                    wanted.setdefault((prop.refers, str(value).lower()), (prop, value, []))[2].append(plan)
+        found = list(wanted.values())
+        if not found:
+            return
+        answers = self.module.invoke_all([(prop.refers, {'Identity': value}) for prop, value, unused in found])
+        for (prop, value, named), answer in zip(found, answers):
+            if isinstance(answer, ExchangeError) and answer.kind != NOT_FOUND:
+                error = answer
+            elif isinstance(answer, ExchangeError) or not answer:
+                error = None
+            else:
+                continue
+            for plan in named:
+                plan.error = error or input_error("%s%s: '%s' was not found (%s found no such object)"
+                                                  % (plan.where, prop.option, value, prop.refers))
 
     def guard(self, plan, step, *args):
         """Run ``step(plan, *args)``; a service error or bad input becomes the plan's error."""

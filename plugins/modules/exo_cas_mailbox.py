@@ -7,12 +7,13 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: exo_cas_mailbox
-short_description: Turn the client protocols of an Exchange Online mailbox on or off
+short_description: Client protocols, SMTP AUTH and client policies of an Exchange Online mailbox
 version_added: 0.2.0
 description:
   - Sets which clients may open a mailbox - Outlook on the web, Exchange ActiveSync, IMAP, POP,
-    MAPI (Outlook for Windows), EWS, Outlook mobile and the new Outlook for Windows - through
-    C(Get/Set-CASMailbox), the first step of most leaver runbooks.
+    MAPI (Outlook for Windows), EWS, Outlook mobile and the new Outlook for Windows - whether it
+    may send over authenticated SMTP, and its Outlook on the web and mobile device policies,
+    through C(Get/Set-CASMailbox) - the first step of most leaver runbooks.
   - Only the options given are managed; all changes to one mailbox go to Exchange in one call,
     so a value it refuses changes nothing.
   - In check mode a mailbox that does not exist yet (an earlier task of the run creates it) is
@@ -68,6 +69,16 @@ options:
       universal_outlook_enabled:
         description: As O(universal_outlook_enabled), for this mailbox.
         type: bool
+      smtp_client_authentication:
+        description: As O(smtp_client_authentication), for this mailbox.
+        type: str
+        choices: [enabled, disabled, organization_default]
+      owa_mailbox_policy:
+        description: As O(owa_mailbox_policy), for this mailbox.
+        type: str
+      active_sync_mailbox_policy:
+        description: As O(active_sync_mailbox_policy), for this mailbox.
+        type: str
   owa_enabled:
     description:
       - Outlook on the web (C(OWAEnabled)).
@@ -100,8 +111,32 @@ options:
     description:
       - The Mail and Calendar apps and the new Outlook for Windows (C(UniversalOutlookEnabled)).
     type: bool
+  smtp_client_authentication:
+    description:
+      - Authenticated SMTP submission (SMTP AUTH, C(SmtpClientAuthenticationDisabled)), used by
+        devices and applications that send mail as the mailbox.
+      - V(disabled) turns it off for this mailbox and V(enabled) on, whatever the organisation
+        says; V(organization_default) removes the mailbox's own setting (C($null)), so the
+        organisation's C(Set-TransportConfig -SmtpClientAuthenticationDisabled) applies.
+    type: str
+    choices: [enabled, disabled, organization_default]
+  owa_mailbox_policy:
+    description:
+      - The Outlook on the web mailbox policy (C(OwaMailboxPolicy)), by name, compared
+        case-insensitively. A name that is no policy of the organisation (C(Get-OwaMailboxPolicy))
+        fails before anything is written.
+    type: str
+  active_sync_mailbox_policy:
+    description:
+      - The mobile device (Exchange ActiveSync) mailbox policy (C(ActiveSyncMailboxPolicy)), by
+        name, compared case-insensitively. A name that is no policy of the organisation
+        (C(Get-MobileDeviceMailboxPolicy)) fails before anything is written.
+    type: str
 notes:
-  - At least one of the protocol options must be given (for each entry of O(mailboxes), by the
+  - A policy named by O(owa_mailbox_policy) or O(active_sync_mailbox_policy) is looked up once per
+    task, and only when a mailbox would change to it; a policy an earlier task creates is not
+    assumed in check mode.
+  - At least one of the protocol or policy options must be given (for each entry of O(mailboxes), by the
     entry or by the task).
   - Disabling a protocol does not end sessions already open; tokens the client holds may keep
     working until they expire.
@@ -129,6 +164,18 @@ EXAMPLES = r"""
     pop_enabled: false
     imap_enabled: false
     active_sync_enabled: false
+
+- name: A scanner may send as this mailbox over SMTP AUTH, with the frontline web policy
+  mailops.exchange.exo_cas_mailbox:
+    mailbox: scanner@contoso.com
+    smtp_client_authentication: enabled
+    owa_mailbox_policy: Frontline Web
+
+- name: Back to the organisation's SMTP AUTH setting, and the restricted mobile policy
+  mailops.exchange.exo_cas_mailbox:
+    mailbox: scanner@contoso.com
+    smtp_client_authentication: organization_default
+    active_sync_mailbox_policy: Leavers No Devices
 """
 
 RETURN = r"""
@@ -179,6 +226,21 @@ cas_mailbox:
       type: bool
       returned: always
       sample: true
+    smtp_client_authentication:
+      description: V(enabled), V(disabled), or V(organization_default) when the mailbox has no setting of its own.
+      type: str
+      returned: always
+      sample: organization_default
+    owa_mailbox_policy:
+      description: The Outlook on the web mailbox policy.
+      type: str
+      returned: always
+      sample: OwaMailboxPolicy-Default
+    active_sync_mailbox_policy:
+      description: The mobile device mailbox policy.
+      type: str
+      returned: always
+      sample: Default
 changes:
   description:
     - What changed (or in check mode would change) - for each option, its C(before) and C(after).
@@ -195,8 +257,9 @@ results:
   elements: dict
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine import Prop, Resource, argument_spec
+from ansible_collections.mailops.exchange.plugins.module_utils.engine import Prop, Resource, argument_spec, same_text
 from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
+from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import CLEAR
 
 # option -> Get-/Set-CASMailbox property, each a boolean the service reports (True when unset).
 PROTOCOLS = (
@@ -211,9 +274,18 @@ PROTOCOLS = (
 )
 
 
+# SmtpClientAuthenticationDisabled: True, False, or null for "as the organisation says"
+# (Set-TransportConfig), which Set-CASMailbox takes back with $null.
+SMTP_AUTH = {'disabled': True, 'enabled': False, 'organization_default': CLEAR}
+
+
 def _enabled(value):
     # A property the row leaves out (or null) is on: the service's default for every protocol.
     return value is not False
+
+
+def _smtp_auth(value):
+    return 'disabled' if value is True else 'enabled' if value is False else 'organization_default'
 
 
 class CasMailbox(Resource):
@@ -225,14 +297,23 @@ class CasMailbox(Resource):
     bulk = 'mailboxes'
     write_switches = {'Confirm': False}
     properties = tuple(Prop(option, parameter, view=_enabled, default=True, spec=dict(type='bool'))
-                       for option, parameter in PROTOCOLS)
+                       for option, parameter in PROTOCOLS) + (
+        Prop('smtp_client_authentication', 'SmtpClientAuthenticationDisabled', view=_smtp_auth, wire=SMTP_AUTH.get,
+             spec=dict(type='str', choices=list(SMTP_AUTH))),
+        Prop('owa_mailbox_policy', 'OwaMailboxPolicy', same=same_text, refers='Get-OwaMailboxPolicy', spec=dict(type='str')),
+        Prop('active_sync_mailbox_policy', 'ActiveSyncMailboxPolicy', same=same_text, refers='Get-MobileDeviceMailboxPolicy',
+             spec=dict(type='str')),
+    )
 
     def check_input(self, entry, where):
         if not entry['mailbox'].strip():
             raise ValueError("%smailbox: '%s' is not an identity" % (where, entry['mailbox']))
-        if all(entry.get(option) is None for option, unused in PROTOCOLS):
+        if all(entry.get(prop.option) is None for prop in self.properties):
             raise ValueError('%smailbox: \'%s\' is given no setting; one of the following is required: %s'
-                             % (where, entry['mailbox'], ', '.join(option for option, unused in PROTOCOLS)))
+                             % (where, entry['mailbox'], ', '.join(prop.option for prop in self.properties)))
+        for option in ('owa_mailbox_policy', 'active_sync_mailbox_policy'):
+            if entry.get(option) is not None and not entry[option].strip():
+                raise ValueError("%s%s: '%s' is not a policy name" % (where, option, entry[option]))
 
 
 def main():

@@ -394,3 +394,38 @@ def test_two_entries_for_one_object_or_one_new_object_fail_naming_each_other_bef
     assert "widgets[1].name: 'W@contoso.com' names the same object as widgets[0].name 'w'" in str(plans[1].error)
     assert plans[2].error and plans[3].error and plans[4].error is None
     assert [call[1]['Name'] for call in module.sent('New')] == ['other'] and not module.sent('Set')
+
+
+class Settings(Resource):
+    noun = 'CASMailbox'
+    identity = 'mailbox'
+    key = 'cas'
+    presence = None
+    properties = (Prop('policy', 'Policy', same=same_text, refers='Get-Policy'), Prop('colour', 'Colour'))
+
+
+def test_a_value_naming_another_object_is_read_once_before_any_write_and_one_naming_nothing_is_refused():
+    module = FakeModule({'a': {'Policy': 'Default'}, 'b': {'Policy': 'Default'}, 'c': {'Policy': 'strict'},
+                         'd': {'Policy': 'Default'}, 'Strict': {'Name': 'Strict'}})
+    plans = converge(module, Settings, {'mailbox': 'a', 'policy': 'Strict'}, {'mailbox': 'b', 'policy': 'STRICT'},
+                     {'mailbox': 'c', 'policy': 'Strict'}, {'mailbox': 'd', 'policy': 'Nope', 'colour': 'red'})
+    assert module.groups[1] == ['Get-Policy', 'Get-Policy'], 'each changed name once, together, after the reads'
+    assert sorted(call[1]['Identity'] for call in module.sent('Get') if call[0] == 'Get-Policy') == ['Nope', 'Strict']
+    assert str(plans[3].error) == "policy: 'Nope' was not found (Get-Policy found no such object); nothing was changed"
+    assert [call[1]['Identity'] for call in module.sent('Set')] == ['a', 'b'], 'd wrote nothing, not even its colour'
+    assert plans[2].result['changed'] is False
+    module.calls = []
+    converge(module, Settings, {'mailbox': 'a', 'policy': 'strict'})
+    assert [call[0] for call in module.calls] == ['Get-CASMailbox'], 'nothing to change: no policy read'
+
+
+def test_a_failed_reference_read_fails_the_entries_that_named_it_with_the_service_error():
+    class Failing(FakeModule):
+        def invoke(self, cmdlet, parameters=None, **unused):
+            if cmdlet == 'Get-Policy':
+                raise CmdletError('denied', kind='forbidden')
+            return super().invoke(cmdlet, parameters)
+
+    module = Failing({'a': {'Policy': 'Default'}})
+    plan = converge(module, Settings, {'mailbox': 'a', 'policy': 'Strict'})
+    assert plan.error.kind == 'forbidden' and not module.sent('Set')
