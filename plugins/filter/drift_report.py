@@ -78,7 +78,7 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.mailops.exchange.plugins.module_utils.drift_report import build_report
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.drift_report import build_report
 
 
 def drift_report(sources, organisation=None, generated_at=None):

@@ -41,7 +41,7 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.mailops.exchange.plugins.module_utils.drift_report import render_html
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.drift_report import render_html
 
 
 def drift_report_html(report):

@@ -321,8 +321,8 @@ changes:
     client_secret: null
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.app_registration import converge
-from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
+from ansible_collections.mailops.exchange.plugins.module_utils.apps.app_registration import converge
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
 
 
 def main():

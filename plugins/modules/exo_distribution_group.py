@@ -270,8 +270,8 @@ results:
       msg: "groups[1].managed_by: 'dave@contoso.com' was not found; nothing was changed"
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine import CREATE, SET, Prop, Resource, argument_spec, same_text
-from ansible_collections.mailops.exchange.plugins.module_utils.groups import (
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import CREATE, SET, Prop, Resource, argument_spec, same_text
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.groups import (
     DEFAULT_DEPART,
     DEFAULT_JOIN,
     GROUP_TYPES,
@@ -282,9 +282,9 @@ from ansible_collections.mailops.exchange.plugins.module_utils.groups import (
     read_owners,
     with_primary,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
-from ansible_collections.mailops.exchange.plugins.module_utils.permissions import trustee_id
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients import (
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.permissions import trustee_id
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import (
     IdentityError,
     RecipientResolver,
     taken,

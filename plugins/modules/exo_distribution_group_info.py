@@ -134,8 +134,8 @@ groups:
       returned: when O(include_members=true)
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
-from ansible_collections.mailops.exchange.plugins.module_utils.groups import (
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.groups import (
     group_facts,
     group_from_answer,
     group_read,
@@ -144,9 +144,9 @@ from ansible_collections.mailops.exchange.plugins.module_utils.groups import (
     read_group,
     read_owners,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
-from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import sorted_values
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients import (
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.reconcile import sorted_values
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import (
     IdentityError,
     RecipientResolver,
     check_identities,

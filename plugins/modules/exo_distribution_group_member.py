@@ -192,14 +192,14 @@ changes:
       removed: []
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.bulk import DEFAULT_PARALLEL, check_parallel, merge_entries
-from ansible_collections.mailops.exchange.plugins.module_utils.engine import Prop
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
-from ansible_collections.mailops.exchange.plugins.module_utils.groups import members_from_rows, members_read
-from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
-from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import sorted_values
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients import RecipientResolver, check_identities
-from ansible_collections.mailops.exchange.plugins.module_utils.relation import WRITES, Relation, check_entry as check_relation
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.bulk import DEFAULT_PARALLEL, check_parallel, merge_entries
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import Prop
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.groups import members_from_rows, members_read
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.reconcile import sorted_values
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import RecipientResolver, check_identities
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.relation import WRITES, Relation, check_entry as check_relation
 
 # Removing a recipient that is not a member: Exchange's exception type, and its text as a
 # fallback for services that report another type (see docs/sandbox.md, "guesses").

@@ -277,11 +277,11 @@ results:
   elements: dict
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.addresses import check_address
-from ansible_collections.mailops.exchange.plugins.module_utils.engine import CREATE_SET, SET, Prop, Resource, argument_spec, same_text
-from ansible_collections.mailops.exchange.plugins.module_utils.mailbox_properties import alias_from, check_alias, check_options, plain_smtp
-from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients import RecipientResolver, taken
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.addresses import check_address
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import CREATE_SET, SET, Prop, Resource, argument_spec, same_text
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.mailbox_properties import alias_from, check_alias, check_options, plain_smtp
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import RecipientResolver, taken
 
 # Options that describe one contact: a task-wide value for many would clash, so with contacts[]
 # they are given per entry only.

@@ -134,10 +134,10 @@ contacts:
       sample: {"1": "partner"}
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
-from ansible_collections.mailops.exchange.plugins.module_utils.mailbox_properties import plain_smtp
-from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients import IdentityError, check_identities
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.mailbox_properties import plain_smtp
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import IdentityError, check_identities
 
 # Result key -> Get-Recipient property, as exo_mail_contact shows them.
 TEXT = (('identity', 'Identity'), ('name', 'Name'), ('display_name', 'DisplayName'), ('alias', 'Alias'),

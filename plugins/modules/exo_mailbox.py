@@ -354,17 +354,17 @@ results:
       msg: "resource_capacity: 12 applies to room mailboxes only; ...; nothing was changed"
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine import Resource, argument_spec
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import ALREADY_EXISTS, ExchangeError
-from ansible_collections.mailops.exchange.plugins.module_utils.mailbox_properties import (
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import Resource, argument_spec
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ALREADY_EXISTS, ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.mailbox_properties import (
     after_row,
     check_options,
     new_mailbox,
     plain_smtp,
     plan_mailbox,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients import (
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import (
     RecipientResolver,
     Recipient,
     holders,

@@ -134,15 +134,15 @@ auto_reply:
       sample: "2025-07-21T06:00:00Z"
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.auto_reply import (
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.auto_reply import (
     AUDIENCES,
     STATES,
     option_value,
     same_message,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.engine import Prop, Resource, argument_spec, same_text
-from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
-from ansible_collections.mailops.exchange.plugins.module_utils.timestamps import (
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import Prop, Resource, argument_spec, same_text
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.timestamps import (
     format_utc,
     parse_timestamp,
     same_instant,

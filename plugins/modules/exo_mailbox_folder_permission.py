@@ -160,13 +160,13 @@ permission:
       sample: [CanViewPrivateItems, Delegate]
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine import Prop, Resource, one_row
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import INVALID_ARGUMENT, NOT_FOUND, ExchangeError
-from ansible_collections.mailops.exchange.plugins.module_utils.folder_permissions import (
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import Prop, Resource, one_row
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import INVALID_ARGUMENT, NOT_FOUND, ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.folder_permissions import (
     NO_RIGHTS, ROLES, calendar_option, check_options, entry_parameters, entry_row, flags_from_service, folder_identity,
     path_segments, pick_folder, rights_from_service, show_rights, special_user, within)
-from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients import RecipientResolver
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import RecipientResolver
 
 _USER_NOT_FOUND = 'UserNotFoundInPermissionEntryException'
 

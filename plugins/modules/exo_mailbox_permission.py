@@ -235,15 +235,15 @@ changes:
       removed: []
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.bulk import DEFAULT_PARALLEL, check_parallel, merge_entries
-from ansible_collections.mailops.exchange.plugins.module_utils.engine import Prop
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
-from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
-from ansible_collections.mailops.exchange.plugins.module_utils.permissions import (
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.bulk import DEFAULT_PARALLEL, check_parallel, merge_entries
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import Prop
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.permissions import (
     KINDS, MAX_EXPLICIT_ACES, permission_writes, read_all_trustees, read_mailboxes, send_on_behalf_change, trustee_map)
-from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import sorted_values
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients import IdentityError, RecipientResolver, check_identities
-from ansible_collections.mailops.exchange.plugins.module_utils.relation import WRITES, Relation, check_entry as check_relation
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.reconcile import sorted_values
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import IdentityError, RecipientResolver, check_identities
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.relation import WRITES, Relation, check_entry as check_relation
 
 
 def check_entry(entry, where):

@@ -106,16 +106,16 @@ permissions:
       elements: str
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
-from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
-from ansible_collections.mailops.exchange.plugins.module_utils.permissions import (
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.permissions import (
     KINDS,
     read_all_trustees,
     read_mailboxes,
     trustee_map,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import sorted_values
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients import (
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.reconcile import sorted_values
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import (
     IdentityError,
     RecipientResolver,
     check_identities,

@@ -107,9 +107,9 @@ regional_configuration:
       sample: HH:mm
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine import Prop, Resource, argument_spec, same_text
-from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
-from ansible_collections.mailops.exchange.plugins.module_utils.regional import format_problem, language_name
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import Prop, Resource, argument_spec, same_text
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.regional import format_problem, language_name
 
 
 def _text(value):

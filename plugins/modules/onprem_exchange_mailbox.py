@@ -344,8 +344,8 @@ results:
       msg: "mailboxes[2].identity: 'frank@contoso.com' is not an Active Directory user; ...; nothing was changed"
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine import SET, Prop, Resource, argument_spec, one_row
-from ansible_collections.mailops.exchange.plugins.module_utils.onprem_mailbox import (
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import SET, Prop, Resource, argument_spec, one_row
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.onprem_mailbox import (
     address_change,
     check_input,
     creation,
@@ -355,7 +355,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.onprem_mailbox im
     same_routing,
     with_addresses,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.onprem_module import OnPremModule, onprem_mailbox_facts
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.onprem_module import OnPremModule, onprem_mailbox_facts
 
 # Options that belong to one mailbox: with mailboxes[] they are given per entry only.
 ENTRY_ONLY = ('identity', 'display_name', 'user_principal_name', 'sam_account_name', 'first_name', 'last_name',

@@ -114,8 +114,8 @@ mailboxes:
       remote_routing_address: ""
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
-from ansible_collections.mailops.exchange.plugins.module_utils.onprem_module import (
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.onprem_module import (
     OnPremModule,
     onprem_mailbox_facts,
 )

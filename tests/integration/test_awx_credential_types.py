@@ -20,12 +20,12 @@ import certifi
 import yaml
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from ansible_collections.mailops.exchange.plugins.module_utils.module import (
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import (
     CREDENTIAL_OPTIONS,
     environment_value,
     exo_argument_spec,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.onprem_module import onprem_argument_spec
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.onprem_module import onprem_argument_spec
 
 REPO = Path(__file__).resolve().parents[2]
 TYPES = REPO / 'extensions' / 'awx' / 'credential_types'

@@ -18,7 +18,7 @@ import time
 
 import pytest
 import requests
-from ansible_collections.mailops.exchange.plugins.module_utils.transport import RetryPolicy
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.http import RetryPolicy
 from conftest import PlaybookRunner
 from desired_state_data import DOMAIN, expected_writes, start_tenant, write_desired_state
 from test_desired_state import check_converged_state

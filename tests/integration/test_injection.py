@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from ansible_collections.mailops.exchange.plugins.module_utils.auto_reply import message_text
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.auto_reply import message_text
 
 # Each free-text option of onprem_exchange_mailbox and the parameter of New-Mailbox it fills,
 # by its offset in the playbook's rotation of the payloads.

@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
-from ansible_collections.mailops.exchange.plugins.module_utils.remoting_runner import RemotingRunner
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.runners.remoting_runner import RemotingRunner
 from conftest import PlaybookRunner
 from sandbox.kdc import find_program
 from sandbox.testing import SandboxProcess

@@ -10,8 +10,8 @@ import socket
 import certifi
 import pytest
 
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
-from ansible_collections.mailops.exchange.plugins.module_utils.remoting_runner import RemotingRunner
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.runners.remoting_runner import RemotingRunner
 
 NEW_USER_PASSWORD = 'N3w-User!Pass#42'
 WRONG_PASSWORD = 'Wr0ng-Exchange-Pass!7'

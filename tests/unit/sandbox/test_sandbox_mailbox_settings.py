@@ -273,7 +273,7 @@ def test_unknown_language_and_time_zone_are_transformation_errors(org):
 
 
 def test_the_sandbox_formats_agree_with_the_modules_table():
-    from ansible_collections.mailops.exchange.plugins.module_utils import regional
+    from ansible_collections.mailops.exchange.plugins.module_utils.recipients import regional
     for language, (dates, times) in cmdlets_mailbox_settings.REGIONAL_FORMATS.items():
         if language in regional.DATE_FORMATS:
             assert regional.DATE_FORMATS[language] == dates
@@ -281,7 +281,7 @@ def test_the_sandbox_formats_agree_with_the_modules_table():
 
 
 def test_the_sandbox_roles_agree_with_the_modules_table():
-    from ansible_collections.mailops.exchange.plugins.module_utils import folder_permissions
+    from ansible_collections.mailops.exchange.plugins.module_utils.recipients import folder_permissions
     assert {k: set(v) for k, v in folder_permissions.ROLES.items()} == \
         cmdlets_mailbox_settings.FOLDER_ROLES
     assert folder_permissions.INDIVIDUAL_RIGHTS == cmdlets_mailbox_settings.FOLDER_RIGHTS

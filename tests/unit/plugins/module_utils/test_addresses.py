@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.mailops.exchange.plugins.module_utils.addresses import (
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.addresses import (
     AddressError,
     check_address,
     plan_addresses,

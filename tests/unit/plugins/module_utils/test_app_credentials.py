@@ -7,10 +7,10 @@ import stat
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from ansible_collections.mailops.exchange.plugins.module_utils import app_credentials as creds
-from ansible_collections.mailops.exchange.plugins.module_utils.auth import load_certificate
-from ansible_collections.mailops.exchange.plugins.module_utils.entra_roles import is_guid, resolve_roles, role_name
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.apps import app_credentials as creds
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.auth import load_certificate
+from ansible_collections.mailops.exchange.plugins.module_utils.apps.entra_roles import is_guid, resolve_roles, role_name
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
 
 NOW = datetime.datetime(2025, 3, 1, 12, 0, tzinfo=datetime.timezone.utc)
 DAY = datetime.timedelta(days=1)

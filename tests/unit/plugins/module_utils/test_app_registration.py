@@ -2,10 +2,10 @@
 
 import pytest
 
-from ansible_collections.mailops.exchange.plugins.module_utils.app_registration import (
+from ansible_collections.mailops.exchange.plugins.module_utils.apps.app_registration import (
     EXCHANGE_APP_ID, MANAGE_AS_APP_ROLE_ID, converge, has_exchange_permission, no_changes, required_resource_access,
     unique_name)
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import ALREADY_EXISTS, ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ALREADY_EXISTS, ExchangeError
 
 GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000'
 MANAGE_AS_APP = {'id': MANAGE_AS_APP_ROLE_ID, 'type': 'Role'}

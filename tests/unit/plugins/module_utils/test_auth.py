@@ -13,15 +13,15 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
-from ansible_collections.mailops.exchange.plugins.module_utils.auth import (
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.auth import (
     Credentials,
     TokenProvider,
     describe_token,
     load_certificate,
     token_claims_unverified,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import AuthError, ExchangeError, TransportError
-from ansible_collections.mailops.exchange.plugins.module_utils.token_cache import MemoryTokenCache, TokenCache
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import AuthError, ExchangeError, TransportError
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.token_cache import MemoryTokenCache, TokenCache
 
 CAPTURES = Path(__file__).resolve().parents[4] / ".." / "shared" / "captures"
 SECRET = "Zx8Q~super-secret-value-0123456789"
@@ -331,7 +331,7 @@ def test_known_authority_keeps_instance_discovery(monkeypatch):
             seen["scopes"] = scopes
             return {"access_token": "t", "expires_in": 3600}
 
-    from ansible_collections.mailops.exchange.plugins.module_utils import auth
+    from ansible_collections.mailops.exchange.plugins.module_utils.transport import auth
     monkeypatch.setattr(auth.msal, "ConfidentialClientApplication", FakeApp)
     session = object()
     credentials = Credentials(TENANT, CLIENT, client_secret=SECRET)

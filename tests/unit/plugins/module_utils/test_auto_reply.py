@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.mailops.exchange.plugins.module_utils.auto_reply import (
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.auto_reply import (
     AUDIENCES,
     STATES,
     message_text,

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.mailops.exchange.plugins.module_utils import fanout
+from ansible_collections.mailops.exchange.plugins.module_utils.runners import fanout
 
 import threading
 import time
@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from ansible_collections.mailops.exchange.plugins.module_utils.bulk import (
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.bulk import (
     Outcome,
     bulk_result,
     check_parallel,
@@ -19,9 +19,9 @@ from ansible_collections.mailops.exchange.plugins.module_utils.bulk import (
     merge_entries,
     summarise,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.engine import Engine, Plan
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
-from ansible_collections.mailops.exchange.plugins.module_utils.module import ExchangeModule
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import Engine, Plan
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExchangeModule
 
 
 def test_outcomes_keep_item_order_and_isolate_failures():

@@ -4,24 +4,24 @@
 
 from __future__ import annotations
 
-from ansible_collections.mailops.exchange.plugins.module_utils import fanout
+from ansible_collections.mailops.exchange.plugins.module_utils.runners import fanout
 
 import threading
 
 import pytest
 
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
-from ansible_collections.mailops.exchange.plugins.module_utils.permissions import (
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.permissions import (
     read_all_trustees,
     read_mailboxes,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients import (
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import (
     IdentityError,
     Recipient,
     RecipientResolver,
     find_in_pages,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.engine import interleave
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import interleave
 
 
 def person(n, **extra):

@@ -1,12 +1,12 @@
 import pytest
 
-from ansible_collections.mailops.exchange.plugins.module_utils.clouds import (
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.clouds import (
     CLOUDS,
     is_exchange_host,
     is_known_authority,
     resolve_endpoints,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
 
 
 def test_clouds_table():

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from ansible_collections.mailops.exchange.plugins.module_utils.drift_report import (
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.drift_report import (
     build_report,
     properties,
     render_html,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine import (
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import (
     CREATE,
     SET,
     Engine,
@@ -15,7 +15,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.engine import (
     one_row,
     same_text,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import CmdletError, ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import CmdletError, ExchangeError
 
 
 class FakeModule(object):

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from ansible_collections.mailops.exchange.plugins.module_utils import errors
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import (
+from ansible_collections.mailops.exchange.plugins.module_utils.transport import errors
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import (
     CmdletError,
     ExchangeError,
     classify,

@@ -6,12 +6,13 @@ from pathlib import Path
 import pytest
 import requests
 
-from ansible_collections.mailops.exchange.plugins.module_utils import connection, exo_client
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import CmdletError, ExchangeError, TransportError
-from ansible_collections.mailops.exchange.plugins.module_utils.exo_runner import ExoRunner, strip_annotations
-from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import CLEAR
-from ansible_collections.mailops.exchange.plugins.module_utils.transport import HttpClient, RetryPolicy
-from ansible_collections.mailops.exchange.plugins.module_utils.token_cache import MemoryTokenCache, TokenCache
+from ansible_collections.mailops.exchange.plugins.module_utils.transport import connection
+from ansible_collections.mailops.exchange.plugins.module_utils.runners import exo_client
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import CmdletError, ExchangeError, TransportError
+from ansible_collections.mailops.exchange.plugins.module_utils.runners.exo_runner import ExoRunner, strip_annotations
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.http.values import CLEAR
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.http import HttpClient, RetryPolicy
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.token_cache import MemoryTokenCache, TokenCache
 
 from fakes import FakeResponse, FakeSession
 

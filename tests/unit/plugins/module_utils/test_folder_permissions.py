@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.mailops.exchange.plugins.module_utils.folder_permissions import (
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.folder_permissions import (
     ROLES,
     FolderPermissionError,
     calendar_option,

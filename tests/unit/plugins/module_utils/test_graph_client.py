@@ -4,11 +4,11 @@ import json
 import pytest
 import requests
 
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import (
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import (
     ALREADY_EXISTS, FORBIDDEN, INVALID_ARGUMENT, NOT_FOUND, THROTTLED, TRANSIENT)
-from ansible_collections.mailops.exchange.plugins.module_utils.graph_client import (
+from ansible_collections.mailops.exchange.plugins.module_utils.runners.graph_client import (
     GraphClient, GraphError, classify_graph_error, graph_client_from_params, odata_quote, parse_graph_error)
-from ansible_collections.mailops.exchange.plugins.module_utils.transport import HttpClient, RetryPolicy
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.http import HttpClient, RetryPolicy
 
 from fakes import FakeResponse, FakeSession
 

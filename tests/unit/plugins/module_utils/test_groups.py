@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
-from ansible_collections.mailops.exchange.plugins.module_utils.groups import (
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.groups import (
     default_alias,
     group_facts,
     group_from_answer,
@@ -19,7 +19,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.groups import (
     restriction,
     with_primary,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients import (
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import (
     IdentityError,
     RecipientResolver,
 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.mailops.exchange.plugins.module_utils.mailbox_properties import (
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.mailbox_properties import (
     MailboxInputError,
     after_row,
     alias_from,
@@ -13,8 +13,8 @@ from ansible_collections.mailops.exchange.plugins.module_utils.mailbox_propertie
     new_mailbox,
     plan_mailbox,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients import mailbox_facts
-from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import CLEAR
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import mailbox_facts
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.http.values import CLEAR
 
 ALICE = {
     'Name': 'alice', 'Alias': 'alice', 'DisplayName': 'Alice Adams', 'RecipientTypeDetails': 'UserMailbox',

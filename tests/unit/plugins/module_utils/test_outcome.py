@@ -9,10 +9,10 @@ import random
 import pytest
 import requests
 
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import CmdletError, ExchangeError, TransportError
-from ansible_collections.mailops.exchange.plugins.module_utils.exo_runner import ExoRunner
-from ansible_collections.mailops.exchange.plugins.module_utils.outcome import CREATE_ATTEMPTS, create_once, remove_once
-from ansible_collections.mailops.exchange.plugins.module_utils.transport import HttpClient, RetryPolicy
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import CmdletError, ExchangeError, TransportError
+from ansible_collections.mailops.exchange.plugins.module_utils.runners.exo_runner import ExoRunner
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.outcome import CREATE_ATTEMPTS, create_once, remove_once
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.http import HttpClient, RetryPolicy
 
 from fakes import FakeResponse, FakeSession
 

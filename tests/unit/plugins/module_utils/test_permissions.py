@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
-from ansible_collections.mailops.exchange.plugins.module_utils.permissions import (
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.permissions import (
     explicit_trustees,
     managed_entry,
     read_permissions,
     trustee_id,
     trustee_map,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients import (
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import (
     Recipient,
     RecipientResolver,
 )

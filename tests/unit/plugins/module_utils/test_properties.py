@@ -16,30 +16,30 @@ import pytest
 from hypothesis import assume, event, example, given, settings
 from hypothesis import strategies as st
 
-from ansible_collections.mailops.exchange.plugins.module_utils.addresses import (
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.addresses import (
     AddressError,
     plan_addresses,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.auto_reply import same_message
-from ansible_collections.mailops.exchange.plugins.module_utils.folder_permissions import (
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.auto_reply import same_message
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.folder_permissions import (
     INDIVIDUAL_RIGHTS,
     ROLES,
     parse_access_rights,
     rights_from_service,
     show_rights,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.mailbox_properties import (
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.mailbox_properties import (
     MailboxInputError,
     after_row,
     check_options,
     plan_mailbox,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import (
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.reconcile import (
     apply_plan,
     build_diff,
     plan_set,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.timestamps import (
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.timestamps import (
     format_utc,
     parse_timestamp,
     same_instant,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import (
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.reconcile import (
     apply_plan,
     build_diff,
     plan_set,

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.mailops.exchange.plugins.module_utils.regional import (
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.regional import (
     format_problem,
     known_language,
     language_name,

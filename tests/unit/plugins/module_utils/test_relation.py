@@ -1,14 +1,14 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Sets under state + exclusive as engine resources (module_utils/relation.py), without a server."""
+"""Sets under state + exclusive as engine resources (module_utils/engine/relation.py), without a server."""
 
 from __future__ import annotations
 
 import pytest
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine import Engine, Prop
-from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import sorted_values
-from ansible_collections.mailops.exchange.plugins.module_utils.relation import WRITES, Relation, SetChange, check_entry
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import Engine, Prop
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.reconcile import sorted_values
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.relation import WRITES, Relation, SetChange, check_entry
 
 from test_engine import FakeModule
 

@@ -13,16 +13,16 @@ import requests
 from pypsrp.complex_objects import GenericComplexObject
 from pypsrp.serializer import TaggedValue
 
-from ansible_collections.mailops.exchange.plugins.module_utils import remoting_runner
-from ansible_collections.mailops.exchange.plugins.module_utils.remoting_runner import (
-    Secret,
+from ansible_collections.mailops.exchange.plugins.module_utils.runners import remoting_runner
+from ansible_collections.mailops.exchange.plugins.module_utils.runners.remoting_runner import (
     error_from_records,
     parse_clixml_list,
     to_python,
     wire_value,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.onprem_module import runner_settings
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.onprem_module import runner_settings
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.http.values import Secret
 
 
 def test_clixml_list_items_in_order_nil_dropped():

@@ -7,7 +7,7 @@ import datetime
 
 import pytest
 
-from ansible_collections.mailops.exchange.plugins.module_utils.timestamps import (
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.timestamps import (
     TimestampError,
     format_utc,
     parse_timestamp,

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from ansible_collections.mailops.exchange.plugins.module_utils.token_cache import (
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.token_cache import (
     MemoryTokenCache,
     TokenCache,
     cache_key,

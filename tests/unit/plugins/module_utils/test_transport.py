@@ -11,10 +11,10 @@ import requests
 import urllib3
 from requests.adapters import HTTPAdapter
 
-from ansible_collections.mailops.exchange.plugins.module_utils import transport
-from ansible_collections.mailops.exchange.plugins.module_utils.clouds import is_exchange_host
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError, TransportError
-from ansible_collections.mailops.exchange.plugins.module_utils.transport import (
+from ansible_collections.mailops.exchange.plugins.module_utils.transport import http as transport
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.clouds import is_exchange_host
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError, TransportError
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.http import (
     HttpClient,
     HttpSession,
     RetryPolicy,

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 from test_bulk_modules import FakeExo
 
-from ansible_collections.mailops.exchange.plugins.module_utils.module import ExchangeModule
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExchangeModule
 
 
 class TaskFailed(Exception):

@@ -5,14 +5,14 @@ existing), and the FakeExo the modules' unit tests share."""
 
 from __future__ import annotations
 
-from ansible_collections.mailops.exchange.plugins.module_utils import fanout
+from ansible_collections.mailops.exchange.plugins.module_utils.runners import fanout
 
 import itertools
 
 import pytest
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine import argument_spec
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import CmdletError, ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import argument_spec
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import CmdletError, ExchangeError
 from ansible_collections.mailops.exchange.plugins.modules import exo_mailbox
 
 NOT_FOUND = CmdletError("couldn't be found", kind='not_found', exception_type='ManagementObjectNotFoundException')

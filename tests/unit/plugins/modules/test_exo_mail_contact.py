@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine import Plan
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import Plan
 from ansible_collections.mailops.exchange.plugins.modules import exo_mail_contact as contacts
 
 OPTIONS = ('contact', 'state', 'name', 'external_email_address', 'display_name', 'alias', 'first_name', 'last_name',

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine import Engine
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import CmdletError, ExchangeError
-from ansible_collections.mailops.exchange.plugins.module_utils.folder_permissions import ROLES, entry_row
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import Engine
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import CmdletError, ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.folder_permissions import ROLES, entry_row
 from ansible_collections.mailops.exchange.plugins.modules.exo_mailbox_folder_permission import FolderEntry
 
 EXISTS = CmdletError('An existing permission entry was found for user: Alice Adams.', kind='already_exists',

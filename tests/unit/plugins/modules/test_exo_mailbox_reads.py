@@ -11,8 +11,8 @@ import pytest
 from engine_fakes import EngineExo, TaskFailed
 from test_bulk_modules import FakeExo
 
-from ansible_collections.mailops.exchange.plugins.module_utils.bulk import merge_entries
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.bulk import merge_entries
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
 from ansible_collections.mailops.exchange.plugins.modules import exo_mailbox
 from ansible_collections.mailops.exchange.plugins.modules import exo_mailbox_permission_info as audit
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine import Engine
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import CmdletError, ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import Engine
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import CmdletError, ExchangeError
 from ansible_collections.mailops.exchange.plugins.modules.onprem_exchange_mailbox import Mailbox
 
 ERIN = {'Guid': 'g-erin', 'Name': 'erin', 'DisplayName': 'Erin', 'RecipientTypeDetails': 'UserMailbox',

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.mailops.exchange.plugins.module_utils.addresses import AddressError
-from ansible_collections.mailops.exchange.plugins.module_utils.onprem_mailbox import check_input
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.addresses import AddressError
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.onprem_mailbox import check_input
 
 PAYLOADS = [
     "'; Remove-Mailbox x -Confirm:$false; '",

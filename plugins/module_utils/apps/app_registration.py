@@ -1,0 +1,539 @@
+# -*- coding: utf-8 -*-
+# Copyright: mailops.exchange contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# FOR INTERNAL COLLECTION USE ONLY: the interfaces in this file serve the plugins of mailops.exchange
+# and may change in any release, even a bugfix release. See docs/docsite/rst/developing.rst.
+"""The app-registration engine: one Entra ID application with app-only Exchange Online access, through Graph.
+
+Internal to this collection (used by exo_app_registration). A run is a sequence of named steps:
+validate the input; read (find the application, then its service principal, admin consent and
+directory roles); plan; outside check mode apply (write the generated certificate's files, create
+or update the application, create its service principal, grant or revoke consent, add or remove
+directory roles, add a secret - last, so no later failure can lose its text); then build the
+result and the diff from the plan, without reading back.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import os
+
+from ansible_collections.mailops.exchange.plugins.module_utils.apps import app_credentials as creds
+from ansible_collections.mailops.exchange.plugins.module_utils.apps.entra_roles import is_guid, resolve_roles, role_name
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError, ALREADY_EXISTS
+from ansible_collections.mailops.exchange.plugins.module_utils.runners.graph_client import odata_quote
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.reconcile import plan_set, sorted_values
+
+EXCHANGE_APP_ID = '00000002-0000-0ff1-ce00-000000000000'
+MANAGE_AS_APP_ROLE_ID = 'dc50a0fb-09a3-484d-be87-e023b12c6440'
+APP_SELECT = 'id,appId,displayName,requiredResourceAccess,keyCredentials,passwordCredentials'
+GENERATED = 'generated'
+_KEY_CREDENTIAL_FIELDS = ('keyId', 'type', 'usage', 'key', 'displayName', 'startDateTime', 'endDateTime')
+
+
+def unique_name(display_name):
+    """The ``uniqueName`` of an application this engine creates for ``display_name``: one per name, case-insensitively.
+
+    Graph keeps ``uniqueName`` unique, so two runs creating the same application at once create one.
+    """
+    return 'mailops-exchange-' + hashlib.sha256(display_name.lower().encode('utf-8')).hexdigest()[:40]
+
+
+def has_exchange_permission(app):
+    """Whether ``app`` requests Exchange.ManageAsApp in its ``requiredResourceAccess``."""
+    return any(entry.get('resourceAppId') == EXCHANGE_APP_ID
+               and any(a.get('id') == MANAGE_AS_APP_ROLE_ID for a in entry.get('resourceAccess') or ())
+               for entry in (app or {}).get('requiredResourceAccess') or ())
+
+
+def required_resource_access(current, wanted):
+    """``requiredResourceAccess`` with the Exchange.ManageAsApp request added or removed, others untouched."""
+    out = []
+    for entry in current or ():
+        access = [a for a in entry.get('resourceAccess') or ()
+                  if not (entry.get('resourceAppId') == EXCHANGE_APP_ID and a.get('id') == MANAGE_AS_APP_ROLE_ID)]
+        if entry.get('resourceAppId') == EXCHANGE_APP_ID and wanted:
+            access.append({'id': MANAGE_AS_APP_ROLE_ID, 'type': 'Role'})
+            wanted = False
+        if access:
+            out.append({'resourceAppId': entry['resourceAppId'], 'resourceAccess': access})
+    if wanted:
+        out.append({'resourceAppId': EXCHANGE_APP_ID, 'resourceAccess': [{'id': MANAGE_AS_APP_ROLE_ID, 'type': 'Role'}]})
+    return out
+
+
+class GeneratedCertificate(object):
+    """The ``generate_certificate`` files: reused while valid, else a new key and certificate."""
+
+    def __init__(self, exo, options, default_subject, now):
+        self.pem_path, self.pfx_path = creds.generated_paths(options['path'])
+        directory = os.path.dirname(self.pem_path) or '.'
+        if not os.path.isdir(directory):
+            exo.fail("generate_certificate.path: the directory '%s' does not exist; nothing was changed" % directory)
+        for name, minimum in (('valid_days', 1), ('renew_days', 0)):
+            if options[name] < minimum:
+                exo.fail('generate_certificate.%s must be >= %d, got %d' % (name, minimum, options[name]))
+        self.password = options['pfx_password']
+        try:
+            existing = creds.read_pem(self.pem_path)
+        except ValueError as err:
+            exo.fail('generate_certificate.path: %s; move it away or choose another path; nothing was changed' % err)
+        renew_before = now + datetime.timedelta(days=options['renew_days'])
+        if existing and creds.certificate_info(existing[1]).not_after > renew_before:
+            self.key, self.certificate = existing
+            self.new = False
+        else:
+            self.key, self.certificate = creds.generate_certificate(
+                options['subject'] or default_subject, options['valid_days'], options['key_size'], now)
+            self.new = True
+        self.info = creds.certificate_info(self.certificate)
+        self.write_pfx = self.new or not creds.pfx_holds(self.pfx_path, self.certificate, self.password)
+
+    @property
+    def changed(self):
+        """Whether a file is (re)written."""
+        return self.new or self.write_pfx
+
+    def write(self):
+        """Write the files that need it (mode 0600, atomically)."""
+        if self.new:
+            creds.write_pem(self.pem_path, self.key, self.certificate)
+        if self.write_pfx:
+            creds.write_pfx(self.pfx_path, self.key, self.certificate, self.password, self.info.subject)
+
+    def result(self, check_mode):
+        """The ``generated_certificate`` return value."""
+        unknown = check_mode and self.new
+        return {'pem_path': self.pem_path, 'pfx_path': self.pfx_path,
+                'thumbprint': GENERATED if unknown else self.info.thumbprint,
+                'not_after': None if unknown else creds.graph_timestamp(self.info.not_after)}
+
+
+class Registration(object):
+    """What Graph holds of one application registration, and the calls that change it."""
+
+    def __init__(self, exo, now):
+        self.exo = exo
+        self.graph = exo.graph
+        self.params = exo.params
+        self.now = now
+        self.app = None
+        self.sp = None
+        self.exchange_sp = None
+        self.consents = []
+        self.roles = {}
+        self.role_assignment_ids = {}
+
+    # -- read --------------------------------------------------------------------------------
+
+    def find_application(self):
+        """Step: the application by ``app_id``, else by ``display_name`` (more than one match fails)."""
+        params = self.params
+        if params['app_id']:
+            self.app = self.graph.get('applications(appId=%s)' % odata_quote(params['app_id']),
+                                      {'$select': APP_SELECT})
+            if self.app is None and params['state'] == 'present':
+                self.exo.fail("app_id: '%s' was not found; an application cannot be created with a chosen id - omit "
+                              "app_id to create one named by display_name; nothing was changed" % params['app_id'])
+            return
+        rows = self.graph.list('applications', {'$filter': 'displayName eq %s' % odata_quote(params['display_name']),
+                                                '$select': 'id,appId,displayName'})
+        if len(rows) > 1:
+            self.exo.fail("display_name: '%s' matches %d applications (app ids %s); give app_id to choose one; "
+                          "nothing was changed" % (params['display_name'], len(rows),
+                                                   ', '.join(sorted(r['appId'] for r in rows))))
+        if rows:
+            self.app = self.graph.get('applications/%s' % rows[0]['id'], {'$select': APP_SELECT})
+
+    def read_access(self, need_exchange):
+        """Step: the service principal, its Exchange.ManageAsApp consent and its tenant-wide directory roles."""
+        if self.app:
+            self.sp = self.graph.get('servicePrincipals(appId=%s)' % odata_quote(self.app['appId']))
+        if need_exchange or self.sp:
+            self.exchange_sp = self.graph.get('servicePrincipals(appId=%s)' % odata_quote(EXCHANGE_APP_ID))
+        if need_exchange and self.exchange_sp is None:
+            self.exo.fail('exchange_permission: the tenant has no Office 365 Exchange Online service principal '
+                          '(appId %s); Exchange Online must be part of the subscription' % EXCHANGE_APP_ID)
+        if not self.sp:
+            return
+        if self.exchange_sp:
+            self.consents = [a['id'] for a in self.graph.list('servicePrincipals/%s/appRoleAssignments' % self.sp['id'])
+                             if a.get('resourceId') == self.exchange_sp['id']
+                             and a.get('appRoleId') == MANAGE_AS_APP_ROLE_ID]
+        for assignment in self.graph.list('roleManagement/directory/roleAssignments',
+                                          {'$filter': 'principalId eq %s' % odata_quote(self.sp['id'])}):
+            if assignment.get('directoryScopeId', '/') != '/':
+                continue
+            template = assignment['roleDefinitionId'].lower()
+            self.roles[template] = role_name(template)
+            self.role_assignment_ids.setdefault(template, []).append(assignment['id'])
+
+    def current_certificates(self):
+        """thumbprint -> (keyCredential, end of validity) of the application's certificates."""
+        current = {}
+        for entry in (self.app or {}).get('keyCredentials') or ():
+            thumbprint = creds.key_credential_thumbprint(entry)
+            if thumbprint:
+                current[thumbprint] = (entry, creds.parse_graph_timestamp(entry['endDateTime']))
+        return current
+
+    def current_secrets(self):
+        """The application's unexpired password credentials."""
+        return [c for c in (self.app or {}).get('passwordCredentials') or ()
+                if c.get('endDateTime') and creds.parse_graph_timestamp(c['endDateTime']) > self.now]
+
+    def state_view(self, roles, thumbprints, exchange_permission):
+        """The ``diff`` side of this registration."""
+        if self.app is None:
+            return {'state': 'absent'}
+        return {'state': 'present', 'display_name': self.app['displayName'], 'service_principal': self.sp is not None,
+                'exchange_permission': exchange_permission, 'directory_roles': sorted_values(roles),
+                'certificate_thumbprints': thumbprints,
+                'client_secrets': sorted(c.get('displayName') or c.get('keyId') for c in self.current_secrets())}
+
+    # -- apply -------------------------------------------------------------------------------
+
+    def while_new(self, what, call, replicating):
+        """``call()``, retried while an object created in this run is not replicated yet."""
+        return self.graph.while_replicating(what, call, replicating)
+
+    def tolerate_existing(self, call):
+        """``call()``; an answer that it exists already is the goal reached."""
+        # A concurrent run (or a repeated request) may have granted it already.
+        try:
+            call()
+        except ExchangeError as err:
+            if err.kind != ALREADY_EXISTS:
+                raise
+
+
+class PresentPlan(object):
+    """What ``state: present`` changes: the application's patch and every grant, role, certificate and secret."""
+
+    def __init__(self, reg, generated, check_mode):
+        params = reg.params
+        self.app = reg.app
+        self.create = reg.app is None
+        self.name = params['display_name'] or reg.app['displayName']
+        self.generated = generated
+        self.check_mode = check_mode
+        self.patch = {}
+        self.certificates = None
+        self.after_thumbprints = sorted(reg.current_certificates())
+        self.secret = params['secret'] or {}
+        self.secret_wanted = self.secret.get('create') and not any(
+            c.get('displayName') == self.secret['description'] for c in reg.current_secrets())
+        self.sp_create = reg.sp is None
+        self.consent_grant = params['exchange_permission'] and not reg.consents
+        self.consent_revoke = [] if params['exchange_permission'] else list(reg.consents)
+        self.roles_add = self.roles_remove = {}
+        self.changes = no_changes()
+
+    def shown(self, thumbprint):
+        """A thumbprint as the result shows it: ``generated`` for a certificate check mode would generate."""
+        generated = self.generated
+        if self.check_mode and generated and generated.new and thumbprint == generated.info.thumbprint:
+            return GENERATED
+        return thumbprint
+
+    @property
+    def changed(self):
+        """Whether anything changes."""
+        certificates = self.certificates
+        return (any(v for k, v in self.changes.items() if k not in ('directory_roles', 'certificates'))
+                or bool(self.roles_add or self.roles_remove)
+                or bool(certificates and (certificates.add or certificates.remove)))
+
+
+def no_changes():
+    """The ``changes`` result of a run that changes nothing."""
+    return {'application': None, 'service_principal': None, 'exchange_permission': None,
+            'directory_roles': {'added': [], 'removed': []},
+            'certificates': {'added': [], 'removed': [], 'pending': [], 'retire_at': None},
+            'certificate_files': None, 'client_secret': None}
+
+
+# -- validate ------------------------------------------------------------------------------------
+
+def validate(exo):
+    """Step: check every option before the first request; thumbprint -> ``CertificateInfo`` of ``certificates``."""
+    params = exo.params
+    for option in ('display_name', 'app_id'):
+        if params[option] is not None and not params[option].strip():
+            exo.fail("%s: '%s' is empty" % (option, params[option]))
+    if params['app_id'] is not None and not is_guid(params['app_id'].strip()):
+        exo.fail("app_id: '%s' is not an application (client) id such as 6a478aab-86d6-41fa-aacb-e93655c27b75; "
+                 "nothing was changed" % params['app_id'])
+    if params['certificate_overlap_days'] < 0:
+        exo.fail('certificate_overlap_days must be >= 0, got %d' % params['certificate_overlap_days'])
+    if params['replication_timeout'] < 0:
+        exo.fail('replication_timeout must be >= 0, got %d; nothing was changed' % params['replication_timeout'])
+    if params['secret'] and params['secret']['valid_days'] < 1:
+        exo.fail('secret.valid_days must be >= 1, got %d' % params['secret']['valid_days'])
+    wanted = {}
+    for path in params['certificates'] or ():
+        try:
+            info = creds.load_certificate_file(path)
+        except ValueError as err:
+            exo.fail("certificates: '%s' %s; nothing was changed" % (path, err))
+        wanted[info.thumbprint] = info
+    return wanted
+
+
+# -- the run -------------------------------------------------------------------------------------
+
+def converge(exo):
+    """Run the engine for exo_app_registration's options; the module's result."""
+    params = exo.params
+    now = datetime.datetime.now(datetime.timezone.utc)
+    wanted = validate(exo)
+    present = params['state'] == 'present'
+    desired_roles = resolve_roles('directory_roles', params['directory_roles']) if present else {}
+    generated = None
+    if present and params['generate_certificate']:
+        generated = GeneratedCertificate(exo, params['generate_certificate'],
+                                         params['display_name'] or params['app_id'], now)
+        wanted[generated.info.thumbprint] = generated.info
+
+    reg = Registration(exo, now)
+    reg.find_application()
+    reg.read_access(present and params['exchange_permission'])
+    before = reg.state_view(reg.roles, sorted(reg.current_certificates()),
+                            has_exchange_permission(reg.app) and bool(reg.consents))
+    if present:
+        plan = plan_present(exo, reg, wanted, desired_roles, generated)
+        result = apply_present(exo, reg, plan) if not exo.check_mode else _identities(reg)
+        result.update(present_result(exo, reg, plan))
+    else:
+        result = converge_absent(exo, reg)
+    result['tenant_id'] = exo.graph.tenant_id
+    result['organization'] = params['organization'] or result['tenant_id']
+    return exo.with_diff(result, before, result.pop('_after'))
+
+
+def converge_absent(exo, reg):
+    """Step for ``state: absent``: delete the application (its service principal and grants go with it)."""
+    changes = no_changes()
+    app = reg.app
+    if app is not None:
+        changes['application'] = 'deleted'
+        if not exo.check_mode:
+            exo.graph.delete('applications/%s' % app['id'])
+    return {'changed': app is not None, 'changes': changes,
+            'app_id': app and app['appId'], 'object_id': app and app['id'],
+            'service_principal_id': reg.sp and reg.sp['id'], 'display_name': app and app['displayName'],
+            'exchange_permission': False, 'directory_roles': [], 'certificate_thumbprints': [],
+            '_after': {'state': 'absent'}}
+
+
+# -- plan ----------------------------------------------------------------------------------------
+
+def plan_present(exo, reg, wanted, desired_roles, generated):
+    """Step: plan ``state: present`` from what was read; nothing is sent."""
+    params = exo.params
+    plan = PresentPlan(reg, generated, exo.check_mode)
+    app = reg.app
+    if not plan.create and app['displayName'] != plan.name:
+        plan.patch['displayName'] = plan.name
+    if has_exchange_permission(app) != params['exchange_permission']:
+        plan.patch['requiredResourceAccess'] = required_resource_access((app or {}).get('requiredResourceAccess'),
+                                                                        params['exchange_permission'])
+    if params['certificates'] is not None or generated is not None:
+        _plan_certificates(exo, reg, plan, wanted)
+    changes = plan.changes
+    if generated and generated.changed:
+        changes['certificate_files'] = 'written'
+    if plan.secret_wanted:
+        changes['client_secret'] = 'created'
+    if plan.consent_grant:
+        changes['exchange_permission'] = 'granted'
+    elif plan.consent_revoke:
+        changes['exchange_permission'] = 'revoked'
+    plan.roles_add, plan.roles_remove = plan_set(reg.roles, desired_roles, 'present', params['exclusive_roles'])
+    changes['directory_roles'] = {'added': sorted_values(plan.roles_add), 'removed': sorted_values(plan.roles_remove)}
+    if plan.create:
+        changes['application'] = 'created'
+    elif plan.patch:
+        changes['application'] = 'updated'
+    if plan.sp_create:
+        changes['service_principal'] = 'created'
+    return plan
+
+
+def _plan_certificates(exo, reg, plan, wanted):
+    """The certificate rotation, and the complete ``keyCredentials`` to send when it changes anything."""
+    current = reg.current_certificates()
+    certificates = creds.plan_certificates({t: end for t, (unused, end) in current.items()}, wanted,
+                                           exo.params['certificate_overlap_days'], reg.now)
+    plan.certificates = certificates
+    plan.after_thumbprints = sorted(set(current) - set(certificates.remove) | set(certificates.add))
+    plan.changes['certificates'] = {
+        'added': [plan.shown(t) for t in certificates.add], 'removed': certificates.remove,
+        'pending': certificates.pending,
+        'retire_at': certificates.retire_at and creds.graph_timestamp(certificates.retire_at)}
+    if not (certificates.add or certificates.remove):
+        return
+    kept = []
+    for thumbprint in sorted(current):
+        if thumbprint in certificates.remove:
+            continue
+        entry = current[thumbprint][0]
+        if not entry.get('key'):
+            exo.fail('certificates: Microsoft Graph did not return the key of certificate %s, so the '
+                     'certificate list cannot be rewritten without losing it; nothing was changed' % thumbprint)
+        kept.append(dict((k, entry[k]) for k in _KEY_CREDENTIAL_FIELDS if entry.get(k) is not None))
+    plan.patch['keyCredentials'] = kept + [creds.new_key_credential(wanted[t]) for t in certificates.add]
+
+
+# -- apply ---------------------------------------------------------------------------------------
+
+def apply_present(exo, reg, plan):
+    """Steps outside check mode, in order; the ids of the application and its service principal."""
+    if plan.generated and plan.generated.changed:
+        plan.generated.write()
+    app = create_application(exo, reg, plan) if plan.create else update_application(exo, plan)
+    described = "application '%s' (app id %s)" % (plan.name, app['appId'])
+    sp = ensure_service_principal(exo, reg, plan, app, described)
+    principal = 'the service principal of %s' % described
+    grant_consent(exo, reg, plan, sp, principal)
+    assign_roles(exo, reg, plan, sp, principal)
+    result = {'app_id': app['appId'], 'object_id': app['id'], 'service_principal_id': sp['id']}
+    result.update(add_secret(exo, reg, plan, app, described))
+    return result
+
+
+def create_application(exo, reg, plan):
+    """Step: create the application with its Exchange permission request and certificates.
+
+    It is an upsert keyed by ``unique_name``: when two runs create the same application at once (or
+    a create is repeated after its answer was lost), Graph creates one, and the run that did not
+    create it continues with that one.
+    """
+    graph = exo.graph
+    body = {'displayName': plan.name, 'signInAudience': 'AzureADMyOrg',
+            'requiredResourceAccess': required_resource_access([], exo.params['exchange_permission'])}
+    if plan.certificates is not None:
+        body['keyCredentials'] = plan.patch.get('keyCredentials', [])
+    marker = unique_name(plan.name)
+    key = 'applications(uniqueName=%s)' % odata_quote(marker)
+    holder = graph.get(key, {'$select': APP_SELECT})
+    if holder is None:
+        try:
+            created = graph.upsert(key, body)
+        except ExchangeError as err:
+            if err.kind != ALREADY_EXISTS:
+                raise
+            created = None
+        if created is not None:
+            return created
+        # A holder that never shows is a guess (docs/sandbox.md): an application deleted within 30 days.
+        holder = reg.while_new("the application with uniqueName '%s' (if it never appears, an application deleted "
+                               "in the last 30 days still holds that key: restore it, or delete it permanently from "
+                               "the deleted applications)" % marker,
+                               lambda: graph.request('GET', key, query={'$select': APP_SELECT}), True)
+    elif holder['displayName'].lower() != plan.name.lower():
+        exo.fail("display_name: '%s' belongs to application '%s' (app id %s), which this module created under that "
+                 "name (uniqueName %s) and which has been renamed since; give app_id %s to manage it, or choose "
+                 "another display_name; no application was created"
+                 % (plan.name, holder['displayName'], holder['appId'], marker, holder['appId']))
+    exo.warn("application '%s' (app id %s) already existed when this run created it - made by another run at "
+             "the same time, or by this run's own request whose answer was lost; this run continued with it"
+             % (plan.name, holder['appId']))
+    plan.changes['application'] = None
+    return holder
+
+
+def update_application(exo, plan):
+    """Step: send the planned properties of an existing application (nothing when none changes)."""
+    if plan.patch:
+        exo.graph.patch('applications/%s' % plan.app['id'], plan.patch)
+    return plan.app
+
+
+def ensure_service_principal(exo, reg, plan, app, described):
+    """Step: the application's service principal, created when it has none."""
+    if not plan.sp_create:
+        return reg.sp
+    graph = exo.graph
+    try:
+        return reg.while_new(described, lambda: graph.post('servicePrincipals', {'appId': app['appId']}), plan.create)
+    except ExchangeError as err:
+        if err.kind != ALREADY_EXISTS:
+            raise
+    # Another run creating the same application at once made it first.
+    plan.changes['service_principal'] = None
+    return reg.while_new('the service principal of %s' % described, lambda: graph.request(
+        'GET', 'servicePrincipals(appId=%s)' % odata_quote(app['appId'])), True)
+
+
+def grant_consent(exo, reg, plan, sp, principal):
+    """Step: grant or revoke Exchange.ManageAsApp (an app role assignment on Exchange Online's service principal)."""
+    graph = exo.graph
+    resource = reg.exchange_sp
+    if plan.consent_grant:
+        def report(attempts, waited):
+            exo.warn('Microsoft Graph refused the admin consent for %s %d times as "Not a valid reference '
+                     'update." while Entra ID replicated it; it was granted after waiting %.0f s '
+                     '(replication_timeout: %s s)' % (principal, attempts, waited, exo.params['replication_timeout']))
+
+        graph.while_reference_replicates(principal, lambda: reg.while_new(principal, lambda: reg.tolerate_existing(
+            lambda: graph.post('servicePrincipals/%s/appRoleAssignedTo' % resource['id'],
+                               {'principalId': sp['id'], 'resourceId': resource['id'],
+                                'appRoleId': MANAGE_AS_APP_ROLE_ID})), plan.sp_create),
+            exo.params['replication_timeout'], exo.params['retry_delay'], report)
+    for assignment in plan.consent_revoke:
+        graph.delete('servicePrincipals/%s/appRoleAssignedTo/%s' % (resource['id'], assignment))
+
+
+def assign_roles(exo, reg, plan, sp, principal):
+    """Step: add and remove tenant-wide directory role assignments of the service principal."""
+    graph = exo.graph
+    for template in plan.roles_add:
+        reg.while_new(principal, lambda template=template: reg.tolerate_existing(lambda: graph.post(
+            'roleManagement/directory/roleAssignments',
+            {'principalId': sp['id'], 'roleDefinitionId': template, 'directoryScopeId': '/'})), plan.sp_create)
+    for template in plan.roles_remove:
+        for assignment in reg.role_assignment_ids.get(template, ()):
+            graph.delete('roleManagement/directory/roleAssignments/%s' % assignment)
+
+
+def add_secret(exo, reg, plan, app, described):
+    """Step, last: add the client secret; its text is in this answer only."""
+    if not plan.secret_wanted:
+        return {}
+    end = reg.now + datetime.timedelta(days=plan.secret['valid_days'])
+    credential = reg.while_new(described, lambda: exo.graph.post('applications/%s/addPassword' % app['id'], {
+        'passwordCredential': {'displayName': plan.secret['description'],
+                               'endDateTime': creds.graph_timestamp(end)}}), plan.create)
+    return {'client_secret': credential['secretText'], 'client_secret_key_id': credential['keyId']}
+
+
+# -- result --------------------------------------------------------------------------------------
+
+def _identities(reg):
+    """The ids read, for check mode (null for an application that would be created)."""
+    app = reg.app
+    return {'app_id': app and app['appId'], 'object_id': app and app['id'],
+            'service_principal_id': reg.sp and reg.sp['id']}
+
+
+def present_result(exo, reg, plan):
+    """Step: the result and the diff's ``after`` of ``state: present``, from the plan (synthetic in check mode)."""
+    params = exo.params
+    roles_after = dict((k, v) for k, v in reg.roles.items() if k not in plan.roles_remove)
+    roles_after.update(plan.roles_add)
+    thumbprints = sorted(plan.shown(t) for t in plan.after_thumbprints)
+    result = {'changed': plan.changed, 'changes': plan.changes, 'display_name': plan.name,
+              'exchange_permission': params['exchange_permission'], 'directory_roles': sorted_values(roles_after),
+              'certificate_thumbprints': thumbprints}
+    if plan.generated:
+        result['generated_certificate'] = plan.generated.result(exo.check_mode)
+    secrets_after = sorted(set([c.get('displayName') or c.get('keyId') for c in reg.current_secrets()]
+                               + ([plan.secret['description']] if plan.secret_wanted else [])))
+    result['_after'] = {'state': 'present', 'display_name': plan.name, 'service_principal': True,
+                        'exchange_permission': params['exchange_permission'],
+                        'directory_roles': result['directory_roles'], 'certificate_thumbprints': thumbprints,
+                        'client_secrets': secrets_after}
+    return result

@@ -1,0 +1,123 @@
+# -*- coding: utf-8 -*-
+# Copyright: mailops.exchange contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# FOR INTERNAL COLLECTION USE ONLY: the interfaces in this file serve the plugins of mailops.exchange
+# and may change in any release, even a bugfix release. See docs/docsite/rst/developing.rst.
+"""The results of a task that converges many objects in one module run.
+
+One module process, one token, one connection pool, N requests in flight (the engine and the
+runners do the work): the cost of a task is the service's latency divided by the concurrency,
+not Ansible's per-item overhead. One object's failure neither stops nor undoes the others; the
+task fails at the end with every failed object and its reason.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.reconcile import build_diff
+
+# Exchange Online publishes no REST concurrency limit; its remote PowerShell allowed three
+# sessions per user. Four requests in flight stays close to that and is what the benchmarks use.
+DEFAULT_PARALLEL = 4
+MAX_PARALLEL = 16
+
+
+class Outcome(object):
+    """What converging one object gave: its result dict, or the error that stopped it (with a
+    ``result`` too when it stopped after changing the object)."""
+
+    __slots__ = ('key', 'result', 'error')
+
+    def __init__(self, key, result=None, error=None):
+        self.key = key
+        self.result = result
+        self.error = error
+
+    @property
+    def failed(self):
+        return self.error is not None
+
+
+def check_parallel(value):
+    """``parallel`` must be within 1..MAX_PARALLEL; returns it or raises ValueError naming it."""
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_PARALLEL:
+        raise ValueError('parallel: %r must be a whole number from 1 to %d' % (value, MAX_PARALLEL))
+    return value
+
+
+def summarise(outcomes):
+    """``(changed, results, failures)`` for a bulk result: per-object results, and a
+    ``(key, reason)`` pair for each failed object."""
+    results = []
+    failures = []
+    for outcome in outcomes:
+        if outcome.failed:
+            entry = {'key': outcome.key, 'failed': True, 'msg': str(outcome.error)}
+            kind = getattr(outcome.error, 'kind', None)
+            if kind:
+                entry['kind'] = kind
+            # A failure after a write (say, its read-back) still changed the object.
+            if outcome.result and outcome.result.get('changed'):
+                entry['changed'] = True
+            results.append(entry)
+            failures.append((outcome.key, str(outcome.error)))
+        else:
+            results.append(dict(outcome.result, key=outcome.key, failed=False))
+    changed = any(r.get('changed') for r in results)
+    return changed, results, failures
+
+
+def merge_entries(items, defaults):
+    """Each bulk entry with the task's value (``defaults``) for every option it leaves out (None)."""
+    entries = []
+    for item in items:
+        entry = dict(defaults)
+        entry.update((k, v) for k, v in item.items() if v is not None)
+        entries.append(entry)
+    return entries
+
+
+# Objects named for one reason in a failure message; every one is in the task's results.
+NAMED_PER_REASON = 10
+
+
+def failure_message(failures, total, noun):
+    """The message a bulk task fails with: how many of how many failed, and why.
+
+    ``failures`` are ``(key, reason)`` pairs. A reason shared by several objects (a service
+    outage fails them all alike) is given once with the objects it failed, at most
+    ``NAMED_PER_REASON`` of them by name.
+    """
+    keys_by_reason = {}
+    for key, reason in failures:
+        keys_by_reason.setdefault(reason, []).append(key)
+    parts = []
+    for reason, keys in keys_by_reason.items():
+        if len(keys) == 1:
+            parts.append('%s: %s' % (keys[0], reason))
+            continue
+        named = ', '.join(str(k) for k in keys[:NAMED_PER_REASON])
+        if len(keys) > NAMED_PER_REASON:
+            named += ' and %d more' % (len(keys) - NAMED_PER_REASON)
+        parts.append('%s (%d %s: %s)' % (reason, len(keys), noun, named))
+    return '%d of %d %s failed: %s' % (len(failures), total, noun, '; '.join(parts))
+
+
+def bulk_result(exo, outcomes, noun, name, after, before=None):
+    """The result of a bulk task, failing it when any object failed.
+
+    Per-object results from :func:`summarise`; with ``--diff``, a diff keyed by ``name(result)``
+    of each converged object's ``before`` (popped from its result, shaped by ``before``)
+    against ``after(result)``; the failure message counts and names every failed ``noun``.
+    """
+    changed, results, failures = summarise(outcomes)
+    converged = [r for r in results if not r['failed']]
+    olds = [r.pop('before') for r in converged]
+    result = dict(changed=changed, results=results)
+    if exo.module._diff:
+        result['diff'] = build_diff(
+            {name(r): before(old) if before else old for r, old in zip(converged, olds)},
+            {name(r): after(r) for r in converged})
+    if failures:
+        exo.fail(failure_message(failures, len(outcomes), noun), **result)
+    return result

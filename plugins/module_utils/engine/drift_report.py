@@ -1,0 +1,334 @@
+# -*- coding: utf-8 -*-
+# Copyright: mailops.exchange contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# FOR INTERNAL COLLECTION USE ONLY: the interfaces in this file serve the plugins of mailops.exchange
+# and may change in any release, even a bugfix release. See docs/docsite/rst/developing.rst.
+"""The drift report: registered check-mode results as a JSON document and a self-contained page.
+
+Pure functions, no I/O. ``build_report`` turns what the modules returned (a bulk result with
+``results``, a looped task's ``results``, a single result, or per-object summary entries) into
+one document: every object with its status and, for every drifted property, before and after.
+``render_html`` turns that document into one HTML page with inline CSS and JavaScript only.
+Object names and values come from the tenant and are untrusted: every one is escaped, and the
+page's Content-Security-Policy lets only its own script (by hash) run.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+
+STATUSES = ('drifted', 'failed', 'in_sync')
+
+# Where a result names its object, most specific first (the modules' own return keys).
+_NAME_KEYS = ('key', 'object', 'mailbox', 'group', 'primary_smtp_address', 'identity', 'name')
+
+
+def build_report(sources, organisation=None, generated_at=None):
+    """The report document for ``sources``, a list of entries of two shapes.
+
+    ``{kind, result}``: a registered task result of objects of that kind - a bulk result (its
+    ``results`` have ``key``; ``diff`` maps each object to its state), a looped task (its
+    ``results`` have ``item``) or a single module result. ``{kind, object, changed, failed, msg,
+    changes, diff}``: one object's summary. Returns ``{generated_at, organisation, summary,
+    objects}``; objects are sorted by kind and name, each ``{kind, object, status, properties}``
+    (``msg`` and ``error_kind`` when it failed), each property ``{name, before, after, added,
+    removed}``.
+    """
+    if not isinstance(sources, list):
+        raise TypeError('drift report: expected a list of {kind, result} or {kind, object} entries, got %s'
+                        % type(sources).__name__)
+    objects = []
+    for index, source in enumerate(sources):
+        if not isinstance(source, dict) or not source.get('kind'):
+            raise ValueError('drift report: entry %d has no kind: %r' % (index, source))
+        if 'result' in source:
+            objects.extend(_objects_of_result(source['kind'], source['result']))
+        else:
+            # desired_state.yml names no object when a whole task failed before any object.
+            name = source.get('object') or '(all of the task)'
+            objects.append(_object(source['kind'], name, source, source.get('diff')))
+    objects.sort(key=lambda o: (o['kind'], str(o['object']).lower(), str(o['object'])))
+    return {
+        'generated_at': generated_at,
+        'organisation': organisation,
+        'summary': summarise(objects),
+        'objects': objects,
+    }
+
+
+def summarise(objects):
+    """Counts of objects by status, overall and per kind, and the number of drifted properties."""
+    by_kind = {}
+    totals = dict.fromkeys(STATUSES, 0)
+    for obj in objects:
+        counts = by_kind.setdefault(obj['kind'], dict.fromkeys(STATUSES, 0))
+        counts[obj['status']] += 1
+        totals[obj['status']] += 1
+    for counts in by_kind.values():
+        counts['total'] = sum(counts[s] for s in STATUSES)
+    return dict(totals, total=len(objects), properties=sum(len(o['properties']) for o in objects),
+                by_kind={k: by_kind[k] for k in sorted(by_kind)})
+
+
+def _objects_of_result(kind, result):
+    if not isinstance(result, dict):
+        raise ValueError('drift report: the result of kind %r is not a registered result: %r' % (kind, result))
+    items = result.get('results')
+    if not isinstance(items, list):
+        return [_object(kind, _name_of(result), result, result.get('diff'))]
+    diff = result.get('diff') or {}
+    objects = []
+    for item in items:
+        if not isinstance(item, dict) or item.get('skipped'):
+            continue
+        if 'ansible_loop_var' in item or 'item' in item:
+            objects.append(_object(kind, _name_of(item), item, item.get('diff')))
+        else:
+            name = _name_of(item)
+            objects.append(_object(kind, name, item, _diff_of(diff, item)))
+    return objects
+
+
+def _name_of(result):
+    for key in _NAME_KEYS:
+        value = result.get(key)
+        if isinstance(value, str) and value:
+            return value
+    item = result.get('item')
+    if isinstance(item, dict):
+        return _name_of(item)
+    if item is not None:
+        return str(item)
+    for key in _NAME_KEYS:
+        value = result.get(key)
+        if isinstance(value, dict) and value:
+            return _name_of(value)
+    return '(unnamed)'
+
+
+def _diff_of(diff, item):
+    """One object's part of a bulk result's ``diff``, which maps objects to their state."""
+    before, after = diff.get('before') or {}, diff.get('after') or {}
+    for key in _NAME_KEYS:
+        name = item.get(key)
+        if isinstance(name, str) and (name in before or name in after):
+            return {'before': before.get(name) or {}, 'after': after.get(name) or {}}
+    return None
+
+
+def _object(kind, name, result, diff):
+    obj = {'kind': kind, 'object': name}
+    if result.get('failed'):
+        obj['status'] = 'failed'
+        obj['msg'] = result.get('msg', '')
+        # In a bulk result's entry, "kind" is the error's kind, not the object's.
+        error_kind = result.get('error_kind') or result.get('kind')
+        if error_kind and error_kind != kind:
+            obj['error_kind'] = error_kind
+        obj['properties'] = []
+        return obj
+    changes = result.get('changes') if isinstance(result.get('changes'), dict) else {}
+    if _is_set_change(changes):
+        # exo_distribution_group_member's changes are one set change: its members.
+        changes = {'members': changes}
+    obj['properties'] = properties(changes, diff if isinstance(diff, dict) else None)
+    obj['status'] = 'drifted' if result.get('changed') or obj['properties'] else 'in_sync'
+    return obj
+
+
+def properties(changes, diff):
+    """The drifted properties of one object, sorted by name: ``{name, before, after, added, removed}``.
+
+    ``diff`` (``{before, after}`` of the object, or None without ``--diff``) gives the values;
+    ``changes`` (the module's ``changes``) names what changed when there is no diff, and its
+    ``added``/``removed`` lists are kept as the module computed them. Nested dicts become
+    dotted names so that each leaf that drifted is one row.
+    """
+    raw_before, raw_after = (diff or {}).get('before') or {}, (diff or {}).get('after') or {}
+    before, after = _flatten(raw_before), _flatten(raw_after)
+    flat_changes = {}
+    for name, change in changes.items():
+        if _is_set_change(change):
+            # Modules list every managed kind, with empty lists for those in sync.
+            if change.get('added') or change.get('removed'):
+                flat_changes[name] = change
+        elif isinstance(change, dict):
+            flat_changes.update(_flatten({name: change}))
+        else:
+            flat_changes[name] = change
+    names = {n for n in set(before) | set(after) if before.get(n) != after.get(n)}
+    names.update(flat_changes)
+    if diff is not None and bool(raw_before) != bool(raw_after):
+        # A created (removed) object: its empty values are only what the service has not picked
+        # yet (has no more), and whether it exists is the drift.
+        existing = after or before
+        names = {n for n in names if n in flat_changes or existing.get(n) not in (None, '', [], {})}
+        names.add('state')
+        before['state'], after['state'] = ('absent', 'present') if after else ('present', 'absent')
+    rows = []
+    for name in sorted(names):
+        change = flat_changes.get(name)
+        row = {'name': name, 'before': before.get(name), 'after': after.get(name), 'added': [], 'removed': []}
+        if _is_set_change(change):
+            row['added'] = list(change.get('added') or [])
+            row['removed'] = list(change.get('removed') or [])
+        elif isinstance(row['before'], list) or isinstance(row['after'], list):
+            old, new = row['before'] or [], row['after'] or []
+            row['added'] = [v for v in new if v not in old]
+            row['removed'] = [v for v in old if v not in new]
+        if change is not None and not _is_set_change(change) and name not in after:
+            row['after'] = change
+        rows.append(row)
+    return rows
+
+
+def _is_set_change(change):
+    return isinstance(change, dict) and change and set(change) <= {'added', 'removed'}
+
+
+def _flatten(mapping, prefix=''):
+    flat = {}
+    for key, value in mapping.items():
+        name = '%s%s' % (prefix, key)
+        if isinstance(value, dict) and not _is_set_change(value):
+            flat.update(_flatten(value, name + '.'))
+        else:
+            flat[name] = value
+    return flat
+
+
+# --- HTML -------------------------------------------------------------------------------------
+
+_CSS = """
+body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:24px;color:#1d2330}
+h1{font-size:20px;margin:0 0 4px}
+.meta{color:#5b6275;margin:0 0 16px}
+.cards{display:flex;gap:12px;flex-wrap:wrap;margin-bottom:16px}
+.card{border:1px solid #d5d9e2;border-radius:6px;padding:8px 14px;min-width:96px}
+.card b{display:block;font-size:22px}
+.card.drifted b{color:#a15c00}.card.failed b{color:#b3261e}.card.in_sync b{color:#1e7b34}
+table{border-collapse:collapse}
+#objects{width:100%}
+th,td{border-bottom:1px solid #e3e6ec;padding:4px 8px;text-align:left;vertical-align:top}
+th{background:#f3f5f8;position:sticky;top:0}
+tbody.object{border-top:2px solid #c9ced9}
+.status{font-weight:600}.status.drifted{color:#a15c00}.status.failed{color:#b3261e}
+.status.in_sync{color:#1e7b34}
+.value{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;
+white-space:pre-wrap;overflow-wrap:anywhere;min-width:8em}
+td.status{white-space:nowrap}
+.added{color:#1e7b34}.removed{color:#b3261e}.none{color:#9aa0ad}
+.controls{display:flex;gap:8px;margin-bottom:12px;align-items:center}
+.controls input{flex:1;max-width:360px;padding:4px 6px}
+#shown{color:#5b6275}
+"""
+
+# Filters whole objects (one tbody each), so that an object's properties stay together: the text
+# must occur in the object's text, the kind and the status must match the selects.
+_JS = """
+(function () {
+  var text = document.getElementById('filter-text');
+  var kind = document.getElementById('filter-kind');
+  var status = document.getElementById('filter-status');
+  var shown = document.getElementById('shown');
+  var objects = Array.prototype.slice.call(document.querySelectorAll('tbody.object'));
+  function apply() {
+    var q = text.value.trim().toLowerCase(), k = kind.value, s = status.value, n = 0;
+    objects.forEach(function (body) {
+      var visible = (!k || body.dataset.kind === k) && (!s || body.dataset.status === s) &&
+        (!q || body.textContent.toLowerCase().indexOf(q) !== -1);
+      body.hidden = !visible;
+      if (visible) { n += 1; }
+    });
+    shown.textContent = n + ' of ' + objects.length + ' objects shown';
+  }
+  [text, kind, status].forEach(function (control) {
+    control.addEventListener('input', apply);
+    control.addEventListener('change', apply);
+  });
+  apply();
+}());
+"""
+
+
+def render_html(report):
+    """The report as one HTML page: summary cards, filters and a table, no external resource."""
+    summary = report['summary']
+    title = 'Drift report' + (' - %s' % report['organisation'] if report.get('organisation') else '')
+    script_hash = base64.b64encode(hashlib.sha256(_JS.encode('utf-8')).digest()).decode('ascii')
+    csp = "default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-%s'" % script_hash
+    cards = ''.join(
+        '<div class="card %s" data-count="%s"><b>%d</b>%s</div>' % (
+            _e(status), _e(status), summary[status], _e(status.replace('_', ' ')))
+        for status in STATUSES)
+    cards += '<div class="card" data-count="properties"><b>%d</b>properties drifted</div>' % summary['properties']
+    kinds = ''.join('<option value="%s">%s (%d)</option>' % (_e(k), _e(k), c['total'])
+                    for k, c in summary['by_kind'].items())
+    statuses = ''.join('<option value="%s">%s</option>' % (_e(s), _e(s.replace('_', ' '))) for s in STATUSES)
+    by_kind = ''.join(
+        '<tr><td>%s</td>%s<td>%d</td></tr>' % (_e(k), ''.join('<td>%d</td>' % c[s] for s in STATUSES), c['total'])
+        for k, c in summary['by_kind'].items())
+    bodies = ''.join(_object_html(obj) for obj in report['objects'])
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta http-equiv="Content-Security-Policy" content="%s">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<title>%s</title><style>%s</style></head><body>'
+        '<h1>%s</h1><p class="meta">Generated %s.</p>'
+        '<div class="cards" id="summary">%s</div>'
+        '<table id="by-kind"><thead><tr><th>Kind</th><th>Drifted</th><th>Failed</th><th>In sync</th>'
+        '<th>Total</th></tr></thead><tbody>%s</tbody></table>'
+        '<h2>Objects</h2><div class="controls">'
+        '<input id="filter-text" type="search" placeholder="Filter by name, property or value"'
+        ' aria-label="Filter text">'
+        '<select id="filter-kind" aria-label="Kind"><option value="">All kinds</option>%s</select>'
+        '<select id="filter-status" aria-label="Status"><option value="">All statuses</option>%s</select>'
+        '<span id="shown"></span></div>'
+        '<table id="objects"><thead><tr><th>Kind</th><th>Object</th><th>Status</th><th>Property</th>'
+        '<th>Before</th><th>After</th><th>Added</th><th>Removed</th></tr></thead>%s</table>'
+        '<script>%s</script></body></html>\n'
+    ) % (_e(csp), _e(title), _CSS, _e(title), _e(report.get('generated_at') or 'at an unknown time'),
+         cards, by_kind, kinds, statuses, bodies, _JS)
+
+
+def _object_html(obj):
+    head = '<td>%s</td><td class="object">%s</td><td class="status %s">%s</td>' % (
+        _e(obj['kind']), _e(obj['object']), _e(obj['status']), _e(obj['status'].replace('_', ' ')))
+    if obj['status'] == 'failed':
+        detail = obj.get('msg', '')
+        if obj.get('error_kind'):
+            detail = '%s: %s' % (obj['error_kind'], detail)
+        rows = ['<tr>%s<td colspan="5" class="value">%s</td></tr>' % (head, _e(detail))]
+    elif not obj['properties']:
+        rows = ['<tr>%s<td colspan="5" class="none">no drift</td></tr>' % head]
+    else:
+        rows = []
+        for index, prop in enumerate(obj['properties']):
+            lead = head if index == 0 else '<td></td><td></td><td></td>'
+            rows.append('<tr class="property">%s<td>%s</td><td class="value before">%s</td>'
+                        '<td class="value after">%s</td><td class="value added">%s</td>'
+                        '<td class="value removed">%s</td></tr>' % (
+                            lead, _e(prop['name']), _value(prop['before']), _value(prop['after']),
+                            _value(prop['added'] or None), _value(prop['removed'] or None)))
+    return '<tbody class="object" data-kind="%s" data-status="%s">%s</tbody>' % (
+        _e(obj['kind']), _e(obj['status']), ''.join(rows))
+
+
+def _value(value):
+    if value is None:
+        return '<span class="none">-</span>'
+    if value in ([], '', {}):
+        return '<span class="none">(empty)</span>'
+    if isinstance(value, list):
+        return _e('\n'.join(v if isinstance(v, str) else json.dumps(v, sort_keys=True) for v in value))
+    if isinstance(value, str):
+        return _e(value)
+    return _e(json.dumps(value, sort_keys=True))
+
+
+def _e(value):
+    return html.escape(str(value), quote=True)

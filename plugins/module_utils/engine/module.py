@@ -1,0 +1,278 @@
+# -*- coding: utf-8 -*-
+# Copyright: mailops.exchange contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# FOR INTERNAL COLLECTION USE ONLY: the interfaces in this file serve the plugins of mailops.exchange
+# and may change in any release, even a bugfix release. See docs/docsite/rst/developing.rst.
+"""The base every Exchange Online module is built on.
+
+It merges the shared connection options (each with its environment fallback, secrets no_log),
+builds one runner per module run, and turns service errors into ``fail_json`` with the
+service's own error type, so a module only declares its options, reads, plans and applies.
+"""
+
+from __future__ import annotations
+
+import os
+
+from ansible.module_utils.basic import AnsibleFallbackNotFound, AnsibleModule, missing_required_lib
+
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError, readable
+from ansible_collections.mailops.exchange.plugins.module_utils.engine import bulk
+from ansible_collections.mailops.exchange.plugins.module_utils.transport import connection
+from ansible_collections.mailops.exchange.plugins.module_utils.engine import core as engine
+from ansible_collections.mailops.exchange.plugins.module_utils.runners import exo_client
+from ansible_collections.mailops.exchange.plugins.module_utils.runners import graph_client
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients import reconcile
+
+
+# The three ways to authenticate, with the environment variable each falls back to, in the order
+# the environment is consulted (access token, then azure-identity's EnvironmentCredential order:
+# secret before certificate). Their fallback is resolved here rather than with env_fallback so
+# that an option given in the task always beats a credential of another kind in the environment.
+CREDENTIAL_OPTIONS = (
+    ('access_token', 'EXO_ACCESS_TOKEN'),
+    ('client_secret', 'AZURE_CLIENT_SECRET'),
+    ('client_certificate_path', 'AZURE_CLIENT_CERTIFICATE_PATH'),
+)
+
+
+def environment_value(*names):
+    """The first of ``names`` set to a non-empty value in the environment.
+
+    An empty variable counts as unset: AWX credential injectors set every variable they name,
+    empty when the field was left blank, and a blank must not override a default.
+    """
+    for name in names:
+        value = os.environ.get(name)
+        if value:
+            return value
+    raise AnsibleFallbackNotFound
+
+
+def exo_argument_spec():
+    """The connection options documented in the ``exchange_online`` doc fragment."""
+    def env(*names):
+        return (environment_value, list(names))
+
+    return dict(
+        tenant_id=dict(type='str', fallback=env('AZURE_TENANT_ID')),
+        client_id=dict(type='str', fallback=env('AZURE_CLIENT_ID')),
+        client_secret=dict(type='str', no_log=True),
+        client_certificate_path=dict(type='path'),
+        client_certificate_password=dict(type='str', no_log=True,
+                                         fallback=env('AZURE_CLIENT_CERTIFICATE_PASSWORD')),
+        access_token=dict(type='str', no_log=True),
+        organization=dict(type='str', fallback=env('EXO_ORGANIZATION')),
+        cloud=dict(type='str', default='global', choices=['global', 'gcc', 'gcc_high', 'dod', 'china'],
+                   fallback=env('EXO_CLOUD')),
+        authority_host=dict(type='str', fallback=env('EXO_AUTHORITY_HOST')),
+        graph_url=dict(type='str', fallback=env('EXO_GRAPH_URL')),
+        exchange_url=dict(type='str', fallback=env('EXO_EXCHANGE_URL')),
+        validate_certs=dict(type='bool', default=True, fallback=env('EXO_VALIDATE_CERTS')),
+        ca_path=dict(type='path', fallback=env('EXO_CA_PATH', 'REQUESTS_CA_BUNDLE')),
+        token_cache=dict(type='bool', default=True, no_log=False, fallback=env('EXO_TOKEN_CACHE')),
+        timeout=dict(type='int', default=300, fallback=env('EXO_TIMEOUT')),
+        retries=dict(type='int', default=5, fallback=env('EXO_RETRIES')),
+        retry_delay=dict(type='float', default=2.0, fallback=env('EXO_RETRY_DELAY')),
+    )
+
+
+class ExchangeModule(object):
+    """An AnsibleModule with a cmdlet runner and Exchange's error handling attached.
+
+    Subclasses give the connection options and build the runner (``_build_runner``); a runner
+    with a ``close`` method is closed on every way out of the module.
+    """
+
+    def __init__(self, argument_spec, connection_spec, **kwargs):
+        spec = dict(connection_spec)
+        spec.update(argument_spec)
+        kwargs.setdefault('supports_check_mode', True)
+        self.module = AnsibleModule(argument_spec=spec, **kwargs)
+        self.params = self.module.params
+        self.check_mode = self.module.check_mode
+        self._runner = None
+
+    def _build_runner(self):
+        raise NotImplementedError
+
+    def warn_unverified_tls(self, endpoints):
+        """Warn that ``validate_certs: false`` leaves ``endpoints`` unauthenticated."""
+        if self.params.get('validate_certs') is False:
+            self.module.warn('validate_certs: false - the TLS certificates of %s are not verified, so anyone on '
+                             'the network path can impersonate them and read the credentials and data sent; '
+                             'set ca_path to trust a private certificate authority instead' % endpoints)
+
+    @property
+    def runner(self):
+        """The runner of this module run, built on first use."""
+        if self._runner is None:
+            try:
+                self._runner = self._build_runner()
+            except ExchangeError as err:
+                self.fail_error(err)
+        return self._runner
+
+    def close(self):
+        """Release the runner's connection (an on-premises runspace pool), if it holds one."""
+        closer = getattr(self._runner, 'close', None)
+        if closer is not None:
+            closer()
+
+    def invoke(self, cmdlet, parameters=None, **kwargs):
+        """Run one cmdlet; ExchangeError propagates so the caller can decide what a kind means."""
+        return self.runner.invoke(cmdlet, parameters, **kwargs)
+
+    @property
+    def parallel(self):
+        """How many requests (or pipelines) a task keeps in flight: the ``parallel`` option, or the
+        collection's default for a module without one (an info module reading many objects)."""
+        return self.params.get('parallel') or bulk.DEFAULT_PARALLEL
+
+    def invoke_one(self, call, idempotent=None):
+        """The answer to one ``(cmdlet, parameters)`` call: its rows, or the ExchangeError it raised."""
+        try:
+            return self.runner.invoke(*call, idempotent=idempotent)
+        except ExchangeError as err:
+            return err
+
+    def invoke_all(self, calls, idempotent=None):
+        """The answers to independent ``(cmdlet, parameters)`` calls, in order: each its rows or
+        the ExchangeError it raised. One call goes alone; several go the runner's way of sending
+        many (``$batch`` requests, pipelines), ``parallel`` at once."""
+        if len(calls) <= 1:
+            return [self.invoke_one(call, idempotent) for call in calls]
+        return self.runner.invoke_all(calls, idempotent=idempotent, parallel=self.parallel)
+
+    def warn(self, message):
+        self.module.warn(message)
+
+    def with_diff(self, result, before, after):
+        """``result`` with a sorted before/after ``diff`` when the task runs with ``--diff``."""
+        if self.module._diff:
+            result['diff'] = reconcile.build_diff(before, after)
+        return result
+
+    def converge_declared(self, resource):
+        """Converge the task's object, or each entry of its ``resource.bulk`` list (an entry's left
+        out options taking the task's values), with the engine; the result dict."""
+        if resource.bulk is None or self.params[resource.bulk] is None:
+            return self.converge(resource)
+        try:
+            bulk.check_parallel(self.params['parallel'])
+        except ValueError as exc:
+            self.fail(str(exc))
+        items = self.params[resource.bulk]
+        defaults = dict((name, None if name in resource.entry_only else self.params.get(name))
+                        for name in (items[0] if items else ()))
+        return self.converge(resource, bulk.merge_entries(items, defaults), resource.bulk)
+
+    def converge(self, resource, entries=None, noun='objects'):
+        """Converge the object the task's options describe, or each of ``entries`` (a bulk task,
+        its results under ``results``), with the engine; the result dict.
+
+        A single object's failure fails the task with its error; a bulk task fails once every
+        entry ran, naming each failed one (``noun`` counts them).
+        """
+        declared = resource(self)
+        single = entries is None
+        entries = [self.params] if single else entries
+        wheres = [''] if single else ['%s[%d].' % (noun, index) for index in range(len(entries))]
+        for entry, where in zip(entries, wheres):
+            problem = declared.identity_problem(entry.get(declared.identity))
+            if problem:
+                self.fail('%s%s: %s' % (where, declared.identity, problem))
+        plans = engine.Engine(self, declared).converge(entries, wheres)
+        if single:
+            plan = plans[0]
+            if plan.error is not None:
+                self.fail_error(plan.error, **(plan.result or {}))
+            result = dict(plan.result)
+            return self.with_diff(result, result.pop('before'), declared.diff_after(result))
+        outcomes = [bulk.Outcome(plan.identity, result=plan.result, error=plan.error) for plan in plans]
+        return bulk.bulk_result(self, outcomes, noun, name=declared.diff_name, after=declared.diff_after)
+
+    def query(self, cmdlet, opath_filter=None, result_size=None, **parameters):
+        """Run a Get- cmdlet over the organisation (every page), narrowed by an OPATH filter.
+
+        A filter the service refuses fails the task naming the ``filter`` option and its value.
+        """
+        parameters['ResultSize'] = result_size or 'Unlimited'
+        if opath_filter:
+            parameters['Filter'] = opath_filter
+        try:
+            return self.invoke(cmdlet, parameters)
+        except ExchangeError as err:
+            if err.kind != 'invalid_argument' or not opath_filter:
+                raise
+            self.fail_error(err, prefix="filter: '%s' was refused" % opath_filter)
+
+    def fail(self, msg, **result):
+        """Fail the task with ``msg``; nothing else is sent after this."""
+        self.close()
+        self.module.fail_json(msg=readable(msg), **result)
+
+    def fail_error(self, err, prefix=None, **result):
+        """Fail the task from a service error, keeping the service's own error type."""
+        msg = str(err) if not prefix else '%s: %s' % (prefix, err)
+        details = {'kind': err.kind}
+        if getattr(err, 'exception_type', None):
+            details['exception_type'] = err.exception_type
+        if getattr(err, 'cmdlet', None):
+            details['cmdlet'] = err.cmdlet
+        if getattr(err, 'status', None):
+            details['status'] = err.status
+        self.fail(msg, error=details, **result)
+
+    def run(self, body):
+        """Call ``body(self)`` and exit with its result dict, or fail on a service error."""
+        try:
+            result = body(self)
+        except ExchangeError as err:
+            self.fail_error(err)
+        self.close()
+        warnings = getattr(self._runner, 'warnings', None) if self._runner else None
+        for warning in warnings or ():
+            self.module.warn('Exchange: %s' % warning)
+        self.module.exit_json(**result)
+
+
+class ExoModule(ExchangeModule):
+    """An ExchangeModule for Exchange Online (and Microsoft Graph)."""
+
+    def __init__(self, argument_spec, **kwargs):
+        super().__init__(argument_spec, exo_argument_spec(), **kwargs)
+        self._graph = None
+        self._credential_from_environment()
+        self.warn_unverified_tls('the sign-in endpoint, Exchange Online and Microsoft Graph')
+        for unused, library, error in connection.missing_libraries(self.params):
+            self.module.fail_json(msg=missing_required_lib(library), exception=error)
+
+    def _credential_from_environment(self):
+        given = [option for option, unused in CREDENTIAL_OPTIONS if self.params[option]]
+        if len(given) > 1:
+            self.fail('give only one of client_secret, client_certificate_path and access_token, '
+                      'not %s' % ' and '.join(given))
+        if given:
+            return
+        for option, variable in CREDENTIAL_OPTIONS:
+            value = os.environ.get(variable)
+            if value:
+                if option != 'client_certificate_path':
+                    self.module.no_log_values.add(value)
+                self.params[option] = os.path.expanduser(value) if option == 'client_certificate_path' else value
+                return
+
+    def _build_runner(self):
+        return exo_client.exo_runner_from_params(self.params, warn=self.module.warn)
+
+    @property
+    def graph(self):
+        """The Microsoft Graph client of this module run, built on first use."""
+        if self._graph is None:
+            try:
+                self._graph = graph_client.graph_client_from_params(self.params, warn=self.module.warn)
+            except ExchangeError as err:
+                self.fail_error(err)
+        return self._graph

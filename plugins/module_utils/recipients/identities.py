@@ -1,0 +1,509 @@
+# -*- coding: utf-8 -*-
+# Copyright: mailops.exchange contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# FOR INTERNAL COLLECTION USE ONLY: the interfaces in this file serve the plugins of mailops.exchange
+# and may change in any release, even a bugfix release. See docs/docsite/rst/developing.rst.
+"""Recipient identities and the result shape of a mailbox, shared by every recipient module.
+
+Exchange accepts many spellings of one recipient (name, alias, UPN, any SMTP address, GUID,
+distinguished name) and reports trustees in yet another (a UPN, a display name, a DOMAIN\\user).
+Everything is compared by one canonical key, the recipient's GUID, so ``Alice``,
+``alice@contoso.com`` and her GUID are the same trustee.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import (
+    CmdletError,
+    ExchangeError,
+)
+
+# PROTOCOL.md section 1: ten requests per $batch.
+BATCH_SIZE = 10
+
+_GUID = re.compile(r'^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$')
+
+# The properties whose values identify a recipient, as Get-Recipient and Get-Mailbox return them.
+_IDENTIFYING = (
+    'Guid', 'ExchangeObjectId', 'ExternalDirectoryObjectId', 'ExchangeGuid', 'Identity', 'Id',
+    'Name', 'Alias', 'UserPrincipalName', 'PrimarySmtpAddress', 'WindowsEmailAddress',
+    'WindowsLiveID', 'MicrosoftOnlineServicesID', 'DistinguishedName', 'SamAccountName',
+    'LegacyExchangeDN',
+)
+
+
+# Properties whose values are GUIDs: no other recipient can answer to one of them.
+_GUID_VALUED = ('Guid', 'ExchangeObjectId', 'ExternalDirectoryObjectId', 'ExchangeGuid')
+
+
+class Recipient(object):
+    """One resolved recipient: its canonical key, how it is shown, and every name it answers to.
+
+    ``names`` are its identifying values; ``display_name`` is kept apart because it is not an
+    identity of its own, yet the service counts it when it decides whether a name is ambiguous
+    (see :meth:`answers_to`).
+    """
+
+    __slots__ = ('key', 'shown', 'names', 'display_name', 'row')
+
+    def __init__(self, row):
+        self.row = row
+        self.key = str(row.get('Guid') or row.get('ExchangeObjectId') or row.get('Identity')).lower()
+        self.shown = (row.get('PrimarySmtpAddress') or row.get('UserPrincipalName')
+                      or row.get('Name') or row.get('Identity'))
+        names = set()
+        for prop in _IDENTIFYING:
+            value = row.get(prop)
+            if value:
+                names.add(str(value).lower())
+        for address in row.get('EmailAddresses') or ():
+            prefix, sep, rest = str(address).partition(':')
+            if sep and prefix.lower() == 'smtp':
+                names.add(rest.lower())
+        self.names = frozenset(names)
+        self.display_name = str(row.get('DisplayName') or '').lower()
+
+    def answers_to(self, folded):
+        """Whether the service could take the lower-cased ``folded`` to mean this recipient:
+        one of its names, or its display name (which makes a name that is also someone's
+        display name ambiguous, as Exchange resolves identities)."""
+        return folded in self.names or (bool(folded) and folded == self.display_name)
+
+    def unique_names(self):
+        """The names no other recipient can answer to, so that a row already read settles them
+        without asking the service: GUIDs, and SMTP addresses and UPNs (see
+        :func:`_unique_everywhere`)."""
+        unique = {str(self.row.get(prop)).lower() for prop in _GUID_VALUED if self.row.get(prop)}
+        unique.update(name for name in self.names if _unique_everywhere(name))
+        return unique
+
+
+class IdentityError(ExchangeError):
+    """An identity given in an option could not be resolved to exactly one recipient.
+
+    Its message already names the option and the value; the service's exception type stays
+    available as ``exception_type`` for the result, out of the message.
+    """
+
+    def __str__(self):
+        return self.message
+
+
+# How many unresolved identities one error message lists.
+MAX_PROBLEMS_SHOWN = 10
+
+
+class RecipientResolver(object):
+    """Resolves identities to recipients through ``Get-Recipient``, asking once per spelling.
+
+    A spelling is answered without the service only when the answer cannot differ from the
+    service's: a GUID, address or UPN of a row already read, a spelling the service itself
+    resolved, or one that a complete organisation-wide read settled. Names, aliases and display
+    names are never taken from a row read for another reason: another recipient may answer to
+    the same text, and then the service refuses it as ambiguous.
+
+    ``invoke`` is a runner's ``invoke(cmdlet, parameters)``. ``warn`` is given in check mode: an
+    identity that :meth:`resolve_all` does not find for an object that does not exist yet either
+    is then assumed to be created by an earlier task of the run too (a new shared mailbox made a
+    member of a new group), shown as given, with a warning.
+    """
+
+    def __init__(self, invoke, warn=None):
+        self._invoke = invoke
+        self._warn = warn
+        self._by_name = {}
+        self._by_label = {}
+        self._looked_up = {}
+        self._candidates = {}
+
+    def prefetch(self, runner, identities, parallel=1, pages=True, labels=()):
+        """Resolve every identity not known yet in as few requests as the organisation allows,
+        so that :meth:`lookup` answers them without a call.
+
+        Many unknown identities are first looked for in the organisation-wide ``Get-Recipient``
+        (see :func:`find_in_pages`); the rest go ten to a ``$batch``. Each answer is kept as
+        :meth:`lookup` would keep it, an error included: it is raised when that identity is
+        looked up, so it fails only the objects that name it. An identity that two recipients
+        of the read answer to (a name that is also another's display name) is ambiguous, as
+        the service would say, without another request.
+
+        ``pages=False`` skips the organisation-wide read, for identities expected to name no
+        recipient (new addresses checked to be free): it would find none of them and only add
+        its pages, and a page that fails would fail every object at once.
+
+        ``labels`` are names the service reported (trustees, delegates, owners), for
+        :meth:`identify`: those that name a row already read cost nothing.
+        """
+        unknown = {}
+        wanted = list(identities) + [label for label in labels if str(label).lower() not in self._by_label]
+        for identity in wanted:
+            folded = str(identity).lower()
+            if folded not in unknown and folded not in self._looked_up and self.known(identity) is None:
+                unknown[folded] = identity
+        if pages and len(unknown) > BATCH_SIZE:
+            ambiguous = {}
+            found = find_in_pages(runner, 'Get-Recipient', list(unknown.values()), budget=batches(len(unknown)),
+                                  ambiguous=ambiguous)[0]
+            for identity, row in found.items():
+                self._looked_up[str(identity).lower()] = self.remember(row)
+            for identity, rows in ambiguous.items():
+                self._looked_up[str(identity).lower()] = CmdletError(
+                    "The operation couldn't be performed because '%s' matches multiple entries." % identity,
+                    kind='ambiguous', cmdlet='Get-Recipient')
+                self._candidates[str(identity).lower()] = [Recipient(row) for row in rows]
+        rest = [i for f, i in unknown.items() if f not in self._looked_up and self.known(i) is None]
+        answers = runner.invoke_all([('Get-Recipient', {'Identity': i}) for i in rest], parallel=parallel)
+        for identity, answer in zip(rest, answers):
+            if isinstance(answer, ExchangeError):
+                recipient = None if answer.kind == 'not_found' else answer
+            else:
+                recipient = self.remember(answer[0]) if len(answer) == 1 else None
+            self._looked_up[str(identity).lower()] = recipient
+
+    def remember(self, row):
+        """Index a recipient row already read (for example the mailbox itself) under the names
+        only it can have (:meth:`Recipient.unique_names`)."""
+        recipient = Recipient(row)
+        for name in recipient.unique_names():
+            self._by_name.setdefault(name, recipient)
+        if row.get('Name'):
+            self._by_label.setdefault(str(row['Name']).lower(), recipient)
+        return recipient
+
+    def identify(self, label):
+        """The recipient a label the service itself reported names (a trustee, delegate or
+        owner: a UPN, or a recipient's Name), or None when it names none.
+
+        Unlike an identity a user gives, such a label is matched to a row already read by its
+        Name too: Exchange keeps Names unique, so the row whose Name it is is the one meant, even
+        when the same text is also another recipient's display name.
+        """
+        found = self._by_label.get(str(label).lower())
+        return found if found is not None else self.lookup(label)
+
+    def known(self, text):
+        """The recipient ``text`` names, when that is settled without asking the service."""
+        folded = str(text).lower()
+        found = self._by_name.get(folded)
+        if found is None and isinstance(self._looked_up.get(folded), Recipient):
+            found = self._looked_up[folded]
+        return found
+
+    def lookup(self, text):
+        """The recipient ``text`` names, or None when the service knows no such recipient.
+
+        Ambiguity and every other service error are raised, never guessed around.
+        """
+        found = self.known(text)
+        if found is not None:
+            return found
+        key = str(text).lower()
+        if key in self._looked_up:
+            found = self._looked_up[key]
+            if isinstance(found, ExchangeError):
+                raise found
+            return found
+        try:
+            rows = self._invoke('Get-Recipient', {'Identity': text})
+        except ExchangeError as err:
+            if err.kind == 'ambiguous':
+                self._looked_up[key] = err
+            if err.kind != 'not_found':
+                raise
+            rows = []
+        recipient = self.remember(rows[0]) if len(rows) == 1 else None
+        self._looked_up[key] = recipient
+        return recipient
+
+    def candidates(self, text):
+        """The recipients an ambiguous ``text`` may mean, for the message that refuses it:
+        those whose name, alias, display name or address it is. Empty when they cannot be read
+        (the refusal stands; only its message is shorter)."""
+        key = str(text).lower()
+        if key not in self._candidates:
+            quoted = "'%s'" % str(text).replace("'", "''")
+            # EmailAddresses compares proxy addresses: asked only for text that can be one.
+            props = ('Name', 'Alias', 'DisplayName') + (('EmailAddresses',) if '@' in str(text) else ())
+            query = ' -or '.join('%s -eq %s' % (prop, quoted) for prop in props)
+            try:
+                rows = self._invoke('Get-Recipient', {'Filter': query, 'ResultSize': 'Unlimited'})
+            except ExchangeError:
+                rows = []
+            self._candidates[key] = [Recipient(row) for row in rows]
+        return self._candidates[key]
+
+    def ambiguity(self, text):
+        """``'text' matches more than one recipient (a, b)``: what the service refuses, naming
+        the recipients it could mean, so the user can pick one by address or GUID."""
+        shown = sorted({str(recipient.shown) for recipient in self.candidates(text)})
+        named = ' (%s)' % ', '.join(shown) if len(shown) > 1 else ''
+        return "'%s' matches more than one recipient%s" % (text, named)
+
+    def resolve_all(self, option, identities, for_new_object=False):
+        """Resolve every identity given in ``option``; one error lists every one that failed.
+
+        ``for_new_object``: the identities are for an object that does not exist yet (check mode
+        predicts it), so in check mode one not found is assumed created by an earlier task.
+        Returns a dict of canonical key -> Recipient, in the order given.
+        """
+        resolved = {}
+        problems = []
+        for identity in identities:
+            try:
+                recipient = self.lookup(identity)
+            except ExchangeError as err:
+                if err.kind != 'ambiguous':
+                    raise
+                problems.append(self.ambiguity(identity) if len(problems) < MAX_PROBLEMS_SHOWN
+                                else "'%s' matches more than one recipient" % identity)
+                continue
+            if recipient is None and for_new_object and self._warn is not None:
+                self._warn("%s: '%s' does not exist yet; check mode assumes an earlier task creates it"
+                           % (option, identity))
+                recipient = Recipient({'Identity': identity, 'Name': identity,
+                                       'PrimarySmtpAddress': identity if '@' in str(identity) else None})
+            if recipient is None:
+                problems.append("'%s' was not found" % identity)
+            else:
+                resolved.setdefault(recipient.key, recipient)
+        if problems:
+            # Hundreds of problems would bury the option's name; the first few show the pattern.
+            shown = problems[:MAX_PROBLEMS_SHOWN]
+            if len(problems) > len(shown):
+                shown.append('and %d more not found or ambiguous' % (len(problems) - len(shown)))
+            raise IdentityError('%s: %s; nothing was changed' % (option, '; '.join(shown)),
+                                kind='invalid_argument')
+        return resolved
+
+
+def batches(count):
+    """How many ``$batch`` requests ``count`` calls take."""
+    return -(-count // BATCH_SIZE)
+
+
+def _unique_everywhere(identity):
+    """Whether no other recipient can answer to ``identity``: an address, a UPN or a GUID.
+
+    Exchange keeps SMTP addresses, UPNs and GUIDs unique in an organisation; names and aliases
+    may collide with another recipient's, which only a complete read (or the service) can tell.
+    """
+    text = str(identity).strip().lower()
+    return '@' in text or bool(_GUID.match(text))
+
+
+# What a row of an organisation-wide read keeps: the properties lookups, permission reads and
+# results use. A whole Get-Mailbox row is about 16 KB in memory; 10,000 of them would be most of
+# a bulk task's footprint.
+_KEPT_FROM_PAGES = frozenset(_IDENTIFYING + ('EmailAddresses', 'GrantSendOnBehalfTo', 'RecipientTypeDetails',
+                                             'DisplayName'))
+
+
+def _trimmed(row):
+    return {name: value for name, value in row.items() if name in _KEPT_FROM_PAGES}
+
+
+def find_in_pages(runner, cmdlet, identities, budget, parameters=None, ambiguous=None):
+    """Look for ``identities`` in an organisation-wide read of ``cmdlet``, page by page.
+
+    Stops when every identity is found (and none of them could also name a recipient on a later
+    page) or after ``budget`` pages (the requests looking them up
+    one by one would cost, so this never costs more than that). Returns ``(found, total)``:
+    ``found`` maps each identity that exactly one row answers to that row, and ``total`` is the
+    number of rows in the organisation, or None when the read stopped early. An identity found
+    in an incomplete read is kept only if it cannot also name a recipient not read yet
+    (see :func:`_unique_everywhere`); the others are left to an exact read.
+
+    A row answers to an identity as the service resolves it: by any of its names, or by its
+    display name, so a name that is one recipient's Name and another's DisplayName is found
+    twice and never taken for either. When ``ambiguous`` is a dict, each identity that two
+    or more rows answer to is put in it with those rows (ambiguous whatever later pages hold).
+    """
+    wanted = {str(i).lower(): i for i in identities}
+    matches = {}
+    total = 0
+    complete = False
+    params = {'ResultSize': 'Unlimited'}
+    params.update(parameters or {})
+    pages = runner.pages(cmdlet, params)
+    for number, rows in enumerate(pages, 1):
+        total += len(rows)
+        for row in rows:
+            recipient = Recipient(row)
+            names = set(recipient.names.intersection(wanted))
+            if recipient.display_name in wanted:
+                names.add(recipient.display_name)
+            kept = _trimmed(row) if names else None
+            for name in names:
+                matches.setdefault(name, {})[recipient.key] = kept
+        if len(rows) < runner.page_size:
+            # A short page is the last one: the read is complete without asking for more.
+            complete = True
+            break
+        if number >= budget:
+            break
+        if len(matches) == len(wanted) and all(_unique_everywhere(name) for name in wanted):
+            break
+    else:
+        complete = True
+    pages.close()
+    found = {}
+    for name, rows in matches.items():
+        if len(rows) == 1 and (complete or _unique_everywhere(name)):
+            found[wanted[name]] = next(iter(rows.values()))
+        elif len(rows) > 1 and ambiguous is not None:
+            ambiguous[wanted[name]] = list(rows.values())
+    return found, (total if complete else None)
+
+
+# How long Exchange Online keeps a removed mailbox recoverable, its name and addresses taken.
+SOFT_DELETE_DAYS = 30
+
+
+def taken_by_soft_deleted(invoke, err, parameters):
+    """The error to report when ``New-Mailbox`` with ``parameters`` met "already exists" (``err``)
+    and no live mailbox holds its name or address: if a removed mailbox still recoverable holds
+    them, an error that says so and what to do; else ``err`` itself.
+
+    Exchange Online soft-deletes a removed mailbox and keeps its name and addresses for
+    SOFT_DELETE_DAYS days; they are invisible to Get-Recipient, so checking that an address is
+    free cannot see them.
+    """
+    for option, value in (('primary_smtp_address', parameters.get('PrimarySmtpAddress')), ('name', parameters.get('Name'))):
+        if not value:
+            continue
+        try:
+            rows = invoke('Get-Mailbox', {'Identity': value, 'SoftDeletedMailbox': True})
+        except ExchangeError:
+            continue
+        # A soft-deleted mailbox carries the time it was removed.
+        if len(rows) != 1 or not rows[0].get('WhenSoftDeleted'):
+            continue
+        held = rows[0]
+        removed = str(held.get('WhenSoftDeleted') or '').split('.', maxsplit=1)[0].replace('T', ' ')
+        return ExchangeError(
+            "%s: '%s' is still taken by the mailbox %s (%s), removed%s and kept recoverable by Exchange Online for %d "
+            'days; restore it (Undo-SoftDeletedMailbox), purge it (Remove-Mailbox -PermanentlyDelete -Identity %s) '
+            'or choose another name and address; nothing was changed'
+            % (option, value, held.get('Name'), held.get('PrimarySmtpAddress'), ' on %s UTC' % removed if removed else '',
+               SOFT_DELETE_DAYS, held.get('ExchangeGuid') or held.get('Guid')),
+            kind=err.kind, exception_type=err.exception_type, cmdlet='New-Mailbox')
+    return err
+
+
+def check_identities(option, values):
+    """Fail on empty or blank identities in a list option before anything is sent."""
+    for value in values or ():
+        if not isinstance(value, str) or not value.strip():
+            raise IdentityError('%s: %r is not an identity; give a name, alias, address or GUID'
+                                % (option, value), kind='invalid_argument')
+
+
+def as_text(value):
+    """A property value as a string for results: None becomes ''."""
+    return '' if value is None else str(value)
+
+
+# The mailbox types exo_mailbox creates and converts between, as RecipientTypeDetails shows them.
+MAILBOX_TYPES = {
+    'regular': 'UserMailbox',
+    'shared': 'SharedMailbox',
+    'room': 'RoomMailbox',
+    'equipment': 'EquipmentMailbox',
+}
+
+
+def hold_duration_days(value):
+    """Days of a LitigationHoldDuration (``365``, ``365.00:00:00``); None for ``Unlimited``."""
+    text = as_text(value).strip()
+    if not text or text.lower() == 'unlimited':
+        return None
+    return int(text.split('.', 1)[0])
+
+
+def _optional_int(value):
+    return None if value is None or value == '' else int(value)
+
+
+def mailbox_facts(row):
+    """The documented snake_case view of a mailbox row, the same in every module's result."""
+    types = {details: name for name, details in MAILBOX_TYPES.items()}
+    custom = {}
+    for number in range(1, 16):
+        value = row.get('CustomAttribute%d' % number)
+        if value:
+            custom[str(number)] = value
+    return {
+        'identity': as_text(row.get('Identity')),
+        'guid': as_text(row.get('Guid')),
+        'exchange_guid': as_text(row.get('ExchangeGuid')),
+        'external_directory_object_id': as_text(row.get('ExternalDirectoryObjectId')),
+        'name': as_text(row.get('Name')),
+        'alias': as_text(row.get('Alias')),
+        'display_name': as_text(row.get('DisplayName')),
+        'user_principal_name': as_text(row.get('UserPrincipalName')),
+        'primary_smtp_address': as_text(row.get('PrimarySmtpAddress')),
+        'email_addresses': list(row.get('EmailAddresses') or []),
+        'recipient_type_details': as_text(row.get('RecipientTypeDetails')),
+        'type': types.get(row.get('RecipientTypeDetails')),
+        'resource_capacity': _optional_int(row.get('ResourceCapacity')),
+        'hidden_from_address_lists': bool(row.get('HiddenFromAddressListsEnabled')),
+        'litigation_hold': {
+            'enabled': bool(row.get('LitigationHoldEnabled')),
+            'duration_days': hold_duration_days(row.get('LitigationHoldDuration')),
+            'owner': as_text(row.get('LitigationHoldOwner')),
+        },
+        'grant_send_on_behalf_to': list(row.get('GrantSendOnBehalfTo') or []),
+        'forwarding_smtp_address': as_text(row.get('ForwardingSmtpAddress')),
+        'deliver_to_mailbox_and_forward': bool(row.get('DeliverToMailboxAndForward')),
+        'custom_attributes': custom,
+    }
+
+
+def describe(recipient):
+    """A recipient as messages name it: its type and its address, ``UserMailbox 'alice@contoso.com'``."""
+    return "%s '%s'" % (recipient.row.get('RecipientTypeDetails') or 'recipient', recipient.shown)
+
+
+def taken(resolver, option, value, own_key=None):
+    """A message when a recipient other than ``own_key`` already holds ``value`` as one of its
+    names (``option`` ``name``: its Name; otherwise any of its addresses and names), or None.
+
+    A value that names several recipients is left for the service to judge: a create then fails
+    with the service's own error.
+    """
+    try:
+        holder = resolver.lookup(value)
+    except ExchangeError as err:
+        if err.kind != 'ambiguous':
+            raise
+        return None
+    if holder is None or holder.key == own_key:
+        return None
+    held = holder.names if option != 'name' else [str(holder.row.get('Name', '')).lower()]
+    if str(value).lower() in held:
+        return "%s: '%s' is already used by %s" % (option, value, describe(holder))
+    return None
+
+
+def holders(resolver, addresses, own_key=None):
+    """Who already holds each of ``addresses`` besides the recipient ``own_key``: a message per
+    address taken (by another recipient, or by several), in the order given; none when all are free.
+
+    Proxy addresses are unique in an organisation, so a write that gives one to a second recipient
+    fails; checking first fails the object before any write, naming the address and its holder.
+    """
+    problems = []
+    for address in addresses:
+        try:
+            owner = resolver.lookup(address)
+        except ExchangeError as err:
+            if err.kind != 'ambiguous':
+                raise
+            problems.append("'%s' is already used by more than one recipient" % address)
+            continue
+        if owner is not None and owner.key != own_key:
+            problems.append("'%s' is already used by %s" % (address, describe(owner)))
+    return problems

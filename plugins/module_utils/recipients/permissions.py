@@ -1,0 +1,221 @@
+# -*- coding: utf-8 -*-
+# Copyright: mailops.exchange contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# FOR INTERNAL COLLECTION USE ONLY: the interfaces in this file serve the plugins of mailops.exchange
+# and may change in any release, even a bugfix release. See docs/docsite/rst/developing.rst.
+"""Reading the explicit delegate permissions of a mailbox, shared by the module that manages
+them and the one that audits them, so both see exactly the same entries.
+
+Three kinds: ``full_access`` (Get-MailboxPermission), ``send_as`` (Get-RecipientPermission) and
+``send_on_behalf`` (the mailbox's own ``GrantSendOnBehalfTo``). Only explicit allow entries of
+real recipients count: inherited and deny entries, ``NT AUTHORITY\\SELF`` and bare SIDs are
+never reported, so they are never changed either.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import (
+    CmdletError,
+    ExchangeError,
+)
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import (
+    BATCH_SIZE,
+    batches,
+    find_in_pages,
+)
+
+KINDS = ('full_access', 'send_as', 'send_on_behalf')
+
+# Exchange Online's limit of explicit access control entries on one mailbox.
+MAX_EXPLICIT_ACES = 500
+
+_BUILTIN_TRUSTEES = ('nt authority\\self',)
+
+# Trustees that resolve to no recipient are keyed by their own spelling under this prefix.
+_RAW = 'raw:'
+
+
+def managed_entry(trustee, inherited, deny):
+    """Whether an entry is one this collection reports and may change.
+
+    Explicit, allow, not SELF, not a bare SID (``S-1-5-...``, typically a deleted account).
+    """
+    if inherited or deny or not trustee:
+        return False
+    lowered = str(trustee).lower()
+    return lowered not in _BUILTIN_TRUSTEES and not lowered.startswith('s-1-5-')
+
+
+def permission_reads(mailbox, kind):
+    """The ``(cmdlet, parameters)`` that reads one kind on ``mailbox``, or None when the
+    mailbox row already holds it (``send_on_behalf``)."""
+    if kind == 'full_access':
+        return 'Get-MailboxPermission', {'Identity': mailbox.key}
+    if kind == 'send_as':
+        return 'Get-RecipientPermission', {'Identity': mailbox.key, 'AccessRights': 'SendAs'}
+    if kind == 'send_on_behalf':
+        return None
+    raise ValueError('unknown permission kind %r' % (kind,))
+
+
+def trustees_from_rows(mailbox, kind, rows):
+    """The trustees of one kind on ``mailbox``, as Exchange spells them, from the rows its read
+    returned (see :func:`permission_reads`)."""
+    if kind == 'full_access':
+        return [r.get('User') for r in rows
+                if 'FullAccess' in (r.get('AccessRights') or ())
+                and managed_entry(r.get('User'), r.get('IsInherited'), r.get('Deny'))]
+    if kind == 'send_as':
+        return [r.get('Trustee') for r in rows
+                if 'SendAs' in (r.get('AccessRights') or ())
+                and managed_entry(r.get('Trustee'), r.get('IsInherited'),
+                                  str(r.get('AccessControlType', 'Allow')).lower() == 'deny')]
+    return list(mailbox.row.get('GrantSendOnBehalfTo') or ())
+
+
+def explicit_trustees(invoke, mailbox, kind):
+    """The trustees of one kind on ``mailbox`` (a resolved Recipient), as Exchange spells them.
+
+    ``invoke`` is a runner's ``invoke(cmdlet, parameters)``; ``send_on_behalf`` is read from the
+    mailbox row itself and costs no call.
+    """
+    read = permission_reads(mailbox, kind)
+    return trustees_from_rows(mailbox, kind, invoke(*read) if read else ())
+
+
+def trustee_map(resolver, trustees):
+    """Map the trustee strings Exchange reports to canonical key -> shown value.
+
+    A trustee that resolves to no recipient (for example a security group that is not
+    mail-enabled) is kept under its own spelling, so ``exclusive`` can still revoke it.
+    """
+    current = {}
+    for trustee in trustees:
+        recipient = resolver.identify(trustee)
+        if recipient is None:
+            current[_RAW + str(trustee).lower()] = str(trustee)
+        else:
+            current[recipient.key] = recipient.shown
+    return current
+
+
+def trustee_id(key, shown):
+    """The identity to send for a key of :func:`trustee_map`: the GUID, or the raw spelling."""
+    return shown if key.startswith(_RAW) else key
+
+
+def send_on_behalf_change(change):
+    """The ``GrantSendOnBehalfTo`` value that makes a set change (``added``/``removed``: key ->
+    shown): an Add/Remove table, so delegates added meanwhile by others stay."""
+    table = {'@odata.type': '#Exchange.GenericHashTable'}
+    if change.added:
+        table['Add'] = [trustee_id(k, v) for k, v in change.added.items()]
+    if change.removed:
+        table['Remove'] = [trustee_id(k, v) for k, v in change.removed.items()]
+    return table
+
+
+def permission_writes(mailbox_key, kind, change, automapping):
+    """The ``(cmdlet, parameters)`` that grant and revoke one kind's change on the mailbox
+    ``mailbox_key`` (``full_access`` or ``send_as``); each is safe to repeat (granting a present
+    entry or revoking an absent one is only a warning)."""
+    if kind == 'full_access':
+        cmdlet, trustee_param, rights = 'MailboxPermission', 'User', 'FullAccess'
+        extra = {'Add': {'InheritanceType': 'All', 'AutoMapping': automapping}, 'Remove': {'InheritanceType': 'All'}}
+    else:
+        cmdlet, trustee_param, rights = 'RecipientPermission', 'Trustee', 'SendAs'
+        extra = {'Add': {}, 'Remove': {}}
+    calls = []
+    for verb, entries in (('Add', change.added), ('Remove', change.removed)):
+        for key, shown in entries.items():
+            parameters = {'Identity': mailbox_key, trustee_param: trustee_id(key, shown), 'AccessRights': [rights],
+                          'Confirm': False}
+            parameters.update(extra[verb])
+            calls.append(('%s-%s' % (verb, cmdlet), parameters))
+    return calls
+
+
+def read_permissions(invoke, resolver, mailbox, kind):
+    """The explicit trustees of one kind on ``mailbox``, as canonical key -> shown value."""
+    return trustee_map(resolver, explicit_trustees(invoke, mailbox, kind))
+
+
+def read_mailboxes(runner, identities, parallel=1):
+    """Each identity's ``Get-Mailbox`` row, or the ``ExchangeError`` reading it gave;
+    and the number of mailboxes in the organisation when it was read whole (else None).
+
+    More than ten identities are first looked for in ``Get-Mailbox -ResultSize Unlimited``,
+    1,000 to a page, for at most as many pages as reading them ten to a ``$batch`` would take
+    requests; whatever that leaves (not found, or a name that may be ambiguous) is read ten
+    to a ``$batch``, which gives the service's own answer for it.
+    """
+    wanted = list(dict.fromkeys(identities))
+    found, org_size = {}, None
+    if len(wanted) > BATCH_SIZE:
+        found, org_size = find_in_pages(runner, 'Get-Mailbox', wanted, budget=batches(len(wanted)))
+    rest = [i for i in wanted if i not in found]
+    answers = runner.invoke_all([('Get-Mailbox', {'Identity': i}) for i in rest], parallel=parallel)
+    for identity, answer in zip(rest, answers):
+        if not isinstance(answer, ExchangeError) and not answer:
+            answer = CmdletError("'%s' was not found" % identity, kind='not_found', cmdlet='Get-Mailbox')
+        found[identity] = answer if isinstance(answer, ExchangeError) else answer[0]
+    return found, org_size
+
+
+def _send_as_org_wide(runner, mailboxes, org_size):
+    """Every mailbox's Send As rows from one organisation-wide read, or None when that would
+    cost more than reading them ten to a ``$batch`` or the service refuses it."""
+    # Exchange lists NT AUTHORITY\SELF's Send As on every recipient, so the read holds at least
+    # one row per mailbox: estimate two, pages of 1,000.
+    if org_size is None or -(-2 * org_size // 1000) >= batches(len(mailboxes)):
+        return None
+    try:
+        rows = runner.invoke('Get-RecipientPermission', {'AccessRights': 'SendAs', 'ResultSize': 'Unlimited'})
+    except ExchangeError:
+        return None
+    by_name = {}
+    for mailbox in mailboxes:
+        for name in mailbox.names:
+            by_name.setdefault(name, mailbox.key)
+    grouped = {mailbox.key: [] for mailbox in mailboxes}
+    for row in rows:
+        key = by_name.get(str(row.get('Identity')).lower())
+        if key is not None:
+            grouped[key].append(row)
+    return grouped
+
+
+def read_all_trustees(runner, resolver, wanted, parallel=1, org_size=None, also=()):
+    """The explicit trustees of many mailboxes, read in bulk, and every trustee looked up.
+
+    ``wanted`` is a list of ``(mailbox, kinds)`` (a resolved Recipient and the kinds to read).
+    Full Access goes ten mailboxes to a ``$batch`` (it has no organisation-wide form); Send As
+    is read organisation-wide when ``org_size`` (mailboxes in the organisation, from
+    :func:`read_mailboxes`) says that is cheaper, else ten to a ``$batch`` too; Send on Behalf
+    is in the mailbox rows. Every trustee spelling the rows name is then resolved through
+    ``resolver.prefetch``, together with the identities in ``also`` (those the task asks for),
+    in one go. Returns ``{mailbox.key: {kind: trustees or ExchangeError}}``.
+    """
+    send_as = [mailbox for mailbox, kinds in wanted if 'send_as' in kinds]
+    grouped = _send_as_org_wide(runner, send_as, org_size) if send_as else None
+    reads = [(mailbox, kind) for mailbox, kinds in wanted for kind in kinds
+             if permission_reads(mailbox, kind) and not (kind == 'send_as' and grouped is not None)]
+    answers = dict(zip(((m.key, k) for m, k in reads),
+                       runner.invoke_all([permission_reads(m, k) for m, k in reads], parallel=parallel)))
+    trustees = {}
+    spellings = []
+    for mailbox, kinds in wanted:
+        for kind in kinds:
+            if kind == 'send_as' and grouped is not None:
+                rows = grouped[mailbox.key]
+            else:
+                rows = answers.get((mailbox.key, kind), ())
+            if isinstance(rows, ExchangeError):
+                trustees.setdefault(mailbox.key, {})[kind] = rows
+                continue
+            names = trustees_from_rows(mailbox, kind, rows)
+            trustees.setdefault(mailbox.key, {})[kind] = names
+            spellings.extend(names)
+    resolver.prefetch(runner, also, parallel, labels=spellings)
+    return trustees
