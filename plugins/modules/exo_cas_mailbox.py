@@ -259,7 +259,7 @@ results:
 
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import Prop, Resource, argument_spec, same_text
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
-from ansible_collections.mailops.exchange.plugins.module_utils.transport.http.values import CLEAR
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.values import CLEAR
 
 # option -> Get-/Set-CASMailbox property, each a boolean the service reports (True when unset).
 PROTOCOLS = (

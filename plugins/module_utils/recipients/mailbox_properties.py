@@ -22,7 +22,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.recipients.addres
     primary_of,
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.reconcile import add_remove
-from ansible_collections.mailops.exchange.plugins.module_utils.transport.http.values import CLEAR
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.values import CLEAR
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import (
     MAILBOX_TYPES,
     hold_duration_days,

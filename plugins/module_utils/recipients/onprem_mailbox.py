@@ -21,7 +21,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.recipients.addres
     primary_of,
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.mailbox_properties import address_change as difference
-from ansible_collections.mailops.exchange.plugins.module_utils.transport.http.values import Secret
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.values import Secret
 
 NAMES = ('display_name', 'first_name', 'last_name', 'sam_account_name', 'organizational_unit')
 

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from ansible_collections.mailops.exchange.plugins.module_utils.transport.http.values import Hashtable
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.values import Hashtable
 
 
 def plan_set(current, desired, state, exclusive=False):

@@ -12,7 +12,7 @@ from urllib.parse import quote, urljoin, urlparse, urlunparse
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.auth import describe_token, token_claims_unverified
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.clouds import is_exchange_host
 from ansible_collections.mailops.exchange.plugins.module_utils.runners import fanout
-from ansible_collections.mailops.exchange.plugins.module_utils.transport.http.values import CLEAR, Hashtable
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.values import CLEAR, Hashtable
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import (
     CmdletError,
     ExchangeError,

@@ -34,7 +34,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors 
     TRANSIENT_EXCEPTION_TYPES,
     UNAUTHORIZED,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.transport.http.values import Secret
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.values import Secret
 
 try:
     import requests

@@ -10,7 +10,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.transport import 
 from ansible_collections.mailops.exchange.plugins.module_utils.runners import exo_client
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import CmdletError, ExchangeError, TransportError
 from ansible_collections.mailops.exchange.plugins.module_utils.runners.exo_runner import ExoRunner, strip_annotations
-from ansible_collections.mailops.exchange.plugins.module_utils.transport.http.values import CLEAR
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.values import CLEAR
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.http import HttpClient, RetryPolicy
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.token_cache import MemoryTokenCache, TokenCache
 

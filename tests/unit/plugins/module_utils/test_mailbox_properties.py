@@ -14,7 +14,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.recipients.mailbo
     plan_mailbox,
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import mailbox_facts
-from ansible_collections.mailops.exchange.plugins.module_utils.transport.http.values import CLEAR
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.values import CLEAR
 
 ALICE = {
     'Name': 'alice', 'Alias': 'alice', 'DisplayName': 'Alice Adams', 'RecipientTypeDetails': 'UserMailbox',

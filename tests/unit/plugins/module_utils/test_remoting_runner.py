@@ -22,7 +22,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.runners.remoting_
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.onprem_module import runner_settings
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
-from ansible_collections.mailops.exchange.plugins.module_utils.transport.http.values import Secret
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.values import Secret
 
 
 def test_clixml_list_items_in_order_nil_dropped():
