@@ -276,7 +276,10 @@ def _limit(rows, params, result):
     return result
 
 
-def _query(org, candidates, params, view, resolve=None):
+def _query(org, candidates, params, view, resolve=None, links=()):
+    """Rows of ``candidates`` narrowed by Identity, type and Filter. A filter on one of the
+    ``links`` (attributes that hold other recipients) compares distinguished names, as the
+    service's link filters do; the rows keep showing names."""
     if "Identity" in params:
         candidates = [(resolve or identity.resolve)(org, params["Identity"], candidates)]
     if "RecipientTypeDetails" in params:
@@ -291,10 +294,10 @@ def _query(org, candidates, params, view, resolve=None):
         try:
             tree = opath.parse(text)
             if rows:
-                opath.check_properties(tree, rows[0])
+                opath.check_properties(tree, org.link_values(candidates[0], rows[0], links))
         except (opath.FilterSyntaxError, opath.UnknownPropertyError) as exc:
             raise errors.bad_filter(text, str(exc)) from exc
-        rows = [row for row in rows if opath.evaluate(tree, row)]
+        rows = [row for r, row in zip(candidates, rows) if opath.evaluate(tree, org.link_values(r, row, links))]
     return _limit(rows, params, CmdletResult())
 
 
@@ -309,7 +312,7 @@ def get_mailbox(org, params, caller):
                     "IsSoftDeletedByRemove": True, "IsInactiveMailbox": False}
         return _query(org, [r for r, unused in org.soft_deleted.values()], params, view,
                       resolve=_soft_deleted)
-    return _query(org, org.mailboxes(), params, org.mailbox_view)
+    return _query(org, org.mailboxes(), params, org.mailbox_view, links=("GrantSendOnBehalfTo",))
 
 
 def _soft_deleted(org, text, unused_candidates=None):
@@ -324,7 +327,7 @@ def _soft_deleted(org, text, unused_candidates=None):
 
 def get_recipient(org, params, caller):
     """Get-Recipient: recipients of every type, with the smaller Get-Recipient property set."""
-    return _query(org, org.all(), params, org.recipient_view)
+    return _query(org, org.all(), params, org.recipient_view, links=("GrantSendOnBehalfTo", "Members"))
 
 
 def _mailbox(org, params):

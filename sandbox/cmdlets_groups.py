@@ -111,7 +111,7 @@ def _resolve_all(org, names):
 
 def get_distribution_group(org, params, caller):
     """Get-DistributionGroup: one group by Identity, or all matching Filter/RecipientTypeDetails."""
-    return _query(org, org.groups(), params, org.group_view)
+    return _query(org, org.groups(), params, org.group_view, links=("GrantSendOnBehalfTo", "Members"))
 
 
 def new_distribution_group(org, params, caller):

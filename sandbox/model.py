@@ -792,6 +792,15 @@ class Organization:
         return (f"CN={recipient.name},OU={self.domain},"
                 f"OU=Microsoft Exchange Hosted Organizations,{_DC_SUFFIX}")
 
+    def link_values(self, recipient, row, links):
+        """``row`` as a filter sees it: each of ``links`` (GrantSendOnBehalfTo, Members) holds
+        the distinguished names of the recipients it links to (see docs/sandbox.md)."""
+        if not links:
+            return row
+        values = {"GrantSendOnBehalfTo": recipient.grant_send_on_behalf_to, "Members": recipient.members}
+        return dict(row, **{name: [self.distinguished_name(self.recipients[g]) for g in values[name]
+                                   if g in self.recipients] for name in links})
+
     def trustee_label(self, trustee, builtin):
         """How permission rows (Get-MailboxPermission ``User``, Get-RecipientPermission
         ``Trustee``) and their warnings name a trustee: the UPN of a cloud user, the Name of a

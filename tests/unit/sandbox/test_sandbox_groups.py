@@ -335,3 +335,19 @@ def test_set_group_writes_notes_and_needs_the_bypass_for_security_groups(org):
     run(org, "Set-Group", Identity="finance", Notes=None)
     assert [r["Notes"] for r in run(org, "Get-Group").rows] == ["", "Sales", ""]
     assert failure(org, "Get-Group", Identity="alice").category == "NotFound"
+
+
+def test_link_filters_compare_distinguished_names(org):
+    """Members and GrantSendOnBehalfTo filters take a DN (what a trustee's reads send); the rows
+    keep showing names, and a name in the filter matches nothing."""
+    dave = run(org, "Get-Recipient", Identity="dave").rows[0]["DistinguishedName"]
+    groups = run(org, "Get-DistributionGroup", Filter="Members -eq '%s'" % dave).rows
+    assert sorted(r["Name"] for r in groups) == ["all-staff"]
+    recipients = run(org, "Get-Recipient", Filter="Members -eq '%s'" % dave).rows
+    assert [r["Name"] for r in recipients] == ["all-staff"]
+    assert run(org, "Get-DistributionGroup", Filter="Members -eq 'dave'").rows == []
+    run(org, "Set-Mailbox", Identity="alice", GrantSendOnBehalfTo=["dave"])
+    mailboxes = run(org, "Get-Mailbox", Filter="GrantSendOnBehalfTo -eq '%s'" % dave).rows
+    assert [(r["Name"], r["GrantSendOnBehalfTo"]) for r in mailboxes] == [("alice", ["dave"])]
+    assert failure(org, "Get-Mailbox", Filter="Members -eq '%s'" % dave).category == "BadRequest"
+    assert failure(org, "Get-CASMailbox", Filter="GrantSendOnBehalfTo -eq '%s'" % dave).category == "BadRequest"
