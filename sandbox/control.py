@@ -332,6 +332,28 @@ def group_state(org, group):
     }
 
 
+def trustee_state(org, trustee):
+    """Everything ``trustee`` holds anywhere, read from the model itself (not through a cmdlet's
+    filter): explicit Full Access and Send As entries, Send on Behalf, direct group memberships
+    and folder permission entries, each as the holder's name (folders as ``name:\\path``)."""
+    guid = trustee.guid
+    state = {"full_access": [], "send_as": [], "send_on_behalf": [], "member_of": [], "folder_permissions": []}
+    for recipient in org.all():
+        if any(not a.builtin and not a.is_inherited and not a.deny and a.trustee == guid and "FullAccess" in a.access_rights
+               for a in recipient.mailbox_permissions):
+            state["full_access"].append(recipient.name)
+        if any(not a.builtin and a.trustee == guid for a in recipient.recipient_permissions):
+            state["send_as"].append(recipient.name)
+        if guid in recipient.grant_send_on_behalf_to:
+            state["send_on_behalf"].append(recipient.name)
+        if guid in recipient.members:
+            state["member_of"].append(recipient.name)
+        state["folder_permissions"].extend("%s:\\%s" % (recipient.name, "\\".join(folder.path))
+                                           for folder in recipient.folders
+                                           if any(entry.user == guid for entry in folder.permissions))
+    return state
+
+
 def handle(sandbox, request, rest):
     """Serve ``/_sandbox/{rest}``."""
     try:
@@ -374,6 +396,14 @@ def _route(sandbox, request, rest):
             except errors.CmdletFailure as exc:
                 return _error(404 if exc.category == "NotFound" else 400, exc.message)
             return json_response(200, mailbox_state(sandbox.org, recipient))
+    if rest.startswith("state/trustees/") and method == "GET":
+        wanted = unquote(rest[len("state/trustees/"):])
+        with sandbox.org.lock:
+            try:
+                trustee = identity.resolve(sandbox.org, wanted)
+            except errors.CmdletFailure as exc:
+                return _error(404 if exc.category == "NotFound" else 400, exc.message)
+            return json_response(200, trustee_state(sandbox.org, trustee))
     if rest == "state/groups" and method == "GET":
         with sandbox.org.lock:
             names = [g.name for g in sandbox.org.groups()]

@@ -174,6 +174,11 @@ class SandboxProcess:
         """The sandbox's own view of a mailbox and its permissions."""
         return self._control("GET", f"state/mailboxes/{requests.utils.quote(identity, safe='')}")
 
+    def trustee_state(self, identity):
+        """Everything a recipient holds anywhere (Full Access, Send As, Send on Behalf, group
+        memberships, folder permissions), read from the sandbox's model."""
+        return self._control("GET", f"state/trustees/{requests.utils.quote(identity, safe='')}")
+
     def invoke(self, cmdlet, parameters=None, token=None, **kwargs):
         """POST one InvokeCommand the way ExchangeOnlineManagement does; returns the response."""
         headers = {

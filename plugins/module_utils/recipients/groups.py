@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.permissions import trustee_map
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.permissions import opath_text, trustee_map
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.mailbox_properties import check_alias
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import IdentityError, as_text, check_identities
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.reconcile import sorted_values
@@ -178,3 +178,9 @@ def members_from_rows(resolver, rows):
         recipient = resolver.remember(row)
         members[recipient.key] = recipient.shown
     return members
+
+
+def memberships_read(distinguished_name):
+    """The ``(cmdlet, parameters)`` that finds every group a recipient is a direct member of, in
+    one read: ``Members`` is a link, so the filter takes the member's distinguished name."""
+    return 'Get-DistributionGroup', {'Filter': 'Members -eq %s' % opath_text(distinguished_name), 'ResultSize': 'Unlimited'}

@@ -15,6 +15,8 @@ never reported, so they are never changed either.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import (
     CmdletError,
     ExchangeError,
@@ -219,3 +221,52 @@ def read_all_trustees(runner, resolver, wanted, parallel=1, org_size=None, also=
             spellings.extend(names)
     resolver.prefetch(runner, also, parallel, labels=spellings)
     return trustees
+
+
+def opath_text(text):
+    """``text`` as a single-quoted OPATH value: a quote inside is doubled, so a name such as
+    O'Brien neither breaks nor extends the filter."""
+    return "'%s'" % str(text).replace("'", "''")
+
+
+def held_reads(trustee):
+    """The organisation-wide reads of what one trustee (a Get-Recipient row) holds, kind ->
+    ``(cmdlet, parameters)``: Send As through Get-RecipientPermission's own ``-Trustee``, Send on
+    Behalf through a filter on the mailboxes' ``GrantSendOnBehalfTo``, which, being a link, takes
+    the trustee's distinguished name. Full Access has no organisation-wide read: see
+    :func:`full_access_reads`."""
+    return {
+        'send_as': ('Get-RecipientPermission', {'Trustee': str(trustee['Guid']), 'AccessRights': 'SendAs',
+                                                'ResultSize': 'Unlimited'}),
+        'send_on_behalf': ('Get-Mailbox', {'Filter': 'GrantSendOnBehalfTo -eq %s' % opath_text(trustee['DistinguishedName']),
+                                           'ResultSize': 'Unlimited'}),
+    }
+
+
+def every_mailbox(runner):
+    """Every mailbox of the organisation as ``(key, shown)``, read 1,000 to a page; only those
+    two values of each row are kept."""
+    return [(str(row.get('Guid') or row.get('Identity')).lower(), row.get('PrimarySmtpAddress') or row.get('Identity'))
+            for rows in runner.pages('Get-Mailbox', {'ResultSize': 'Unlimited'}) for row in rows]
+
+
+def full_access_reads(mailboxes, trustee_key):
+    """The reads of one trustee's entry on each of ``mailboxes`` (keys): Exchange Online has no
+    organisation-wide Full Access read by trustee, so each mailbox is asked with ``-User``, which
+    keeps every answer to that trustee's own rows (sent ten to a ``$batch``)."""
+    return [('Get-MailboxPermission', {'Identity': key, 'User': trustee_key}) for key in mailboxes]
+
+
+def holds_full_access(rows):
+    """Whether the rows of a ``-User`` read hold an explicit Full Access entry of that user."""
+    return bool(trustees_from_rows(None, 'full_access', rows))
+
+
+def removal_calls(kind, place, trustee_key):
+    """The idempotent ``(cmdlet, parameters)`` that removes the trustee ``trustee_key``'s ``kind``
+    (full_access, send_as, send_on_behalf) on the mailbox or recipient ``place``."""
+    change = SimpleNamespace(added={}, removed={trustee_key: trustee_key})
+    if kind == 'send_on_behalf':
+        return [('Set-Mailbox', {'Identity': place, 'GrantSendOnBehalfTo': send_on_behalf_change(change)})]
+    return permission_writes(place, kind, change, None)
+
