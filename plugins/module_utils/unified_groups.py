@@ -1,0 +1,103 @@
+# -*- coding: utf-8 -*-
+# Copyright: mailops.exchange contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Microsoft 365 groups: their one result shape, and the plan of their members, owners and
+subscribers (the links of Add-/Remove-UnifiedGroupLinks), shared by exo_unified_group and
+exo_unified_group_info. The planning is pure: the service's rules (an owner or a subscriber
+must be a member, a member who is an owner cannot be removed, the owners cannot all go) are
+checked here before anything is written. Not for use outside this collection.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients import as_text
+from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import plan_set, sorted_values
+from ansible_collections.mailops.exchange.plugins.module_utils.regional import language_name
+from ansible_collections.mailops.exchange.plugins.module_utils.relation import SetChange
+
+# Option -> the LinkType that holds it, in the order links are added (members first, as owners
+# and subscribers must be members) and removed in reverse (members last).
+LINKS = (('members', 'Members'), ('owners', 'Owners'), ('subscribers', 'Subscribers'))
+# A links option's mode -> the state and exclusive of the set convention.
+MODES = {'present': ('present', False), 'absent': ('absent', False), 'exact': ('present', True)}
+
+
+def links_read(group_key, link_type):
+    """The ``(cmdlet, parameters)`` that reads one kind of a group's links."""
+    return 'Get-UnifiedGroupLinks', {'Identity': group_key, 'LinkType': link_type, 'ResultSize': 'Unlimited'}
+
+
+def unified_group_facts(row):
+    """The documented snake_case view of a Get-UnifiedGroup row, with the links it holds (read
+    into ``Members``, ``Owners``, ``Subscribers`` as key -> shown) as sorted lists."""
+    facts = {
+        'identity': as_text(row.get('Identity')),
+        'guid': as_text(row.get('Guid')),
+        'name': as_text(row.get('Name')),
+        'alias': as_text(row.get('Alias')),
+        'display_name': as_text(row.get('DisplayName')),
+        'primary_smtp_address': as_text(row.get('PrimarySmtpAddress')),
+        'email_addresses': list(row.get('EmailAddresses') or ()),
+        'access_type': as_text(row.get('AccessType')).lower(),
+        'hidden_from_address_lists': bool(row.get('HiddenFromAddressListsEnabled')),
+        'accept_external_senders': not row.get('RequireSenderAuthenticationEnabled', True),
+        'auto_subscribe_new_members': bool(row.get('AutoSubscribeNewMembers')),
+        'language': language_name(row.get('Language')),
+        'notes': as_text(row.get('Notes')),
+        'custom_attributes': dict((str(n), row['CustomAttribute%d' % n]) for n in range(1, 16)
+                                  if row.get('CustomAttribute%d' % n)),
+    }
+    facts.update((option, sorted_values(row[kind])) for option, kind in LINKS if isinstance(row.get(kind), dict))
+    return facts
+
+
+def plan_links(current, wanted, modes, where=''):
+    """The change of each links option named: option -> :class:`SetChange`.
+
+    ``current`` and ``wanted`` map an option to key -> shown (``wanted``: None for an option not
+    given), ``modes`` an option to present, absent or exact. An owner or subscriber the plan
+    adds who is not a member is added as a member first (the service requires it), unless the
+    members are given exactly without it; that, a member the plan removes who stays an owner or
+    subscriber, and removing every owner are refused (ValueError, naming the option, prefixed
+    ``where``, and the value) before anything is written.
+    """
+    changes = {}
+    for option, unused in LINKS:
+        if wanted.get(option) is not None:
+            have = current.get(option) or {}
+            changes[option] = SetChange(have, *plan_set(have, wanted[option], *MODES[modes[option]]))
+    after = dict((option, changes[option].after() if option in changes else current.get(option) or {})
+                 for option, unused in LINKS)
+    members = changes.get('members') or SetChange(current.get('members') or {}, {}, {})
+    for option in ('owners', 'subscribers'):
+        for key, shown in after[option].items():
+            if key in members.removed or (option in changes and key in changes[option].added
+                                          and wanted.get('members') is not None and modes['members'] == 'exact'
+                                          and key not in members.after()):
+                raise ValueError("%smembers: '%s' would be one of the group's %s but not a member, and Microsoft 365 "
+                                 'groups keep only members as %s; list it in members or remove it from %s too'
+                                 % (where, shown, option, option, option))
+            if option in changes and key in changes[option].added and key not in members.after():
+                members.added[key] = shown
+    if members:
+        changes['members'] = members
+    owners = current.get('owners') or {}
+    if 'owners' in changes and owners and not after['owners']:
+        raise ValueError("%sowners: removing %s would leave the group without an owner; the last owner cannot be "
+                         'removed, so name the new owner in the same task' % (where, ', '.join(sorted_values(owners))))
+    return changes
+
+
+def link_steps(group_key, changes):
+    """The write steps of ``changes`` (option -> SetChange): one Add-UnifiedGroupLinks per kind,
+    members first, then one Remove-UnifiedGroupLinks per kind, members last; each its own step,
+    as the service checks each call against the links the previous ones made."""
+    steps = []
+    order = [('Add', option, kind) for option, kind in LINKS] + [('Remove', option, kind) for option, kind in reversed(LINKS)]
+    for verb, option, kind in order:
+        change = changes.get(option)
+        keys = sorted((change.added if verb == 'Add' else change.removed) if change else ())
+        if keys:
+            steps.append([(verb + '-UnifiedGroupLinks', {'Identity': group_key, 'LinkType': kind, 'Links': keys,
+                                                          'Confirm': False})])
+    return steps

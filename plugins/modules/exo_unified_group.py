@@ -1,0 +1,369 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: mailops.exchange contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: exo_unified_group
+short_description: Create, update and remove Microsoft 365 groups, their members, owners and subscribers
+version_added: 0.2.0
+description:
+  - Manages one Microsoft 365 group (a unified group), or many in one task (O(groups)), as desired
+    state, through C(Get/New/Set/Remove-UnifiedGroup) and C(Get/Add/Remove-UnifiedGroupLinks).
+  - Only the options that are given are compared and changed; the others are left as they are.
+  - O(members), O(owners) and O(subscribers) are resolved to one recipient each before anything
+    is compared or changed, so a name, an alias, an address and the GUID of one person are the
+    same link. An unknown or ambiguous one fails the task before the first write.
+  - The service's rules are checked before the first write. An owner or subscriber must be a
+    member, so one who is not is added to the members first (and shows in RV(changes) there); a
+    member who stays an owner or subscriber cannot be removed; the last owner cannot be removed
+    (name the new owner in the same task - owners are added before they are removed).
+author:
+  - mailops.exchange developers (@mailops)
+extends_documentation_fragment:
+  - mailops.exchange.exchange_online
+  - mailops.exchange.exchange_online.attributes
+  - mailops.exchange.exchange_online.bulk
+options:
+  group:
+    description:
+      - The group, by its alias, an SMTP address or its GUID (the service's C(Name) is the alias
+        followed by a generated id).
+      - A group that does not exist is created with this as its alias, or, when it is an address,
+        as its primary address (the alias then defaults to the part before the C(@)).
+      - Give O(group) or O(groups).
+    type: str
+    aliases: [identity]
+  groups:
+    description:
+      - Many groups in one task (bulk mode). Each entry names a group by C(group) and may set any
+        of the per-group options; options it leaves out take the task's value (for example
+        O(owners) or O(access_type)). O(alias) and O(display_name) belong to one group, so they
+        are given per entry only.
+      - One group's failure does not stop or undo the others; the task fails at the end and lists
+        every failed group with its reason (RV(results) holds each group's outcome).
+    type: list
+    elements: dict
+    suboptions:
+      group: {description: As O(group)., type: str, required: true, aliases: [identity]}
+      state: {description: As O(state)., type: str, choices: [present, absent]}
+      alias: {description: As O(alias)., type: str}
+      display_name: {description: As O(display_name)., type: str}
+      access_type: {description: As O(access_type)., type: str, choices: [public, private]}
+      hidden_from_address_lists: {description: As O(hidden_from_address_lists)., type: bool}
+      accept_external_senders: {description: As O(accept_external_senders)., type: bool}
+      auto_subscribe_new_members: {description: As O(auto_subscribe_new_members)., type: bool}
+      language: {description: As O(language)., type: str}
+      notes: {description: As O(notes)., type: str}
+      members: {description: As O(members)., type: list, elements: str}
+      members_mode: {description: As O(members_mode)., type: str, choices: [present, absent, exact]}
+      owners: {description: As O(owners)., type: list, elements: str}
+      owners_mode: {description: As O(owners_mode)., type: str, choices: [present, absent, exact]}
+      subscribers: {description: As O(subscribers)., type: list, elements: str}
+      subscribers_mode: {description: As O(subscribers_mode)., type: str, choices: [present, absent, exact]}
+  state:
+    description: V(present) creates or updates the group; V(absent) removes it.
+    type: str
+    choices: [present, absent]
+    default: present
+  alias:
+    description:
+      - The mail alias (mail nickname). A new group named by its alias takes O(group) itself.
+    type: str
+  display_name:
+    description:
+      - The display name, 1 to 64 characters. A new group without one takes its alias.
+    type: str
+  access_type:
+    description:
+      - V(public) (anyone in the organisation can join and read; the service's default) or
+        V(private) (members only; owners approve who joins).
+    type: str
+    choices: [public, private]
+  hidden_from_address_lists:
+    description: Whether the group is hidden from the address lists (C(HiddenFromAddressListsEnabled)).
+    type: bool
+  accept_external_senders:
+    description:
+      - Whether people outside the organisation may send mail to the group (the inverse of
+        C(RequireSenderAuthenticationEnabled)); a new group does not accept them.
+    type: bool
+  auto_subscribe_new_members:
+    description: Whether members added later receive the group's conversations and events in their inbox.
+    type: bool
+  language:
+    description: The group's language, a culture name such as C(en-US) or C(de-DE).
+    type: str
+  notes:
+    description: The group's description; an empty text clears it.
+    type: str
+  members:
+    description:
+      - Members (users - mailboxes and mail users), in any identity form; see O(members_mode).
+    type: list
+    elements: str
+  members_mode:
+    description:
+      - V(present) adds the listed members, V(absent) removes them, V(exact) makes them the whole
+        set (the same as C(state=present) and C(exclusive=true) of the member modules).
+    type: str
+    choices: [present, absent, exact]
+    default: present
+  owners:
+    description: Owners, who must be members (see the description); see O(owners_mode).
+    type: list
+    elements: str
+  owners_mode:
+    description: As O(members_mode), for O(owners).
+    type: str
+    choices: [present, absent, exact]
+    default: present
+  subscribers:
+    description: Members who receive the group's conversations and events in their inbox; see O(subscribers_mode).
+    type: list
+    elements: str
+  subscribers_mode:
+    description: As O(members_mode), for O(subscribers).
+    type: str
+    choices: [present, absent, exact]
+    default: present
+notes:
+  - Microsoft documents that C(New-UnifiedGroup) and C(Add/Remove-UnifiedGroupLinks) do not work
+    with app-only (certificate or client secret) sign-in, and calls the UnifiedGroup cmdlets not
+    supported app-only. Against a real tenant, give a delegated O(access_token) of an Exchange
+    administrator; the sandbox serves them to an application too.
+  - The sets follow the collection's convention for multi-valued options (O(members_mode) is
+    C(state) and C(exclusive) in one option); see the multi-valued options guide.
+  - A removed group stays recoverable for 30 days, and its addresses stay taken until then.
+seealso:
+  - module: mailops.exchange.exo_unified_group_info
+  - module: mailops.exchange.exo_distribution_group
+"""
+
+EXAMPLES = r"""
+- name: A private project group with its owners and members
+  mailops.exchange.exo_unified_group:
+    group: project-x
+    display_name: Project X
+    access_type: private
+    notes: Everything about project X
+    owners: [alice@contoso.com]
+    members: [alice@contoso.com, bob@contoso.com, carol@contoso.com]
+    members_mode: exact
+
+- name: Hand the group over to Dave (added as a member, then as owner, before Alice is removed)
+  mailops.exchange.exo_unified_group:
+    group: project-x
+    owners: [dave@contoso.com]
+    owners_mode: exact
+
+- name: A leaver leaves every group
+  mailops.exchange.exo_unified_group:
+    groups: [{group: project-x}, {group: sales}, {group: all-hands}]
+    members: [erin@contoso.com]
+    members_mode: absent
+
+- name: Remove a group
+  mailops.exchange.exo_unified_group:
+    group: project-old@contoso.com
+    state: absent
+"""
+
+RETURN = r"""
+group:
+  description:
+    - The group after the task (in check mode, what it would be; a new group has an empty
+      C(guid) and C(name)); an empty dict after it is removed. C(members), C(owners) and
+      C(subscribers) are there when the task names them.
+  returned: with O(group)
+  type: dict
+  sample:
+    alias: project-x
+    access_type: private
+    accept_external_senders: false
+    owners: [alice@contoso.com]
+    members: [alice@contoso.com, bob@contoso.com]
+changes:
+  description:
+    - What changed (or would change in check mode) - C({before, after}) per option, and
+      C({added, removed}) for O(members), O(owners) and O(subscribers).
+  returned: always
+  type: dict
+  sample: {owners: {added: [dave@contoso.com], removed: [alice@contoso.com]}}
+results:
+  description:
+    - With O(groups), one entry per group in the order given - RV(group), RV(changes) and
+      C(changed) as for one group, or C(failed=true) with C(msg) and the error C(kind).
+  returned: with O(groups)
+  type: list
+  elements: dict
+"""
+
+from ansible_collections.mailops.exchange.plugins.module_utils.engine import CREATE, SET, Prop, Resource, argument_spec, same_text
+from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.mailbox_properties import check_alias
+from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients import RecipientResolver, check_identities
+from ansible_collections.mailops.exchange.plugins.module_utils.relation import SetChange
+from ansible_collections.mailops.exchange.plugins.module_utils.regional import language_name
+from ansible_collections.mailops.exchange.plugins.module_utils.unified_groups import (
+    LINKS,
+    MODES,
+    link_steps,
+    links_read,
+    plan_links,
+    unified_group_facts,
+)
+
+TEXT = dict(type='str')
+MODE = dict(type='str', choices=list(MODES), default='present')
+
+
+def _text(value):
+    return '' if value is None else str(value)
+
+
+class UnifiedGroup(Resource):
+    noun = 'UnifiedGroup'
+    identity = 'group'
+    identity_aliases = ('identity',)
+    key = 'group'
+    what = 'Microsoft 365 group'
+    create = True
+    remove = True
+    bulk = 'groups'
+    entry_only = ('alias', 'display_name')
+    # Link writes have a known effect and Get-UnifiedGroup does not show the links.
+    reread = False
+    options = dict((name, spec) for option, unused in LINKS
+                   for name, spec in ((option, dict(type='list', elements='str')), (option + '_mode', MODE)))
+    properties = (
+        Prop('alias', 'Alias', same=same_text, spec=TEXT),
+        Prop('display_name', 'DisplayName', spec=TEXT),
+        Prop('access_type', 'AccessType', view=lambda v: _text(v).lower(), wire=str.capitalize, default='Public',
+             spec=dict(type='str', choices=['public', 'private'])),
+        Prop('hidden_from_address_lists', 'HiddenFromAddressListsEnabled', when=SET, default=False, spec=dict(type='bool')),
+        Prop('accept_external_senders', 'RequireSenderAuthenticationEnabled', view=lambda v: v is False,
+             wire=lambda v: not v, default=True, spec=dict(type='bool')),
+        Prop('auto_subscribe_new_members', 'AutoSubscribeNewMembers', view=bool, default=False, spec=dict(type='bool')),
+        Prop('language', 'Language', view=language_name, same=same_text, spec=TEXT),
+        Prop('notes', 'Notes', view=_text, default=None, spec=TEXT),
+    )
+
+    def __init__(self, module):
+        super().__init__(module)
+        self.resolver = RecipientResolver(module.invoke, module.warn if module.check_mode else None)
+
+    def facts(self, row):
+        return unified_group_facts(row)
+
+    def check_input(self, entry, where):
+        """Refuse, naming the option and the value, what no group can have; asks nothing."""
+        option, value = ('alias', entry['alias']) if entry['alias'] is not None else ('group', entry['group'].strip())
+        try:
+            if option == 'alias' or '@' not in value:
+                check_alias(value)
+        except ValueError:
+            raise ValueError("%s%s: '%s' is not a valid alias; use letters, digits and !#$%%&'*+-/=?^_`{|}~, with dots "
+                             'only between them (or name the group by its address or GUID)' % (where, option, value)) from None
+        if entry['display_name'] is not None and not 0 < len(entry['display_name'].strip()) <= 64:
+            raise ValueError("%sdisplay_name: '%s' must be 1 to 64 characters and not blank" % (where, entry['display_name']))
+        if entry['language'] is not None and not entry['language'].strip():
+            raise ValueError("%slanguage: '%s' is not a culture name such as en-US" % (where, entry['language']))
+        for option, unused in LINKS:
+            check_identities(where + option, entry[option])
+
+    def prepare(self, engine, plans):
+        """Read every link kind the entries need, ten to a request (members and owners whenever
+        any links are named: the service's rules join them), then look every name up together."""
+        reads = [(plan, kind) for plan in plans if plan.row is not None and plan.entry['state'] == 'present'
+                 for option, kind in LINKS if self.named(plan.entry) and (option != 'subscribers' or plan.entry[option] is not None)]
+        answers = self.module.invoke_all([links_read(self.object_key(plan.row, plan.identity), kind) for plan, kind in reads])
+        for (plan, kind), answer in zip(reads, answers):
+            recipients = answer if isinstance(answer, ExchangeError) else [self.resolver.remember(row) for row in answer]
+            plan.row[kind] = recipients if isinstance(answer, ExchangeError) else dict((r.key, r.shown) for r in recipients)
+        self.resolver.prefetch(self.module.runner, [name for plan in plans if plan.entry['state'] == 'present'
+                                                    for option, unused in LINKS for name in plan.entry[option] or ()],
+                               self.module.parallel)
+
+    @staticmethod
+    def named(entry):
+        return any(entry[option] is not None for option, unused in LINKS)
+
+    def desired(self, plan):
+        desired = super().desired(plan)
+        plan.detail = {}
+        if plan.entry['state'] == 'absent':
+            return desired
+        row = plan.row or {}
+        for kind in [row[kind] for unused, kind in LINKS if isinstance(row.get(kind), ExchangeError)]:
+            raise kind
+        wanted = dict((option, None if plan.entry[option] is None else dict(
+            (key, recipient.shown) for key, recipient in
+            self.resolver.resolve_all(plan.where + option, plan.entry[option], plan.row is None).items()))
+            for option, unused in LINKS)
+        plan.detail = plan_links(dict((option, row.get(kind)) for option, kind in LINKS), wanted,
+                                 dict((option, plan.entry[option + '_mode']) for option, unused in LINKS), plan.where)
+        return dict(desired, **wanted)
+
+    def changes(self, plan, facts):
+        return dict(super().changes(plan, facts), **dict((option, change) for option, change in plan.detail.items() if change))
+
+    def shown_changes(self, plan, facts, changes):
+        shown = super().shown_changes(plan, facts, dict((o, v) for o, v in changes.items() if o not in plan.detail))
+        shown.update((option, change.report()) for option, change in plan.detail.items() if change)
+        return shown
+
+    def after_create(self, plan, row):
+        return dict(super().after_create(plan, row), **plan.detail)
+
+    def writes(self, plan, key, changes):
+        return link_steps(key, plan.detail)
+
+    def links_after(self, plan, row):
+        return dict(row, **dict((kind, plan.detail[option].after()) for option, kind in LINKS if option in plan.detail))
+
+    def predict(self, plan, changes):
+        return self.links_after(plan, super().predict(plan, changes))
+
+    def new_alias(self, plan):
+        return plan.entry['alias'] or (plan.identity.partition('@')[0] if '@' in plan.identity else plan.identity)
+
+    def new_parameters(self, plan, desired):
+        parameters = dict(super().new_parameters(plan, desired), Alias=self.new_alias(plan))
+        parameters.setdefault('DisplayName', self.new_alias(plan))
+        if '@' in plan.identity:
+            parameters['PrimarySmtpAddress'] = plan.identity
+        return parameters
+
+    def new_row(self, plan, desired):
+        row = dict(super().new_row(plan, desired), Identity='', Name='', Guid='', Alias=self.new_alias(plan),
+                   DisplayName=desired['display_name'] or self.new_alias(plan))
+        row.update(PrimarySmtpAddress=plan.identity if '@' in plan.identity else '', Language=desired['language'] or 'en-US')
+        return self.links_after(plan, row)
+
+    def created_steps(self, plan, row, key):
+        """The Set calls and link writes a new group still needs; the result is the created row
+        with what they write."""
+        steps = super().created_steps(plan, row, key)
+        plan.row = row
+        changes = super().after_create(plan, row)
+        plan.predicted = self.links_after(plan, Resource.predict(self, plan, changes))
+        return steps
+
+    def validate(self, plan, changes):
+        if plan.row is None and '@' not in plan.identity and plan.entry['alias'] and plan.entry['alias'].lower() != plan.identity.lower():
+            return ("group: '%s' would not be the alias of the new group (%s), so the next run could not find it; "
+                    'name the group by its alias or address' % (plan.identity, plan.entry['alias']))
+        return None
+
+
+def main():
+    exo = ExoModule(**argument_spec(UnifiedGroup))
+    exo.run(lambda module: module.converge_declared(UnifiedGroup))
+
+
+if __name__ == '__main__':
+    main()
