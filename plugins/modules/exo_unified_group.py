@@ -201,14 +201,13 @@ results:
   elements: dict
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine import CREATE, SET, Prop, Resource, argument_spec, same_text
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
-from ansible_collections.mailops.exchange.plugins.module_utils.mailbox_properties import check_alias
-from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients import RecipientResolver, check_identities
-from ansible_collections.mailops.exchange.plugins.module_utils.relation import SetChange
-from ansible_collections.mailops.exchange.plugins.module_utils.regional import language_name
-from ansible_collections.mailops.exchange.plugins.module_utils.unified_groups import (
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import CREATE, SET, Prop, Resource, argument_spec, same_text
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.mailbox_properties import check_alias
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import RecipientResolver, check_identities
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.regional import language_name
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.unified_groups import (
     LINKS,
     MODES,
     link_steps,

@@ -73,11 +73,11 @@ not_found:
   elements: str
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine import one_row
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
-from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients import RecipientResolver, check_identities
-from ansible_collections.mailops.exchange.plugins.module_utils.unified_groups import LINKS, links_read, unified_group_facts
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import one_row
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import RecipientResolver, check_identities
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.unified_groups import LINKS, links_read, unified_group_facts
 
 
 def named(exo, identities, option):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.mailops.exchange.plugins.module_utils.unified_groups import (
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.unified_groups import (
     link_steps,
     plan_links,
     unified_group_facts,

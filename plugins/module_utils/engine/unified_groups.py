@@ -1,6 +1,9 @@
 # -*- coding: utf-8 -*-
 # Copyright: mailops.exchange contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# FOR INTERNAL COLLECTION USE ONLY: the interfaces in this file serve the plugins of mailops.exchange
+# and may change in any release, even a bugfix release. See docs/docsite/rst/developing.rst.
 """Microsoft 365 groups: their one result shape, and the plan of their members, owners and
 subscribers (the links of Add-/Remove-UnifiedGroupLinks), shared by exo_unified_group and
 exo_unified_group_info. The planning is pure: the service's rules (an owner or a subscriber
@@ -10,10 +13,10 @@ checked here before anything is written. Not for use outside this collection.
 
 from __future__ import annotations
 
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients import as_text
-from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import plan_set, sorted_values
-from ansible_collections.mailops.exchange.plugins.module_utils.regional import language_name
-from ansible_collections.mailops.exchange.plugins.module_utils.relation import SetChange
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import as_text
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.reconcile import plan_set, sorted_values
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.regional import language_name
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.relation import SetChange
 
 # Option -> the LinkType that holds it, in the order links are added (members first, as owners
 # and subscribers must be members) and removed in reverse (members last).
