@@ -90,6 +90,8 @@ class FaultSettings:
     drop_phase: str = "before"
     seed: object = None
     replication_delay_s: float = 0.0
+    # Seconds between a user's Exchange licence and the mailbox Exchange Online makes for it.
+    provisioning_delay_s: float = 0.0
     spike_rate: float = 0.0
     spike_ms: int = 0
     drop_cmdlets: tuple = ()
@@ -254,6 +256,10 @@ def _validated(values):
     delay = values["replication_delay_s"]
     if isinstance(delay, bool) or not isinstance(delay, (int, float)) or not 0 <= delay <= _MAX_DELAY // 1000:
         raise ValueError(f"'replication_delay_s' must be a number from 0 to {_MAX_DELAY // 1000}.")
+    provisioning = values["provisioning_delay_s"]
+    if isinstance(provisioning, bool) or not isinstance(provisioning, (int, float)) \
+            or not 0 <= provisioning <= _MAX_DELAY // 1000:
+        raise ValueError(f"'provisioning_delay_s' must be a number from 0 to {_MAX_DELAY // 1000}.")
     drop_cmdlets = values["drop_cmdlets"]
     if not isinstance(drop_cmdlets, (list, tuple)) or not all(
             isinstance(c, str) and c for c in drop_cmdlets):
@@ -284,6 +290,7 @@ def _validated(values):
         drop_phase=values["drop_phase"],
         seed=seed,
         replication_delay_s=float(delay),
+        provisioning_delay_s=float(provisioning),
         spike_rate=fraction("spike_rate"),
         spike_ms=integer("spike_ms", 0),
         drop_cmdlets=tuple(drop_cmdlets),

@@ -12,7 +12,7 @@ import re
 import uuid
 from urllib.parse import quote, unquote
 
-from . import paging
+from . import graph_users, paging
 from .entra import InvalidToken
 from .graph_directory import GraphFailure, bad_request, not_found
 from .web import Response, json_response, load_json
@@ -35,6 +35,9 @@ FILTERABLE = {
     "appRoleAssignments": {"resourceId", "appRoleId"},
     "appRoleAssignedTo": {"principalId", "appRoleId"},
     "roleAssignments": {"principalId", "roleDefinitionId"},
+    "users": {"userPrincipalName", "mail", "displayName", "id"},
+    "groups": {"displayName", "mailNickname", "mail", "id"},
+    "members": {"id", "userPrincipalName"},
 }
 
 _ALTERNATE_KEY = re.compile(r"^(applications|servicePrincipals)\(appId='([^']*)'\)$")
@@ -177,7 +180,8 @@ def _template(path):
             parts.append("applications(uniqueName=...)")
         elif match:
             parts.append(f"{match.group(1)}(appId=...)")
-        elif part in FILTERABLE or part in ("addPassword", "roleManagement", "directory"):
+        elif part in FILTERABLE or part in ("addPassword", "roleManagement", "directory", "subscribedSkus",
+                                            "assignLicense", "$ref"):
             parts.append(part)
         else:
             parts.append("{id}")
@@ -225,6 +229,9 @@ def _route(call, method, path):  # pylint: disable=too-many-return-statements
         rest = parts[1:] if head else parts[2:]
         return _service_principal(call, method, sp_key, bool(head), rest)
 
+    people = graph_users.route(call, method, parts)
+    if people is not None:
+        return people
     if parts[:3] == ["roleManagement", "directory", "roleAssignments"]:
         if len(parts) == 3 and method == "GET":
             call.require(READ_ROLES)

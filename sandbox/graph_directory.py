@@ -137,11 +137,15 @@ class GraphDirectory:
     runs under one lock, so each Graph request is atomic.
     """
 
-    def __init__(self, directory, delay=lambda: 0, clock=time.time):
+    def __init__(self, directory, delay=lambda: 0, clock=time.time, provisioning=lambda: 0):
         self.directory = directory
         self._delay = delay
         self._clock = clock
         self.lock = threading.RLock()
+        # Entra users, groups and licences, seeded from the organisation; imported here because
+        # graph_users builds on this module's errors.
+        from .graph_users import People  # pylint: disable=import-outside-toplevel
+        self.people = People(directory.org, provisioning)
         self.reset()
         directory.app_sources.append(self.app_registration)
 
@@ -173,6 +177,7 @@ class GraphDirectory:
                 }],
             }
             self.service_principals[exchange_sp["id"]] = exchange_sp
+            self.people.reset()
 
     # -- visibility -------------------------------------------------------------------------
 

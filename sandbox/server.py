@@ -40,7 +40,8 @@ class Sandbox:
         self.stats = control.Stats()
         self.faults = control.Faults(base_latency_ms)
         self.graph_directory = graph_directory.GraphDirectory(
-            directory, delay=lambda: self.faults.settings()["replication_delay_s"])
+            directory, delay=lambda: self.faults.settings()["replication_delay_s"],
+            provisioning=lambda: self.faults.settings()["provisioning_delay_s"])
         self.pager = paging.Pager(secrets.token_bytes(32))
         # The on-premises remoting endpoint (sandbox.wsman.Endpoint), on ports of its own.
         self.wsman = None
@@ -268,7 +269,8 @@ def _register_apps(directory, state_dir):
         certificates=[certificate],
         exchange_roles=[entra.MANAGE_AS_APP],
         graph_roles=["Application.ReadWrite.All", "AppRoleAssignment.ReadWrite.All",
-                     "RoleManagement.ReadWrite.Directory"],
+                     "RoleManagement.ReadWrite.Directory", "User.ReadWrite.All", "LicenseAssignment.ReadWrite.All",
+                     "GroupMember.ReadWrite.All"],
         directory_roles=[entra.EXCHANGE_ADMINISTRATOR],
     ))
     norole = directory.register(entra.AppRegistration(

@@ -23,6 +23,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.transport import 
 from ansible_collections.mailops.exchange.plugins.module_utils.engine import core as engine
 from ansible_collections.mailops.exchange.plugins.module_utils.runners import exo_client
 from ansible_collections.mailops.exchange.plugins.module_utils.runners import graph_client
+from ansible_collections.mailops.exchange.plugins.module_utils.runners.graph_runner import GraphRunner
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients import reconcile
 
 
@@ -276,3 +277,18 @@ class ExoModule(ExchangeModule):
             except ExchangeError as err:
                 self.fail_error(err)
         return self._graph
+
+
+class GraphModule(ExoModule):
+    """An ExoModule whose runner is Microsoft Graph (``graph_runner.GraphRunner``): a declared resource's
+    reads and writes are Graph requests. ``permissions`` are the application permissions the module
+    needs, named when Graph refuses it (403)."""
+
+    def __init__(self, argument_spec, permissions, **kwargs):
+        super().__init__(argument_spec, **kwargs)
+        self.permissions = tuple(permissions)
+
+    def _build_runner(self):
+        graph = self.graph
+        graph.permissions = self.permissions
+        return GraphRunner(graph)

@@ -123,6 +123,8 @@ class GraphClient(object):
         self.graph_url = graph_url.rstrip('/')
         self.client_id = client_id
         self.stats = {'reads': 0, 'writes': 0}
+        # The application permissions a 403 names: the app registration's unless a module says otherwise.
+        self.permissions = REQUIRED_PERMISSIONS
 
     @property
     def tenant_id(self):
@@ -165,11 +167,11 @@ class GraphClient(object):
 
     def _forbidden_hint(self, token):
         roles = token_claims_unverified(token).get('roles') or []
-        missing = [p for p in REQUIRED_PERMISSIONS if p not in roles]
+        missing = [p for p in self.permissions if p not in roles]
         who = 'application %s' % self.client_id if self.client_id else 'the given access_token'
         return ('. The credential (%s) needs the Microsoft Graph application permissions %s with admin consent; '
                 'its token carries %s%s.' % (
-                    who, ', '.join(REQUIRED_PERMISSIONS), ', '.join(roles) if roles else 'no application permissions',
+                    who, ', '.join(self.permissions), ', '.join(roles) if roles else 'no application permissions',
                     ' (missing: %s)' % ', '.join(missing) if missing and roles else ''))
 
     def get(self, path, query=None):

@@ -1,0 +1,269 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: mailops.exchange contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: exo_user_licence
+short_description: Make an Entra user's Microsoft 365 licences and usage location what the task says
+version_added: 0.2.0
+description:
+  - Assigns and removes the licences given directly to one Entra user, through Microsoft Graph
+    (C(POST /users/{id}/assignLicense)), and sets the user's usage location, which the service
+    requires before any licence.
+  - In Exchange Online a user mailbox is created by an Exchange licence, not by C(New-Mailbox); use
+    M(mailops.exchange.exo_mailbox_info) with O(mailops.exchange.exo_mailbox_info#module:wait=true)
+    to wait for it before configuring it.
+  - SKUs are named by part number (V(EXCHANGESTANDARD), V(SPE_E3)) and service plans by name
+    (V(TEAMS1)), resolved through the tenant's C(subscribedSkus). An unknown SKU or plan, a SKU
+    with no free seat, or a user without a usage location fails the task before anything is written.
+  - Licences a group gives the user are reported, never removed here; manage the membership with
+    M(mailops.exchange.exo_entra_group_member).
+  - "Microsoft Graph application permissions: C(User.Read.All) to read the user, C(LicenseAssignment.Read.All)
+    to read C(subscribedSkus), C(LicenseAssignment.ReadWrite.All) to assign licences, C(User.ReadWrite.All) to set
+    the usage location (C(User.ReadWrite.All) and C(LicenseAssignment.ReadWrite.All) cover the reads)."
+author:
+  - mailops.exchange developers (@mailops)
+extends_documentation_fragment:
+  - mailops.exchange.exchange_online
+  - mailops.exchange.exchange_online.attributes
+options:
+  user:
+    description:
+      - The Entra user, by user principal name or object id.
+    type: str
+    required: true
+    aliases: [identity]
+  usage_location:
+    description:
+      - The two-letter country code (ISO 3166-1 alpha-2) of where the user uses the services, such as V(GB).
+      - Required by Microsoft 365 before a licence can be assigned; left as it is when not given.
+    type: str
+  licences:
+    description:
+      - The licences to assign (O(state=present)) or remove (O(state=absent)).
+      - A licence already assigned with other disabled plans is assigned again with these.
+      - Left as they are when not given.
+    type: list
+    elements: dict
+    aliases: [licenses]
+    suboptions:
+      sku:
+        description: The SKU's part number, as C(subscribedSkus) shows it (V(EXCHANGESTANDARD), V(SPE_E3)).
+        type: str
+        required: true
+      disabled_plans:
+        description: Names of the SKU's service plans to leave off (V(TEAMS1)); none when not given.
+        type: list
+        elements: str
+        default: []
+  state:
+    description:
+      - V(present) assigns the listed licences; V(absent) removes those assigned directly.
+    type: str
+    choices: [present, absent]
+    default: present
+  exclusive:
+    description:
+      - With O(state=present), also remove every directly assigned licence that is not listed.
+        Licences a group gives are never removed.
+    type: bool
+    default: false
+notes:
+  - O(licences) follows the collection's C(state) + C(exclusive) convention; a group's licences are
+    the inherited entries it never changes.
+"""
+
+EXAMPLES = r"""
+- name: A joiner gets Exchange Online (Plan 1) in the United Kingdom
+  mailops.exchange.exo_user_licence:
+    user: nina.novak@contoso.com
+    usage_location: GB
+    licences:
+      - sku: EXCHANGESTANDARD
+
+- name: Microsoft 365 E3 without Teams, and nothing else assigned directly
+  mailops.exchange.exo_user_licence:
+    user: nina.novak@contoso.com
+    licences:
+      - sku: SPE_E3
+        disabled_plans: [TEAMS1]
+    exclusive: true
+"""
+
+RETURN = r"""
+user_licence:
+  description: The user's usage location and licences after the task; in check mode, what they would be.
+  returned: always
+  type: dict
+  contains:
+    user:
+      description: The user principal name.
+      type: str
+      sample: nina.novak@contoso.com
+    id:
+      description: The user's object id (null in check mode for a user an earlier task creates).
+      type: str
+      sample: 3e2f4b7a-51c4-4d8e-9f7e-0c1d2b3a4f5e
+    usage_location:
+      description: The usage location, or null.
+      type: str
+      sample: GB
+    licences:
+      description:
+        - Every licence the user holds, C(sku) and C(disabled_plans), with C(direct) (assigned to the user)
+          and C(groups) (the ids of the groups that give it).
+      type: list
+      elements: dict
+      sample: [{sku: EXCHANGESTANDARD, disabled_plans: [], direct: true, groups: []}]
+changes:
+  description:
+    - What changed (or in check mode would change) - C(usage_location) with C(before) and C(after),
+      and C(licences) with C(added) and C(removed) (licences as C(sku) and C(disabled_plans)).
+  returned: always
+  type: dict
+  sample: {usage_location: {before: null, after: GB}, licences: {added: [{sku: EXCHANGESTANDARD, disabled_plans: []}], removed: []}}
+"""
+
+from urllib.parse import quote
+
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients import licences as lic
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import Prop, Resource, argument_spec, same_text
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import GraphModule
+from ansible_collections.mailops.exchange.plugins.module_utils.runners.graph_runner import graph_call
+
+PERMISSIONS = ('User.ReadWrite.All', 'LicenseAssignment.ReadWrite.All')
+SELECT = 'id,userPrincipalName,usageLocation,assignedLicenses,licenseAssignmentStates'
+LICENCE = dict(sku=dict(type='str', required=True), disabled_plans=dict(type='list', elements='str', default=[]))
+# What Graph says when assignLicense is refused for a reason the plan checks first (a race).
+_REFUSALS = (('available licenses', 'licences', 'no free seat is left for a licence being assigned'),
+             ('usage location', 'usage_location', 'the user has no usage location'))
+
+
+class UserLicence(Resource):
+    """The licences assigned directly to an Entra user, and its usage location, through Graph."""
+
+    identity = 'user'
+    identity_aliases = ('identity',)
+    key = 'user_licence'
+    what = 'user'
+    presence = None
+    properties = (Prop('usage_location', 'usageLocation', same=same_text, spec=dict(type='str')),
+                  Prop('licences', 'licenseAssignmentStates',
+                       spec=dict(type='list', elements='dict', options=LICENCE, aliases=['licenses'])))
+    options = dict(state=dict(type='str', default='present', choices=['present', 'absent']),
+                   exclusive=dict(type='bool', default=False))
+
+    def read_call(self, identity):
+        return graph_call('GET', 'users/%s' % quote(identity, safe='@'), query={'$select': SELECT})
+
+    def object_key(self, row, identity):
+        return row['id'] if row else identity
+
+    def check_input(self, entry, where):
+        if entry['state'] == 'absent' and entry['exclusive']:
+            raise ValueError('%sexclusive: true cannot be combined with state: absent; exclusive describes the '
+                             'complete set of licences to keep' % where)
+        if entry.get('usage_location') is None and entry.get('licences') is None:
+            raise ValueError("%suser '%s': give usage_location or licences, the settings this module manages"
+                             % (where, entry['user']))
+        lic.check_usage_location(entry.get('usage_location'), where)
+        lic.check_entries(entry.get('licences'), where)
+
+    def prepare(self, engine, plans):
+        """The tenant's SKUs, read once for every user."""
+        self.catalogue = lic.Catalogue(self.module.invoke(*graph_call('GET', 'subscribedSkus', collection=True)))
+
+    def facts(self, row):
+        direct, by_group = lic.assignments(row)
+        held = sorted(set(direct) | set(by_group))
+        return {'user': row.get('userPrincipalName'), 'id': row.get('id'), 'usage_location': row.get('usageLocation'),
+                'licences': [dict(self.catalogue.shown(s, direct.get(s, [])), direct=s in direct, groups=by_group.get(s, []))
+                             for s in held]}
+
+    def desired(self, plan):
+        """The usage location and licences asked for; the licences' ``(add, remove)`` plan goes to ``plan.detail``."""
+        entries = plan.entry.get('licences')
+        location = plan.entry.get('usage_location')
+        wanted = None if entries is None else lic.resolve(entries, self.catalogue)
+        direct, unused = lic.assignments(plan.row or {})
+        plan.detail = None if wanted is None else lic.plan(direct, wanted, plan.entry['state'], plan.entry['exclusive'])
+        return {'usage_location': location.upper() if location else None, 'licences': wanted}
+
+    def changes(self, plan, facts):
+        changes = {}
+        location = plan.desired['usage_location']
+        if location and not same_text((plan.row or {}).get('usageLocation'), location):
+            changes['usage_location'] = location
+        if plan.detail and (plan.detail[0] or plan.detail[1]):
+            changes['licences'] = plan.detail
+        return changes
+
+    def validate(self, plan, changes):
+        row = plan.row or {}
+        add = plan.detail[0] if plan.detail else {}
+        if add and not (changes.get('usage_location') or row.get('usageLocation')):
+            return ("usage_location: user '%s' has none, and Microsoft 365 assigns no licence without one; give "
+                    'usage_location (a two-letter country code such as GB)' % plan.identity)
+        held = set(a['skuId'].lower() for a in row.get('assignedLicenses') or ())
+        for sku_id in sorted(set(add) - held):
+            free, used, bought = self.catalogue.free(sku_id)
+            if free <= 0:
+                return ("licences: '%s' has no free licence (%d of %d assigned); free one or buy more"
+                        % (self.catalogue.part(sku_id), used, bought))
+        direct, by_group = lic.assignments(row)
+        if plan.entry['state'] == 'absent':
+            for sku_id in sorted(set(plan.desired['licences'] or ()) & set(by_group) - set(direct)):
+                return ("licences: '%s' comes to user '%s' from group %s, not directly; remove the user from the "
+                        'group instead' % (self.catalogue.part(sku_id), plan.identity, ', '.join(by_group[sku_id])))
+        return None
+
+    def shown_changes(self, plan, facts, changes):
+        shown = {}
+        if 'usage_location' in changes:
+            shown['usage_location'] = {'before': (plan.row or {}).get('usageLocation'), 'after': changes['usage_location']}
+        if plan.detail is not None:
+            add, remove = plan.detail
+            direct, unused = lic.assignments(plan.row or {})
+            shown['licences'] = {'added': [self.catalogue.shown(s, p) for s, p in sorted(add.items())],
+                                 'removed': [self.catalogue.shown(s, direct[s]) for s in remove]}
+        return shown
+
+    def set_steps(self, plan, key, changes):
+        steps = []
+        if 'usage_location' in changes:
+            steps.append([graph_call('PATCH', 'users/%s' % key, {'usageLocation': changes['usage_location']})])
+        if 'licences' in changes:
+            steps.append([graph_call('POST', 'users/%s/assignLicense' % key, lic.assign_body(*plan.detail))])
+        return steps
+
+    def predict(self, plan, changes):
+        row = dict(plan.row)
+        row['usageLocation'] = changes.get('usage_location', row.get('usageLocation'))
+        row['licenseAssignmentStates'] = lic.states_after(row, *(plan.detail or ({}, [])))
+        return row
+
+    def new_row(self, plan, desired):
+        """A user not found, in check mode (an earlier task creates it): what this task would give it."""
+        return {'userPrincipalName': plan.identity, 'usageLocation': desired['usage_location'],
+                'licenseAssignmentStates': lic.states_after({}, *(plan.detail or ({}, [])))}
+
+    def write_error(self, call, err):
+        text = (err.message or '').lower()
+        for fragment, option, what in _REFUSALS:
+            if fragment in text:
+                return ExchangeError('%s: Microsoft Graph refused the change because %s: %s' % (option, what, err.message),
+                                     kind=err.kind, exception_type=err.exception_type, status=err.status)
+        return err
+
+
+def main():
+    exo = GraphModule(permissions=PERMISSIONS, **argument_spec(UserLicence))
+    exo.run(lambda module: module.converge_declared(UserLicence))
+
+
+if __name__ == '__main__':
+    main()
