@@ -49,11 +49,14 @@ PLAYBOOKS = Path(__file__).resolve().parent / "playbooks"
 RESULTS = Path(__file__).resolve().parent / "results"
 COLLECTIONS = REPO / ".build" / "collections"
 # The module processes whose memory is measured: the permission and group-member modules.
-MODULES = ("exo_mailbox_permission", "exo_distribution_group_member")
+MODULES = ("exo_mailbox_permission", "exo_distribution_group_member", "exo_trustee_access")
 PARALLEL = 4  # the module's default, so the figures are what a user gets without tuning
 LOOP_MAX_N = 1000
 # Per-mailbox trustees; users are picked round-robin so every user is somebody's delegate.
-SCENARIOS = ("converge", "rerun", "audit", "loop")
+SCENARIOS = ("converge", "rerun", "audit", "loop", "leaver_check", "leaver", "leaver_rerun")
+# What the leaver holds in the leaver rows (the profile of issue 17): kind -> how many.
+LEAVER = "user0001"
+LEAVER_HOLDS = {"full_access": 20, "send_as": 10, "send_on_behalf": 5, "member_of": 8, "folder_permissions": 3}
 TRUSTEES = (("full_access", 2), ("send_as", 1), ("send_on_behalf", 1))
 # Shared mailboxes per group: every shared mailbox is a member of exactly one group.
 GROUP_SIZE = 10
@@ -312,6 +315,51 @@ def measure_size(n, latency_ms, work, with_loop, loop_sample=None):
     return result
 
 
+def seed_leaver(sandbox):
+    """The leaver's access (LEAVER_HOLDS), granted before timing without latency: Full Access on
+    user0002.., Send As and Send on Behalf on the next users, 8 new groups, 3 calendars."""
+    holders = ["user%04d" % n for n in range(2, 40)]
+    calls = [("Add-MailboxPermission", {"Identity": m, "User": LEAVER, "AccessRights": ["FullAccess"]}) for m in holders[:20]]
+    calls += [("Add-RecipientPermission", {"Identity": m, "Trustee": LEAVER, "AccessRights": ["SendAs"]}) for m in holders[20:30]]
+    calls += [("Set-Mailbox", {"Identity": m, "GrantSendOnBehalfTo": [LEAVER]}) for m in holders[30:35]]
+    calls += [("New-DistributionGroup", {"Name": "leaver%02d" % n, "Members": [LEAVER]}) for n in range(1, 9)]
+    calls += [("Add-MailboxFolderPermission", {"Identity": "%s:\\Calendar" % m, "User": LEAVER, "AccessRights": ["Editor"]})
+              for m in holders[35:38]]
+    sandbox.faults(latency_ms=0)
+    try:
+        token = sandbox.mint_token()
+        for cmdlet, parameters in calls:
+            sandbox.invoke(cmdlet, parameters, token=token).raise_for_status()
+    finally:
+        sandbox.faults()
+    return holders[35:38]
+
+
+def measure_leaver(n, latency_ms, work):
+    """The leaver rows at a tenant of about N mailboxes (N - 10 users and the named ones): one
+    trustee removed everywhere with exo_trustee_access, in check mode, for real, and again."""
+    print("== leaver, tenant of about %d mailboxes, latency %d ms" % (n, latency_ms), flush=True)
+    state_dir = Path(tempfile.mkdtemp(prefix="sandbox-leaver-%d-" % n, dir=work))
+    result = {"n": n, "latency_ms": latency_ms, "parallel": PARALLEL, "scenarios": {}, "leaver_holds": LEAVER_HOLDS}
+    with SandboxProcess(state_dir, users=n - 10, shared=0, latency_ms=latency_ms) as sandbox:
+        rate = sandbox_throughput(sandbox)
+        result["sandbox_throughput_rps"] = round(rate, 1)
+        result["bulk_demand_rps"] = round(PARALLEL * 1000.0 / latency_ms, 1) if latency_ms else None
+        mailboxes = len(sandbox._control("GET", "state/mailboxes")["mailboxes"])
+        result["tenant_mailboxes"] = mailboxes
+        variables = {"trustee": LEAVER, "folder_mailboxes": seed_leaver(sandbox), "parallel": PARALLEL}
+        for scenario, check in (("leaver_check", True), ("leaver", False), ("leaver_rerun", False)):
+            measured = run_playbook(sandbox, "leaver.yml", variables, work, check=check)
+            measured["concurrency"] = PARALLEL
+            measured["floor_s"] = round(measured["exchange_requests"] * latency_ms / 1000.0 / PARALLEL, 2)
+            measured["requests_per_mailbox"] = round(measured["exchange_requests"] / float(mailboxes), 3)
+            result["scenarios"][scenario] = measured
+            print("   %-12s %8.1f s  requests=%d (%.3f per mailbox of %d) writes=%d floor=%.1f s  peak %.0f MB"
+                  % (scenario, measured["wall_s"], measured["exchange_requests"], measured["requests_per_mailbox"],
+                     mailboxes, measured["stats"]["writes"], measured["floor_s"], measured["module_peak_rss_mb"]), flush=True)
+    return result
+
+
 def table(runs):
     """The results as a fixed-width text table (also pasted into docs/performance.md)."""
     head = ("N", "latency", "scenario", "wall s", "floor s", "wall/floor", "HTTP req", "req/mbx",
@@ -346,8 +394,16 @@ def table(runs):
         notes.append("N=%d, %d ms: sandbox alone serves %.0f req/s without latency; bulk asks at "
                      "most %s req/s" % (run["n"], run["latency_ms"], run["sandbox_throughput_rps"],
                                         run["bulk_demand_rps"]))
-    for latency in sorted({r["latency_ms"] for r in runs}):
-        group = sorted((r for r in runs if r["latency_ms"] == latency), key=lambda r: r["n"])
+    for run in [r for r in runs if "leaver" in r["scenarios"]]:
+        notes.append("N=%d, %d ms: one person removed everywhere in a tenant of %d mailboxes (%s) costs %d requests, "
+                     "%.3f per mailbox; the re-run %d" % (
+                         run["n"], run["latency_ms"], run["tenant_mailboxes"],
+                         ", ".join("%s %d" % item for item in sorted(run["leaver_holds"].items())),
+                         run["scenarios"]["leaver"]["exchange_requests"], run["scenarios"]["leaver"]["requests_per_mailbox"],
+                         run["scenarios"]["leaver_rerun"]["exchange_requests"]))
+    bulk_runs = [r for r in runs if "converge" in r["scenarios"]]
+    for latency in sorted({r["latency_ms"] for r in bulk_runs}):
+        group = sorted((r for r in bulk_runs if r["latency_ms"] == latency), key=lambda r: r["n"])
         if len(group) > 1:
             small, large = group[0], group[-1]
             for name in ("converge", "rerun", "audit"):
@@ -367,7 +423,7 @@ def plot(runs, path):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    runs = sorted(runs, key=lambda r: r["n"])
+    runs = sorted((r for r in runs if "converge" in r["scenarios"]), key=lambda r: r["n"])
     latencies = sorted({r["latency_ms"] for r in runs}, reverse=True)
     fig, ax = plt.subplots(figsize=(7.5, 5))
     # One line per latency: a size measured at two latencies must not zig-zag one line.
@@ -426,6 +482,11 @@ def main():
     run.add_argument("--output", type=Path, default=None, help="JSON file to write")
     run.add_argument("--work", type=Path, default=REPO / ".build" / "bench",
                      help="scratch directory (sandbox state, playbook logs)")
+    leaver = sub.add_parser("leaver", help="measure one person removed everywhere (exo_trustee_access)")
+    leaver.add_argument("--sizes", default="1000,10000", help="comma-separated mailboxes in the tenant")
+    leaver.add_argument("--latency-ms", type=int, default=100, help="injected latency per Exchange request")
+    leaver.add_argument("--output", type=Path, default=RESULTS / "bench-leaver.json", help="JSON file to write")
+    leaver.add_argument("--work", type=Path, default=REPO / ".build" / "bench", help="scratch directory")
     report = sub.add_parser("report", help="print the table of result files and draw the plot")
     report.add_argument("files", nargs="+", type=Path)
     report.add_argument("--plot", type=Path, default=RESULTS / "bench.png")
@@ -442,6 +503,10 @@ def main():
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     args.work.mkdir(parents=True, exist_ok=True)
     runs = []
+    if args.command == "leaver":
+        runs = [measure_leaver(n, args.latency_ms, args.work) for n in sizes]
+        write_results(args.output, runs)
+        return
     for n in sizes:
         latency = args.latency_ms
         if n > LOOP_MAX_N and args.large_latency_ms is not None:
@@ -449,7 +514,11 @@ def main():
             print("NOTE: N=%d runs with %d ms latency, not %d ms" % (n, latency, args.latency_ms))
         runs.append(measure_size(n, latency, args.work, with_loop=n <= LOOP_MAX_N,
                                  loop_sample=args.loop_sample))
-    output = args.output or RESULTS / ("bench-%s.json" % "-".join(str(n) for n in sizes))
+    write_results(args.output or RESULTS / ("bench-%s.json" % "-".join(str(n) for n in sizes)), runs)
+
+
+def write_results(output, runs):
+    """The runs as one JSON result file, and their table."""
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(json.dumps({
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
