@@ -192,7 +192,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.recipients.folder
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.groups import memberships_read
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.permissions import (
-    every_mailbox, full_access_reads, held_reads, holds_full_access, removal_calls)
+    every_mailbox, full_access_reads, held_reads, holds_full_access, removal_calls, trustees_from_rows)
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.reconcile import sorted_values
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.relation import WRITES, Relation
 
@@ -280,7 +280,7 @@ class TrusteeAccess(Relation):
         if kind == 'full_access':
             return dict((k, shown) for (k, shown), rows in zip(places.items(), answers) if holds_full_access(rows))
         if kind == 'send_as':
-            return _places(answers[0], 'Identity')
+            return _places([row for row in answers[0] if trustees_from_rows(None, kind, [row])], 'Identity')
         if kind == 'folder_permissions':
             folder_type, segments = split_folder(plan.entry['folder'])
             # The folders to ask for the trustee's entry (see prepare), not yet what it holds.

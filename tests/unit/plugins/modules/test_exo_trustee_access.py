@@ -57,7 +57,11 @@ def tenant(extra=None):
     answers = {
         ('Get-Recipient', 'dave'): [DAVE],
         ('Get-MailboxPermission', 'ga'): FULL,
-        ('Get-RecipientPermission', 'gd'): [{'Identity': 'bob', 'Trustee': 'dave@contoso.com', 'AccessRights': ['SendAs']}],
+        ('Get-RecipientPermission', 'gd'): [{'Identity': 'bob', 'Trustee': 'dave@contoso.com', 'AccessRights': ['SendAs']},
+                                            {'Identity': 'carol', 'Trustee': 'dave@contoso.com', 'AccessRights': ['SendAs'],
+                                             'AccessControlType': 'Deny'},
+                                            {'Identity': 'erin', 'Trustee': 'dave@contoso.com', 'AccessRights': ['SendAs'],
+                                             'IsInherited': True}],
         ('Get-Mailbox', "GrantSendOnBehalfTo -eq %s" % opath_text(DN)): [BOB],
         ('Get-DistributionGroup', 'Members -eq %s' % opath_text(DN)): [STAFF],
         ('Get-MailboxFolderStatistics', 'alice'): [{'FolderPath': '/Kalender', 'FolderType': 'Calendar'}],
@@ -77,6 +81,7 @@ def entry(**options):
 
 
 def test_check_mode_lists_everything_held_from_a_few_requests_and_writes_nothing():
+    """Deny and inherited Send As entries are not the trustee's own grants and are not listed."""
     exo = TenantExo(tenant(), check_mode=True)
     result = exo.converge(module.TrusteeAccess, [entry()], 'trustees')['results'][0]
     assert result['changed'] and exo.written == []
