@@ -134,94 +134,49 @@ groups:
       returned: when O(include_members=true)
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.info import Listing, listing_spec
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.groups import (
     group_facts,
-    group_from_answer,
-    group_read,
     members_from_rows,
     members_read,
-    read_group,
     read_owners,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import RecipientResolver
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.reconcile import sorted_values
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import (
-    IdentityError,
-    RecipientResolver,
-    check_identities,
-)
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
 
 
-def named_groups(exo, identities):
-    """The rows of the listed groups, read ten to a request, each once, and the identities that
-    name no group; an ambiguous identity fails naming every such one."""
-    rows = {}
-    missing = []
-    problems = []
-    for identity, answer in zip(identities, exo.invoke_all([group_read(i) for i in identities])):
-        try:
-            row = group_from_answer(answer, identity, 'groups')
-        except IdentityError:
-            problems.append("'%s' matches more than one group" % identity)
-            continue
-        if row is None:
-            missing.append(identity)
-        else:
-            rows.setdefault(str(row.get('Guid')).lower(), row)
-    if problems:
-        raise IdentityError('groups: %s; give an SMTP address or GUID' % '; '.join(problems),
-                            kind='invalid_argument')
-    return list(rows.values()), missing
+class DistributionGroups(Listing):
+    cmdlet = 'Get-DistributionGroup'
+    key = 'groups'
+    what = 'group'
+    result_size = False
+    options = {'include_members': dict(type='bool', default=True)}
 
-
-def read(exo):
-    params = exo.params
-    result = dict(changed=False)
-    if params['groups'] is not None:
-        check_identities('groups', params['groups'])
-        rows, result['not_found'] = named_groups(exo, params['groups'])
-    elif params['identity'] is not None:
-        row = read_group(exo.invoke, params['identity'], 'identity')
-        rows = [row] if row is not None else []
-    else:
-        rows = exo.query('Get-DistributionGroup', params['filter'])
-
-    resolver = RecipientResolver(exo.invoke)
-    members = [None] * len(rows)
-    if params['include_members']:
-        answers = exo.invoke_all([members_read(row.get('Guid')) for row in rows])
-        for index, answer in enumerate(answers):
-            if isinstance(answer, ExchangeError):
-                raise answer
-            members[index] = sorted_values(members_from_rows(resolver, answer))
-    # Owners come as Exchange names them; most are members read above, the rest are looked up
-    # ten to a request.
-    resolver.prefetch(exo.runner, (), exo.parallel, labels=[owner for row in rows for owner in row.get('ManagedBy') or ()])
-    groups = []
-    for row, current in zip(rows, members):
-        facts = group_facts(row, read_owners(resolver, row))
-        if current is not None:
-            facts['members'] = current
-        groups.append(facts)
-    result['groups'] = groups
-    return result
+    def complete(self, rows):
+        """Each group with its owners and, unless left out, its direct members: the members of
+        all groups read ten to a request; owners that are not members looked up the same way."""
+        exo = self.module
+        resolver = RecipientResolver(exo.invoke)
+        members = [None] * len(rows)
+        if exo.params['include_members']:
+            for index, answer in enumerate(exo.invoke_all([members_read(row.get('Guid')) for row in rows])):
+                if isinstance(answer, ExchangeError):
+                    raise answer
+                members[index] = sorted_values(members_from_rows(resolver, answer))
+        resolver.prefetch(exo.runner, (), exo.parallel, labels=[owner for row in rows for owner in row.get('ManagedBy') or ()])
+        groups = []
+        for row, current in zip(rows, members):
+            facts = group_facts(row, read_owners(resolver, row))
+            if current is not None:
+                facts['members'] = current
+            groups.append(facts)
+        return groups
 
 
 def main():
-    exo = ExoModule(
-        argument_spec=dict(
-            identity=dict(type='str'),
-            groups=dict(type='list', elements='str'),
-            filter=dict(type='str'),
-            include_members=dict(type='bool', default=True),
-        ),
-        mutually_exclusive=[('identity', 'filter', 'groups')],
-    )
-    for option in ('identity', 'filter'):
-        if exo.params[option] is not None and not exo.params[option].strip():
-            exo.fail('%s: %r must not be empty' % (option, exo.params[option]))
-    exo.run(read)
+    ExoModule(**listing_spec(DistributionGroups)).list_declared(DistributionGroups)
 
 
 if __name__ == '__main__':

@@ -277,11 +277,11 @@ results:
   elements: dict
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.addresses import check_address
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import CREATE_SET, SET, Prop, Resource, argument_spec, same_text
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.mailbox_properties import alias_from, check_alias, check_options, plain_smtp
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.properties import CustomAttributes, smtp_check, text_check
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import RecipientResolver, taken
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.mailbox_properties import alias_from, check_alias, plain_smtp
 
 # Options that describe one contact: a task-wide value for many would clash, so with contacts[]
 # they are given per entry only.
@@ -289,7 +289,6 @@ ENTRY_ONLY = ('name', 'external_email_address', 'display_name', 'alias', 'first_
 # Set-Contact's person properties: option -> parameter (New-MailContact takes the names too).
 PERSON = (('first_name', 'FirstName'), ('last_name', 'LastName'), ('company', 'Company'),
           ('department', 'Department'), ('title', 'Title'), ('phone', 'Phone'), ('office', 'Office'))
-LIMITS = (('name', 64), ('display_name', 256))
 TEXT = dict(type='str')
 
 
@@ -302,11 +301,6 @@ def default_name(contact):
     return contact.partition('@')[0] if '@' in contact else contact
 
 
-def check_contact(value, where):
-    if not isinstance(value, str) or not value.strip():
-        raise ValueError('%scontact: %r is not an identity' % (where, value))
-
-
 class MailContact(Resource):
     noun = 'MailContact'
     identity = 'contact'
@@ -317,18 +311,19 @@ class MailContact(Resource):
     remove = True
     bulk = 'contacts'
     entry_only = ENTRY_ONLY
-    options = {'custom_attributes': dict(type='dict')}
 
     properties = (
-        Prop('name', 'Name', spec=TEXT),
-        Prop('external_email_address', 'ExternalEmailAddress', view=plain_smtp, same=same_text, spec=TEXT),
-        Prop('display_name', 'DisplayName', spec=TEXT),
-        Prop('alias', 'Alias', same=same_text, spec=TEXT),
+        Prop('name', 'Name', spec=TEXT, check=text_check('name', 64)),
+        Prop('external_email_address', 'ExternalEmailAddress', view=plain_smtp, same=same_text, spec=TEXT,
+             check=smtp_check('external_email_address')),
+        Prop('display_name', 'DisplayName', spec=TEXT, check=text_check('display_name', 256)),
+        Prop('alias', 'Alias', same=same_text, spec=TEXT, check=check_alias),
     ) + tuple(Prop(option, parameter, view=_text, cmdlet='Contact', default='', spec=TEXT,
                    when=SET if option not in ('first_name', 'last_name') else CREATE_SET)
               for option, parameter in PERSON) + (
         Prop('hidden_from_address_lists', 'HiddenFromAddressListsEnabled', when=SET, default=False,
              spec=dict(type='bool')),
+        CustomAttributes(),
     )
 
     def __init__(self, module):
@@ -340,31 +335,11 @@ class MailContact(Resource):
         return 'Get-Recipient', {'Identity': identity, 'RecipientTypeDetails': 'MailContact'}
 
     def facts(self, row):
-        facts = super().facts(row)
-        facts.update(identity=row.get('Identity') or row.get('Name'), guid=str(row.get('Guid') or ''),
-                     custom_attributes=dict((str(n), row['CustomAttribute%d' % n]) for n in range(1, 16)
-                                            if row.get('CustomAttribute%d' % n)))
-        return facts
+        return dict(super().facts(row), identity=row.get('Identity') or row.get('Name'), guid=str(row.get('Guid') or ''))
 
     def check_input(self, entry, where):
-        """Refuse, naming the option and the value, what no contact can have; asks nothing."""
-        check_contact(entry['contact'], where)
-        for option, limit in LIMITS:
-            value = entry[option]
-            if value is not None and (not value.strip() or len(value) > limit):
-                raise ValueError("%s%s: '%s' must be 1 to %d characters and not blank" % (where, option, value, limit))
-        try:
-            if entry['alias'] is not None:
-                check_alias(entry['alias'])
-            if entry['custom_attributes'] is not None:
-                entry['custom_attributes'] = dict((str(n), text) for n, text in
-                                                  check_options({'custom_attributes': entry['custom_attributes']})
-                                                  ['custom_attributes'].items())
-            if entry['external_email_address'] is not None:
-                entry['external_email_address'] = check_address('external_email_address',
-                                                                plain_smtp(entry['external_email_address']))
-        except ValueError as err:
-            raise ValueError(where + str(err)) from None
+        if not isinstance(entry['contact'], str) or not entry['contact'].strip():
+            raise ValueError('%scontact: %r is not an identity' % (where, entry['contact']))
 
     def prepare(self, engine, plans):
         """Look up together the names and addresses that creates and renames will take."""
@@ -399,45 +374,7 @@ class MailContact(Resource):
         name = self.new_name(plan)
         row.update(Identity=name, Name=name, Guid='', DisplayName=desired['display_name'] or name,
                    Alias=desired['alias'] or alias_from(name))
-        row.update(('CustomAttribute%s' % n, text) for n, text in (desired['custom_attributes'] or {}).items())
         return row
-
-    # Custom attributes: one option for fifteen parameters of Set-MailContact, so not a Prop row.
-    def desired(self, plan):
-        return dict(super().desired(plan), custom_attributes=plan.entry['custom_attributes'])
-
-    def changes(self, plan, facts):
-        changes = super().changes(plan, facts)
-        custom = dict((n, text) for n, text in (plan.desired['custom_attributes'] or {}).items()
-                      if text != facts['custom_attributes'].get(n, ''))
-        return dict(changes, custom_attributes=custom) if custom else changes
-
-    def shown_changes(self, plan, facts, changes):
-        shown = super().shown_changes(plan, facts, changes)
-        if 'custom_attributes' in changes:
-            before = facts.get('custom_attributes') or {}
-            after = dict((n, text) for n, text in dict(before, **changes['custom_attributes']).items() if text)
-            shown['custom_attributes'] = {'before': before, 'after': after}
-        return shown
-
-    def after_create(self, plan, row):
-        custom = dict((n, text) for n, text in (plan.desired['custom_attributes'] or {}).items() if text)
-        changes = super().after_create(plan, row)
-        return dict(changes, custom_attributes=custom) if custom else changes
-
-    def set_steps(self, plan, key, changes):
-        custom = dict(('CustomAttribute%s' % n, text) for n, text in (changes.get('custom_attributes') or {}).items())
-        steps = super().set_steps(plan, key, changes)
-        for step in steps:
-            if custom and step[0][0] == 'Set-MailContact':
-                step[0][1].update(custom)
-                custom = None
-        return steps + ([[('Set-MailContact', dict(custom, Identity=key))]] if custom else [])
-
-    def predict(self, plan, changes):
-        after = super().predict(plan, changes)
-        after.update(('CustomAttribute%s' % n, text) for n, text in (changes.get('custom_attributes') or {}).items())
-        return after
 
     def validate(self, plan, changes):
         own = str(plan.row.get('Guid')).lower() if plan.row else None

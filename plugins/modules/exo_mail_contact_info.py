@@ -134,85 +134,38 @@ contacts:
       sample: {"1": "partner"}
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.mailbox_properties import plain_smtp
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.info import Listing, listing_spec
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import IdentityError, check_identities
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.mailbox_properties import plain_smtp
 
 # Result key -> Get-Recipient property, as exo_mail_contact shows them.
 TEXT = (('identity', 'Identity'), ('name', 'Name'), ('display_name', 'DisplayName'), ('alias', 'Alias'),
         ('primary_smtp_address', 'PrimarySmtpAddress'), ('first_name', 'FirstName'), ('last_name', 'LastName'),
         ('company', 'Company'), ('department', 'Department'), ('title', 'Title'), ('phone', 'Phone'),
         ('office', 'Office'))
-CONTACT = {'RecipientTypeDetails': 'MailContact'}
 
 
-def contact_facts(row):
-    facts = dict((key, row.get(prop) or '') for key, prop in TEXT)
-    facts.update(
-        guid=str(row.get('Guid') or ''),
-        external_email_address=plain_smtp(row.get('ExternalEmailAddress')),
-        email_addresses=list(row.get('EmailAddresses') or ()),
-        hidden_from_address_lists=bool(row.get('HiddenFromAddressListsEnabled')),
-        custom_attributes=dict((str(n), row['CustomAttribute%d' % n]) for n in range(1, 16)
-                               if row.get('CustomAttribute%d' % n)),
-    )
-    return facts
+class MailContacts(Listing):
+    cmdlet = 'Get-Recipient'
+    parameters = {'RecipientTypeDetails': 'MailContact'}
+    key = 'contacts'
+    what = 'recipient'
 
-
-def named_contacts(exo, identities, option='contacts'):
-    """The rows of the listed contacts, read ten to a request, each once, and the identities
-    that name no contact; an ambiguous identity fails naming every such one."""
-    rows = {}
-    missing = []
-    problems = []
-    calls = [('Get-Recipient', dict(CONTACT, Identity=i)) for i in identities]
-    for identity, answer in zip(identities, exo.invoke_all(calls)):
-        if isinstance(answer, ExchangeError):
-            if answer.kind not in ('not_found', 'ambiguous'):
-                raise answer
-            answer = [] if answer.kind == 'not_found' else [None, None]
-        if len(answer) > 1:
-            problems.append("'%s' matches more than one recipient" % identity)
-        elif not answer:
-            missing.append(identity)
-        else:
-            rows.setdefault(str(answer[0].get('Guid')).lower(), answer[0])
-    if problems:
-        raise IdentityError('%s: %s; give an SMTP address or GUID' % (option, '; '.join(problems)), kind='invalid_argument')
-    return list(rows.values()), missing
-
-
-def read(exo):
-    params = exo.params
-    result = dict(changed=False)
-    if params['contacts'] is not None:
-        check_identities('contacts', params['contacts'])
-        rows, result['not_found'] = named_contacts(exo, params['contacts'])
-    elif params['identity'] is not None:
-        rows, unused = named_contacts(exo, [params['identity']], 'identity')
-    else:
-        rows = exo.query('Get-Recipient', params['filter'], params['result_size'], **CONTACT)
-    result['contacts'] = [contact_facts(row) for row in rows]
-    return result
+    def facts(self, row):
+        facts = dict((key, row.get(prop) or '') for key, prop in TEXT)
+        facts.update(
+            guid=str(row.get('Guid') or ''),
+            external_email_address=plain_smtp(row.get('ExternalEmailAddress')),
+            email_addresses=list(row.get('EmailAddresses') or ()),
+            hidden_from_address_lists=bool(row.get('HiddenFromAddressListsEnabled')),
+            custom_attributes=dict((str(n), row['CustomAttribute%d' % n]) for n in range(1, 16)
+                                   if row.get('CustomAttribute%d' % n)),
+        )
+        return facts
 
 
 def main():
-    exo = ExoModule(
-        argument_spec=dict(
-            identity=dict(type='str'),
-            contacts=dict(type='list', elements='str'),
-            filter=dict(type='str'),
-            result_size=dict(type='int'),
-        ),
-        mutually_exclusive=[('identity', 'contacts', 'filter'), ('identity', 'contacts', 'result_size')],
-    )
-    if exo.params['result_size'] is not None and exo.params['result_size'] < 1:
-        exo.fail('result_size: %s must be 1 or more' % exo.params['result_size'])
-    for option in ('identity', 'filter'):
-        if exo.params[option] is not None and not exo.params[option].strip():
-            exo.fail('%s: %r must not be empty' % (option, exo.params[option]))
-    exo.run(read)
+    ExoModule(**listing_spec(MailContacts)).list_declared(MailContacts)
 
 
 if __name__ == '__main__':

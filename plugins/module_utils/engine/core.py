@@ -64,13 +64,21 @@ class Prop(object):
     (``dict(type='bool')``), from which :func:`argument_spec` builds the module's.
     ``refers`` is the cmdlet that reads the object a value names (``Get-OwaMailboxPolicy``): a
     value to be written is read first, and one that names nothing is refused before any write.
+    ``check(value)`` returns the value as compared and written, or raises ValueError naming the
+    option, before anything is read.
+
+    A property that is more than one parameter (fifteen custom attributes, an address list with
+    its mode) subclasses Prop and overrides the methods below; the engine only calls them.
+    ``companions`` are the specs of the options such a property reads besides its own.
     """
 
+    companions = {}
+
     __slots__ = ('option', 'parameter', 'view', 'wire', 'same', 'when', 'cmdlet', 'default', 'change', 'spec',
-                 'refers')
+                 'refers', 'check')
 
     def __init__(self, option, parameter, view=keep, wire=keep, same=same_value, when=CREATE_SET, cmdlet=None,
-                 default=None, change=None, spec=None, refers=None):
+                 default=None, change=None, spec=None, refers=None, check=None):
         self.option = option
         self.parameter = parameter
         self.view = view
@@ -82,6 +90,46 @@ class Prop(object):
         self.change = change
         self.spec = spec
         self.refers = refers
+        self.check = check
+
+    def read(self, row):
+        """The property of ``row`` in the option's shape."""
+        return self.view(row.get(self.parameter))
+
+    def initial(self):
+        """What a new object has before any Set: the viewed ``default``."""
+        return self.view(self.default)
+
+    def delta(self, have, want, entry):
+        """The change that takes ``have`` (viewed) to ``want`` (``entry`` gives the companions),
+        or None when there is none."""
+        return None if self.same(have, want) else want
+
+    def parameters(self, value):
+        """The parameters that write the change ``value``."""
+        return {self.parameter: self.wire(value)}
+
+    def apply(self, row, value):
+        """Make the change ``value`` to the predicted ``row``."""
+        row.update(self.parameters(value))
+
+    def fill(self, row):
+        """Put what a new object has when the task leaves the property out into ``row``."""
+        row[self.parameter] = self.default
+
+    def apply_new(self, row, value, entry):
+        """Put the desired ``value`` into the predicted ``row`` of a new object."""
+        change = self.delta(self.initial(), value, entry) if self.when == SET else value
+        if change is not None:
+            self.apply(row, change)
+        else:
+            self.fill(row)
+
+    def shown(self, before, value, given):
+        """The result's ``changes`` entry for the change ``value`` (``given``: as the task said it)."""
+        if self.change is not None:
+            return self.change(before, value)
+        return {'before': before, 'after': given}
 
 
 class Resource(object):
@@ -138,7 +186,7 @@ class Resource(object):
 
     def facts(self, row):
         """The object as the result shows it: every property in its option's shape."""
-        return dict((prop.option, prop.view(row.get(prop.parameter))) for prop in self.properties)
+        return dict((prop.option, prop.read(row)) for prop in self.properties)
 
     def identity_problem(self, value):
         """Why ``value`` cannot name an object (an entry without one cannot even be reported, so
@@ -161,15 +209,22 @@ class Resource(object):
         row = {}
         for prop in self.properties:
             value = desired.get(prop.option)
-            row[prop.parameter] = prop.wire(value) if value is not None else prop.default
+            if value is None:
+                prop.fill(row)
+            else:
+                prop.apply_new(row, value, plan.entry)
         return row
 
     def changes(self, plan, facts):
         """What an existing object must change, option -> wanted value: the properties whose
         desired value differs from ``facts`` (the object as :meth:`facts` shows it)."""
-        return dict((prop.option, plan.desired[prop.option]) for prop in self.properties
-                    if plan.desired.get(prop.option) is not None
-                    and not prop.same(facts.get(prop.option), plan.desired[prop.option]))
+        changes = {}
+        for prop in self.properties:
+            if plan.desired.get(prop.option) is not None:
+                change = prop.delta(facts.get(prop.option), plan.desired[prop.option], plan.entry)
+                if change is not None:
+                    changes[prop.option] = change
+        return changes
 
     def shown_changes(self, plan, facts, changes):
         """The result's ``changes``: ``{option: {before, after}}`` (``facts``: {} for a new object),
@@ -178,8 +233,8 @@ class Resource(object):
         shown = {}
         for option, want in changes.items():
             prop = props.get(option)
-            if prop is not None and prop.change is not None:
-                shown[option] = prop.change(facts.get(option), want)
+            if prop is not None:
+                shown[option] = prop.shown(facts.get(option), want, plan.entry.get(option, want))
             else:
                 shown[option] = {'before': facts.get(option), 'after': plan.entry.get(option, want)}
         if plan.row is None and self.create and self.presence:
@@ -197,15 +252,20 @@ class Resource(object):
                     calls[cmdlet] = {'Identity': key}
                     if not prop.cmdlet:
                         calls[cmdlet].update(self.write_parameters(plan.entry, changes))
-                calls[cmdlet][prop.parameter] = prop.wire(changes[prop.option])
+                calls[cmdlet].update(prop.parameters(changes[prop.option]))
         return [[call] for call in calls.items()] + self.writes(plan, key, changes)
 
     def after_create(self, plan, row):
         """The changes (option -> value) the Set calls make once the create gave ``row``: the
         set-only properties the entry gives that differ from their ``default``."""
-        return dict((prop.option, plan.desired[prop.option]) for prop in self.properties
-                    if prop.when == SET and plan.desired.get(prop.option) is not None
-                    and not prop.same(prop.view(prop.default), plan.desired[prop.option]))
+        changes = {}
+        for prop in self.properties:
+            if prop.when == SET and plan.desired.get(prop.option) is not None:
+                have = prop.read(row) if row and prop.parameter in row else prop.initial()
+                change = prop.delta(have, plan.desired[prop.option], plan.entry)
+                if change is not None:
+                    changes[prop.option] = change
+        return changes
 
     def created_steps(self, plan, row, key):
         """The write steps a new object still needs once created (``row``: what the create gave):
@@ -247,13 +307,16 @@ class Resource(object):
         after = dict(plan.row)
         for prop in self.properties:
             if prop.option in changes:
-                after[prop.parameter] = prop.wire(changes[prop.option])
+                prop.apply(after, changes[prop.option])
         return after
 
     def new_parameters(self, plan, desired):
         """The parameters of the ``New-`` call."""
-        return dict((prop.parameter, prop.wire(desired[prop.option])) for prop in self.properties
-                    if prop.when != SET and desired.get(prop.option) is not None)
+        parameters = {}
+        for prop in self.properties:
+            if prop.when != SET and desired.get(prop.option) is not None:
+                parameters.update(prop.parameters(desired[prop.option]))
+        return parameters
 
     def prepare(self, engine, plans):
         """Called once with every plan read (``plan.row``: None when there is no such object)
@@ -328,6 +391,8 @@ def argument_spec(resource):
     and with ``bulk`` the list of entries (each entry the same options, without defaults, so an
     option it leaves out takes the task's value) and ``parallel``."""
     options = dict((prop.option, dict(prop.spec)) for prop in resource.properties if prop.spec)
+    for prop in resource.properties:
+        options.update((name, dict(spec)) for name, spec in prop.companions.items())
     options.update((name, dict(spec)) for name, spec in resource.options.items())
     if resource.presence:
         options[resource.presence] = dict(type='str', default='present', choices=['present', 'absent'])
@@ -394,7 +459,8 @@ class Engine(object):
         """One :class:`Plan` per entry, each with its ``result`` or its ``error``."""
         plans = [Plan(entry, where, entry[self.resource.identity].strip()) for entry, where in zip(entries, wheres)]
         for plan in plans:
-            self.guard(plan, lambda plan: self.resource.check_input(plan.entry, plan.where))
+            self.guard(plan, self.check_values)
+            self.guard(plan, lambda plan: plan.error or self.resource.check_input(plan.entry, plan.where))
         self.read([plan for plan in plans if plan.error is None])
         live = [plan for plan in plans if plan.error is None]
         self.resource.prepare(self, live)
@@ -405,6 +471,15 @@ class Engine(object):
         self.check_references([plan for plan in live if plan.error is None])
         self.apply([plan for plan in plans if plan.error is None])
         return plans
+
+    def check_values(self, plan):
+        """Each property's ``check`` on the value the entry gives, before anything is read."""
+        for prop in self.resource.properties:
+            if prop.check is not None and plan.entry.get(prop.option) is not None:
+                try:
+                    plan.entry[prop.option] = prop.check(plan.entry[prop.option])
+                except ValueError as err:
+                    raise ValueError(plan.where + str(err)) from None
 
     def refuse_duplicates(self, plans):
         """Refuse, before any write, entries that name one object in two spellings (or one new

@@ -21,6 +21,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors 
 from ansible_collections.mailops.exchange.plugins.module_utils.engine import bulk
 from ansible_collections.mailops.exchange.plugins.module_utils.transport import connection
 from ansible_collections.mailops.exchange.plugins.module_utils.engine import core as engine
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.info import check_listing
 from ansible_collections.mailops.exchange.plugins.module_utils.runners import exo_client
 from ansible_collections.mailops.exchange.plugins.module_utils.runners import graph_client
 from ansible_collections.mailops.exchange.plugins.module_utils.runners.graph_runner import GraphRunner
@@ -154,6 +155,14 @@ class ExchangeModule(object):
         if self.module._diff:
             result['diff'] = reconcile.build_diff(before, after)
         return result
+
+    def list_declared(self, listing):
+        """Run a declared ``_info`` module (an :class:`info.Listing`): refuse input nothing can be
+        read with, naming the option and the value, then read and exit with the result."""
+        problem = check_listing(listing, self.params)
+        if problem:
+            self.fail(problem)
+        self.run(lambda module: listing(module).read())
 
     def converge_declared(self, resource):
         """Converge the task's object, or each entry of its ``resource.bulk`` list (an entry's left

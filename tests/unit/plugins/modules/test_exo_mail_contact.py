@@ -9,7 +9,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import Plan
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import Engine, Plan
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.values import CLEAR
 from ansible_collections.mailops.exchange.plugins.modules import exo_mail_contact as contacts
 
 OPTIONS = ('contact', 'state', 'name', 'external_email_address', 'display_name', 'alias', 'first_name', 'last_name',
@@ -25,6 +26,13 @@ def entry(**given):
 
 def resource():
     return contacts.MailContact(SimpleNamespace(invoke=None))
+
+
+def check(given, where):
+    """The checks an entry meets before anything is read: each property's, then the resource's."""
+    contact = resource()
+    Engine(SimpleNamespace(), contact).check_values(Plan(given, where, given['contact']))
+    contact.check_input(given, where)
 
 
 def planned(row, **given):
@@ -44,13 +52,13 @@ def planned(row, **given):
 ])
 def test_input_no_contact_can_have_is_refused_naming_the_entry_option_and_value(given, message):
     with pytest.raises(ValueError) as caught:
-        resource().check_input(entry(**dict({'contact': 'chris'}, **given)), 'contacts[2].')
+        check(entry(**dict({'contact': 'chris'}, **given)), 'contacts[2].')
     assert str(caught.value).startswith(message)
 
 
 def test_input_is_normalised():
     checked = entry(contact='chris', external_email_address='SMTP:Chris@TailspinToys.com', custom_attributes={1: 'a'})
-    resource().check_input(checked, '')
+    check(checked, '')
     assert (checked['external_email_address'], checked['custom_attributes']) == ('Chris@TailspinToys.com', {'1': 'a'})
 
 
@@ -70,7 +78,8 @@ def test_person_properties_go_to_set_contact_and_custom_attributes_to_set_mail_c
 def test_custom_attributes_alone_are_one_set_mail_contact_and_a_new_contact_sets_them_after_its_creation():
     contact, plan = planned(ROW, custom_attributes={'1': ''})
     changes = contact.changes(plan, contact.facts(ROW))
-    assert contact.set_steps(plan, 'g1', changes) == [[('Set-MailContact', {'Identity': 'g1', 'CustomAttribute1': ''})]]
+    # An emptied attribute is cleared with $null, as Microsoft documents for clearing.
+    assert contact.set_steps(plan, 'g1', changes) == [[('Set-MailContact', {'Identity': 'g1', 'CustomAttribute1': CLEAR})]]
     contact, plan = planned(None, external_email_address='chris@tailspintoys.com', title='Buyer', custom_attributes={'3': 'x', '4': ''})
     assert contact.new_parameters(plan, plan.desired) == {'Name': 'chris', 'ExternalEmailAddress': 'chris@tailspintoys.com'}
     assert contact.created_steps(plan, {'Guid': 'g2'}, 'g2') == [

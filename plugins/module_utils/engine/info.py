@@ -1,0 +1,111 @@
+# -*- coding: utf-8 -*-
+# Copyright: mailops.exchange contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# FOR INTERNAL COLLECTION USE ONLY: the interfaces in this file serve the plugins of mailops.exchange
+# and may change in any release, even a bugfix release. See docs/docsite/rst/developing.rst.
+"""The engine of the ``_info`` modules: a module declares what it lists, the engine reads.
+
+One object by ``identity``, several by a list option (ten to a request, each once, the ones that
+name nothing listed in ``not_found``), or every object an OPATH ``filter`` selects (every page, or
+the first ``result_size``); the same argument spec, the same checks and the same not-found and
+ambiguous handling for every kind of object.
+"""
+
+from __future__ import annotations
+
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import one_row
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import INVALID_ARGUMENT, ExchangeError
+
+
+class Listing(object):
+    """The declaration of an ``_info`` module; subclass attributes say what differs.
+
+    ``cmdlet`` reads (``Get-Recipient``), each read carrying ``parameters`` (such as
+    ``RecipientTypeDetails``); ``key`` is the result's list (``contacts``), ``many`` the option
+    that lists several objects (by default the same name), ``what`` how messages call one;
+    ``result_size``: whether a filtered read may be cut short; ``options``: the argument spec of
+    further options. :meth:`facts` is the result's view of one row; :meth:`complete` may read
+    more for all rows at once (members, say).
+    """
+
+    cmdlet = None
+    parameters = {}
+    key = None
+    many = None
+    what = 'object'
+    result_size = True
+    options = {}
+
+    def __init__(self, module):
+        self.module = module
+
+    def read_call(self, identity):
+        return self.cmdlet, dict(self.parameters, Identity=identity)
+
+    def facts(self, row):
+        return row
+
+    def complete(self, rows):
+        """The result's entries for ``rows`` (all of them at once): :meth:`facts` of each."""
+        return [self.facts(row) for row in rows]
+
+    def named(self, identities, option):
+        """The rows the identities name, each object once, and the identities that name none. An
+        identity that matches several objects fails, naming every such identity."""
+        rows, missing, problems = {}, [], []
+        for identity, answer in zip(identities, self.module.invoke_all([self.read_call(i) for i in identities])):
+            try:
+                row = one_row(answer, option, identity, self.what)
+            except ExchangeError as err:
+                if err.kind != INVALID_ARGUMENT:
+                    raise
+                problems.append("'%s' matches more than one %s" % (identity, self.what))
+                continue
+            if row is None:
+                missing.append(identity)
+            else:
+                rows.setdefault(str(row.get('Guid') or row.get('Identity')).lower(), row)
+        if problems:
+            raise ExchangeError('%s: %s; give an SMTP address or GUID' % (option, '; '.join(problems)),
+                                kind=INVALID_ARGUMENT)
+        return list(rows.values()), missing
+
+    def read(self):
+        params = self.module.params
+        many = self.many or self.key
+        result = dict(changed=False)
+        if params[many] is not None:
+            rows, result['not_found'] = self.named(params[many], many)
+        elif params['identity'] is not None:
+            rows = self.named([params['identity']], 'identity')[0]
+        else:
+            rows = self.module.query(self.cmdlet, params['filter'], params.get('result_size'), **dict(self.parameters))
+        result[self.key] = self.complete(rows)
+        return result
+
+
+def listing_spec(listing):
+    """The argument spec of an ``_info`` module, and AnsibleModule's checks, as keyword arguments."""
+    many = listing.many or listing.key
+    spec = dict(identity=dict(type='str'), filter=dict(type='str'), **{many: dict(type='list', elements='str')})
+    exclusive = [('identity', many, 'filter')]
+    if listing.result_size:
+        spec['result_size'] = dict(type='int')
+        exclusive.append(('identity', many, 'result_size'))
+    spec.update((name, dict(option)) for name, option in listing.options.items())
+    return dict(argument_spec=spec, mutually_exclusive=exclusive)
+
+
+def check_listing(listing, params):
+    """A message naming the option and the value for input nothing can be read with, or None."""
+    many = listing.many or listing.key
+    for option in ('identity', 'filter'):
+        if params[option] is not None and not params[option].strip():
+            return '%s: %r must not be empty' % (option, params[option])
+    for value in params[many] or ():
+        if not isinstance(value, str) or not value.strip():
+            return '%s: %r is not an identity; give a name, alias, address or GUID' % (many, value)
+    if params.get('result_size') is not None and params['result_size'] < 1:
+        return 'result_size: %s must be 1 or more' % params['result_size']
+    return None
