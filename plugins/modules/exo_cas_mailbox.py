@@ -250,7 +250,7 @@ changes:
 results:
   description:
     - With O(mailboxes), one entry per mailbox in the order given - RV(cas_mailbox), C(changes)
-      and C(changed) as for a single mailbox, or C(failed=true) with C(msg) and the error C(kind).
+      and C(changed) as for a single mailbox, or C(failed=true) with C(msg) and the error's C(error_kind).
       C(key) is the entry's C(mailbox); with C(--diff), the task's C(diff) is keyed by it too.
   returned: with O(mailboxes)
   type: list

@@ -254,7 +254,7 @@ group:
 results:
   description:
     - With O(groups), one entry per group in the order given - RV(group) and C(changed) as for a
-      single group, or C(failed=true) with C(msg) and the error C(kind). C(key) is the group's
+      single group, or C(failed=true) with C(msg) and the error's C(error_kind). C(key) is the group's
       C(name) as the entry gave it; with C(--diff), the task's C(diff) is keyed by it too.
   returned: with O(groups)
   type: list
@@ -266,7 +266,7 @@ results:
       group: {name: project-x, guid: "", primary_smtp_address: project-x@contoso.com, managed_by: [alice@contoso.com]}
     - key: finance-approvers
       failed: true
-      kind: invalid_argument
+      error_kind: invalid_argument
       msg: "groups[1].managed_by: 'dave@contoso.com' was not found; nothing was changed"
 """
 

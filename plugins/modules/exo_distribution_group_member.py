@@ -145,7 +145,7 @@ results:
   description:
     - With O(groups), one entry per group in the order given - RV(group), RV(members),
       RV(changes) and C(changed) as for a single group, or C(failed=true) with C(msg) and
-      the error C(kind). C(key) is the group as the entry named it.
+      the error's C(error_kind). C(key) is the group as the entry named it.
   returned: with O(groups)
   type: list
   elements: dict
@@ -158,7 +158,7 @@ results:
       changes: {members: {added: [erin@contoso.com], removed: []}}
     - key: ghost@contoso.com
       failed: true
-      kind: not_found
+      error_kind: not_found
       msg: "group: 'ghost@contoso.com' was not found; nothing was changed"
 members:
   description:

@@ -270,7 +270,7 @@ changes:
 results:
   description:
     - With O(contacts), one entry per contact in the order given - RV(contact), C(changes) and
-      C(changed) as for a single contact, or C(failed=true) with C(msg) and the error C(kind).
+      C(changed) as for a single contact, or C(failed=true) with C(msg) and the error's C(error_kind).
       C(key) is the entry's C(contact); with C(--diff), the task's C(diff) is keyed by it too.
   returned: with O(contacts)
   type: list

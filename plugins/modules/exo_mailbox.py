@@ -337,7 +337,7 @@ changes:
 results:
   description:
     - With O(mailboxes), one entry per mailbox in the order given - RV(mailbox), RV(changes) and
-      C(changed) as for a single mailbox, or C(failed=true) with C(msg) and the error C(kind).
+      C(changed) as for a single mailbox, or C(failed=true) with C(msg) and the error's C(error_kind).
       C(key) is the identity as the entry gave it.
   returned: with O(mailboxes)
   type: list
@@ -350,7 +350,7 @@ results:
       changes: {state: present, type: shared, hidden_from_address_lists: true}
     - key: room-oslo-4@contoso.com
       failed: true
-      kind: invalid_argument
+      error_kind: invalid_argument
       msg: "resource_capacity: 12 applies to room mailboxes only; ...; nothing was changed"
 """
 

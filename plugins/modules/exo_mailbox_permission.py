@@ -184,7 +184,7 @@ results:
   description:
     - With O(mailboxes), one entry per mailbox in the order given - RV(mailbox), RV(permissions),
       RV(changes) and C(changed) as for a single mailbox, or C(failed=true) with C(msg) and
-      the error C(kind).
+      the error's C(error_kind).
   returned: with O(mailboxes)
   type: list
   elements: dict
@@ -197,7 +197,7 @@ results:
       changes: {full_access: {added: [bob@contoso.com], removed: []}}
     - key: ghost@contoso.com
       failed: true
-      kind: not_found
+      error_kind: not_found
       msg: "mailbox: 'ghost@contoso.com' was not found; nothing was changed"
 permissions:
   description:

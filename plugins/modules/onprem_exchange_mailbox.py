@@ -327,7 +327,7 @@ changes:
 results:
   description:
     - With O(mailboxes), one entry per mailbox in the order given - RV(mailbox), RV(changes) and
-      C(changed) as for a single mailbox, or C(failed=true) with C(msg) and the error C(kind).
+      C(changed) as for a single mailbox, or C(failed=true) with C(msg) and the error's C(error_kind).
       C(key) is the identity as the entry gave it.
   returned: with O(mailboxes)
   type: list
@@ -340,7 +340,7 @@ results:
       changes: {state: {before: absent, after: present}}
     - key: frank@contoso.com
       failed: true
-      kind: invalid_argument
+      error_kind: invalid_argument
       msg: "mailboxes[2].identity: 'frank@contoso.com' is not an Active Directory user; ...; nothing was changed"
 """
 

@@ -55,7 +55,7 @@ def summarise(outcomes):
             entry = {'key': outcome.key, 'failed': True, 'msg': str(outcome.error)}
             kind = getattr(outcome.error, 'kind', None)
             if kind:
-                entry['kind'] = kind
+                entry['error_kind'] = kind
             # A failure after a write (say, its read-back) still changed the object.
             if outcome.result and outcome.result.get('changed'):
                 entry['changed'] = True

@@ -33,7 +33,7 @@ def test_outcomes_keep_item_order_and_isolate_failures():
     changed, results, failures = summarise(outcomes)
     assert changed is True
     assert [r['failed'] for r in results] == [False, True, False, True, False]
-    assert results[1]['kind'] == 'not_found'
+    assert results[1]['error_kind'] == 'not_found'
     assert failures == [('bad', "mailbox: 'bad' was not found"), ('invalid', "full_access: '' is not an identity")]
     assert results[2] == {'changed': True, 'mailbox': 'b', 'key': 'b', 'failed': False}
 

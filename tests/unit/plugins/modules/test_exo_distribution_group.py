@@ -80,7 +80,7 @@ def test_groups_are_read_together_then_every_owner_in_one_lookup():
                            [('Get-Recipient', 'carol'), ('Get-Recipient', 'alice'), ('Get-Recipient', 'team')]]
     assert exo.single == []
     bad = caught.value.args[1]['results'][1]
-    assert bad['kind'] == 'invalid_argument'
+    assert bad['error_kind'] == 'invalid_argument'
     assert bad['msg'].startswith("groups[1].primary_smtp_address: 'bad.contoso.com' is not an SMTP address")
     assert bad['msg'].endswith('; nothing was changed')
     assert caught.value.args[1]['results'][2]['group']['name'] == 'team'
@@ -98,7 +98,7 @@ def test_one_failing_group_leaves_the_others_planned_and_the_task_names_it():
     assert msg == ("1 of 3 groups failed: team: groups[1].member_depart_restriction: 'open' is not allowed for a "
                    "security group; use closed or approval_required; nothing was changed")
     assert [r['failed'] for r in result['results']] == [False, True, False]
-    assert result['results'][1]['kind'] == 'invalid_argument'
+    assert result['results'][1]['error_kind'] == 'invalid_argument'
     finance, unused, crew = result['results']
     assert finance['changed'] and finance['group']['display_name'] == 'Finance Team'
     assert finance['group']['managed_by'] == ['alice@contoso.com']

@@ -63,7 +63,7 @@ def test_a_missing_group_fails_without_looking_its_members_up():
         exo.converge(members.Members, [entry('finance', ['alice']), entry('ghost', ['nobody'])], 'groups')
     msg, result = caught.value.args
     assert msg == "1 of 2 groups failed: ghost: groups[1].group: 'ghost' was not found; nothing was changed"
-    assert result['results'][1]['kind'] == 'not_found'
+    assert result['results'][1]['error_kind'] == 'not_found'
     assert ('Get-Recipient', 'nobody') not in exo.single + [c for batch in exo.batches for c in batch]
 
 

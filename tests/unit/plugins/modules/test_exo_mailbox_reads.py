@@ -89,7 +89,7 @@ def test_a_lookup_that_gave_up_fails_only_the_entries_that_check_that_address():
 
     results = caught.value.args[1]['results']
     assert [(r['key'], r['failed']) for r in results] == [('m0', True), ('m1', False)]
-    assert results[0]['kind'] == 'throttled'
+    assert results[0]['error_kind'] == 'throttled'
 
 
 def test_an_audit_lists_unknown_mailboxes_as_not_found_and_returns_the_others():
@@ -202,7 +202,7 @@ def test_a_re_read_that_failed_reports_the_change_as_sent():
 
     results = caught.value.args[1]['results']
     assert results[0]['mailbox']['hidden_from_address_lists'] is True
-    assert results[1] == {'key': 'm1', 'failed': True, 'kind': 'throttled', 'changed': True,
+    assert results[1] == {'key': 'm1', 'failed': True, 'error_kind': 'throttled', 'changed': True,
                           'msg': 'the change was sent (custom_attributes, hidden_from_address_lists) but the '
                                  'mailbox could not be read back: TooManyRequests: throttled, gave up'}
 
