@@ -46,15 +46,38 @@ options:
     description:
       - The most mailboxes to return. By default every matching mailbox is returned.
     type: int
+  wait:
+    description:
+      - With O(identity), read until the mailbox exists (and is one of O(recipient_type_details) when
+        given), for up to O(wait_timeout) seconds, with waits that double from 1 s to 30 s between reads.
+      - Made for joiners in Exchange Online, whose mailbox the service creates a while after the user
+        gets an Exchange licence (M(mailops.exchange.exo_user_licence), M(mailops.exchange.exo_entra_group_member)).
+      - In check mode the mailbox is read once and not waited for (the licence was not assigned); a
+        mailbox not there yet is a warning, not an error.
+    type: bool
+    default: false
+  wait_timeout:
+    description:
+      - How many seconds O(wait) waits at most; the task then fails saying what the last read saw.
+    type: int
+    default: 600
 notes:
-  - O(identity) and O(mailboxes) cannot be combined with each other, O(filter),
-    O(recipient_type_details) or O(result_size).
+  - O(identity) and O(mailboxes) cannot be combined with each other, O(filter) or O(result_size);
+    O(mailboxes) not with O(recipient_type_details) either.
 seealso:
   - module: mailops.exchange.exo_mailbox_permission
   - module: mailops.exchange.exo_mailbox
 """
 
 EXAMPLES = r"""
+- name: Wait for the mailbox Exchange Online creates for a newly licensed user
+  mailops.exchange.exo_mailbox_info:
+    identity: nina.novak@contoso.com
+    recipient_type_details: [UserMailbox]
+    wait: true
+    wait_timeout: 900
+  register: joiner_mailbox
+
 - name: Read one mailbox
   mailops.exchange.exo_mailbox_info:
     identity: alice@contoso.com
@@ -77,6 +100,16 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+elapsed:
+  description: With O(wait), the seconds waited until the mailbox was there.
+  returned: with O(wait)
+  type: float
+  sample: 42.5
+reads:
+  description: With O(wait), how many times the mailbox was read.
+  returned: with O(wait)
+  type: int
+  sample: 6
 not_found:
   description: With O(mailboxes), the identities given that name no mailbox, in the order given.
   returned: with O(mailboxes)
@@ -173,6 +206,7 @@ mailboxes:
 
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.waiting import WaitTimeout, wait_for
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import (
     IdentityError,
     check_identities,
@@ -205,19 +239,56 @@ def named_mailboxes(exo, identities):
     return list(rows.values()), missing
 
 
+def get_mailbox(exo):
+    """The identity's mailbox: one row, or none when there is no such mailbox."""
+    try:
+        return exo.invoke('Get-Mailbox', {'Identity': exo.params['identity']})
+    except ExchangeError as err:
+        if err.kind != 'not_found':
+            raise
+        return []
+
+
+def of_type(exo, rows):
+    """The rows of a type ``recipient_type_details`` asks for (any type when it is not given)."""
+    types = exo.params['recipient_type_details']
+    return [row for row in rows if not types or row.get('RecipientTypeDetails') in types]
+
+
+def wait_for_mailbox(exo, result):
+    """The identity's mailbox once it exists with a type asked for (check mode: one read, no wait)."""
+    params = exo.params
+    wanted = ' or '.join(params['recipient_type_details'] or ['a mailbox'])
+    if exo.check_mode:
+        rows = of_type(exo, get_mailbox(exo))
+        if not rows:
+            exo.warn("identity: '%s' is not %s yet; check mode does not wait for it (the licence or group "
+                     'membership that makes it was not written)' % (params['identity'], wanted))
+        return rows
+    try:
+        rows, result['reads'], elapsed = wait_for(lambda: get_mailbox(exo), lambda rows: of_type(exo, rows),
+                                                  params['wait_timeout'])
+    except WaitTimeout as out:
+        exo.fail("wait_timeout: identity '%s' was not %s after %.0f s (wait_timeout: %d, %d reads); the last read "
+                 'saw %s. Exchange Online creates a licensed user\'s mailbox within minutes, sometimes hours: check '
+                 'the licence (exo_user_licence) or raise wait_timeout'
+                 % (params['identity'], wanted, out.elapsed, params['wait_timeout'], out.reads,
+                    'a %s' % out.last[0].get('RecipientTypeDetails') if out.last else 'no mailbox'),
+                 reads=out.reads, elapsed=round(out.elapsed, 1))
+    result['elapsed'] = round(elapsed, 1)
+    return rows
+
+
 def read(exo):
     params = exo.params
     result = dict(changed=False)
     if params['mailboxes'] is not None:
         check_identities('mailboxes', params['mailboxes'])
         rows, result['not_found'] = named_mailboxes(exo, params['mailboxes'])
+    elif params['wait']:
+        rows = wait_for_mailbox(exo, result)
     elif params['identity'] is not None:
-        try:
-            rows = exo.invoke('Get-Mailbox', {'Identity': params['identity']})
-        except ExchangeError as err:
-            if err.kind != 'not_found':
-                raise
-            rows = []
+        rows = of_type(exo, get_mailbox(exo))
     else:
         rows = exo.query('Get-Mailbox', params['filter'], params['result_size'],
                          RecipientTypeDetails=params['recipient_type_details'])
@@ -237,10 +308,16 @@ def main():
                          'SchedulingMailbox', 'DiscoveryMailbox', 'TeamMailbox', 'LinkedMailbox',
                          'GroupMailbox']),
             result_size=dict(type='int'),
+            wait=dict(type='bool', default=False),
+            wait_timeout=dict(type='int', default=600),
         ),
-        mutually_exclusive=[('identity', 'mailboxes', 'filter'), ('identity', 'mailboxes', 'recipient_type_details'),
+        mutually_exclusive=[('identity', 'mailboxes', 'filter'), ('mailboxes', 'recipient_type_details'),
                             ('identity', 'mailboxes', 'result_size')],
     )
+    if exo.params['wait'] and exo.params['identity'] is None:
+        exo.fail('wait: true needs identity, the one mailbox to wait for')
+    if exo.params['wait_timeout'] < 0:
+        exo.fail('wait_timeout: %s must be 0 or more seconds' % exo.params['wait_timeout'])
     if exo.params['result_size'] is not None and exo.params['result_size'] < 1:
         exo.fail('result_size: %s must be 1 or more' % exo.params['result_size'])
     for option in ('identity', 'filter'):
