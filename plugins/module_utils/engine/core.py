@@ -57,7 +57,8 @@ class Prop(object):
     compares the viewed value with the desired one. ``when`` says which cmdlet takes it: the
     noun's ``New-`` and ``Set-`` (``create+set``), ``New-`` only (``create``: a change of an
     existing object is refused) or ``Set-`` only (``set``: sent after the create). ``cmdlet``
-    is the Set cmdlet when it is not the noun's own (``Set-User`` for a mailbox's company).
+    is the Set cmdlet when it is not the noun's own (``Set-User`` for a mailbox's company); that call
+    carries the resource's ``write_switches`` as well.
     ``default`` is what the service gives a new object that the task leaves out.
     ``change(before, want)`` is how ``changes`` reports the row's change (None: ``{before, after}``;
     a set reports ``{added, removed}`` this way). ``spec`` is the option's argument spec
@@ -180,6 +181,12 @@ class Resource(object):
         (an organisation-wide page)."""
         return self.module.invoke_all([self.read_call(plan.identity) for plan in plans])
 
+    def reread_answers(self, plans, keys):
+        """The answer to each written plan's read back (``keys``: the Identity each is read by): its
+        :meth:`read_call`, ten to a request; a resource whose object is read by more than one call
+        (its row and a setting another cmdlet shows) reads it here the same way as in :meth:`read_answers`."""
+        return self.module.invoke_all([self.read_call(key) for key in keys])
+
     def object_key(self, row, identity):
         """The Identity writes and re-reads use: the object's GUID when the row has one."""
         return str(row.get('Guid') or identity) if row else identity
@@ -250,8 +257,8 @@ class Resource(object):
                 cmdlet = 'Set-' + (prop.cmdlet or self.noun)
                 if cmdlet not in calls:
                     calls[cmdlet] = {'Identity': key}
-                    if not prop.cmdlet:
-                        calls[cmdlet].update(self.write_parameters(plan.entry, changes))
+                    # The noun's Set carries write_parameters; another cmdlet's, the switches every write needs.
+                    calls[cmdlet].update(self.write_parameters(plan.entry, changes) if not prop.cmdlet else self.write_switches)
                 calls[cmdlet].update(prop.parameters(changes[prop.option]))
         return [[call] for call in calls.items()] + self.writes(plan, key, changes)
 
@@ -708,7 +715,7 @@ class Engine(object):
 
     def reread(self, plans):
         keys = [self.resource.object_key(plan.row, plan.identity) for plan in plans]
-        answers = self.module.invoke_all([self.resource.read_call(key) for key in keys])
+        answers = self.resource.reread_answers(plans, keys)
         for plan, key, answer in zip(plans, keys, answers):
             try:
                 row = one_row(answer, plan.where + self.resource.identity, key, self.resource.what)

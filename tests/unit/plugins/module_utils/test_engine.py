@@ -429,3 +429,37 @@ def test_a_failed_reference_read_fails_the_entries_that_named_it_with_the_servic
     module = Failing({'a': {'Policy': 'Default'}})
     plan = converge(module, Settings, {'mailbox': 'a', 'policy': 'Strict'})
     assert plan.error.kind == 'forbidden' and not module.sent('Set')
+
+
+def test_a_set_call_of_another_cmdlet_carries_the_switches_every_write_needs():
+    class Guarded(Widget):
+        write_switches = {'Bypass': True}
+
+    module = FakeModule({'g1': {'Guid': 'g1', 'Name': 'w', 'Colour': 'red', 'Company': 'A'}})
+    module.objects['w'] = module.objects['g1']
+    converge(module, Guarded, {'name': 'w', 'state': 'present', 'colour': 'Blue', 'company': 'B'})
+    assert module.sent('Set') == [('Set-Widget', {'Identity': 'g1', 'Bypass': True, 'Colour': 'Blue'}),
+                                  ('Set-User', {'Identity': 'g1', 'Bypass': True, 'Company': 'B'})]
+
+
+def test_a_resource_may_read_its_objects_back_its_own_way():
+    class Noted(Widget):
+        def reread_answers(self, plans, keys):
+            answers = super().reread_answers(plans, keys)
+            return [[dict(rows[0], Notes='read by key %s' % key)] for key, rows in zip(keys, answers)]
+
+    module = FakeModule({'g1': {'Guid': 'g1', 'Name': 'w', 'Colour': 'red'}})
+    module.objects['w'] = module.objects['g1']
+    plan = converge(module, Noted, {'name': 'w', 'state': 'present', 'colour': 'Blue'})
+    assert [call[0] for call in module.calls] == ['Get-Widget', 'Set-Widget', 'Get-Widget']
+    assert module.calls[-1][1] == {'Identity': 'g1'}
+    assert plan.result['changed'] and plan.result['widget']['colour'] == 'Blue'
+
+    class Shown(Noted):
+        def facts(self, row):
+            return dict(super().facts(row), notes=row.get('Notes'))
+
+    module = FakeModule({'g1': {'Guid': 'g1', 'Name': 'w', 'Colour': 'red'}})
+    module.objects['w'] = module.objects['g1']
+    assert converge(module, Shown, {'name': 'w', 'state': 'present', 'colour': 'Blue'}).result['widget']['notes'] \
+        == 'read by key g1'
