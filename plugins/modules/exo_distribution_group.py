@@ -270,38 +270,26 @@ results:
       msg: "groups[1].managed_by: 'dave@contoso.com' was not found; nothing was changed"
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import CREATE, SET, Prop, Resource, argument_spec, same_text
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.groups import (
-    DEFAULT_DEPART,
-    DEFAULT_JOIN,
-    GROUP_TYPES,
-    RESTRICTIONS,
-    check_group_entry,
-    default_alias,
-    group_facts,
-    read_owners,
-    with_primary,
-)
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients import groups
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import CREATE, CREATE_SET, SET, Prop, Resource, argument_spec, same_text
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.permissions import trustee_id
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import (
-    IdentityError,
-    RecipientResolver,
-    taken,
-)
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.values import CLEAR
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import RecipientResolver
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.relation import MODES, plan_mode
+
+TEXT = dict(type='str')
+FLAG = dict(type='bool')
+NAMES = dict(type='list', elements='str')
 
 
-def _same_owners(have, want):
-    return sorted(str(v).lower() for v in have) == sorted(str(v).lower() for v in want.values())
-
-
-def _text(**spec):
-    return dict(type='str', **spec)
+def _choice(values):
+    return dict(type='str', choices=list(values))
 
 
 class Group(Resource):
     noun = 'DistributionGroup'
-    identity = 'name'
+    identity = 'group'
+    identity_aliases = ('name', 'identity')
     key = 'group'
     what = 'group'
     create = True
@@ -309,19 +297,24 @@ class Group(Resource):
     bulk = 'groups'
     entry_only = ('alias', 'display_name', 'primary_smtp_address')
     write_switches = {'BypassSecurityGroupManagerCheck': True}
+    options = {'members': NAMES, 'members_mode': dict(_choice(MODES), default='present')}
     properties = (
-        Prop('type', 'Type', wire=lambda v: GROUP_TYPES[v][1], when=CREATE, spec=_text(choices=list(GROUP_TYPES))),
-        Prop('alias', 'Alias', same=same_text, spec=_text()),
-        Prop('display_name', 'DisplayName', spec=_text()),
-        Prop('primary_smtp_address', 'PrimarySmtpAddress', same=same_text, spec=_text()),
-        Prop('managed_by', 'ManagedBy', same=_same_owners, wire=lambda owners: [trustee_id(k, v) for k, v in owners.items()],
-             spec=dict(type='list', elements='str')),
-        Prop('hidden_from_address_lists', 'HiddenFromAddressListsEnabled', when=SET, default=False, spec=dict(type='bool')),
-        Prop('require_sender_authentication', 'RequireSenderAuthenticationEnabled', spec=dict(type='bool')),
-        Prop('member_join_restriction', 'MemberJoinRestriction', wire=RESTRICTIONS.get,
-             spec=_text(choices=list(RESTRICTIONS))),
-        Prop('member_depart_restriction', 'MemberDepartRestriction', wire=RESTRICTIONS.get,
-             spec=_text(choices=list(RESTRICTIONS))),
+        Prop('type', 'Type', wire=lambda v: groups.GROUP_TYPES[v][1], when=CREATE, spec=_choice(groups.GROUP_TYPES)),
+        Prop('alias', 'Alias', same=same_text, spec=TEXT),
+        Prop('display_name', 'DisplayName', spec=TEXT),
+        Prop('primary_smtp_address', 'PrimarySmtpAddress', same=same_text, spec=TEXT),
+    ) + tuple(Prop(option, parameter, same=groups.same_recipients, wire=groups.recipients_wire, default=[], spec=NAMES,
+                   when=CREATE_SET if option in ('managed_by', 'moderated_by') else SET)
+              for option, parameter in groups.RECIPIENT_LISTS) + (
+        Prop('hidden_from_address_lists', 'HiddenFromAddressListsEnabled', when=SET, default=False, spec=FLAG),
+        Prop('require_sender_authentication', 'RequireSenderAuthenticationEnabled', default=True, spec=FLAG),
+        Prop('member_join_restriction', 'MemberJoinRestriction', wire=groups.RESTRICTIONS.get, spec=_choice(groups.RESTRICTIONS)),
+        Prop('member_depart_restriction', 'MemberDepartRestriction', wire=groups.RESTRICTIONS.get, spec=_choice(groups.RESTRICTIONS)),
+        Prop('moderation_enabled', 'ModerationEnabled', default=False, spec=FLAG),
+        Prop('send_moderation_notifications', 'SendModerationNotifications', wire=groups.NOTIFICATIONS.get, default='Always',
+             spec=_choice(groups.NOTIFICATIONS)),
+        Prop('hidden_group_membership', 'HiddenGroupMembershipEnabled', default=False, spec=FLAG),
+        Prop('notes', 'Notes', same=same_text, wire=lambda text: text or CLEAR, cmdlet='Group', spec=TEXT),
     )
 
     def __init__(self, module):
@@ -329,82 +322,70 @@ class Group(Resource):
         self.resolver = RecipientResolver(module.invoke, module.warn if module.check_mode else None)
 
     def facts(self, row):
-        return group_facts(row, read_owners(self.resolver, row))
-
-    def identity_problem(self, value):
-        return None if isinstance(value, str) and value.strip() else '%r must not be empty' % (value,)
+        return groups.group_facts(row, groups.read_lists(self.resolver, row))
 
     def check_input(self, entry, where):
-        check_group_entry(entry, where)
+        groups.check_group_entry(entry, where)
+
+    def read_answers(self, plans):
+        return groups.add_notes(self.module.invoke_all, super().read_answers(plans), self.noted(plans))
+
+    def reread_answers(self, plans, keys):
+        answers = groups.add_notes(self.module.invoke_all, super().reread_answers(plans, keys), self.noted(plans))
+        return groups.with_members(answers, [plan.detail for plan in plans])
+
+    @staticmethod
+    def noted(plans):
+        return [index for index, plan in enumerate(plans) if plan.entry['notes'] is not None]
 
     def prepare(self, engine, plans):
-        """Look up together every owner (current and desired), and the name and address a new
-        or readdressed group takes; the groups read are known first, so they cost nothing."""
-        wanted = []
-        for plan in plans:
-            if plan.row is not None:
-                self.resolver.remember(plan.row)
-                wanted.extend(plan.row.get('ManagedBy') or ())
-            if plan.entry['state'] == 'present':
-                wanted.extend(plan.entry['managed_by'] or ())
-                wanted.extend([plan.entry['name']] if plan.row is None else [])
-                wanted.extend([plan.entry['primary_smtp_address']] if plan.entry['primary_smtp_address'] else [])
-        if wanted:
-            self.resolver.prefetch(self.module.runner, wanted, self.module.parallel)
+        groups.prepare_groups(self.module, self.resolver, plans)
 
     def desired(self, plan):
+        """The lists resolved, and the members' change in ``plan.detail`` (a new group's go in its New-)."""
         desired = super().desired(plan)
-        if desired['managed_by'] is not None:
-            resolved = self.resolver.resolve_all(plan.where + 'managed_by', desired['managed_by'], plan.row is None)
-            desired['managed_by'] = dict((key, recipient.shown) for key, recipient in resolved.items())
-        if plan.row is not None and desired['type'] is not None and desired['type'] != self.facts(plan.row)['type']:
-            raise IdentityError("%stype: '%s' is a %s group and Exchange cannot convert it to %s; remove the group "
-                                'and create it again; nothing was changed'
-                                % (plan.where, plan.identity, self.facts(plan.row)['type'], desired['type']),
-                                kind='invalid_argument')
-        return desired
+        groups.resolve_lists(self.resolver, desired, plan.where, plan.row is None)
+        groups.check_type(plan, self.facts(plan.row)['type'] if plan.row is not None else None, desired['type'])
+        members = groups.wanted_members(self.resolver, plan)
+        plan.detail = plan_mode(*(members + (plan.entry['members_mode'],))) if members is not None else None
+        return dict(desired, members=plan.detail.added if plan.detail is not None and plan.row is None else None)
+
+    def changes(self, plan, facts):
+        changes = super().changes(plan, facts)
+        return dict(changes, members=plan.detail) if plan.detail else changes
+
+    def shown_changes(self, plan, facts, changes):
+        shown = super().shown_changes(plan, facts, dict((k, v) for k, v in changes.items() if k != 'members'))
+        return dict(shown, members=plan.detail.report()) if 'members' in changes else shown
 
     def new_row(self, plan, desired):
-        group_type = desired['type'] or 'distribution'
-        primary = desired['primary_smtp_address'] or ''
-        return {
-            'Identity': plan.identity, 'Name': plan.identity, 'Guid': '',
-            'Alias': desired['alias'] or default_alias(plan.identity),
-            'DisplayName': desired['display_name'] or plan.identity,
-            'PrimarySmtpAddress': primary, 'EmailAddresses': ['SMTP:' + primary] if primary else [],
-            'RecipientTypeDetails': GROUP_TYPES[group_type][0],
-            'ManagedBy': [trustee_id(k, v) for k, v in (desired['managed_by'] or {}).items()],
-            'HiddenFromAddressListsEnabled': bool(desired['hidden_from_address_lists']),
-            'RequireSenderAuthenticationEnabled': desired['require_sender_authentication'] is not False,
-            'MemberJoinRestriction': desired['member_join_restriction'] or DEFAULT_JOIN,
-            'MemberDepartRestriction': desired['member_depart_restriction'] or DEFAULT_DEPART[group_type],
-        }
+        members = plan.detail.after() if plan.detail is not None else None
+        return dict(super().new_row(plan, desired), **groups.new_group(plan.identity, desired, members))
 
     def new_parameters(self, plan, desired):
         parameters = super().new_parameters(plan, desired)
-        parameters.update(Name=plan.identity, Type=GROUP_TYPES[desired['type'] or 'distribution'][1])
+        parameters.update(Name=plan.identity, Type=groups.GROUP_TYPES[desired['type'] or 'distribution'][1])
+        if desired['members']:
+            parameters['Members'] = groups.recipients_wire(desired['members'])
         return parameters
 
     def predict(self, plan, changes):
         after = super().predict(plan, changes)
         if 'primary_smtp_address' in changes:
-            after['EmailAddresses'] = with_primary(plan.row.get('EmailAddresses') or [], changes['primary_smtp_address'])
+            after['EmailAddresses'] = groups.with_primary(plan.row.get('EmailAddresses') or [], changes['primary_smtp_address'])
+        if plan.detail is not None:
+            after['Members'] = plan.detail.after()
         return after
 
     def validate(self, plan, changes):
         facts = self.facts(self.new_row(plan, plan.desired) if plan.row is None else self.predict(plan, changes))
-        if facts['type'] == 'security':
-            for option in ('member_join_restriction', 'member_depart_restriction'):
-                if facts[option] == 'open':
-                    return "%s: 'open' is not allowed for a security group; use closed or approval_required" % option
-        if plan.row is None:
-            problem = taken(self.resolver, 'name', plan.identity, None)
-            if problem:
-                return problem
-        if 'primary_smtp_address' in changes:
-            own = str(plan.row.get('Guid')).lower() if plan.row else None
-            return taken(self.resolver, 'primary_smtp_address', changes['primary_smtp_address'], own)
-        return None
+        return groups.check_group(self.resolver, plan, facts, self.facts(plan.row) if plan.row else None, changes)
+
+    def writes(self, plan, key, changes):
+        return [groups.member_calls(key, changes['members'], True)] if 'members' in changes else []
+
+    def write_error(self, call, err):
+        return groups.member_write_error(call, err) if call[0].endswith('Member') else err
 
 
 def main():

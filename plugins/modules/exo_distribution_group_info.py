@@ -138,9 +138,10 @@ from ansible_collections.mailops.exchange.plugins.module_utils.engine.info impor
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.groups import (
     group_facts,
+    list_labels,
     members_from_rows,
     members_read,
-    read_owners,
+    read_lists,
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import RecipientResolver
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.reconcile import sorted_values
@@ -155,8 +156,9 @@ class DistributionGroups(Listing):
     options = {'include_members': dict(type='bool', default=True)}
 
     def complete(self, rows):
-        """Each group with its owners and, unless left out, its direct members: the members of
-        all groups read ten to a request; owners that are not members looked up the same way."""
+        """Each group with its recipient lists (owners, moderators, senders) and, unless left out, its
+        direct members: the members of all groups read ten to a request; the recipients the lists
+        name that are not members looked up the same way."""
         exo = self.module
         resolver = RecipientResolver(exo.invoke)
         members = [None] * len(rows)
@@ -165,10 +167,10 @@ class DistributionGroups(Listing):
                 if isinstance(answer, ExchangeError):
                     raise answer
                 members[index] = sorted_values(members_from_rows(resolver, answer))
-        resolver.prefetch(exo.runner, (), exo.parallel, labels=[owner for row in rows for owner in row.get('ManagedBy') or ()])
+        resolver.prefetch(exo.runner, (), exo.parallel, labels=[label for row in rows for label in list_labels(row)])
         groups = []
         for row, current in zip(rows, members):
-            facts = group_facts(row, read_owners(resolver, row))
+            facts = group_facts(row, read_lists(resolver, row))
             if current is not None:
                 facts['members'] = current
             groups.append(facts)

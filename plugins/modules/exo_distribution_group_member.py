@@ -195,17 +195,11 @@ changes:
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.bulk import DEFAULT_PARALLEL, check_parallel, merge_entries
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import Prop
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.groups import members_from_rows, members_read
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.groups import member_calls, member_write_error, members_from_rows, members_read
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.reconcile import sorted_values
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import RecipientResolver, check_identities
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.relation import WRITES, Relation, check_entry as check_relation
-
-# Removing a recipient that is not a member: Exchange's exception type, and its text as a
-# fallback for services that report another type (see docs/sandbox.md, "guesses").
-_NOT_A_MEMBER_TYPES = ('MemberNotFoundException',)
-_NOT_A_MEMBER_TEXTS = ("isn't a member", 'is not a member')
-_REQUIRES_MANAGER = 'OperationRequiresGroupManagerException'
 
 # Options a groups[] entry may set; the task's own values are the defaults.
 ENTRY_DEFAULTS = ('members', 'state', 'exclusive')
@@ -269,25 +263,12 @@ class Members(Relation):
         return {'PrimarySmtpAddress': plan.identity}
 
     def writes(self, plan, key, changes):
-        change = plan.detail['members']
-        bypass = {'BypassSecurityGroupManagerCheck': True} if self.module.params['bypass_security_group_manager_check'] else {}
-        calls = [(verb + '-DistributionGroupMember', dict({'Identity': key, 'Member': member, 'Confirm': False}, **bypass))
-                 for verb, members in (('Add', change.added), ('Remove', change.removed)) for member in members]
+        calls = member_calls(key, plan.detail['members'], self.module.params['bypass_security_group_manager_check'])
         return [calls] if calls else []
 
     def write_error(self, call, err):
         """Adding a member that is there, or removing one that is not, counts as done."""
-        text = (err.message or '').lower()
-        if call[0].startswith('Add-') and err.kind == 'already_exists':
-            return None
-        if call[0].startswith('Remove-') and (err.exception_type in _NOT_A_MEMBER_TYPES
-                                              or any(t in text for t in _NOT_A_MEMBER_TEXTS)):
-            return None
-        if err.exception_type == _REQUIRES_MANAGER:
-            return ExchangeError('bypass_security_group_manager_check: false, and the application is not '
-                                 'an owner of the group: %s' % err.message, kind=err.kind,
-                                 exception_type=err.exception_type, status=err.status, cmdlet=err.cmdlet)
-        return err
+        return member_write_error(call, err)
 
     def present(self, facts, row):
         return {'group': (row or {}).get('PrimarySmtpAddress'), 'members': facts.get('members', [])}

@@ -5,8 +5,20 @@
 from __future__ import annotations
 
 
-def test_distribution_group_lifecycle_and_bad_input(playbook):
+def test_distribution_group_lifecycle_and_bad_input(playbook, sandbox):
     playbook.run('distribution_group.yml')
+    # The board the walk left, read past the module, then removed so other walks see the seed.
+    def read(cmdlet, **parameters):
+        return sandbox.invoke(cmdlet, parameters).json()['value']
+
+    board = read('Get-DistributionGroup', Identity='board')[0]
+    assert (board['ModerationEnabled'], board['ModeratedBy'], board['SendModerationNotifications']) == (False, ['bob'], 'Internal')
+    assert (board['AcceptMessagesOnlyFromSendersOrMembers'], board['RejectMessagesFromSendersOrMembers']) == (['all-staff', 'alice'], [])
+    assert (board['BypassModerationFromSendersOrMembers'], board['GrantSendOnBehalfTo']) == (['carol'], ['alice'])
+    assert (board['HiddenGroupMembershipEnabled'], board['RequireSenderAuthenticationEnabled']) == (True, False)
+    assert read('Get-Group', Identity='board')[0]['Notes'] == 'Board of directors (2026)'
+    assert [row['Name'] for row in read('Get-DistributionGroupMember', Identity='board')] == ['alice']
+    assert sandbox.invoke('Remove-DistributionGroup', {'Identity': 'board', 'Confirm': False}).status_code == 200
 
 
 def test_distribution_group_membership_and_bad_input(playbook):

@@ -33,6 +33,21 @@ def check_entry(entry, where, identity, elements):
         raise ValueError('%s%s: %r is not an identity' % (where, identity, entry[identity]))
 
 
+# A set option's mode (``members_mode``) -> the ``state`` and ``exclusive`` it stands for, for a
+# resource whose own ``state`` says whether the object itself is present.
+MODES = {
+    'present': ('present', False),
+    'absent': ('absent', False),
+    'exact': ('present', True),
+}
+
+
+def plan_mode(current, wanted, mode):
+    """The :class:`SetChange` that makes ``current`` (key -> shown) what ``mode`` (:data:`MODES`)
+    asks of ``wanted``."""
+    return SetChange(current, *plan_set(current, wanted, *MODES[mode]))
+
+
 class SetChange(object):
     """The planned change of one set: ``current``, ``added`` and ``removed``, key -> shown."""
 

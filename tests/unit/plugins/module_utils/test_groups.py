@@ -14,11 +14,15 @@ from ansible_collections.mailops.exchange.plugins.module_utils.recipients.groups
     group_type,
     members_from_rows,
     members_read,
+    list_labels,
     read_group,
-    read_owners,
+    read_lists,
+    recipients_wire,
     restriction,
+    same_recipients,
     with_primary,
 )
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.values import CLEAR
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import (
     IdentityError,
     RecipientResolver,
@@ -36,7 +40,9 @@ ALL_STAFF = {
 
 
 def test_group_facts_use_the_collection_keys_and_option_values():
-    facts = group_facts(ALL_STAFF, {'k2': 'bob@contoso.com', 'k1': 'Alice@contoso.com'})
+    facts = group_facts(dict(ALL_STAFF, ModerationEnabled=True, SendModerationNotifications='Internal'),
+                        {'managed_by': {'k2': 'bob@contoso.com', 'k1': 'Alice@contoso.com'},
+                         'grant_send_on_behalf_to': {'k3': 'carol@contoso.com'}})
     assert facts == {
         'identity': 'all-staff', 'guid': 'guid-all-staff', 'name': 'all-staff', 'alias': 'all-staff',
         'display_name': 'All Staff', 'primary_smtp_address': 'all-staff@contoso.com',
@@ -44,7 +50,16 @@ def test_group_facts_use_the_collection_keys_and_option_values():
         'type': 'distribution', 'managed_by': ['Alice@contoso.com', 'bob@contoso.com'],
         'hidden_from_address_lists': False, 'require_sender_authentication': True,
         'member_join_restriction': 'approval_required', 'member_depart_restriction': 'open',
+        'moderation_enabled': True, 'send_moderation_notifications': 'internal', 'hidden_group_membership': False,
+        'moderated_by': [], 'bypass_moderation_from_senders_or_members': [],
+        'accept_messages_only_from_senders_or_members': [], 'reject_messages_from_senders_or_members': [],
+        'grant_send_on_behalf_to': ['carol@contoso.com'],
     }
+    # Notes are shown when they were read (Get-Group), members when they are known.
+    facts = group_facts(dict(ALL_STAFF, Notes=None), {})
+    assert 'notes' not in facts and 'members' not in facts
+    facts = group_facts(dict(ALL_STAFF, Notes='Everyone', Members={'k1': 'alice@contoso.com'}), {})
+    assert (facts['notes'], facts['members']) == ('Everyone', ['alice@contoso.com'])
 
 
 def test_group_facts_of_a_sparse_row_are_empty_not_missing():
@@ -128,15 +143,30 @@ def test_members_are_read_from_one_call_and_indexed():
     assert resolver.known('ALICE@contoso.com').key == 'g1'
 
 
-def test_read_owners_resolves_manager_names():
+def test_read_lists_resolves_every_list_as_exchange_names_it():
     people = {'alice': {'Guid': 'GA', 'PrimarySmtpAddress': 'alice@contoso.com'},
               'bob': {'Guid': 'GB', 'PrimarySmtpAddress': 'bob@contoso.com'}}
 
     def invoke(cmdlet, parameters):
         return [people[parameters['Identity']]]
 
-    assert read_owners(RecipientResolver(invoke), ALL_STAFF) == {
-        'gb': 'bob@contoso.com', 'ga': 'alice@contoso.com'}
+    row = dict(ALL_STAFF, ModeratedBy=['alice'], GrantSendOnBehalfTo=['bob', 'alice'])
+    lists = read_lists(RecipientResolver(invoke), row)
+    assert lists['managed_by'] == {'gb': 'bob@contoso.com', 'ga': 'alice@contoso.com'}
+    assert lists['moderated_by'] == {'ga': 'alice@contoso.com'}
+    assert lists['grant_send_on_behalf_to'] == {'gb': 'bob@contoso.com', 'ga': 'alice@contoso.com'}
+    assert lists['reject_messages_from_senders_or_members'] == {}
+    assert list_labels(row) == ['bob', 'alice', 'alice', 'bob', 'alice']
+
+
+def test_recipient_lists_compare_by_recipient_and_an_empty_one_is_written_as_null():
+    assert same_recipients(['Alice@contoso.com', 'bob@contoso.com'], {'gb': 'bob@contoso.com', 'ga': 'alice@contoso.com'})
+    assert not same_recipients(['alice@contoso.com'], {'gb': 'bob@contoso.com', 'ga': 'alice@contoso.com'})
+    assert same_recipients([], {})
+    assert recipients_wire({'ga': 'alice@contoso.com'}) == ['ga']
+    assert recipients_wire({}) is CLEAR
+    # A predicted row with a cleared list reads as empty.
+    assert read_lists(RecipientResolver(None), dict(ALL_STAFF, ManagedBy=CLEAR))['managed_by'] == {}
 
 
 def test_a_batched_group_answer_is_read_like_a_single_one():

@@ -11,6 +11,8 @@ from ansible_collections.mailops.exchange.plugins.modules import exo_distributio
 
 from engine_fakes import EngineExo, TaskFailed as Stopped
 
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import CmdletError
+
 ALICE = {'Guid': 'GA', 'Name': 'alice', 'PrimarySmtpAddress': 'alice@contoso.com',
          'RecipientTypeDetails': 'UserMailbox'}
 CAROL = {'Guid': 'GC', 'Name': 'carol', 'PrimarySmtpAddress': 'carol@contoso.com',
@@ -38,7 +40,7 @@ class FakeExo(EngineExo):
 def entry(name, **options):
     """A groups[] entry as main() hands it on: every option present."""
     values = dict.fromkeys(prop.option for prop in groups.Group.properties)
-    values.update(name=name, state='present')
+    values.update(group=name, state='present', members=None, members_mode='present')
     values.update(options)
     return values
 
@@ -126,3 +128,106 @@ def test_in_check_mode_an_owner_an_earlier_task_creates_is_predicted_with_a_warn
     assert result['results'][0]['group']['managed_by'] == ['alice@contoso.com', 'new-owner@contoso.com']
     assert exo.warnings == ["groups[0].managed_by: 'new-owner@contoso.com' does not exist yet; check mode "
                             'assumes an earlier task creates it']
+
+
+BOB = {'Guid': 'GB', 'Name': 'bob', 'PrimarySmtpAddress': 'bob@contoso.com', 'RecipientTypeDetails': 'UserMailbox'}
+
+
+def applied(answers):
+    """A FakeExo that writes (not check mode); each write answers as done."""
+    exo = FakeExo(answers)
+    exo.check_mode = False
+    return exo
+
+
+def sent(exo):
+    return [call for batch in exo.batches for call in batch if not call[0].startswith('Get-')] + \
+        [call for call in exo.single if not call[0].startswith('Get-')]
+
+
+def test_check_mode_predicts_a_new_group_with_its_members_and_moderators_and_writes_nothing():
+    exo = FakeExo({('Get-Recipient', 'alice'): [ALICE], ('Get-Recipient', 'carol'): [CAROL]})
+    result = exo.converge(groups.Group, [entry('board', members=['carol', 'alice@contoso.com'], moderated_by=['alice'],
+                                               moderation_enabled=True, notes='Board')], 'groups')
+    group = result['results'][0]['group']
+    assert group['members'] == ['alice@contoso.com', 'carol@contoso.com']
+    assert (group['moderated_by'], group['moderation_enabled'], group['notes']) == (['alice@contoso.com'], True, 'Board')
+    assert group['send_moderation_notifications'] == 'always'
+    assert result['results'][0]['changes']['members'] == {'added': ['alice@contoso.com', 'carol@contoso.com'], 'removed': []}
+    assert sent(exo) == []
+
+
+def test_members_exact_adds_and_removes_one_call_each_and_the_result_is_the_known_effect():
+    exo = applied({('Get-DistributionGroup', 'finance'): [FINANCE], ('Get-DistributionGroup', 'GF'): [FINANCE],
+                   ('Get-DistributionGroupMember', 'GF'): [CAROL], ('Get-Recipient', 'alice'): [ALICE],
+                   ('Get-Recipient', 'carol'): [CAROL],
+                   ('Add-DistributionGroupMember', 'GF'): [], ('Remove-DistributionGroupMember', 'GF'): []})
+    result = exo.converge(groups.Group, [entry('finance', members=['alice', 'CAROL@contoso.com'])], 'groups')
+    outcome = result['results'][0]
+    assert outcome['changes'] == {'members': {'added': ['alice@contoso.com'], 'removed': []}}
+    assert outcome['group']['members'] == ['alice@contoso.com', 'carol@contoso.com']
+    assert sent(exo) == [('Add-DistributionGroupMember', 'GF')]
+    exo = applied(dict(exo.answers))
+    result = exo.converge(groups.Group, [entry('finance', members=['alice'], members_mode='exact')], 'groups')
+    assert result['results'][0]['changes']['members'] == {'added': ['alice@contoso.com'], 'removed': ['carol@contoso.com']}
+    assert sorted(sent(exo)) == [('Add-DistributionGroupMember', 'GF'), ('Remove-DistributionGroupMember', 'GF')]
+    exo = applied(dict(exo.answers))
+    result = exo.converge(groups.Group, [entry('finance', members=['carol'], members_mode='absent')], 'groups')
+    assert result['results'][0]['group']['members'] == []
+    assert sent(exo) == [('Remove-DistributionGroupMember', 'GF')]
+
+
+def test_members_already_as_asked_cost_one_member_read_and_no_write():
+    exo = applied({('Get-DistributionGroup', 'finance'): [FINANCE], ('Get-DistributionGroupMember', 'GF'): [CAROL]})
+    result = exo.converge(groups.Group, [entry('finance', members=['carol@contoso.com'], members_mode='exact')], 'groups')
+    assert result['results'][0]['changed'] is False and result['results'][0]['group']['members'] == ['carol@contoso.com']
+    assert sent(exo) == [] and [call[0] for call in exo.single] == ['Get-DistributionGroup', 'Get-DistributionGroupMember']
+
+
+def test_notes_are_read_with_get_group_by_guid_only_when_given_and_written_with_set_group():
+    noted = dict(FINANCE, Notes='Old')
+    exo = applied({('Get-DistributionGroup', 'finance'): [FINANCE], ('Get-DistributionGroup', 'GF'): [FINANCE],
+                   ('Get-Group', 'GF'): [{'Guid': 'GF', 'Notes': 'Quarterly close'}], ('Set-Group', 'GF'): []})
+    result = exo.converge(groups.Group, [entry('finance', notes='Quarterly close')], 'groups')
+    assert result['results'][0]['changed'] is False and result['results'][0]['group']['notes'] == 'Quarterly close'
+    assert [call[0] for call in exo.single] == ['Get-DistributionGroup', 'Get-Group']
+    exo.answers[('Get-Group', 'GF')] = [noted]
+    exo.single = []
+    result = exo.converge(groups.Group, [entry('finance', notes='Quarterly close')], 'groups')
+    assert result['results'][0]['changes'] == {'notes': {'before': 'Old', 'after': 'Quarterly close'}}
+    assert sent(exo) == [('Set-Group', 'GF')]
+    exo.single = []
+    exo.converge(groups.Group, [entry('finance', display_name='Finance')], 'groups')
+    assert [call[0] for call in exo.single] == ['Get-DistributionGroup']
+
+
+@pytest.mark.parametrize('row, options, message', [
+    (dict(FINANCE, RecipientTypeDetails='MailUniversalSecurityGroup', MemberDepartRestriction='Closed'), {'moderation_enabled': True},
+     'groups[0].moderation_enabled: a moderated security group needs moderated_by'),
+    (dict(FINANCE, HiddenGroupMembershipEnabled=True), {'hidden_group_membership': False},
+     "groups[0].hidden_group_membership: the membership of 'finance' is hidden, and Exchange cannot reveal it again"),
+    (FINANCE, {'moderated_by': ['Chris Green']}, "groups[0].moderated_by: 'Chris Green' matches more than one recipient"),
+    (FINANCE, {'grant_send_on_behalf_to': ['ghost']}, "groups[0].grant_send_on_behalf_to: 'ghost' was not found"),
+    (FINANCE, {'members': ['ghost']}, "groups[0].members: 'ghost' was not found"),
+])
+def test_a_group_that_cannot_be_is_refused_naming_the_option_and_nothing_is_written(row, options, message):
+    exo = applied({('Get-DistributionGroup', 'finance'): [row], ('Get-DistributionGroupMember', 'GF'): [],
+                   ('Get-Recipient', 'Chris Green'): CmdletError('matches multiple entries', kind='ambiguous')})
+    with pytest.raises(Stopped) as caught:
+        exo.converge(groups.Group, [entry('finance', **options)], 'groups')
+    assert caught.value.args[1]['results'][0]['msg'].startswith(message)
+    assert sent(exo) == []
+
+
+def test_delivery_restrictions_compare_by_recipient_and_an_empty_list_clears():
+    row = dict(FINANCE, AcceptMessagesOnlyFromSendersOrMembers=['bob', 'carol'], RejectMessagesFromSendersOrMembers=['alice'])
+    exo = applied({('Get-DistributionGroup', 'finance'): [row], ('Get-DistributionGroup', 'GF'): [row],
+                   ('Get-Recipient', 'bob'): [BOB], ('Get-Recipient', 'carol'): [CAROL], ('Get-Recipient', 'alice'): [ALICE],
+                   ('Set-DistributionGroup', 'GF'): []})
+    same = exo.converge(groups.Group, [entry('finance', accept_messages_only_from_senders_or_members=['Carol@contoso.com', 'bob'],
+                                             reject_messages_from_senders_or_members=['alice@contoso.com'])], 'groups')
+    assert same['results'][0]['changed'] is False and sent(exo) == []
+    cleared = exo.converge(groups.Group, [entry('finance', reject_messages_from_senders_or_members=[])], 'groups')
+    assert cleared['results'][0]['changes'] == {
+        'reject_messages_from_senders_or_members': {'before': ['alice@contoso.com'], 'after': []}}
+    assert sent(exo) == [('Set-DistributionGroup', 'GF')]
