@@ -201,30 +201,20 @@ results:
   elements: dict
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import CREATE, SET, Prop, Resource, argument_spec, same_text
-from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.mailbox_properties import check_alias
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import SET, Prop, argument_spec, same_text
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import RecipientResolver, check_identities
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.unified_groups import LinkedGroup, unified_group_facts
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.mailbox_properties import check_alias
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.regional import language_name
-from ansible_collections.mailops.exchange.plugins.module_utils.engine.unified_groups import (
-    LINKS,
-    MODES,
-    link_steps,
-    links_read,
-    plan_links,
-    unified_group_facts,
-)
 
 TEXT = dict(type='str')
-MODE = dict(type='str', choices=list(MODES), default='present')
 
 
 def _text(value):
     return '' if value is None else str(value)
 
 
-class UnifiedGroup(Resource):
+class UnifiedGroup(LinkedGroup):
     noun = 'UnifiedGroup'
     identity = 'group'
     identity_aliases = ('identity',)
@@ -234,10 +224,6 @@ class UnifiedGroup(Resource):
     remove = True
     bulk = 'groups'
     entry_only = ('alias', 'display_name')
-    # Link writes have a known effect and Get-UnifiedGroup does not show the links.
-    reread = False
-    options = dict((name, spec) for option, unused in LINKS
-                   for name, spec in ((option, dict(type='list', elements='str')), (option + '_mode', MODE)))
     properties = (
         Prop('alias', 'Alias', same=same_text, spec=TEXT),
         Prop('display_name', 'DisplayName', spec=TEXT),
@@ -250,10 +236,6 @@ class UnifiedGroup(Resource):
         Prop('language', 'Language', view=language_name, same=same_text, spec=TEXT),
         Prop('notes', 'Notes', view=_text, default=None, spec=TEXT),
     )
-
-    def __init__(self, module):
-        super().__init__(module)
-        self.resolver = RecipientResolver(module.invoke, module.warn if module.check_mode else None)
 
     def facts(self, row):
         return unified_group_facts(row)
@@ -271,61 +253,7 @@ class UnifiedGroup(Resource):
             raise ValueError("%sdisplay_name: '%s' must be 1 to 64 characters and not blank" % (where, entry['display_name']))
         if entry['language'] is not None and not entry['language'].strip():
             raise ValueError("%slanguage: '%s' is not a culture name such as en-US" % (where, entry['language']))
-        for option, unused in LINKS:
-            check_identities(where + option, entry[option])
-
-    def prepare(self, engine, plans):
-        """Read every link kind the entries need, ten to a request (members and owners whenever
-        any links are named: the service's rules join them), then look every name up together."""
-        reads = [(plan, kind) for plan in plans if plan.row is not None and plan.entry['state'] == 'present'
-                 for option, kind in LINKS if self.named(plan.entry) and (option != 'subscribers' or plan.entry[option] is not None)]
-        answers = self.module.invoke_all([links_read(self.object_key(plan.row, plan.identity), kind) for plan, kind in reads])
-        for (plan, kind), answer in zip(reads, answers):
-            recipients = answer if isinstance(answer, ExchangeError) else [self.resolver.remember(row) for row in answer]
-            plan.row[kind] = recipients if isinstance(answer, ExchangeError) else dict((r.key, r.shown) for r in recipients)
-        self.resolver.prefetch(self.module.runner, [name for plan in plans if plan.entry['state'] == 'present'
-                                                    for option, unused in LINKS for name in plan.entry[option] or ()],
-                               self.module.parallel)
-
-    @staticmethod
-    def named(entry):
-        return any(entry[option] is not None for option, unused in LINKS)
-
-    def desired(self, plan):
-        desired = super().desired(plan)
-        plan.detail = {}
-        if plan.entry['state'] == 'absent':
-            return desired
-        row = plan.row or {}
-        for kind in [row[kind] for unused, kind in LINKS if isinstance(row.get(kind), ExchangeError)]:
-            raise kind
-        wanted = dict((option, None if plan.entry[option] is None else dict(
-            (key, recipient.shown) for key, recipient in
-            self.resolver.resolve_all(plan.where + option, plan.entry[option], plan.row is None).items()))
-            for option, unused in LINKS)
-        plan.detail = plan_links(dict((option, row.get(kind)) for option, kind in LINKS), wanted,
-                                 dict((option, plan.entry[option + '_mode']) for option, unused in LINKS), plan.where)
-        return dict(desired, **wanted)
-
-    def changes(self, plan, facts):
-        return dict(super().changes(plan, facts), **dict((option, change) for option, change in plan.detail.items() if change))
-
-    def shown_changes(self, plan, facts, changes):
-        shown = super().shown_changes(plan, facts, dict((o, v) for o, v in changes.items() if o not in plan.detail))
-        shown.update((option, change.report()) for option, change in plan.detail.items() if change)
-        return shown
-
-    def after_create(self, plan, row):
-        return dict(super().after_create(plan, row), **plan.detail)
-
-    def writes(self, plan, key, changes):
-        return link_steps(key, plan.detail)
-
-    def links_after(self, plan, row):
-        return dict(row, **dict((kind, plan.detail[option].after()) for option, kind in LINKS if option in plan.detail))
-
-    def predict(self, plan, changes):
-        return self.links_after(plan, super().predict(plan, changes))
+        super().check_input(entry, where)
 
     def new_alias(self, plan):
         return plan.entry['alias'] or (plan.identity.partition('@')[0] if '@' in plan.identity else plan.identity)
@@ -338,19 +266,9 @@ class UnifiedGroup(Resource):
         return parameters
 
     def new_row(self, plan, desired):
-        row = dict(super().new_row(plan, desired), Identity='', Name='', Guid='', Alias=self.new_alias(plan),
-                   DisplayName=desired['display_name'] or self.new_alias(plan))
-        row.update(PrimarySmtpAddress=plan.identity if '@' in plan.identity else '', Language=desired['language'] or 'en-US')
-        return self.links_after(plan, row)
-
-    def created_steps(self, plan, row, key):
-        """The Set calls and link writes a new group still needs; the result is the created row
-        with what they write."""
-        steps = super().created_steps(plan, row, key)
-        plan.row = row
-        changes = super().after_create(plan, row)
-        plan.predicted = self.links_after(plan, Resource.predict(self, plan, changes))
-        return steps
+        return dict(super().new_row(plan, desired), Identity='', Name='', Guid='', Alias=self.new_alias(plan),
+                    DisplayName=desired['display_name'] or self.new_alias(plan), Language=desired['language'] or 'en-US',
+                    PrimarySmtpAddress=plan.identity if '@' in plan.identity else '')
 
     def validate(self, plan, changes):
         if plan.row is None and '@' not in plan.identity and plan.entry['alias'] and plan.entry['alias'].lower() != plan.identity.lower():

@@ -6,16 +6,19 @@
 # and may change in any release, even a bugfix release. See docs/docsite/rst/developing.rst.
 """Microsoft 365 groups: their one result shape, and the plan of their members, owners and
 subscribers (the links of Add-/Remove-UnifiedGroupLinks), shared by exo_unified_group and
-exo_unified_group_info. The planning is pure: the service's rules (an owner or a subscriber
-must be a member, a member who is an owner cannot be removed, the owners cannot all go) are
-checked here before anything is written. Not for use outside this collection.
+exo_unified_group_info. The planning (:func:`plan_links`, :func:`link_steps`) is pure: the
+service's rules (an owner or a subscriber must be a member, a member who is an owner cannot be
+removed, the owners cannot all go) are checked before anything is written. :class:`LinkedGroup`
+puts the links on an engine resource beside its property table.
 """
 
 from __future__ import annotations
 
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import as_text
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import RecipientResolver, as_text, check_identities
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.reconcile import plan_set, sorted_values
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.regional import language_name
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import Resource
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.relation import SetChange
 
 # Option -> the LinkType that holds it, in the order links are added (members first, as owners
@@ -104,3 +107,84 @@ def link_steps(group_key, changes):
             steps.append([(verb + '-UnifiedGroupLinks', {'Identity': group_key, 'LinkType': kind, 'Links': keys,
                                                           'Confirm': False})])
     return steps
+
+
+class LinkedGroup(Resource):
+    """An engine resource with links beside its property table: the options ``members``,
+    ``owners`` and ``subscribers``, each with its ``<option>_mode``, read in :meth:`prepare`,
+    planned by :func:`plan_links` into ``plan.detail`` (option -> SetChange), reported
+    ``{added, removed}`` and written by :func:`link_steps` after the Set calls. Link writes have a
+    known effect and the group's read does not show its links, so the result is the prediction
+    (for a new group, the created row with what the later writes make)."""
+
+    reread = False
+    options = dict((name, spec) for option, unused in LINKS for name, spec in (
+        (option, dict(type='list', elements='str')), (option + '_mode', dict(type='str', choices=list(MODES), default='present'))))
+
+    def __init__(self, module):
+        super().__init__(module)
+        self.resolver = RecipientResolver(module.invoke, module.warn if module.check_mode else None)
+
+    def check_input(self, entry, where):
+        for option, unused in LINKS:
+            check_identities(where + option, entry[option])
+
+    def prepare(self, engine, plans):
+        """Every link kind the entries need, ten to a request (members and owners whenever any link
+        is named: the service's rules join them), then every name looked up together."""
+        reads = [(plan, kind) for plan in plans if plan.row is not None and plan.entry['state'] == 'present'
+                 for option, kind in LINKS if any(plan.entry[named] is not None for named, unused in LINKS)
+                 and (option != 'subscribers' or plan.entry[option] is not None)]
+        answers = self.module.invoke_all([links_read(self.object_key(plan.row, plan.identity), kind) for plan, kind in reads])
+        for (plan, kind), answer in zip(reads, answers):
+            plan.row[kind] = answer if isinstance(answer, ExchangeError) else dict(
+                (recipient.key, recipient.shown) for recipient in map(self.resolver.remember, answer))
+        self.resolver.prefetch(self.module.runner, [name for plan in plans if plan.entry['state'] == 'present'
+                                                    for option, unused in LINKS for name in plan.entry[option] or ()],
+                               self.module.parallel)
+
+    def desired(self, plan):
+        desired = super().desired(plan)
+        plan.detail = {}
+        if plan.entry['state'] == 'absent':
+            return desired
+        row = plan.row or {}
+        for failed in [row[kind] for unused, kind in LINKS if isinstance(row.get(kind), ExchangeError)]:
+            raise failed
+        wanted = dict((option, None if plan.entry[option] is None else dict(
+            (key, recipient.shown) for key, recipient in
+            self.resolver.resolve_all(plan.where + option, plan.entry[option], plan.row is None).items()))
+            for option, unused in LINKS)
+        plan.detail = plan_links(dict((option, row.get(kind)) for option, kind in LINKS), wanted,
+                                 dict((option, plan.entry[option + '_mode']) for option, unused in LINKS), plan.where)
+        return dict(desired, **wanted)
+
+    def changes(self, plan, facts):
+        return dict(super().changes(plan, facts), **dict((option, change) for option, change in plan.detail.items() if change))
+
+    def shown_changes(self, plan, facts, changes):
+        shown = super().shown_changes(plan, facts, dict((o, v) for o, v in changes.items() if o not in plan.detail))
+        shown.update((option, change.report()) for option, change in plan.detail.items() if change)
+        return shown
+
+    def after_create(self, plan, row):
+        return dict(super().after_create(plan, row), **plan.detail)
+
+    def writes(self, plan, key, changes):
+        return link_steps(key, plan.detail)
+
+    def links_after(self, plan, row):
+        """``row`` with every named link kind as the plan leaves it."""
+        return dict(row, **dict((kind, plan.detail[option].after()) for option, kind in LINKS if option in plan.detail))
+
+    def predict(self, plan, changes):
+        return self.links_after(plan, super().predict(plan, changes))
+
+    def new_row(self, plan, desired):
+        return self.links_after(plan, super().new_row(plan, desired))
+
+    def created_steps(self, plan, row, key):
+        steps = super().created_steps(plan, row, key)
+        plan.row = row
+        plan.predicted = self.links_after(plan, Resource.predict(self, plan, Resource.after_create(self, plan, row)))
+        return steps
