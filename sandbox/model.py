@@ -373,6 +373,8 @@ def identity_keys(org, recipient):
     yield recipient.exchange_object_id
     yield recipient.external_directory_object_id
     yield org.distinguished_name(recipient)
+    # Exchange takes a LegacyExchangeDN as an identity (a created mailbox keeps it as a property).
+    yield recipient.properties.get("LegacyExchangeDN")
     for address in recipient.email_addresses:
         prefix, unused, value = address.partition(":")
         if prefix.lower() == "smtp":
