@@ -289,12 +289,12 @@ results:
   elements: dict
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine import Prop, Resource, argument_spec
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import ExchangeError
-from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
-from ansible_collections.mailops.exchange.plugins.module_utils.permissions import trustee_id, trustee_map
-from ansible_collections.mailops.exchange.plugins.module_utils.reconcile import sorted_values
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients import RecipientResolver, check_identities
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import Prop, Resource, argument_spec
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.permissions import trustee_id, trustee_map
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.reconcile import sorted_values
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import RecipientResolver, check_identities
 
 AUTOMATE = {'none': 'None', 'auto_update': 'AutoUpdate', 'auto_accept': 'AutoAccept'}
 RESOURCE_TYPES = ('RoomMailbox', 'EquipmentMailbox')

@@ -11,7 +11,7 @@ short_description: Read every permission entry of a folder of Exchange Online ma
 version_added: 0.2.0
 description:
   - Reads every entry of one folder - by default the calendar, whatever the mailbox's language
-    calls it - of one mailbox or many, through C(Get-MailboxFolderPermission): who has which
+    calls it - of one mailbox or many, through C(Get-MailboxFolderPermission) - who has which
     rights, C(Default) and C(Anonymous) included, and the calendar delegate flags.
   - Many mailboxes are read ten to a request - first each mailbox and where its folder is, then
     the folders' entries - so auditing a hundred calendars costs about twenty requests.
@@ -110,13 +110,13 @@ folder_permissions:
           sample: [Delegate]
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine import one_row
-from ansible_collections.mailops.exchange.plugins.module_utils.errors import INVALID_ARGUMENT, NOT_FOUND, ExchangeError
-from ansible_collections.mailops.exchange.plugins.module_utils.folder_permissions import (
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import one_row
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import INVALID_ARGUMENT, NOT_FOUND, ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.folder_permissions import (
     FolderPermissionError, flags_from_service, folder_identity, path_segments, pick_folder, rights_from_service,
     show_rights, split_folder)
-from ansible_collections.mailops.exchange.plugins.module_utils.module import ExoModule
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients import check_identities
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import check_identities
 
 
 def _entry(row):
