@@ -490,6 +490,10 @@ class Organization:
                 self._seed_mailbox(alias, display, vanity=True)
             self._seed_mailbox("sales", "Sales Team", shared=True, vanity=True)
             self._seed_mailbox("support", "Support", shared=True, vanity=True)
+            # A shared mailbox with an archive (to be disabled only on purpose).
+            self.get(self._id("guid", "support")).properties.update(
+                ArchiveGuid=self._id("archive", "support"), ArchiveDatabase=f"{FOREST}DG002-db014", ArchiveStatus="Active",
+                ArchiveState="Local", ArchiveName=["In-Place Archive - Support"])
             # Two people with the same display name make "Chris Green" ambiguous.
             self._seed_mailbox("chris.green", "Chris Green", name="Chris Green")
             self._seed_mailbox("chris.green2", "Chris Green", name="Chris Green2")

@@ -28,14 +28,15 @@ extends_documentation_fragment:
   - mailops.exchange.exchange_online.attributes
   - mailops.exchange.exchange_online.bulk
 options:
-  identity:
+  mailbox:
     description:
       - The mailbox, in any identity form Exchange accepts (name, alias, UPN, SMTP address, GUID).
       - To create a mailbox, use the name or, better, the primary SMTP address it will have, so
-        that the next run finds it. An address used as identity must be one of the new mailbox's
+        that the next run finds it. An address used as O(mailbox) must be one of the new mailbox's
         addresses.
-      - Give O(identity) or O(mailboxes).
+      - Give O(mailbox) or O(mailboxes). C(identity), the name of earlier releases, still works.
     type: str
+    aliases: [identity]
   mailboxes:
     description:
       - Many mailboxes in one task (bulk mode), converged inside one module run that shares one
@@ -44,7 +45,7 @@ options:
         recipients, and the changes to existing mailboxes written and read back, ten to a
         request; every type conversion is sent before any other setting. New mailboxes and
         removals are worked on one mailbox per worker.
-      - Each entry names a mailbox by C(identity) and may set any of the per-mailbox options
+      - Each entry names a mailbox by C(mailbox) (or C(identity)) and may set any of the per-mailbox options
         below; options it leaves out take the task's value (for example O(state), O(type) or
         O(litigation_hold)). O(name), O(display_name), O(alias) and O(primary_smtp_address)
         belong to one mailbox, so they are given per entry only.
@@ -55,10 +56,11 @@ options:
     type: list
     elements: dict
     suboptions:
-      identity:
-        description: As O(identity), for this mailbox.
+      mailbox:
+        description: As O(mailbox), for this mailbox.
         type: str
         required: true
+        aliases: [identity]
       state:
         description: As O(state), for this mailbox.
         type: str
@@ -120,6 +122,39 @@ options:
       resource_capacity:
         description: As O(resource_capacity), for this mailbox.
         type: int
+      forwarding_address:
+        description: As O(forwarding_address), for this mailbox.
+        type: str
+      archive:
+        description: As O(archive), for this mailbox.
+        type: bool
+      archive_disable_confirm:
+        description: As O(archive_disable_confirm), for this mailbox.
+        type: bool
+      auto_expanding_archive:
+        description: As O(auto_expanding_archive), for this mailbox.
+        type: bool
+      retention_policy:
+        description: As O(retention_policy), for this mailbox.
+        type: str
+      retain_deleted_items_for:
+        description: As O(retain_deleted_items_for), for this mailbox.
+        type: int
+      message_copy_for_sent_as_enabled:
+        description: As O(message_copy_for_sent_as_enabled), for this mailbox.
+        type: bool
+      message_copy_for_send_on_behalf_enabled:
+        description: As O(message_copy_for_send_on_behalf_enabled), for this mailbox.
+        type: bool
+      prohibit_send_quota:
+        description: As O(prohibit_send_quota), for this mailbox.
+        type: str
+      prohibit_send_receive_quota:
+        description: As O(prohibit_send_receive_quota), for this mailbox.
+        type: str
+      issue_warning_quota:
+        description: As O(issue_warning_quota), for this mailbox.
+        type: str
   state:
     description:
       - V(present) creates the mailbox when it does not exist (O(type) is then required) and sets
@@ -138,7 +173,7 @@ options:
   name:
     description:
       - The name of a new mailbox (unique in the organisation, at most 64 characters).
-      - Defaults to O(identity), or its part before the C(@) when it is an address.
+      - Defaults to O(mailbox), or its part before the C(@) when it is an address.
       - Used only when the mailbox is created; an existing mailbox keeps its name.
     type: str
   display_name:
@@ -154,7 +189,7 @@ options:
     description:
       - The primary SMTP address (reply address). The previous primary stays as a secondary
         address unless O(email_addresses_mode=exact) drops it.
-      - Required to create a mailbox unless O(identity) is an address or O(email_addresses) names a
+      - Required to create a mailbox unless O(mailbox) is an address or O(email_addresses) names a
         C(SMTP:) primary.
     type: str
   email_addresses:
@@ -217,10 +252,77 @@ options:
       - An SMTP address all mail to the mailbox is forwarded to (C(ForwardingSmtpAddress)); an empty
         string removes forwarding. Compared without Exchange's C(smtp:) prefix, case-insensitively.
     type: str
+  forwarding_address:
+    description:
+      - A recipient of the organisation all mail to the mailbox is forwarded to (C(ForwardingAddress)),
+        in any identity form (name, alias, address, GUID); compared by the recipient it names, so
+        another spelling of the same recipient is no change. A name that matches several
+        recipients fails naming this option. An empty string stops this forwarding.
+      - Exchange uses O(forwarding_smtp_address) when both are set.
+    type: str
   deliver_to_mailbox_and_forward:
     description:
       - Whether forwarded mail is also kept in the mailbox.
     type: bool
+  archive:
+    description:
+      - Whether the mailbox has an archive mailbox. V(true) adds one (C(Enable-Mailbox -Archive)).
+      - V(false) disables it (C(Disable-Mailbox -Archive)); its content is deleted once the
+        retention period for disconnected archives ends, so this is refused unless
+        O(archive_disable_confirm=true).
+    type: bool
+  archive_disable_confirm:
+    description:
+      - Confirms that O(archive=false) may disable an existing archive, and with it, after the
+        retention period, its content.
+    type: bool
+    default: false
+  auto_expanding_archive:
+    description:
+      - Auto-expanding archiving (C(Enable-Mailbox -AutoExpandingArchive)). It needs an archive
+        (already there, or from O(archive=true) in the same task, which is sent first).
+      - Exchange Online cannot turn it off, so V(false) on a mailbox that has it fails; on one
+        that has not, V(false) is no change.
+    type: bool
+  retention_policy:
+    description:
+      - The retention (MRM) policy, by name, compared case-insensitively (C(RetentionPolicy)). The
+        name is looked up (C(Get-RetentionPolicy)) before anything is written, once per task and
+        only when a mailbox would change to it; a name that is no policy fails naming this option.
+      - An empty string takes the mailbox's own policy away.
+    type: str
+  retain_deleted_items_for:
+    description:
+      - How many days deleted items stay recoverable (C(RetainDeletedItemsFor)), 0 to 30 in
+        Exchange Online; a hold keeps them longer.
+    type: int
+  message_copy_for_sent_as_enabled:
+    description:
+      - Whether a message sent as this mailbox by someone with Send As is also copied to this
+        mailbox's Sent Items (C(MessageCopyForSentAsEnabled)), as shared mailboxes usually want.
+    type: bool
+  message_copy_for_send_on_behalf_enabled:
+    description:
+      - The same for messages sent on behalf of this mailbox (C(MessageCopyForSendOnBehalfEnabled)).
+    type: bool
+  prohibit_send_quota:
+    description:
+      - The size at which the mailbox can no longer send (C(ProhibitSendQuota)), as a number of
+        bytes or a size with B, KB, MB, GB or TB (powers of 1024, C(45 GB)); Exchange's own
+        spelling (C(45 GB (48,318,382,080 bytes))) is taken too. Compared by bytes.
+      - An admin may lower it; a value above the maximum of the mailbox's licence is refused by
+        Exchange, and the task fails naming this option with the service's message, having
+        changed nothing.
+    type: str
+  prohibit_send_receive_quota:
+    description:
+      - The size at which the mailbox can no longer send or receive (C(ProhibitSendReceiveQuota)),
+        as O(prohibit_send_quota).
+    type: str
+  issue_warning_quota:
+    description:
+      - The size at which the owner is warned (C(IssueWarningQuota)), as O(prohibit_send_quota).
+    type: str
   resource_capacity:
     description:
       - How many people a room holds. Room mailboxes only (after any O(type) conversion); on
@@ -229,11 +331,14 @@ options:
 notes:
   - O(email_addresses) follows the add, remove and exact convention the identity connectors use
     for address sets, with exactly one C(SMTP:) primary and every other SMTP address C(smtp:).
-  - A type conversion is one C(Set-Mailbox -Type) call, the other properties one more call.
+  - A type conversion is one C(Set-Mailbox -Type) call, the other properties one more call, then
+    C(Enable-Mailbox -Archive) (or C(Disable-Mailbox -Archive)) and
+    C(Enable-Mailbox -AutoExpandingArchive) when those change.
   - In check mode, RV(mailbox) is computed from the current state and the plan. Values that only
     Exchange decides are shown as they are before the change, for example the litigation hold
     owner when the hold is enabled without O(litigation_hold.owner), or empty, for example the
-    GUIDs of a mailbox that would be created.
+    GUIDs of a mailbox that would be created, or its retention policy and quotas (those of the
+    organisation and the licence).
 seealso:
   - module: mailops.exchange.exo_mailbox_info
   - module: mailops.exchange.exo_mailbox_permission
@@ -242,7 +347,7 @@ seealso:
 EXAMPLES = r"""
 - name: A shared mailbox for the sales team, with two more addresses
   mailops.exchange.exo_mailbox:
-    identity: sales-eu@contoso.com
+    mailbox: sales-eu@contoso.com
     type: shared
     display_name: Sales Europe
     email_addresses:
@@ -251,7 +356,7 @@ EXAMPLES = r"""
 
 - name: Exactly these SMTP addresses, leaving the legacy domain and X500/SIP addresses alone
   mailops.exchange.exo_mailbox:
-    identity: sales-eu@contoso.com
+    mailbox: sales-eu@contoso.com
     email_addresses:
       - SMTP:sales-eu@contoso.com
       - vertrieb@contoso.com
@@ -260,14 +365,14 @@ EXAMPLES = r"""
 
 - name: A meeting room for 12
   mailops.exchange.exo_mailbox:
-    identity: room-oslo-4@contoso.com
+    mailbox: room-oslo-4@contoso.com
     name: Oslo 4
     type: room
     resource_capacity: 12
 
 - name: A leaver becomes a shared mailbox, hidden, on hold for ten years, forwarding to the manager
   mailops.exchange.exo_mailbox:
-    identity: dave@contoso.com
+    mailbox: dave@contoso.com
     type: shared
     hidden_from_address_lists: true
     litigation_hold:
@@ -280,20 +385,44 @@ EXAMPLES = r"""
       1: leaver
       2: ""
 
+- name: A shared mailbox that keeps what its members send, archives, and keeps deleted items 30 days
+  mailops.exchange.exo_mailbox:
+    mailbox: sales-eu@contoso.com
+    message_copy_for_sent_as_enabled: true
+    message_copy_for_send_on_behalf_enabled: true
+    archive: true
+    auto_expanding_archive: true
+    retention_policy: Default MRM Policy
+    retain_deleted_items_for: 30
+    issue_warning_quota: 40 GB
+    prohibit_send_quota: 45 GB
+
+- name: A leaver's mail goes to the manager's mailbox, and a copy stays
+  mailops.exchange.exo_mailbox:
+    mailbox: dave@contoso.com
+    forwarding_address: Carol Clark
+    deliver_to_mailbox_and_forward: true
+
+- name: Disable the archive - its content is gone after the retention period
+  mailops.exchange.exo_mailbox:
+    mailbox: sales-eu@contoso.com
+    archive: false
+    archive_disable_confirm: true
+
 - name: Remove a shared mailbox
   mailops.exchange.exo_mailbox:
-    identity: sales-eu@contoso.com
+    mailbox: sales-eu@contoso.com
     state: absent
 
 - name: Many shared mailboxes in one task, all hidden and on a one-year hold
   mailops.exchange.exo_mailbox:
     mailboxes:
-      - identity: sales-eu@contoso.com
+      - mailbox: sales-eu@contoso.com
         display_name: Sales Europe
-      - identity: sales-us@contoso.com
+      - mailbox: sales-us@contoso.com
         display_name: Sales Americas
         custom_attributes: {1: sales}
-      - identity: room-oslo-4@contoso.com
+      - mailbox: room-oslo-4@contoso.com
         type: room
         resource_capacity: 12
         hidden_from_address_lists: false
@@ -312,7 +441,7 @@ mailbox:
       RV(mailops.exchange.exo_mailbox_info#module:mailboxes) elements (for example C(type),
       C(email_addresses), C(litigation_hold), C(custom_attributes)).
     - In check mode, what it would be. Empty after a removal, or when an absent mailbox stays absent.
-  returned: with O(identity)
+  returned: with O(mailbox)
   type: dict
   sample:
     name: sales-eu
@@ -326,7 +455,7 @@ changes:
       with values shaped like RV(mailbox), the collection's one shape for changes.
     - C(email_addresses) lists the addresses C(added) and C(removed). C(state) goes from V(absent)
       to V(present) when the mailbox was created, and back when it was removed.
-  returned: with O(identity)
+  returned: with O(mailbox)
   type: dict
   sample:
     display_name: {before: Sales, after: Sales Europe}
@@ -338,7 +467,7 @@ results:
   description:
     - With O(mailboxes), one entry per mailbox in the order given - RV(mailbox), RV(changes) and
       C(changed) as for a single mailbox, or C(failed=true) with C(msg) and the error's C(error_kind).
-      C(key) is the identity as the entry gave it.
+      C(key) is the mailbox as the entry gave it.
   returned: with O(mailboxes)
   type: list
   elements: dict
@@ -354,14 +483,18 @@ results:
       msg: "resource_capacity: 12 applies to room mailboxes only; ...; nothing was changed"
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import Resource, argument_spec
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import Prop, Resource, argument_spec
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ALREADY_EXISTS, ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.mailbox_properties import (
+    MAILBOX_OPTIONS,
+    SETTINGS,
     after_row,
     check_options,
+    forwarding_target,
     new_mailbox,
     plain_smtp,
     plan_mailbox,
+    shown_changes,
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import (
@@ -370,13 +503,6 @@ from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identi
     holders,
     mailbox_facts,
     taken_by_soft_deleted,
-)
-
-# The options plan_mailbox reads; identity, state and name are handled here.
-PROPERTY_OPTIONS = (
-    'type', 'display_name', 'alias', 'primary_smtp_address', 'email_addresses', 'email_addresses_mode',
-    'excluded_domains', 'hidden_from_address_lists', 'litigation_hold', 'custom_attributes',
-    'forwarding_smtp_address', 'deliver_to_mailbox_and_forward', 'resource_capacity',
 )
 
 # Options that name one mailbox: a task-wide value for many mailboxes would clash, so with
@@ -390,29 +516,18 @@ class Mailbox(Resource):
     are created here, user mailboxes come from licensing."""
 
     noun = 'Mailbox'
+    identity = 'mailbox'
+    identity_aliases = ('identity',)
     key = 'mailbox'
     what = 'recipient'
     create = True
     remove = True
     bulk = 'mailboxes'
     entry_only = ENTRY_ONLY
-    options = dict(
-        type=dict(type='str', choices=['regular', 'shared', 'room', 'equipment']),
-        name=dict(type='str'),
-        display_name=dict(type='str'),
-        alias=dict(type='str'),
-        primary_smtp_address=dict(type='str'),
-        email_addresses=dict(type='list', elements='str'),
-        email_addresses_mode=dict(type='str', default='add', choices=['add', 'remove', 'exact']),
-        excluded_domains=dict(type='list', elements='str', default=[]),
-        hidden_from_address_lists=dict(type='bool'),
-        litigation_hold=dict(type='dict', options=dict(enabled=dict(type='bool', required=True),
-                                                       duration_days=dict(type='int'), owner=dict(type='str'))),
-        custom_attributes=dict(type='dict'),
-        forwarding_smtp_address=dict(type='str'),
-        deliver_to_mailbox_and_forward=dict(type='bool'),
-        resource_capacity=dict(type='int'),
-    )
+    options = MAILBOX_OPTIONS
+    # What a refusal of the service is reported under, and the policy looked up before a write.
+    properties = tuple(Prop(setting.option, setting.parameter, refers='Get-RetentionPolicy'
+                            if setting.option == 'retention_policy' else None) for setting in SETTINGS)
 
     def __init__(self, module):
         super().__init__(module)
@@ -424,27 +539,30 @@ class Mailbox(Resource):
     def facts(self, row):
         return mailbox_facts(row)
 
+    def prepare(self, engine, plans):
+        """The forwarding recipients of every entry looked up together, with those the mailboxes forward to now."""
+        forwarding = [plan for plan in plans if plan.entry.get('forwarding_address')]
+        labels = [plan.row['ForwardingAddress'] for plan in forwarding if plan.row and plan.row.get('ForwardingAddress')]
+        if forwarding:
+            self.resolver.prefetch(self.module.runner, [plan.entry['forwarding_address'] for plan in forwarding],
+                                   self.module.parallel, labels=labels)
+
     def desired(self, plan):
-        return check_options(dict((option, plan.entry.get(option)) for option in PROPERTY_OPTIONS + ('name',)))
+        desired = check_options(dict((option, plan.entry.get(option)) for option in MAILBOX_OPTIONS))
+        if desired.get('forwarding_address') is not None:
+            desired['forwarding_address'] = forwarding_target(self.resolver, desired['forwarding_address'], plan.row,
+                                                              plan.where + 'forwarding_address', plan.row is None)
+        return desired
 
     def changes(self, plan, facts):
         plan.detail = plan_mailbox(plan.row, plan.desired)
         return plan.detail.changes
 
     def shown_changes(self, plan, facts, changes):
-        if plan.row is None:
-            parameters = plan.detail[0]
-            changes = dict(plan.detail[1].changes, type=plan.desired['type'], name=parameters['Name'],
-                           alias=parameters['Alias'], display_name=parameters['DisplayName'],
-                           primary_smtp_address=parameters['PrimarySmtpAddress'])
-        shown = dict((option, value if option == 'email_addresses' else {'before': facts.get(option), 'after': value})
-                     for option, value in changes.items())
-        if plan.row is None:
-            shown['state'] = {'before': 'absent', 'after': 'present'}
-        return shown
+        return shown_changes(facts, changes, plan.detail[:2] + (plan.desired['type'],) if plan.row is None else None)
 
     def set_steps(self, plan, key, changes):
-        return write_steps(key, plan.detail)
+        return plan.detail.steps(key)
 
     def predict(self, plan, changes):
         return after_row(plan.row, plan.detail)
@@ -459,8 +577,8 @@ class Mailbox(Resource):
 
     def validate(self, plan, changes):
         if plan.row is None and '@' in plan.identity and plain_smtp(plan.identity).lower() not in plan.detail[2]:
-            return ("identity: '%s' would not be an address of the new mailbox (%s), so the next run could not "
-                    'find it; use its primary address or its name as identity' % (plan.identity, ', '.join(plan.detail[2])))
+            return ("mailbox: '%s' would not be an address of the new mailbox (%s), so the next run could not "
+                    'find it; use its primary address or its name as mailbox' % (plan.identity, ', '.join(plan.detail[2])))
         return None
 
     def removable(self, plan):
@@ -488,7 +606,7 @@ class Mailbox(Resource):
         return taken_by_soft_deleted(self.module.invoke, err, plan.detail[0])
 
     def created_steps(self, plan, row, key):
-        return write_steps(key, plan_mailbox(row, dict(plan.desired, display_name=None, alias=None)))
+        return plan_mailbox(row, dict(plan.desired, display_name=None, alias=None)).steps(key)
 
     def review(self, engine, plans):
         """Every address a mailbox would gain must be free: looked up for all mailboxes at once,
@@ -511,17 +629,6 @@ class Mailbox(Resource):
         if problems:
             raise ExchangeError('email_addresses: %s (ProxyAddressExistsException); nothing was changed'
                                 % '; '.join(problems), kind=ALREADY_EXISTS)
-
-
-def write_steps(key, plan):
-    """The Set-Mailbox calls that apply ``plan`` to the mailbox ``key``: the type change, then the
-    other settings (some of which, such as a room's capacity, need the new type)."""
-    steps = []
-    if plan.type_change:
-        steps.append([('Set-Mailbox', {'Identity': key, 'Type': plan.type_change})])
-    if plan.settings:
-        steps.append([('Set-Mailbox', dict({'Identity': key}, **plan.settings))])
-    return steps
 
 
 def main():

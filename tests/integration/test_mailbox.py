@@ -25,6 +25,17 @@ def test_mailbox_lifecycle_addresses_and_bad_input(playbook, sandbox):
     assert state['PrimarySmtpAddress'] == 'Paula.Perez@contoso.com'
     assert 'smtp:paula@legacy.contoso.example' in state['EmailAddresses']
     assert sandbox.mailbox_state('dave')['mailbox']['LitigationHoldEnabled'] is True
+    # The features walk, read past the module.
+    sales = sandbox.mailbox_state('sales')['mailbox']
+    assert (sales['ArchiveStatus'], sales['ArchiveDatabase'], sales['AutoExpandingArchiveEnabled']) == ('None', None, True)
+    assert sales['RetentionPolicy'] == 'Leavers 7 Years' and sales['RetainDeletedItemsFor'] == '30.00:00:00'
+    assert sales['ProhibitSendQuota'] == '45 GB (48,318,382,080 bytes)' and sales['ForwardingAddress'] is None
+    assert sales['MessageCopyForSentAsEnabled'] and sales['MessageCopyForSendOnBehalfEnabled']
+    alice = sandbox.mailbox_state('alice')['mailbox']
+    assert alice['ProhibitSendQuota'] == '49.5 GB (53,150,220,288 bytes)', 'the refused quota changed nothing'
+    assert alice['RetentionPolicy'] == 'Default MRM Policy' and alice['ArchiveStatus'] == 'None', 'bad input wrote nothing'
+    assert sandbox.mailbox_state('support')['mailbox']['ArchiveStatus'] == 'Active', 'unconfirmed disable refused'
+    assert sandbox.mailbox_state('shared0002')['mailbox']['RetainDeletedItemsFor'] == '7.00:00:00'
     assert sandbox.request('GET', '/_sandbox/state/mailboxes/sales-eu@contoso.com').status_code == 404
     # Removed means soft-deleted: recoverable, and listed as such.
     deleted = sandbox.invoke('Get-Mailbox', {'SoftDeletedMailbox': True}).json()['value']

@@ -416,11 +416,26 @@ MAILBOX_TYPES = {
 
 
 def hold_duration_days(value):
-    """Days of a LitigationHoldDuration (``365``, ``365.00:00:00``); None for ``Unlimited``."""
+    """Days of a time span as Exchange shows one (``365``, ``365.00:00:00``, ``00:00:00`` for
+    less than a day: a real RetainDeletedItemsFor of 0); None for ``Unlimited`` or nothing."""
     text = as_text(value).strip()
     if not text or text.lower() == 'unlimited':
         return None
-    return int(text.split('.', 1)[0])
+    days = text.split('.', 1)[0]
+    return 0 if ':' in days else int(days)
+
+
+# The ArchiveGuid of a mailbox that never had an archive.
+NULL_GUID = '00000000-0000-0000-0000-000000000000'
+
+
+def archive_enabled(row):
+    """Whether a Get-Mailbox row has an archive: ``ArchiveStatus`` Active, or an archive GUID
+    with an archive database (``ArchiveStatus`` is reported to stay None for a while after the
+    archive is made; a disabled archive keeps its GUID but loses its database)."""
+    if as_text(row.get('ArchiveStatus')).lower() == 'active':
+        return True
+    return bool(row.get('ArchiveDatabase')) and as_text(row.get('ArchiveGuid')) not in ('', NULL_GUID)
 
 
 def _optional_int(value):
@@ -459,6 +474,16 @@ def mailbox_facts(row):
         'forwarding_smtp_address': as_text(row.get('ForwardingSmtpAddress')),
         'deliver_to_mailbox_and_forward': bool(row.get('DeliverToMailboxAndForward')),
         'custom_attributes': custom,
+        'archive': archive_enabled(row),
+        'auto_expanding_archive': bool(row.get('AutoExpandingArchiveEnabled')),
+        'retention_policy': as_text(row.get('RetentionPolicy')),
+        'retain_deleted_items_for': hold_duration_days(row.get('RetainDeletedItemsFor')),
+        'message_copy_for_sent_as_enabled': bool(row.get('MessageCopyForSentAsEnabled')),
+        'message_copy_for_send_on_behalf_enabled': bool(row.get('MessageCopyForSendOnBehalfEnabled')),
+        'forwarding_address': as_text(row.get('ForwardingAddress')),
+        'prohibit_send_quota': as_text(row.get('ProhibitSendQuota')),
+        'prohibit_send_receive_quota': as_text(row.get('ProhibitSendReceiveQuota')),
+        'issue_warning_quota': as_text(row.get('IssueWarningQuota')),
     }
 
 

@@ -14,6 +14,7 @@ validate, compare and predict a mailbox the same way. No I/O here.
 from __future__ import annotations
 
 import re
+from collections import namedtuple
 
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.addresses import (
     AddressError,
@@ -25,6 +26,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.recipients.reconc
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.values import CLEAR
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import (
     MAILBOX_TYPES,
+    archive_enabled,
     hold_duration_days,
 )
 
@@ -45,8 +47,127 @@ _ATEXT = r"[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]"
 _ALIAS = re.compile(r'^%s+(?:\.%s+)*$' % (_ATEXT, _ATEXT))
 
 
+# Exchange Online keeps deleted items 0 to 30 days (longer needs a hold).
+MAX_RETAIN_DAYS = 30
+
+_SIZE = re.compile(r'^\s*([0-9]+(?:\.[0-9]+)?)\s*(B|KB|MB|GB|TB)?\s*(?:\(([0-9,]+) bytes\))?\s*$', re.I)
+_UNITS = (('TB', 1024 ** 4), ('GB', 1024 ** 3), ('MB', 1024 ** 2), ('KB', 1024), ('B', 1))
+UNLIMITED = float('inf')
+QUOTAS = (('prohibit_send_quota', 'ProhibitSendQuota'), ('prohibit_send_receive_quota', 'ProhibitSendReceiveQuota'),
+          ('issue_warning_quota', 'IssueWarningQuota'))
+
+
 class MailboxInputError(ValueError):
     """Options that cannot describe a mailbox; the message names the option and the value."""
+
+
+def quota_bytes(value):
+    """The bytes of a mailbox quota given as Exchange shows it (``49 GB (52,613,349,376 bytes)``),
+    as a size (``49 GB``, ``49.5gb``; B, KB, MB, GB and TB are powers of 1024) or as a number of
+    bytes; UNLIMITED for ``Unlimited``, None for nothing. Raises ValueError for anything else."""
+    text = '' if value is None else str(value).strip()
+    if not text:
+        return None
+    if text.lower() == 'unlimited':
+        return UNLIMITED
+    match = _SIZE.match(text)
+    if match is None:
+        raise ValueError(text)
+    if match.group(3):
+        return int(match.group(3).replace(',', ''))
+    return int(float(match.group(1)) * dict(_UNITS)[(match.group(2) or 'B').upper()])
+
+
+def quota_text(size):
+    """A number of bytes as Exchange shows a quota: ``49.5 GB (53,150,220,288 bytes)``."""
+    if size == UNLIMITED:
+        return 'Unlimited'
+    unit, factor = next((unit, factor) for unit, factor in _UNITS if size >= factor or factor == 1)
+    return '%s %s (%s bytes)' % (('%.3f' % (float(size) / factor)).rstrip('0').rstrip('.'), unit, '{:,}'.format(size))
+
+
+def _keep(value):
+    return value
+
+
+def _folded(value):
+    return ('' if value is None else str(value)).strip().lower()
+
+
+def _timespan(days):
+    return '%d.00:00:00' % days
+
+
+class Setting(object):
+    """One Set-Mailbox property :func:`plan_mailbox` sets as it is given: ``option`` and
+    ``parameter``; ``view`` reads the row's value and ``want`` the option's to compare them;
+    ``wire`` is the value sent, ``shown`` the option's value as ``changes`` reports it, and
+    ``row`` as Get-Mailbox will show it (check mode's prediction; default: ``shown``)."""
+
+    def __init__(self, option, parameter, view=bool, want=_keep, wire=_keep, shown=_keep, row=None):
+        self.option = option
+        self.parameter = parameter
+        self.view = view
+        self.want = want
+        self.wire = wire
+        self.shown = shown
+        self.row = row or shown
+
+
+SETTINGS = (
+    Setting('hidden_from_address_lists', 'HiddenFromAddressListsEnabled'),
+    Setting('deliver_to_mailbox_and_forward', 'DeliverToMailboxAndForward'),
+    Setting('message_copy_for_sent_as_enabled', 'MessageCopyForSentAsEnabled'),
+    Setting('message_copy_for_send_on_behalf_enabled', 'MessageCopyForSendOnBehalfEnabled'),
+    # An empty policy name takes the mailbox's own policy away ($null).
+    Setting('retention_policy', 'RetentionPolicy', view=_folded, want=_folded, wire=lambda name: name or CLEAR,
+            row=lambda name: name or None),
+    Setting('retain_deleted_items_for', 'RetainDeletedItemsFor', view=hold_duration_days, wire=_timespan,
+            row=_timespan),
+) + tuple(Setting(option, parameter, view=quota_bytes, want=quota_bytes,
+                  shown=lambda value: quota_text(quota_bytes(value))) for option, parameter in QUOTAS)
+
+# The options of a mailbox's module (the identity, state and bulk options aside).
+MAILBOX_OPTIONS = dict(
+    type=dict(type='str', choices=['regular', 'shared', 'room', 'equipment']),
+    name=dict(type='str'),
+    display_name=dict(type='str'),
+    alias=dict(type='str'),
+    primary_smtp_address=dict(type='str'),
+    email_addresses=dict(type='list', elements='str'),
+    email_addresses_mode=dict(type='str', default='add', choices=['add', 'remove', 'exact']),
+    excluded_domains=dict(type='list', elements='str', default=[]),
+    litigation_hold=dict(type='dict', options=dict(enabled=dict(type='bool', required=True),
+                                                   duration_days=dict(type='int'), owner=dict(type='str'))),
+    custom_attributes=dict(type='dict'),
+    forwarding_smtp_address=dict(type='str'),
+    forwarding_address=dict(type='str'),
+    resource_capacity=dict(type='int'),
+    archive=dict(type='bool'),
+    archive_disable_confirm=dict(type='bool', default=False),
+    auto_expanding_archive=dict(type='bool'),
+    retention_policy=dict(type='str'),
+    retain_deleted_items_for=dict(type='int'),
+    **dict((setting.option, dict(type='bool')) for setting in SETTINGS[:4]),
+    **dict((option, dict(type='str')) for option, unused in QUOTAS)
+)
+
+# ``forwarding_address`` resolved (see forwarding_target): the recipient's name as Get-Mailbox
+# shows it, what Set-Mailbox is sent, and whether the mailbox forwards to it already.
+Forward = namedtuple('Forward', 'name wire same')
+
+
+def forwarding_target(resolver, value, row, option='forwarding_address', for_new_object=False):
+    """The Forward ``value`` asks for: the recipient it names in any spelling (a RecipientResolver
+    looks it up, an ambiguous or unknown one fails naming ``option``), compared by identity with
+    the recipient ``row`` forwards to now. An empty value stops forwarding."""
+    current = (row or {}).get('ForwardingAddress')
+    if not str(value).strip():
+        return Forward('', CLEAR, not current)
+    wanted = list(resolver.resolve_all(option, [value], for_new_object).values())[0]
+    have = resolver.identify(current) if current else None
+    return Forward(wanted.row.get('Name') or value, wanted.row.get('Guid') or value,
+                   have is not None and have.key == wanted.key)
 
 
 def _blank(value):
@@ -136,7 +257,23 @@ def check_options(options):
     capacity = checked.get('resource_capacity')
     if capacity is not None and capacity < 0:
         raise MailboxInputError('resource_capacity: %s must be 0 or more' % capacity)
+    _check_retention(checked)
     return checked
+
+
+def _check_retention(checked):
+    days = checked.get('retain_deleted_items_for')
+    if days is not None and not 0 <= days <= MAX_RETAIN_DAYS:
+        raise MailboxInputError("retain_deleted_items_for: %s must be 0 to %d days, Exchange Online's limit (a hold "
+                                'keeps items longer)' % (days, MAX_RETAIN_DAYS))
+    for option, unused in QUOTAS:
+        try:
+            quota_bytes(checked.get(option))
+        except ValueError:
+            raise MailboxInputError("%s: '%s' is not a size; give a number of bytes or a size such as '49 GB' "
+                                    '(B, KB, MB, GB or TB)' % (option, checked[option])) from None
+        if checked.get(option) is not None and not str(checked[option]).strip():
+            raise MailboxInputError("%s: '%s' is not a size; a quota cannot be cleared, only set" % (option, checked[option]))
 
 
 class MailboxPlan(object):
@@ -151,10 +288,31 @@ class MailboxPlan(object):
         self.settings = {}
         self.changes = {}
         self.addresses = None
+        # Get-Mailbox's values after the declared SETTINGS are written (for after_row).
+        self.after = {}
+        # True: Enable-Mailbox -Archive; False: Disable-Mailbox -Archive; None: neither.
+        self.archive = None
+        self.auto_expanding_archive = False
 
     @property
     def changed(self):
-        return bool(self.type_change or self.settings)
+        return bool(self.type_change or self.settings or self.archive is not None or self.auto_expanding_archive)
+
+    def steps(self, key):
+        """The calls that apply the plan to the mailbox ``key``, each its own step, in order: the
+        type change, the other settings (some, such as a room's capacity, need the new type), then
+        the archive (auto-expanding archiving needs it)."""
+        steps = []
+        if self.type_change:
+            steps.append([('Set-Mailbox', {'Identity': key, 'Type': self.type_change})])
+        if self.settings:
+            steps.append([('Set-Mailbox', dict({'Identity': key}, **self.settings))])
+        if self.archive is not None:
+            steps.append([('Enable-Mailbox' if self.archive else 'Disable-Mailbox',
+                           dict({'Identity': key, 'Archive': True}, **({} if self.archive else {'Confirm': False})))])
+        if self.auto_expanding_archive:
+            steps.append([('Enable-Mailbox', {'Identity': key, 'AutoExpandingArchive': True})])
+        return steps
 
     def added_smtp(self):
         """The SMTP addresses this plan adds, without prefixes (to check nobody else uses them)."""
@@ -187,10 +345,16 @@ def plan_mailbox(row, options, mailbox_label=None):
             _set(plan, option, parameter, options[option])
     if options.get('email_addresses') is not None or options.get('primary_smtp_address') is not None:
         _plan_addresses(plan, row, options, label)
-    for option, parameter in (('hidden_from_address_lists', 'HiddenFromAddressListsEnabled'),
-                              ('deliver_to_mailbox_and_forward', 'DeliverToMailboxAndForward')):
-        if options.get(option) is not None and options[option] != bool(row.get(parameter)):
-            _set(plan, option, parameter, options[option])
+    for setting in SETTINGS:
+        value = options.get(setting.option)
+        if value is not None and setting.want(value) != setting.view(row.get(setting.parameter)):
+            _set(plan, setting.option, setting.parameter, setting.wire(value), shown=setting.shown(value))
+            plan.after[setting.parameter] = setting.row(value)
+    target = options.get('forwarding_address')
+    if target is not None and not target.same:
+        _set(plan, 'forwarding_address', 'ForwardingAddress', target.wire, shown=target.name)
+        plan.after['ForwardingAddress'] = target.name or None
+    _plan_archive(plan, row, options, label)
     forwarding = options.get('forwarding_smtp_address')
     if forwarding is not None and forwarding.lower() != plain_smtp(row.get('ForwardingSmtpAddress')).lower():
         # Cleared with $null, as documented: the service refuses an empty address.
@@ -221,6 +385,30 @@ def _plan_addresses(plan, row, options, label):
              {'added': addresses.added, 'removed': addresses.removed})
         if addresses.primary_changed:
             plan.changes['primary_smtp_address'] = addresses.addresses[0].partition(':')[2]
+
+
+def _plan_archive(plan, row, options, label):
+    have = archive_enabled(row)
+    want = options.get('archive')
+    if want is not None and want != have:
+        if not want and not options.get('archive_disable_confirm'):
+            raise MailboxInputError("archive: false would disable the archive of '%s'; its content is deleted once "
+                                    'the retention period for disconnected archives ends. Give '
+                                    'archive_disable_confirm: true to disable it' % label)
+        plan.archive = want
+        plan.changes['archive'] = want
+    on = have if plan.archive is None else plan.archive
+    auto = options.get('auto_expanding_archive')
+    if auto is None or auto == bool(row.get('AutoExpandingArchiveEnabled')):
+        return
+    if not auto:
+        raise MailboxInputError("auto_expanding_archive: false cannot be applied to '%s': Exchange Online cannot turn "
+                                'auto-expanding archiving off once it is on' % label)
+    if not on:
+        raise MailboxInputError("auto_expanding_archive: true needs an archive, and '%s' has none; give archive: "
+                                'true as well' % label)
+    plan.auto_expanding_archive = True
+    plan.changes['auto_expanding_archive'] = True
 
 
 def _plan_custom_attributes(plan, row, custom):
@@ -279,6 +467,21 @@ def _plan_hold(plan, row, hold):
         plan.changes['litigation_hold'] = {k: v for k, v in hold.items() if v is not None}
 
 
+def shown_changes(facts, changes, created=None):
+    """The result's ``changes``: ``{option: {before, after}}`` from the mailbox's ``facts``, with
+    ``email_addresses`` as ``{added, removed}``. ``created``: ``(New-Mailbox parameters, the plan of
+    the settings after it, the type)`` of a mailbox to be created, whose names and state change too."""
+    if created is not None:
+        parameters, rest, kind = created
+        changes = dict(rest.changes, type=kind, name=parameters['Name'], alias=parameters['Alias'],
+                       display_name=parameters['DisplayName'], primary_smtp_address=parameters['PrimarySmtpAddress'])
+    shown = dict((option, value if option == 'email_addresses' else {'before': facts.get(option), 'after': value})
+                 for option, value in changes.items())
+    if created is not None:
+        shown['state'] = {'before': 'absent', 'after': 'present'}
+    return shown
+
+
 def after_row(row, plan):
     """The Get-Mailbox row as it will be once ``plan`` is applied (check mode's answer)."""
     after = dict(row)
@@ -297,6 +500,12 @@ def after_row(row, plan):
             after[parameter] = value if value == 'Unlimited' else '%d.00:00:00' % value
         else:
             after[parameter] = value
+    after.update(plan.after)
+    if plan.archive is not None:
+        after.update(ArchiveStatus='Active' if plan.archive else 'None', ArchiveDatabase=after.get('ArchiveDatabase')
+                     if plan.archive else None)
+    if plan.auto_expanding_archive:
+        after['AutoExpandingArchiveEnabled'] = True
     return after
 
 
@@ -335,7 +544,7 @@ def new_mailbox(identity, options, organization=None):
         primary = plain_smtp(identity)
     if primary is None:
         raise MailboxInputError("primary_smtp_address: '%s' does not exist and no primary address was "
-                                'given; give primary_smtp_address (or use the address as identity)'
+                                'given; give primary_smtp_address (or use the address as mailbox)'
                                 % identity)
     try:
         primary = check_address('primary_smtp_address', primary)

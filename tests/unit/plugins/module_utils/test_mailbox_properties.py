@@ -200,3 +200,153 @@ def test_new_mailbox_refusals(identity, given, message):
 def test_alias_from_a_name():
     assert alias_from('Sales & Marketing (EU)') == 'Sales&MarketingEU'
     assert alias_from('.a..b.') == 'a.b'
+
+
+# -- archive, retention, sent-item copies, internal forwarding and quotas ---------------------
+
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.mailbox_properties import (  # noqa: E402
+    UNLIMITED,
+    forwarding_target,
+    quota_bytes,
+    quota_text,
+    shown_changes,
+)
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import Recipient  # noqa: E402
+
+QUOTAS = {'ProhibitSendQuota': '49.5 GB (53,150,220,288 bytes)', 'ProhibitSendReceiveQuota': '50 GB (53,687,091,200 bytes)',
+          'IssueWarningQuota': '49 GB (52,613,349,376 bytes)', 'RetentionPolicy': 'Default MRM Policy',
+          'RetainDeletedItemsFor': '14.00:00:00', 'ArchiveStatus': 'None', 'ArchiveDatabase': None,
+          'ArchiveGuid': '00000000-0000-0000-0000-000000000000', 'AutoExpandingArchiveEnabled': False,
+          'MessageCopyForSentAsEnabled': False, 'MessageCopyForSendOnBehalfEnabled': False, 'ForwardingAddress': None}
+BOB = dict(ALICE, **QUOTAS)
+
+
+def test_quotas_are_read_in_any_exchange_spelling_and_shown_as_exchange_shows_them():
+    assert quota_bytes('49 GB (52,613,349,376 bytes)') == quota_bytes('49gb') == quota_bytes(' 52613349376 ') == 52613349376
+    assert quota_bytes('1.5 MB') == 1572864 and quota_bytes('Unlimited') == UNLIMITED and quota_bytes(None) is None
+    assert quota_text(53150220288) == '49.5 GB (53,150,220,288 bytes)'
+    assert quota_text(1000) == '1000 B (1,000 bytes)' and quota_text(UNLIMITED) == 'Unlimited'
+    with pytest.raises(ValueError):
+        quota_bytes('lots')
+
+
+def test_the_same_settings_in_other_spellings_are_no_change():
+    plan = plan_mailbox(BOB, options(prohibit_send_quota='53150220288', issue_warning_quota='49 gb',
+                                     retention_policy='default mrm policy', retain_deleted_items_for=14,
+                                     message_copy_for_sent_as_enabled=False, archive=False,
+                                     auto_expanding_archive=False))
+    assert not plan.changed, plan.settings
+
+
+def test_lower_quotas_a_policy_and_retention_go_in_the_one_set_call_and_are_predicted():
+    plan = plan_mailbox(BOB, options(prohibit_send_quota='45 GB', retention_policy='Leavers 7 Years',
+                                     retain_deleted_items_for=30, message_copy_for_send_on_behalf_enabled=True))
+    assert plan.settings == {'ProhibitSendQuota': '45 GB', 'RetentionPolicy': 'Leavers 7 Years',
+                             'RetainDeletedItemsFor': '30.00:00:00', 'MessageCopyForSendOnBehalfEnabled': True}
+    assert plan.changes['prohibit_send_quota'] == '45 GB (48,318,382,080 bytes)'
+    assert plan.changes['retain_deleted_items_for'] == 30
+    facts = mailbox_facts(after_row(BOB, plan))
+    assert facts['prohibit_send_quota'] == '45 GB (48,318,382,080 bytes)'
+    assert (facts['retention_policy'], facts['retain_deleted_items_for']) == ('Leavers 7 Years', 30)
+    assert facts['message_copy_for_send_on_behalf_enabled'] is True
+    assert plan.steps('k') == [[('Set-Mailbox', dict(plan.settings, Identity='k'))]]
+
+
+def test_an_empty_retention_policy_takes_the_mailboxs_own_away_with_null():
+    plan = plan_mailbox(BOB, options(retention_policy=''))
+    assert plan.settings == {'RetentionPolicy': CLEAR}
+    assert mailbox_facts(after_row(BOB, plan))['retention_policy'] == ''
+
+
+@pytest.mark.parametrize('given, message', [
+    (dict(retain_deleted_items_for=31), "retain_deleted_items_for: 31 must be 0 to 30 days"),
+    (dict(retain_deleted_items_for=-1), "retain_deleted_items_for: -1 must be 0 to 30 days"),
+    (dict(issue_warning_quota='lots'), "issue_warning_quota: 'lots' is not a size"),
+    (dict(prohibit_send_quota=''), "prohibit_send_quota: '' is not a size"),
+])
+def test_impossible_retention_and_quota_values_are_refused_naming_the_option(given, message):
+    with pytest.raises(MailboxInputError, match=message):
+        options(**given)
+
+
+def test_a_real_zero_retention_reads_as_zero_days():
+    assert mailbox_facts(dict(BOB, RetainDeletedItemsFor='00:00:00'))['retain_deleted_items_for'] == 0
+
+
+def test_archive_then_auto_expanding_archive_go_after_the_settings_in_order():
+    plan = plan_mailbox(BOB, options(archive=True, auto_expanding_archive=True, hidden_from_address_lists=True))
+    assert plan.steps('k') == [[('Set-Mailbox', {'Identity': 'k', 'HiddenFromAddressListsEnabled': True})],
+                               [('Enable-Mailbox', {'Identity': 'k', 'Archive': True})],
+                               [('Enable-Mailbox', {'Identity': 'k', 'AutoExpandingArchive': True})]]
+    assert plan.changes['archive'] is True and plan.changes['auto_expanding_archive'] is True
+    facts = mailbox_facts(after_row(BOB, plan))
+    assert facts['archive'] and facts['auto_expanding_archive']
+
+
+ARCHIVED = dict(BOB, ArchiveStatus='Active', ArchiveDatabase='DB2', ArchiveGuid='a-guid', AutoExpandingArchiveEnabled=True)
+
+
+def test_an_archive_reads_as_on_by_its_status_or_by_its_guid_and_database():
+    assert mailbox_facts(ARCHIVED)['archive']
+    assert mailbox_facts(dict(ARCHIVED, ArchiveStatus='None'))['archive'], 'status not updated yet'
+    assert not mailbox_facts(dict(ARCHIVED, ArchiveStatus='None', ArchiveDatabase=None))['archive'], 'disabled, guid kept'
+
+
+def test_disabling_an_archive_needs_the_confirmation_and_auto_expanding_cannot_be_turned_off():
+    with pytest.raises(MailboxInputError, match="archive: false would disable the archive of 'alice@contoso.com'; its "
+                                                "content is deleted.*archive_disable_confirm: true"):
+        plan_mailbox(ARCHIVED, options(archive=False))
+    plan = plan_mailbox(ARCHIVED, options(archive=False, archive_disable_confirm=True))
+    assert plan.steps('k') == [[('Disable-Mailbox', {'Identity': 'k', 'Archive': True, 'Confirm': False})]]
+    assert not mailbox_facts(after_row(ARCHIVED, plan))['archive']
+    with pytest.raises(MailboxInputError, match="auto_expanding_archive: false cannot be applied to 'alice@contoso.com'"):
+        plan_mailbox(ARCHIVED, options(auto_expanding_archive=False))
+    assert not plan_mailbox(BOB, options(auto_expanding_archive=False, archive=False)).changed, 'off and asked off'
+    with pytest.raises(MailboxInputError, match="auto_expanding_archive: true needs an archive"):
+        plan_mailbox(BOB, options(auto_expanding_archive=True))
+    with pytest.raises(MailboxInputError, match="auto_expanding_archive: true needs an archive"):
+        plan_mailbox(dict(ARCHIVED, AutoExpandingArchiveEnabled=False),
+                     options(auto_expanding_archive=True, archive=False, archive_disable_confirm=True))
+
+
+class Resolver(object):
+    """A RecipientResolver stand-in: names -> rows."""
+
+    def __init__(self, **rows):
+        self.rows = dict((name.lower(), Recipient(row)) for name, row in rows.items())
+
+    def resolve_all(self, option, identities, for_new_object=False):
+        found = self.rows.get(identities[0].lower())
+        if found is None:
+            raise MailboxInputError("%s: '%s' was not found" % (option, identities[0]))
+        return {found.key: found}
+
+    def identify(self, label):
+        return self.rows.get(label.lower())
+
+
+def test_internal_forwarding_is_compared_by_recipient_whatever_the_spelling():
+    carol = {'Guid': 'carol-guid', 'Name': 'carol', 'PrimarySmtpAddress': 'carol@contoso.com'}
+    resolver = Resolver(carol=carol, **{'carol@contoso.com': carol, 'dave': {'Guid': 'dave-guid', 'Name': 'dave'}})
+    target = forwarding_target(resolver, 'carol@contoso.com', dict(BOB, ForwardingAddress='carol'))
+    assert target.same and not plan_mailbox(BOB, dict(options(), forwarding_address=target)).changed
+    target = forwarding_target(resolver, 'carol@contoso.com', dict(BOB, ForwardingAddress='dave'))
+    plan = plan_mailbox(BOB, dict(options(), forwarding_address=target))
+    assert plan.settings == {'ForwardingAddress': 'carol-guid'} and plan.changes == {'forwarding_address': 'carol'}
+    assert mailbox_facts(after_row(BOB, plan))['forwarding_address'] == 'carol'
+    cleared = forwarding_target(resolver, '', dict(BOB, ForwardingAddress='dave'))
+    assert plan_mailbox(BOB, dict(options(), forwarding_address=cleared)).settings == {'ForwardingAddress': CLEAR}
+    assert forwarding_target(resolver, '', BOB).same, 'nothing to clear'
+    with pytest.raises(MailboxInputError, match="mailboxes.0..forwarding_address: 'nobody' was not found"):
+        forwarding_target(resolver, 'nobody', BOB, 'mailboxes[0].forwarding_address')
+
+
+def test_changes_show_before_and_after_and_a_creation_its_names_and_state():
+    facts = mailbox_facts(BOB)
+    plan = plan_mailbox(BOB, options(prohibit_send_quota='45 GB', archive=True))
+    shown = shown_changes(facts, plan.changes)
+    assert shown == {'prohibit_send_quota': {'before': '49.5 GB (53,150,220,288 bytes)', 'after': '45 GB (48,318,382,080 bytes)'},
+                     'archive': {'before': False, 'after': True}}
+    parameters, row = new_mailbox('team@contoso.com', options(type='shared'))
+    shown = shown_changes({}, {}, (parameters, plan_mailbox(row, options(archive=True)), 'shared'))
+    assert shown['state'] == {'before': 'absent', 'after': 'present'} and shown['archive']['after'] is True

@@ -89,15 +89,16 @@ def test_a_new_mailbox_refused_as_existing_fails_when_the_address_is_someone_els
 
 def new_entry():
     entry = dict.fromkeys(exo_mailbox.Mailbox.options)
-    entry.update(identity='sales-eu@contoso.com', state='present', type='shared', email_addresses_mode='add',
-                 excluded_domains=[])
+    entry.update(mailbox='sales-eu@contoso.com', state='present', type='shared', email_addresses_mode='add',
+                 excluded_domains=[], archive_disable_confirm=False)
     return entry
 
 
 def test_per_mailbox_options_are_given_per_entry_only_and_the_others_are_task_defaults():
     spec = argument_spec(exo_mailbox.Mailbox)
     entry = spec['argument_spec']['mailboxes']['options']
-    assert set(entry) == set(exo_mailbox.PROPERTY_OPTIONS) | {'identity', 'name', 'state'}
+    assert set(entry) == set(exo_mailbox.Mailbox.options) | {'mailbox', 'state'}
+    assert entry['mailbox']['aliases'] == ['identity'] == spec['argument_spec']['mailbox']['aliases']
     assert all('default' not in option for option in entry.values())
     assert ('mailboxes', 'display_name') in spec['mutually_exclusive']
     assert ('mailboxes', 'hidden_from_address_lists') not in spec['mutually_exclusive']

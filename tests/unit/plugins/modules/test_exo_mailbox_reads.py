@@ -49,11 +49,11 @@ def test_bulk_address_checks_go_ten_to_a_batch_and_fail_only_their_own_entry():
         answers[('Get-Mailbox', 'g%d' % number)] = [shared(number)]
         answers[('Set-Mailbox', 'g%d' % number)] = []
     exo = FakeTask(answers, params={'parallel': 1})
-    items = [{'identity': 'm%d' % n, 'email_addresses': ['new%d@contoso.com' % n]} for n in range(12)]
-    items += [{'identity': 'm12', 'email_addresses': ['carol@contoso.com']},
+    items = [{'mailbox': 'm%d' % n, 'email_addresses': ['new%d@contoso.com' % n]} for n in range(12)]
+    items += [{'mailbox': 'm12', 'email_addresses': ['carol@contoso.com']},
               # m0's own address, known from m0's read: no lookup.
-              {'identity': 'm13', 'email_addresses': ['m0@contoso.com']},
-              {'identity': 'm14', 'custom_attributes': {16: 'too far'}}]
+              {'mailbox': 'm13', 'email_addresses': ['m0@contoso.com']},
+              {'mailbox': 'm14', 'custom_attributes': {16: 'too far'}}]
 
     with pytest.raises(TaskFailed) as caught:
         converge(exo, entries(items))
@@ -82,7 +82,7 @@ def test_a_lookup_that_gave_up_fails_only_the_entries_that_check_that_address():
         answers[('Get-Mailbox', 'g%d' % number)] = [shared(number)]
         answers[('Set-Mailbox', 'g%d' % number)] = []
     exo = FakeTask(answers, params={'parallel': 1})
-    items = [{'identity': 'm%d' % n, 'email_addresses': ['new%d@contoso.com' % n]} for n in range(2)]
+    items = [{'mailbox': 'm%d' % n, 'email_addresses': ['new%d@contoso.com' % n]} for n in range(2)]
 
     with pytest.raises(TaskFailed) as caught:
         converge(exo, entries(items))
@@ -138,7 +138,7 @@ def test_twenty_five_updates_send_their_writes_and_re_reads_ten_to_a_request():
         answers[('Set-Mailbox', 'g%d' % number)] = []
         answers[('Get-Mailbox', 'g%d' % number)] = [dict(shared(number), DisplayName='after %d' % number)]
     exo = RecordingTask(answers, params={'parallel': 2})
-    result = converge(exo, entries([{'identity': 'm%d' % n, 'display_name': 'after %d' % n} for n in range(25)]))
+    result = converge(exo, entries([{'mailbox': 'm%d' % n, 'display_name': 'after %d' % n} for n in range(25)]))
 
     assert exo.single == []
     assert [[(cmdlet, parameters['Identity']) for cmdlet, parameters, unused in batch] for batch in exo.sent] == [
@@ -161,10 +161,10 @@ def test_type_changes_go_first_and_a_refused_write_fails_only_its_mailbox():
         answers[('Get-Mailbox', 'm%d' % number)] = [shared(number)]
         answers[('Get-Mailbox', 'g%d' % number)] = [shared(number)]
     exo = RecordingTask(answers, params={'parallel': 4})
-    items = [{'identity': 'm0', 'type': 'room', 'resource_capacity': 8},
-             {'identity': 'm1', 'hidden_from_address_lists': True},
-             {'identity': 'm2', 'type': 'room', 'resource_capacity': 4},
-             {'identity': 'm3', 'hidden_from_address_lists': True}]
+    items = [{'mailbox': 'm0', 'type': 'room', 'resource_capacity': 8},
+             {'mailbox': 'm1', 'hidden_from_address_lists': True},
+             {'mailbox': 'm2', 'type': 'room', 'resource_capacity': 4},
+             {'mailbox': 'm3', 'hidden_from_address_lists': True}]
 
     with pytest.raises(TaskFailed) as caught:
         converge(exo, entries(items))
@@ -194,7 +194,7 @@ def test_a_re_read_that_failed_reports_the_change_as_sent():
         answers[('Set-Mailbox', 'g%d' % number)] = []
     answers[('Get-Mailbox', 'g0')] = [dict(shared(0), HiddenFromAddressListsEnabled=True)]
     exo = RecordingTask(answers, params={'parallel': 1})
-    items = [{'identity': 'm%d' % n, 'hidden_from_address_lists': True, 'custom_attributes': {1: 'x'}}
+    items = [{'mailbox': 'm%d' % n, 'hidden_from_address_lists': True, 'custom_attributes': {1: 'x'}}
              for n in range(2)]
 
     with pytest.raises(TaskFailed) as caught:
@@ -213,6 +213,6 @@ def test_a_task_whose_only_change_could_not_be_read_back_reports_changed():
                          ('Get-Mailbox', 'g0'): throttled}, params={'parallel': 1})
 
     with pytest.raises(TaskFailed) as caught:
-        converge(exo, entries([{'identity': 'm0', 'hidden_from_address_lists': True}]))
+        converge(exo, entries([{'mailbox': 'm0', 'hidden_from_address_lists': True}]))
 
     assert caught.value.args[1]['changed'] is True
