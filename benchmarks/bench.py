@@ -411,8 +411,9 @@ def table(runs):
                 notes.append("%d ms: %s costs %.1f ms per mailbox at N=%d and %.1f at N=%d "
                              "(%+.0f%%)" % (latency, name, per[0], small["n"], per[1], large["n"],
                                             (per[1] / per[0] - 1) * 100))
-    notes.append("Each mailbox: 2 Full Access, 1 Send As, 1 Send on Behalf (exo_mailbox_permission) "
-                 "and 1 group membership (exo_distribution_group_member, groups of %d)" % GROUP_SIZE)
+    if bulk_runs:
+        notes.append("Each mailbox: 2 Full Access, 1 Send As, 1 Send on Behalf (exo_mailbox_permission) "
+                     "and 1 group membership (exo_distribution_group_member, groups of %d)" % GROUP_SIZE)
     return "\n".join(lines + [""] + ["- " + note for note in notes])
 
 
