@@ -273,6 +273,7 @@ results:
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients import groups
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import CREATE, CREATE_SET, SET, Prop, Resource, argument_spec, same_text
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.properties import CustomAttributes
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.values import CLEAR
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import RecipientResolver
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.relation import MODES, plan_mode
@@ -315,6 +316,7 @@ class Group(Resource):
              spec=_choice(groups.NOTIFICATIONS)),
         Prop('hidden_group_membership', 'HiddenGroupMembershipEnabled', default=False, spec=FLAG),
         Prop('notes', 'Notes', same=same_text, wire=lambda text: text or CLEAR, cmdlet='Group', spec=TEXT),
+        CustomAttributes(),
     )
 
     def __init__(self, module):

@@ -16,6 +16,7 @@ def test_distribution_group_lifecycle_and_bad_input(playbook, sandbox):
     assert (board['AcceptMessagesOnlyFromSendersOrMembers'], board['RejectMessagesFromSendersOrMembers']) == (['all-staff', 'alice'], [])
     assert (board['BypassModerationFromSendersOrMembers'], board['GrantSendOnBehalfTo']) == (['carol'], ['alice'])
     assert (board['HiddenGroupMembershipEnabled'], board['RequireSenderAuthenticationEnabled']) == (True, False)
+    assert (board['CustomAttribute1'], board['CustomAttribute7']) == ('', 'cc-43')
     assert read('Get-Group', Identity='board')[0]['Notes'] == 'Board of directors (2026)'
     assert [row['Name'] for row in read('Get-DistributionGroupMember', Identity='board')] == ['alice']
     assert sandbox.invoke('Remove-DistributionGroup', {'Identity': 'board', 'Confirm': False}).status_code == 200

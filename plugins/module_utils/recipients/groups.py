@@ -132,6 +132,8 @@ def group_facts(row, lists):
         'moderation_enabled': bool(row.get('ModerationEnabled')),
         'send_moderation_notifications': as_text(row.get('SendModerationNotifications')).lower(),
         'hidden_group_membership': bool(row.get('HiddenGroupMembershipEnabled')),
+        'custom_attributes': dict((str(n), as_text(row['CustomAttribute%d' % n])) for n in range(1, 16)
+                                  if row.get('CustomAttribute%d' % n) not in (None, '', CLEAR)),
     }
     facts.update((option, sorted_values(lists.get(option) or {})) for option, unused in RECIPIENT_LISTS)
     if row.get('Notes') is not None:

@@ -53,8 +53,9 @@ def test_group_facts_use_the_collection_keys_and_option_values():
         'moderation_enabled': True, 'send_moderation_notifications': 'internal', 'hidden_group_membership': False,
         'moderated_by': [], 'bypass_moderation_from_senders_or_members': [],
         'accept_messages_only_from_senders_or_members': [], 'reject_messages_from_senders_or_members': [],
-        'grant_send_on_behalf_to': ['carol@contoso.com'],
+        'grant_send_on_behalf_to': ['carol@contoso.com'], 'custom_attributes': {},
     }
+    assert group_facts(dict(ALL_STAFF, CustomAttribute2='', CustomAttribute7='cc-42'), {})['custom_attributes'] == {'7': 'cc-42'}
     # Notes are shown when they were read (Get-Group), members when they are known.
     facts = group_facts(dict(ALL_STAFF, Notes=None), {})
     assert 'notes' not in facts and 'members' not in facts

@@ -231,3 +231,16 @@ def test_delivery_restrictions_compare_by_recipient_and_an_empty_list_clears():
     assert cleared['results'][0]['changes'] == {
         'reject_messages_from_senders_or_members': {'before': ['alice@contoso.com'], 'after': []}}
     assert sent(exo) == [('Set-DistributionGroup', 'GF')]
+
+
+def test_custom_attributes_are_compared_one_by_one_and_a_new_group_gets_them_from_its_set():
+    row = dict(FINANCE, CustomAttribute3='cc-41', CustomAttribute5='keep')
+    exo = applied({('Get-DistributionGroup', 'finance'): [row], ('Get-DistributionGroup', 'GF'): [row],
+                   ('Set-DistributionGroup', 'GF'): []})
+    result = exo.converge(groups.Group, [entry('finance', custom_attributes={'3': 'cc-42', '5': 'keep', '9': ''})], 'groups')
+    assert result['results'][0]['changes'] == {'custom_attributes': {'before': {'3': 'cc-41', '5': 'keep'},
+                                                                     'after': {'3': 'cc-42', '5': 'keep'}}}
+    assert sent(exo) == [('Set-DistributionGroup', 'GF')]
+    exo = FakeExo({})
+    result = exo.converge(groups.Group, [entry('crew', custom_attributes={'1': 'ops'})], 'groups')
+    assert result['results'][0]['group']['custom_attributes'] == {'1': 'ops'}
