@@ -11,12 +11,16 @@ short_description: Create, update and remove Exchange Online distribution and ma
 version_added: 0.1.0
 description:
   - Manages one distribution group or mail-enabled security group, or many in one task
-    (O(groups)), as desired state, through C(Get/New/Set/Remove-DistributionGroup).
+    (O(groups)), as desired state, through C(Get/New/Set/Remove-DistributionGroup), C(Set-Group)
+    for O(notes) and C(Add/Remove-DistributionGroupMember) for O(members).
   - Only the options that are given are compared and changed; the others are left as they are.
-  - Every owner in O(managed_by) is resolved to one recipient, and a new primary address is
-    checked against every other recipient, before the first write. An unknown or ambiguous owner
-    or an address another recipient already uses fails the task and changes nothing.
-  - Members are managed by M(mailops.exchange.exo_distribution_group_member).
+  - Every recipient in O(managed_by), O(members), O(moderated_by) and the other recipient lists
+    is resolved to one recipient, and a new primary address is checked against every other
+    recipient, before the first write. An unknown or ambiguous name or an address another
+    recipient already uses fails the task naming the option, and changes nothing.
+  - One task creates a group with its members (C(New-DistributionGroup -Members)); in check mode
+    the result shows the members it would have. M(mailops.exchange.exo_distribution_group_member)
+    manages the members of many groups apart from their settings.
 author:
   - mailops.exchange developers (@mailops)
 extends_documentation_fragment:
@@ -24,23 +28,25 @@ extends_documentation_fragment:
   - mailops.exchange.exchange_online.attributes
   - mailops.exchange.exchange_online.bulk
 options:
-  name:
+  group:
     description:
       - The group. For an existing group any identity form Exchange accepts (name, alias, SMTP
         address, GUID); a group that does not exist is created with this as its C(Name).
-      - Give O(name) or O(groups).
+      - Give O(group) or O(groups). V(name) (the option's name in earlier releases) and V(identity)
+        are aliases.
     type: str
+    aliases: [name, identity]
   groups:
     description:
       - Many groups in one task (bulk mode), converged by O(parallel) workers inside one module
         run that share one token, one connection pool and one recipient lookup. The groups are
-        read ten to a request, and the owners of all of them (the current and the desired ones)
-        are looked up together before the first group is planned.
-      - Each entry names a group by C(name) and may set any of the per-group options below;
-        options it leaves out take the task's value (for example O(state), O(type) or
+        read ten to a request, and the recipients of all of them (the current and the desired
+        ones) are looked up together before the first group is planned.
+      - Each entry names a group by C(group) (or C(name)) and may set any of the per-group options
+        below; options it leaves out take the task's value (for example O(state), O(type) or
         O(managed_by)). O(alias), O(display_name) and O(primary_smtp_address) belong to one
         group, so they are given per entry only.
-      - Every entry is validated, and its owners and addresses resolved, before that group's
+      - Every entry is validated, and its recipients and addresses resolved, before that group's
         first write; a message about an entry names it as C(groups[N].option).
       - One group's failure does not stop or undo the others; the task fails at the end and
         lists every failed group with its reason (RV(results) holds each group's outcome).
@@ -50,10 +56,11 @@ options:
     type: list
     elements: dict
     suboptions:
-      name:
-        description: As O(name), for this group.
+      group:
+        description: As O(group), for this group.
         type: str
         required: true
+        aliases: [name, identity]
       state:
         description: As O(state), for this group.
         type: str
@@ -75,6 +82,26 @@ options:
         description: As O(managed_by), for this group.
         type: list
         elements: str
+      moderated_by:
+        description: As O(moderated_by), for this group.
+        type: list
+        elements: str
+      bypass_moderation_from_senders_or_members:
+        description: As O(bypass_moderation_from_senders_or_members), for this group.
+        type: list
+        elements: str
+      accept_messages_only_from_senders_or_members:
+        description: As O(accept_messages_only_from_senders_or_members), for this group.
+        type: list
+        elements: str
+      reject_messages_from_senders_or_members:
+        description: As O(reject_messages_from_senders_or_members), for this group.
+        type: list
+        elements: str
+      grant_send_on_behalf_to:
+        description: As O(grant_send_on_behalf_to), for this group.
+        type: list
+        elements: str
       hidden_from_address_lists:
         description: As O(hidden_from_address_lists), for this group.
         type: bool
@@ -89,6 +116,30 @@ options:
         description: As O(member_depart_restriction), for this group.
         type: str
         choices: [open, closed, approval_required]
+      moderation_enabled:
+        description: As O(moderation_enabled), for this group.
+        type: bool
+      send_moderation_notifications:
+        description: As O(send_moderation_notifications), for this group.
+        type: str
+        choices: [always, internal, never]
+      hidden_group_membership:
+        description: As O(hidden_group_membership), for this group.
+        type: bool
+      notes:
+        description: As O(notes), for this group.
+        type: str
+      custom_attributes:
+        description: As O(custom_attributes), for this group.
+        type: dict
+      members:
+        description: As O(members), for this group.
+        type: list
+        elements: str
+      members_mode:
+        description: As O(members_mode), for this group.
+        type: str
+        choices: [present, absent, exact]
   state:
     description:
       - V(present) creates or updates the group; V(absent) removes it.
@@ -97,11 +148,11 @@ options:
     default: present
   alias:
     description:
-      - The mail alias. Exchange derives it from O(name) when a group is created without one.
+      - The mail alias. Exchange derives it from O(group) when a group is created without one.
     type: str
   display_name:
     description:
-      - The display name. Exchange uses O(name) when a group is created without one.
+      - The display name. Exchange uses O(group) when a group is created without one.
     type: str
   primary_smtp_address:
     description:
@@ -119,8 +170,57 @@ options:
   managed_by:
     description:
       - The owners of the group, as a complete list; owners who are not listed are removed.
-      - Unlike members, owners have no O(state) + exclusive handling; leave the option out to keep
-        the current owners.
+      - Unlike O(members), owners have no mode; leave the option out to keep the current owners.
+    type: list
+    elements: str
+  moderated_by:
+    description:
+      - The moderators, who approve the messages sent to a moderated group (O(moderation_enabled)).
+      - A distribution group without moderators is moderated by its owners; a security group must
+        name its own.
+      - The complete list, in any identity form (name, alias, address, GUID); every name is resolved
+        to one recipient and compared by identity, so spelling is never a change; an unknown or
+        ambiguous name fails naming the option. Recipients not listed are removed, V([]) clears the
+        list, and leaving the option out keeps it as it is.
+    type: list
+    elements: str
+  bypass_moderation_from_senders_or_members:
+    description:
+      - The senders (or groups, whose members then count) whose messages to a moderated group are
+        delivered without approval.
+      - The complete list, in any identity form (name, alias, address, GUID); every name is resolved
+        to one recipient and compared by identity, so spelling is never a change; an unknown or
+        ambiguous name fails naming the option. Recipients not listed are removed, V([]) clears the
+        list, and leaving the option out keeps it as it is.
+    type: list
+    elements: str
+  accept_messages_only_from_senders_or_members:
+    description:
+      - The only senders (or groups, whose members then count) the group accepts messages from; an
+        empty list accepts everyone again.
+      - The complete list, in any identity form (name, alias, address, GUID); every name is resolved
+        to one recipient and compared by identity, so spelling is never a change; an unknown or
+        ambiguous name fails naming the option. Recipients not listed are removed, V([]) clears the
+        list, and leaving the option out keeps it as it is.
+    type: list
+    elements: str
+  reject_messages_from_senders_or_members:
+    description:
+      - The senders (or groups, whose members then count) whose messages the group rejects; an empty
+        list rejects no one.
+      - The complete list, in any identity form (name, alias, address, GUID); every name is resolved
+        to one recipient and compared by identity, so spelling is never a change; an unknown or
+        ambiguous name fails naming the option. Recipients not listed are removed, V([]) clears the
+        list, and leaving the option out keeps it as it is.
+    type: list
+    elements: str
+  grant_send_on_behalf_to:
+    description:
+      - The recipients who may send on behalf of the group (C(GrantSendOnBehalfTo)).
+      - The complete list, in any identity form (name, alias, address, GUID); every name is resolved
+        to one recipient and compared by identity, so spelling is never a change; an unknown or
+        ambiguous name fails naming the option. Recipients not listed are removed, V([]) clears the
+        list, and leaving the option out keeps it as it is.
     type: list
     elements: str
   hidden_from_address_lists:
@@ -147,53 +247,134 @@ options:
       - Security groups cannot be V(open).
     type: str
     choices: [open, closed, approval_required]
+  moderation_enabled:
+    description:
+      - Whether messages sent to the group wait for a moderator's approval (Exchange's default is
+        V(false)). The moderators are O(moderated_by), or the owners of a distribution group that
+        names none; a moderated security group must name its moderators, or the task fails
+        before any write.
+    type: bool
+  send_moderation_notifications:
+    description:
+      - Whom Exchange tells that their message to a moderated group was not approved - every sender
+        (V(always), Exchange's default), senders inside the organisation (V(internal)) or no one
+        (V(never)).
+    type: str
+    choices: [always, internal, never]
+  hidden_group_membership:
+    description:
+      - Whether the members are hidden from everyone who is not a member.
+      - Microsoft documents that a hidden membership cannot be revealed again, so V(false) for a
+        group whose membership is hidden fails the task before any write. Set it when the group
+        is created where you can.
+    type: bool
+  notes:
+    description:
+      - The group's notes (C(Notes), written by C(Set-Group)); an empty string clears them.
+      - Read with one C(Get-Group) per group, only when the option is given.
+    type: str
+  custom_attributes:
+    description:
+      - Custom attributes by number, V(1) to V(15) (C(CustomAttribute1) to C(CustomAttribute15)
+        of C(Set-DistributionGroup)), each at most 1024 characters. An empty value clears one.
+      - Only the numbers given are managed. A new group gets them from the C(Set-DistributionGroup)
+        that follows its creation (C(New-DistributionGroup) does not take them).
+    type: dict
+  members:
+    description:
+      - The group's direct members, in any identity form (name, alias, address, GUID), each
+        resolved to one recipient and compared by identity; an unknown or ambiguous name fails
+        naming the option before any write.
+      - O(members_mode) says what the list means. Leave the option out to leave the members alone
+        (they are then not read).
+      - The members of a new group go in its C(New-DistributionGroup); an existing group's change
+        is one C(Add-DistributionGroupMember) or C(Remove-DistributionGroupMember) per member, after
+        its other settings.
+    type: list
+    elements: str
+  members_mode:
+    description:
+      - V(present) adds the listed members where missing and leaves the others; V(absent) removes
+        the listed members where present; V(exact) adds the listed members and removes every other
+        member, so the list becomes the whole membership (an empty list removes every member).
+      - The convention of the collection's multi-valued options guide (V(present) and V(absent) are
+        its C(state), V(exact) its C(state=present) with C(exclusive=true)).
+    type: str
+    choices: [present, absent, exact]
+    default: present
 notes:
   - The task changes groups it does not own, so every write passes C(-BypassSecurityGroupManagerCheck).
     The application needs a role that allows that, such as Exchange Administrator.
   - Without O(primary_smtp_address), Exchange picks the address of a new group; if another recipient
     already uses it, Exchange refuses the creation and the task fails with its error.
+  - A new group's delivery restrictions, Send on Behalf list, custom attributes and address-list
+    flag are written by one C(Set-DistributionGroup) after C(New-DistributionGroup), which does not
+    take them; in check mode the result shows the group as both calls would leave it.
 seealso:
   - module: mailops.exchange.exo_distribution_group_member
   - module: mailops.exchange.exo_distribution_group_info
 """
 
 EXAMPLES = r"""
-- name: A distribution group for the project, owned by its lead
+- name: A distribution group for the project, owned by its lead, with its members
   mailops.exchange.exo_distribution_group:
-    name: project-x
+    group: project-x
     display_name: Project X
     primary_smtp_address: project-x@contoso.com
     managed_by: [alice@contoso.com]
+    members: [alice@contoso.com, bob@contoso.com, carol@contoso.com]
     require_sender_authentication: false
+
+- name: A moderated board that only staff may write to, with notes and a cost centre
+  mailops.exchange.exo_distribution_group:
+    group: board
+    managed_by: [dave@contoso.com]
+    moderation_enabled: true
+    moderated_by: [bob@contoso.com]
+    send_moderation_notifications: internal
+    bypass_moderation_from_senders_or_members: [carol@contoso.com]
+    accept_messages_only_from_senders_or_members: [all-staff@contoso.com]
+    grant_send_on_behalf_to: [alice@contoso.com]
+    hidden_group_membership: true
+    notes: Board of directors
+    custom_attributes: {1: board, 7: cc-42}
+
+- name: Exactly these members; everyone else leaves the group
+  mailops.exchange.exo_distribution_group:
+    group: board
+    members: [alice@contoso.com, bob@contoso.com]
+    members_mode: exact
 
 - name: A mail-enabled security group that people may ask to join
   mailops.exchange.exo_distribution_group:
-    name: finance-approvers
+    group: finance-approvers
     type: security
     member_join_restriction: approval_required
     managed_by: [carol@contoso.com, dave@contoso.com]
 
-- name: Hide a group from the address book
+- name: Hide a group from the address book and accept mail from anyone again
   mailops.exchange.exo_distribution_group:
-    name: project-x@contoso.com
+    group: project-x@contoso.com
     hidden_from_address_lists: true
+    accept_messages_only_from_senders_or_members: []
 
 - name: Remove a group
   mailops.exchange.exo_distribution_group:
-    name: project-x@contoso.com
+    group: project-x@contoso.com
     state: absent
 
 - name: Many groups in one task, all owned by the helpdesk lead unless an entry says otherwise
   mailops.exchange.exo_distribution_group:
     groups:
-      - name: project-x
+      - group: project-x
         display_name: Project X
         primary_smtp_address: project-x@contoso.com
-      - name: finance-approvers
+        members: [bob@contoso.com]
+      - group: finance-approvers
         type: security
         member_join_restriction: approval_required
         managed_by: [carol@contoso.com, dave@contoso.com]
-      - name: project-old
+      - group: project-old
         state: absent
     managed_by: [alice@contoso.com]
     require_sender_authentication: true
@@ -206,7 +387,7 @@ group:
     - The group after the task; in check mode, what it would be (a group that would be created
       has an empty C(guid), and the addresses Exchange would pick are not known).
     - An empty dict after the group is removed.
-  returned: with O(name)
+  returned: with O(group)
   type: dict
   contains:
     identity:
@@ -239,6 +420,26 @@ group:
       description: The owners, as primary SMTP addresses, sorted.
       type: list
       elements: str
+    moderated_by:
+      description: The moderators, as primary SMTP addresses, sorted.
+      type: list
+      elements: str
+    bypass_moderation_from_senders_or_members:
+      description: Who sends without moderation, as primary SMTP addresses, sorted.
+      type: list
+      elements: str
+    accept_messages_only_from_senders_or_members:
+      description: The only senders accepted (empty - everyone), as primary SMTP addresses, sorted.
+      type: list
+      elements: str
+    reject_messages_from_senders_or_members:
+      description: The senders rejected, as primary SMTP addresses, sorted.
+      type: list
+      elements: str
+    grant_send_on_behalf_to:
+      description: Who may send on behalf of the group, as primary SMTP addresses, sorted.
+      type: list
+      elements: str
     hidden_from_address_lists:
       description: Whether the group is hidden from address lists.
       type: bool
@@ -251,11 +452,39 @@ group:
     member_depart_restriction:
       description: V(open), V(closed) or V(approval_required).
       type: str
+    moderation_enabled:
+      description: Whether messages to the group are moderated.
+      type: bool
+    send_moderation_notifications:
+      description: V(always), V(internal) or V(never).
+      type: str
+    hidden_group_membership:
+      description: Whether the membership is hidden from non-members.
+      type: bool
+    custom_attributes:
+      description: The non-empty custom attributes, keyed by their number C(1) to C(15).
+      type: dict
+    notes:
+      description: The notes.
+      type: str
+      returned: when O(notes) is given
+    members:
+      description: The direct members, as primary SMTP addresses (or names), sorted.
+      type: list
+      elements: str
+      returned: when O(members) is given
+changes:
+  description:
+    - "What the task changed (in check mode, would change): C(before) and C(after) for each option; for
+      O(members), C(added) and C(removed)."
+  returned: with O(group)
+  type: dict
+  sample: {members: {added: [bob@contoso.com], removed: [carol@contoso.com]}, notes: {before: Board, after: Board of directors}}
 results:
   description:
-    - With O(groups), one entry per group in the order given - RV(group) and C(changed) as for a
-      single group, or C(failed=true) with C(msg) and the error's C(error_kind). C(key) is the group's
-      C(name) as the entry gave it; with C(--diff), the task's C(diff) is keyed by it too.
+    - With O(groups), one entry per group in the order given - RV(group), C(changes) and C(changed) as for a
+      single group, or C(failed=true) with C(msg) and the error C(error_kind). C(key) is the group's
+      C(group) as the entry gave it; with C(--diff), the task's C(diff) is keyed by it too.
   returned: with O(groups)
   type: list
   elements: dict
@@ -281,6 +510,8 @@ from ansible_collections.mailops.exchange.plugins.module_utils.engine.relation i
 TEXT = dict(type='str')
 FLAG = dict(type='bool')
 NAMES = dict(type='list', elements='str')
+# No recipient list is a secret ("bypass" only looks like one to the sanity test).
+RECIPIENTS = dict(NAMES, no_log=False)
 
 
 def _choice(values):
@@ -304,7 +535,7 @@ class Group(Resource):
         Prop('alias', 'Alias', same=same_text, spec=TEXT),
         Prop('display_name', 'DisplayName', spec=TEXT),
         Prop('primary_smtp_address', 'PrimarySmtpAddress', same=same_text, spec=TEXT),
-    ) + tuple(Prop(option, parameter, same=groups.same_recipients, wire=groups.recipients_wire, default=[], spec=NAMES,
+    ) + tuple(Prop(option, parameter, same=groups.same_recipients, wire=groups.recipients_wire, default=[], spec=RECIPIENTS,
                    when=CREATE_SET if option in ('managed_by', 'moderated_by') else SET)
               for option, parameter in groups.RECIPIENT_LISTS) + (
         Prop('hidden_from_address_lists', 'HiddenFromAddressListsEnabled', when=SET, default=False, spec=FLAG),

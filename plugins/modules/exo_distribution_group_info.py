@@ -127,6 +127,38 @@ groups:
     member_depart_restriction:
       description: V(open), V(closed) or V(approval_required).
       type: str
+    moderation_enabled:
+      description: Whether messages to the group are moderated.
+      type: bool
+    moderated_by:
+      description: The moderators, as primary SMTP addresses, sorted.
+      type: list
+      elements: str
+    send_moderation_notifications:
+      description: V(always), V(internal) or V(never).
+      type: str
+    bypass_moderation_from_senders_or_members:
+      description: Who sends without moderation, as primary SMTP addresses, sorted.
+      type: list
+      elements: str
+    accept_messages_only_from_senders_or_members:
+      description: The only senders accepted (empty - everyone), as primary SMTP addresses, sorted.
+      type: list
+      elements: str
+    reject_messages_from_senders_or_members:
+      description: The senders rejected, as primary SMTP addresses, sorted.
+      type: list
+      elements: str
+    grant_send_on_behalf_to:
+      description: Who may send on behalf of the group, as primary SMTP addresses, sorted.
+      type: list
+      elements: str
+    hidden_group_membership:
+      description: Whether the membership is hidden from non-members.
+      type: bool
+    custom_attributes:
+      description: The non-empty custom attributes, keyed by their number C(1) to C(15).
+      type: dict
     members:
       description: The direct members, as primary SMTP addresses, sorted.
       type: list

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 def test_distribution_group_lifecycle_and_bad_input(playbook, sandbox):
     playbook.run('distribution_group.yml')
+
     # The board the walk left, read past the module, then removed so other walks see the seed.
     def read(cmdlet, **parameters):
         return sandbox.invoke(cmdlet, parameters).json()['value']
