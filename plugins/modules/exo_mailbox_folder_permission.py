@@ -160,15 +160,13 @@ permission:
       sample: [CanViewPrivateItems, Delegate]
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import Prop, Resource, one_row
-from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import INVALID_ARGUMENT, NOT_FOUND, ExchangeError
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.folder_permissions import (
-    NO_RIGHTS, ROLES, calendar_option, check_options, entry_parameters, entry_row, flags_from_service, folder_identity,
-    path_segments, pick_folder, rights_from_service, show_rights, special_user, within)
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import Prop, Resource, argument_spec, one_row
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.folder_permissions import (
+    NO_RIGHTS, ROLES, USER_NOT_FOUND, calendar_option, check_options, entry_parameters, entry_row, flags_from_service, folder_identity,
+    read_user_entry, rights_from_service, show_rights, special_user, well_known_path, within)
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import RecipientResolver
-
-_USER_NOT_FOUND = 'UserNotFoundInPermissionEntryException'
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import INVALID_ARGUMENT, NOT_FOUND, ExchangeError
 
 
 class FolderEntry(Resource):
@@ -181,6 +179,15 @@ class FolderEntry(Resource):
     what = 'recipient'
     presence = None
     reread = False
+    options = dict(
+        folder=dict(type='str', required=True),
+        user=dict(type='str', required=True),
+        access_rights=dict(type='list', elements='str'),
+        sharing_permission_flags=dict(type='list', elements='str', choices=['None', 'Delegate', 'CanViewPrivateItems']),
+        send_notification_to_user=dict(type='bool', default=False),
+        state=dict(type='str', default='present', choices=['present', 'absent']),
+    )
+    module_checks = dict(required_if=[('state', 'present', ('access_rights',))])
     properties = (
         Prop('access_rights', 'AccessRights', view=lambda rights: show_rights(rights) if rights is not None else []),
         Prop('sharing_permission_flags', 'SharingPermissionFlags', view=lambda flags: sorted(flags or ())),
@@ -193,6 +200,8 @@ class FolderEntry(Resource):
         self.segments = []
 
     def check_input(self, entry, where):
+        if not entry['user'].strip():
+            raise ValueError('user: %r is not an identity' % entry['user'])
         self.options = check_options(entry)
 
     def read_answers(self, plans):
@@ -219,30 +228,10 @@ class FolderEntry(Resource):
         return [[self.read_entry(entry['folder'])]]
 
     def well_known(self, folder_type, option_value):
-        """The path of the mailbox's folder of ``folder_type``, in the mailbox's language."""
-        row = pick_folder(self.module.invoke('Get-MailboxFolderStatistics', {'Identity': self.mailbox, 'FolderScope': folder_type}),
-                          folder_type)
-        if row is None:
-            raise ExchangeError("folder: '%s': the mailbox %s has no %s folder; nothing was changed"
-                                % (option_value, self.mailbox, folder_type), kind=INVALID_ARGUMENT)
-        return path_segments(row.get('FolderPath'))
+        return well_known_path(self.module.invoke, self.mailbox, folder_type, option_value)
 
     def read_entry(self, option_value=None):
-        # Exchange answers -User for a user without an entry with an error; an empty answer is
-        # taken the same way in case a service version returns nothing instead.
-        try:
-            rows = self.module.invoke('Get-MailboxFolderPermission', {'Identity': self.folder, 'User': self.user})
-        except ExchangeError as err:
-            if err.exception_type == _USER_NOT_FOUND:
-                return entry_row(None, None)
-            if err.kind == NOT_FOUND and option_value is not None:
-                raise ExchangeError("folder: '%s' was not found in the mailbox %s (looked for %s); nothing was changed"
-                                    % (option_value, self.mailbox, self.folder), kind=err.kind,
-                                    exception_type=err.exception_type) from None
-            raise
-        if not rows:
-            return entry_row(None, None)
-        return entry_row(rights_from_service(rows[0].get('AccessRights')), flags_from_service(rows[0].get('SharingPermissionFlags')))
+        return read_user_entry(self.module.invoke, self.folder, self.user, option_value, self.mailbox)
 
     def changes(self, plan, facts):
         """The entry wanted, when it differs from the one there: the rights and flags asked for
@@ -277,7 +266,7 @@ class FolderEntry(Resource):
     def write_error(self, call, err):
         """Removing an entry that is gone is done; adding one that someone added meanwhile (or a
         lost answer to this very call did) changes it in place when it differs."""
-        if call[0].startswith('Remove-') and err.exception_type == _USER_NOT_FOUND:
+        if call[0].startswith('Remove-') and err.exception_type == USER_NOT_FOUND:
             return None
         if not call[0].startswith('Add-') or err.kind != 'already_exists':
             return err
@@ -295,22 +284,7 @@ class FolderEntry(Resource):
 
 
 def main():
-    exo = ExoModule(
-        argument_spec=dict(
-            mailbox=dict(type='str', required=True),
-            folder=dict(type='str', required=True),
-            user=dict(type='str', required=True),
-            access_rights=dict(type='list', elements='str'),
-            sharing_permission_flags=dict(type='list', elements='str',
-                                          choices=['None', 'Delegate', 'CanViewPrivateItems']),
-            send_notification_to_user=dict(type='bool', default=False),
-            state=dict(type='str', default='present', choices=['present', 'absent']),
-        ),
-        required_if=[('state', 'present', ('access_rights',))],
-    )
-    for option in ('mailbox', 'user'):
-        if not exo.params[option].strip():
-            exo.fail("%s: %r is not an identity" % (option, exo.params[option]))
+    exo = ExoModule(**argument_spec(FolderEntry))
     exo.run(lambda module: module.converge(FolderEntry))
 
 

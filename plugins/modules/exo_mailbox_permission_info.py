@@ -106,8 +106,9 @@ permissions:
       elements: str
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.info import Listing, listing_spec
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import RecipientResolver
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.permissions import (
     KINDS,
     read_all_trustees,
@@ -115,94 +116,79 @@ from ansible_collections.mailops.exchange.plugins.module_utils.recipients.permis
     trustee_map,
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.reconcile import sorted_values
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import (
-    IdentityError,
-    RecipientResolver,
-    check_identities,
-)
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import INVALID_ARGUMENT, ExchangeError
+
+RECIPIENT_TYPES = ['UserMailbox', 'SharedMailbox', 'RoomMailbox', 'EquipmentMailbox', 'SchedulingMailbox',
+                   'DiscoveryMailbox', 'TeamMailbox', 'LinkedMailbox', 'GroupMailbox']
 
 
-def _named_mailboxes(exo, identities):
-    """The Get-Mailbox row of every listed mailbox, read in bulk, and the identities that name
-    no mailbox; an ambiguous identity fails naming every such one. Also the organisation's
-    mailbox count, when the read saw all of them."""
-    rows = []
-    missing = []
-    problems = []
-    answers, org_size = read_mailboxes(exo.runner, identities)
-    for identity in identities:
-        answer = answers[identity]
-        if not isinstance(answer, ExchangeError):
-            rows.append(answer)
-        elif answer.kind == 'not_found':
-            missing.append(identity)
-        elif answer.kind == 'ambiguous':
-            problems.append("'%s' matches more than one recipient" % identity)
-        else:
-            raise answer
-    if problems:
-        raise IdentityError('mailboxes: %s; give an SMTP address or GUID' % '; '.join(problems),
-                            kind='invalid_argument')
-    return rows, missing, org_size
+class MailboxPermissions(Listing):
+    """The explicit delegates of mailboxes. Listed mailboxes are read the way the permission
+    modules read them (organisation-wide when most of it is asked for), so the audit costs
+    requests, not mailboxes; the organisation's size, when a read saw all of it, tells the
+    trustee reads whether an organisation-wide Send As read pays."""
 
+    cmdlet = 'Get-Mailbox'
+    key = 'permissions'
+    one = None
+    many = 'mailboxes'
+    what = 'recipient'
+    result_size = False
+    narrowing = ('recipient_type_details',)
+    options = {'recipient_type_details': dict(type='list', elements='str', choices=RECIPIENT_TYPES)}
+    org_size = None
 
-def _audit(exo, resolver, mailboxes, org_size):
-    """Every mailbox's explicit trustees per kind, read in bulk."""
-    trustees = read_all_trustees(exo.runner, resolver, [(mailbox, KINDS) for mailbox in mailboxes],
-                                 org_size=org_size)
-    audited = []
-    for mailbox in mailboxes:
-        entry = {'mailbox': mailbox.shown}
-        for kind in KINDS:
-            found = trustees[mailbox.key][kind]
-            if isinstance(found, ExchangeError):
-                raise found
-            entry[kind] = sorted_values(trustee_map(resolver, found))
-        audited.append(entry)
-    return audited
+    def named(self, identities, option):
+        rows, missing, problems = [], [], []
+        answers, self.org_size = read_mailboxes(self.module.runner, identities)
+        for identity in identities:
+            answer = answers[identity]
+            if not isinstance(answer, ExchangeError):
+                rows.append(answer)
+            elif answer.kind == 'not_found':
+                missing.append(identity)
+            elif answer.kind == 'ambiguous':
+                problems.append("'%s' matches more than one recipient" % identity)
+            else:
+                raise answer
+        if problems:
+            raise ExchangeError('%s: %s; give an SMTP address or GUID' % (option, '; '.join(problems)), kind=INVALID_ARGUMENT)
+        return rows, missing
 
-
-def read(exo):
-    params = exo.params
-    result = dict(changed=False)
-    if params['mailboxes'] is not None:
-        check_identities('mailboxes', params['mailboxes'])
-        rows, result['not_found'], org_size = _named_mailboxes(exo, params['mailboxes'])
-    else:
-        rows = exo.query('Get-Mailbox', params['filter'],
-                         RecipientTypeDetails=params['recipient_type_details'])
+    def everything(self):
+        rows = super().everything()
         # Unfiltered, these rows are every mailbox of the organisation.
-        unfiltered = params['filter'] is None and params['recipient_type_details'] is None
-        org_size = len(rows) if unfiltered else None
+        if self.module.params['filter'] is None and self.module.params['recipient_type_details'] is None:
+            self.org_size = len(rows)
+        return rows
 
-    resolver = RecipientResolver(exo.invoke)
-    mailboxes = []
-    seen = set()
-    for row in rows:
-        mailbox = resolver.remember(row)
-        if mailbox.key not in seen:
-            seen.add(mailbox.key)
-            mailboxes.append(mailbox)
-    result['permissions'] = _audit(exo, resolver, mailboxes, org_size)
-    return result
+    def query_parameters(self):
+        return dict(RecipientTypeDetails=self.module.params['recipient_type_details'])
+
+    def complete(self, rows):
+        """Every mailbox's explicit trustees per kind, each mailbox once, read in bulk."""
+        resolver = RecipientResolver(self.module.invoke)
+        mailboxes, seen = [], set()
+        for mailbox in (resolver.remember(row) for row in rows):
+            if mailbox.key not in seen:
+                seen.add(mailbox.key)
+                mailboxes.append(mailbox)
+        trustees = read_all_trustees(self.module.runner, resolver, [(mailbox, KINDS) for mailbox in mailboxes],
+                                     org_size=self.org_size)
+        audited = []
+        for mailbox in mailboxes:
+            entry = {'mailbox': mailbox.shown}
+            for kind in KINDS:
+                found = trustees[mailbox.key][kind]
+                if isinstance(found, ExchangeError):
+                    raise found
+                entry[kind] = sorted_values(trustee_map(resolver, found))
+            audited.append(entry)
+        return audited
 
 
 def main():
-    exo = ExoModule(
-        argument_spec=dict(
-            mailboxes=dict(type='list', elements='str'),
-            filter=dict(type='str'),
-            recipient_type_details=dict(
-                type='list', elements='str',
-                choices=['UserMailbox', 'SharedMailbox', 'RoomMailbox', 'EquipmentMailbox',
-                         'SchedulingMailbox', 'DiscoveryMailbox', 'TeamMailbox', 'LinkedMailbox',
-                         'GroupMailbox']),
-        ),
-        mutually_exclusive=[('mailboxes', 'filter'), ('mailboxes', 'recipient_type_details')],
-    )
-    if exo.params['filter'] is not None and not exo.params['filter'].strip():
-        exo.fail('filter: %r must not be empty' % exo.params['filter'])
-    exo.run(read)
+    ExoModule(**listing_spec(MailboxPermissions)).list_declared(MailboxPermissions)
 
 
 if __name__ == '__main__':

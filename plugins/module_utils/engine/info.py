@@ -24,17 +24,21 @@ class Listing(object):
     ``cmdlet`` reads (``Get-Recipient``), each read carrying ``parameters`` (such as
     ``RecipientTypeDetails``); ``key`` is the result's list (``contacts``), ``many`` the option
     that lists several objects (by default the same name), ``what`` how messages call one;
-    ``result_size``: whether a filtered read may be cut short; ``options``: the argument spec of
-    further options. :meth:`facts` is the result's view of one row; :meth:`complete` may read
+    ``one``: the option that names one object (None: there is none); ``result_size``: whether a
+    filtered read may be cut short; ``options``: the argument spec of further options, of which
+    ``narrowing`` narrow the organisation-wide read (so they go with ``filter``, not with named
+    objects). :meth:`facts` is the result's view of one row; :meth:`complete` may read
     more for all rows at once (members, say).
     """
 
     cmdlet = None
     parameters = {}
     key = None
+    one = 'identity'
     many = None
     what = 'object'
     result_size = True
+    narrowing = ()
     options = {}
 
     def __init__(self, module):
@@ -77,31 +81,43 @@ class Listing(object):
         result = dict(changed=False)
         if params[many] is not None:
             rows, result['not_found'] = self.named(params[many], many)
-        elif params['identity'] is not None:
-            rows = self.named([params['identity']], 'identity')[0]
+        elif self.one and params[self.one] is not None:
+            rows = self.named([params[self.one]], self.one)[0]
         else:
-            rows = self.module.query(self.cmdlet, params['filter'], params.get('result_size'), **dict(self.parameters))
+            rows = self.everything()
         result[self.key] = self.complete(rows)
         return result
+
+    def everything(self):
+        """The rows the organisation-wide read gives, narrowed by ``filter`` (every page)."""
+        params = self.module.params
+        return self.module.query(self.cmdlet, params['filter'], params.get('result_size'), **self.query_parameters())
+
+    def query_parameters(self):
+        """The parameters of the organisation-wide read besides the filter and the size."""
+        return dict(self.parameters)
 
 
 def listing_spec(listing):
     """The argument spec of an ``_info`` module, and AnsibleModule's checks, as keyword arguments."""
     many = listing.many or listing.key
-    spec = dict(identity=dict(type='str'), filter=dict(type='str'), **{many: dict(type='list', elements='str')})
-    exclusive = [('identity', many, 'filter')]
+    named = (listing.one, many) if listing.one else (many,)
+    spec = dict(filter=dict(type='str'), **{many: dict(type='list', elements='str')})
+    if listing.one:
+        spec[listing.one] = dict(type='str')
+    narrowing = ('filter',) + (('result_size',) if listing.result_size else ()) + tuple(listing.narrowing)
     if listing.result_size:
         spec['result_size'] = dict(type='int')
-        exclusive.append(('identity', many, 'result_size'))
     spec.update((name, dict(option)) for name, option in listing.options.items())
-    return dict(argument_spec=spec, mutually_exclusive=exclusive)
+    exclusive = [named + ('filter',)] + [named + (option,) for option in narrowing[1:]]
+    return dict(argument_spec=spec, mutually_exclusive=exclusive if len(named) > 1 else [(many, o) for o in narrowing])
 
 
 def check_listing(listing, params):
     """A message naming the option and the value for input nothing can be read with, or None."""
     many = listing.many or listing.key
-    for option in ('identity', 'filter'):
-        if params[option] is not None and not params[option].strip():
+    for option in (listing.one, 'filter'):
+        if option and params[option] is not None and not params[option].strip():
             return '%s: %r must not be empty' % (option, params[option])
     for value in params[many] or ():
         if not isinstance(value, str) or not value.strip():

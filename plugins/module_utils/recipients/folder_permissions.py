@@ -13,6 +13,8 @@ compares rights as a normalised set: ``[Reviewer]`` and ``[ReadItems, FolderVisi
 
 from __future__ import annotations
 
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import INVALID_ARGUMENT, NOT_FOUND, ExchangeError
+
 # The well-known folders a task may name instead of a path, and the FolderScope/FolderType that
 # finds them whatever the mailbox's language calls them (a German calendar is "Kalender").
 WELL_KNOWN_FOLDERS = {
@@ -288,3 +290,37 @@ def entry_parameters(folder, user, want, send_flags, notify):
     if notify:
         parameters['SendNotificationToUser'] = True
     return parameters
+
+
+# Exchange's answer to Get-MailboxFolderPermission -User for a user without an entry.
+USER_NOT_FOUND = 'UserNotFoundInPermissionEntryException'
+
+
+def well_known_path(invoke, mailbox, folder_type, option_value):
+    """The path segments of the mailbox's folder of ``folder_type`` (its name in the mailbox's
+    language), read with ``invoke``; a mailbox without one fails naming the ``folder`` option."""
+    row = pick_folder(invoke('Get-MailboxFolderStatistics', {'Identity': mailbox, 'FolderScope': folder_type}), folder_type)
+    if row is None:
+        raise ExchangeError("folder: '%s': the mailbox %s has no %s folder; nothing was changed"
+                            % (option_value, mailbox, folder_type), kind=INVALID_ARGUMENT)
+    return path_segments(row.get('FolderPath'))
+
+
+def read_user_entry(invoke, folder, user, option_value=None, mailbox=None):
+    """The entry row of ``user`` on ``folder`` (rights None: there is none), read with ``invoke``.
+    A folder that is not there fails naming the ``folder`` option when ``option_value`` is given."""
+    # Exchange answers -User for a user without an entry with an error; an empty answer is
+    # taken the same way in case a service version returns nothing instead.
+    try:
+        rows = invoke('Get-MailboxFolderPermission', {'Identity': folder, 'User': user})
+    except ExchangeError as err:
+        if err.exception_type == USER_NOT_FOUND:
+            return entry_row(None, None)
+        if err.kind == NOT_FOUND and option_value is not None:
+            raise ExchangeError("folder: '%s' was not found in the mailbox %s (looked for %s); nothing was changed"
+                                % (option_value, mailbox, folder), kind=err.kind,
+                                exception_type=err.exception_type) from None
+        raise
+    if not rows:
+        return entry_row(None, None)
+    return entry_row(rights_from_service(rows[0].get('AccessRights')), flags_from_service(rows[0].get('SharingPermissionFlags')))

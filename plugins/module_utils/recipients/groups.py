@@ -240,38 +240,11 @@ def with_primary(addresses, primary):
     return result
 
 
-def group_from_answer(answer, identity, option):
-    """The group row from the answer to :func:`group_read` (its rows, or the ``ExchangeError`` it
-    raised), or None when there is no such group.
-
-    An identity that matches more than one group fails naming ``option``.
-    """
-    if isinstance(answer, ExchangeError):
-        if answer.kind == 'not_found':
-            return None
-        if answer.kind == 'ambiguous':
-            raise IdentityError("%s: '%s' matches more than one group; give its SMTP address or "
-                                "GUID; nothing was changed" % (option, identity),
-                                kind='invalid_argument')
-        raise answer
-    return answer[0] if answer else None
-
-
 def group_read(identity):
     """The ``(cmdlet, parameters)`` that reads the group ``identity`` names."""
     return 'Get-DistributionGroup', {'Identity': identity}
 
 
-def read_group(invoke, identity, option):
-    """The Get-DistributionGroup row ``identity`` names, or None when there is no such group.
-
-    An identity that matches more than one group fails naming ``option``.
-    """
-    try:
-        answer = invoke(*group_read(identity))
-    except ExchangeError as err:
-        answer = err
-    return group_from_answer(answer, identity, option)
 
 
 def members_read(group_key):

@@ -5,17 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.groups import (
     default_alias,
     group_facts,
-    group_from_answer,
     group_read,
     group_type,
     members_from_rows,
     members_read,
     list_labels,
-    read_group,
     read_lists,
     recipients_wire,
     restriction,
@@ -23,10 +20,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.recipients.groups
     with_primary,
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.values import CLEAR
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import (
-    IdentityError,
-    RecipientResolver,
-)
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import RecipientResolver
 
 ALL_STAFF = {
     'Identity': 'all-staff', 'Guid': 'guid-all-staff', 'Name': 'all-staff', 'Alias': 'all-staff',
@@ -115,23 +109,6 @@ class FakeExchange(object):
         return self.rows
 
 
-def test_read_group_returns_the_row_or_none():
-    assert read_group(FakeExchange(rows=[ALL_STAFF]).invoke, 'all-staff', 'group') == ALL_STAFF
-    missing = ExchangeError("couldn't be found", kind='not_found')
-    assert read_group(FakeExchange(error=missing).invoke, 'nope', 'group') is None
-
-
-def test_read_group_names_the_option_on_ambiguity_and_passes_other_errors():
-    ambiguous = ExchangeError("'Team' matches multiple entries.", kind='ambiguous')
-    with pytest.raises(IdentityError, match="group: 'Team' matches more than one group") as caught:
-        read_group(FakeExchange(error=ambiguous).invoke, 'Team', 'group')
-    assert caught.value.kind == 'invalid_argument'
-    throttled = ExchangeError('slow down', kind='throttled')
-    with pytest.raises(ExchangeError) as caught:
-        read_group(FakeExchange(error=throttled).invoke, 'Team', 'group')
-    assert caught.value is throttled
-
-
 def test_members_are_read_from_one_call_and_indexed():
     rows = [{'Guid': 'G1', 'Name': 'alice', 'PrimarySmtpAddress': 'alice@contoso.com'},
             {'Guid': 'G2', 'Name': 'Legacy Contact', 'PrimarySmtpAddress': ''}]
@@ -170,10 +147,5 @@ def test_recipient_lists_compare_by_recipient_and_an_empty_one_is_written_as_nul
     assert read_lists(RecipientResolver(None), dict(ALL_STAFF, ManagedBy=CLEAR))['managed_by'] == {}
 
 
-def test_a_batched_group_answer_is_read_like_a_single_one():
+def test_a_group_is_read_by_its_identity():
     assert group_read('finance') == ('Get-DistributionGroup', {'Identity': 'finance'})
-    assert group_from_answer([ALL_STAFF], 'all-staff', 'groups') == ALL_STAFF
-    assert group_from_answer([], 'all-staff', 'groups') is None
-    assert group_from_answer(ExchangeError('gone', kind='not_found'), 'x', 'groups') is None
-    with pytest.raises(IdentityError, match="groups: 'Team' matches more than one group"):
-        group_from_answer(ExchangeError('many', kind='ambiguous'), 'Team', 'groups')

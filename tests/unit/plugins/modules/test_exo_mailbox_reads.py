@@ -95,7 +95,9 @@ def test_a_lookup_that_gave_up_fails_only_the_entries_that_check_that_address():
 def test_an_audit_lists_unknown_mailboxes_as_not_found_and_returns_the_others():
     sales = {'Guid': 'GS', 'Name': 'sales', 'PrimarySmtpAddress': 'sales@contoso.com'}
     exo = FakeExo({('Get-Mailbox', 'sales'): [sales], ('Get-Mailbox', 'all-staff'): []})
-    rows, missing, org_size = audit._named_mailboxes(exo, ['ghost', 'sales', 'all-staff', 'ghost'])
+    listing = audit.MailboxPermissions(exo)
+    rows, missing = listing.named(['ghost', 'sales', 'all-staff', 'ghost'], 'mailboxes')
+    org_size = listing.org_size
     assert rows == [sales]
     assert missing == ['ghost', 'all-staff', 'ghost']
     assert org_size is None
@@ -105,7 +107,7 @@ def test_an_audit_still_fails_on_an_ambiguous_mailbox_naming_it():
     ambiguous = ExchangeError('matches multiple entries', kind='ambiguous')
     exo = FakeExo({('Get-Mailbox', 'Chris Green'): ambiguous, ('Get-Mailbox', 'Chris'): ambiguous})
     with pytest.raises(ExchangeError) as caught:
-        audit._named_mailboxes(exo, ['ghost', 'Chris Green', 'Chris'])
+        audit.MailboxPermissions(exo).named(['ghost', 'Chris Green', 'Chris'], 'mailboxes')
     assert str(caught.value) == ("mailboxes: 'Chris Green' matches more than one recipient; 'Chris' matches more "
                                  'than one recipient; give an SMTP address or GUID')
     assert caught.value.kind == 'invalid_argument'
@@ -115,7 +117,7 @@ def test_an_audit_read_that_failed_otherwise_fails_the_task_as_it_was():
     throttled = ExchangeError('throttled, gave up', kind='throttled')
     exo = FakeExo({('Get-Mailbox', 'sales'): throttled})
     with pytest.raises(ExchangeError) as caught:
-        audit._named_mailboxes(exo, ['ghost', 'sales'])
+        audit.MailboxPermissions(exo).named(['ghost', 'sales'], 'mailboxes')
     assert caught.value is throttled
 
 
