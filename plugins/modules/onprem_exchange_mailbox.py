@@ -27,13 +27,14 @@ extends_documentation_fragment:
   - mailops.exchange.exchange_onprem.attributes
   - mailops.exchange.exchange_onprem.bulk
 options:
-  identity:
+  mailbox:
     description:
       - The mailbox or user, in any form Exchange accepts (name, alias, UPN, SMTP address,
         C(DOMAIN\\sAMAccountName), GUID, distinguished name).
       - With O(create_method=new) a new user gets this as its C(Name), so later runs find it again.
       - With O(create_method=enable) it names the existing Active Directory user.
-      - Give O(identity) or O(mailboxes).
+      - Give O(mailbox) or O(mailboxes). C(identity), its name in earlier releases, still works.
+    aliases: [identity]
     type: str
   mailboxes:
     description:
@@ -41,7 +42,7 @@ options:
         runspace pool. The mailboxes are read, then the users of the missing ones; every input
         is checked before the first change; creations and removals follow, then the changes to
         existing mailboxes, and each changed mailbox is read back.
-      - Each entry names a mailbox by C(identity) and may set any of the per-mailbox options
+      - Each entry names a mailbox by C(mailbox) (or C(identity)) and may set any of the per-mailbox options
         below; options it leaves out take the task's value (for example O(state),
         O(create_method), O(organizational_unit) or O(hidden_from_address_lists)). O(display_name),
         O(user_principal_name), O(sam_account_name), O(first_name), O(last_name),
@@ -53,8 +54,9 @@ options:
     type: list
     elements: dict
     suboptions:
-      identity:
-        description: As O(identity), for this mailbox.
+      mailbox:
+        description: As O(mailbox), for this mailbox.
+        aliases: [identity]
         type: str
         required: true
       state:
@@ -244,7 +246,7 @@ seealso:
 EXAMPLES = r"""
 - name: A new on-premises user with a mailbox
   mailops.exchange.onprem_exchange_mailbox:
-    identity: Erin Evans
+    mailbox: Erin Evans
     user_principal_name: erin@contoso.com
     first_name: Erin
     last_name: Evans
@@ -254,14 +256,14 @@ EXAMPLES = r"""
 
 - name: Give an existing AD user a remote mailbox in Exchange Online
   mailops.exchange.onprem_exchange_mailbox:
-    identity: frank@contoso.com
+    mailbox: frank@contoso.com
     infrastructure: hybrid
     create_method: enable
     remote_routing_address: frank@contoso.mail.onmicrosoft.com
 
 - name: Exactly these SMTP addresses, keeping the routing domain's
   mailops.exchange.onprem_exchange_mailbox:
-    identity: frank@contoso.com
+    mailbox: frank@contoso.com
     infrastructure: hybrid
     email_address_policy_enabled: false
     email_addresses: [SMTP:frank@contoso.com, f.foster@contoso.com]
@@ -270,16 +272,16 @@ EXAMPLES = r"""
 
 - name: Leaver - remove the mailbox, keep the user
   mailops.exchange.onprem_exchange_mailbox:
-    identity: erin@contoso.com
+    mailbox: erin@contoso.com
     state: absent
     absent_action: disable
 
 - name: Many mailboxes in one task, the OU and hiding from the task
   mailops.exchange.onprem_exchange_mailbox:
     mailboxes:
-      - {identity: Ida Irwin, user_principal_name: ida@contoso.com, first_name: Ida, last_name: Irwin}
-      - {identity: Jon Jones, user_principal_name: jon@contoso.com, first_name: Jon, last_name: Jones}
-      - {identity: frank@contoso.com, create_method: enable}
+      - {mailbox: Ida Irwin, user_principal_name: ida@contoso.com, first_name: Ida, last_name: Irwin}
+      - {mailbox: Jon Jones, user_principal_name: jon@contoso.com, first_name: Jon, last_name: Jones}
+      - {mailbox: frank@contoso.com, create_method: enable}
     initial_password: "{{ new_user_password }}"
     organizational_unit: contoso.local/Staff
     hidden_from_address_lists: false
@@ -292,7 +294,7 @@ EXAMPLES = r"""
   block:
     - name: Hide a mailbox from the address lists
       mailops.exchange.onprem_exchange_mailbox:
-        identity: erin@contoso.com
+        mailbox: erin@contoso.com
         hidden_from_address_lists: true
 """
 
@@ -303,7 +305,7 @@ mailbox:
       RV(mailops.exchange.onprem_exchange_mailbox_info#module:mailboxes) elements.
     - In check mode, what it would be (values Exchange would derive on creation are empty).
       Empty after a removal, or when an absent mailbox stays absent.
-  returned: with O(identity)
+  returned: with O(mailbox)
   type: dict
   sample:
     name: Erin Evans
@@ -316,7 +318,7 @@ changes:
     - What was (in check mode, would be) set, by option name, as C(before) and C(after).
       C(email_addresses) lists the addresses C(added) and C(removed). C(state) goes from
       V(absent) to V(present) when the mailbox was created, and back when it was taken away.
-  returned: with O(identity)
+  returned: with O(mailbox)
   type: dict
   sample:
     state: {before: absent, after: present}
@@ -328,7 +330,7 @@ results:
   description:
     - With O(mailboxes), one entry per mailbox in the order given - RV(mailbox), RV(changes) and
       C(changed) as for a single mailbox, or C(failed=true) with C(msg) and the error's C(error_kind).
-      C(key) is the identity as the entry gave it.
+      C(key) is the mailbox as the entry named it.
   returned: with O(mailboxes)
   type: list
   elements: dict
@@ -341,7 +343,7 @@ results:
     - key: frank@contoso.com
       failed: true
       error_kind: invalid_argument
-      msg: "mailboxes[2].identity: 'frank@contoso.com' is not an Active Directory user; ...; nothing was changed"
+      msg: "mailboxes[2].mailbox: 'frank@contoso.com' is not an Active Directory user; ...; nothing was changed"
 """
 
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import SET, Prop, Resource, argument_spec, one_row
@@ -358,7 +360,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.recipients.onprem
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.onprem_module import OnPremModule, onprem_mailbox_facts
 
 # Options that belong to one mailbox: with mailboxes[] they are given per entry only.
-ENTRY_ONLY = ('identity', 'display_name', 'user_principal_name', 'sam_account_name', 'first_name', 'last_name',
+ENTRY_ONLY = ('mailbox', 'display_name', 'user_principal_name', 'sam_account_name', 'first_name', 'last_name',
               'primary_smtp_address', 'email_addresses', 'remote_routing_address')
 
 TEXT = ('user_principal_name', 'sam_account_name', 'first_name', 'last_name', 'display_name', 'organizational_unit',
@@ -366,7 +368,8 @@ TEXT = ('user_principal_name', 'sam_account_name', 'first_name', 'last_name', 'd
 
 
 class Mailbox(Resource):
-    identity = 'identity'
+    identity = 'mailbox'
+    identity_aliases = ('identity',)
     key = 'mailbox'
     what = 'mailbox'
     create = True
@@ -419,7 +422,7 @@ class Mailbox(Resource):
         self.users = dict((id(plan), answer) for plan, answer in zip(missing, answers))
 
     def user(self, plan):
-        return one_row(self.users.get(id(plan), []), plan.where + 'identity', plan.identity, 'user')
+        return one_row(self.users.get(id(plan), []), plan.where + 'mailbox', plan.identity, 'user')
 
     def enabled_user(self, plan):
         return self.user(plan) if plan.entry['create_method'] == 'enable' else None

@@ -44,8 +44,8 @@ def check_input(entry, where=''):
 
 
 def _check(entry):
-    if not isinstance(entry['identity'], str) or not entry['identity'].strip():
-        raise ValueError("identity: %r is not an identity" % entry['identity'])
+    if not isinstance(entry['mailbox'], str) or not entry['mailbox'].strip():
+        raise ValueError("mailbox: %r is not an identity" % entry['mailbox'])
     hybrid = entry['infrastructure'] == 'hybrid'
     if entry['database'] is not None and hybrid:
         raise ValueError("database: '%s' applies to infrastructure onpremises only; a hybrid mailbox "
@@ -170,17 +170,17 @@ def creation_problem(entry, identity, user, kind):
     (``user``: its Get-User row, None when there is no such user), or None."""
     if entry['create_method'] == 'enable':
         if user is None:
-            return ("identity: '%s' is not an Active Directory user; create_method enable needs an existing user "
+            return ("mailbox: '%s' is not an Active Directory user; create_method enable needs an existing user "
                     '(or use create_method new)' % identity)
         if user.get('RecipientTypeDetails') not in (None, 'User', 'DisabledUser'):
-            return "identity: '%s' is already mail-enabled as %s, not as a %s" % (identity, user['RecipientTypeDetails'], kind)
+            return "mailbox: '%s' is already mail-enabled as %s, not as a %s" % (identity, user['RecipientTypeDetails'], kind)
         return None
     missing = [option for option in ('user_principal_name', 'initial_password') if not entry[option]]
     if missing:
         return '%s required to create the mailbox of %s with create_method new' % (
             ' and '.join(missing) + (' are' if len(missing) > 1 else ' is'), identity)
     if user is not None:
-        return "identity: '%s' is an existing user without a %s; use create_method enable" % (identity, kind)
+        return "mailbox: '%s' is an existing user without a %s; use create_method enable" % (identity, kind)
     return None
 
 

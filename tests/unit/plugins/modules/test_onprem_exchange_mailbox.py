@@ -16,7 +16,7 @@ ERIN = {'Guid': 'g-erin', 'Name': 'erin', 'DisplayName': 'Erin', 'RecipientTypeD
         'PrimarySmtpAddress': 'erin@contoso.com', 'Database': 'DB01', 'EmailAddressPolicyEnabled': False,
         'EmailAddresses': ['SMTP:erin@contoso.com', 'smtp:old@contoso.com', 'X500:/o=Legacy/cn=erin']}
 
-OPTIONS = dict(identity=None, state='present', infrastructure='onpremises', create_method='new',
+OPTIONS = dict(mailbox=None, state='present', infrastructure='onpremises', create_method='new',
                user_principal_name=None, sam_account_name=None, first_name=None, last_name=None, display_name=None,
                organizational_unit=None, initial_password=None, database=None, remote_routing_address=None,
                primary_smtp_address=None, email_addresses=None, email_addresses_mode='add', excluded_domains=[],
@@ -99,7 +99,7 @@ def converge(module, *entries):
 ])
 def test_add_and_remove_modes_send_only_the_difference(entry, sent, changes):
     module = FakeOnPrem([ERIN])
-    plan = converge(module, dict(entry, identity='erin'))
+    plan = converge(module, dict(entry, mailbox='erin'))
     assert plan.error is None
     assert module.sent('Set') == [('Set-Mailbox', {'Identity': 'g-erin', 'Confirm': False, 'EmailAddresses': sent})]
     assert plan.result['changes'] == {'email_addresses': changes}
@@ -107,7 +107,7 @@ def test_add_and_remove_modes_send_only_the_difference(entry, sent, changes):
 
 def test_exact_mode_sends_the_whole_list_keeping_other_proxies_and_excluded_domains():
     module = FakeOnPrem([dict(ERIN, EmailAddresses=ERIN['EmailAddresses'] + ['smtp:erin@legacy.net'])])
-    plan = converge(module, {'identity': 'erin', 'email_addresses': ['SMTP:erin@contoso.com', 'e@contoso.com'],
+    plan = converge(module, {'mailbox': 'erin', 'email_addresses': ['SMTP:erin@contoso.com', 'e@contoso.com'],
                              'email_addresses_mode': 'exact', 'excluded_domains': ['legacy.net']})
     addresses = module.sent('Set')[0][1]['EmailAddresses']
     assert sorted(addresses) == sorted(['SMTP:erin@contoso.com', 'smtp:e@contoso.com', 'X500:/o=Legacy/cn=erin',
@@ -118,23 +118,23 @@ def test_exact_mode_sends_the_whole_list_keeping_other_proxies_and_excluded_doma
 
 def test_nothing_to_change_sends_no_write_and_a_property_reports_before_and_after():
     module = FakeOnPrem([ERIN])
-    plan = converge(module, {'identity': 'erin', 'email_addresses': ['OLD@contoso.com'], 'display_name': 'Erin'})
+    plan = converge(module, {'mailbox': 'erin', 'email_addresses': ['OLD@contoso.com'], 'display_name': 'Erin'})
     assert plan.result['changed'] is False and not module.sent('Set')
-    plan = converge(module, {'identity': 'erin', 'display_name': 'Erin E.', 'hidden_from_address_lists': True})
+    plan = converge(module, {'mailbox': 'erin', 'display_name': 'Erin E.', 'hidden_from_address_lists': True})
     assert plan.result['changes'] == {'display_name': {'before': 'Erin', 'after': 'Erin E.'},
                                       'hidden_from_address_lists': {'before': False, 'after': True}}
 
 
 def test_a_primary_change_under_the_address_policy_fails_before_any_write():
     module = FakeOnPrem([dict(ERIN, EmailAddressPolicyEnabled=True)])
-    plan = converge(module, {'identity': 'erin', 'primary_smtp_address': 'new@contoso.com'})
+    plan = converge(module, {'mailbox': 'erin', 'primary_smtp_address': 'new@contoso.com'})
     assert 'needs email_address_policy_enabled: false' in str(plan.error)
     assert not module.sent('Set')
 
 
 def test_a_new_mailbox_is_created_then_given_the_extra_address_against_the_policy_primary():
     module = FakeOnPrem()
-    plan = converge(module, {'identity': 'nora', 'user_principal_name': 'nora@contoso.com', 'initial_password': 'pw',
+    plan = converge(module, {'mailbox': 'nora', 'user_principal_name': 'nora@contoso.com', 'initial_password': 'pw',
                              'email_addresses': ['extra@contoso.com'], 'hidden_from_address_lists': True})
     assert [call[0] for call in module.sent('New', 'Set')] == ['New-Mailbox', 'Set-Mailbox']
     assert module.sent('New')[0][1]['Name'] == 'nora' and module.sent('New')[0][1]['UserPrincipalName'] == 'nora@contoso.com'
@@ -146,7 +146,7 @@ def test_a_new_mailbox_is_created_then_given_the_extra_address_against_the_polic
 
 def test_check_mode_predicts_the_new_mailbox_without_writing():
     module = FakeOnPrem(check_mode=True, infrastructure='hybrid')
-    plan = converge(module, {'identity': 'hugo', 'user_principal_name': 'hugo@contoso.com', 'initial_password': 'pw',
+    plan = converge(module, {'mailbox': 'hugo', 'user_principal_name': 'hugo@contoso.com', 'initial_password': 'pw',
                              'primary_smtp_address': 'hugo@contoso.com', 'email_address_policy_enabled': False,
                              'email_addresses': ['h@contoso.com']})
     mailbox = plan.result['mailbox']
@@ -159,23 +159,23 @@ def test_check_mode_predicts_the_new_mailbox_without_writing():
 @pytest.mark.parametrize('action, cmdlet', [('disable', 'Disable-RemoteMailbox'), ('remove', 'Remove-RemoteMailbox')])
 def test_absent_disables_or_removes_once(action, cmdlet):
     module = FakeOnPrem([dict(ERIN, RecipientTypeDetails='RemoteUserMailbox')], infrastructure='hybrid')
-    plan = converge(module, {'identity': 'erin', 'state': 'absent', 'absent_action': action})
+    plan = converge(module, {'mailbox': 'erin', 'state': 'absent', 'absent_action': action})
     assert module.sent('Disable', 'Remove') == [(cmdlet, {'Identity': 'g-erin', 'Confirm': False})]
     assert plan.result['changes'] == {'state': {'before': 'present', 'after': 'absent'}}
-    again = converge(module, {'identity': 'erin', 'state': 'absent', 'absent_action': action})
+    again = converge(module, {'mailbox': 'erin', 'state': 'absent', 'absent_action': action})
     assert again.result['changed'] is False and len(module.sent('Disable', 'Remove')) == 1
 
 
 def test_bulk_entries_are_checked_alone_and_one_failure_leaves_the_others_converged():
     module = FakeOnPrem([ERIN], users=[{'Name': 'frank', 'Guid': 'g-frank', 'RecipientTypeDetails': 'User'}])
     plans = converge(module,
-                     {'identity': 'erin', 'hidden_from_address_lists': True},
-                     {'identity': 'frank', 'create_method': 'enable'},
-                     {'identity': 'ghost', 'create_method': 'enable'},
-                     {'identity': 'nora'},
-                     {'identity': 'ivy', 'primary_smtp_address': 'not-an-address'})
+                     {'mailbox': 'erin', 'hidden_from_address_lists': True},
+                     {'mailbox': 'frank', 'create_method': 'enable'},
+                     {'mailbox': 'ghost', 'create_method': 'enable'},
+                     {'mailbox': 'nora'},
+                     {'mailbox': 'ivy', 'primary_smtp_address': 'not-an-address'})
     assert [plan.error is None for plan in plans] == [True, True, False, False, False]
-    assert str(plans[2].error).startswith("mailboxes[2].identity: 'ghost' is not an Active Directory user")
+    assert str(plans[2].error).startswith("mailboxes[2].mailbox: 'ghost' is not an Active Directory user")
     assert str(plans[3].error).startswith('mailboxes[3].user_principal_name and initial_password are required')
     assert str(plans[4].error).startswith("mailboxes[4].primary_smtp_address: 'not-an-address'")
     assert module.sent('Enable') == [('Enable-Mailbox', {'Identity': 'g-frank', 'Database': None,
@@ -185,6 +185,6 @@ def test_bulk_entries_are_checked_alone_and_one_failure_leaves_the_others_conver
 
 def test_an_entry_of_another_infrastructure_than_the_task_fails_alone():
     module = FakeOnPrem([ERIN])
-    plans = converge(module, {'identity': 'erin', 'display_name': 'E'}, {'identity': 'frank', 'infrastructure': 'hybrid'})
+    plans = converge(module, {'mailbox': 'erin', 'display_name': 'E'}, {'mailbox': 'frank', 'infrastructure': 'hybrid'})
     assert plans[0].error is None
     assert str(plans[1].error).startswith("mailboxes[1].infrastructure: 'hybrid' differs from the task's 'onpremises'")

@@ -22,7 +22,7 @@ PAYLOADS = [
     "\u2018single\u2019 \u201Cdouble\u201D",
 ]
 
-DEFAULTS = dict(identity='nora', infrastructure='onpremises', database=None, remote_routing_address=None,
+DEFAULTS = dict(mailbox='nora', infrastructure='onpremises', database=None, remote_routing_address=None,
                 user_principal_name=None, display_name=None, first_name=None, last_name=None,
                 sam_account_name=None, organizational_unit=None, email_addresses=None,
                 primary_smtp_address=None, email_addresses_mode='add', excluded_domains=[],
@@ -48,7 +48,7 @@ def test_payload_in_an_address_option_is_refused_naming_it(option, value, extra,
 
 @pytest.mark.parametrize('payload', PAYLOADS, ids=range(len(PAYLOADS)))
 def test_payload_in_a_free_text_option_is_accepted_as_it_is(payload):
-    params = dict(DEFAULTS, identity=payload, display_name=payload, first_name=payload, last_name=payload,
+    params = dict(DEFAULTS, mailbox=payload, display_name=payload, first_name=payload, last_name=payload,
                   sam_account_name=payload, organizational_unit=payload, database=payload)
     assert check_input(params) is None
     assert params['display_name'] == payload
