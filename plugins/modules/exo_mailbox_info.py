@@ -204,126 +204,83 @@ mailboxes:
       sample: {"1": "sales"}
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.info import Listing, listing_spec
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.waiting import WaitTimeout, wait_for
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import (
-    IdentityError,
-    check_identities,
-    mailbox_facts,
-)
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import mailbox_facts
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import NOT_FOUND, ExchangeError
+
+RECIPIENT_TYPES = ['UserMailbox', 'SharedMailbox', 'RoomMailbox', 'EquipmentMailbox', 'SchedulingMailbox',
+                   'DiscoveryMailbox', 'TeamMailbox', 'LinkedMailbox', 'GroupMailbox']
 
 
-def named_mailboxes(exo, identities):
-    """The rows of the listed mailboxes, read ten to a request, each once, and the identities
-    that name no mailbox; an ambiguous identity fails naming every such one."""
-    rows = {}
-    missing = []
-    problems = []
-    answers = exo.invoke_all([('Get-Mailbox', {'Identity': i}) for i in identities])
-    for identity, answer in zip(identities, answers):
-        if not isinstance(answer, ExchangeError):
-            for row in answer[:1]:
-                rows.setdefault(str(row.get('Guid')).lower(), row)
-            if not answer:
-                missing.append(identity)
-        elif answer.kind == 'not_found':
-            missing.append(identity)
-        elif answer.kind == 'ambiguous':
-            problems.append("'%s' matches more than one recipient" % identity)
-        else:
-            raise answer
-    if problems:
-        raise IdentityError('mailboxes: %s; give an SMTP address or GUID' % '; '.join(problems),
-                            kind='invalid_argument')
-    return list(rows.values()), missing
+class Mailboxes(Listing):
+    cmdlet = 'Get-Mailbox'
+    key = 'mailboxes'
+    what = 'recipient'
+    exclusive = [('mailboxes', 'recipient_type_details')]
+    options = dict(recipient_type_details=dict(type='list', elements='str', choices=RECIPIENT_TYPES),
+                   wait=dict(type='bool', default=False), wait_timeout=dict(type='int', default=600))
 
+    @staticmethod
+    def input_problem(params):
+        if params['wait'] and params['identity'] is None:
+            return 'wait: true needs identity, the one mailbox to wait for'
+        if params['wait_timeout'] < 0:
+            return 'wait_timeout: %s must be 0 or more seconds' % params['wait_timeout']
+        return None
 
-def get_mailbox(exo):
-    """The identity's mailbox: one row, or none when there is no such mailbox."""
-    try:
-        return exo.invoke('Get-Mailbox', {'Identity': exo.params['identity']})
-    except ExchangeError as err:
-        if err.kind != 'not_found':
-            raise
-        return []
+    def facts(self, row):
+        return mailbox_facts(row)
 
+    def query_parameters(self):
+        return dict(RecipientTypeDetails=self.module.params['recipient_type_details'])
 
-def of_type(exo, rows):
-    """The rows of a type ``recipient_type_details`` asks for (any type when it is not given)."""
-    types = exo.params['recipient_type_details']
-    return [row for row in rows if not types or row.get('RecipientTypeDetails') in types]
+    def pick(self, rows):
+        """The rows of a type ``recipient_type_details`` asks for (any type when it is not given)."""
+        types = self.module.params['recipient_type_details']
+        return [row for row in rows if not types or row.get('RecipientTypeDetails') in types]
 
+    def read(self):
+        if not self.module.params['wait']:
+            return super().read()
+        result = dict(changed=False)
+        result['mailboxes'] = self.complete(self.wait_for_mailbox(result))
+        return result
 
-def wait_for_mailbox(exo, result):
-    """The identity's mailbox once it exists with a type asked for (check mode: one read, no wait)."""
-    params = exo.params
-    wanted = ' or '.join(params['recipient_type_details'] or ['a mailbox'])
-    if exo.check_mode:
-        rows = of_type(exo, get_mailbox(exo))
-        if not rows:
-            exo.warn("identity: '%s' is not %s yet; check mode does not wait for it (the licence or group "
-                     'membership that makes it was not written)' % (params['identity'], wanted))
+    def get_mailbox(self):
+        try:
+            return self.module.invoke('Get-Mailbox', {'Identity': self.module.params['identity']})
+        except ExchangeError as err:
+            if err.kind != NOT_FOUND:
+                raise
+            return []
+
+    def wait_for_mailbox(self, result):
+        """The identity's mailbox once it exists with a type asked for (check mode: one read, no wait)."""
+        exo, params = self.module, self.module.params
+        wanted = ' or '.join(params['recipient_type_details'] or ['a mailbox'])
+        if exo.check_mode:
+            rows = self.pick(self.get_mailbox())
+            if not rows:
+                exo.warn("identity: '%s' is not %s yet; check mode does not wait for it (the licence or group "
+                         'membership that makes it was not written)' % (params['identity'], wanted))
+            return rows
+        try:
+            rows, result['reads'], elapsed = wait_for(self.get_mailbox, self.pick, params['wait_timeout'])
+        except WaitTimeout as out:
+            exo.fail("wait_timeout: identity '%s' was not %s after %.0f s (wait_timeout: %d, %d reads); the last read "
+                     'saw %s. Exchange Online creates a licensed user\'s mailbox within minutes, sometimes hours: check '
+                     'the licence (exo_user_licence) or raise wait_timeout'
+                     % (params['identity'], wanted, out.elapsed, params['wait_timeout'], out.reads,
+                        'a %s' % out.last[0].get('RecipientTypeDetails') if out.last else 'no mailbox'),
+                     reads=out.reads, elapsed=round(out.elapsed, 1))
+        result['elapsed'] = round(elapsed, 1)
         return rows
-    try:
-        rows, result['reads'], elapsed = wait_for(lambda: get_mailbox(exo), lambda rows: of_type(exo, rows),
-                                                  params['wait_timeout'])
-    except WaitTimeout as out:
-        exo.fail("wait_timeout: identity '%s' was not %s after %.0f s (wait_timeout: %d, %d reads); the last read "
-                 'saw %s. Exchange Online creates a licensed user\'s mailbox within minutes, sometimes hours: check '
-                 'the licence (exo_user_licence) or raise wait_timeout'
-                 % (params['identity'], wanted, out.elapsed, params['wait_timeout'], out.reads,
-                    'a %s' % out.last[0].get('RecipientTypeDetails') if out.last else 'no mailbox'),
-                 reads=out.reads, elapsed=round(out.elapsed, 1))
-    result['elapsed'] = round(elapsed, 1)
-    return rows
-
-
-def read(exo):
-    params = exo.params
-    result = dict(changed=False)
-    if params['mailboxes'] is not None:
-        check_identities('mailboxes', params['mailboxes'])
-        rows, result['not_found'] = named_mailboxes(exo, params['mailboxes'])
-    elif params['wait']:
-        rows = wait_for_mailbox(exo, result)
-    elif params['identity'] is not None:
-        rows = of_type(exo, get_mailbox(exo))
-    else:
-        rows = exo.query('Get-Mailbox', params['filter'], params['result_size'],
-                         RecipientTypeDetails=params['recipient_type_details'])
-    result['mailboxes'] = [mailbox_facts(row) for row in rows]
-    return result
 
 
 def main():
-    exo = ExoModule(
-        argument_spec=dict(
-            identity=dict(type='str'),
-            mailboxes=dict(type='list', elements='str'),
-            filter=dict(type='str'),
-            recipient_type_details=dict(
-                type='list', elements='str',
-                choices=['UserMailbox', 'SharedMailbox', 'RoomMailbox', 'EquipmentMailbox',
-                         'SchedulingMailbox', 'DiscoveryMailbox', 'TeamMailbox', 'LinkedMailbox',
-                         'GroupMailbox']),
-            result_size=dict(type='int'),
-            wait=dict(type='bool', default=False),
-            wait_timeout=dict(type='int', default=600),
-        ),
-        mutually_exclusive=[('identity', 'mailboxes', 'filter'), ('mailboxes', 'recipient_type_details'),
-                            ('identity', 'mailboxes', 'result_size')],
-    )
-    if exo.params['wait'] and exo.params['identity'] is None:
-        exo.fail('wait: true needs identity, the one mailbox to wait for')
-    if exo.params['wait_timeout'] < 0:
-        exo.fail('wait_timeout: %s must be 0 or more seconds' % exo.params['wait_timeout'])
-    if exo.params['result_size'] is not None and exo.params['result_size'] < 1:
-        exo.fail('result_size: %s must be 1 or more' % exo.params['result_size'])
-    for option in ('identity', 'filter'):
-        if exo.params[option] is not None and not exo.params[option].strip():
-            exo.fail('%s: %r must not be empty' % (option, exo.params[option]))
-    exo.run(read)
+    ExoModule(**listing_spec(Mailboxes)).list_declared(Mailboxes)
 
 
 if __name__ == '__main__':

@@ -27,7 +27,9 @@ class Listing(object):
     ``one``: the option that names one object (None: there is none); ``result_size``: whether a
     filtered read may be cut short; ``options``: the argument spec of further options, of which
     ``narrowing`` narrow the organisation-wide read (so they go with ``filter``, not with named
-    objects). :meth:`facts` is the result's view of one row; :meth:`complete` may read
+    objects); ``exclusive``: further groups of options that exclude each other.
+    :meth:`input_problem` refuses input no read can serve; :meth:`pick` keeps the rows of a named
+    object that the task asks for. :meth:`facts` is the result's view of one row; :meth:`complete` may read
     more for all rows at once (members, say).
     """
 
@@ -39,6 +41,7 @@ class Listing(object):
     what = 'object'
     result_size = True
     narrowing = ()
+    exclusive = ()
     options = {}
 
     def __init__(self, module):
@@ -53,6 +56,16 @@ class Listing(object):
     def complete(self, rows):
         """The result's entries for ``rows`` (all of them at once): :meth:`facts` of each."""
         return [self.facts(row) for row in rows]
+
+    @staticmethod
+    def input_problem(params):
+        """A message naming the option and the value for input of this module's own options that
+        nothing can be read with, or None."""
+        return None
+
+    def pick(self, rows):
+        """The rows of the object ``one`` names that the task asks for: all of them."""
+        return rows
 
     def named(self, identities, option):
         """The rows the identities name, each object once, and the identities that name none. An
@@ -82,7 +95,7 @@ class Listing(object):
         if params[many] is not None:
             rows, result['not_found'] = self.named(params[many], many)
         elif self.one and params[self.one] is not None:
-            rows = self.named([params[self.one]], self.one)[0]
+            rows = self.pick(self.named([params[self.one]], self.one)[0])
         else:
             rows = self.everything()
         result[self.key] = self.complete(rows)
@@ -110,7 +123,9 @@ def listing_spec(listing):
         spec['result_size'] = dict(type='int')
     spec.update((name, dict(option)) for name, option in listing.options.items())
     exclusive = [named + ('filter',)] + [named + (option,) for option in narrowing[1:]]
-    return dict(argument_spec=spec, mutually_exclusive=exclusive if len(named) > 1 else [(many, o) for o in narrowing])
+    if len(named) == 1:
+        exclusive = [(many, option) for option in narrowing]
+    return dict(argument_spec=spec, mutually_exclusive=exclusive + [tuple(group) for group in listing.exclusive])
 
 
 def check_listing(listing, params):
@@ -124,4 +139,4 @@ def check_listing(listing, params):
             return '%s: %r is not an identity; give a name, alias, address or GUID' % (many, value)
     if params.get('result_size') is not None and params['result_size'] < 1:
         return 'result_size: %s must be 1 or more' % params['result_size']
-    return None
+    return listing.input_problem(params)
