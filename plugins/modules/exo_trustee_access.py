@@ -67,6 +67,9 @@ options:
         description: As O(state).
         type: str
         choices: [absent]
+      bypass_security_group_manager_check:
+        description: As O(bypass_security_group_manager_check), for this trustee.
+        type: bool
   access:
     description:
       - Which access to remove. V(member_of) is direct membership of distribution and mail-enabled

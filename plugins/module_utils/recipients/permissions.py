@@ -274,4 +274,3 @@ def removal_calls(kind, place, trustee_key):
     if kind == 'send_on_behalf':
         return [('Set-Mailbox', {'Identity': place, 'GrantSendOnBehalfTo': send_on_behalf_change(change)})]
     return permission_writes(place, kind, change, None)
-
