@@ -274,14 +274,17 @@ class TrusteeAccess(Relation):
         return None, [held_reads(plan.row)[kind]]
 
     def held(self, plan, kind, places, answers):
-        """The set one kind's answers show (key -> shown), or the first error among them."""
-        errors = [answer for answer in answers if isinstance(answer, ExchangeError)]
+        """The set one kind's answers show (key -> shown), or the first error among them; a mailbox
+        listed for Full Access and removed before its read (a long scan) holds nothing."""
+        errors = [answer for answer in answers if isinstance(answer, ExchangeError)
+                  and not (kind == 'full_access' and answer.kind == NOT_FOUND)]
         if errors:
             if kind == 'folder_permissions' and errors[0].kind == NOT_FOUND:
                 return ExchangeError('%sfolder_mailboxes: %s; nothing was changed' % (plan.where, errors[0].message), kind=NOT_FOUND)
             return errors[0]
         if kind == 'full_access':
-            return dict((k, shown) for (k, shown), rows in zip(places.items(), answers) if holds_full_access(rows))
+            return dict((k, shown) for (k, shown), rows in zip(places.items(), answers)
+                        if not isinstance(rows, ExchangeError) and holds_full_access(rows))
         if kind == 'send_as':
             return _places([row for row in answers[0] if trustees_from_rows(None, kind, [row])], 'Identity')
         if kind == 'folder_permissions':

@@ -156,3 +156,13 @@ def test_bad_input_fails_naming_the_option_and_value_before_any_read(options, me
 
 def test_opath_text_doubles_quotes_so_a_name_cannot_end_the_filter():
     assert opath_text("CN=dave o'neil") == "'CN=dave o''neil'"
+
+
+def test_a_mailbox_removed_during_the_scan_holds_nothing_but_another_full_access_error_fails_the_trustee():
+    exo = TenantExo(tenant({('Get-MailboxPermission', 'gb'): NOT_FOUND}), check_mode=True)
+    result = exo.converge(module.TrusteeAccess, [entry()], 'trustees')['results'][0]
+    assert result['changes']['full_access']['removed'] == ['alice@contoso.com']
+    exo = TenantExo(tenant({('Get-MailboxPermission', 'gb'): CmdletError('busy', kind='other')}), check_mode=True)
+    with pytest.raises(TaskFailed) as caught:
+        exo.converge(module.TrusteeAccess, [entry()], 'trustees')
+    assert caught.value.args[1]['results'][0]['msg'].startswith('busy')
