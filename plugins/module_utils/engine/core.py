@@ -645,7 +645,7 @@ class Engine(object):
             # An earlier answer was lost before a read saw the object, or another run created it
             # between our read and our create: an object this create would have made is converged.
             if err.kind != ALREADY_EXISTS:
-                raise
+                raise self.refused(parameters, err) from None
             found = find()
             if found is None or not resource.claims(plan, found):
                 raise resource.create_refused(plan, err) from None

@@ -185,6 +185,23 @@ def test_create_sends_new_then_set_only_properties_then_reads_back():
     assert plan.result['before'] == {} and plan.result['changed'] is True
 
 
+def test_a_refused_create_is_reported_under_the_option_the_message_names():
+    module = FakeModule({})
+    refusal = CmdletError("Cannot bind parameter 'Colour' to the target: 'mauve' is no colour",
+                          kind='invalid_argument', exception_type='ParameterBindingException')
+
+    answer = module.invoke
+
+    def refuse(cmdlet, parameters=None, **unused):
+        if cmdlet.startswith('New-'):
+            raise refusal
+        return answer(cmdlet, parameters)
+    module.invoke = refuse
+    plan = converge(module, Widget, {'name': 'w', 'state': 'present', 'colour': 'mauve', 'hidden': None, 'company': None})
+    assert str(plan.error).startswith("colour: 'mauve' was refused; nothing was changed: ParameterBindingException: Cannot bind parameter 'Colour'")
+    assert plan.error.exception_type == 'ParameterBindingException' and plan.result is None
+
+
 def test_check_mode_create_predicts_defaults_and_sends_nothing():
     module = FakeModule({}, check_mode=True)
     plan = converge(module, Widget, {'name': 'w', 'state': 'present', 'colour': 'red', 'hidden': None,
