@@ -281,13 +281,12 @@ class People:
 
 
 
-# The application permissions each operation accepts (Microsoft Graph permissions reference;
-# the least privileged first).
+# The application permissions each operation accepts, the least privileged first (the Graph API
+# reference of each; assignLicense lists User.ReadWrite.All, LicenseAssignment.ReadWrite.All is a guess).
 READ_USERS = ("User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All")
 WRITE_USERS = ("User.ReadWrite.All", "Directory.ReadWrite.All")
 ASSIGN_LICENCES = ("LicenseAssignment.ReadWrite.All", "User.ReadWrite.All", "Directory.ReadWrite.All")
-READ_SKUS = ("LicenseAssignment.Read.All", "LicenseAssignment.ReadWrite.All", "Organization.Read.All",
-             "Directory.Read.All")
+READ_SKUS = ("LicenseAssignment.Read.All", "Organization.Read.All", "Directory.Read.All")
 READ_GROUPS = ("GroupMember.Read.All", "Group.Read.All", "GroupMember.ReadWrite.All", "Group.ReadWrite.All",
                "Directory.Read.All")
 WRITE_MEMBERS = ("GroupMember.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All")

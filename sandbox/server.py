@@ -269,7 +269,7 @@ def _register_apps(directory, state_dir):
         certificates=[certificate],
         exchange_roles=[entra.MANAGE_AS_APP],
         graph_roles=["Application.ReadWrite.All", "AppRoleAssignment.ReadWrite.All",
-                     "RoleManagement.ReadWrite.Directory", "User.ReadWrite.All", "LicenseAssignment.ReadWrite.All",
+                     "RoleManagement.ReadWrite.Directory", "User.ReadWrite.All", "LicenseAssignment.Read.All",
                      "GroupMember.ReadWrite.All"],
         directory_roles=[entra.EXCHANGE_ADMINISTRATOR],
     ))

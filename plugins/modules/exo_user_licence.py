@@ -21,9 +21,9 @@ description:
     with no free seat, or a user without a usage location fails the task before anything is written.
   - Licences a group gives the user are reported, never removed here; manage the membership with
     M(mailops.exchange.exo_entra_group_member).
-  - "Microsoft Graph application permissions: C(User.Read.All) to read the user, C(LicenseAssignment.Read.All)
-    to read C(subscribedSkus), C(LicenseAssignment.ReadWrite.All) to assign licences, C(User.ReadWrite.All) to set
-    the usage location (C(User.ReadWrite.All) and C(LicenseAssignment.ReadWrite.All) cover the reads)."
+  - "Microsoft Graph application permissions (the least privileged Microsoft documents): C(User.ReadWrite.All)
+    to read the user, set its usage location and assign licences, and C(LicenseAssignment.Read.All) to read
+    C(subscribedSkus). A 403 names them."
 author:
   - mailops.exchange developers (@mailops)
 extends_documentation_fragment:
@@ -135,7 +135,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors 
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import GraphModule
 from ansible_collections.mailops.exchange.plugins.module_utils.runners.graph_runner import graph_call
 
-PERMISSIONS = ('User.ReadWrite.All', 'LicenseAssignment.ReadWrite.All')
+PERMISSIONS = ('User.ReadWrite.All', 'LicenseAssignment.Read.All')
 SELECT = 'id,userPrincipalName,usageLocation,assignedLicenses,licenseAssignmentStates'
 LICENCE = dict(sku=dict(type='str', required=True), disabled_plans=dict(type='list', elements='str', default=[]))
 # What Graph says when assignLicense is refused for a reason the plan checks first (a race).

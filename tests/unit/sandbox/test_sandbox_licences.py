@@ -26,7 +26,7 @@ def signing_key():
 @pytest.fixture
 def sandbox(signing_key):
     directory, main, norole = make_directory(signing_key)
-    main.graph_roles += ["User.ReadWrite.All", "LicenseAssignment.ReadWrite.All", "GroupMember.ReadWrite.All"]
+    main.graph_roles += ["User.ReadWrite.All", "LicenseAssignment.Read.All", "GroupMember.ReadWrite.All"]
     return Sandbox(directory.org, directory, main, norole)
 
 
@@ -133,6 +133,11 @@ def test_the_mailbox_comes_after_the_provisioning_delay(graph, sandbox):
 
 
 def test_licence_operations_need_their_permissions(sandbox):
-    reader = Client(sandbox, sandbox.norole_app)
-    assert reader("GET", "subscribedSkus")[0] == 403
-    assert reader("POST", f"users/{NINA}/assignLicense", {"addLicenses": [], "removeLicenses": []})[0] == 403
+    nobody = Client(sandbox, sandbox.norole_app)
+    assert nobody("GET", "subscribedSkus")[0] == 403
+    assert nobody("POST", f"users/{NINA}/assignLicense", {"addLicenses": [], "removeLicenses": []})[0] == 403
+    sandbox.norole_app.graph_roles = ["LicenseAssignment.ReadWrite.All", "User.Read.All"]
+    licensing = Client(sandbox, sandbox.norole_app)
+    assert licensing("GET", "subscribedSkus")[0] == 403, "the Graph reference lists no write permission for it"
+    assert licensing("PATCH", f"users/{NINA}", {"usageLocation": "GB"})[0] == 403
+    assert licensing("GET", f"users/{NINA}")[0] == 200
