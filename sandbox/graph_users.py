@@ -171,7 +171,7 @@ class People:
             raise bad_request(f"The sandbox cannot change the property '{unknown[0]}' of a user.")
         location = body["usageLocation"]
         if location is not None and (not isinstance(location, str) or len(location) != 2 or not location.isalpha()):
-            raise bad_request(f"Invalid value specified for property 'usageLocation' of resource 'User'.")
+            raise bad_request("Invalid value specified for property 'usageLocation' of resource 'User'.")
         user["usageLocation"] = location.upper() if location else None
 
     def assign_licence(self, user, body):

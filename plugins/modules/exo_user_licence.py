@@ -29,13 +29,56 @@ author:
 extends_documentation_fragment:
   - mailops.exchange.exchange_online
   - mailops.exchange.exchange_online.attributes
+  - mailops.exchange.exchange_online.bulk
 options:
   user:
     description:
       - The Entra user, by user principal name or object id.
+      - Required unless O(users) is given.
     type: str
-    required: true
     aliases: [identity]
+  users:
+    description:
+      - Many users in one task (bulk mode), such as a batch of joiners. Each entry names a user and may set
+        any of the options below; options it leaves out take the task's value, so O(licences) beside
+        a list of users gives each of them those licences.
+      - The tenant's SKUs are read once; free seats are counted across the entries, so when fewer
+        are left than the entries ask for, the entries beyond them fail before any write.
+      - One user's failure does not stop or undo the others; the task fails at the end and lists
+        every failed user with its reason (RV(results) holds each user's outcome).
+    type: list
+    elements: dict
+    suboptions:
+      user:
+        description: As O(user).
+        type: str
+        required: true
+        aliases: [identity]
+      usage_location:
+        description: As O(usage_location), for this user.
+        type: str
+      licences:
+        description: As O(licences), for this user.
+        type: list
+        elements: dict
+        aliases: [licenses]
+        suboptions:
+          sku:
+            description: As O(licences[].sku).
+            type: str
+            required: true
+          disabled_plans:
+            description: As O(licences[].disabled_plans).
+            type: list
+            elements: str
+            default: []
+      state:
+        description: As O(state), for this user.
+        type: str
+        choices: [present, absent]
+      exclusive:
+        description: As O(exclusive), for this user.
+        type: bool
   usage_location:
     description:
       - The two-letter country code (ISO 3166-1 alpha-2) of where the user uses the services, such as V(GB).
@@ -96,7 +139,7 @@ EXAMPLES = r"""
 RETURN = r"""
 user_licence:
   description: The user's usage location and licences after the task; in check mode, what they would be.
-  returned: always
+  returned: without O(users)
   type: dict
   contains:
     user:
@@ -122,17 +165,25 @@ changes:
   description:
     - What changed (or in check mode would change) - C(usage_location) with C(before) and C(after),
       and C(licences) with C(added) and C(removed) (licences as C(sku) and C(disabled_plans)).
-  returned: always
+  returned: without O(users)
   type: dict
   sample: {usage_location: {before: null, after: GB}, licences: {added: [{sku: EXCHANGESTANDARD, disabled_plans: []}], removed: []}}
+results:
+  description:
+    - With O(users), one entry per user in the order given - RV(user_licence), C(changes) and
+      C(changed) as for a single user, or C(failed=true) with C(msg) and the error C(kind).
+  returned: with O(users)
+  type: list
+  elements: dict
 """
 
 from urllib.parse import quote
 
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients import licences as lic
-from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import Prop, Resource, argument_spec, same_text
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import Prop, Resource, argument_spec, input_error, same_text
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import GraphModule
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.relation import check_entry
 from ansible_collections.mailops.exchange.plugins.module_utils.runners.graph_runner import graph_call
 
 PERMISSIONS = ('User.ReadWrite.All', 'LicenseAssignment.Read.All')
@@ -151,6 +202,7 @@ class UserLicence(Resource):
     key = 'user_licence'
     what = 'user'
     presence = None
+    bulk = 'users'
     properties = (Prop('usage_location', 'usageLocation', same=same_text, spec=dict(type='str')),
                   Prop('licences', 'licenseAssignmentStates',
                        spec=dict(type='list', elements='dict', options=LICENCE, aliases=['licenses'])))
@@ -164,9 +216,7 @@ class UserLicence(Resource):
         return row['id'] if row else identity
 
     def check_input(self, entry, where):
-        if entry['state'] == 'absent' and entry['exclusive']:
-            raise ValueError('%sexclusive: true cannot be combined with state: absent; exclusive describes the '
-                             'complete set of licences to keep' % where)
+        check_entry(entry, where, 'user', 'licences')
         if entry.get('usage_location') is None and entry.get('licences') is None:
             raise ValueError("%suser '%s': give usage_location or licences, the settings this module manages"
                              % (where, entry['user']))
@@ -208,18 +258,21 @@ class UserLicence(Resource):
         if add and not (changes.get('usage_location') or row.get('usageLocation')):
             return ("usage_location: user '%s' has none, and Microsoft 365 assigns no licence without one; give "
                     'usage_location (a two-letter country code such as GB)' % plan.identity)
-        held = set(a['skuId'].lower() for a in row.get('assignedLicenses') or ())
-        for sku_id in sorted(set(add) - held):
-            free, used, bought = self.catalogue.free(sku_id)
-            if free <= 0:
-                return ("licences: '%s' has no free licence (%d of %d assigned); free one or buy more"
-                        % (self.catalogue.part(sku_id), used, bought))
         direct, by_group = lic.assignments(row)
         if plan.entry['state'] == 'absent':
             for sku_id in sorted(set(plan.desired['licences'] or ()) & set(by_group) - set(direct)):
                 return ("licences: '%s' comes to user '%s' from group %s, not directly; remove the user from the "
                         'group instead' % (self.catalogue.part(sku_id), plan.identity, ', '.join(by_group[sku_id])))
         return None
+
+    def review(self, engine, plans):
+        """Free seats, counted across every entry in order: an entry beyond them is refused before any write."""
+        taken = {}
+        for plan in plans:
+            held = [a['skuId'].lower() for a in (plan.row or {}).get('assignedLicenses') or ()]
+            problem = lic.take_seats(self.catalogue, held, plan.detail[0] if plan.detail else {}, taken, plan.identity)
+            if problem:
+                plan.error = input_error(plan.where + problem)
 
     def shown_changes(self, plan, facts, changes):
         shown = {}

@@ -102,6 +102,18 @@ def plan(direct, wanted, state, exclusive):
     return add, remove
 
 
+def take_seats(catalogue, held, add, taken, user):
+    """Take a free seat of each SKU in ``add`` that the user does not hold yet (``held``), counting the seats
+    ``taken`` by entries before it (skuId -> seats, updated); the message for the first SKU with none left, or None."""
+    for sku_id in sorted(set(add) - set(held)):
+        free, used, bought = catalogue.free(sku_id)
+        if free - taken.get(sku_id, 0) <= 0:
+            return ("licences: '%s' has no free licence left for user '%s' (%d of %d assigned, %d to entries before it); "
+                    'free one or buy more' % (catalogue.part(sku_id), user, used, bought, taken.get(sku_id, 0)))
+        taken[sku_id] = taken.get(sku_id, 0) + 1
+    return None
+
+
 def states_after(row, add, remove):
     """The user's ``licenseAssignmentStates`` once ``add`` and ``remove`` are made (the prediction)."""
     kept = [s for s in row.get('licenseAssignmentStates') or ()

@@ -25,7 +25,7 @@ def graph_call(method, path, body=None, query=None, collection=False):
 
 
 class GraphRunner(object):
-    """``invoke``, ``invoke_all`` and ``pages`` over a :class:`~graph_client.GraphClient`."""
+    """``invoke`` and ``invoke_all`` over a :class:`~graph_client.GraphClient` (a collection read is one call)."""
 
     def __init__(self, graph):
         self.graph = graph
@@ -38,10 +38,6 @@ class GraphRunner(object):
             return self.graph.list(path, query)
         answer = self.graph.request(method, path, body=request.get('body'), query=query)
         return [answer] if answer else []
-
-    def pages(self, method, request):
-        """Every row of a collection."""
-        return self.invoke(method, dict(request, collection=True))
 
     def _one(self, call, idempotent):
         try:

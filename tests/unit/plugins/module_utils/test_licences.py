@@ -74,3 +74,15 @@ def test_the_prediction_keeps_group_licences():
         {'skuId': EXO, 'disabledPlans': [], 'assignedByGroup': 'g1'}]}
     after = lic.states_after(row, {E3: []}, [EXO])
     assert [(s['skuId'], s['assignedByGroup']) for s in after] == [(EXO, 'g1'), (E3, None)]
+
+
+def test_seats_are_counted_across_entries():
+    taken = {}
+    assert lic.take_seats(CATALOGUE, [], {E3: []}, taken, 'a') is None
+    assert lic.take_seats(CATALOGUE, [E3], {E3: []}, taken, 'b') is None, 'a user holding it takes no seat'
+    for user in 'cde':
+        assert lic.take_seats(CATALOGUE, [], {E3: []}, taken, user) is None
+    assert lic.take_seats(CATALOGUE, [], {E3: []}, taken, 'f') == (
+        "licences: 'SPE_E3' has no free licence left for user 'f' (1 of 5 assigned, 4 to entries before it); "
+        'free one or buy more')
+    assert lic.take_seats(CATALOGUE, [], {EXO: []}, {}, 'g').startswith("licences: 'EXCHANGESTANDARD' has no free licence")
