@@ -276,7 +276,7 @@ PROTOCOLS = (
 
 # SmtpClientAuthenticationDisabled: True, False, or null for "as the organisation says"
 # (Set-TransportConfig), which Set-CASMailbox takes back with $null.
-SMTP_AUTH = {'disabled': True, 'enabled': False, 'organization_default': CLEAR}
+SMTP_AUTH = {'enabled': False, 'disabled': True, 'organization_default': CLEAR}
 
 
 def _enabled(value):

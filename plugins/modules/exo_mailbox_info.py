@@ -202,6 +202,41 @@ mailboxes:
       description: The non-empty custom attributes, keyed by their number C(1) to C(15).
       type: dict
       sample: {"1": "sales"}
+    forwarding_address:
+      description: The recipient of the organisation mail is forwarded to (its name, as Exchange shows it), or empty.
+      type: str
+    archive:
+      description: Whether the mailbox has an archive (C(ArchiveStatus) C(Active), or an archive GUID and database).
+      type: bool
+    auto_expanding_archive:
+      description: Whether auto-expanding archiving is on.
+      type: bool
+    retention_policy:
+      description: The retention (MRM) policy, by name.
+      type: str
+      sample: Default MRM Policy
+    retain_deleted_items_for:
+      description: How many days deleted items stay recoverable.
+      type: int
+      sample: 14
+    message_copy_for_sent_as_enabled:
+      description: Whether messages sent as the mailbox are copied to its Sent Items.
+      type: bool
+    message_copy_for_send_on_behalf_enabled:
+      description: Whether messages sent on behalf of the mailbox are copied to its Sent Items.
+      type: bool
+    prohibit_send_quota:
+      description: The size at which the mailbox can no longer send, as Exchange shows it.
+      type: str
+      sample: 49.5 GB (53,150,220,288 bytes)
+    prohibit_send_receive_quota:
+      description: The size at which it can no longer send or receive.
+      type: str
+      sample: 50 GB (53,687,091,200 bytes)
+    issue_warning_quota:
+      description: The size at which its owner is warned.
+      type: str
+      sample: 49 GB (52,613,349,376 bytes)
 """
 
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.info import Listing, listing_spec
