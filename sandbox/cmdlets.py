@@ -8,8 +8,9 @@ Each cmdlet is a :class:`Cmdlet`: a parameter table (name -> converter) and a ha
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
 
-from . import errors, identity, opath
+from . import errors, identity, opath, views
 from .model import DOMAIN_CONTROLLER, MAILBOX_RIGHTS, MailboxAce, SendAsAce
 
 DEFAULT_RESULT_SIZE = 1000
@@ -308,11 +309,11 @@ def get_mailbox(org, params, caller):
         deleted = {r.guid: when for r, when in org.soft_deleted.values()}
 
         def view(recipient):
-            return {**org.mailbox_view(recipient), "WhenSoftDeleted": deleted[recipient.guid],
+            return {**views.mailbox_view(org, recipient), "WhenSoftDeleted": deleted[recipient.guid],
                     "IsSoftDeletedByRemove": True, "IsInactiveMailbox": False}
         return _query(org, [r for r, unused in org.soft_deleted.values()], params, view,
                       resolve=_soft_deleted)
-    return _query(org, org.mailboxes(), params, org.mailbox_view, links=("GrantSendOnBehalfTo",))
+    return _query(org, org.mailboxes(), params, partial(views.mailbox_view, org), links=("GrantSendOnBehalfTo",))
 
 
 def _soft_deleted(org, text, unused_candidates=None):
@@ -327,7 +328,7 @@ def _soft_deleted(org, text, unused_candidates=None):
 
 def get_recipient(org, params, caller):
     """Get-Recipient: recipients of every type, with the smaller Get-Recipient property set."""
-    return _query(org, org.all(), params, org.recipient_view, links=("GrantSendOnBehalfTo", "Members"))
+    return _query(org, org.all(), params, partial(views.recipient_view, org), links=("GrantSendOnBehalfTo", "Members"))
 
 
 def _mailbox(org, params):
@@ -354,7 +355,7 @@ def get_mailbox_permission(org, params, caller):
     if "User" in params:
         match = _trustee_matcher(org, params["User"])
         aces = [a for a in aces if match(a.trustee, a.builtin)]
-    rows = [org.mailbox_permission_view(mailbox, a) for a in aces]
+    rows = [views.mailbox_permission_view(org, mailbox, a) for a in aces]
     return _limit(rows, params, CmdletResult())
 
 
@@ -396,7 +397,7 @@ def add_mailbox_permission(org, params, caller):
         ace = MailboxAce(trustee.guid, [], deny=deny, inheritance_type=inheritance)
         mailbox.mailbox_permissions.append(ace)
     ace.access_rights = _ordered_rights(set(ace.access_rights) | set(rights))
-    row = org.mailbox_permission_view(mailbox, ace)
+    row = views.mailbox_permission_view(org, mailbox, ace)
     row["AccessRights"] = _ordered_rights(rights)
     result.rows.append(row)
     return result
@@ -436,7 +437,7 @@ def get_recipient_permission(org, params, caller):
     for recipient in recipients:
         for ace in recipient.recipient_permissions:
             if match is None or match(ace.trustee, ace.builtin):
-                rows.append(org.recipient_permission_view(recipient, ace))
+                rows.append(views.recipient_permission_view(org, recipient, ace))
     return _limit(rows, params, CmdletResult())
 
 
@@ -461,7 +462,7 @@ def add_recipient_permission(org, params, caller):
         return result
     ace = SendAsAce(trustee=trustee.guid)
     recipient.recipient_permissions.append(ace)
-    result.rows.append(org.recipient_permission_view(recipient, ace))
+    result.rows.append(views.recipient_permission_view(org, recipient, ace))
     return result
 
 

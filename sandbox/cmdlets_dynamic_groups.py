@@ -12,6 +12,7 @@ way. Importing this module adds its cmdlets to ``cmdlets.CMDLETS``.
 
 import uuid
 
+from . import views
 from . import errors, identity, opath
 from .cmdlets import (
     CMDLETS,
@@ -69,7 +70,7 @@ def _container(org):
 
 def _filter_row(org, recipient):
     """The properties a recipient filter compares: Get-Recipient's, and the stored spellings."""
-    return {**org.recipient_view(recipient),
+    return {**views.recipient_view(org, recipient),
             "RecipientTypeDetailsValue": recipient.recipient_type_details}
 
 
@@ -329,7 +330,7 @@ def get_recipient(org, params, caller):
     if "RecipientPreviewFilter" not in params:
         return _BASE_GET_RECIPIENT.handler(org, params, caller)
     tree = parse_filter(org, "RecipientPreviewFilter", params["RecipientPreviewFilter"])
-    rows = [org.recipient_view(r) for r in org.all() if opath.evaluate(tree, _filter_row(org, r))]
+    rows = [views.recipient_view(org, r) for r in org.all() if opath.evaluate(tree, _filter_row(org, r))]
     return _limit(rows, params, CmdletResult())
 
 

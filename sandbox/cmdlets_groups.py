@@ -5,8 +5,10 @@ Groups are recipients like mailboxes: one identity resolver, and names and proxy
 unique across the organisation. Importing this module adds its cmdlets to ``cmdlets.CMDLETS``.
 """
 
+from functools import partial
 import re
 
+from . import views
 from . import errors, identity
 from .cmdlets import (
     CMDLETS,
@@ -111,7 +113,7 @@ def _resolve_all(org, names):
 
 def get_distribution_group(org, params, caller):
     """Get-DistributionGroup: one group by Identity, or all matching Filter/RecipientTypeDetails."""
-    return _query(org, org.groups(), params, org.group_view, links=("GrantSendOnBehalfTo", "Members"))
+    return _query(org, org.groups(), params, partial(views.group_view, org), links=("GrantSendOnBehalfTo", "Members"))
 
 
 def new_distribution_group(org, params, caller):
@@ -142,7 +144,7 @@ def new_distribution_group(org, params, caller):
     group.members = _resolve_all(org, params.get("Members", []))
     group.when_created = group.when_changed = timestamp()
     org.add(group)
-    return CmdletResult(rows=[org.group_view(group)])
+    return CmdletResult(rows=[views.group_view(org, group)])
 
 
 _NEW_GROUP_PROPERTIES = ("MemberJoinRestriction", "MemberDepartRestriction",
@@ -218,9 +220,9 @@ def _group_object_view(org, group):
     """A Get-Group row: the group as a directory object (a representative subset)."""
     return {
         "DisplayName": group.display_name,
-        "GroupType": org.group_view(group)["GroupType"],
-        "ManagedBy": org.names(group.managed_by),
-        "Members": org.names(group.members),
+        "GroupType": views.group_view(org, group)["GroupType"],
+        "ManagedBy": views.names(org, group.managed_by),
+        "Members": views.names(org, group.members),
         "Notes": group.properties["Notes"],
         "RecipientType": group.recipient_type,
         "RecipientTypeDetails": group.recipient_type_details,
@@ -261,7 +263,7 @@ def set_group(org, params, caller):
 def get_distribution_group_member(org, params, caller):
     """Get-DistributionGroupMember: the direct members, each with its recipient properties."""
     group = _group(org, params)
-    rows = [org.group_member_view(org.get(g)) for g in group.members if g in org.recipients]
+    rows = [views.group_member_view(org, org.get(g)) for g in group.members if g in org.recipients]
     return _limit(rows, params, CmdletResult())
 
 

@@ -8,6 +8,7 @@ leaves the mailbox as it was. Importing this module adds its cmdlets to ``cmdlet
 import re
 import uuid
 
+from . import views
 from . import errors, identity
 from .cmdlets import (
     CMDLETS,
@@ -260,7 +261,7 @@ def new_mailbox(org, params, caller):
     mailbox = org.make_mailbox(name, alias, display_name, addresses, details)
     mailbox.properties["ResourceCapacity"] = capacity
     org.add(mailbox)
-    return CmdletResult(rows=[org.mailbox_view(mailbox)])
+    return CmdletResult(rows=[views.mailbox_view(org, mailbox)])
 
 
 def remove_mailbox(org, params, caller):
@@ -428,7 +429,7 @@ def enable_mailbox(org, params, caller):
                                        RECIPIENT_TASK)
         props["AutoExpandingArchiveEnabled"] = True
     mailbox.when_changed = timestamp()
-    return CmdletResult(rows=[org.mailbox_view(mailbox)])
+    return CmdletResult(rows=[views.mailbox_view(org, mailbox)])
 
 
 def disable_mailbox(org, params, caller):

@@ -13,6 +13,7 @@ Importing this module adds its cmdlets to ``cmdlets.CMDLETS``.
 
 import uuid
 
+from . import views
 from . import errors, identity
 from .cmdlets import (
     CMDLETS,
@@ -216,7 +217,7 @@ def get_unified_group_links(org, params, caller):
     """Get-UnifiedGroupLinks: the members, owners or subscribers, each with its recipient properties."""
     group = _group(org, params["Identity"])
     links = getattr(group, _LINKS[params["LinkType"]])
-    rows = [org.group_member_view(org.get(g)) for g in links if g in org.recipients]
+    rows = [views.group_member_view(org, org.get(g)) for g in links if g in org.recipients]
     return _limit(rows, params, CmdletResult())
 
 

@@ -9,6 +9,7 @@ import threading
 from dataclasses import asdict, dataclass
 from urllib.parse import unquote
 
+from . import views
 from . import errors, identity
 from .web import json_response, load_json
 
@@ -321,10 +322,10 @@ def _json_body(request):
 def mailbox_state(org, recipient):
     """The model's own view of a mailbox and everything granted on it."""
     return {
-        "mailbox": org.mailbox_view(recipient),
-        "mailbox_permissions": [org.mailbox_permission_view(recipient, a)
+        "mailbox": views.mailbox_view(org, recipient),
+        "mailbox_permissions": [views.mailbox_permission_view(org, recipient, a)
                                 for a in recipient.mailbox_permissions],
-        "recipient_permissions": [org.recipient_permission_view(recipient, a)
+        "recipient_permissions": [views.recipient_permission_view(org, recipient, a)
                                   for a in recipient.recipient_permissions],
         "grant_send_on_behalf_to": [org.get(g).user_principal_name
                                     for g in recipient.grant_send_on_behalf_to],
@@ -334,7 +335,7 @@ def mailbox_state(org, recipient):
 def group_state(org, group):
     """The model's own view of a group and its direct members (primary SMTP addresses)."""
     return {
-        "group": org.group_view(group),
+        "group": views.group_view(org, group),
         "members": [org.get(m).primary_smtp_address for m in group.members],
     }
 
