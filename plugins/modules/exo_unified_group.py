@@ -57,6 +57,9 @@ options:
       auto_subscribe_new_members: {description: As O(auto_subscribe_new_members)., type: bool}
       language: {description: As O(language)., type: str}
       notes: {description: As O(notes)., type: str}
+      custom_attributes: {description: As O(custom_attributes)., type: dict}
+      email_addresses: {description: As O(email_addresses)., type: list, elements: str}
+      email_addresses_mode: {description: As O(email_addresses_mode)., type: str, choices: [add, remove, exact]}
       members: {description: As O(members)., type: list, elements: str}
       members_mode: {description: As O(members_mode)., type: str, choices: [present, absent, exact]}
       owners: {description: As O(owners)., type: list, elements: str}
@@ -99,6 +102,24 @@ options:
   notes:
     description: The group's description; an empty text clears it.
     type: str
+  custom_attributes:
+    description:
+      - Custom attributes 1 to 15, as a dict of number to text, such as C(1) to C(projects). Only the
+        numbers given are managed; an empty text clears one.
+    type: dict
+  email_addresses:
+    description:
+      - SMTP addresses of the group, in the mode of O(email_addresses_mode); C(SMTP:) marks the
+        primary. The group's C(*.onmicrosoft.com) address stays unless V(remove) names it.
+    type: list
+    elements: str
+  email_addresses_mode:
+    description:
+      - V(add) (the default) adds the listed addresses, V(remove) removes them, V(exact) makes
+        them the group's SMTP addresses; see the multi-valued options guide.
+    type: str
+    choices: [add, remove, exact]
+    default: add
   members:
     description:
       - Members (users - mailboxes and mail users), in any identity form; see O(members_mode).
@@ -201,9 +222,11 @@ results:
   elements: dict
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import SET, Prop, argument_spec, same_text
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import SET, Prop, argument_spec, input_error, same_text
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.properties import CustomAttributes, EmailAddresses, text_check
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.unified_groups import LinkedGroup, unified_group_facts
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import holders
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.mailbox_properties import check_alias
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.regional import language_name
 
@@ -212,6 +235,12 @@ TEXT = dict(type='str')
 
 def _text(value):
     return '' if value is None else str(value)
+
+
+def _culture(value):
+    if not value.strip():
+        raise ValueError("language: '%s' is not a culture name such as en-US" % value)
+    return value
 
 
 class UnifiedGroup(LinkedGroup):
@@ -226,15 +255,17 @@ class UnifiedGroup(LinkedGroup):
     entry_only = ('alias', 'display_name')
     properties = (
         Prop('alias', 'Alias', same=same_text, spec=TEXT),
-        Prop('display_name', 'DisplayName', spec=TEXT),
+        Prop('display_name', 'DisplayName', spec=TEXT, check=text_check('display_name', 64)),
         Prop('access_type', 'AccessType', view=lambda v: _text(v).lower(), wire=str.capitalize, default='Public',
              spec=dict(type='str', choices=['public', 'private'])),
         Prop('hidden_from_address_lists', 'HiddenFromAddressListsEnabled', when=SET, default=False, spec=dict(type='bool')),
         Prop('accept_external_senders', 'RequireSenderAuthenticationEnabled', view=lambda v: v is False,
              wire=lambda v: not v, default=True, spec=dict(type='bool')),
         Prop('auto_subscribe_new_members', 'AutoSubscribeNewMembers', view=bool, default=False, spec=dict(type='bool')),
-        Prop('language', 'Language', view=language_name, same=same_text, spec=TEXT),
+        Prop('language', 'Language', view=language_name, same=same_text, spec=TEXT, check=_culture),
         Prop('notes', 'Notes', view=_text, default=None, spec=TEXT),
+        CustomAttributes(),
+        EmailAddresses(),
     )
 
     def facts(self, row):
@@ -249,10 +280,6 @@ class UnifiedGroup(LinkedGroup):
         except ValueError:
             raise ValueError("%s%s: '%s' is not a valid alias; use letters, digits and !#$%%&'*+-/=?^_`{|}~, with dots "
                              'only between them (or name the group by its address or GUID)' % (where, option, value)) from None
-        if entry['display_name'] is not None and not 0 < len(entry['display_name'].strip()) <= 64:
-            raise ValueError("%sdisplay_name: '%s' must be 1 to 64 characters and not blank" % (where, entry['display_name']))
-        if entry['language'] is not None and not entry['language'].strip():
-            raise ValueError("%slanguage: '%s' is not a culture name such as en-US" % (where, entry['language']))
         super().check_input(entry, where)
 
     def new_alias(self, plan):
@@ -269,6 +296,18 @@ class UnifiedGroup(LinkedGroup):
         return dict(super().new_row(plan, desired), Identity='', Name='', Guid='', Alias=self.new_alias(plan),
                     DisplayName=desired['display_name'] or self.new_alias(plan), Language=desired['language'] or 'en-US',
                     PrimarySmtpAddress=plan.identity if '@' in plan.identity else '')
+
+    def review(self, engine, plans):
+        """Every address a group would gain must be free: looked up for all groups together, ten to
+        a request, before anything is written."""
+        checks = [(plan, [a.split(':', 1)[-1] for a in plan.changes.get('email_addresses', {}).get('added', [])])
+                  for plan in plans if plan.action in ('create', 'update')]
+        self.resolver.prefetch(self.module.runner, [a for unused, addresses in checks for a in addresses],
+                               self.module.parallel, pages=False)
+        for plan, addresses in checks:
+            problems = holders(self.resolver, addresses, str(plan.row['Guid']).lower() if plan.row else None)
+            if problems:
+                plan.error = input_error('%semail_addresses: %s' % (plan.where, '; '.join(problems)))
 
     def validate(self, plan, changes):
         if plan.row is None and '@' not in plan.identity and plan.entry['alias'] and plan.entry['alias'].lower() != plan.identity.lower():

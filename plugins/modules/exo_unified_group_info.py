@@ -73,63 +73,33 @@ not_found:
   elements: str
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import one_row
-from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.info import Listing, listing_spec
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import RecipientResolver, check_identities
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.unified_groups import LINKS, links_read, unified_group_facts
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import RecipientResolver
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
 
 
-def named(exo, identities, option):
-    """The rows of the groups named, each once, ten to a request, and the names that found none."""
-    rows, missing = {}, []
-    for identity, answer in zip(identities, exo.invoke_all([('Get-UnifiedGroup', {'Identity': i}) for i in identities])):
-        row = one_row(answer, option, identity, 'Microsoft 365 group')
-        if row is None:
-            missing.append(identity)
-        else:
-            rows.setdefault(str(row.get('Guid')).lower(), row)
-    return list(rows.values()), missing
+class UnifiedGroups(Listing):
+    cmdlet = 'Get-UnifiedGroup'
+    key = 'groups'
+    what = 'Microsoft 365 group'
+    options = {'links': dict(type='list', elements='str', choices=[option for option, unused in LINKS], default=[])}
 
-
-def read(exo):
-    params = exo.params
-    result = dict(changed=False)
-    if params['groups'] is not None:
-        check_identities('groups', params['groups'])
-        rows, result['not_found'] = named(exo, params['groups'], 'groups')
-    elif params['identity'] is not None:
-        rows = named(exo, [params['identity']], 'identity')[0]
-    else:
-        rows = exo.query('Get-UnifiedGroup', params['filter'], params['result_size'])
-    kinds = [kind for option, kind in LINKS if option in params['links']]
-    calls = [(row, kind) for row in rows for kind in kinds]
-    resolver = RecipientResolver(exo.invoke)
-    for (row, kind), answer in zip(calls, exo.invoke_all([links_read(row['Guid'], kind) for row, kind in calls])):
-        if isinstance(answer, ExchangeError):
-            raise answer
-        row[kind] = dict((r.key, r.shown) for r in map(resolver.remember, answer))
-    result['groups'] = [unified_group_facts(row) for row in rows]
-    return result
+    def complete(self, rows):
+        """Each group with the links asked for: every group's kinds read ten to a request."""
+        kinds = [kind for option, kind in LINKS if option in self.module.params['links']]
+        calls = [(row, kind) for row in rows for kind in kinds]
+        resolver = RecipientResolver(self.module.invoke)
+        for (row, kind), answer in zip(calls, self.module.invoke_all([links_read(row['Guid'], kind) for row, kind in calls])):
+            if isinstance(answer, ExchangeError):
+                raise answer
+            row[kind] = dict((recipient.key, recipient.shown) for recipient in map(resolver.remember, answer))
+        return [unified_group_facts(row) for row in rows]
 
 
 def main():
-    exo = ExoModule(
-        argument_spec=dict(
-            identity=dict(type='str'),
-            groups=dict(type='list', elements='str'),
-            filter=dict(type='str'),
-            result_size=dict(type='int'),
-            links=dict(type='list', elements='str', choices=[option for option, unused in LINKS], default=[]),
-        ),
-        mutually_exclusive=[('identity', 'groups', 'filter'), ('identity', 'groups', 'result_size')],
-    )
-    if exo.params['result_size'] is not None and exo.params['result_size'] < 1:
-        exo.fail('result_size: %s must be 1 or more' % exo.params['result_size'])
-    for option in ('identity', 'filter'):
-        if exo.params[option] is not None and not exo.params[option].strip():
-            exo.fail('%s: %r must not be empty' % (option, exo.params[option]))
-    exo.run(read)
+    ExoModule(**listing_spec(UnifiedGroups)).list_declared(UnifiedGroups)
 
 
 if __name__ == '__main__':
