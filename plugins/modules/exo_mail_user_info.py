@@ -125,7 +125,7 @@ mail_users:
       sample: {"1": "contractor"}
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine.core.info import Listing, listing_spec
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.info import Listing, listing_spec
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.mailbox_properties import plain_smtp
 

@@ -118,3 +118,13 @@ def test_person_names_go_to_set_user_and_the_rest_to_set_mail_user():
 def test_a_create_needs_its_account_password_and_address_and_a_name_the_next_run_finds(given, message):
     user, plan = planned(None, **given)
     assert user.validate(plan, {}).startswith(message)
+
+
+def test_the_info_module_shows_the_account_under_any_name_and_never_a_password():
+    from ansible_collections.mailops.exchange.plugins.modules import exo_mail_user_info as info
+    listing = info.MailUsers(None)
+    facts = listing.facts(dict(ROW, CustomAttribute2='contractor', EmailAddresses=['SMTP:ed@tailspintoys.com']))
+    assert (facts['user_principal_name'], facts['external_email_address'], facts['custom_attributes']) == (
+        'ed@contoso.com', 'ed@tailspintoys.com', {'2': 'contractor'})
+    assert listing.facts({'UserPrincipalName': 'x@contoso.com'})['user_principal_name'] == 'x@contoso.com'
+    assert not [key for key in facts if 'password' in key]
