@@ -230,7 +230,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.engine.core impor
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.filters import CONDITION_OPTIONS, PRECANNED_OPTIONS, included_names
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.filters import parse, previews, same_filter, shown, with_filter
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.groups import check_name, default_alias
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.groups import default_alias
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import RecipientResolver, as_text, taken
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.mailbox_properties import check_alias
 
@@ -280,7 +280,8 @@ class DynamicGroup(Resource):
         return facts
 
     def check_input(self, entry, where):
-        check_name(entry['group'], where)
+        if len(entry['group'].strip()) > 64:
+            raise ValueError("%sgroup: '%s' is longer than the 64 characters of a Name" % (where, entry['group']))
         given = [option for option in PRECANNED_OPTIONS if entry[option] is not None]
         if entry['recipient_filter'] is not None and given:
             raise ValueError("%srecipient_filter: give a custom filter or precanned conditions (%s), not both"
