@@ -529,10 +529,19 @@ class Engine(object):
             elif isinstance(answer, ExchangeError) or not answer:
                 error = None
             else:
+                self.spell_as_found(named, prop, answer[0].get('Name'))
                 continue
             for plan in named:
                 plan.error = error or input_error("%s%s: '%s' was not found (%s found no such object)"
                                                   % (plan.where, prop.option, value, prop.refers))
+
+    @staticmethod
+    def spell_as_found(plans, prop, name):
+        """The predicted rows name the object as the service stores it (its own spelling of a name
+        given in another case), so that check mode shows what the real run will read back."""
+        for plan in plans:
+            if name and isinstance(plan.predicted, dict) and same_text(plan.predicted.get(prop.parameter), name):
+                plan.predicted[prop.parameter] = name
 
     def guard(self, plan, step, *args):
         """Run ``step(plan, *args)``; a service error or bad input becomes the plan's error."""

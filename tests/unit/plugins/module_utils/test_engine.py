@@ -480,3 +480,10 @@ def test_a_resource_may_read_its_objects_back_its_own_way():
     module.objects['w'] = module.objects['g1']
     assert converge(module, Shown, {'name': 'w', 'state': 'present', 'colour': 'Blue'}).result['widget']['notes'] \
         == 'read by key g1'
+
+
+def test_check_mode_predicts_a_referred_object_in_the_services_spelling():
+    module = FakeModule({'a': {'Policy': 'Default'}, 'STRICT': {'Name': 'Strict'}}, check_mode=True)
+    plan = converge(module, Settings, {'mailbox': 'a', 'policy': 'STRICT'})
+    assert plan.result['cas'] == {'policy': 'Strict', 'colour': None}
+    assert not module.sent('Set')
