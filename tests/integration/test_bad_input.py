@@ -41,14 +41,78 @@ def test_table_covers_every_module():
         assert len(row['message']) >= 2, '%s names the option and the value' % row['id']
 
 
+# The phases of the run, in order: which rows (by their phase), the task name's prefix and the
+# counters read after it. Quiet rows must write nothing; service-judged rows send one refused write.
+PHASES = (('quiet', None, 'Quiet'), ('service', 'service', 'Service-judged'), ('write', 'write', 'Legitimate'))
+
+
+def counter_tasks(phase):
+    """Read the sandbox's counters after a phase, then zero them for the next."""
+    stats = {'name': 'Count what the %s cases sent' % phase, 'register': '%s_counters' % phase, 'run_once': True,
+             'ansible.builtin.uri': {'url': '{{ sandbox_url }}/_sandbox/stats', 'ca_path': '{{ sandbox_ca }}'}}
+    return [stats, reset_task('Zero the counters after the %s cases' % phase)]
+
+
+def reset_task(name):
+    return {'name': name, 'run_once': True,
+            'ansible.builtin.uri': {'url': '{{ sandbox_url }}/_sandbox/reset', 'method': 'POST',
+                                    'ca_path': '{{ sandbox_ca }}', 'body_format': 'json', 'body': {}}}
+
+
+def table_playbook():
+    """The playbook that runs the table: for each phase, one task per module with rows in it,
+    looping over its rows (each host of the inventory takes its share), then the counters. Built
+    from the table, so a module's rows are all it needs."""
+    rows = cases()
+    tasks = [reset_task('Start from zero counters')]
+    registered = []
+    for phase, marker, title in PHASES:
+        for module in sorted(set(row['module'] for row in rows if row.get('phase') == marker)):
+            register = '%s_%s' % (phase, module)
+            registered.append(register)
+            selected = "bad_input_cases | selectattr('module', 'eq', '%s') | selectattr('phase', '%s')" % (
+                module, 'undefined' if marker is None else 'defined')
+            if marker is not None:
+                selected += " | selectattr('phase', 'eq', '%s')" % marker
+            tasks.append({'name': '%s %s cases' % (title, module), 'mailops.exchange.%s' % module: '{{ case.args }}',
+                          'loop': '{{ (%s | slice(shares | int) | list)[share | int] }}' % selected,
+                          'loop_control': {'loop_var': 'case', 'label': '{{ case.id }}'},
+                          'register': register, 'ignore_errors': True})
+        if phase != 'write':
+            tasks.extend(counter_tasks(phase))
+    tasks.append({'name': "Gather this host's results", 'ansible.builtin.set_fact': {
+        'case_results': '{{ %s }}' % ' + '.join('%s.results' % name for name in registered)}})
+    tasks.append({'name': 'Write every result for the test to read', 'run_once': True,
+                  'vars': {'results': "{{ ansible_play_hosts_all | map('extract', hostvars, 'case_results') | flatten(levels=1) }}"},
+                  'ansible.builtin.copy': {
+                      'content': "{{ {'quiet': quiet_counters.json, 'service': service_counters.json, 'results': results} | to_nice_json }}",
+                      'dest': '{{ results_path }}', 'mode': '0600'}})
+    return [{'name': 'Bad input across every module', 'hosts': 'all', 'gather_facts': False,
+             'vars_files': [str(TABLE)],
+             'vars': {'ansible_connection': 'local', 'ansible_python_interpreter': '{{ ansible_playbook_python }}',
+                      'share': '{{ ansible_play_hosts_all.index(inventory_hostname) }}',
+                      'shares': '{{ ansible_play_hosts_all | length }}'},
+             'tasks': tasks}]
+
+
+def test_the_table_runs_every_module_in_every_phase_it_has_rows_for():
+    tasks = table_playbook()[0]['tasks']
+    ran = set((task['name'].split(' ')[0], module[len('mailops.exchange.'):]) for task in tasks
+              for module in task if module.startswith('mailops.exchange.'))
+    assert ran == set(({None: 'Quiet', 'service': 'Service-judged', 'write': 'Legitimate'}[row.get('phase')], row['module'])
+                      for row in cases())
+
+
 @pytest.fixture(scope='module')
 def outcome(sandbox_process, tmp_path_factory):
     sandbox_process.reset(state=True)
     tmp = tmp_path_factory.mktemp('bad-input')
     results_path = tmp / 'results.json'
+    generated = tmp / 'bad_input.yml'
+    generated.write_text(yaml.safe_dump(table_playbook(), sort_keys=False), encoding='utf-8')
     # Two local hosts share the table: it is CPU-bound in the module processes.
     PlaybookRunner(sandbox_process, tmp / 'cache').run(
-        'bad_input.yml', '-i', 'bad_input_0,bad_input_1,', extra_vars={'results_path': results_path})
+        str(generated), '-i', 'bad_input_0,bad_input_1,', extra_vars={'results_path': results_path})
     written = json.loads(results_path.read_text(encoding='utf-8'))
     written['results'] = {result['case']['id']: result for result in written['results']}
     return written

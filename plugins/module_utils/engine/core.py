@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+from ansible.module_utils.common.validation import check_mutually_exclusive, check_required_if, check_required_one_of
+
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import (
     ALREADY_EXISTS,
     AMBIGUOUS,
@@ -480,7 +482,17 @@ class Engine(object):
         return plans
 
     def check_values(self, plan):
-        """Each property's ``check`` on the value the entry gives, before anything is read."""
+        """Each property's ``check`` on the value the entry gives, and the resource's
+        ``module_checks`` on the entry as merged with the task's values (AnsibleModule checks only
+        the task's own options, not a bulk entry's), before anything is read."""
+        given = dict((name, value) for name, value in plan.entry.items() if value is not None)
+        checks = self.resource.module_checks
+        try:
+            check_mutually_exclusive(checks.get('mutually_exclusive'), given)
+            check_required_one_of(checks.get('required_one_of'), given)
+            check_required_if(checks.get('required_if'), given)
+        except TypeError as err:
+            raise ValueError('%s%s' % (plan.where, err)) from None
         for prop in self.resource.properties:
             if prop.check is not None and plan.entry.get(prop.option) is not None:
                 try:

@@ -157,3 +157,29 @@ def test_text_and_address_checks_name_the_option_and_the_value():
     with pytest.raises(ValueError) as caught:
         smtp_check('external_email_address')('a.b.com')
     assert "external_email_address: 'a.b.com'" in str(caught.value)
+
+
+class Checked(Thing):
+    bulk = 'things'
+    module_checks = dict(mutually_exclusive=[('display_name', 'custom_attributes')],
+                         required_if=[('state', 'absent', ('email_addresses',))])
+
+
+@pytest.mark.parametrize('given, message', [
+    (dict(display_name='A', custom_attributes={'1': 'x'}),
+     'things[3].parameters are mutually exclusive: display_name|custom_attributes'),
+    (dict(state='absent'), 'things[3].state is absent but all of the following are missing: email_addresses'),
+])
+def test_a_bulk_entry_merged_with_the_task_meets_the_module_checks(given, message):
+    entry = dict(dict.fromkeys(('thing', 'display_name', 'custom_attributes', 'email_addresses')),
+                 thing='thing', state='present', email_addresses_mode='add')
+    entry.update(given)
+    with pytest.raises(ValueError) as caught:
+        Engine(SimpleNamespace(), Checked(SimpleNamespace())).check_values(Plan(entry, 'things[3].', 'thing'))
+    assert str(caught.value) == message
+
+
+def test_a_bulk_entry_that_meets_the_checks_passes():
+    entry = dict(thing='thing', state='present', display_name='A', custom_attributes=None, email_addresses=None,
+                 email_addresses_mode='add')
+    Engine(SimpleNamespace(), Checked(SimpleNamespace())).check_values(Plan(entry, 'things[3].', 'thing'))
