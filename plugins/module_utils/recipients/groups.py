@@ -294,7 +294,8 @@ def prepare_groups(module, resolver, plans):
     a request, then every recipient the lists and members name (as they are and as desired) and
     the name and address a new or readdressed group takes, looked up together. The groups read
     are remembered first, so naming one costs nothing."""
-    listed = [plan for plan in plans if plan.row is not None and plan.entry['members'] is not None]
+    listed = [plan for plan in plans if plan.row is not None and plan.entry['members'] is not None
+              and plan.entry['state'] == 'present']
     answers = module.invoke_all([members_read(str(plan.row.get('Guid'))) for plan in listed])
     for plan, answer in zip(listed, answers):
         plan.row['Members'] = answer if isinstance(answer, ExchangeError) else members_from_rows(resolver, answer)

@@ -244,3 +244,10 @@ def test_custom_attributes_are_compared_one_by_one_and_a_new_group_gets_them_fro
     exo = FakeExo({})
     result = exo.converge(groups.Group, [entry('crew', custom_attributes={'1': 'ops'})], 'groups')
     assert result['results'][0]['group']['custom_attributes'] == {'1': 'ops'}
+
+
+def test_a_group_to_remove_has_its_members_neither_read_nor_planned():
+    exo = applied({('Get-DistributionGroup', 'finance'): [FINANCE], ('Remove-DistributionGroup', 'GF'): []})
+    result = exo.converge(groups.Group, [entry('finance', state='absent', members=['ghost'], members_mode='exact')], 'groups')
+    assert result['results'][0]['changed'] and result['results'][0]['group'] == {}
+    assert [call[0] for call in exo.single] == ['Get-DistributionGroup', 'Remove-DistributionGroup']
