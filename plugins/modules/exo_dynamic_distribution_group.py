@@ -101,6 +101,9 @@ options:
       notes:
         description: As O(notes), for this group.
         type: str
+      custom_attributes:
+        description: As O(custom_attributes), for this group.
+        type: dict
       preview_members:
         description: As O(preview_members), for this group.
         type: bool
@@ -157,6 +160,11 @@ options:
   notes:
     description: Notes about the group. An empty string clears them.
     type: str
+  custom_attributes:
+    description:
+      - Custom attributes by number, V(1) to V(15) (C(CustomAttribute1) to C(CustomAttribute15)), each at
+        most 1024 characters. An empty value clears one; only the numbers given are managed.
+    type: dict
   preview_members:
     description:
       - Also return RV(members), the recipients the filter selects now
@@ -228,6 +236,7 @@ results:
 
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import SET, Prop, Resource, argument_spec, same_text
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.properties import CustomAttributes
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.filters import CONDITION_OPTIONS, PRECANNED_OPTIONS, included_names
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.filters import parse, previews, same_filter, shown, with_filter
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.groups import default_alias
@@ -266,6 +275,7 @@ class DynamicGroup(Resource):
         Prop('managed_by', 'ManagedBy', view=as_text, when=SET, default='', spec=TEXT),
         Prop('hidden_from_address_lists', 'HiddenFromAddressListsEnabled', when=SET, default=False, spec=dict(type='bool')),
         Prop('notes', 'Notes', view=as_text, when=SET, default='', spec=TEXT),
+        CustomAttributes(),
     )
 
     def __init__(self, module):

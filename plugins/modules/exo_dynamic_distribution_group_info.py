@@ -97,10 +97,10 @@ groups:
       elements: dict
 """
 
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.info import Listing, listing_spec
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.filters import CONDITION_OPTIONS, included_names, previews, shown
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import IdentityError, as_text, check_identities
-from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import as_text
 
 TEXT = (('identity', 'Identity'), ('guid', 'Guid'), ('name', 'Name'), ('alias', 'Alias'), ('display_name', 'DisplayName'),
         ('primary_smtp_address', 'PrimarySmtpAddress'), ('recipient_container', 'RecipientContainer'),
@@ -108,68 +108,36 @@ TEXT = (('identity', 'Identity'), ('guid', 'Guid'), ('name', 'Name'), ('alias', 
         ('ldap_recipient_filter', 'LdapRecipientFilter'))
 
 
-def group_facts(row):
-    facts = dict((key, as_text(row.get(prop))) for key, prop in TEXT)
-    facts.update((key, list(row.get(prop) or ())) for key, prop in CONDITION_OPTIONS)
-    facts.update(
-        recipient_filter=shown(row.get('RecipientFilter')),
-        included_recipients=included_names(row.get('IncludedRecipients')),
-        email_addresses=list(row.get('EmailAddresses') or ()),
-        hidden_from_address_lists=bool(row.get('HiddenFromAddressListsEnabled')),
-        custom_attributes=dict((str(n), row['CustomAttribute%d' % n]) for n in range(1, 16) if row.get('CustomAttribute%d' % n)),
-    )
-    return facts
+class DynamicGroups(Listing):
+    cmdlet = 'Get-DynamicDistributionGroup'
+    key = 'groups'
+    what = 'dynamic distribution group'
+    options = {'preview_members': dict(type='bool', default=False)}
 
+    def facts(self, row):
+        facts = dict((key, as_text(row.get(prop))) for key, prop in TEXT)
+        facts.update((key, list(row.get(prop) or ())) for key, prop in CONDITION_OPTIONS)
+        facts.update(
+            recipient_filter=shown(row.get('RecipientFilter')),
+            included_recipients=included_names(row.get('IncludedRecipients')),
+            email_addresses=list(row.get('EmailAddresses') or ()),
+            hidden_from_address_lists=bool(row.get('HiddenFromAddressListsEnabled')),
+            custom_attributes=dict((str(n), row['CustomAttribute%d' % n]) for n in range(1, 16) if row.get('CustomAttribute%d' % n)),
+        )
+        return facts
 
-def named_groups(exo, identities, option):
-    """The rows of the listed groups, ten to a request, each once, and the identities naming none."""
-    rows, missing, problems = {}, [], []
-    calls = [('Get-DynamicDistributionGroup', {'Identity': i}) for i in identities]
-    for identity, answer in zip(identities, exo.invoke_all(calls)):
-        if isinstance(answer, ExchangeError):
-            if answer.kind not in ('not_found', 'ambiguous'):
-                raise answer
-            answer = [] if answer.kind == 'not_found' else [None, None]
-        if len(answer) > 1:
-            problems.append("'%s' matches more than one recipient" % identity)
-        elif not answer:
-            missing.append(identity)
-        else:
-            rows.setdefault(str(answer[0].get('Guid')).lower(), answer[0])
-    if problems:
-        raise IdentityError('%s: %s; give an SMTP address or GUID' % (option, '; '.join(problems)), kind='invalid_argument')
-    return list(rows.values()), missing
-
-
-def read(exo):
-    params = exo.params
-    result = dict(changed=False)
-    if params['groups'] is not None:
-        check_identities('groups', params['groups'])
-        rows, result['not_found'] = named_groups(exo, params['groups'], 'groups')
-    elif params['identity'] is not None:
-        rows, unused = named_groups(exo, [params['identity']], 'identity')
-    else:
-        rows = exo.query('Get-DynamicDistributionGroup', params['filter'], params['result_size'])
-    result['groups'] = [group_facts(row) for row in rows]
-    if params['preview_members']:
-        for facts, found in zip(result['groups'], previews(exo.invoke_all, [row.get('RecipientFilter') for row in rows])):
-            facts['members'] = found
-    return result
+    def complete(self, rows):
+        """Each group's facts and, with preview_members, the recipients its filter selects now
+        (ten groups to a request)."""
+        groups = [self.facts(row) for row in rows]
+        if self.module.params['preview_members']:
+            for facts, found in zip(groups, previews(self.module.invoke_all, [row.get('RecipientFilter') for row in rows])):
+                facts['members'] = found
+        return groups
 
 
 def main():
-    exo = ExoModule(
-        argument_spec=dict(identity=dict(type='str'), groups=dict(type='list', elements='str'), filter=dict(type='str'),
-                           result_size=dict(type='int'), preview_members=dict(type='bool', default=False)),
-        mutually_exclusive=[('identity', 'groups', 'filter'), ('identity', 'groups', 'result_size')],
-    )
-    if exo.params['result_size'] is not None and exo.params['result_size'] < 1:
-        exo.fail('result_size: %s must be 1 or more' % exo.params['result_size'])
-    for option in ('identity', 'filter'):
-        if exo.params[option] is not None and not exo.params[option].strip():
-            exo.fail('%s: %r must not be empty' % (option, exo.params[option]))
-    exo.run(read)
+    ExoModule(**listing_spec(DynamicGroups)).list_declared(DynamicGroups)
 
 
 if __name__ == '__main__':
