@@ -26,6 +26,19 @@ from ansible_collections.mailops.exchange.plugins.module_utils.engine.relation i
 LINKS = (('members', 'Members'), ('owners', 'Owners'), ('subscribers', 'Subscribers'))
 # A links option's mode -> the state and exclusive of the set convention.
 MODES = {'present': ('present', False), 'absent': ('absent', False), 'exact': ('present', True)}
+# Recipients that cannot be linked: groups are not nested in Microsoft 365 groups, contacts have no account.
+NOT_LINKABLE = ('MailUniversalDistributionGroup', 'MailUniversalSecurityGroup', 'GroupMailbox', 'DynamicDistributionGroup',
+                'RoomList', 'MailContact')
+
+
+def linkable(option, recipient):
+    """How ``recipient`` is shown as a link, or ValueError naming ``option`` when it is a group or
+    a contact: Microsoft 365 groups link users (mailboxes and mail users) only."""
+    kind = str(recipient.row.get('RecipientTypeDetails') or '')
+    if kind in NOT_LINKABLE:
+        raise ValueError("%s: '%s' is a %s; only users (mailboxes and mail users) can be members, owners or "
+                         'subscribers of a Microsoft 365 group' % (option, recipient.shown, kind))
+    return recipient.shown
 
 
 def links_read(group_key, link_type):
@@ -152,7 +165,7 @@ class LinkedGroup(Resource):
         for failed in [row[kind] for unused, kind in LINKS if isinstance(row.get(kind), ExchangeError)]:
             raise failed
         wanted = dict((option, None if plan.entry[option] is None else dict(
-            (key, recipient.shown) for key, recipient in
+            (key, linkable(plan.where + option, recipient)) for key, recipient in
             self.resolver.resolve_all(plan.where + option, plan.entry[option], plan.row is None).items()))
             for option, unused in LINKS)
         plan.detail = plan_links(dict((option, row.get(kind)) for option, kind in LINKS), wanted,

@@ -8,9 +8,11 @@ import pytest
 
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.unified_groups import (
     link_steps,
+    linkable,
     plan_links,
     unified_group_facts,
 )
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import Recipient
 
 ALICE, BOB, CAROL = {'a': 'alice@contoso.com'}, {'b': 'bob@contoso.com'}, {'c': 'carol@contoso.com'}
 MODES = {'members': 'present', 'owners': 'present', 'subscribers': 'present'}
@@ -67,3 +69,12 @@ def test_facts_show_the_links_read_and_invert_sender_authentication():
         'private', True, 'de-DE', '')
     assert facts['custom_attributes'] == {'2': 'eu'} and facts['members'] == ['alice@contoso.com', 'bob@contoso.com']
     assert 'owners' not in facts
+
+
+def test_only_users_can_be_linked():
+    alice = Recipient({'Guid': 'a', 'PrimarySmtpAddress': 'alice@contoso.com', 'RecipientTypeDetails': 'UserMailbox'})
+    staff = Recipient({'Guid': 's', 'PrimarySmtpAddress': 'all-staff@contoso.com',
+                       'RecipientTypeDetails': 'MailUniversalDistributionGroup'})
+    assert linkable('members', alice) == 'alice@contoso.com'
+    with pytest.raises(ValueError, match="groups\\[0\\].members: 'all-staff@contoso.com' is a MailUniversalDistributionGroup; only users"):
+        linkable('groups[0].members', staff)
