@@ -117,8 +117,8 @@ def link_steps(group_key, changes):
         change = changes.get(option)
         keys = sorted((change.added if verb == 'Add' else change.removed) if change else ())
         if keys:
-            steps.append([(verb + '-UnifiedGroupLinks', {'Identity': group_key, 'LinkType': kind, 'Links': keys,
-                                                          'Confirm': False})])
+            parameters = {'Identity': group_key, 'LinkType': kind, 'Links': keys, 'Confirm': False}
+            steps.append([(verb + '-UnifiedGroupLinks', parameters)])
     return steps
 
 
