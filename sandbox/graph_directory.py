@@ -145,7 +145,7 @@ class GraphDirectory:
         # Entra users, groups and licences, seeded from the organisation; imported here because
         # graph_users builds on this module's errors.
         from .graph_users import People  # pylint: disable=import-outside-toplevel
-        self.people = People(directory.org, provisioning)
+        self.people = People(directory.org, provisioning, self.lock)
         self.reset()
         directory.app_sources.append(self.app_registration)
 

@@ -52,13 +52,14 @@ ALREADY_MEMBER = ("One or more added object references already exist for the fol
 class People:
     """The tenant's Entra users, groups and subscriptions, and the mailboxes their licences make.
 
-    ``provisioning`` returns the current provisioning delay in seconds. Callers hold the Graph
-    lock; the mailbox work takes the organisation's lock.
+    ``provisioning`` returns the current provisioning delay in seconds. Callers hold ``lock`` (the
+    Graph lock), as a delayed provisioning does too; the mailbox work then takes the organisation's.
     """
 
-    def __init__(self, org, provisioning=lambda: 0):
+    def __init__(self, org, provisioning=lambda: 0, lock=None):
         self.org = org
         self._provisioning = provisioning
+        self._lock = lock or threading.RLock()
         self._generation = 0
         self.users = {}
         self.groups = {}
@@ -260,7 +261,7 @@ class People:
 
     def provision(self, user_id, generation):
         """Make (or reconnect) the mailbox of a user who still holds an Exchange licence."""
-        with self.org.lock:
+        with self._lock, self.org.lock:
             user = self.users.get(user_id)
             if generation != self._generation or user is None or not self.exchange_licensed(user) \
                     or self._mailbox(user_id) is not None:
