@@ -165,12 +165,15 @@ def test_example_bad_data_file_failing_object_and_removal(tenant):
     assert sandbox.stats()['writes'] == 0
     bad = tmp / 'bad.yml'
     bad.write_text('mailboxes:\n  - identity: shared0001\n    hiden_from_address_lists: true\n'
-                   '  - display_name: nobody\ngroups:\n  - name: ds-group-001\n    memberz: [shared0001]\n')
+                   '  - display_name: nobody\ngroups:\n  - name: ds-group-001\n    memberz: [shared0001]\n'
+                   '    moderation_enabled: true\n    notes: Desired\n')
     failed = runner.run(str(Run.PLAYBOOK), '-e', 'desired_state_file=%s' % bad, check=False)
     assert failed.returncode != 0
     assert "mailboxes[0]: unknown option 'hiden_from_address_lists': True" in failed.stdout
     assert 'mailboxes[1].identity: None must be a non-empty string' in failed.stdout
     assert "groups[0]: unknown option 'memberz'" in failed.stdout
+    # The group options of exo_distribution_group are known, moderation and notes among them.
+    assert "unknown option 'moderation_enabled'" not in failed.stdout and "unknown option 'notes'" not in failed.stdout
     bad.write_text('mailboxes:\n  - identity: shared0001\n    hidden_from_address_lists: maybe\n'
                    '    full_access: [user0001]\n')
     failed = runner.run(str(Run.PLAYBOOK), '-e', 'desired_state_file=%s' % bad, check=False)
