@@ -11,30 +11,39 @@ short_description: Read every permission entry of a folder of Exchange Online ma
 version_added: 0.2.0
 description:
   - Reads every entry of one folder - by default the calendar, whatever the mailbox's language
-    calls it - of one mailbox or many, through C(Get-MailboxFolderPermission) - who has which
-    rights, C(Default) and C(Anonymous) included, and the calendar delegate flags.
-  - Many mailboxes are read ten to a request - first each mailbox and where its folder is, then
-    the folders' entries - so auditing a hundred calendars costs about twenty requests.
+    calls it - of one mailbox by O(identity), several by O(mailboxes), or every mailbox an OPATH
+    O(filter) selects, through C(Get-MailboxFolderPermission) - who has which rights, C(Default)
+    and C(Anonymous) included, and the calendar delegate flags.
+  - Many mailboxes are read ten to a request - the mailboxes, then where each one's folder is,
+    then the folders' entries - so auditing a hundred calendars costs about thirty requests.
 author:
   - mailops.exchange developers (@mailops)
 extends_documentation_fragment:
   - mailops.exchange.exchange_online
   - mailops.exchange.exchange_online.info_attributes
 options:
-  mailbox:
+  identity:
     description:
-      - The mailbox, in any identity form Exchange accepts (name, alias, UPN, SMTP address, GUID).
-        A mailbox that does not exist fails the task.
-      - Give O(mailbox) or O(mailboxes).
+      - One mailbox, in any identity form Exchange accepts (name, alias, UPN, SMTP address, GUID).
+      - A mailbox that does not exist gives an empty RV(folder_permissions) list, not an error.
     type: str
-    aliases: [identity]
   mailboxes:
     description:
-      - Many mailboxes. RV(folder_permissions) holds them in the order given, each once; the
-        identities that name no mailbox are listed in RV(not_found), not an error. An identity that
-        matches more than one mailbox fails the task naming it.
+      - Several mailboxes, in any identity form, read ten to a request.
+      - RV(folder_permissions) holds them in the order given, each once; the identities that name
+        no mailbox are listed in RV(not_found), not an error. An identity that matches more than one
+        mailbox fails the task naming it.
     type: list
     elements: str
+  filter:
+    description:
+      - An OPATH filter selecting the mailboxes, for example V(RecipientTypeDetails -eq 'RoomMailbox').
+    type: str
+  result_size:
+    description:
+      - The most mailboxes to read with O(filter) (or without any of O(identity), O(mailboxes) and
+        O(filter), every mailbox of the organisation). By default every matching mailbox.
+    type: int
   folder:
     description:
       - The folder, as M(mailops.exchange.exo_mailbox_folder_permission) takes it - a well-known
@@ -45,6 +54,7 @@ options:
     type: str
     default: calendar
 notes:
+  - O(identity) and O(mailboxes) cannot be combined with each other, O(filter) or O(result_size).
   - A folder that one of the mailboxes does not have fails the task, naming the folder and the mailbox.
 seealso:
   - module: mailops.exchange.exo_mailbox_folder_permission
@@ -54,17 +64,17 @@ seealso:
 EXAMPLES = r"""
 - name: Who can see the manager's calendar (Kalender in a German mailbox)
   mailops.exchange.exo_mailbox_folder_permission_info:
-    mailbox: manager@contoso.com
+    identity: manager@contoso.com
   register: calendar
 
-- name: Every room calendar that anyone can read in full
+- name: Who can see each room's calendar
   mailops.exchange.exo_mailbox_folder_permission_info:
-    mailboxes: "{{ rooms }}"
+    filter: "RecipientTypeDetails -eq 'RoomMailbox'"
   register: rooms_audit
 
 - name: The project folder below an inbox
   mailops.exchange.exo_mailbox_folder_permission_info:
-    mailbox: alice@contoso.com
+    identity: alice@contoso.com
     folder: inbox/Projects
 """
 
@@ -110,13 +120,11 @@ folder_permissions:
           sample: [Delegate]
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import one_row
-from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import INVALID_ARGUMENT, NOT_FOUND, ExchangeError
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.folder_permissions import (
-    FolderPermissionError, flags_from_service, folder_identity, path_segments, pick_folder, rights_from_service,
-    show_rights, split_folder)
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.info import Listing, listing_spec
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import check_identities
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.folder_permissions import (
+    flags_from_service, folder_identity, path_segments, pick_folder, rights_from_service, show_rights, split_folder)
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import INVALID_ARGUMENT, NOT_FOUND, ExchangeError
 
 
 def _entry(row):
@@ -124,77 +132,60 @@ def _entry(row):
             'sharing_permission_flags': sorted(flags_from_service(row.get('SharingPermissionFlags')))}
 
 
-def _locate(exo, option, identities, folder_type, segments):
-    """Each mailbox's row and its folder's path, read together ten to a request; the identities
-    that name no mailbox apart. A mailbox named twice is kept once."""
-    per = 2 if folder_type else 1
-    answers = exo.invoke_all([call for identity in identities for call in (
-        [('Get-Mailbox', {'Identity': identity})]
-        + ([('Get-MailboxFolderStatistics', {'Identity': identity, 'FolderScope': folder_type})] if folder_type else []))])
-    located, missing, seen = [], [], set()
-    for index, identity in enumerate(identities):
-        row = one_row(answers[index * per], option, identity, 'mailbox')
-        if row is None:
-            missing.append(identity)
-            continue
-        if str(row.get('Guid')).lower() in seen:
-            continue
-        seen.add(str(row.get('Guid')).lower())
-        address = row.get('PrimarySmtpAddress') or row.get('Identity')
-        base = []
-        if folder_type:
-            stats = answers[index * per + 1]
-            if isinstance(stats, ExchangeError):
-                raise stats
-            picked = pick_folder(stats, folder_type)
+class FolderPermissions(Listing):
+    cmdlet = 'Get-Mailbox'
+    key = 'folder_permissions'
+    many = 'mailboxes'
+    what = 'mailbox'
+    options = {'folder': dict(type='str', default='calendar')}
+    # The folder as split_folder gives it: (its well-known type or None, the path below it).
+    where = (None, [])
+
+    def read(self):
+        try:
+            self.where = split_folder(self.module.params['folder'])
+        except ValueError as err:
+            # A folder no mailbox can have fails before anything is read.
+            raise ExchangeError(str(err), kind=INVALID_ARGUMENT) from None
+        return super().read()
+
+    def paths(self, addresses):
+        """Each mailbox's folder as a path in its language: a well-known folder found by its type."""
+        folder_type, segments = self.where
+        if not folder_type:
+            return [segments for unused in addresses]
+        answers = self.module.invoke_all([('Get-MailboxFolderStatistics', {'Identity': address, 'FolderScope': folder_type})
+                                          for address in addresses])
+        paths = []
+        for address, answer in zip(addresses, answers):
+            picked = pick_folder(answer, folder_type) if not isinstance(answer, ExchangeError) else None
             if picked is None:
-                raise ExchangeError("folder: '%s': the mailbox %s has no %s folder" % (exo.params['folder'], address, folder_type),
-                                    kind=INVALID_ARGUMENT)
-            base = path_segments(picked.get('FolderPath'))
-        located.append((address, base + segments))
-    return located, missing
+                raise answer if isinstance(answer, ExchangeError) else ExchangeError(
+                    "folder: '%s': the mailbox %s has no %s folder" % (self.module.params['folder'], address, folder_type),
+                    kind=INVALID_ARGUMENT)
+            paths.append(path_segments(picked.get('FolderPath')) + segments)
+        return paths
 
-
-def read(exo):
-    params = exo.params
-    option = 'mailbox' if params['mailbox'] is not None else 'mailboxes'
-    identities = [params['mailbox']] if option == 'mailbox' else params['mailboxes']
-    check_identities(option, identities)
-    try:
-        folder_type, segments = split_folder(params['folder'])
-    except FolderPermissionError as err:
-        exo.fail(str(err))
-    located, missing = _locate(exo, option, identities, folder_type, segments)
-    if option == 'mailbox' and missing:
-        raise ExchangeError("mailbox: '%s' was not found" % params['mailbox'], kind=NOT_FOUND)
-    answers = exo.invoke_all([('Get-MailboxFolderPermission', {'Identity': folder_identity(address, path)})
-                              for address, path in located])
-    folders = []
-    for (address, path), answer in zip(located, answers):
-        if isinstance(answer, ExchangeError):
-            if answer.kind == NOT_FOUND:
-                raise ExchangeError("folder: '%s' was not found in the mailbox %s (looked for %s)"
-                                    % (params['folder'], address, folder_identity(address, path)), kind=NOT_FOUND,
-                                    exception_type=answer.exception_type)
-            raise answer
-        folders.append({'mailbox': address, 'folder': '/'.join(path), 'permissions': [_entry(row) for row in answer]})
-    result = dict(changed=False, folder_permissions=folders)
-    if option == 'mailboxes':
-        result['not_found'] = missing
-    return result
+    def complete(self, rows):
+        """Every mailbox's folder entries: the folders found, then read, ten to a request each."""
+        addresses = [row.get('PrimarySmtpAddress') or row.get('Identity') for row in rows]
+        paths = self.paths(addresses)
+        answers = self.module.invoke_all([('Get-MailboxFolderPermission', {'Identity': folder_identity(address, path)})
+                                          for address, path in zip(addresses, paths)])
+        folders = []
+        for address, path, answer in zip(addresses, paths, answers):
+            if isinstance(answer, ExchangeError):
+                if answer.kind == NOT_FOUND:
+                    raise ExchangeError("folder: '%s' was not found in the mailbox %s (looked for %s)"
+                                        % (self.module.params['folder'], address, folder_identity(address, path)),
+                                        kind=NOT_FOUND, exception_type=answer.exception_type)
+                raise answer
+            folders.append({'mailbox': address, 'folder': '/'.join(path), 'permissions': [_entry(row) for row in answer]})
+        return folders
 
 
 def main():
-    exo = ExoModule(
-        argument_spec=dict(
-            mailbox=dict(type='str', aliases=['identity']),
-            mailboxes=dict(type='list', elements='str'),
-            folder=dict(type='str', default='calendar'),
-        ),
-        mutually_exclusive=[('mailbox', 'mailboxes')],
-        required_one_of=[('mailbox', 'mailboxes')],
-    )
-    exo.run(read)
+    ExoModule(**listing_spec(FolderPermissions)).list_declared(FolderPermissions)
 
 
 if __name__ == '__main__':
