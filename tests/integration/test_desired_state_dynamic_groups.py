@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""playbooks/desired_state.yml with dynamic distribution groups in its data file (issue 16 item 5):
+"""playbooks/desired_state.yml and the drift report (playbooks/audit.yml) with dynamic distribution
+groups in the data file (issue 16 item 5):
 the audit writes nothing and reports the groups it would create, the run creates them, the re-run
 writes nothing although Exchange stored the filters rewritten, a filter and a note changed behind
 the playbook's back are reported exactly in check mode and then repaired, and state: absent
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 
 import yaml
+from conftest import REPO
 
 FILTER = "RecipientTypeDetails -eq 'SharedMailbox' -and Name -notlike 'zz*'"
 GROUPS = [
@@ -58,6 +60,18 @@ def test_dynamic_groups_audit_converge_rerun_drift_and_removal(playbook, sandbox
     assert list(drifted['changed']) == ['DS Shared']
     assert drifted['changed']['DS Shared'] == {'recipient_filter': {
         'before': "(RecipientTypeDetailsValue -eq 'SharedMailbox')", 'after': FILTER}}
+
+    # The drift report (playbooks/audit.yml) shows the same, per property.
+    sandbox.reset()
+    playbook.run(str(REPO / 'playbooks' / 'audit.yml'), '--check', '--diff', extra_vars={
+        'desired_state_file': tmp_path / 'desired.yml', 'report_dir': tmp_path / 'report'})
+    assert sandbox.stats()['writes'] == 0
+    report = json.loads((tmp_path / 'report' / 'drift.json').read_text())
+    assert report['summary']['by_kind']['dynamic_group'] == {'drifted': 1, 'failed': 0, 'in_sync': 2, 'total': 3}
+    shared = dict((p['name'], p) for p in next(o for o in report['objects'] if o['object'] == 'DS Shared')['properties'])
+    assert all(name.startswith('recipient_filter') for name in shared), shared
+    assert (shared['recipient_filter']['before'], shared['recipient_filter']['after']) == (
+        "(RecipientTypeDetailsValue -eq 'SharedMailbox')", "((RecipientTypeDetailsValue -eq 'SharedMailbox') -and (Name -notlike 'zz*'))")
 
     repaired = run(playbook, sandbox, tmp_path, GROUPS)
     assert repaired['writes'] == {'Set-DynamicDistributionGroup': 1}
