@@ -148,7 +148,7 @@ def new_mail_user(org, params, caller):
         raise errors.invalid_argument("The DisplayName property can't be empty.")
     external = params["ExternalEmailAddress"]
     primary = params.get("PrimarySmtpAddress") or external.partition(":")[2]
-    addresses = _with_primary([f"smtp:{alias}@{org.domain}"], primary)
+    addresses = _with_primary([], primary)
     _check_free(org, None, addresses)
     guid = str(uuid.uuid4())
     user = Recipient(

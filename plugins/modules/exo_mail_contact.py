@@ -104,6 +104,14 @@ options:
       custom_attributes:
         description: As O(custom_attributes), for this contact.
         type: dict
+      email_addresses:
+        description: As O(email_addresses), for this contact.
+        type: list
+        elements: str
+      email_addresses_mode:
+        description: As O(email_addresses_mode), for this contact.
+        type: str
+        choices: [add, remove, exact]
   state:
     description:
       - V(present) creates or updates the contact; V(absent) removes it.
@@ -161,6 +169,20 @@ options:
         of C(Set-MailContact)), each at most 1024 characters. An empty value clears one.
       - Only the numbers given are managed.
     type: dict
+  email_addresses:
+    description:
+      - Proxy addresses of the contact (C(EmailAddresses)), in the mode of O(email_addresses_mode);
+        C(SMTP:) marks the primary, which is otherwise the external address. Each address must be
+        free in the organisation; one another recipient holds fails the contact before any write.
+    type: list
+    elements: str
+  email_addresses_mode:
+    description:
+      - V(add) (the default) adds the listed addresses, V(remove) removes them, V(exact) makes
+        them the contact's addresses; see the multi-valued options guide.
+    type: str
+    choices: [add, remove, exact]
+    default: add
 notes:
   - A person property is written by C(Set-Contact) after C(New-MailContact); in check mode the
     result shows the contact as both calls would leave it.
@@ -261,9 +283,14 @@ contact:
       description: The non-empty custom attributes, keyed by their number C(1) to C(15).
       type: dict
       sample: {"1": "partner"}
+    email_addresses:
+      description: Every proxy address, C(SMTP:) for the primary, C(smtp:) for the others.
+      type: list
+      elements: str
 changes:
   description:
-    - 'What changed, C({option: {before, after}}); a create or removal also reports C(state).'
+    - 'What changed, C({option: {before, after}}), or C({added, removed}) for O(email_addresses); a
+      create or removal also reports C(state).'
   returned: with O(contact)
   type: dict
   sample: {"company": {"before": "", "after": "Tailspin Toys"}}
@@ -279,7 +306,13 @@ results:
 
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import CREATE_SET, SET, Prop, Resource, argument_spec, same_text
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
-from ansible_collections.mailops.exchange.plugins.module_utils.engine.properties import CustomAttributes, smtp_check, text_check
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.properties import (
+    CustomAttributes,
+    EmailAddresses,
+    ExternalAddress,
+    review_addresses,
+    text_check,
+)
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import RecipientResolver, taken
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.mailbox_properties import alias_from, check_alias, plain_smtp
 
@@ -314,8 +347,7 @@ class MailContact(Resource):
 
     properties = (
         Prop('name', 'Name', spec=TEXT, check=text_check('name', 64)),
-        Prop('external_email_address', 'ExternalEmailAddress', view=plain_smtp, same=same_text, spec=TEXT,
-             check=smtp_check('external_email_address')),
+        ExternalAddress(),
         Prop('display_name', 'DisplayName', spec=TEXT, check=text_check('display_name', 256)),
         Prop('alias', 'Alias', same=same_text, spec=TEXT, check=check_alias),
     ) + tuple(Prop(option, parameter, view=_text, cmdlet='Contact', default='', spec=TEXT,
@@ -324,6 +356,7 @@ class MailContact(Resource):
         Prop('hidden_from_address_lists', 'HiddenFromAddressListsEnabled', when=SET, default=False,
              spec=dict(type='bool')),
         CustomAttributes(),
+        EmailAddresses(),
     )
 
     def __init__(self, module):
@@ -375,6 +408,9 @@ class MailContact(Resource):
         row.update(Identity=name, Name=name, Guid='', DisplayName=desired['display_name'] or name,
                    Alias=desired['alias'] or alias_from(name))
         return row
+
+    def review(self, engine, plans):
+        review_addresses(self.resolver, self.module, plans)
 
     def validate(self, plan, changes):
         own = str(plan.row.get('Guid')).lower() if plan.row else None

@@ -91,6 +91,17 @@ options:
       hidden_from_address_lists:
         description: As O(hidden_from_address_lists), for this mail user.
         type: bool
+      custom_attributes:
+        description: As O(custom_attributes), for this mail user.
+        type: dict
+      email_addresses:
+        description: As O(email_addresses), for this mail user.
+        type: list
+        elements: str
+      email_addresses_mode:
+        description: As O(email_addresses_mode), for this mail user.
+        type: str
+        choices: [add, remove, exact]
   state:
     description:
       - V(present) creates or updates the mail user; V(absent) removes it, with its account.
@@ -144,6 +155,26 @@ options:
     description:
       - Whether the mail user is hidden from the address lists. A new mail user is shown.
     type: bool
+  custom_attributes:
+    description:
+      - Custom attributes by number, V(1) to V(15) (C(CustomAttribute1) to C(CustomAttribute15)
+        of C(Set-MailUser)), each at most 1024 characters. An empty value clears one.
+      - Only the numbers given are managed.
+    type: dict
+  email_addresses:
+    description:
+      - Proxy addresses of the mail user (C(EmailAddresses)), in the mode of O(email_addresses_mode);
+        C(SMTP:) marks the primary, which is otherwise the external address. Each address must be
+        free in the organisation; one another recipient holds fails the mail user before any write.
+    type: list
+    elements: str
+  email_addresses_mode:
+    description:
+      - V(add) (the default) adds the listed addresses, V(remove) removes them, V(exact) makes
+        them the mail user's addresses; see the multi-valued options guide.
+    type: str
+    choices: [add, remove, exact]
+    default: add
 notes:
   - A changed first or last name is written by C(Set-User), the rest by C(Set-MailUser); in check
     mode the result shows the mail user as both calls would leave it.
@@ -229,10 +260,18 @@ mail_user:
     hidden_from_address_lists:
       description: Whether the mail user is hidden from address lists.
       type: bool
+    custom_attributes:
+      description: The non-empty custom attributes, keyed by their number C(1) to C(15).
+      type: dict
+      sample: {"1": "contractor"}
+    email_addresses:
+      description: Every proxy address, C(SMTP:) for the primary, C(smtp:) for the others.
+      type: list
+      elements: str
 changes:
   description:
-    - 'What changed, C({option: {before, after}}); a create or removal also reports C(state). The
-      password is never among them.'
+    - 'What changed, C({option: {before, after}}), or C({added, removed}) for O(email_addresses); a
+      create or removal also reports C(state). The password is never among them.'
   returned: with O(mail_user)
   type: dict
   sample: {"hidden_from_address_lists": {"before": false, "after": true}}
@@ -248,10 +287,17 @@ results:
 
 import re
 
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.addresses import check_address
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import SET, Prop, Resource, argument_spec, same_text
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.mailbox_properties import alias_from, check_options, plain_smtp
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.mailbox_properties import alias_from, check_alias, plain_smtp
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.properties import (
+    CustomAttributes,
+    EmailAddresses,
+    ExternalAddress,
+    review_addresses,
+    smtp_check,
+    text_check,
+)
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import RecipientResolver, taken
 
 TEXT = dict(type='str')
@@ -290,14 +336,16 @@ class MailUser(Resource):
     options = {'initial_password': dict(type='str', no_log=True)}
 
     properties = (
-        Prop('name', 'Name', spec=TEXT),
-        Prop('external_email_address', 'ExternalEmailAddress', view=plain_smtp, same=same_text, spec=TEXT),
-        Prop('user_principal_name', 'MicrosoftOnlineServicesID', same=same_text, spec=TEXT),
-        Prop('display_name', 'DisplayName', spec=TEXT),
-        Prop('alias', 'Alias', same=same_text, spec=TEXT),
+        Prop('name', 'Name', spec=TEXT, check=text_check('name', 64)),
+        ExternalAddress(),
+        Prop('user_principal_name', 'MicrosoftOnlineServicesID', same=same_text, spec=TEXT, check=smtp_check('user_principal_name')),
+        Prop('display_name', 'DisplayName', spec=TEXT, check=text_check('display_name', 256)),
+        Prop('alias', 'Alias', same=same_text, spec=TEXT, check=check_alias),
         Prop('first_name', 'FirstName', view=_text, cmdlet='User', default='', spec=TEXT),
         Prop('last_name', 'LastName', view=_text, cmdlet='User', default='', spec=TEXT),
         Prop('hidden_from_address_lists', 'HiddenFromAddressListsEnabled', when=SET, default=False, spec=dict(type='bool')),
+        CustomAttributes(),
+        EmailAddresses(),
     )
 
     def __init__(self, module):
@@ -316,15 +364,8 @@ class MailUser(Resource):
     def check_input(self, entry, where):
         """Refuse, naming the option and the value (never the password's), what no mail user can have."""
         problem = self.identity_problem(entry['mail_user'])
-        try:
-            if problem:
-                raise ValueError('mail_user: ' + problem)
-            check_options(dict((option, entry[option]) for option in ('name', 'display_name', 'alias')))
-            for option in ('external_email_address', 'user_principal_name'):
-                if entry[option] is not None:
-                    entry[option] = check_address(option, plain_smtp(entry[option]))
-        except ValueError as err:
-            raise ValueError(where + str(err)) from None
+        if problem:
+            raise ValueError('%smail_user: %s' % (where, problem))
         if entry['initial_password'] is not None:
             check_password(entry['initial_password'], where)
 
@@ -362,6 +403,9 @@ class MailUser(Resource):
         row.update(Identity=name, Name=name, Guid='', DisplayName=desired['display_name'] or name,
                    Alias=desired['alias'] or alias_from((desired['user_principal_name'] or name).partition('@')[0]))
         return row
+
+    def review(self, engine, plans):
+        review_addresses(self.resolver, self.module, plans)
 
     def validate(self, plan, changes):
         own = str(plan.row.get('Guid')).lower() if plan.row else None

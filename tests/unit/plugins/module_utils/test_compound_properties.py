@@ -183,3 +183,12 @@ def test_a_bulk_entry_that_meets_the_checks_passes():
     entry = dict(thing='thing', state='present', display_name='A', custom_attributes=None, email_addresses=None,
                  email_addresses_mode='add')
     Engine(SimpleNamespace(), Checked(SimpleNamespace())).check_values(Plan(entry, 'things[3].', 'thing'))
+def test_the_external_address_of_a_new_or_changed_contact_or_mail_user_is_its_primary():
+    from ansible_collections.mailops.exchange.plugins.module_utils.engine.properties import EmailAddresses, ExternalAddress
+    row = {}
+    ExternalAddress().apply_new(row, 'chris@tailspintoys.com', {})
+    EmailAddresses().apply_new(row, ['chris.ashton@contoso.com'], {'email_addresses_mode': 'add'})
+    assert row['EmailAddresses'] == ['SMTP:chris@tailspintoys.com', 'smtp:chris.ashton@contoso.com']
+    ExternalAddress().apply(row, 'Chris@Fabrikam.com')
+    assert (row['ExternalEmailAddress'], row['PrimarySmtpAddress']) == ('Chris@Fabrikam.com', 'Chris@Fabrikam.com')
+    assert row['EmailAddresses'] == ['SMTP:Chris@Fabrikam.com', 'smtp:chris@tailspintoys.com', 'smtp:chris.ashton@contoso.com']

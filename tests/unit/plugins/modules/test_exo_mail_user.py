@@ -9,12 +9,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import Plan, argument_spec
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import Engine, Plan, argument_spec
 from ansible_collections.mailops.exchange.plugins.modules import exo_mail_user as mail_users
 
 PASSWORD = 'N3w-User!Pass#42'
 OPTIONS = ('mail_user', 'state', 'name', 'external_email_address', 'user_principal_name', 'initial_password', 'display_name',
-           'alias', 'first_name', 'last_name', 'hidden_from_address_lists')
+           'alias', 'first_name', 'last_name', 'hidden_from_address_lists', 'custom_attributes', 'email_addresses',
+           'email_addresses_mode')
 # Get-Recipient's row: the account is WindowsLiveID there.
 ROW = {'Guid': 'g1', 'Identity': 'Ed Meadows', 'Name': 'Ed Meadows', 'ExternalEmailAddress': 'SMTP:ed@tailspintoys.com',
        'WindowsLiveID': 'ed@contoso.com', 'DisplayName': 'Ed Meadows', 'Alias': 'ed', 'FirstName': 'Ed', 'LastName': None,
@@ -27,6 +28,13 @@ def entry(**given):
 
 def resource():
     return mail_users.MailUser(SimpleNamespace(invoke=None))
+
+
+def check(given, where):
+    """The checks an entry meets before anything is read: each property's, then the resource's."""
+    user = resource()
+    Engine(SimpleNamespace(), user).check_values(Plan(given, where, given['mail_user']))
+    user.check_input(given, where)
 
 
 def planned(row, **given):
@@ -50,10 +58,12 @@ def test_the_password_is_a_secret_of_the_task_and_of_every_entry():
     ({'alias': 'two words'}, "mail_users[2].alias: 'two words' is not a valid alias"),
     ({'name': 'x' * 65}, "mail_users[2].name: '%s' must be 1 to 64 characters" % ('x' * 65)),
     ({'mail_user': ' '}, "mail_users[2].mail_user: ' ' is not an identity"),
+    ({'custom_attributes': {'16': 'x'}}, "mail_users[2].custom_attributes: '16' is not a custom attribute number"),
+    ({'email_addresses': ['smtp:no-at-sign']}, "mail_users[2].email_addresses:"),
 ])
 def test_input_no_mail_user_can_have_is_refused_naming_the_entry_option_and_value(given, message):
     with pytest.raises(ValueError) as caught:
-        resource().check_input(entry(**dict({'mail_user': 'ed'}, **given)), 'mail_users[2].')
+        check(entry(**dict({'mail_user': 'ed'}, **given)), 'mail_users[2].')
     assert str(caught.value).startswith(message)
 
 
@@ -68,7 +78,7 @@ def test_a_password_outside_the_rule_is_refused_naming_the_option_and_never_the_
 
 def test_input_is_normalised():
     checked = entry(mail_user='ed', external_email_address='SMTP:Ed@TailspinToys.com', user_principal_name=' ed@contoso.com')
-    resource().check_input(checked, '')
+    check(checked, '')
     assert (checked['external_email_address'], checked['user_principal_name']) == ('Ed@TailspinToys.com', 'ed@contoso.com')
 
 
@@ -83,7 +93,8 @@ def test_a_create_sends_the_password_once_and_predicts_the_mail_user_without_it(
     predicted = user.facts(user.new_row(plan, plan.desired))
     assert predicted == {'identity': 'ed', 'guid': '', 'name': 'ed', 'external_email_address': 'ed@tailspintoys.com',
                          'user_principal_name': 'ed@contoso.com', 'display_name': 'ed', 'alias': 'ed', 'first_name': 'Ed',
-                         'last_name': '', 'hidden_from_address_lists': True}
+                         'last_name': '', 'hidden_from_address_lists': True, 'custom_attributes': {},
+                         'email_addresses': ['SMTP:ed@tailspintoys.com']}
     assert PASSWORD not in repr(user.shown_changes(plan, {}, dict((k, v) for k, v in plan.desired.items() if v is not None)))
 
 
@@ -128,3 +139,20 @@ def test_the_info_module_shows_the_account_under_any_name_and_never_a_password()
         'ed@contoso.com', 'ed@tailspintoys.com', {'2': 'contractor'})
     assert listing.facts({'UserPrincipalName': 'x@contoso.com'})['user_principal_name'] == 'x@contoso.com'
     assert not [key for key in facts if 'password' in key]
+
+
+def test_custom_attributes_and_addresses_of_a_new_mail_user_go_in_one_set_mail_user_after_its_creation():
+    user, plan = planned(None, external_email_address='ed@tailspintoys.com', user_principal_name='ed@contoso.com',
+                         initial_password=PASSWORD, custom_attributes={'2': 'eu'}, email_addresses=['ed.m@contoso.com'])
+    (call,), = user.created_steps(plan, {'Guid': 'g2', 'EmailAddresses': ['SMTP:ed@tailspintoys.com']}, 'g2')
+    assert call[0] == 'Set-MailUser' and call[1]['CustomAttribute2'] == 'eu'
+    assert 'smtp:ed.m@contoso.com' in str(call[1]['EmailAddresses'])
+
+
+def test_an_address_change_of_an_existing_mail_user_is_one_set_mail_user_with_its_add_and_remove():
+    row = dict(ROW, EmailAddresses=['SMTP:ed@tailspintoys.com', 'smtp:ed@contoso.onmicrosoft.com'])
+    user, plan = planned(row, email_addresses=['ed@contoso.onmicrosoft.com'], email_addresses_mode='remove')
+    changes = user.changes(plan, user.facts(row))
+    (call,), = user.set_steps(plan, 'g1', changes)
+    assert call[0] == 'Set-MailUser' and 'Remove' in str(call[1]['EmailAddresses'])
+    assert user.facts(user.predict(plan, changes))['email_addresses'] == ['SMTP:ed@tailspintoys.com']
