@@ -51,8 +51,9 @@ def room_name(index):
     return 'ds-room-%02d' % index
 
 
-def desired_state(n_mailboxes, rooms=2, exclusive=True, group_size=GROUP_SIZE):
-    """The data file's content as a dict: ``mailboxes``, ``groups`` and ``exclusive``.
+def desired_state(n_mailboxes, rooms=2, exclusive=True, group_size=GROUP_SIZE, contacts=0, mail_users=0):
+    """The data file's content as a dict: ``mailboxes``, ``groups`` and ``exclusive``, and with
+    ``contacts`` or ``mail_users`` those sections (:func:`external_recipients`).
 
     Mailbox ``i`` is granted to users ``i`` and ``i+1`` (Full Access), ``i+2`` (Send As) and
     ``i+3`` (Send on Behalf), and is a member of group ``(i-1)//group_size+1``, which user 1 owns.
@@ -92,23 +93,24 @@ def desired_state(n_mailboxes, rooms=2, exclusive=True, group_size=GROUP_SIZE):
             'require_sender_authentication': True,
             'members': [mailbox_name(i) for i in range(first, last + 1)],
         })
-    return {
+    return dict({
         'exclusive': {'permissions': exclusive, 'members': exclusive},
         'mailboxes': mailboxes,
         'groups': groups,
-    }
+    }, **external_recipients(contacts, mail_users))
 
 
-def write_desired_state(path, n_mailboxes, rooms=2, exclusive=True, group_size=GROUP_SIZE):
+def write_desired_state(path, n_mailboxes, rooms=2, exclusive=True, group_size=GROUP_SIZE, contacts=0, mail_users=0):
     """Write ``desired_state(...)`` with these arguments as YAML to ``path``; returns the dict."""
-    data = desired_state(n_mailboxes, rooms=rooms, exclusive=exclusive, group_size=group_size)
+    data = desired_state(n_mailboxes, rooms=rooms, exclusive=exclusive, group_size=group_size, contacts=contacts,
+                         mail_users=mail_users)
     Path(path).write_text(yaml.safe_dump(data, sort_keys=False, default_flow_style=False))
     return data
 
 
-def expected_writes(n_mailboxes, rooms, groups):
+def expected_writes(n_mailboxes, rooms, groups, contacts=0, mail_users=0):
     """The writes a first run of the data file sends to a freshly seeded sandbox, per cmdlet."""
-    return {
+    return dict(external_recipient_writes(contacts, mail_users), **{
         'New-Mailbox': rooms,
         # Each seeded mailbox: its properties in one Set-Mailbox, Send on Behalf in another;
         # each room: its capacity after New-Mailbox.
@@ -117,4 +119,50 @@ def expected_writes(n_mailboxes, rooms, groups):
         'Add-RecipientPermission': n_mailboxes,
         'New-DistributionGroup': groups,
         'Add-DistributionGroupMember': n_mailboxes,
-    }
+    })
+
+
+# -- mail contacts and mail users (issue 16 item 5) ---------------------------------------------
+
+# The initial password of the data file's mail users: a test value, where a user would give it
+# from a vault (desired_state_initial_password).
+MAIL_USER_PASSWORD = 'Desired-State-2026!'
+
+
+def contact_address(index):
+    """The external address of the generated mail contact number ``index`` (from 1)."""
+    return 'ds-partner%02d@fabrikam.com' % index
+
+
+def mail_user_account(index):
+    """The account of the generated mail user number ``index`` (from 1)."""
+    return 'ds-consultant%02d@%s' % (index, DOMAIN)
+
+
+def external_recipients(contacts, mail_users):
+    """The ``contacts`` and ``mail_users`` sections, new to a seeded sandbox: partners of Fabrikam
+    (the first hidden from the address lists) and hidden consultants with an account here."""
+    sections = {}
+    if contacts:
+        sections['contacts'] = [{
+            'contact': contact_address(i), 'name': contact_address(i).partition('@')[0],
+            'external_email_address': contact_address(i), 'company': 'Fabrikam', 'hidden_from_address_lists': i == 1,
+        } for i in range(1, contacts + 1)]
+    if mail_users:
+        sections['mail_users'] = [{
+            'mail_user': mail_user_account(i), 'user_principal_name': mail_user_account(i),
+            'external_email_address': 'ds-consultant%02d@northwindtraders.com' % i, 'last_name': 'Consultant %d' % i,
+            'initial_password': MAIL_USER_PASSWORD, 'hidden_from_address_lists': True,
+        } for i in range(1, mail_users + 1)]
+    return sections
+
+
+def external_recipient_writes(contacts, mail_users):
+    """The writes a first run sends for them: each contact's company goes by Set-Contact after its
+    creation, the first one's visibility by Set-MailContact; each mail user's by Set-MailUser."""
+    writes = {}
+    if contacts:
+        writes.update({'New-MailContact': contacts, 'Set-Contact': contacts, 'Set-MailContact': 1})
+    if mail_users:
+        writes.update({'New-MailUser': mail_users, 'Set-MailUser': mail_users})
+    return writes

@@ -1,6 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""playbooks/desired_state.yml over 40 seeded shared mailboxes, 2 new rooms and 4 new groups:
+"""playbooks/desired_state.yml over 40 seeded shared mailboxes, 2 new rooms, 4 new groups, 3 new
+mail contacts and 2 new mail users:
 the audit (check mode) writes nothing and reports every object, the real run writes exactly the
 changes (read back with the info modules and from the sandbox's own state), the re-run writes
 nothing, and a drift made behind the playbook's back is reported exactly and then repaired."""
@@ -11,11 +12,22 @@ import json
 
 import pytest
 from conftest import REPO, PlaybookRunner
-from desired_state_data import DOMAIN, expected_writes, mailbox_name, start_tenant, user_name, write_desired_state
+from desired_state_data import (
+    DOMAIN,
+    contact_address,
+    expected_writes,
+    mail_user_account,
+    mailbox_name,
+    start_tenant,
+    user_name,
+    write_desired_state,
+)
 
 N = 40
 ROOMS = 2
 GROUPS = 4
+CONTACTS = 3
+MAIL_USERS = 2
 
 
 @pytest.fixture(scope='module')
@@ -35,7 +47,7 @@ class Run(object):
         self.sandbox = sandbox
         self.tmp = tmp
         self.data_file = tmp / 'desired.yml'
-        self.data = write_desired_state(self.data_file, N, rooms=ROOMS)
+        self.data = write_desired_state(self.data_file, N, rooms=ROOMS, contacts=CONTACTS, mail_users=MAIL_USERS)
         self.runner = PlaybookRunner(sandbox, tmp / 'cache')
 
     def __call__(self, *args, verify=False):
@@ -73,11 +85,16 @@ def test_audit_converge_rerun_drift(tenant):
 
     audit = run('--check', '--diff')
     assert audit['writes'] == {}
-    every = N + ROOMS + GROUPS + N + ROOMS + GROUPS
+    every = N + ROOMS + GROUPS + N + ROOMS + GROUPS + CONTACTS + MAIL_USERS
     assert audit['summary'] == {'objects': every, 'changed': every, 'failed': 0, 'check_mode': True}
     # Rooms and groups that would be created: their permissions and members are predicted too.
     assert by_kind(audit) == {'mailbox': (N + ROOMS, N + ROOMS), 'group': (GROUPS, GROUPS),
-                              'mailbox_permission': (N + ROOMS, N + ROOMS), 'group_member': (GROUPS, GROUPS)}
+                              'mailbox_permission': (N + ROOMS, N + ROOMS), 'group_member': (GROUPS, GROUPS),
+                              'contact': (CONTACTS, CONTACTS), 'mail_user': (MAIL_USERS, MAIL_USERS)}
+    new_user = next(r for r in audit['results'] if r['kind'] == 'mail_user')
+    assert new_user['object'] == mail_user_account(1)
+    assert new_user['changes']['state'] == {'before': 'absent', 'after': 'present'}
+    assert 'initial_password' not in new_user['changes'] and 'initial_password' not in new_user['diff']['after']
     first = next(r for r in audit['results'] if r['kind'] == 'mailbox_permission')
     assert first['object'] == address(mailbox_name(1))
     assert first['diff']['after']['full_access'] == [address(user_name(1)), address(user_name(2))]
@@ -85,8 +102,8 @@ def test_audit_converge_rerun_drift(tenant):
 
     converged = run(verify=True)
     assert converged['summary']['failed'] == 0
-    assert converged['summary']['changed'] == converged['summary']['objects'] == N + ROOMS + GROUPS + N + ROOMS + GROUPS
-    assert converged['writes'] == expected_writes(N, ROOMS, GROUPS)
+    assert converged['summary']['changed'] == converged['summary']['objects'] == every
+    assert converged['writes'] == expected_writes(N, ROOMS, GROUPS, CONTACTS, MAIL_USERS)
     check_converged_state(run.data, converged, sandbox)
 
     again = run()
@@ -97,7 +114,9 @@ def test_audit_converge_rerun_drift(tenant):
     drift(sandbox)
     drifted = run('--check')
     assert drifted['writes'] == {}
-    assert changed(drifted) == [('group_member', 'ds-group-002'),
+    assert changed(drifted) == [('contact', contact_address(2)),
+                                ('group_member', 'ds-group-002'),
+                                ('mail_user', mail_user_account(1)),
                                 ('mailbox', address(mailbox_name(5))),
                                 ('mailbox_permission', address(mailbox_name(3)))]
     found = {r['kind']: r for r in drifted['results'] if r['changed']}
@@ -105,23 +124,28 @@ def test_audit_converge_rerun_drift(tenant):
     assert found['mailbox_permission']['changes']['full_access'] == {
         'added': [], 'removed': [address(user_name(N))]}
     assert found['group_member']['changes'] == {'members': {'added': [address(mailbox_name(12))], 'removed': []}}
+    assert found['contact']['changes'] == {'company': {'before': 'Contoso', 'after': 'Fabrikam'}}
+    assert found['mail_user']['changes'] == {'hidden_from_address_lists': {'before': False, 'after': True}}
 
     repaired = run()
     assert repaired['writes'] == {'Set-Mailbox': 1, 'Remove-MailboxPermission': 1,
-                                  'Add-DistributionGroupMember': 1}
+                                  'Add-DistributionGroupMember': 1, 'Set-Contact': 1, 'Set-MailUser': 1}
     assert changed(repaired) == changed(drifted)
     assert sandbox.mailbox_state(mailbox_name(5))['mailbox']['HiddenFromAddressListsEnabled'] is True
     assert user_name(N) not in str(sandbox.mailbox_state(mailbox_name(3))['mailbox_permissions'])
 
 
 def drift(sandbox):
-    """What an admin might do by hand: an extra trustee, an unhidden mailbox, a removed member."""
+    """What an admin might do by hand: an extra trustee, an unhidden mailbox, a removed member, a
+    contact moved to another company, an unhidden mail user."""
     for cmdlet, parameters in (
             ('Add-MailboxPermission', {'Identity': mailbox_name(3), 'User': user_name(N),
                                        'AccessRights': ['FullAccess'], 'InheritanceType': 'All'}),
             ('Set-Mailbox', {'Identity': mailbox_name(5), 'HiddenFromAddressListsEnabled': False}),
             ('Remove-DistributionGroupMember', {'Identity': 'ds-group-002', 'Member': mailbox_name(12),
-                                                'Confirm': False})):
+                                                'Confirm': False}),
+            ('Set-Contact', {'Identity': contact_address(2), 'Company': 'Contoso'}),
+            ('Set-MailUser', {'Identity': mail_user_account(1), 'HiddenFromAddressListsEnabled': False})):
         response = sandbox.invoke(cmdlet, parameters)
         assert response.status_code == 200, response.text
 
@@ -146,6 +170,13 @@ def check_converged_state(data, outcome, sandbox):
     for wanted in data['groups']:
         assert sorted(groups[wanted['name']]['members']) == sorted(address(m) for m in wanted['members'])
         assert groups[wanted['name']]['managed_by'] == [address(user_name(1))]
+
+    for kind, wanted in [('MailContact', c) for c in data['contacts']] + [('MailUser', u) for u in data['mail_users']]:
+        identity = wanted.get('contact') or wanted.get('mail_user')
+        rows = sandbox.invoke('Get-Recipient', {'Identity': identity, 'RecipientTypeDetails': kind}).json()['value']
+        assert len(rows) == 1 and rows[0]['HiddenFromAddressListsEnabled'] == wanted['hidden_from_address_lists'], identity
+        assert rows[0]['ExternalEmailAddress'].lower() == 'smtp:' + wanted['external_email_address'], identity
+        assert rows[0]['Company' if kind == 'MailContact' else 'LastName'] == wanted.get('company', wanted.get('last_name'))
 
     state = sandbox.mailbox_state(mailbox_name(7))
     assert sorted(p['User'] for p in state['mailbox_permissions'] if p['User'].startswith('user')) == [

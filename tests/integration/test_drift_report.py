@@ -15,7 +15,7 @@ import re
 import pytest
 import yaml
 
-from desired_state_data import desired_state, mailbox_name, user_name
+from desired_state_data import contact_address, desired_state, mail_user_account, mailbox_name, user_name
 from headless_chromium import INSTALL_HINT, HeadlessChromium, find_chromium
 from conftest import REPO
 
@@ -40,8 +40,8 @@ def chromium():
 def test_audit_writes_a_report_that_chromium_shows_and_filters(sandbox, playbook, tmp_path, chromium):
     # Three seeded mailboxes to converge, a new room and a new group (whose access and members
     # check mode predicts), two mailboxes already as described, and one permission entry naming a
-    # trustee that does not exist.
-    data = desired_state(3, rooms=1)
+    # trustee that does not exist; a new mail contact and a new mail user.
+    data = desired_state(3, rooms=1, contacts=1, mail_users=1)
     data['mailboxes'] += [
         {'identity': address(mailbox_name(4)), 'type': 'shared'},
         {'identity': 'support@contoso.com', 'type': 'shared', 'full_access': ['nobody-such@contoso.com']},
@@ -70,7 +70,7 @@ def test_audit_writes_a_report_that_chromium_shows_and_filters(sandbox, playbook
     assert report['organisation'] == sandbox.env['EXO_ORGANIZATION']
     assert re.fullmatch(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ', report['generated_at'])
     assert {k: report['summary'][k] for k in ('drifted', 'failed', 'in_sync', 'total')} == {
-        'drifted': 10, 'failed': 1, 'in_sync': 2, 'total': 13}
+        'drifted': 12, 'failed': 1, 'in_sync': 2, 'total': 15}
     assert report['summary']['by_kind']['mailbox'] == {'drifted': 4, 'failed': 0, 'in_sync': 2, 'total': 6}
     objects = {(o['kind'], o['object']): o for o in report['objects']}
     first = {p['name']: p for p in objects['mailbox', address(mailbox_name(1))]['properties']}
@@ -85,6 +85,12 @@ def test_audit_writes_a_report_that_chromium_shows_and_filters(sandbox, playbook
     room = {p['name']: p for p in objects['mailbox', address('ds-room-01')]['properties']}
     assert (room['state']['before'], room['state']['after'], room['resource_capacity']['after']) == (
         'absent', 'present', 6)
+    contact = {p['name']: p for p in objects['contact', contact_address(1)]['properties']}
+    assert (contact['state']['after'], contact['company']['after'], contact['hidden_from_address_lists']['after']) == (
+        'present', 'Fabrikam', True)
+    mail_user = objects['mail_user', mail_user_account(1)]
+    assert mail_user['status'] == 'drifted' and 'initial_password' not in [p['name'] for p in mail_user['properties']]
+    assert report['summary']['by_kind']['mail_user'] == {'drifted': 1, 'failed': 0, 'in_sync': 0, 'total': 1}
     failed = objects['mailbox_permission', 'support@contoso.com']
     assert failed['status'] == 'failed' and 'nobody-such@contoso.com' in failed['msg']
     assert objects['mailbox', 'support@contoso.com']['status'] == 'in_sync'
@@ -96,8 +102,8 @@ def test_audit_writes_a_report_that_chromium_shows_and_filters(sandbox, playbook
         cards = browser.evaluate(
             "Object.fromEntries([...document.querySelectorAll('[data-count]')]"
             ".map(c => [c.dataset.count, c.querySelector('b').innerText]))")
-        assert cards == {'drifted': '10', 'failed': '1', 'in_sync': '2', 'properties': str(report['summary']['properties'])}
-        assert '13 of 13 objects shown' in visible
+        assert cards == {'drifted': '12', 'failed': '1', 'in_sync': '2', 'properties': str(report['summary']['properties'])}
+        assert '15 of 15 objects shown' in visible
         # The hostile display name is text in the before column; none of it ran or loaded.
         before = browser.evaluate(
             "[...document.querySelectorAll('tbody.object')].find(b => b.dataset.kind === 'mailbox' &&"
@@ -113,7 +119,7 @@ def test_audit_writes_a_report_that_chromium_shows_and_filters(sandbox, playbook
         assert shown_objects(browser) == [['group_member', 'ds-group-001'], ['mailbox', address(mailbox_name(2))],
                                           ['mailbox_permission', address(mailbox_name(2))]]
         visible = browser.evaluate('document.body.innerText')
-        assert '3 of 13 objects shown' in visible and 'Desired shared0003' not in visible
+        assert '3 of 15 objects shown' in visible and 'Desired shared0003' not in visible
         png = browser.screenshot(full_page=False)
 
         browser.evaluate("document.querySelector('#filter-text').value = ''")
@@ -127,7 +133,7 @@ def test_audit_writes_a_report_that_chromium_shows_and_filters(sandbox, playbook
 
         choose(browser, '#filter-status', '')
         choose(browser, '#filter-kind', '')
-        assert len(shown_objects(browser)) == 13
+        assert len(shown_objects(browser)) == 15
         assert browser.requested_urls() == [page]
 
     assert png.startswith(b'\x89PNG\r\n\x1a\n') and len(png) > 20000
