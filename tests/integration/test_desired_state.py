@@ -171,7 +171,8 @@ def check_converged_state(data, outcome, sandbox):
         assert sorted(groups[wanted['name']]['members']) == sorted(address(m) for m in wanted['members'])
         assert groups[wanted['name']]['managed_by'] == [address(user_name(1))]
 
-    for kind, wanted in [('MailContact', c) for c in data['contacts']] + [('MailUser', u) for u in data['mail_users']]:
+    for kind, wanted in ([('MailContact', c) for c in data.get('contacts', ())]
+                         + [('MailUser', u) for u in data.get('mail_users', ())]):
         identity = wanted.get('contact') or wanted.get('mail_user')
         rows = sandbox.invoke('Get-Recipient', {'Identity': identity, 'RecipientTypeDetails': kind}).json()['value']
         assert len(rows) == 1 and rows[0]['HiddenFromAddressListsEnabled'] == wanted['hidden_from_address_lists'], identity
