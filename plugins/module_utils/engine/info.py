@@ -15,7 +15,7 @@ ambiguous handling for every kind of object.
 from __future__ import annotations
 
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import one_row
-from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import INVALID_ARGUMENT, ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import AMBIGUOUS, INVALID_ARGUMENT, ExchangeError
 
 
 class Listing(object):
@@ -72,13 +72,12 @@ class Listing(object):
         identity that matches several objects fails, naming every such identity."""
         rows, missing, problems = {}, [], []
         for identity, answer in zip(identities, self.module.invoke_all([self.read_call(i) for i in identities])):
-            try:
-                row = one_row(answer, option, identity, self.what)
-            except ExchangeError as err:
-                if err.kind != INVALID_ARGUMENT:
-                    raise
+            # Only an ambiguous identity is listed with the others; any other error (a credential
+            # refused, say) fails the task as it is.
+            if (isinstance(answer, ExchangeError) and answer.kind == AMBIGUOUS) or (isinstance(answer, list) and len(answer) > 1):
                 problems.append("'%s' matches more than one %s" % (identity, self.what))
                 continue
+            row = one_row(answer, option, identity, self.what)
             if row is None:
                 missing.append(identity)
             else:
