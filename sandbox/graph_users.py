@@ -281,7 +281,6 @@ class People:
             user["mail"] = user["userPrincipalName"]
 
 
-
 # The application permissions each operation accepts, the least privileged first (the Graph API
 # reference of each; assignLicense lists User.ReadWrite.All, LicenseAssignment.ReadWrite.All is a guess).
 READ_USERS = ("User.Read.All", "User.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All")

@@ -50,10 +50,12 @@ def recipient_view(org, recipient):
         "OriginatingServer": DOMAIN_CONTROLLER,
     }
 
+
 def _forwarding_label(org, guid):
     # Get-Mailbox names the forwarding recipient by its Name (its Identity in Exchange Online).
     recipient = org.recipients.get(guid) if guid else None
     return recipient.name if recipient is not None else None
+
 
 def mailbox_view(org, recipient):
     """The properties Get-Mailbox returns (a representative subset of the real 324)."""
@@ -128,6 +130,7 @@ def mailbox_view(org, recipient):
         "OriginatingServer": DOMAIN_CONTROLLER,
     }
 
+
 def group_view(org, group):
     """The properties Get-DistributionGroup returns (a representative subset)."""
     props = group.properties
@@ -166,9 +169,11 @@ def group_view(org, group):
         "OriginatingServer": DOMAIN_CONTROLLER,
     }
 
+
 def names(org, guids):
     """How group rows name the recipients of a list: by Name, those that still exist."""
     return [org.recipients[g].name for g in guids if g in org.recipients]
+
 
 def group_member_view(org, member):
     """A Get-DistributionGroupMember row (the member's own recipient properties)."""
@@ -184,6 +189,7 @@ def group_member_view(org, member):
         "Guid": member.guid,
     }
 
+
 def mailbox_permission_view(org, recipient, ace):
     """A Get-MailboxPermission row."""
     return {
@@ -196,6 +202,7 @@ def mailbox_permission_view(org, recipient, ace):
         "IsValid": True,
     }
 
+
 def recipient_permission_view(org, recipient, ace):
     """A Get-RecipientPermission row."""
     return {
@@ -207,5 +214,3 @@ def recipient_permission_view(org, recipient, ace):
         "InheritanceType": ace.inheritance_type,
         "IsValid": True,
     }
-
-

@@ -36,4 +36,3 @@ def test_check_mode_then_apply_then_converged(playbook, sandbox, name):
     again = playbook.run(path)
     assert recap(again.stdout)['changed'] == 0, again.stdout
     assert sandbox.stats()['writes'] == 0
-

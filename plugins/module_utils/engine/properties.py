@@ -142,7 +142,8 @@ class EmailAddresses(Prop):
         plan.exact = mode == 'exact'
         return plan
 
-    def parameters(self, plan):
+    def parameters(self, value):
+        plan = value
         if isinstance(plan, list):
             return {self.parameter: list(plan)}
         if plan.exact:
@@ -152,7 +153,8 @@ class EmailAddresses(Prop):
             added.insert(0, 'SMTP:' + primary_of(plan.after))
         return {self.parameter: add_remove(added, plan.removed)}
 
-    def apply(self, row, plan):
+    def apply(self, row, value):
+        plan = value
         row[self.parameter] = plan.addresses
         row['PrimarySmtpAddress'] = primary_of(plan.after)
 
@@ -169,7 +171,8 @@ class EmailAddresses(Prop):
         if change is not None:
             self.apply(row, change)
 
-    def shown(self, before, plan, given):
+    def shown(self, before, value, given):
+        plan = value
         if isinstance(plan, list):
             return {'added': [str(address) for address in plan], 'removed': []}
         return {'added': list(plan.added), 'removed': list(plan.removed)}

@@ -245,8 +245,6 @@ def group_read(identity):
     return 'Get-DistributionGroup', {'Identity': identity}
 
 
-
-
 def members_read(group_key):
     """The ``(cmdlet, parameters)`` that reads a group's direct members."""
     return 'Get-DistributionGroupMember', {'Identity': group_key, 'ResultSize': 'Unlimited'}

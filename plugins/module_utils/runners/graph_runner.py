@@ -49,4 +49,3 @@ class GraphRunner(object):
         """Independent calls, up to ``parallel`` in flight; one answer per call, in order (its rows or its error)."""
         return fanout.invoke_all(lambda group, idem: [self._one(call, idem) for call in group],
                                  calls, idempotent, parallel, size=1)
-

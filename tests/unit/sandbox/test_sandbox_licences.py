@@ -51,7 +51,7 @@ def group_id(graph, alias):
 def test_a_user_shows_usage_location_and_licences_only_when_selected(graph):
     status, plain, unused = graph("GET", "users/alice@contoso.com")
     assert status == 200 and "usageLocation" not in plain and "assignedLicenses" not in plain
-    unused, user, unused = graph("GET", "users/alice@contoso.com", query="$select=usageLocation,assignedLicenses")
+    user = graph("GET", "users/alice@contoso.com", query="$select=usageLocation,assignedLicenses")[1]
     assert user["usageLocation"] == "US"
     assert user["assignedLicenses"] == [{"skuId": EXCHANGE, "disabledPlans": []}]
 

@@ -48,8 +48,9 @@ def test_the_parameter_set_needs_the_account_its_password_and_the_external_addre
 
 def test_names_accounts_and_addresses_are_unique(org):
     new(org)
-    assert "is already being used" in failure(org, "New-MailUser", Name="Ed Meadows", MicrosoftOnlineServicesID="ed2@contoso.com",
-                                               Password=PASSWORD, ExternalEmailAddress="ed2@tailspintoys.com").message
+    refused = failure(org, "New-MailUser", Name="Ed Meadows", MicrosoftOnlineServicesID="ed2@contoso.com",
+                      Password=PASSWORD, ExternalEmailAddress="ed2@tailspintoys.com")
+    assert "is already being used" in refused.message
     taken = failure(org, "New-MailUser", Name="Ed Two", MicrosoftOnlineServicesID="ED@contoso.com", Password=PASSWORD,
                     ExternalEmailAddress="ed2@tailspintoys.com")
     assert "WindowsLiveID ED@contoso.com is already used" in taken.message
