@@ -3,6 +3,7 @@
 import argparse
 import sys
 
+from . import service
 from .server import serve
 
 
@@ -29,13 +30,28 @@ def main(argv=None):
     run.add_argument("--org", default="contoso",
                      help="organisation name: NAME.onmicrosoft.com and NAME.com")
     run.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    run.add_argument("--background", action="store_true",
+                     help="start the server detached (output in STATE_DIR/sandbox.log) and return once "
+                          "it has written sandbox.env; end it with the stop command")
+    run.add_argument("--ready-timeout", type=_non_negative, default=60,
+                     help="with --background: seconds to wait for the server to be ready")
     run.add_argument("--kerberos", action="store_true",
                      help="on-premises endpoint in Kerberos mode (Kerberos only, as Exchange's default), "
                           "with its own MIT KDC on loopback (docs/sandbox.md)")
     run.add_argument("--kerberos-host", default=None, metavar="FQDN",
                      help="the endpoint's name in Kerberos mode, which must resolve to 127.0.0.1 "
                           "(default: exchange01.ORG.localhost)")
+    halt = commands.add_parser("stop", help="stop the server a serve --background started")
+    halt.add_argument("--state-dir", required=True, help="the state directory given to serve")
+    halt.add_argument("--timeout", type=_non_negative, default=20,
+                      help="seconds to wait before killing it")
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = parser.parse_args(argv)
+    if args.command == "stop":
+        return service.stop(args.state_dir, args.timeout)
+    if args.background:
+        return service.start_background(args.state_dir, [arg for arg in argv[1:] if arg != "--background"],
+                                        args.ready_timeout)
     kerberos_host = None
     if args.kerberos or args.kerberos_host:
         kerberos_host = args.kerberos_host or f"exchange01.{args.org}.localhost"

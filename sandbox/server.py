@@ -309,6 +309,9 @@ def _env_lines(sandbox, state_dir, port, pfx_password):
         "EXO_EXCHANGE_URL": directory.exchange_url,
         "EXO_GRAPH_URL": directory.graph_url,
         "EXO_CA_PATH": os.path.join(state_dir, "ca.pem"),
+        # The marker the modules' loopback guard asks for: only these tenants' credentials may
+        # be sent to a loopback endpoint (docs/sandbox.md).
+        "EXO_SANDBOX_TENANTS": f"{directory.tenant_id},{sandbox.org.domain}",
         "SANDBOX_CERTIFICATE_PATH": os.path.join(state_dir, "app-cert.pem"),
         "SANDBOX_CERTIFICATE_PFX_PATH": os.path.join(state_dir, "app-cert.pfx"),
         "SANDBOX_CERTIFICATE_PASSWORD": pfx_password,

@@ -6,16 +6,8 @@ cd "$(dirname "$0")/.."
 state_dir=.build/demo-sandbox
 rm -rf "$state_dir"
 mkdir -p "$state_dir"
-python -m sandbox serve --state-dir "$state_dir" >"$state_dir/server.log" 2>&1 &
-sandbox_pid=$!
-trap 'kill "$sandbox_pid" 2>/dev/null || true; wait "$sandbox_pid" 2>/dev/null || true' EXIT
-
-for _ in $(seq 1 100); do
-  [ -f "$state_dir/sandbox.env" ] && break
-  kill -0 "$sandbox_pid" 2>/dev/null || { cat "$state_dir/server.log"; exit 1; }
-  sleep 0.1
-done
-[ -f "$state_dir/sandbox.env" ] || { echo "sandbox did not start"; cat "$state_dir/server.log"; exit 1; }
+python -m sandbox serve --background --state-dir "$state_dir"
+trap 'python -m sandbox stop --state-dir "$state_dir" >/dev/null' EXIT
 
 set -a
 # shellcheck disable=SC1090,SC1091

@@ -98,6 +98,7 @@ def test_a_secret_credential_runs_a_module(sandbox, tmp_path):
         'exchange_url': sandbox.env['EXO_EXCHANGE_URL'],
         'ca_bundle': Path(sandbox.env['EXO_CA_PATH']).read_text()}, tmp_path)
     assert env['AZURE_CLIENT_CERTIFICATE_PATH'] == '', 'no certificate was given'
+    env['EXO_SANDBOX_TENANTS'] = sandbox.env['EXO_SANDBOX_TENANTS']  # a job against the sandbox sets it
     result = _run_module(env, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert '"primary_smtp_address": "alice@contoso.com"' in result.stdout
@@ -114,6 +115,7 @@ def test_a_certificate_credential_runs_a_module(sandbox, tmp_path):
         'exchange_url': sandbox.env['EXO_EXCHANGE_URL'],
         'ca_bundle': Path(sandbox.env['EXO_CA_PATH']).read_text()}, tmp_path)
     assert env['AZURE_CLIENT_SECRET'] == '' and env['EXO_GRAPH_URL'] == ''
+    env['EXO_SANDBOX_TENANTS'] = sandbox.env['EXO_SANDBOX_TENANTS']
     result = _run_module(env, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert sandbox.stats()['tokens'] == 1

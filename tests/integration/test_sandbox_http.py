@@ -66,6 +66,7 @@ def test_env_file_and_credentials_on_disk(sb):
                 "SANDBOX_NOROLE_CLIENT_SECRET", "SANDBOX_URL", "SANDBOX_PID"):
         assert env[key], key
     assert env["EXO_ORGANIZATION"] == "contoso.onmicrosoft.com"
+    assert env["EXO_SANDBOX_TENANTS"] == f"{sb.tenant_id},contoso.onmicrosoft.com"
     assert env["EXO_GRAPH_URL"] == env["SANDBOX_URL"] + "/graph"
     assert int(env["SANDBOX_PID"]) == sb.process.pid
     for name in ("sandbox.env", "app-cert.pem", "app-cert.pfx"):

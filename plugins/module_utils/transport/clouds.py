@@ -125,6 +125,35 @@ def is_loopback(host):
         return False
 
 
+SANDBOX_TENANTS_VARIABLE = "EXO_SANDBOX_TENANTS"
+
+
+def refuse_loopback(endpoints, tenant, sandbox_tenants):
+    """Raise ``ExchangeError`` (invalid_argument) when a credential would go to loopback for a
+    tenant no sandbox announced.
+
+    ``endpoints`` are the resolved ``Endpoints``; ``tenant`` the tenant id or domain the credential
+    belongs to; ``sandbox_tenants`` the comma-separated tenants a running sandbox serves (its
+    ``sandbox.env`` exports them as ``EXO_SANDBOX_TENANTS``). Left-over sandbox variables would
+    otherwise send the next run's real certificate assertion, secret or token to whatever listens
+    on this machine. Endpoints off loopback are never refused.
+    """
+    on_loopback = [(option, url) for option, url in zip(Endpoints._fields, endpoints)
+                   if is_loopback(urlparse(url).hostname)]
+    if not on_loopback:
+        return
+    announced = set(name.strip().lower() for name in (sandbox_tenants or "").split(",") if name.strip())
+    if tenant and tenant.strip().lower() in announced:
+        return
+    option, url = on_loopback[0]
+    raise ExchangeError(
+        "%s %s is on this machine's loopback interface, and tenant %r is not one a sandbox announced in %s, "
+        "so no credential is sent there. To reach the real tenant, unset EXO_AUTHORITY_HOST, EXO_EXCHANGE_URL, "
+        "EXO_GRAPH_URL and EXO_CA_PATH (left over from the sandbox's sandbox.env) or the %s option; to use the "
+        "sandbox, source its sandbox.env again" % (option, url, tenant or "", SANDBOX_TENANTS_VARIABLE, option),
+        kind=INVALID_ARGUMENT)
+
+
 def is_exchange_host(host, exchange_url=None):
     """True if a bearer token for Exchange Online may be sent to ``host``.
 

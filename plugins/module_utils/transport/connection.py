@@ -12,17 +12,23 @@ session, one retry policy and one token cache whichever services it calls. It li
 clients: neither imports the other. Not for use outside this collection.
 """
 
+import os
 from collections import namedtuple
 
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.auth import (
     Credentials,
     TokenProvider,
+    token_claims_unverified,
     HAS_CRYPTOGRAPHY,
     HAS_MSAL,
     CRYPTOGRAPHY_IMPORT_ERROR,
     MSAL_IMPORT_ERROR,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.transport.clouds import resolve_endpoints
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.clouds import (
+    SANDBOX_TENANTS_VARIABLE,
+    refuse_loopback,
+    resolve_endpoints,
+)
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError, INVALID_ARGUMENT
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.http import (
     HttpClient,
@@ -80,7 +86,8 @@ def connection_from_params(params, warn=None):
     ``graph_url``, ``exchange_url``, ``validate_certs`` (True), ``ca_path``, ``token_cache``
     (True), ``timeout`` (300 s: the most one HTTP request may take, from sending it to the last byte of
     its answer, and so also the most one socket read may wait), ``retries`` (5), ``retry_delay``
-    (2 s, the first backoff without Retry-After). Raises
+    (2 s, the first backoff without Retry-After). A loopback endpoint is refused unless the
+    tenant is one a sandbox announced in ``EXO_SANDBOX_TENANTS`` (``refuse_loopback``). Raises
     ``ExchangeError`` (invalid_argument) naming the offending option. ``warn(message)`` hears
     about a token cache that cannot be trusted.
     """
@@ -99,6 +106,8 @@ def connection_from_params(params, warn=None):
         access_token=params.get("access_token"),
     )
     credentials.validate()
+    tenant = credentials.tenant_id or token_claims_unverified(credentials.access_token or "").get("tid")
+    refuse_loopback(endpoints, tenant, os.environ.get(SANDBOX_TENANTS_VARIABLE))
     timeout = _number(params, "timeout", DEFAULT_TIMEOUT, float, 1)
     retries = _number(params, "retries", DEFAULT_RETRIES, int, 0)
     retry_delay = _number(params, "retry_delay", DEFAULT_RETRY_DELAY, float, 0)

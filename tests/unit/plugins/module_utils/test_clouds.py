@@ -4,6 +4,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.transport.clouds 
     CLOUDS,
     is_exchange_host,
     is_known_authority,
+    refuse_loopback,
     resolve_endpoints,
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
@@ -100,3 +101,44 @@ def test_known_authority():
     assert is_known_authority("https://login.microsoftonline.com")
     assert is_known_authority("https://login.microsoftonline.us")
     assert not is_known_authority("https://127.0.0.1:8443")
+
+
+SANDBOX = resolve_endpoints(None, authority_host="https://127.0.0.1:8443", graph_url="https://127.0.0.1:8443/graph",
+                            exchange_url="https://127.0.0.1:8443")
+
+
+@pytest.mark.parametrize("endpoints", [
+    SANDBOX,
+    resolve_endpoints(None, exchange_url="https://localhost:8443"),
+    resolve_endpoints(None, graph_url="https://[::1]:8443"),
+    resolve_endpoints(None, authority_host="https://login.localhost"),
+])
+@pytest.mark.parametrize("announced", [None, "", "11111111-2222-3333-4444-555555555555,sandbox.onmicrosoft.com"])
+def test_a_credential_for_an_unannounced_tenant_is_not_sent_to_loopback(endpoints, announced):
+    with pytest.raises(ExchangeError) as caught:
+        refuse_loopback(endpoints, "real.onmicrosoft.com", announced)
+    message = str(caught.value)
+    assert caught.value.kind == "invalid_argument"
+    assert "loopback" in message and "'real.onmicrosoft.com'" in message and "EXO_SANDBOX_TENANTS" in message
+    assert "unset EXO_AUTHORITY_HOST, EXO_EXCHANGE_URL, EXO_GRAPH_URL and EXO_CA_PATH" in message
+
+
+def test_the_message_names_the_first_loopback_option_and_its_url():
+    with pytest.raises(ExchangeError, match=r"^exchange_url https://localhost:8443 is on this machine"):
+        refuse_loopback(resolve_endpoints(None, exchange_url="https://localhost:8443"), "t", None)
+
+
+@pytest.mark.parametrize("tenant", ["11111111-2222-3333-4444-555555555555", "Sandbox.onmicrosoft.com"])
+def test_an_announced_tenant_may_use_loopback(tenant):
+    refuse_loopback(SANDBOX, tenant, " 11111111-2222-3333-4444-555555555555 , sandbox.onmicrosoft.com")
+
+
+@pytest.mark.parametrize("tenant", [None, "", "real.onmicrosoft.com"])
+def test_endpoints_off_loopback_are_never_refused(tenant):
+    refuse_loopback(resolve_endpoints("gcc_high"), tenant, None)
+    refuse_loopback(resolve_endpoints(None, exchange_url="https://exchange.example.org"), tenant, "")
+
+
+def test_no_tenant_is_refused_on_loopback_even_when_a_sandbox_is_announced():
+    with pytest.raises(ExchangeError):
+        refuse_loopback(SANDBOX, None, "sandbox.onmicrosoft.com")

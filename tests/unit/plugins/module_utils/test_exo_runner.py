@@ -272,6 +272,7 @@ def test_runner_from_params(monkeypatch, tmp_path):
     assert isinstance(exo.tokens._cache, TokenCache)
     assert exo.tokens.authority == "https://login.microsoftonline.com/contoso.onmicrosoft.com"
 
+    monkeypatch.setenv("EXO_SANDBOX_TENANTS", "sandbox-tenant,contoso.onmicrosoft.com")
     sandbox = exo_client.exo_runner_from_params(params(
         organization="org.example", exchange_url="https://127.0.0.1:9443/", authority_host="https://127.0.0.1:9443",
         validate_certs=False, token_cache=False, retries=0, retry_delay=0.25, timeout=5, cloud=None))

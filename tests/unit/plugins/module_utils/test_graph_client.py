@@ -202,7 +202,8 @@ def test_tenant_id_comes_from_the_graph_token():
     assert graph.tenant_id == "0000-tenant"
 
 
-def test_built_from_module_options_with_the_graph_endpoint():
+def test_built_from_module_options_with_the_graph_endpoint(monkeypatch):
+    monkeypatch.setenv("EXO_SANDBOX_TENANTS", "t")
     graph = graph_client_from_params({"tenant_id": "t", "client_id": "c", "access_token": "tok",
                                       "graph_url": "https://127.0.0.1:8443/graph/", "token_cache": False})
     assert graph.graph_url == "https://127.0.0.1:8443/graph"
