@@ -10,7 +10,7 @@ import json
 import uuid
 from urllib.parse import urlsplit
 
-from . import catalog, errors, paging
+from . import catalog, cmdlets_rbac, errors, paging
 from .entra import (EXCHANGE_CAPABLE_ROLES, EXCHANGE_RESOURCE_APP_ID, MANAGE_AS_APP, READER_ROLES,
                     InvalidToken)
 from .model import DATETIME_PROPERTIES, GUID_PROPERTIES
@@ -152,9 +152,15 @@ def _authenticate(sandbox, request):
     # PROTOCOL.md §7: no grant (or no consent) is a 401, the grant without a role a 403.
     if MANAGE_AS_APP not in claims.get("roles", []):
         return None, _no_body(sandbox, 401, [("WWW-Authenticate", challenge)])
-    if not EXCHANGE_CAPABLE_ROLES.intersection(claims.get("wids", [])):
+    # Without an Exchange-capable Entra role, only Exchange role assignments let an app in.
+    if not _entra_admin(claims) and not cmdlets_rbac.has_grants(sandbox.org, claims.get("appid")):
         return None, _no_body(sandbox, 403)
     return claims, None
+
+
+def _entra_admin(claims):
+    """Whether the app holds an Entra role that lets it run Exchange cmdlets (all of them, or reads)."""
+    return bool(EXCHANGE_CAPABLE_ROLES.intersection(claims.get("wids", [])))
 
 
 def _read_only(claims):
@@ -241,6 +247,10 @@ def handle(sandbox, request, segment):
     if cmdlet.is_write and _read_only(claims):
         return _no_body(sandbox, 403)
     try:
+        # An app in Exchange RBAC runs its roles' cmdlets only, and writes only within their scopes.
+        if not _entra_admin(claims) and not cmdlets_rbac.authorise(sandbox.org, claims.get("appid"), cmdlet,
+                                                                    cmdlet_input["Parameters"]):
+            return _no_body(sandbox, 403)
         sandbox.stats.cmdlet(cmdlet.name, cmdlet.is_write)
         result = sandbox.pager.result(
             sandbox.org, digest, offset, size,

@@ -11,6 +11,8 @@ import threading
 import uuid
 from dataclasses import dataclass, field
 
+from .rbac import RbacState
+
 # The sandbox's made-up forest; real tenants show names such as NAMPR01A001.
 FOREST = "SBXPR01A001"
 DOMAIN_CONTROLLER = f"{FOREST}DC001.{FOREST}.PROD.OUTLOOK.COM"
@@ -503,6 +505,8 @@ class Organization:
             self._seed_groups()
             self._seed_directory()
             self._seed_mailbox_settings()
+            # Exchange RBAC for apps: service principals, scopes, role groups, assignments.
+            self.rbac = RbacState(lambda: str(uuid.uuid4()))
 
     # -- on-premises directory ------------------------------------------------------------
 
