@@ -29,8 +29,8 @@ def requirement_names(path):
 
 
 def test_introspect_and_create(tmp_path):
-    run(BIN / 'ansible-galaxy', 'collection', 'build', '--output-path', tmp_path, REPO)
-    tarball = next(tmp_path.glob('mailops-exchange-*.tar.gz'))
+    tarball = Path(run('env', 'PATH=%s:/usr/bin:/bin' % BIN, 'bash', REPO / 'scripts' / 'build_collection.sh',
+                       tmp_path).stdout.split()[-1])
     collections = tmp_path / 'collections'
     # --force: the development tree is installed (linked) on the default collections path too.
     run(BIN / 'ansible-galaxy', 'collection', 'install', '--no-deps', '--force', '-p', collections, tarball)
@@ -55,6 +55,10 @@ def test_introspect_and_create(tmp_path):
     run(BIN / 'ansible-builder', 'create', '-f', definition / 'execution-environment.yml', '-c', context)
     containerfile = next(p for p in (context / 'Containerfile', context / 'Dockerfile') if p.exists())
     assert 'ansible-galaxy collection install' in containerfile.read_text()
+    base = yaml.safe_load((definition / 'execution-environment.yml').read_text())['images']['base_image']['name']
+    image, _, tag = base.rpartition(':')
+    assert image and tag and tag != 'latest', 'the base image is pinned to a version: %s' % base
+    assert 'FROM %s' % base in containerfile.read_text() or 'ARG EE_BASE_IMAGE="%s"' % base in containerfile.read_text()
     galaxy = yaml.safe_load((context / '_build' / 'requirements.yml').read_text())
     names = [c['name'] for c in galaxy['collections']]
     assert 'collections/mailops-exchange.tar.gz' in names

@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 import tarfile
+import uuid
 from pathlib import Path
 
 import pytest
@@ -29,9 +30,16 @@ def run(command, **kwargs):
 @pytest.fixture(scope='module')
 def tarball(tmp_path_factory):
     """The collection built the way it is published, once for this file's tests."""
-    output = tmp_path_factory.mktemp('build')
-    run([str(BIN / 'ansible-galaxy'), 'collection', 'build', '--output-path', str(output), str(REPO)])
-    return next(output.glob('mailops-exchange-*.tar.gz'))
+    return build(tmp_path_factory.mktemp('build'))
+
+
+def build(output):
+    """The tarball scripts/build_collection.sh writes, as a release is built."""
+    env = dict(os.environ, PATH='%s%s%s' % (BIN, os.pathsep, os.environ['PATH']))
+    result = run(['bash', str(REPO / 'scripts' / 'build_collection.sh'), str(output)], env=env)
+    tarball = Path(result.stdout.strip().splitlines()[-1])
+    assert tarball.parent == output and tarball.name.startswith('mailops-exchange-')
+    return tarball
 
 
 # What Galaxy and Automation Hub run on an upload, offline: the metadata and required tags, the
@@ -67,6 +75,31 @@ def test_galaxy_importer_accepts_the_tarball(tarball, tmp_path):
     documented = {c['content_name'] for c in imported['docs_blob']['contents']
                   if c['content_type'] == 'module' and c['doc_strings']}
     assert documented == modules, 'ansible-doc rendered every module'
+
+
+def test_untracked_files_stay_out_of_the_tarball(tmp_path):
+    """A user's own playbook and a drift report with tenant data, lying untracked in the checkout."""
+    token = uuid.uuid4().hex[:8]
+    planted = [REPO / ('my-tenant-%s.yml' % token), REPO / 'playbooks' / ('site-%s.yml' % token),
+               REPO / ('drift_report_%s' % token) / 'drift.json']
+    try:
+        for path in planted:
+            path.parent.mkdir(exist_ok=True)
+            path.write_text('tenant data %s\n' % token)
+        with tarfile.open(build(tmp_path)) as archive:
+            names = archive.getnames()
+            manifest = json.loads(archive.extractfile('FILES.json').read())
+    finally:
+        for path in planted:
+            path.unlink()
+        planted[-1].parent.rmdir()
+    assert [name for name in names if token in name] == []
+    assert [entry['name'] for entry in manifest['files'] if token in entry['name']] == []
+    tracked = set(run(['git', 'ls-files'], cwd=str(REPO)).stdout.split())
+    shipped = [entry['name'] for entry in manifest['files'] if entry['ftype'] == 'file']
+    stray = [name for name in shipped if name not in tracked]
+    assert stray == [], 'only tracked files are shipped'
+    assert 'playbooks/leaver.yml' in names and 'plugins/modules/exo_mailbox.py' in names
 
 
 def test_tarball_installs_and_runs(tmp_path, sandbox, tarball):
