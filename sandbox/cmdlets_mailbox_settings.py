@@ -119,7 +119,7 @@ def _in_scope(folder, scope):
         return True
     wanted = "User Created" if scope == "Personal" else scope
     while folder is not None:
-        if folder.folder_type == wanted:
+        if folder.folder_type == wanted or scope == "RecoverableItems" and folder.folder_type == "RecoverableItemsRoot":
             return True
         folder = folder.parent
     return False

@@ -358,6 +358,27 @@ class MailboxFolder:
         return False
 
 
+# System folders Get-MailboxFolderStatistics lists beside the ones users see, by parent: their
+# FolderType values follow reported output, the names are English whatever the language.
+SYSTEM_FOLDERS = (
+    ("Recoverable Items", "RecoverableItemsRoot", (("Deletions", "RecoverableItemsDeletions"),
+                                                   ("Purges", "RecoverableItemsPurges"),
+                                                   ("Versions", "RecoverableItemsVersions"))),
+    ("Sync Issues", "SyncIssues", (("Conflicts", "Conflicts"), ("Local Failures", "LocalFailures"),
+                                   ("Server Failures", "ServerFailures"))),
+)
+
+
+def _system_folders(root):
+    folders = []
+    for name, folder_type, children in SYSTEM_FOLDERS:
+        parent = MailboxFolder(name, folder_type, root, _default_folder_permissions(folder_type))
+        folders.append(parent)
+        folders.extend(MailboxFolder(child, child_type, parent, _default_folder_permissions(child_type))
+                       for child, child_type in children)
+    return folders
+
+
 def _default_folder_permissions(folder_type):
     # What a new mailbox shows: others see free/busy on the calendar and nothing elsewhere.
     default = "AvailabilityOnly" if folder_type == "Calendar" else "None"
@@ -636,6 +657,7 @@ class Organization:
                 MailboxFolder(default_folder_name(folder_type, mailbox.regional["Language"]),
                               folder_type, root, _default_folder_permissions(folder_type))
                 for folder_type in DEFAULT_FOLDER_NAMES["en"]]
+            mailbox.folders += _system_folders(root)
             mailbox.auto_reply = {
                 "AutoReplyState": "Disabled", "StartTime": "2024-01-15T10:00:00.0000000+00:00",
                 "EndTime": "2024-01-16T10:00:00.0000000+00:00", "InternalMessage": "",

@@ -13,13 +13,17 @@ description:
   - Finds and removes, for one trustee (a leaver, say), every Full Access and Send As entry and every
     Send on Behalf delegation they hold on any mailbox of the organisation, every distribution and
     mail-enabled security group they are a direct member of, and, for the mailboxes given in
-    O(folder_mailboxes), their permission on one folder (the calendar by default).
+    O(folder_mailboxes), their permission on every folder of the mailbox (or on the one O(folder)).
   - The organisation is read in requests, not in mailboxes where the service allows it - Send As
     with one C(Get-RecipientPermission -Trustee), Send on Behalf with one C(Get-Mailbox) filtered on
     C(GrantSendOnBehalfTo), group memberships with one C(Get-DistributionGroup) filtered on
     C(Members). Exchange Online has no organisation-wide Full Access read by trustee, so every
     mailbox is listed (1,000 to a page) and asked with C(Get-MailboxPermission -User), ten mailboxes
     to a request; see the performance guide for what that costs at 1,000 and 10,000 mailboxes.
+  - Folder permissions have no read by trustee either, not even within one mailbox. Each of
+    O(folder_mailboxes) costs one C(Get-MailboxFolderStatistics) and one
+    C(Get-MailboxFolderPermission -User) per folder, all sent ten to a request - a mailbox of 30
+    folders is about 3 requests.
   - Removals are sent ten to a request and are safe to repeat - an entry someone else removed
     meanwhile counts as removed. A second run finds nothing and sends no write.
   - In check mode the task reports everything it would remove and sends no write.
@@ -73,24 +77,29 @@ options:
   access:
     description:
       - Which access to remove. V(member_of) is direct membership of distribution and mail-enabled
-        security groups; V(folder_permissions) is the entry on O(folder) of each of O(folder_mailboxes).
+        security groups; V(folder_permissions) is the entry on every folder (or on O(folder)) of each of
+        O(folder_mailboxes).
     type: list
     elements: str
     choices: [full_access, send_as, send_on_behalf, member_of, folder_permissions]
     default: [full_access, send_as, send_on_behalf, member_of, folder_permissions]
   folder_mailboxes:
     description:
-      - The mailboxes whose O(folder) permission of the trustee is removed (calendar delegations, say).
-        Exchange has no organisation-wide read of folder permissions, so they are named here.
+      - The mailboxes on whose folders the trustee's permissions are removed (the mailboxes that
+        delegated their calendar or shared a folder, say). Exchange has no organisation-wide read of
+        folder permissions, so they are named here.
     type: list
     elements: str
     default: []
   folder:
     description:
-      - The folder of each of O(folder_mailboxes) - a well-known name (V(calendar), V(inbox),
+      - Omitted, every folder of each of O(folder_mailboxes) a person can be given a permission
+        on - the root (Top of Information Store), the default folders and the mailbox owner's own
+        folders - is cleaned. The system folders C(Get-MailboxFolderStatistics) also lists
+        (Recoverable Items, Sync Issues and the like) are not read.
+      - Given, only that folder of each mailbox - a well-known name (V(calendar), V(inbox),
         V(contacts)...) found in the mailbox's own language, or a path such as V(Inbox/Projects).
     type: str
-    default: calendar
   state:
     description:
       - V(absent), the only state - the trustee holds none of the O(access) anywhere. Granting
@@ -115,7 +124,7 @@ seealso:
 """
 
 EXAMPLES = r"""
-- name: What would a leaver lose (check mode lists it, nothing is sent)
+- name: What would a leaver lose, every folder of two mailboxes included (check mode lists it, nothing is sent)
   mailops.exchange.exo_trustee_access:
     trustee: dave@contoso.com
     folder_mailboxes: [alice@contoso.com, bob@contoso.com]
@@ -126,6 +135,13 @@ EXAMPLES = r"""
   mailops.exchange.exo_trustee_access:
     trustee: dave@contoso.com
     folder_mailboxes: [alice@contoso.com, bob@contoso.com]
+
+- name: Only calendar delegations on a room's calendar
+  mailops.exchange.exo_trustee_access:
+    trustee: dave@contoso.com
+    access: [folder_permissions]
+    folder_mailboxes: [room-101@contoso.com]
+    folder: calendar
 
 - name: Two leavers, group memberships only
   mailops.exchange.exo_trustee_access:
@@ -168,7 +184,7 @@ trustee:
       elements: str
       sample: []
     folder_permissions:
-      description: The folders (C(mailbox:\\folder)) the trustee has a permission on.
+      description: The folders (C(mailbox:\\Folder\\Subfolder), C(mailbox:\\) for the root) the trustee has a permission on.
       type: list
       elements: str
       sample: []
@@ -191,7 +207,7 @@ results:
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import Prop, argument_spec
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import NOT_FOUND, ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.folder_permissions import (
-    folder_identity, path_segments, pick_folder, split_folder)
+    folder_listing, held_entries, listed_folders, split_folder)
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.groups import memberships_read
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.permissions import (
@@ -222,7 +238,7 @@ class TrusteeAccess(Relation):
     options = dict(
         access=dict(type='list', elements='str', choices=list(KINDS), default=list(KINDS)),
         folder_mailboxes=dict(type='list', elements='str', default=[]),
-        folder=dict(type='str', default='calendar'),
+        folder=dict(type='str'),
         state=dict(type='str', choices=['absent'], default='absent'),
         bypass_security_group_manager_check=dict(type='bool', default=True),
     )
@@ -233,7 +249,8 @@ class TrusteeAccess(Relation):
         for mailbox in entry['folder_mailboxes']:
             if not isinstance(mailbox, str) or not mailbox.strip():
                 raise ValueError('%sfolder_mailboxes: %r is not an identity' % (where, mailbox))
-        split_folder(entry['folder'], where + 'folder')
+        if entry['folder'] is not None:
+            split_folder(entry['folder'], where + 'folder')
 
     def prepare(self, engine, plans):
         """Every kind of every trustee read together: the organisation-wide reads, one Full Access
@@ -245,19 +262,11 @@ class TrusteeAccess(Relation):
         answers = iter(self.module.invoke_all([call for unused, group in reads for call in group]))
         for (plan, kind), (places, group) in zip(wanted, reads):
             plan.row[kind] = self.held(plan, kind, places, [next(answers) for unused in group])
-        folders = []
-        for plan in found:
-            if isinstance(plan.row.get('folder_permissions'), list):
-                folders.extend((plan, folder) for folder in plan.row['folder_permissions'])
-                plan.row['folder_permissions'] = {}
-        answers = self.module.invoke_all([('Get-MailboxFolderPermission', {'Identity': folder, 'User': plan.row['PrimarySmtpAddress']})
-                                          for plan, folder in folders])
-        for (plan, folder), answer in zip(folders, answers):
-            held = plan.row['folder_permissions']
-            if isinstance(answer, ExchangeError) and answer.exception_type not in _GONE:
-                plan.row['folder_permissions'] = answer
-            elif answer and not isinstance(answer, ExchangeError) and not isinstance(held, ExchangeError):
-                held[folder.lower()] = folder
+        pending = [plan for plan in found if isinstance(plan.row.get('folder_permissions'), list)]
+        held = held_entries(self.module.invoke_all, [(plan.row['PrimarySmtpAddress'], plan.row['folder_permissions'], plan.entry['folder'] is None)
+                                                     for plan in pending])
+        for plan, folders in zip(pending, held):
+            plan.row['folder_permissions'] = folders
 
     def reads(self, plan, kind, mailboxes):
         """The places one kind is read for (key -> shown, None: the answer names them) and its calls."""
@@ -268,9 +277,7 @@ class TrusteeAccess(Relation):
         if kind == 'member_of':
             return None, [memberships_read(plan.row['DistinguishedName'])]
         if kind == 'folder_permissions':
-            folder_type = split_folder(plan.entry['folder'])[0] or 'All'
-            return plan.entry['folder_mailboxes'], [('Get-MailboxFolderStatistics', {'Identity': mailbox, 'FolderScope': folder_type})
-                                                    for mailbox in plan.entry['folder_mailboxes']]
+            return plan.entry['folder_mailboxes'], [folder_listing(mailbox, plan.entry['folder']) for mailbox in plan.entry['folder_mailboxes']]
         return None, [held_reads(plan.row)[kind]]
 
     def held(self, plan, kind, places, answers):
@@ -288,14 +295,9 @@ class TrusteeAccess(Relation):
         if kind == 'send_as':
             return _places([row for row in answers[0] if trustees_from_rows(None, kind, [row])], 'Identity')
         if kind == 'folder_permissions':
-            folder_type, segments = split_folder(plan.entry['folder'])
             # The folders to ask for the trustee's entry (see prepare), not yet what it holds.
-            return [folder_identity(mailbox, self.folder_path(rows, folder_type) + segments) for mailbox, rows in zip(places, answers)]
+            return [folder for mailbox, rows in zip(places, answers) for folder in listed_folders(mailbox, plan.entry['folder'], rows)]
         return _places(answers[0])
-
-    def folder_path(self, rows, folder_type):
-        row = pick_folder(rows, folder_type) if folder_type else None
-        return path_segments(row.get('FolderPath')) if row else []
 
     def wanted(self, plan):
         """Every kind asked for, as it is held: with state absent, all of it is removed."""

@@ -324,3 +324,58 @@ def read_user_entry(invoke, folder, user, option_value=None, mailbox=None):
     if not rows:
         return entry_row(None, None)
     return entry_row(rights_from_service(rows[0].get('AccessRights')), flags_from_service(rows[0].get('SharingPermissionFlags')))
+
+
+# The folder types a person can be given a permission on: the root, the default folders a user
+# sees in Outlook, and folders of their own. The system folders Get-MailboxFolderStatistics also
+# lists (Recoverable Items, Sync Issues and their subfolders, Audits, Calendar Logging...) are
+# left out, as the public scripts that clean a person's entries off every folder leave them out.
+SHARED_FOLDER_TYPES = frozenset(name.lower() for name in (
+    'Root', 'Inbox', 'Calendar', 'Contacts', 'DeletedItems', 'Drafts', 'JunkEmail', 'Journal', 'Notes',
+    'Outbox', 'SentItems', 'Tasks', 'CommunicatorHistory', 'Clutter', 'Archive', 'User Created'))
+
+
+def folder_listing(mailbox, folder):
+    """The Get-MailboxFolderStatistics call that finds the folders a task's ``folder`` names in
+    ``mailbox``: its well-known folder, or (``folder`` None) every folder."""
+    folder_type = split_folder(folder)[0] if folder is not None else None
+    return 'Get-MailboxFolderStatistics', {'Identity': mailbox, 'FolderScope': folder_type or 'All'}
+
+
+def listed_folders(mailbox, folder, rows):
+    """The identities of the folders of ``mailbox`` that ``folder`` names, from the rows of its
+    :func:`folder_listing`: that one folder, or (``folder`` None) every folder of a type in
+    :data:`SHARED_FOLDER_TYPES`, in the order listed."""
+    if folder is None:
+        return [folder_identity(mailbox, path_segments(row.get('FolderPath'))) for row in rows
+                if str(row.get('FolderType', '')).lower() in SHARED_FOLDER_TYPES]
+    folder_type, segments = split_folder(folder)
+    row = pick_folder(rows, folder_type) if folder_type else None
+    return [folder_identity(mailbox, (path_segments(row.get('FolderPath')) if row else []) + segments)]
+
+
+def held_entries(invoke_all, asked):
+    """For each ``(user, folders, every)`` of ``asked``, the folders on which ``user`` has an entry
+    (lower-cased identity -> identity), or the first ExchangeError of their reads.
+
+    Every folder of every item is read with one ``Get-MailboxFolderPermission -User`` through
+    ``invoke_all`` (ten to a request on Exchange Online). No entry is Exchange's
+    ``UserNotFoundInPermissionEntryException`` or an empty answer; with ``every`` (folders listed,
+    not named by the task) a folder removed since it was listed holds nothing either.
+    """
+    calls = [('Get-MailboxFolderPermission', {'Identity': folder, 'User': user}) for user, folders, unused in asked for folder in folders]
+    answers = iter(invoke_all(calls))
+    results = []
+    for unused, folders, every in asked:
+        held = {}
+        for folder in folders:
+            answer = next(answers)
+            if isinstance(held, ExchangeError):
+                continue
+            if isinstance(answer, ExchangeError):
+                if answer.exception_type != USER_NOT_FOUND and not (every and answer.kind == NOT_FOUND):
+                    held = answer
+            elif answer:
+                held[folder.lower()] = folder
+        results.append(held)
+    return results

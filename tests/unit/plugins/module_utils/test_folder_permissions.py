@@ -15,6 +15,8 @@ from ansible_collections.mailops.exchange.plugins.module_utils.recipients.folder
     entry_row,
     flags_from_service,
     folder_identity,
+    folder_listing,
+    listed_folders,
     parse_access_rights,
     parse_sharing_flags,
     path_segments,
@@ -150,3 +152,14 @@ def test_calendar_only_options_and_the_parameters_of_an_entry():
     assert entry_parameters('f', 'u', want, True, False) == {'Identity': 'f', 'User': 'u', 'AccessRights': ['Editor'],
                                                              'Confirm': False, 'SharingPermissionFlags': ['None']}
     assert entry_row(None, frozenset(['Delegate'])) == {'AccessRights': None, 'SharingPermissionFlags': None}
+
+
+def test_listed_folders_are_every_folder_a_person_can_hold_or_the_one_named():
+    rows = [{'FolderPath': '/', 'FolderType': 'Root'}, {'FolderPath': '/Kalender', 'FolderType': 'Calendar'},
+            {'FolderPath': '/Inbox/A\uf8ffB', 'FolderType': 'User Created'},
+            {'FolderPath': '/Recoverable Items/Deletions', 'FolderType': 'RecoverableItemsDeletions'},
+            {'FolderPath': '/Sync Issues', 'FolderType': 'SyncIssues'}]
+    assert listed_folders('jonas', None, rows) == ['jonas:\\', 'jonas:\\Kalender', 'jonas:\\Inbox\\A/B']
+    assert listed_folders('jonas', 'calendar/Team', rows[1:2]) == ['jonas:\\Kalender\\Team']
+    assert folder_listing('jonas', None) == ('Get-MailboxFolderStatistics', {'Identity': 'jonas', 'FolderScope': 'All'})
+    assert folder_listing('jonas', 'calendar')[1]['FolderScope'] == 'Calendar'

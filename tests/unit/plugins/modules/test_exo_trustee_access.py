@@ -166,3 +166,48 @@ def test_a_mailbox_removed_during_the_scan_holds_nothing_but_another_full_access
     with pytest.raises(TaskFailed) as caught:
         exo.converge(module.TrusteeAccess, [entry()], 'trustees')
     assert caught.value.args[1]['results'][0]['msg'].startswith('busy')
+
+
+ALICE_FOLDERS = [{'FolderPath': '/', 'FolderType': 'Root'}, {'FolderPath': '/Inbox', 'FolderType': 'Inbox'},
+                 {'FolderPath': '/Inbox/Projects', 'FolderType': 'User Created'},
+                 {'FolderPath': '/Kalender', 'FolderType': 'Calendar'},
+                 {'FolderPath': '/Recoverable Items', 'FolderType': 'RecoverableItemsRoot'},
+                 {'FolderPath': '/Sync Issues/Conflicts', 'FolderType': 'Conflicts'}]
+
+
+def every_folder(extra=None):
+    answers = tenant({
+        ('Get-MailboxFolderStatistics', 'alice'): ALICE_FOLDERS,
+        ('Get-MailboxFolderPermission', 'alice:\\'): NO_ENTRY,
+        ('Get-MailboxFolderPermission', 'alice:\\Inbox'): NO_ENTRY,
+        ('Get-MailboxFolderPermission', 'alice:\\Inbox\\Projects'): [{'User': 'Dave', 'AccessRights': ['Reviewer']}],
+        ('Get-MailboxFolderPermission', 'bob:\\Calendar'): [{'User': 'Dave', 'AccessRights': ['Editor']}],
+    })
+    answers.update(extra or {})
+    return answers
+
+
+def test_without_a_folder_every_folder_of_each_mailbox_is_read_and_each_entry_removed():
+    """System folders are not read; a folder removed between the listing and its read holds nothing."""
+    exo = TenantExo(every_folder({('Get-MailboxFolderPermission', 'alice:\\Inbox'): NOT_FOUND}), check_mode=True)
+    result = exo.converge(module.TrusteeAccess, [entry(folder=None, access=['folder_permissions'])], 'trustees')['results'][0]
+    assert result['changed'] and exo.written == []
+    assert result['changes']['folder_permissions']['removed'] == ['alice:\\Inbox\\Projects', 'alice:\\Kalender', 'bob:\\Calendar']
+    read = [call[1] for batch in exo.batches for call in batch if call[0] == 'Get-MailboxFolderPermission']
+    assert sorted(read) == ['alice:\\', 'alice:\\Inbox', 'alice:\\Inbox\\Projects', 'alice:\\Kalender', 'bob:\\Calendar']
+    # The trustee, the two folder listings, the five folders' entries.
+    assert exo.requests == 3
+
+    exo = TenantExo(every_folder())
+    result = exo.converge(module.TrusteeAccess, [entry(folder=None, access=['folder_permissions'])], 'trustees')['results'][0]
+    assert sorted(parameters['Identity'] for cmdlet, parameters in exo.written) == [
+        'alice:\\Inbox\\Projects', 'alice:\\Kalender', 'bob:\\Calendar']
+    assert exo.requests == 4, 'the three reads and one request for the three removals'
+
+
+def test_a_failed_folder_read_fails_the_trustee_and_writes_nothing():
+    exo = TenantExo(every_folder({('Get-MailboxFolderPermission', 'alice:\\Inbox'): CmdletError('busy', kind='other')}))
+    with pytest.raises(TaskFailed) as caught:
+        exo.converge(module.TrusteeAccess, [entry(folder=None)], 'trustees')
+    assert caught.value.args[1]['results'][0]['msg'].startswith('busy')
+    assert exo.written == []
