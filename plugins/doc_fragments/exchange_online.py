@@ -12,33 +12,40 @@ options:
       - The Entra ID tenant (directory) id or its primary C(*.onmicrosoft.com) domain that the
         application authenticates in.
       - Required unless O(access_token) is given.
-      - If not set, the environment variable E(AZURE_TENANT_ID) is used.
+      - If not set, the environment variable E(EXO_TENANT_ID) is used, or E(AZURE_TENANT_ID) when no E(EXO_*)
+        variable of the application is set (see O(client_secret)).
     type: str
   client_id:
     description:
       - The application (client) id of the app registration used for app-only access.
-      - If not set, the environment variable E(AZURE_CLIENT_ID) is used.
+      - If not set, the environment variable E(EXO_CLIENT_ID) is used, or E(AZURE_CLIENT_ID) when no E(EXO_*)
+        variable of the application is set (see O(client_secret)).
     type: str
   client_secret:
     description:
       - A client secret of the application.
       - Give at most one of O(client_secret), O(client_certificate_path) and O(access_token) in a task.
-      - When none of the three is given in the task, the environment is read in this order and the
-        first one set is used - E(EXO_ACCESS_TOKEN), E(AZURE_CLIENT_SECRET),
-        E(AZURE_CLIENT_CERTIFICATE_PATH) - so a credential given in the task always wins over
-        one of another kind in the environment.
+      - When none of the three is given in the task, the environment is read - E(EXO_ACCESS_TOKEN), else
+        E(EXO_CLIENT_SECRET) or E(EXO_CLIENT_CERTIFICATE_PATH) - so a credential given in the task always wins
+        over one of another kind in the environment.
+      - The application's variables are read as one set, never mixed - E(EXO_TENANT_ID), E(EXO_CLIENT_ID),
+        E(EXO_CLIENT_SECRET), E(EXO_CLIENT_CERTIFICATE_PATH), E(EXO_CLIENT_CERTIFICATE_PASSWORD) when any of them
+        is set, else their E(AZURE_*) namesakes (azure-identity's names, which AWX's own Azure credential also
+        sets for another application).
+      - A set with both a client secret and a certificate fails the task, naming both variables.
     type: str
   client_certificate_path:
     description:
       - Path to the application's certificate with its private key, as PEM (key and certificate
         in one file) or PFX/PKCS#12 (C(.pfx), C(.p12)).
       - If no credential is given in the task, the environment variable
-        E(AZURE_CLIENT_CERTIFICATE_PATH) is used, see O(client_secret).
+        E(EXO_CLIENT_CERTIFICATE_PATH) (or E(AZURE_CLIENT_CERTIFICATE_PATH)) is used, see O(client_secret).
     type: path
   client_certificate_password:
     description:
       - Password of the PFX file or of the encrypted PEM private key in O(client_certificate_path).
-      - If not set, the environment variable E(AZURE_CLIENT_CERTIFICATE_PASSWORD) is used.
+      - If not set, the environment variable E(EXO_CLIENT_CERTIFICATE_PASSWORD) (or
+        E(AZURE_CLIENT_CERTIFICATE_PASSWORD)) is used, see O(client_secret).
     type: str
   access_token:
     description:

@@ -21,6 +21,7 @@ import yaml
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import (
+    APP_ENVIRONMENT,
     CREDENTIAL_OPTIONS,
     environment_value,
     exo_argument_spec,
@@ -62,13 +63,17 @@ def variables_read_by_fallbacks(argument_spec):
 
 
 def variables_read_by_modules():
-    return {variable for unused, variable in CREDENTIAL_OPTIONS} | variables_read_by_fallbacks(exo_argument_spec())
+    """The EXO_* names the modules read; the AZURE_* fallbacks of APP_ENVIRONMENT are for hosts without AWX."""
+    return ({variable for unused, variable in CREDENTIAL_OPTIONS} | {names[1] for names in APP_ENVIRONMENT}
+            | variables_read_by_fallbacks(exo_argument_spec()))
 
 
 def test_exchange_online_injects_what_the_modules_read():
     credential_type = yaml.safe_load((TYPES / 'exchange_online.yml').read_text())
     injected = set(credential_type['injectors']['env'])
     read = variables_read_by_modules()
+    # AWX's own Azure credential injects AZURE_*: this type must not collide with it.
+    assert not [name for name in injected if name.startswith('AZURE_')]
     # Behaviour settings (timeouts, retries, cache, TLS switch) belong to the job, not the
     # credential; the fallback to REQUESTS_CA_BUNDLE is the process's own; the access token is
     # short-lived and not something to store in a credential.
@@ -97,7 +102,10 @@ def test_a_secret_credential_runs_a_module(sandbox, tmp_path):
         'authority_host': sandbox.env['EXO_AUTHORITY_HOST'], 'graph_url': sandbox.env['EXO_GRAPH_URL'],
         'exchange_url': sandbox.env['EXO_EXCHANGE_URL'],
         'ca_bundle': Path(sandbox.env['EXO_CA_PATH']).read_text()}, tmp_path)
-    assert env['AZURE_CLIENT_CERTIFICATE_PATH'] == '', 'no certificate was given'
+    assert env['EXO_CLIENT_CERTIFICATE_PATH'] == '', 'no certificate was given'
+    # The job also holds AWX's Azure credential, for another application: its variables are not used.
+    env.update(AZURE_TENANT_ID=env['EXO_TENANT_ID'], AZURE_CLIENT_ID='11111111-2222-3333-4444-555555555555',
+               AZURE_CLIENT_SECRET='the-azure-credential-of-another-app')
     env['EXO_SANDBOX_TENANTS'] = sandbox.env['EXO_SANDBOX_TENANTS']  # a job against the sandbox sets it
     result = _run_module(env, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -114,11 +122,30 @@ def test_a_certificate_credential_runs_a_module(sandbox, tmp_path):
         'authority_host': sandbox.env['EXO_AUTHORITY_HOST'],
         'exchange_url': sandbox.env['EXO_EXCHANGE_URL'],
         'ca_bundle': Path(sandbox.env['EXO_CA_PATH']).read_text()}, tmp_path)
-    assert env['AZURE_CLIENT_SECRET'] == '' and env['EXO_GRAPH_URL'] == ''
+    assert env['EXO_CLIENT_SECRET'] == '' and env['EXO_GRAPH_URL'] == ''
     env['EXO_SANDBOX_TENANTS'] = sandbox.env['EXO_SANDBOX_TENANTS']
-    result = _run_module(env, tmp_path)
+    # AWX's Azure credential of another application adds a secret: not paired with this certificate.
+    result = _run_module(dict(env, AZURE_CLIENT_ID='11111111-2222-3333-4444-555555555555',
+                              AZURE_CLIENT_SECRET='the-azure-credential-of-another-app'), tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert sandbox.stats()['tokens'] == 1
+
+
+def test_a_credential_with_both_a_secret_and_a_certificate_fails(sandbox, tmp_path):
+    credential_type = yaml.safe_load((TYPES / 'exchange_online.yml').read_text())
+    env = inject(credential_type, {
+        'tenant_id': sandbox.env['AZURE_TENANT_ID'], 'client_id': sandbox.env['AZURE_CLIENT_ID'],
+        'client_secret': sandbox.env['AZURE_CLIENT_SECRET'],
+        'certificate': Path(sandbox.env['SANDBOX_CERTIFICATE_PATH']).read_text(),
+        'organization': sandbox.env['EXO_ORGANIZATION'], 'exchange_url': sandbox.env['EXO_EXCHANGE_URL'],
+        'authority_host': sandbox.env['EXO_AUTHORITY_HOST'],
+        'ca_bundle': Path(sandbox.env['EXO_CA_PATH']).read_text()}, tmp_path)
+    env['EXO_SANDBOX_TENANTS'] = sandbox.env['EXO_SANDBOX_TENANTS']
+    result = _run_module(env, tmp_path)
+    assert result.returncode != 0
+    assert 'EXO_CLIENT_SECRET' in result.stdout and 'EXO_CLIENT_CERTIFICATE_PATH' in result.stdout, result.stdout
+    assert sandbox.env['AZURE_CLIENT_SECRET'] not in result.stdout + result.stderr
+    assert sandbox.stats()['tokens'] == 0
 
 
 def test_onprem_injects_what_the_modules_read():

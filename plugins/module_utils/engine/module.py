@@ -28,15 +28,28 @@ from ansible_collections.mailops.exchange.plugins.module_utils.runners.graph_run
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients import reconcile
 
 
-# The three ways to authenticate, with the environment variable each falls back to, in the order
-# the environment is consulted (access token, then azure-identity's EnvironmentCredential order:
-# secret before certificate). Their fallback is resolved here rather than with env_fallback so
-# that an option given in the task always beats a credential of another kind in the environment.
+# The three ways to authenticate, in the order the environment is consulted when the task gives
+# none: a ready access token, then azure-identity's EnvironmentCredential order (secret before
+# certificate). Their fallback is resolved in ExoModule rather than with env_fallback so that an
+# option given in the task always beats a credential of another kind in the environment.
 CREDENTIAL_OPTIONS = (
     ('access_token', 'EXO_ACCESS_TOKEN'),
-    ('client_secret', 'AZURE_CLIENT_SECRET'),
-    ('client_certificate_path', 'AZURE_CLIENT_CERTIFICATE_PATH'),
+    ('client_secret', 'EXO_CLIENT_SECRET'),
+    ('client_certificate_path', 'EXO_CLIENT_CERTIFICATE_PATH'),
 )
+
+# The application's identity in the environment, read as one set: the EXO_* names when any of
+# them is set, else the AZURE_* names (azure-identity's) - never a mix. AWX's own Azure credential
+# injects AZURE_CLIENT_ID and AZURE_CLIENT_SECRET, so a job holding both it and the collection's
+# credential (which injects EXO_*) must not pair one application's id with the other's secret.
+APP_ENVIRONMENT = (
+    ('tenant_id', 'EXO_TENANT_ID', 'AZURE_TENANT_ID'),
+    ('client_id', 'EXO_CLIENT_ID', 'AZURE_CLIENT_ID'),
+    ('client_secret', 'EXO_CLIENT_SECRET', 'AZURE_CLIENT_SECRET'),
+    ('client_certificate_path', 'EXO_CLIENT_CERTIFICATE_PATH', 'AZURE_CLIENT_CERTIFICATE_PATH'),
+    ('client_certificate_password', 'EXO_CLIENT_CERTIFICATE_PASSWORD', 'AZURE_CLIENT_CERTIFICATE_PASSWORD'),
+)
+_SECRET_OPTIONS = frozenset(('access_token', 'client_secret', 'client_certificate_password'))
 
 
 def environment_value(*names):
@@ -52,18 +65,48 @@ def environment_value(*names):
     raise AnsibleFallbackNotFound
 
 
+def credentials_from_environment(params, environ):
+    """``({option: value}, error)``: the credential options the task leaves unset, from ``environ``.
+
+    Pure (``environ`` is a mapping), so the rules are unit-tested: options given in the task win;
+    with no credential in the task, EXO_ACCESS_TOKEN, else the secret or the certificate of one
+    set of variables (EXO_* if any is set, else AZURE_*); a set holding both a secret and a
+    certificate is an error naming both variables rather than a silent choice.
+    """
+    def value(name):
+        return environ.get(name) or None
+
+    family = 1 if any(value(names[1]) for names in APP_ENVIRONMENT) else 2
+    found = dict((names[0], value(names[family])) for names in APP_ENVIRONMENT)
+    found['access_token'] = value('EXO_ACCESS_TOKEN')
+    out = dict((option, found[option]) for option in ('tenant_id', 'client_id', 'client_certificate_password')
+               if not params.get(option) and found[option])
+    if any(params.get(option) for option, unused in CREDENTIAL_OPTIONS):
+        return out, None
+    if found['access_token']:
+        out['access_token'] = found['access_token']
+        return out, None
+    if found['client_secret'] and found['client_certificate_path']:
+        variables = [names[family] for names in APP_ENVIRONMENT[2:4]]
+        return out, ('the environment gives both a client secret (%s) and a certificate (%s); set only one of them, '
+                     'or give client_secret or client_certificate_path in the task' % tuple(variables))
+    for option in ('client_secret', 'client_certificate_path'):
+        if found[option]:
+            out[option] = os.path.expanduser(found[option]) if option == 'client_certificate_path' else found[option]
+    return out, None
+
+
 def exo_argument_spec():
     """The connection options documented in the ``exchange_online`` doc fragment."""
     def env(*names):
         return (environment_value, list(names))
 
     return dict(
-        tenant_id=dict(type='str', fallback=env('AZURE_TENANT_ID')),
-        client_id=dict(type='str', fallback=env('AZURE_CLIENT_ID')),
+        tenant_id=dict(type='str'),
+        client_id=dict(type='str'),
         client_secret=dict(type='str', no_log=True),
         client_certificate_path=dict(type='path'),
-        client_certificate_password=dict(type='str', no_log=True,
-                                         fallback=env('AZURE_CLIENT_CERTIFICATE_PASSWORD')),
+        client_certificate_password=dict(type='str', no_log=True),
         access_token=dict(type='str', no_log=True),
         organization=dict(type='str', fallback=env('EXO_ORGANIZATION')),
         cloud=dict(type='str', default='global', choices=['global', 'gcc', 'gcc_high', 'dod', 'china'],
@@ -264,15 +307,13 @@ class ExoModule(ExchangeModule):
         if len(given) > 1:
             self.fail('give only one of client_secret, client_certificate_path and access_token, '
                       'not %s' % ' and '.join(given))
-        if given:
-            return
-        for option, variable in CREDENTIAL_OPTIONS:
-            value = os.environ.get(variable)
-            if value:
-                if option != 'client_certificate_path':
-                    self.module.no_log_values.add(value)
-                self.params[option] = os.path.expanduser(value) if option == 'client_certificate_path' else value
-                return
+        found, error = credentials_from_environment(self.params, os.environ)
+        if error:
+            self.fail(error)
+        for option, value in found.items():
+            if option in _SECRET_OPTIONS:
+                self.module.no_log_values.add(value)
+            self.params[option] = value
 
     def _build_runner(self):
         return exo_client.exo_runner_from_params(self.params, warn=self.module.warn)

@@ -75,6 +75,13 @@ _TOKEN_ERROR_KINDS = {
 _PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----.+?-----END \1-----", re.DOTALL)
 
 
+# The environment variables ExoModule reads a credential from (engine/module.py), for messages.
+ENVIRONMENT_HELP = ("EXO_ACCESS_TOKEN, or EXO_TENANT_ID and EXO_CLIENT_ID with EXO_CLIENT_SECRET or "
+                    "EXO_CLIENT_CERTIFICATE_PATH")
+ENVIRONMENT_FALLBACK_HELP = "AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH " \
+                            "when no EXO_ variable of the application is set"
+
+
 class Credentials:
     """What the app authenticates with. ``repr()`` never shows a secret."""
 
@@ -114,13 +121,16 @@ class Credentials:
                 kind=INVALID_ARGUMENT)
         if not given:
             raise ExchangeError(
-                "give one of client_secret, client_certificate_path or access_token", kind=INVALID_ARGUMENT)
+                "give one of client_secret, client_certificate_path or access_token, in the task or in the environment "
+                "(%s; %s)" % (ENVIRONMENT_HELP, ENVIRONMENT_FALLBACK_HELP), kind=INVALID_ARGUMENT)
         if self.access_token:
             return
         option = given[0]
         for name, value in (("tenant_id", self.tenant_id), ("client_id", self.client_id)):
             if not value:
-                raise ExchangeError("%s is required with %s" % (name, option), kind=INVALID_ARGUMENT)
+                raise ExchangeError("%s is required with %s (or the environment variable EXO_%s, or AZURE_%s when no "
+                                    "EXO_ variable of the application is set)" % (name, option, name.upper(), name.upper()),
+                                    kind=INVALID_ARGUMENT)
         if self.certificate_path:
             if not os.path.isfile(self.certificate_path):
                 raise ExchangeError(

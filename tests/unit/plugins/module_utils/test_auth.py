@@ -72,10 +72,11 @@ def assert_no_secret(error):
 # Credentials ------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("kwargs, words", [
-    ({}, ["client_secret", "client_certificate_path", "access_token"]),
+    ({}, ["client_secret", "client_certificate_path", "access_token", "EXO_CLIENT_SECRET",
+          "EXO_CLIENT_CERTIFICATE_PATH", "EXO_ACCESS_TOKEN", "AZURE_CLIENT_SECRET"]),
     ({"client_secret": SECRET, "access_token": "t"}, ["give only one of client_secret, client_certificate_path, access_token"]),
     ({"client_secret": SECRET, "client_certificate_path": "/x"}, ["give only one of"]),
-    ({"client_secret": SECRET, "client_id": CLIENT}, ["tenant_id is required with client_secret"]),
+    ({"client_secret": SECRET, "client_id": CLIENT}, ["tenant_id is required with client_secret", "EXO_TENANT_ID", "AZURE_TENANT_ID"]),
     ({"client_secret": SECRET, "tenant_id": TENANT}, ["client_id is required with client_secret"]),
     ({"client_certificate_path": "/nonexistent.pem", "tenant_id": TENANT, "client_id": CLIENT},
      ["client_certificate_path", "/nonexistent.pem", "not a file"]),
