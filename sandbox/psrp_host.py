@@ -33,7 +33,7 @@ from psrpcore.types import (
     PSSecureString,
 )
 
-from . import cmdlets_onprem, errors
+from . import cmdlets_onprem, errors, onprem_catalog
 
 # Bytes of PSRP data per Stream element of a ReceiveResponse (well below pypsrp's envelope).
 _CHUNK = 64 * 1024
@@ -250,7 +250,7 @@ class RunspaceHost:
     def _invoke(self, pipeline, name, parameters):
         """Run one command; False when it failed terminally (binding, unknown command)."""
         try:
-            cmdlet = cmdlets_onprem.lookup(name)
+            cmdlet = onprem_catalog.lookup(name)
             result = self.run_cmdlet(cmdlet, parameters)
         except errors.CmdletFailure as failure:
             if failure.stage == errors.EXECUTION:

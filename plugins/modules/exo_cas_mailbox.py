@@ -257,63 +257,9 @@ results:
   elements: dict
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import Prop, Resource, argument_spec, same_text
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.cas import CasMailbox
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import argument_spec
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
-from ansible_collections.mailops.exchange.plugins.module_utils.transport.values import CLEAR
-
-# option -> Get-/Set-CASMailbox property, each a boolean the service reports (True when unset).
-PROTOCOLS = (
-    ('owa_enabled', 'OWAEnabled'),
-    ('active_sync_enabled', 'ActiveSyncEnabled'),
-    ('imap_enabled', 'ImapEnabled'),
-    ('pop_enabled', 'PopEnabled'),
-    ('mapi_enabled', 'MAPIEnabled'),
-    ('ews_enabled', 'EwsEnabled'),
-    ('outlook_mobile_enabled', 'OutlookMobileEnabled'),
-    ('universal_outlook_enabled', 'UniversalOutlookEnabled'),
-)
-
-
-# SmtpClientAuthenticationDisabled: True, False, or null for "as the organisation says"
-# (Set-TransportConfig), which Set-CASMailbox takes back with $null.
-SMTP_AUTH = {'enabled': False, 'disabled': True, 'organization_default': CLEAR}
-
-
-def _enabled(value):
-    # A property the row leaves out (or null) is on: the service's default for every protocol.
-    return value is not False
-
-
-def _smtp_auth(value):
-    return 'disabled' if value is True else 'enabled' if value is False else 'organization_default'
-
-
-class CasMailbox(Resource):
-    noun = 'CASMailbox'
-    identity = 'mailbox'
-    key = 'cas_mailbox'
-    what = 'mailbox'
-    presence = None
-    bulk = 'mailboxes'
-    write_switches = {'Confirm': False}
-    properties = tuple(Prop(option, parameter, view=_enabled, default=True, spec=dict(type='bool'))
-                       for option, parameter in PROTOCOLS) + (
-        Prop('smtp_client_authentication', 'SmtpClientAuthenticationDisabled', view=_smtp_auth, wire=SMTP_AUTH.get,
-             spec=dict(type='str', choices=list(SMTP_AUTH))),
-        Prop('owa_mailbox_policy', 'OwaMailboxPolicy', same=same_text, refers='Get-OwaMailboxPolicy', spec=dict(type='str')),
-        Prop('active_sync_mailbox_policy', 'ActiveSyncMailboxPolicy', same=same_text, refers='Get-MobileDeviceMailboxPolicy',
-             spec=dict(type='str')),
-    )
-
-    def check_input(self, entry, where):
-        if not entry['mailbox'].strip():
-            raise ValueError("%smailbox: '%s' is not an identity" % (where, entry['mailbox']))
-        if all(entry.get(prop.option) is None for prop in self.properties):
-            raise ValueError('%smailbox: \'%s\' is given no setting; one of the following is required: %s'
-                             % (where, entry['mailbox'], ', '.join(prop.option for prop in self.properties)))
-        for option in ('owa_mailbox_policy', 'active_sync_mailbox_policy'):
-            if entry.get(option) is not None and not entry[option].strip():
-                raise ValueError("%s%s: '%s' is not a policy name" % (where, option, entry[option]))
 
 
 def main():

@@ -150,7 +150,8 @@ class Resource(object):
     (it is then reconciled by re-reading after a lost answer); ``write_switches``: parameters
     every Set and Remove carries; ``reread``: False when the result after writes is the predicted
     row (writes whose effect is known, such as member Adds, need no read back).
-    ``what``: how messages call one object. Hooks below have working defaults.
+    ``not_found_hint``: what a message adds when an object without ``New-`` is not found (where
+    it may live instead). ``what``: how messages call one object. Hooks below have working defaults.
     """
 
     noun = None
@@ -169,6 +170,7 @@ class Resource(object):
     remove_repeatable = True
     reread = True
     write_switches = {}
+    not_found_hint = ''
 
     def __init__(self, module):
         self.module = module
@@ -592,8 +594,9 @@ class Engine(object):
         resource = self.resource
         if not resource.create:
             if not self.check_mode:
-                raise ExchangeError("%s%s: '%s' was not found; nothing was changed"
-                                    % (plan.where, resource.identity, plan.identity), kind=NOT_FOUND)
+                raise ExchangeError("%s%s: '%s' was not found%s; nothing was changed"
+                                    % (plan.where, resource.identity, plan.identity, resource.not_found_hint),
+                                    kind=NOT_FOUND)
             # In check mode an earlier task of the run may be the one that creates it.
             self.module.warn("%s%s: '%s' does not exist yet; check mode assumes an earlier task creates it and "
                              'shows every value this task sets' % (plan.where, resource.identity, plan.identity))

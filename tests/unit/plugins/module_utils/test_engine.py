@@ -150,6 +150,15 @@ def test_unknown_or_ambiguous_object(kind, text):
     assert str(plan.error).startswith(text)
 
 
+def test_an_object_without_create_says_where_else_it_may_live():
+    class Elsewhere(Regional):
+        not_found_hint = ' here (it may live in Exchange Online)'
+
+    plan = converge(FakeModule({}, get_error=CmdletError('gone', kind='not_found')), Elsewhere,
+                    {'mailbox': 'jonas', 'language': 'de-DE'})
+    assert str(plan.error) == "mailbox: 'jonas' was not found here (it may live in Exchange Online); nothing was changed"
+
+
 def test_two_rows_for_one_identity_are_ambiguous():
     with pytest.raises(ExchangeError, match="name: 'x' matches more than one group"):
         one_row([{'Guid': 1}, {'Guid': 2}], 'name', 'x', 'group')
