@@ -17,6 +17,7 @@ from . import errors, identity
 from .cmdlets import (
     Cmdlet,
     CmdletResult,
+    EnumType,
     RECIPIENT_TYPE_DETAILS,
     _accepted,
     _bool,
@@ -36,6 +37,16 @@ PROXY_EXISTS = "Microsoft.Exchange.Data.Directory.ProxyAddressExistsException"
 RECIPIENT_TASK = "Microsoft.Exchange.Configuration.Tasks.RecipientTaskException"
 ONPREM_MAILBOX = "UserMailbox"
 REMOTE_MAILBOX = "RemoteUserMailbox"
+# The switch of New-/Enable-(Remote)Mailbox that makes each kind, and the RecipientTypeDetails it
+# gives on premises (a remote one is "Remote" + it). Set-(Remote)Mailbox -Type converts between them.
+TYPE_SWITCHES = {"Shared": "SharedMailbox", "Room": "RoomMailbox", "Equipment": "EquipmentMailbox"}
+TYPES = {"Regular": ONPREM_MAILBOX, **TYPE_SWITCHES}
+ONPREM_KINDS = frozenset(TYPES.values())
+REMOTE_KINDS = frozenset("Remote" + kind for kind in TYPES.values())
+# What Exchange Online shows for a remote mailbox of each kind (an on-premises one is a mail user there).
+_CLOUD_DETAILS = {"Remote" + kind: kind for kind in TYPES.values()}
+MAILBOX_TYPE = EnumType("Microsoft.Exchange.Management.RecipientTasks.ConvertibleMailboxSubType", TYPES)
+NULL_GUID = "00000000-0000-0000-0000-000000000000"
 _SMTP = re.compile(r"^[^@\s:;,<>\"]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$")
 
 
@@ -135,10 +146,22 @@ def resolve_user(org, text):
     return users[0]
 
 
+def _family(kind):
+    """The RecipientTypeDetails Get-Mailbox (``UserMailbox``) or Get-RemoteMailbox
+    (``RemoteUserMailbox``) answers with: every mailbox type of that side."""
+    if kind == ONPREM_MAILBOX:
+        return ONPREM_KINDS
+    if kind == REMOTE_MAILBOX:
+        return REMOTE_KINDS
+    return frozenset((kind,))
+
+
 def onprem_recipients(org, kind=None):
-    """Recipients the on-premises directory holds, optionally only of one RecipientTypeDetails."""
+    """Recipients the on-premises directory holds, optionally only those ``Get-<kind>`` shows
+    (``UserMailbox``: every on-premises mailbox type, ``RemoteUserMailbox``: every remote one)."""
+    family = None if kind is None else _family(kind)
     return [r for r in org.all() if r.onprem is not None
-            and (kind is None or r.onprem["RecipientTypeDetails"] == kind)]
+            and (family is None or r.onprem["RecipientTypeDetails"] in family)]
 
 
 def resolve_recipient(org, text, kind):
@@ -165,7 +188,7 @@ def user_view(org, user):
         details, recipient_type = "User", "User"
     else:
         details = recipient.onprem["RecipientTypeDetails"]
-        recipient_type = "UserMailbox" if details == ONPREM_MAILBOX else "MailUser"
+        recipient_type = "UserMailbox" if details in ONPREM_KINDS else "MailUser"
     return {
         "Name": user.name,
         "Identity": f"{user.organizational_unit}/{user.name}",
@@ -189,7 +212,7 @@ def mailbox_view(org, recipient):
     """A Get-Mailbox or Get-RemoteMailbox row of an on-premises recipient."""
     user = org.ad_users[recipient.guid]
     onprem = recipient.onprem
-    remote = onprem["RecipientTypeDetails"] == REMOTE_MAILBOX
+    remote = onprem["RecipientTypeDetails"] in REMOTE_KINDS
     props = recipient.properties
     row = {
         "Name": recipient.name,
@@ -212,6 +235,10 @@ def mailbox_view(org, recipient):
         "WhenCreated": recipient.when_created,
         "WhenChanged": recipient.when_changed,
         **{f"CustomAttribute{n}": props[f"CustomAttribute{n}"] for n in range(1, 16)},
+        "ArchiveGuid": props["ArchiveGuid"],
+        "ArchiveName": list(props["ArchiveName"]),
+        "ArchiveStatus": props["ArchiveStatus"],
+        "ArchiveState": props["ArchiveState"],
         "OriginatingServer": domain_controller(org),
     }
     if remote:
@@ -221,6 +248,7 @@ def mailbox_view(org, recipient):
         row["Database"] = onprem["Database"]
         row["ServerName"] = SERVER.lower()
         row["LegacyExchangeDN"] = onprem["LegacyExchangeDN"]
+        row["ArchiveDatabase"] = props["ArchiveDatabase"]
     return row
 
 
@@ -318,7 +346,7 @@ def _mail_enable(org, user, params, kind):
                                     if "Name" in params else user.sam_account_name)
     onprem = {"RecipientTypeDetails": kind}
     addresses = []
-    if kind == ONPREM_MAILBOX:
+    if kind in ONPREM_KINDS:
         onprem["Database"] = _check_database(org, params)
         onprem["LegacyExchangeDN"] = (f"/o={org.name}/ou=Exchange Administrative Group "
                                       f"(FYDIBOHF23SPDLT)/cn=Recipients/cn={user.guid[:8]}-{alias}")
@@ -334,8 +362,8 @@ def _mail_enable(org, user, params, kind):
     recipient = Recipient(
         guid=user.guid, name=user.name, alias=alias, display_name=display,
         user_principal_name=user.user_principal_name, email_addresses=addresses,
-        recipient_type_details="UserMailbox" if kind == REMOTE_MAILBOX else "MailUser",
-        recipient_type="UserMailbox" if kind == REMOTE_MAILBOX else "MailUser",
+        recipient_type_details=_CLOUD_DETAILS.get(kind, "MailUser"),
+        recipient_type="UserMailbox" if kind in REMOTE_KINDS else "MailUser",
         external_directory_object_id=str(uuid.uuid4()), exchange_guid=str(uuid.uuid4()),
         exchange_object_id=user.guid, when_created=now, when_changed=now, onprem=onprem)
     try:
@@ -350,9 +378,26 @@ def _mail_enable(org, user, params, kind):
     return result
 
 
-def _new(kind):
+def _kind_of(base, params):
+    """The RecipientTypeDetails a New-/Enable- call makes: its -Shared, -Room or -Equipment
+    switch (at most one: they are parameter sets), on premises or remote as ``base``."""
+    switches = [name for name in TYPE_SWITCHES if params.get(name)]
+    if len(switches) > 1:
+        raise errors.CmdletFailure("Parameter set cannot be resolved using the specified named parameters.",
+                                   errors.UNKNOWN_PARAMETER, stage=errors.BINDING_STAGE, error_id="")
+    details = TYPE_SWITCHES[switches[0]] if switches else ONPREM_MAILBOX
+    return details if base == ONPREM_MAILBOX else "Remote" + details
+
+
+def _new(base):
     def new(org, params, caller):
-        if not params["Password"]:
+        kind = _kind_of(base, params)
+        if kind in (ONPREM_MAILBOX, REMOTE_MAILBOX):
+            # A resource or shared mailbox's account is disabled: it needs neither (docs/sandbox.md).
+            missing = [name for name in ("UserPrincipalName", "Password") if name not in params]
+            if missing:
+                raise errors.missing_parameters(missing)
+        if "Password" in params and not params["Password"]:
             raise errors.invalid_argument("The password can't be empty.")
         ou = params.get("OrganizationalUnit") or params.get("OnPremisesOrganizationalUnit") \
             or organizational_units(org)[0]
@@ -361,7 +406,8 @@ def _new(kind):
             raise errors.CmdletFailure(
                 f'The operational unit "{ou}" was not found. Please make sure you have typed it '
                 "correctly.", errors.NOT_FOUND, category="NotFound")
-        upn = params["UserPrincipalName"]
+        upn = params.get("UserPrincipalName") or \
+            f"{_alias_from(params['Name'].replace(' ', ''))}@{org.address_policy.split('@')[1]}"
         sam = params.get("SamAccountName") or _alias_from(upn)[:20]
         user = ADUser(guid=str(uuid.uuid4()), name=params["Name"], sam_account_name=sam,
                       user_principal_name=upn, first_name=params.get("FirstName") or "",
@@ -379,19 +425,47 @@ def _new(kind):
         except errors.CmdletFailure:
             del org.ad_users[user.guid]
             raise
-    new.__doc__ = f"New-{'Remote' if kind == REMOTE_MAILBOX else ''}Mailbox: the user and its mailbox."
+    new.__doc__ = f"New-{'Remote' if base == REMOTE_MAILBOX else ''}Mailbox: the user and its mailbox."
     return new
+
+
+def _archive(org, params, kind, enable):
+    """Enable-/Disable-(Remote)Mailbox -Archive: an archive on the mailbox's database (on
+    premises: ArchiveState Local, ArchiveStatus None, as Exchange shows it) or in Exchange Online
+    (remote: HostedProvisioned once synchronised, which the sandbox is at once)."""
+    recipient = resolve_recipient(org, params["Identity"], kind)
+    props, onprem = recipient.properties, recipient.onprem
+    has = props["ArchiveGuid"] not in (None, "", NULL_GUID)
+    if enable and has:
+        raise errors.CmdletFailure(f"The mailbox '{recipient.name}' already has an archive.", RECIPIENT_TASK)
+    if not enable and not has:
+        raise errors.CmdletFailure(f"The mailbox '{recipient.name}' doesn't have an archive.", RECIPIENT_TASK)
+    if enable and kind == ONPREM_MAILBOX:
+        props.update(ArchiveGuid=str(uuid.uuid4()), ArchiveDatabase=onprem["Database"], ArchiveStatus="None",
+                     ArchiveState="Local", ArchiveName=[f"In-Place Archive - {recipient.display_name}"])
+    elif enable:
+        props.update(ArchiveGuid=str(uuid.uuid4()), ArchiveDatabase=None, ArchiveStatus="Active",
+                     ArchiveState="HostedProvisioned", ArchiveName=[f"In-Place Archive - {recipient.display_name}"])
+    else:
+        props.update(ArchiveGuid=NULL_GUID, ArchiveDatabase=None, ArchiveStatus="None", ArchiveState="None",
+                     ArchiveName=[])
+    recipient.when_changed = timestamp()
+    return CmdletResult()
 
 
 def _enable(kind):
     def enable(org, params, caller):
-        return _mail_enable(org, resolve_user(org, params["Identity"]), params, kind)
+        if params.get("Archive"):
+            return _archive(org, params, kind, True)
+        return _mail_enable(org, resolve_user(org, params["Identity"]), params, _kind_of(kind, params))
     enable.__doc__ = f"Enable-{'Remote' if kind == REMOTE_MAILBOX else ''}Mailbox: mail-enable a user."
     return enable
 
 
 def _disable(kind, remove_user):
     def disable(org, params, caller):
+        if params.get("Archive"):
+            return _archive(org, params, kind, False)
         recipient = resolve_recipient(org, params["Identity"], kind)
         org.remove(recipient)
         if remove_user:
@@ -464,6 +538,12 @@ def _setter(kind):
                 params["RemoteRoutingAddress"].lower() != onprem["RemoteRoutingAddress"].lower():
             onprem["RemoteRoutingAddress"] = params["RemoteRoutingAddress"]
             changed = True
+        if "Type" in params:
+            details = TYPES[params["Type"]] if kind == ONPREM_MAILBOX else "Remote" + TYPES[params["Type"]]
+            if details != onprem["RecipientTypeDetails"]:
+                onprem["RecipientTypeDetails"] = details
+                recipient.recipient_type_details = _CLOUD_DETAILS.get(details, "MailUser")
+                changed = True
         if "DisplayName" in params and params["DisplayName"] != recipient.display_name:
             recipient.display_name = params["DisplayName"]
             org.ad_users[recipient.guid].display_name = params["DisplayName"]
@@ -491,14 +571,15 @@ _GET = {"Identity": _identity, "ResultSize": _result_size}
 _NEW = {"Name": _identity, "UserPrincipalName": _smtp, "Password": _secure_string,
         "Alias": _string, "FirstName": _string, "LastName": _string, "DisplayName": _string,
         "PrimarySmtpAddress": _smtp, "SamAccountName": _string,
-        "ResetPasswordOnNextLogon": _bool, **_CONFIRM}
+        "ResetPasswordOnNextLogon": _bool, **{name: _bool for name in TYPE_SWITCHES}, **_CONFIRM}
 _ENABLE = {"Identity": _identity, "Alias": _string, "DisplayName": _string,
-           "PrimarySmtpAddress": _smtp, **_CONFIRM}
+           "PrimarySmtpAddress": _smtp, "Archive": _bool, **{name: _bool for name in TYPE_SWITCHES}, **_CONFIRM}
 _SET = {"Identity": _identity, "DisplayName": _string, "EmailAddresses": _proxy_addresses,
         "PrimarySmtpAddress": _smtp, "EmailAddressPolicyEnabled": _bool,
-        "HiddenFromAddressListsEnabled": _bool, "Force": _bool,
+        "HiddenFromAddressListsEnabled": _bool, "Force": _bool, "Type": _enum(MAILBOX_TYPE),
         **{f"CustomAttribute{n}": _nullable_string for n in range(1, 16)}, **_CONFIRM}
 _DISABLE = {"Identity": _identity, **_CONFIRM}
+_DISABLE_ARCHIVE = {**_DISABLE, "Archive": _bool}
 
 CMDLETS = {
     c.name.lower(): c for c in (
@@ -508,17 +589,17 @@ CMDLETS = {
         Cmdlet("Get-RemoteMailbox", _getter(REMOTE_MAILBOX), dict(_GET)),
         Cmdlet("New-Mailbox", _new(ONPREM_MAILBOX),
                {**_NEW, "OrganizationalUnit": _string, "Database": _string},
-               mandatory=("Name", "UserPrincipalName", "Password")),
+               mandatory=("Name",)),
         Cmdlet("New-RemoteMailbox", _new(REMOTE_MAILBOX),
                {**_NEW, "OnPremisesOrganizationalUnit": _string, "RemoteRoutingAddress": _smtp},
-               mandatory=("Name", "UserPrincipalName", "Password")),
+               mandatory=("Name",)),
         Cmdlet("Enable-Mailbox", _enable(ONPREM_MAILBOX), {**_ENABLE, "Database": _string},
                mandatory=("Identity",)),
         Cmdlet("Enable-RemoteMailbox", _enable(REMOTE_MAILBOX),
                {**_ENABLE, "RemoteRoutingAddress": _smtp}, mandatory=("Identity",)),
-        Cmdlet("Disable-Mailbox", _disable(ONPREM_MAILBOX, False), dict(_DISABLE),
+        Cmdlet("Disable-Mailbox", _disable(ONPREM_MAILBOX, False), dict(_DISABLE_ARCHIVE),
                mandatory=("Identity",)),
-        Cmdlet("Disable-RemoteMailbox", _disable(REMOTE_MAILBOX, False), dict(_DISABLE),
+        Cmdlet("Disable-RemoteMailbox", _disable(REMOTE_MAILBOX, False), dict(_DISABLE_ARCHIVE),
                mandatory=("Identity",)),
         Cmdlet("Remove-Mailbox", _disable(ONPREM_MAILBOX, True),
                {**_DISABLE, "Permanent": _bool}, mandatory=("Identity",)),

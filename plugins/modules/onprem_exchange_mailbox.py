@@ -123,6 +123,19 @@ options:
         description: As O(absent_action), for this mailbox.
         type: str
         choices: [disable, remove]
+      type:
+        description: As O(type), for this mailbox.
+        type: str
+        choices: [regular, shared, room, equipment]
+      archive:
+        description: As O(archive), for this mailbox.
+        type: bool
+      archive_disable_confirm:
+        description: As O(archive_disable_confirm), for this mailbox.
+        type: bool
+      custom_attributes:
+        description: As O(custom_attributes), for this mailbox.
+        type: dict
   state:
     description:
       - V(present) creates or mail-enables the mailbox if needed and sets the given properties.
@@ -236,6 +249,36 @@ options:
     type: str
     choices: [disable, remove]
     default: disable
+  type:
+    description:
+      - The kind of mailbox. A new one is created as this kind (C(New-Mailbox -Shared), C(-Room) or
+        C(-Equipment); C(New-RemoteMailbox) and the C(Enable-) cmdlets take the same switches); an
+        existing one is converted with C(Set-Mailbox -Type) (C(Set-RemoteMailbox -Type) in hybrid).
+      - Shared, room and equipment mailboxes have a disabled account, so O(user_principal_name) and
+        O(initial_password) are not required to create them (Exchange derives a UPN).
+      - Not given, a new mailbox is V(regular) and an existing one keeps its kind.
+    type: str
+    choices: [regular, shared, room, equipment]
+  archive:
+    description:
+      - Whether the mailbox has an archive. V(true) runs C(Enable-Mailbox -Archive) (on the mailbox's
+        database) or, in hybrid, C(Enable-RemoteMailbox -Archive) (an archive in Exchange Online,
+        provisioned after directory synchronisation).
+      - V(false) runs C(Disable-Mailbox -Archive) / C(Disable-RemoteMailbox -Archive), only with
+        O(archive_disable_confirm=true).
+    type: bool
+  archive_disable_confirm:
+    description:
+      - Confirms O(archive=false): a disabled archive's content is deleted once the retention period
+        of disconnected archives ends. Without it, O(archive=false) on a mailbox with an archive
+        fails and changes nothing.
+    type: bool
+    default: false
+  custom_attributes:
+    description:
+      - C(CustomAttribute1) to C(CustomAttribute15) as C({number: text}); attributes not named are
+        left as they are, V("") clears one. As in M(mailops.exchange.exo_mailbox).
+    type: dict
 notes:
   - The multi-valued O(email_addresses) follows the collection's add / remove / exact convention.
 seealso:
@@ -285,6 +328,21 @@ EXAMPLES = r"""
     initial_password: "{{ new_user_password }}"
     organizational_unit: contoso.local/Staff
     hidden_from_address_lists: false
+
+- name: A shared mailbox with an archive, tagged for the service desk
+  mailops.exchange.onprem_exchange_mailbox:
+    mailbox: Service Desk
+    type: shared
+    archive: true
+    primary_smtp_address: servicedesk@contoso.com
+    custom_attributes: {1: service-desk}
+    hidden_from_address_lists: false
+
+- name: A room in Exchange Online, managed from on premises
+  mailops.exchange.onprem_exchange_mailbox:
+    mailbox: Room 4.01
+    infrastructure: hybrid
+    type: room
 
 - name: Connection options usually come from module_defaults or the environment
   module_defaults:
@@ -347,15 +405,21 @@ results:
 """
 
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import SET, Prop, Resource, argument_spec, one_row
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.properties import CustomAttributes
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.onprem_mailbox import (
     address_change,
     check_input,
     creation,
     creation_problem,
     current_addresses,
+    has_archive,
+    KIND_OPTIONS,
+    kind_changes,
+    kind_steps,
     policy_problem,
     same_routing,
     with_addresses,
+    with_kind,
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.onprem_module import OnPremModule, onprem_mailbox_facts
 
@@ -387,17 +451,17 @@ class Mailbox(Resource):
         email_addresses=dict(type='list', elements='str'),
         email_addresses_mode=dict(type='str', default='add', choices=['add', 'remove', 'exact']),
         excluded_domains=dict(type='list', elements='str', default=[]),
-        email_address_policy_enabled=dict(type='bool'),
-        hidden_from_address_lists=dict(type='bool'),
         absent_action=dict(type='str', default='disable', choices=['disable', 'remove']),
+        **KIND_OPTIONS
     )
     properties = (
         Prop('display_name', 'DisplayName'),
         Prop('email_addresses', 'EmailAddresses', when=SET, wire=lambda change: change.parameter,
              same=lambda have, change: not change.changed, change=lambda before, change: change.report()),
-        Prop('email_address_policy_enabled', 'EmailAddressPolicyEnabled', when=SET),
-        Prop('hidden_from_address_lists', 'HiddenFromAddressListsEnabled', when=SET),
+        Prop('email_address_policy_enabled', 'EmailAddressPolicyEnabled', when=SET, spec=dict(type='bool')),
+        Prop('hidden_from_address_lists', 'HiddenFromAddressListsEnabled', when=SET, spec=dict(type='bool')),
         Prop('remote_routing_address', 'RemoteRoutingAddress', same=same_routing),
+        CustomAttributes(),
     )
 
     def __init__(self, module):
@@ -432,16 +496,24 @@ class Mailbox(Resource):
         if plan.entry['state'] == 'present':
             change = address_change(plan.entry, current_addresses(plan.entry, plan.row))
             desired['email_addresses'] = change if change is not None and change.changed else None
+            # What a new mailbox is beyond a regular one without an archive (the create's switch, then -Archive).
+            desired.update(kind_changes(plan.entry, {'type': 'regular', 'archive': False}, plan.where) if plan.row is None else {})
         return desired
+
+    def changes(self, plan, facts):
+        return dict(super().changes(plan, facts), **kind_changes(plan.entry, facts, plan.where))
+
+    def writes(self, plan, key, changes):
+        return kind_steps(self.noun, key, changes)
 
     def new_row(self, plan, desired):
         unused, row = creation(plan.entry, plan.identity, self.enabled_user(plan), self.hybrid)
-        row.update((prop.parameter, prop.wire(desired[prop.option])) for prop in self.properties
-                   if desired.get(prop.option) is not None)
+        row.update((key, value) for key, value in super().new_row(plan, desired).items() if value is not None or key not in row)
+        row = with_kind(row, dict(archive=True) if desired.get('archive') else {}, self.hybrid)
         return with_addresses(row, desired['email_addresses']) if desired.get('email_addresses') else row
 
     def predict(self, plan, changes):
-        after = super().predict(plan, changes)
+        after = with_kind(super().predict(plan, changes), changes, self.hybrid)
         return with_addresses(after, changes['email_addresses']) if changes.get('email_addresses') else after
 
     def validate(self, plan, changes):
@@ -459,16 +531,13 @@ class Mailbox(Resource):
 
     def after_create(self, plan, row):
         """The Set- changes planned against the mailbox the create gave (its primary address is
-        the email address policy's)."""
+        the email address policy's), and its archive."""
         plan.row = row
         plan.desired = self.desired(plan)
-        facts = self.facts(row)
-        later = dict((prop.option, plan.desired[prop.option]) for prop in self.properties
-                     if prop.when == SET and plan.desired.get(prop.option) is not None
-                     and not prop.same(facts.get(prop.option), plan.desired[prop.option]))
+        later = super().after_create(plan, row)
         if 'email_addresses' in later:
             plan.changes['email_addresses'] = later['email_addresses'].report()
-        return later
+        return dict(later, **kind_changes(plan.entry, dict(type=plan.entry.get('type'), archive=has_archive(row)), plan.where))
 
     def remove_call(self, plan, key):
         verb = 'Remove' if plan.entry['absent_action'] == 'remove' else 'Disable'

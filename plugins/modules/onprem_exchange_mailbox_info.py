@@ -97,8 +97,21 @@ mailboxes:
       description: Whether it is hidden from address lists.
       type: bool
     recipient_type_details:
-      description: V(UserMailbox) on premises, V(RemoteUserMailbox) for a hybrid mailbox.
+      description:
+        - V(UserMailbox), V(SharedMailbox), V(RoomMailbox) or V(EquipmentMailbox) on premises;
+          the same prefixed C(Remote) for a hybrid mailbox (V(RemoteUserMailbox), ...).
       type: str
+    type:
+      description: V(regular), V(shared), V(room) or V(equipment), on premises and in hybrid alike.
+      type: str
+    archive:
+      description:
+        - Whether the mailbox has an archive (C(ArchiveState) V(Local) on premises, V(HostedPending)
+          or V(HostedProvisioned) for a remote mailbox's archive in Exchange Online).
+      type: bool
+    custom_attributes:
+      description: The custom attributes that have a value, as C({number: text}).
+      type: dict
     database:
       description: The mailbox database (on premises; empty for remote mailboxes).
       type: str

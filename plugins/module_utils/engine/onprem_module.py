@@ -15,6 +15,7 @@ from ansible.module_utils.basic import missing_required_lib
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError, INVALID_ARGUMENT
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExchangeModule, environment_value
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import mailbox_facts
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.onprem_mailbox import has_archive, mailbox_type
 from ansible_collections.mailops.exchange.plugins.module_utils.runners.remoting_runner import (
     AUTH_METHODS,
     ENCRYPTION,
@@ -71,7 +72,8 @@ def runner_settings(params):
 
 def onprem_mailbox_facts(row):
     """The snake_case view of an on-premises or remote mailbox: the Exchange Online keys plus
-    the on-premises ones (database, remote routing address, policy, directory placement)."""
+    the on-premises ones (database, remote routing address, policy, directory placement); a remote
+    mailbox's type and archive read as an on-premises one's."""
     facts = mailbox_facts(row)
     facts.update(
         sam_account_name=str(row.get('SamAccountName') or ''),
@@ -79,6 +81,8 @@ def onprem_mailbox_facts(row):
         database=str(row.get('Database') or ''),
         remote_routing_address=str(row.get('RemoteRoutingAddress') or '').split(':', 1)[-1],
         email_address_policy_enabled=bool(row.get('EmailAddressPolicyEnabled')),
+        type=mailbox_type(row),
+        archive=has_archive(row),
     )
     return facts
 

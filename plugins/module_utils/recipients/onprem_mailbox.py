@@ -20,10 +20,21 @@ from ansible_collections.mailops.exchange.plugins.module_utils.recipients.addres
     plan_addresses,
     primary_of,
 )
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import MAILBOX_TYPES, archive_enabled
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.mailbox_properties import NEW_SWITCHES, SET_TYPES
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.mailbox_properties import address_change as difference
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.values import Secret
 
 NAMES = ('display_name', 'first_name', 'last_name', 'sam_account_name', 'organizational_unit')
+# Where an archive is: on premises (Local), or in Exchange Online for a remote mailbox (HostedPending
+# until directory synchronisation has provisioned it, then HostedProvisioned).
+ARCHIVE_STATES = ('local', 'hostedpending', 'hostedprovisioned')
+# The options of a mailbox's type and archive, as exo_mailbox has them.
+KIND_OPTIONS = dict(
+    type=dict(type='str', choices=list(MAILBOX_TYPES)),
+    archive=dict(type='bool'),
+    archive_disable_confirm=dict(type='bool', default=False),
+)
 
 
 def wanted_primary(entry):
@@ -122,8 +133,9 @@ def creation(entry, identity, user, hybrid):
     mail-enables) and the row they are predicted to give."""
     primary = wanted_primary(entry)
     if user is None:
+        password = entry['initial_password']
         parameters = dict(Name=identity, UserPrincipalName=entry['user_principal_name'],
-                          Password=Secret(entry['initial_password']), FirstName=entry['first_name'],
+                          Password=Secret(password) if password is not None else None, FirstName=entry['first_name'],
                           LastName=entry['last_name'], SamAccountName=entry['sam_account_name'],
                           DisplayName=entry['display_name'])
         parameters['OnPremisesOrganizationalUnit' if hybrid else 'OrganizationalUnit'] = entry['organizational_unit']
@@ -136,10 +148,14 @@ def creation(entry, identity, user, hybrid):
         row['DisplayName'] = entry['display_name'] or user.get('DisplayName')
     if hybrid:
         parameters['RemoteRoutingAddress'] = entry['remote_routing_address']
-        row.update(RemoteRoutingAddress=entry['remote_routing_address'] or '', RecipientTypeDetails='RemoteUserMailbox')
+        row.update(RemoteRoutingAddress=entry['remote_routing_address'] or '')
     else:
         parameters['Database'] = entry['database']
-        row.update(Database=entry['database'] or '', RecipientTypeDetails='UserMailbox')
+        row.update(Database=entry['database'] or '')
+    kind = entry.get('type') or 'regular'
+    if kind in NEW_SWITCHES:
+        parameters[NEW_SWITCHES[kind]] = True
+    row['RecipientTypeDetails'] = type_details(kind, hybrid)
     parameters['PrimarySmtpAddress'] = primary
     row.update(PrimarySmtpAddress=primary or '', EmailAddresses=['SMTP:' + primary] if primary else [],
                EmailAddressPolicyEnabled=not primary)
@@ -175,7 +191,9 @@ def creation_problem(entry, identity, user, kind):
         if user.get('RecipientTypeDetails') not in (None, 'User', 'DisabledUser'):
             return "mailbox: '%s' is already mail-enabled as %s, not as a %s" % (identity, user['RecipientTypeDetails'], kind)
         return None
-    missing = [option for option in ('user_principal_name', 'initial_password') if not entry[option]]
+    # A shared or resource mailbox's account is disabled: it is created without a logon.
+    needed = ('user_principal_name', 'initial_password') if (entry.get('type') or 'regular') == 'regular' else ()
+    missing = [option for option in needed if not entry[option]]
     if missing:
         return '%s required to create the mailbox of %s with create_method new' % (
             ' and '.join(missing) + (' are' if len(missing) > 1 else ' is'), identity)
@@ -193,3 +211,66 @@ def policy_problem(entry, row, change):
         return ("primary_smtp_address: changing the primary address to '%s' needs email_address_policy_enabled: "
                 "false (the mailbox's email address policy sets it)" % primary_of(change.plan.after))
     return None
+
+
+def type_details(kind, hybrid):
+    """The RecipientTypeDetails of a mailbox of type ``kind`` (regular, shared, room, equipment):
+    on premises as in Exchange Online, a remote one prefixed ``Remote``."""
+    return ('Remote' if hybrid else '') + MAILBOX_TYPES[kind]
+
+
+def mailbox_type(row):
+    """The type (regular, shared, room, equipment) of an on-premises or remote mailbox row, or None."""
+    details = str(row.get('RecipientTypeDetails') or '')
+    details = details[len('Remote'):] if details.startswith('Remote') else details
+    return dict((value, name) for name, value in MAILBOX_TYPES.items()).get(details)
+
+
+def has_archive(row):
+    """Whether an on-premises or remote mailbox has an archive. On premises Exchange shows an
+    archive with ArchiveState Local and ArchiveStatus None; a remote mailbox's is HostedPending, then
+    HostedProvisioned. Without an ArchiveState, the archive GUID and database or status decide."""
+    state = str(row.get('ArchiveState') or '').lower()
+    if state:
+        return state in ARCHIVE_STATES
+    return archive_enabled(row)
+
+
+def kind_changes(entry, facts, where=''):
+    """The type and archive changes (option -> value) the entry asks of a mailbox whose facts are
+    ``facts``. Turning an archive off needs ``archive_disable_confirm`` (its content is lost once the
+    disconnected archive's retention ends): ValueError naming the option otherwise."""
+    changes = {}
+    if entry.get('type') and entry['type'] != facts.get('type'):
+        changes['type'] = entry['type']
+    want = entry.get('archive')
+    if want is not None and want != bool(facts.get('archive')):
+        if not want and not entry.get('archive_disable_confirm'):
+            raise ValueError("%sarchive: false would disable the archive of '%s'; its content is deleted once the "
+                             'retention period for disconnected archives ends. Give archive_disable_confirm: true to '
+                             'disable it' % (where, entry['mailbox']))
+        changes['archive'] = want
+    return changes
+
+
+def kind_steps(noun, key, changes):
+    """The calls that make the ``kind_changes`` of the mailbox ``key`` (``noun``: Mailbox or
+    RemoteMailbox), each its own step: the type conversion (Set-<noun> -Type), then the archive
+    (Enable-<noun> -Archive / Disable-<noun> -Archive)."""
+    steps = []
+    if 'type' in changes:
+        steps.append([('Set-' + noun, {'Identity': key, 'Type': SET_TYPES[changes['type']], 'Confirm': False})])
+    if 'archive' in changes:
+        verb = 'Enable' if changes['archive'] else 'Disable'
+        steps.append([('%s-%s' % (verb, noun), {'Identity': key, 'Archive': True, 'Confirm': False})])
+    return steps
+
+
+def with_kind(row, changes, hybrid):
+    """``row`` as it will read after its ``kind_changes``."""
+    row = dict(row)
+    if 'type' in changes:
+        row['RecipientTypeDetails'] = type_details(changes['type'], hybrid)
+    if 'archive' in changes:
+        row['ArchiveState'] = ('HostedProvisioned' if hybrid else 'Local') if changes['archive'] else 'None'
+    return row

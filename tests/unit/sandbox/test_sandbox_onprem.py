@@ -77,3 +77,38 @@ def test_a_hashtable_add_of_an_smtp_primary_makes_it_the_primary_as_online(org):
     row = run(org, "Get-Mailbox", Identity="frank").rows[0]
     assert row["PrimarySmtpAddress"] == "new@contoso.com" and old not in row["EmailAddresses"]
     assert "smtp:f@contoso.com" in row["EmailAddresses"], "the old primary stays as a secondary address"
+
+
+def test_shared_room_and_equipment_mailboxes_need_no_password_and_convert_with_type(org):
+    row = run(org, "New-Mailbox", Name="Front Desk", Shared=True).rows[0]
+    assert row["RecipientTypeDetails"] == "SharedMailbox" and row["UserPrincipalName"] == "FrontDesk@contoso.com"
+    assert run(org, "Get-Mailbox", Identity="Front Desk").rows[0]["Guid"] == row["Guid"]
+    remote = run(org, "New-RemoteMailbox", Name="Room 1", Room=True).rows[0]
+    assert remote["RecipientTypeDetails"] == "RemoteRoomMailbox"
+    with pytest.raises(errors.CmdletFailure) as caught:
+        run(org, "New-Mailbox", Name="Nobody")
+    assert "UserPrincipalName Password" in caught.value.message
+    with pytest.raises(errors.CmdletFailure):
+        run(org, "New-Mailbox", Name="Both", Shared=True, Room=True)
+    run(org, "Set-RemoteMailbox", Identity="Room 1", Type="Equipment")
+    assert run(org, "Get-RemoteMailbox", Identity="Room 1").rows[0]["RecipientTypeDetails"] == "RemoteEquipmentMailbox"
+    run(org, "Set-Mailbox", Identity="Front Desk", Type="Regular")
+    assert run(org, "Get-User", Identity="Front Desk").rows[0]["RecipientTypeDetails"] == "UserMailbox"
+
+
+def test_archive_on_and_off_on_premises_and_remote(org):
+    run(org, "Enable-Mailbox", Identity="erin")
+    run(org, "Enable-Mailbox", Identity="erin", Archive=True)
+    row = run(org, "Get-Mailbox", Identity="erin").rows[0]
+    assert (row["ArchiveState"], row["ArchiveStatus"], row["ArchiveDatabase"]) == ("Local", "None", "DB01")
+    with pytest.raises(errors.CmdletFailure) as caught:
+        run(org, "Enable-Mailbox", Identity="erin", Archive=True)
+    assert "already has an archive" in caught.value.message
+    run(org, "Disable-Mailbox", Identity="erin", Archive=True, Confirm=False)
+    row = run(org, "Get-Mailbox", Identity="erin").rows[0]
+    assert row["ArchiveState"] == "None" and row["ArchiveDatabase"] is None
+    run(org, "Enable-RemoteMailbox", Identity="frank")
+    run(org, "Enable-RemoteMailbox", Identity="frank", Archive=True)
+    assert run(org, "Get-RemoteMailbox", Identity="frank").rows[0]["ArchiveState"] == "HostedProvisioned"
+    run(org, "Disable-RemoteMailbox", Identity="frank", Archive=True)
+    assert run(org, "Get-RemoteMailbox", Identity="frank").rows[0]["ArchiveState"] == "None"

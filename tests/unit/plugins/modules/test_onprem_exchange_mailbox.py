@@ -20,7 +20,8 @@ OPTIONS = dict(mailbox=None, state='present', infrastructure='onpremises', creat
                user_principal_name=None, sam_account_name=None, first_name=None, last_name=None, display_name=None,
                organizational_unit=None, initial_password=None, database=None, remote_routing_address=None,
                primary_smtp_address=None, email_addresses=None, email_addresses_mode='add', excluded_domains=[],
-               email_address_policy_enabled=None, hidden_from_address_lists=None, absent_action='disable')
+               email_address_policy_enabled=None, hidden_from_address_lists=None, absent_action='disable',
+               type=None, archive=None, archive_disable_confirm=False, custom_attributes=None)
 
 
 class FakeOnPrem(object):
@@ -52,12 +53,16 @@ class FakeOnPrem(object):
             if parameters['Identity'] not in self.mailboxes:
                 raise CmdletError("couldn't be found", kind='not_found')
             return [dict(self.mailboxes[parameters['Identity']])]
+        if parameters.get('Archive'):
+            self.mailboxes[parameters['Identity']]['ArchiveState'] = 'Local' if verb == 'Enable' else 'None'
+            return []
         if verb in ('New', 'Enable'):
             name = parameters.get('Name') or [n for n, u in self.users.items() if u['Guid'] == parameters['Identity']][0]
             primary = parameters.get('PrimarySmtpAddress') or name + '@contoso.com'
             row = {'Guid': 'g-' + name, 'Name': name, 'EmailAddresses': ['SMTP:' + primary], 'PrimarySmtpAddress': primary,
                    'EmailAddressPolicyEnabled': not parameters.get('PrimarySmtpAddress'),
-                   'RecipientTypeDetails': 'RemoteUserMailbox' if noun == 'RemoteMailbox' else 'UserMailbox'}
+                   'RecipientTypeDetails': ('Remote' if noun == 'RemoteMailbox' else '')
+                   + ('SharedMailbox' if parameters.get('Shared') else 'UserMailbox')}
             self.mailboxes[name] = self.mailboxes[row['Guid']] = row
             return [dict(row)]
         if verb == 'Set':
@@ -188,3 +193,40 @@ def test_an_entry_of_another_infrastructure_than_the_task_fails_alone():
     plans = converge(module, {'mailbox': 'erin', 'display_name': 'E'}, {'mailbox': 'frank', 'infrastructure': 'hybrid'})
     assert plans[0].error is None
     assert str(plans[1].error).startswith("mailboxes[1].infrastructure: 'hybrid' differs from the task's 'onpremises'")
+
+
+def test_a_shared_mailbox_needs_no_password_and_gets_its_archive_and_attributes_after_the_create():
+    module = FakeOnPrem()
+    plan = converge(module, {'mailbox': 'desk', 'type': 'shared', 'archive': True, 'custom_attributes': {'3': 'x'}})
+    assert plan.error is None
+    new = module.sent('New')[0][1]
+    assert new['Shared'] is True and new['Password'] is None and new['UserPrincipalName'] is None
+    assert [call[0] for call in module.sent('New', 'Set', 'Enable')] == ['New-Mailbox', 'Set-Mailbox', 'Enable-Mailbox']
+    assert module.sent('Set')[0][1] == {'Identity': 'g-desk', 'Confirm': False, 'CustomAttribute3': 'x'}
+    assert module.sent('Enable')[0][1] == {'Identity': 'g-desk', 'Archive': True, 'Confirm': False}
+    assert plan.result['changes']['type'] == {'before': None, 'after': 'shared'}
+    assert plan.result['changes']['archive'] == {'before': None, 'after': True}
+
+
+def test_a_regular_new_mailbox_reports_no_type_or_archive_change():
+    module = FakeOnPrem(check_mode=True)
+    plan = converge(module, {'mailbox': 'nora', 'user_principal_name': 'nora@contoso.com', 'initial_password': 'pw',
+                             'type': 'regular', 'archive': False})
+    assert 'type' not in plan.result['changes'] and 'archive' not in plan.result['changes']
+    assert plan.result['mailbox']['type'] == 'regular' and plan.result['mailbox']['archive'] is False
+
+
+def test_type_conversion_then_archive_off_only_when_confirmed():
+    module = FakeOnPrem([dict(ERIN, RecipientTypeDetails='RemoteUserMailbox', ArchiveState='HostedProvisioned')],
+                        infrastructure='hybrid')
+    refused = converge(module, {'mailbox': 'erin', 'type': 'room', 'archive': False})
+    assert "archive: false would disable the archive of 'erin'" in str(refused.error) and not module.sent('Set', 'Disable')
+    check = converge(FakeOnPrem([dict(ERIN, RecipientTypeDetails='RemoteUserMailbox', ArchiveState='HostedProvisioned')],
+                                check_mode=True, infrastructure='hybrid'),
+                     {'mailbox': 'erin', 'type': 'room', 'archive': False, 'archive_disable_confirm': True})
+    plan = converge(module, {'mailbox': 'erin', 'type': 'room', 'archive': False, 'archive_disable_confirm': True})
+    assert module.sent('Set', 'Disable') == [('Set-RemoteMailbox', {'Identity': 'g-erin', 'Type': 'Room', 'Confirm': False}),
+                                             ('Disable-RemoteMailbox', {'Identity': 'g-erin', 'Archive': True, 'Confirm': False})]
+    assert plan.result['changes'] == {'type': {'before': 'regular', 'after': 'room'}, 'archive': {'before': True, 'after': False}}
+    assert check.result['mailbox']['type'] == 'room' and check.result['mailbox']['archive'] is False
+    assert check.result['changes'] == plan.result['changes']
