@@ -269,14 +269,14 @@ options:
     type: bool
   archive_disable_confirm:
     description:
-      - Confirms O(archive=false): a disabled archive's content is deleted once the retention period
+      - Confirms O(archive=false); a disabled archive's content is deleted once the retention period
         of disconnected archives ends. Without it, O(archive=false) on a mailbox with an archive
         fails and changes nothing.
     type: bool
     default: false
   custom_attributes:
     description:
-      - C(CustomAttribute1) to C(CustomAttribute15) as C({number: text}); attributes not named are
+      - C(CustomAttribute1) to C(CustomAttribute15), as a dictionary of number to text; attributes not named are
         left as they are, V("") clears one. As in M(mailops.exchange.exo_mailbox).
     type: dict
 notes:

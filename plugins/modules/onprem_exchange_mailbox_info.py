@@ -110,7 +110,7 @@ mailboxes:
           or V(HostedProvisioned) for a remote mailbox's archive in Exchange Online).
       type: bool
     custom_attributes:
-      description: The custom attributes that have a value, as C({number: text}).
+      description: The custom attributes that have a value, number to text.
       type: dict
     database:
       description: The mailbox database (on premises; empty for remote mailboxes).
