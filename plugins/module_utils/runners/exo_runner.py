@@ -26,6 +26,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors 
     TRANSIENT_EXCEPTION_TYPES,
     UNAUTHORIZED,
 )
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.exchange_roles import role_of
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.http import keeps_token
 
 # PROTOCOL.md section 1: the REST admin API's $batch takes at most 10 requests.
@@ -64,9 +65,14 @@ def forbidden_error(cmdlet, data):
     """
     error_id, exception_type, message = parse_error_body(data) if isinstance(data, dict) else (None, None, None)
     said = "HTTP 403: %s" % message if message else "HTTP 403, no body"
+    role = role_of(cmdlet)
+    # The service does not say which role is missing; the collection's table knows which role holds the cmdlet.
+    needs = (" %s is in the Exchange management role '%s': an app that works through Exchange role assignments "
+             "needs that role assigned to its service principal (exo_management_role_assignment) or through a role "
+             "group (exo_role_group)." % (cmdlet, role)) if role else ""
     return CmdletError(
         "Access denied (%s): the app's directory role or Exchange RBAC scope does not allow %s, or Exchange "
-        "Online has no such cmdlet. %s" % (said, cmdlet, _ROLE_HINT),
+        "Online has no such cmdlet.%s %s" % (said, cmdlet, needs, _ROLE_HINT),
         kind=FORBIDDEN, exception_type=exception_type, error_id=error_id, status=403, cmdlet=cmdlet)
 
 

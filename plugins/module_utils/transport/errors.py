@@ -225,6 +225,8 @@ def classify(status, exception_type, message):
     if exception_type in INVALID_ARGUMENT_EXCEPTION_TYPES:
         return INVALID_ARGUMENT
 
+    if _OUT_OF_SCOPE in text:
+        return FORBIDDEN
     if "matches multiple entries" in text:
         return AMBIGUOUS
     if "already exists" in text:
@@ -243,6 +245,24 @@ def classify(status, exception_type, message):
     if status == 400:
         return INVALID_ARGUMENT
     return OTHER
+
+
+# Exchange's refusal of a write to an object outside the caller's write scope (docs/sandbox.md,
+# "Exchange RBAC for apps"): a management scope's filter, or an object synchronized from on-premises.
+_OUT_OF_SCOPE = "out of the current user's write scope"
+_SCOPE_NAMES = re.compile(r"management scopes? ((?:'[^']+'(?:, )?)+)")
+
+
+def scope_refusal(message):
+    """The service's out-of-write-scope text made clear: which management scope the app's writes are
+    limited to (named when the text names it, as the sandbox's does; the real text may not), or the
+    text as it is for other refusals (an object synchronized from on-premises, say)."""
+    if _OUT_OF_SCOPE not in (message or "").lower() or "synchronized from your on-premises" in message:
+        return message
+    found = _SCOPE_NAMES.search(message)
+    scope = "management scope %s" % found.group(1) if found else "its management scope"
+    return ("out of the app's write scope (%s): the app's Exchange role assignments let it change only the "
+            "recipients that scope's recipient filter selects. The service said: %s" % (scope, message))
 
 
 def error_from_response(status, body, cmdlet=None):
@@ -269,7 +289,7 @@ def error_from_response(status, body, cmdlet=None):
     if not message:
         message = "HTTP %s with no error text" % (status,)
     return CmdletError(
-        message,
+        scope_refusal(message),
         kind=classify(status, exception_type, message),
         exception_type=exception_type,
         error_id=error_id,

@@ -98,3 +98,9 @@ def test_every_role_names_cmdlets_the_sandbox_serves():
     served = {cmdlet.name for cmdlet in catalog.cmdlets.CMDLETS.values()}
     missing = {name for names in rbac.ROLES.values() for name in names} - served
     assert not missing
+
+
+def test_the_collection_names_a_role_the_sandbox_gives_each_cmdlet():
+    from ansible_collections.mailops.exchange.plugins.module_utils.transport import exchange_roles
+    wrong = {cmdlet: role for cmdlet, role in exchange_roles.ROLE_OF.items() if role not in rbac.roles_holding(cmdlet)}
+    assert not wrong

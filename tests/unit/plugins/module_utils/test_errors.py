@@ -150,3 +150,33 @@ def test_text_that_is_not_json_is_classified_by_status_only():
         error = error_from_response(status, page, cmdlet="Get-Mailbox")
         assert error.kind == kind and "not Exchange's JSON" in error.message
     assert error_from_response(404, None).message == "HTTP 404 with no body"
+
+
+def _scope_body(text):
+    return {"error": {"code": "BadRequest", "message": "Error executing cmdlet", "details": [
+        {"code": "Client", "target": "", "message": "Ex1|System.InvalidOperationException|" + text}]}}
+
+
+def test_a_write_out_of_the_management_scope_is_forbidden_and_names_the_scope():
+    text = ('The operation on mailbox "bob" failed because it\'s out of the current user\'s write scope. The action '
+            "'Set-Mailbox' can't be performed on the object 'bob' because the object isn't within the management "
+            "scope 'Managed' of the role assignments that allow it.")
+    error = errors.error_from_response(400, _scope_body(text), "Set-Mailbox")
+    assert error.kind == errors.FORBIDDEN
+    assert error.message.startswith("out of the app's write scope (management scope 'Managed')")
+    assert text in error.message
+
+
+def test_an_out_of_scope_text_that_names_no_scope_still_says_what_it_is():
+    text = 'The operation on mailbox "bob" failed because it\'s out of the current user\'s write scope.'
+    error = errors.error_from_response(400, _scope_body(text), "Set-Mailbox")
+    assert error.kind == errors.FORBIDDEN
+    assert "(its management scope)" in error.message
+
+
+def test_an_object_synchronized_from_on_premises_keeps_the_service_text():
+    text = ('The operation on mailbox "bob" failed because it\'s out of the current user\'s write scope. The action '
+            "'Set-Mailbox', 'EmailAddresses', can't be performed on the object 'bob' because the object is being "
+            "synchronized from your on-premises organization.")
+    error = errors.error_from_response(400, _scope_body(text), "Set-Mailbox")
+    assert error.kind == errors.FORBIDDEN and error.message == text

@@ -198,6 +198,14 @@ def test_403_names_the_role_and_the_cmdlet():
     assert "HTTP 403: Forbidden" in str(info.value)
     assert "directory role or Exchange RBAC scope does not allow Get-Mailbox" in str(info.value)
     assert "Exchange Administrator" in str(info.value)
+    assert "Get-Mailbox is in the Exchange management role 'Mail Recipients'" in str(info.value)
+
+
+def test_403_of_a_cmdlet_no_role_holds_names_no_role():
+    exo, _session, _sleeps = runner(FakeResponse(403))
+    with pytest.raises(CmdletError) as info:
+        exo.invoke("Get-NoSuchThing")
+    assert "Exchange management role" not in str(info.value)
 
 
 def test_throttling_is_retried_for_writes_too():
