@@ -11,7 +11,7 @@ short_description: Assign Exchange Online management roles to an app, within a m
 version_added: 0.3.0
 description:
   - Manages a management role assignment to an app's Exchange service principal
-    (C(New-/Set-/Remove-ManagementRoleAssignment -App)): the app may then run the role's cmdlets, and
+    (C(New-/Set-/Remove-ManagementRoleAssignment -App)) - the app may then run the role's cmdlets, and
     with O(scope) change only the recipients the management scope selects.
   - The role and the app are fixed when the assignment is created; the scope and O(enabled) can change.
 author:
@@ -32,7 +32,7 @@ options:
     type: str
   app:
     description:
-      - The app's Exchange service principal (M(mailops.exchange.exo_service_principal)): its application id,
+      - The app's Exchange service principal (M(mailops.exchange.exo_service_principal)), named by its application id,
         object id or display name. Needed to create the assignment; it cannot change.
     type: str
   scope:

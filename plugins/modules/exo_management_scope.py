@@ -10,7 +10,7 @@ module: exo_management_scope
 short_description: Create, update and remove Exchange Online management scopes
 version_added: 0.3.0
 description:
-  - Manages a recipient management scope (C(New-/Set-/Remove-ManagementScope)): an OPATH recipient filter
+  - Manages a recipient management scope (C(New-/Set-/Remove-ManagementScope)) - an OPATH recipient filter
     that limits which recipients a management role assignment may change.
   - A role assignment with the scope (M(mailops.exchange.exo_management_role_assignment) O(scope)) lets
     its app write only to the recipients the filter selects; reads are not limited.

@@ -11,7 +11,7 @@ short_description: Create, update and remove Exchange Online role groups and the
 version_added: 0.3.0
 description:
   - Manages an Exchange role group (C(New-/Set-/Remove-RoleGroup)) and its members
-    (C(Add-/Remove-RoleGroupMember)): its members may run the cmdlets of its roles, limited to the recipients
+    (C(Add-/Remove-RoleGroupMember)) - its members may run the cmdlets of its roles, limited to the recipients
     of its management scope when it has one.
   - A member is an app's Exchange service principal (M(mailops.exchange.exo_service_principal), named by its
     application id, object id or display name) or a user.

@@ -10,7 +10,7 @@ module: exo_service_principal
 short_description: Create and remove Exchange Online's pointer to an app's service principal
 version_added: 0.3.0
 description:
-  - Manages the Exchange Online service principal of an Entra application (C(New-/Set-/Remove-ServicePrincipal)):
+  - Manages the Exchange Online service principal of an Entra application (C(New-/Set-/Remove-ServicePrincipal)),
     the object Exchange role groups and management role assignments name, so that an app with no
     Entra directory role can run exactly the Exchange roles it is given, within a management scope.
   - Microsoft documents this for app-only access through the REST API, which this collection uses.
