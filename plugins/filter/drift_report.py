@@ -28,11 +28,17 @@ options:
     type: list
     elements: dict
     required: true
-  organisation:
-    description: The organisation (tenant) the report is about, shown in the report.
+  organization:
+    description:
+      - The organization (tenant) the report is about, shown in the report - the value the modules'
+        O(mailops.exchange.exo_mailbox#module:organization) takes.
+      - C(organisation), the spelling of release 0.1.0, is an alias.
     type: str
+    aliases: [organisation]
   generated_at:
-    description: When the report was made, shown in the report (C(playbooks/audit.yml) passes the time of the run in ISO 8601).
+    description:
+      - When the report was made, shown in the report, in ISO 8601.
+      - By default the time the filter runs, in UTC (C(2026-11-23T17:00:00Z)).
     type: str
 """
 
@@ -42,8 +48,7 @@ EXAMPLES = r"""
     dest: /var/reports/drift.json
     content: >-
       {{ [{'kind': 'mailbox_permission', 'result': access}]
-         | mailops.exchange.drift_report(organisation='contoso.onmicrosoft.com',
-                                         generated_at=now(utc=true).strftime('%Y-%m-%dT%H:%M:%SZ'))
+         | mailops.exchange.drift_report(organization='contoso.onmicrosoft.com')
          | to_nice_json }}
     mode: '0644'
   check_mode: false
@@ -57,33 +62,47 @@ _value:
     generated_at:
       description: The value of O(generated_at).
       type: str
+    organization:
+      description: The value of O(organization).
+      type: str
     organisation:
-      description: The value of O(organisation).
+      description: The same as RV(_value.organization), under the name reports of release 0.1.0 used.
       type: str
     summary:
       description:
-        - Objects by status (C(drifted), C(failed), C(in_sync)), C(total), the number of drifted
-          C(properties), and the same status counts per object kind in C(by_kind).
+        - Objects by status (C(to_create), C(to_remove), C(drifted), C(failed), C(in_sync)),
+          C(total), the number of drifted C(properties) (of the C(drifted) objects only), and the
+          same status counts per object kind in C(by_kind).
       type: dict
     objects:
       description:
-        - Every object, sorted by kind and name - C(kind), C(object), C(status)
-          (V(in_sync), V(drifted) or V(failed)), C(properties), and for a failed object C(msg)
-          and the error's C(error_kind).
+        - Every object, sorted by kind and name - C(kind), C(object), C(status), C(properties),
+          and for a failed object C(msg) and the error's C(error_kind).
+        - C(status) is V(to_create) for an object that does not exist and would be created (its
+          C(properties) are the values it would get, with C(state) from C(absent) to C(present)),
+          V(to_remove) for one that would be removed, V(drifted) for one whose properties would
+          change, V(in_sync) or V(failed).
         - Each property is C({name, before, after, added, removed}); nested values have dotted
           names (C(litigation_hold.enabled)), C(added) and C(removed) are set for list values.
       type: list
       elements: dict
 """
 
+import datetime
+
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.drift_report import build_report
 
 
-def drift_report(sources, organisation=None, generated_at=None):
+def drift_report(sources, organization=None, generated_at=None, organisation=None):
+    if organization and organisation and organization != organisation:
+        raise AnsibleFilterError("drift_report: organization: '%s' and organisation: '%s' differ; give one of them"
+                                 % (organization, organisation))
+    if generated_at is None:
+        generated_at = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
     try:
-        return build_report(sources, organisation=organisation, generated_at=generated_at)
+        return build_report(sources, organization=organization or organisation, generated_at=generated_at)
     except (TypeError, ValueError) as exc:
         raise AnsibleFilterError(str(exc)) from exc
 

@@ -67,7 +67,8 @@ def test_dynamic_groups_audit_converge_rerun_drift_and_removal(playbook, sandbox
         'desired_state_file': tmp_path / 'desired.yml', 'report_dir': tmp_path / 'report'})
     assert sandbox.stats()['writes'] == 0
     report = json.loads((tmp_path / 'report' / 'drift.json').read_text())
-    assert report['summary']['by_kind']['dynamic_group'] == {'drifted': 1, 'failed': 0, 'in_sync': 2, 'total': 3}
+    assert report['summary']['by_kind']['dynamic_group'] == {'to_create': 0, 'to_remove': 0, 'drifted': 1, 'failed': 0,
+                                                             'in_sync': 2, 'total': 3}
     shared = dict((p['name'], p) for p in next(o for o in report['objects'] if o['object'] == 'DS Shared')['properties'])
     assert all(name.startswith('recipient_filter') for name in shared), shared
     assert (shared['recipient_filter']['before'], shared['recipient_filter']['after']) == (

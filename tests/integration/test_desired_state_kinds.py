@@ -40,8 +40,10 @@ def test_every_new_kind_in_one_data_file(playbook, sandbox, tmp_path):
 
     before = audit(playbook, sandbox, data_file, tmp_path / 'before')
     by_kind = before['summary']['by_kind']
-    assert dict((kind, (by_kind[kind]['drifted'], by_kind[kind]['failed'])) for kind in KINDS) == {
-        'contact': (2, 0), 'mail_user': (1, 0), 'unified_group': (1, 0), 'dynamic_group': (1, 0)}
+    # Every object of the data file is new: counted to create, none drifted.
+    assert dict((kind, (by_kind[kind]['to_create'], by_kind[kind]['drifted'], by_kind[kind]['failed'])) for kind in KINDS) == {
+        'contact': (2, 0, 0), 'mail_user': (1, 0, 0), 'unified_group': (1, 0, 0), 'dynamic_group': (1, 0, 0)}
+    assert before['summary']['properties'] == 0, "a new object's values are not drifted properties"
 
     results = tmp_path / 'results.json'
     run = dict(desired_state_file=data_file, results_path=results, desired_state_initial_password=MAIL_USER_PASSWORD)
@@ -59,5 +61,5 @@ def test_every_new_kind_in_one_data_file(playbook, sandbox, tmp_path):
 
     after = audit(playbook, sandbox, data_file, tmp_path / 'after')
     by_kind = after['summary']['by_kind']
-    assert dict((kind, (by_kind[kind]['in_sync'], by_kind[kind]['drifted'])) for kind in KINDS) == {
-        'contact': (2, 0), 'mail_user': (1, 0), 'unified_group': (1, 0), 'dynamic_group': (1, 0)}
+    assert dict((kind, (by_kind[kind]['in_sync'], by_kind[kind]['drifted'], by_kind[kind]['to_create'])) for kind in KINDS) == {
+        'contact': (2, 0, 0), 'mail_user': (1, 0, 0), 'unified_group': (1, 0, 0), 'dynamic_group': (1, 0, 0)}

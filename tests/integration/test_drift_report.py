@@ -67,11 +67,15 @@ def test_audit_writes_a_report_that_chromium_shows_and_filters(sandbox, playbook
     assert sandbox.stats()['writes'] == 0
 
     report = json.loads((report_dir / 'drift.json').read_text())
-    assert report['organisation'] == sandbox.env['EXO_ORGANIZATION']
+    assert report['organization'] == report['organisation'] == sandbox.env['EXO_ORGANIZATION']
     assert re.fullmatch(r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ', report['generated_at'])
-    assert {k: report['summary'][k] for k in ('drifted', 'failed', 'in_sync', 'total')} == {
-        'drifted': 12, 'failed': 1, 'in_sync': 2, 'total': 15}
-    assert report['summary']['by_kind']['mailbox'] == {'drifted': 4, 'failed': 0, 'in_sync': 2, 'total': 6}
+    # The room, the group (with its access and members), the contact and the mail user are new:
+    # counted to create, apart from the objects that exist and drifted.
+    assert {k: report['summary'][k] for k in ('to_create', 'to_remove', 'drifted', 'failed', 'in_sync', 'total')} == {
+        'to_create': 6, 'to_remove': 0, 'drifted': 6, 'failed': 1, 'in_sync': 2, 'total': 15}
+    assert report['summary']['by_kind']['mailbox'] == {'to_create': 1, 'to_remove': 0, 'drifted': 3, 'failed': 0,
+                                                       'in_sync': 2, 'total': 6}
+    assert report['summary']['properties'] == sum(len(o['properties']) for o in report['objects'] if o['status'] == 'drifted')
     objects = {(o['kind'], o['object']): o for o in report['objects']}
     first = {p['name']: p for p in objects['mailbox', address(mailbox_name(1))]['properties']}
     assert (first['display_name']['before'], first['display_name']['after']) == (HOSTILE, 'Desired shared0001')
@@ -89,8 +93,10 @@ def test_audit_writes_a_report_that_chromium_shows_and_filters(sandbox, playbook
     assert (contact['state']['after'], contact['company']['after'], contact['hidden_from_address_lists']['after']) == (
         'present', 'Fabrikam', True)
     mail_user = objects['mail_user', mail_user_account(1)]
-    assert mail_user['status'] == 'drifted' and 'initial_password' not in [p['name'] for p in mail_user['properties']]
-    assert report['summary']['by_kind']['mail_user'] == {'drifted': 1, 'failed': 0, 'in_sync': 0, 'total': 1}
+    assert mail_user['status'] == 'to_create' and 'initial_password' not in [p['name'] for p in mail_user['properties']]
+    assert report['summary']['by_kind']['mail_user'] == {'to_create': 1, 'to_remove': 0, 'drifted': 0, 'failed': 0,
+                                                         'in_sync': 0, 'total': 1}
+    assert objects['mailbox', address('ds-room-01')]['status'] == 'to_create'
     failed = objects['mailbox_permission', 'support@contoso.com']
     assert failed['status'] == 'failed' and 'nobody-such@contoso.com' in failed['msg']
     assert objects['mailbox', 'support@contoso.com']['status'] == 'in_sync'
@@ -102,7 +108,8 @@ def test_audit_writes_a_report_that_chromium_shows_and_filters(sandbox, playbook
         cards = browser.evaluate(
             "Object.fromEntries([...document.querySelectorAll('[data-count]')]"
             ".map(c => [c.dataset.count, c.querySelector('b').innerText]))")
-        assert cards == {'drifted': '12', 'failed': '1', 'in_sync': '2', 'properties': str(report['summary']['properties'])}
+        assert cards == {'to_create': '6', 'to_remove': '0', 'drifted': '6', 'failed': '1', 'in_sync': '2',
+                         'properties': str(report['summary']['properties'])}
         assert '15 of 15 objects shown' in visible
         # The hostile display name is text in the before column; none of it ran or loaded.
         before = browser.evaluate(
@@ -123,6 +130,8 @@ def test_audit_writes_a_report_that_chromium_shows_and_filters(sandbox, playbook
         png = browser.screenshot(full_page=False)
 
         browser.evaluate("document.querySelector('#filter-text').value = ''")
+        choose(browser, '#filter-status', 'to_create')
+        assert len(shown_objects(browser)) == 6 and ['mailbox', address('ds-room-01')] in shown_objects(browser)
         choose(browser, '#filter-status', 'failed')
         assert shown_objects(browser) == [['mailbox_permission', 'support@contoso.com']]
         assert 'nobody-such@contoso.com' in browser.evaluate('document.body.innerText')

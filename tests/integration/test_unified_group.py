@@ -39,7 +39,8 @@ def test_desired_state_and_drift_report_know_microsoft_365_groups(playbook, sand
         'desired_state_file': data_file, 'report_dir': report_dir})
     assert sandbox.stats()['writes'] == 0
     report = json.loads((report_dir / 'drift.json').read_text())
-    assert report['summary']['by_kind']['unified_group'] == {'drifted': 2, 'failed': 0, 'in_sync': 0, 'total': 2}
+    assert report['summary']['by_kind']['unified_group'] == {'to_create': 1, 'to_remove': 0, 'drifted': 1, 'failed': 0,
+                                                             'in_sync': 0, 'total': 2}
     objects = dict((o['object'], {p['name']: p for p in o['properties']}) for o in report['objects'])
     old = objects['ds-m365-old']
     assert (old['access_type']['before'], old['access_type']['after']) == ('public', 'private')

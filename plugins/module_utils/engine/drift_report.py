@@ -21,20 +21,24 @@ import hashlib
 import html
 import json
 
-STATUSES = ('drifted', 'failed', 'in_sync')
+# An object to be created or removed is counted apart from one whose properties drifted.
+STATUSES = ('to_create', 'to_remove', 'drifted', 'failed', 'in_sync')
+
+# A result's ``changes.state`` that creates or removes its object -> the object's status.
+_PRESENCE = {('absent', 'present'): 'to_create', ('present', 'absent'): 'to_remove'}
 
 # Where a result names its object, most specific first (the modules' own return keys).
 _NAME_KEYS = ('key', 'object', 'mailbox', 'group', 'primary_smtp_address', 'identity', 'name')
 
 
-def build_report(sources, organisation=None, generated_at=None):
+def build_report(sources, organization=None, generated_at=None):
     """The report document for ``sources``, a list of entries of two shapes.
 
     ``{kind, result}``: a registered task result of objects of that kind - a bulk result (its
     ``results`` have ``key``; ``diff`` maps each object to its state), a looped task (its
     ``results`` have ``item``) or a single module result. ``{kind, object, changed, failed, msg,
-    changes, diff}``: one object's summary. Returns ``{generated_at, organisation, summary,
-    objects}``; objects are sorted by kind and name, each ``{kind, object, status, properties}``
+    changes, diff}``: one object's summary. Returns ``{generated_at, organization, summary,
+    objects}`` (and ``organisation``, the same value under the spelling of 0.1.0's reports); objects are sorted by kind and name, each ``{kind, object, status, properties}``
     (``msg`` and ``error_kind`` when it failed), each property ``{name, before, after, added,
     removed}``.
     """
@@ -54,14 +58,16 @@ def build_report(sources, organisation=None, generated_at=None):
     objects.sort(key=lambda o: (o['kind'], str(o['object']).lower(), str(o['object'])))
     return {
         'generated_at': generated_at,
-        'organisation': organisation,
+        'organization': organization,
+        'organisation': organization,
         'summary': summarise(objects),
         'objects': objects,
     }
 
 
 def summarise(objects):
-    """Counts of objects by status, overall and per kind, and the number of drifted properties."""
+    """Counts of objects by status, overall and per kind, and the number of drifted properties
+    (those of objects that exist and would stay: a new object's values are not drift)."""
     by_kind = {}
     totals = dict.fromkeys(STATUSES, 0)
     for obj in objects:
@@ -70,7 +76,7 @@ def summarise(objects):
         totals[obj['status']] += 1
     for counts in by_kind.values():
         counts['total'] = sum(counts[s] for s in STATUSES)
-    return dict(totals, total=len(objects), properties=sum(len(o['properties']) for o in objects),
+    return dict(totals, total=len(objects), properties=sum(len(o['properties']) for o in objects if o['status'] == 'drifted'),
                 by_kind={k: by_kind[k] for k in sorted(by_kind)})
 
 
@@ -136,8 +142,23 @@ def _object(kind, name, result, diff):
         # exo_distribution_group_member's changes are one set change: its members.
         changes = {'members': changes}
     obj['properties'] = properties(changes, diff if isinstance(diff, dict) else None)
-    obj['status'] = 'drifted' if result.get('changed') or obj['properties'] else 'in_sync'
+    obj['status'] = presence(changes, diff) or ('drifted' if result.get('changed') or obj['properties'] else 'in_sync')
     return obj
+
+
+def presence(changes, diff):
+    """``to_create`` or ``to_remove`` when the result creates or removes its object, else None.
+
+    ``changes.state`` says so when it goes from absent to present or back (another ``state``, an
+    auto-reply's, says nothing of the object); without it, a ``diff`` with only one side
+    (modules that name no state in their changes).
+    """
+    state = changes.get('state')
+    if isinstance(state, dict):
+        return _PRESENCE.get((state.get('before'), state.get('after')))
+    if isinstance(diff, dict) and bool(diff.get('before')) != bool(diff.get('after')):
+        return 'to_create' if diff.get('after') else 'to_remove'
+    return None
 
 
 def properties(changes, diff):
@@ -211,13 +232,14 @@ h1{font-size:20px;margin:0 0 4px}
 .card{border:1px solid #d5d9e2;border-radius:6px;padding:8px 14px;min-width:96px}
 .card b{display:block;font-size:22px}
 .card.drifted b{color:#a15c00}.card.failed b{color:#b3261e}.card.in_sync b{color:#1e7b34}
+.card.to_create b,.card.to_remove b{color:#1f5fa8}
 table{border-collapse:collapse}
 #objects{width:100%}
 th,td{border-bottom:1px solid #e3e6ec;padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#f3f5f8;position:sticky;top:0}
 tbody.object{border-top:2px solid #c9ced9}
 .status{font-weight:600}.status.drifted{color:#a15c00}.status.failed{color:#b3261e}
-.status.in_sync{color:#1e7b34}
+.status.in_sync{color:#1e7b34}.status.to_create,.status.to_remove{color:#1f5fa8}
 .value{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;
 white-space:pre-wrap;overflow-wrap:anywhere;min-width:8em}
 td.status{white-space:nowrap}
@@ -258,17 +280,19 @@ _JS = """
 def render_html(report):
     """The report as one HTML page: summary cards, filters and a table, no external resource."""
     summary = report['summary']
-    title = 'Drift report' + (' - %s' % report['organisation'] if report.get('organisation') else '')
+    organization = report.get('organization') or report.get('organisation')
+    title = 'Drift report' + (' - %s' % organization if organization else '')
     script_hash = base64.b64encode(hashlib.sha256(_JS.encode('utf-8')).digest()).decode('ascii')
     csp = "default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-%s'" % script_hash
     cards = ''.join(
         '<div class="card %s" data-count="%s"><b>%d</b>%s</div>' % (
-            _e(status), _e(status), summary[status], _e(status.replace('_', ' ')))
+            _e(status), _e(status), summary[status], _e(_label(status)))
         for status in STATUSES)
     cards += '<div class="card" data-count="properties"><b>%d</b>properties drifted</div>' % summary['properties']
+    headers = ''.join('<th>%s</th>' % _e(_label(status)) for status in STATUSES)
     kinds = ''.join('<option value="%s">%s (%d)</option>' % (_e(k), _e(k), c['total'])
                     for k, c in summary['by_kind'].items())
-    statuses = ''.join('<option value="%s">%s</option>' % (_e(s), _e(s.replace('_', ' '))) for s in STATUSES)
+    statuses = ''.join('<option value="%s">%s</option>' % (_e(s), _e(_label(s))) for s in STATUSES)
     by_kind = ''.join(
         '<tr><td>%s</td>%s<td>%d</td></tr>' % (_e(k), ''.join('<td>%d</td>' % c[s] for s in STATUSES), c['total'])
         for k, c in summary['by_kind'].items())
@@ -280,8 +304,7 @@ def render_html(report):
         '<title>%s</title><style>%s</style></head><body>'
         '<h1>%s</h1><p class="meta">Generated %s.</p>'
         '<div class="cards" id="summary">%s</div>'
-        '<table id="by-kind"><thead><tr><th>Kind</th><th>Drifted</th><th>Failed</th><th>In sync</th>'
-        '<th>Total</th></tr></thead><tbody>%s</tbody></table>'
+        '<table id="by-kind"><thead><tr><th>Kind</th>%s<th>Total</th></tr></thead><tbody>%s</tbody></table>'
         '<h2>Objects</h2><div class="controls">'
         '<input id="filter-text" type="search" placeholder="Filter by name, property or value"'
         ' aria-label="Filter text">'
@@ -292,12 +315,12 @@ def render_html(report):
         '<th>Before</th><th>After</th><th>Added</th><th>Removed</th></tr></thead>%s</table>'
         '<script>%s</script></body></html>\n'
     ) % (_e(csp), _e(title), _CSS, _e(title), _e(report.get('generated_at') or 'at an unknown time'),
-         cards, by_kind, kinds, statuses, bodies, _JS)
+         cards, headers, by_kind, kinds, statuses, bodies, _JS)
 
 
 def _object_html(obj):
     head = '<td>%s</td><td class="object">%s</td><td class="status %s">%s</td>' % (
-        _e(obj['kind']), _e(obj['object']), _e(obj['status']), _e(obj['status'].replace('_', ' ')))
+        _e(obj['kind']), _e(obj['object']), _e(obj['status']), _e(_label(obj['status'])))
     if obj['status'] == 'failed':
         detail = obj.get('msg', '')
         if obj.get('error_kind'):
@@ -316,6 +339,11 @@ def _object_html(obj):
                             _value(prop['added'] or None), _value(prop['removed'] or None)))
     return '<tbody class="object" data-kind="%s" data-status="%s">%s</tbody>' % (
         _e(obj['kind']), _e(obj['status']), ''.join(rows))
+
+
+def _label(status):
+    """How the page names a status: ``to_create`` is "to create"."""
+    return status.replace('_', ' ')
 
 
 def _value(value):

@@ -54,7 +54,7 @@ MAILBOX_LOOP = {
 
 
 def report_of(*sources):
-    return build_report(list(sources), organisation='contoso.onmicrosoft.com', generated_at='2026-11-23T17:00:00Z')
+    return build_report(list(sources), organization='contoso.onmicrosoft.com', generated_at='2026-11-23T17:00:00Z')
 
 
 def test_bulk_result_gives_one_object_per_entry_with_its_part_of_the_diff():
@@ -148,12 +148,13 @@ def test_summary_entries_and_counts_by_kind_and_status():
     assert (summary['drifted'], summary['failed'], summary['in_sync'], summary['total']) == (2, 2, 2, 6)
     assert summary['properties'] == 2
     assert summary['by_kind'] == {
-        'mailbox': {'drifted': 1, 'failed': 1, 'in_sync': 1, 'total': 3},
-        'mailbox_permission': {'drifted': 1, 'failed': 1, 'in_sync': 1, 'total': 3},
+        'mailbox': {'to_create': 0, 'to_remove': 0, 'drifted': 1, 'failed': 1, 'in_sync': 1, 'total': 3},
+        'mailbox_permission': {'to_create': 0, 'to_remove': 0, 'drifted': 1, 'failed': 1, 'in_sync': 1, 'total': 3},
     }
     failed = [o for o in report['objects'] if o['object'] == 'room-3'][0]
     assert 'error_kind' not in failed
-    assert (report['generated_at'], report['organisation']) == ('2026-11-23T17:00:00Z', 'contoso.onmicrosoft.com')
+    assert (report['generated_at'], report['organization']) == ('2026-11-23T17:00:00Z', 'contoso.onmicrosoft.com')
+    assert report['organisation'] == report['organization'], "0.1.0's spelling stays for its readers"
 
 
 def test_a_task_that_failed_as_a_whole_is_one_failed_object():
@@ -214,6 +215,32 @@ def test_html_has_summary_counts_and_one_tbody_per_object():
 
 def test_nothing_to_compare_is_an_empty_report_and_page():
     report = build_report([], generated_at='2026-11-23T17:00:00Z')
-    assert report['summary'] == {'drifted': 0, 'failed': 0, 'in_sync': 0, 'total': 0, 'properties': 0, 'by_kind': {}}
+    assert report['summary'] == {'to_create': 0, 'to_remove': 0, 'drifted': 0, 'failed': 0, 'in_sync': 0, 'total': 0,
+                                 'properties': 0, 'by_kind': {}}
     page = render_html(report)
     assert '<title>Drift report</title>' in page and '<tbody class="object"' not in page
+
+
+def test_objects_to_create_or_remove_have_their_own_status_and_counts_apart_from_drift():
+    report = report_of(
+        {'kind': 'contact', 'object': 'new@fabrikam.com', 'changed': True,
+         'changes': {'state': {'before': 'absent', 'after': 'present'}, 'company': {'before': None, 'after': 'Fabrikam'}},
+         'diff': {'before': {}, 'after': {'company': 'Fabrikam', 'name': 'New'}}},
+        # exo_distribution_group names no state in its changes: the diff says it goes.
+        {'kind': 'group', 'object': 'old-team', 'changed': True, 'diff': {'before': {'name': 'old-team'}, 'after': {}}},
+        # An auto-reply's state is a property, not the object's presence.
+        {'kind': 'auto_reply', 'object': 'dave', 'changed': True, 'changes': {'state': 'enabled'},
+         'diff': {'before': {'state': 'disabled'}, 'after': {'state': 'enabled'}}},
+        {'kind': 'contact', 'object': 'kept@fabrikam.com', 'changed': False},
+    )
+    statuses = dict((o['object'], o['status']) for o in report['objects'])
+    assert statuses == {'new@fabrikam.com': 'to_create', 'old-team': 'to_remove', 'dave': 'drifted', 'kept@fabrikam.com': 'in_sync'}
+    summary = report['summary']
+    assert [summary[s] for s in ('to_create', 'to_remove', 'drifted', 'failed', 'in_sync', 'total')] == [1, 1, 1, 0, 1, 4]
+    assert summary['properties'] == 1, "only the drifted object's properties; a new object's values are not drift"
+    assert summary['by_kind']['contact'] == {'to_create': 1, 'to_remove': 0, 'drifted': 0, 'failed': 0, 'in_sync': 1, 'total': 2}
+    created = [o for o in report['objects'] if o['status'] == 'to_create'][0]
+    assert ('state', 'absent', 'present') in [(p['name'], p['before'], p['after']) for p in created['properties']]
+    page = render_html(report)
+    assert '<div class="card to_create" data-count="to_create"><b>1</b>to create</div>' in page
+    assert '<th>to remove</th>' in page and '<option value="to_remove">to remove</option>' in page
