@@ -18,7 +18,7 @@ export ANSIBLE_LOCALHOST_WARNING := False
 export ANSIBLE_INVENTORY_UNPARSED_WARNING := False
 export PYTHONPATH := $(COLLECTIONS)
 
-.PHONY: install demo test unit integration sanity lint sandbox clean molecule docs
+.PHONY: install demo test unit integration sanity lint matrix sandbox clean molecule docs
 
 install: $(STAMP) $(COLLECTION_LINK) $(WINDOWS_COLLECTIONS)
 
@@ -55,7 +55,11 @@ sanity: install
 lint: install
 	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/lint.sh
 
-test: unit integration sanity lint molecule
+# The other supported ansible-core releases on their Pythons (docs/docsite/rst/support.rst).
+matrix: install
+	PATH="$(CURDIR)/$(BIN):$$PATH" bash scripts/matrix.sh
+
+test: unit integration sanity lint matrix molecule
 
 # The roles against a real Windows host, only when one is given (extensions/molecule/README.md).
 molecule: install

@@ -21,7 +21,8 @@ git ls-files -z --cached | while IFS= read -r -d '' file; do
   if [ -e "$file" ] || [ -L "$file" ]; then printf '%s\0' "$file"; fi
 done | tar --null -T - -cf - | tar -xf - -C "$stage"
 ansible-galaxy collection build --force --output-path "$out" "$stage" >/dev/null
-tarball=$(ls -t "$out"/mailops-exchange-*.tar.gz | head -n 1)
+tarball="$out/mailops-exchange-$(sed -n 's/^version: *//p' galaxy.yml).tar.gz"
+[ -f "$tarball" ] || { echo "build_collection: $tarball was not written" >&2; exit 1; }
 if $ee; then
   cp "$tarball" extensions/ee/mailops-exchange.tar.gz
   echo "copied to extensions/ee/mailops-exchange.tar.gz"

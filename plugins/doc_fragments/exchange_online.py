@@ -144,7 +144,7 @@ options:
     type: float
     default: 2.0
 requirements:
-  - python >= 3.9
+  - python >= 3.11
   - msal >= 1.28.0
   - requests >= 2.32.0
 notes:

@@ -99,7 +99,7 @@ options:
     type: int
     default: 60
 requirements:
-  - python >= 3.9
+  - python >= 3.11
   - pypsrp >= 0.8.1
 notes:
   - One PowerShell runspace pool is opened per task and reused for every cmdlet of the task.
