@@ -34,7 +34,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors 
     TRANSIENT_EXCEPTION_TYPES,
     UNAUTHORIZED,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.transport.values import Secret
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.values import CLEAR, Secret
 
 try:
     import requests
@@ -169,7 +169,10 @@ def error_from_records(cmdlet, records, terminated):
 
 
 def wire_value(value):
-    """A parameter value as pypsrp should serialise it (None means: leave the parameter out)."""
+    """A parameter value as pypsrp should serialise it (None means: leave the parameter out;
+    CLEAR is PowerShell's $null, which pypsrp sends for None once the parameter is added)."""
+    if value is CLEAR:
+        return None
     if isinstance(value, Secret):
         return TaggedValue('SS', str(value))
     if isinstance(value, (list, tuple)):

@@ -22,7 +22,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.runners.remoting_
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.onprem_module import runner_settings
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
-from ansible_collections.mailops.exchange.plugins.module_utils.transport.values import Secret
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.values import CLEAR, Secret
 
 
 def test_clixml_list_items_in_order_nil_dropped():
@@ -101,6 +101,12 @@ def test_secret_is_a_secure_string_and_never_shown():
     assert value['List'][0] == 'a' and value['List'][1].tag == 'SS'
     assert value['Flag'] is True
     assert 'p@ss' not in repr(Secret('p@ss'))
+
+
+def test_clear_is_sent_as_null():
+    # Dropping it instead would leave the property as it is: $null is what clears it.
+    assert wire_value(CLEAR) is None
+    assert wire_value({'CustomAttribute1': CLEAR}) == {'CustomAttribute1': None}
 
 
 def _params(**overrides):
