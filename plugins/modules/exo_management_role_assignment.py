@@ -14,17 +14,49 @@ description:
     (C(New-/Set-/Remove-ManagementRoleAssignment -App)) - the app may then run the role's cmdlets, and
     with O(scope) change only the recipients the management scope selects.
   - The role and the app are fixed when the assignment is created; the scope and O(enabled) can change.
+  - Many assignments (one per role, say) go in one task with O(assignments).
 author:
   - mailops.exchange developers (@mailops)
 extends_documentation_fragment:
   - mailops.exchange.exchange_online
   - mailops.exchange.exchange_online.attributes
+  - mailops.exchange.exchange_online.bulk
 options:
   assignment:
-    description: The name of the role assignment.
+    description:
+      - The name of the role assignment.
+      - Give O(assignment) or O(assignments).
     type: str
-    required: true
     aliases: [name, identity]
+  assignments:
+    description:
+      - Many assignments in one task (bulk mode), read ten to a request. Each entry names one by C(assignment)
+        and gives its C(role); the options it leaves out take the task's value (O(app), O(scope), O(enabled), O(state)).
+      - One assignment's failure does not stop the others; the task fails at the end listing every failed one.
+    type: list
+    elements: dict
+    suboptions:
+      assignment:
+        description: As O(assignment), for this assignment.
+        type: str
+        required: true
+        aliases: [name, identity]
+      role:
+        description: As O(role), for this assignment.
+        type: str
+      app:
+        description: As O(app), for this assignment.
+        type: str
+      scope:
+        description: As O(scope), for this assignment.
+        type: str
+      enabled:
+        description: As O(enabled), for this assignment.
+        type: bool
+      state:
+        description: As O(state), for this assignment.
+        type: str
+        choices: [present, absent]
   role:
     description:
       - The management role, for example C(Mail Recipients). Needed to create the assignment; it cannot change.
@@ -59,12 +91,21 @@ EXAMPLES = r"""
     role: Mail Recipients
     app: "{{ exchange_app.app_id }}"
     scope: Managed recipients
+
+- name: Every role the collection's modules use, within the scope, in one task
+  mailops.exchange.exo_management_role_assignment:
+    assignments:
+      - {assignment: automation-mail-recipients, role: Mail Recipients}
+      - {assignment: automation-mail-recipient-creation, role: Mail Recipient Creation}
+      - {assignment: automation-distribution-groups, role: Distribution Groups}
+    app: "{{ exchange_app.app_id }}"
+    scope: Managed recipients
 """
 
 RETURN = r"""
 role_assignment:
   description: The assignment after the task; in check mode, what it would be. An empty dict once removed.
-  returned: always
+  returned: with O(assignment)
   type: dict
   contains:
     name:
@@ -84,9 +125,16 @@ role_assignment:
       type: bool
 changes:
   description: 'What changed, C({option: {before, after}}); a create or removal also reports C(state).'
-  returned: always
+  returned: with O(assignment)
   type: dict
   sample: {"scope": {"before": "", "after": "Managed recipients"}}
+results:
+  description:
+    - With O(assignments), one entry per assignment in the order given - RV(role_assignment), C(changes) and
+      C(changed) as for a single one, or C(failed=true) with C(msg) and the error's C(error_kind).
+  returned: with O(assignments)
+  type: list
+  elements: dict
 """
 
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import CREATE, Prop, Resource, argument_spec, same_text
@@ -109,6 +157,8 @@ class RoleAssignment(Resource):
     what = 'role assignment'
     create = True
     remove = True
+    bulk = 'assignments'
+    entry_only = ('role',)
     properties = (
         Prop('role', 'Role', same=same_text, when=CREATE, spec=TEXT, check=text_check('role', 64)),
         Prop('app', 'App', same=same_text, when=CREATE, spec=TEXT, check=text_check('app', 256)),
@@ -117,7 +167,10 @@ class RoleAssignment(Resource):
     )
 
     def check_input(self, entry, where):
-        text_check('assignment', 64)(entry['assignment'])
+        try:
+            text_check('assignment', 64)(entry['assignment'])
+        except ValueError as err:
+            raise ValueError(where + str(err))
 
     def facts(self, row):
         return dict(super().facts(row), name=row.get('Name'))
