@@ -12,7 +12,7 @@ import re
 import uuid
 from urllib.parse import quote, unquote
 
-from . import graph_users, paging
+from . import graph_apps, graph_users, paging
 from .entra import InvalidToken
 from .graph_directory import GraphFailure, bad_request, not_found
 from .web import Response, json_response, load_json
@@ -38,6 +38,8 @@ FILTERABLE = {
     "users": {"userPrincipalName", "mail", "displayName", "id"},
     "groups": {"displayName", "mailNickname", "mail", "id"},
     "members": {"id", "userPrincipalName"},
+    "oauth2PermissionGrants": {"clientId", "resourceId", "consentType"},
+    "owners": {"id"},
 }
 
 _ALTERNATE_KEY = re.compile(r"^(applications|servicePrincipals)\(appId='([^']*)'\)$")
@@ -180,7 +182,7 @@ def _template(path):
             parts.append("applications(uniqueName=...)")
         elif match:
             parts.append(f"{match.group(1)}(appId=...)")
-        elif part in FILTERABLE or part in ("addPassword", "roleManagement", "directory", "subscribedSkus",
+        elif part in FILTERABLE or part in ("addPassword", "removePassword", "roleManagement", "directory", "subscribedSkus",
                                             "assignLicense", "$ref"):
             parts.append(part)
         else:
@@ -215,6 +217,10 @@ def _route(call, method, path):  # pylint: disable=too-many-return-statements
             call.require(WRITE_APPS)
             app = graph.application(app_key, by_app_id=bool(head))
             return json_response(200, graph.add_password(app, call.body()))
+        if rest == ["removePassword"] and method == "POST":
+            return graph_apps.remove_password(call, graph.application(app_key, by_app_id=bool(head)))
+        if rest[0] == "owners":
+            return graph_apps.owners_route(call, method, graph.application(app_key, by_app_id=bool(head)), rest[1:])
 
     if parts[0] == "servicePrincipals" and len(parts) == 1:
         if method == "GET":
@@ -229,6 +235,8 @@ def _route(call, method, path):  # pylint: disable=too-many-return-statements
         rest = parts[1:] if head else parts[2:]
         return _service_principal(call, method, sp_key, bool(head), rest)
 
+    if parts[0] == "oauth2PermissionGrants":
+        return graph_apps.grants_route(call, method, parts[1:])
     people = graph_users.route(call, method, parts)
     if people is not None:
         return people

@@ -27,6 +27,8 @@ from cryptography.hazmat.primitives import hashes
 from .certs import _b64url
 from .entra import (EXCHANGE_RESOURCE_APP_ID, MANAGE_AS_APP, AppRegistration, TokenError)
 
+MICROSOFT_GRAPH_APP_ID = "00000003-0000-0000-c000-000000000000"
+
 MANAGE_AS_APP_ROLE_ID = "dc50a0fb-09a3-484d-be87-e023b12c6440"
 
 # Directory role template ids (Microsoft Entra built-in roles reference).
@@ -156,6 +158,8 @@ class GraphDirectory:
             self.service_principals = {}
             self.app_role_assignments = {}
             self.role_assignments = {}
+            self.permission_grants = {}
+            self.app_owners = {}
             self._secrets = {}
             self._visible_at = {}
             exchange_sp = {
@@ -175,8 +179,13 @@ class GraphDirectory:
                     "origin": "Application",
                     "value": MANAGE_AS_APP,
                 }],
+                "oauth2PermissionScopes": [],
             }
             self.service_principals[exchange_sp["id"]] = exchange_sp
+            # Imported here because graph_apps builds on this module, like graph_users.
+            from .graph_apps import microsoft_graph_sp  # pylint: disable=import-outside-toplevel
+            graph_sp = microsoft_graph_sp(self.directory.tenant_id)
+            self.service_principals[graph_sp["id"]] = graph_sp
             self.people.reset()
 
     # -- visibility -------------------------------------------------------------------------
@@ -250,6 +259,7 @@ class GraphDirectory:
             "requiredResourceAccess": [],
             "keyCredentials": [],
             "passwordCredentials": [],
+            "web": {"redirectUris": [], "homePageUrl": None, "logoutUrl": None},
         }
         self._update_application(app, body, now)
         self.applications[app["id"]] = app
@@ -261,7 +271,7 @@ class GraphDirectory:
         self._update_application(app, body, self.now())
 
     def _update_application(self, app, body, now):
-        allowed = {"displayName", "requiredResourceAccess", "keyCredentials"}
+        allowed = {"displayName", "requiredResourceAccess", "keyCredentials", "web"}
         unknown = sorted(set(body) - allowed - {"signInAudience"})
         if unknown:
             raise bad_request(f"Property '{unknown[0]}' is not supported by the sandbox.")
@@ -272,6 +282,8 @@ class GraphDirectory:
             app["displayName"] = name
         if "requiredResourceAccess" in body:
             app["requiredResourceAccess"] = _required_resource_access(body["requiredResourceAccess"])
+        if "web" in body:
+            app["web"] = dict(app.get("web") or {}, redirectUris=_redirect_uris(body["web"]))
         if "keyCredentials" in body:
             entries = body["keyCredentials"]
             if not isinstance(entries, list):
@@ -300,9 +312,14 @@ class GraphDirectory:
         self._secrets[credential["keyId"]] = text
         return {**credential, "secretText": text}
 
+    def forget_secret(self, key_id):
+        """The token endpoint stops accepting a removed secret."""
+        self._secrets.pop(key_id, None)
+
     def delete_application(self, app):
         """``DELETE /applications/{id}``: its service principal and assignments go with it."""
         del self.applications[app["id"]]
+        self.app_owners.pop(app["id"], None)
         for key_credential in app["passwordCredentials"]:
             self._secrets.pop(key_credential["keyId"], None)
         for sp in [s for s in self.service_principals.values()
@@ -344,6 +361,7 @@ class GraphDirectory:
             "servicePrincipalType": "Application",
             "servicePrincipalNames": [app["appId"]],
             "appRoles": [],
+            "oauth2PermissionScopes": [],
         }
         self.service_principals[sp["id"]] = sp
         self._created(sp["id"])
@@ -358,6 +376,9 @@ class GraphDirectory:
         for assignment in list(self.role_assignments.values()):
             if assignment["principalId"] == sp["id"]:
                 del self.role_assignments[assignment["id"]]
+        for grant in list(self.permission_grants.values()):
+            if sp["id"] in (grant["clientId"], grant["resourceId"]):
+                del self.permission_grants[grant["id"]]
 
     # -- app role assignments (admin consent) -------------------------------------------------
 
@@ -376,7 +397,7 @@ class GraphDirectory:
                 raise bad_request(f"Property '{name}' is required.")
         if body["resourceId"].lower() != resource["id"].lower():
             raise bad_request("The resourceId must be the service principal in the request URL.")
-        principal = self._reference(body["principalId"])
+        principal = self.reference(body["principalId"])
         role = next((r for r in resource["appRoles"]
                      if r["id"].lower() == body["appRoleId"].lower()), None)
         if role is None:
@@ -399,7 +420,7 @@ class GraphDirectory:
         self.app_role_assignments[assignment["id"]] = assignment
         return assignment
 
-    def _reference(self, object_id):
+    def reference(self, object_id):
         """The service principal an app role assignment names: while replication hides a new one,
         Graph refuses the assignment with 400 "Not a valid reference update." (PROTOCOL.md §7)."""
         hidden = self.service_principals.get(object_id.lower())
@@ -475,12 +496,13 @@ class GraphDirectory:
                 return (parse_timestamp(credential["startDateTime"], "startDateTime") <= now
                         < parse_timestamp(credential["endDateTime"], "endDateTime"))
 
-            exchange_roles = []
+            held = {EXCHANGE_RESOURCE_APP_ID: [], MICROSOFT_GRAPH_APP_ID: []}
             for assignment in self.assignments_of(sp):
                 resource = self.service_principals.get(assignment["resourceId"])
-                if resource and resource["appId"] == EXCHANGE_RESOURCE_APP_ID:
-                    exchange_roles += [r["value"] for r in resource["appRoles"]
-                                       if r["id"] == assignment["appRoleId"]]
+                if resource and resource["appId"] in held:
+                    held[resource["appId"]] += [r["value"] for r in resource["appRoles"]
+                                                if r["id"] == assignment["appRoleId"]]
+            exchange_roles = held[EXCHANGE_RESOURCE_APP_ID]
             return AppRegistration(
                 client_id=app["appId"],
                 display_name=app["displayName"],
@@ -490,6 +512,7 @@ class GraphDirectory:
                 certificates=[PublicCertificate(x509.load_der_x509_certificate(
                     base64.b64decode(c["key"]))) for c in app["keyCredentials"] if current(c)],
                 exchange_roles=sorted(set(exchange_roles)),
+                graph_roles=sorted(set(held[MICROSOFT_GRAPH_APP_ID])),
                 directory_roles=sorted({a["roleDefinitionId"] for a in self.role_assignments.values()
                                         if a["principalId"] == sp["id"]}),
             )
@@ -511,3 +534,16 @@ def _required_resource_access(value):
             access.append({"id": item["id"], "type": item["type"]})
         out.append({"resourceAppId": entry["resourceAppId"], "resourceAccess": access})
     return out
+
+
+def _redirect_uris(web):
+    """``web.redirectUris`` of a create or PATCH body: absolute https URIs, or http on localhost."""
+    uris = web.get("redirectUris", []) if isinstance(web, dict) else None
+    if not isinstance(uris, list) or not all(isinstance(u, str) for u in uris):
+        raise bad_request("Invalid value specified for property 'web' of resource 'Application'.")
+    for uri in uris:
+        lowered = uri.lower()
+        if not (lowered.startswith("https://") or lowered.startswith("http://localhost")) or " " in uri:
+            raise bad_request(f"Invalid value specified for property 'redirectUris' of resource 'WebApplication': "
+                              f"'{uri}'.")
+    return list(uris)

@@ -270,7 +270,7 @@ def _register_apps(directory, state_dir):
         exchange_roles=[entra.MANAGE_AS_APP],
         graph_roles=["Application.ReadWrite.All", "AppRoleAssignment.ReadWrite.All",
                      "RoleManagement.ReadWrite.Directory", "User.ReadWrite.All", "LicenseAssignment.Read.All",
-                     "GroupMember.ReadWrite.All"],
+                     "GroupMember.ReadWrite.All", "DelegatedPermissionGrant.ReadWrite.All"],
         directory_roles=[entra.EXCHANGE_ADMINISTRATOR],
     ))
     norole = directory.register(entra.AppRegistration(

@@ -157,6 +157,70 @@ options:
         description: Validity of a new secret in days.
         type: int
         default: 180
+      renew_days:
+        description:
+          - With O(secret.create=true), add a new secret with the same description when the newest one expires within
+            this many days (rotation). Must be less than O(secret.valid_days).
+        type: int
+        default: 30
+      overlap_days:
+        description:
+          - How long older secrets with the same description stay after a newer one starts, so that every
+            place still using an old one keeps working while the new one is rolled out; then a run removes them
+            (C(removePassword)). Expired ones are removed at once; V(0) removes them on the run that adds their successor.
+        type: int
+        default: 7
+      state:
+        description:
+          - V(absent) removes every secret with the description O(secret.description) (O(secret.create) must be false).
+        type: str
+        choices: [present, absent]
+        default: present
+  api_permissions:
+    description:
+      - Further API permissions of the application, requested (C(requiredResourceAccess)) and granted with admin
+        consent - an application permission as an app role assignment, delegated ones in one delegated permission
+        grant per API for all users (C(consentType AllPrincipals)).
+      - When given, this is the complete list - other requested or consented permissions are removed, except
+        C(Exchange.ManageAsApp), which O(exchange_permission) manages. When not given, they are not managed.
+      - Delegated permissions need the bootstrap credential to hold C(DelegatedPermissionGrant.ReadWrite.All).
+    type: list
+    elements: dict
+    suboptions:
+      resource:
+        description:
+          - The API - the display name of its service principal (V(Microsoft Graph), V(Office 365 Exchange Online))
+            or its application id (V(00000003-0000-0000-c000-000000000000)).
+        type: str
+        required: true
+      permission:
+        description: The permission's value (V(User.Read.All)) or id.
+        type: str
+        required: true
+      type:
+        description: V(application) (an app role, C(Role)) or V(delegated) (a scope, C(Scope)).
+        type: str
+        choices: [application, delegated]
+        default: application
+  redirect_uris:
+    description:
+      - The web platform's redirect URIs (C(web.redirectUris)), https (http only for C(http://localhost)).
+      - When given, this is the complete list; when not given, they are not managed.
+    type: list
+    elements: str
+  owners:
+    description:
+      - The application's owners - users by userPrincipalName or object id, service principals by object id.
+      - When given, this is the complete list; when not given, owners are not managed.
+    type: list
+    elements: str
+  expiry_warning_days:
+    description:
+      - Warn about every certificate and secret of the application that expires within this many days (or has
+        expired) and stays after the task, and return them in RV(expiring_credentials).
+      - C(playbooks/expiring_credentials.yml) runs this in check mode over several applications.
+    type: int
+    default: 30
 notes:
   - The result of a run that creates a secret is marked C(no_log) by the module's action plugin, so callbacks and
     C(-vvvv) output hide it; the registered variable still holds RV(client_secret). Store it straight away (for
@@ -207,6 +271,27 @@ EXAMPLES = r"""
       description: HelloID connector
       valid_days: 90
   register: with_secret
+  no_log: true
+
+- name: Further permissions with admin consent, a redirect URI and owners
+  mailops.exchange.exo_app_registration:
+    display_name: Identity sync - Exchange Online
+    api_permissions:
+      - {resource: Microsoft Graph, permission: User.Read.All, type: application}
+      - {resource: Microsoft Graph, permission: User.Read, type: delegated}
+    redirect_uris: [https://sync.contoso.com/signin]
+    owners: [alice@contoso.com]
+
+- name: Rotate the connector's secret every 90 days, the old one kept 14 days
+  mailops.exchange.exo_app_registration:
+    display_name: Identity sync - Exchange Online
+    secret:
+      create: true
+      description: HelloID connector
+      valid_days: 120
+      renew_days: 30
+      overlap_days: 14
+  register: rotated
   no_log: true
 
 - name: Remove the application with its consent and roles
@@ -285,6 +370,46 @@ client_secret_key_id:
   description: The key id of the secret created by this run.
   returned: when a secret was created (not in check mode)
   type: str
+api_permissions:
+  description: The further permissions after the task, as C(<resource>/<permission> (application|delegated)).
+  returned: when O(api_permissions) is given
+  type: list
+  elements: str
+  sample: [Microsoft Graph/User.Read.All (application)]
+redirect_uris:
+  description: The web redirect URIs after the task, sorted.
+  returned: when O(redirect_uris) is given
+  type: list
+  elements: str
+owners:
+  description: The owners after the task (userPrincipalName, or object id), sorted.
+  returned: when O(owners) is given
+  type: list
+  elements: str
+expiring_credentials:
+  description: Certificates and secrets that expire within O(expiry_warning_days) (or have expired), soonest first.
+  returned: with O(state=present)
+  type: list
+  elements: dict
+  contains:
+    type:
+      description: V(certificate) or V(secret).
+      type: str
+    name:
+      description: The credential's description (C(displayName)).
+      type: str
+    key_id:
+      description: The credential's key id.
+      type: str
+    thumbprint:
+      description: A certificate's thumbprint; null for a secret.
+      type: str
+    end_date_time:
+      description: End of validity (UTC, ISO 8601).
+      type: str
+    days_left:
+      description: Whole days until the end of validity; negative once expired.
+      type: int
 changes:
   description: What the task changed (or in check mode would change).
   returned: always
@@ -311,6 +436,20 @@ changes:
     client_secret:
       description: V(created) or null.
       type: str
+    client_secrets:
+      description:
+        - Secrets of O(secret.description) C(added) (the description), C(removed) and C(pending) removal after the
+          overlap (key ids), with C(retire_at).
+      type: dict
+    api_permissions:
+      description: Permissions C(added) (requested or consented) and C(removed).
+      type: dict
+    redirect_uris:
+      description: Redirect URIs C(added) and C(removed).
+      type: dict
+    owners:
+      description: Owners C(added) and C(removed).
+      type: dict
   sample:
     application: created
     service_principal: created
@@ -349,7 +488,18 @@ def main():
                 create=dict(type='bool', default=False),
                 description=dict(type='str', default='mailops.exchange'),
                 valid_days=dict(type='int', default=180),
+                renew_days=dict(type='int', default=30),
+                overlap_days=dict(type='int', default=7),
+                state=dict(type='str', default='present', choices=['present', 'absent']),
             )),
+            api_permissions=dict(type='list', elements='dict', options=dict(
+                resource=dict(type='str', required=True),
+                permission=dict(type='str', required=True),
+                type=dict(type='str', default='application', choices=['application', 'delegated']),
+            )),
+            redirect_uris=dict(type='list', elements='str'),
+            owners=dict(type='list', elements='str'),
+            expiry_warning_days=dict(type='int', default=30),
         ),
         required_one_of=[['display_name', 'app_id']],
     )

@@ -50,6 +50,10 @@ def test_lifecycle_and_the_secret_is_never_shown(playbook, tmp_path):
     assert (work / 'secret.txt').stat().st_mode & 0o077 == 0
 
 
+def test_the_expiring_credentials_report_across_applications(playbook):
+    playbook.run('app_registration_expiring.yml')
+
+
 def test_bad_input_fails_clearly_and_writes_nothing(playbook, tmp_path):
     playbook.run('app_registration_failures.yml', extra_vars={'work_dir': str(tmp_path)})
 

@@ -247,3 +247,60 @@ def pfx_holds(path, certificate, password):
     except (OSError, ValueError, TypeError):
         return False
     return stored is not None and stored.fingerprint(hashes.SHA256()) == certificate.fingerprint(hashes.SHA256())
+
+
+SecretPlan = namedtuple('SecretPlan', ['add', 'remove', 'pending', 'retire_at'])
+SecretPlan.__doc__ = """What to do with the client secrets of one description.
+
+``add``: whether to add a secret; ``remove``: key ids to remove now; ``pending``: key ids kept
+until ``retire_at`` (the overlap), or None.
+"""
+
+
+def plan_secrets(current, description, present, renew_days, overlap_days, now):
+    """Plan the rotation (``present``) or removal of the secrets named ``description``.
+
+    A secret is added when none of them is valid for more than ``renew_days``. The others are
+    removed once the newest (an added one starts ``now``) has been valid for ``overlap_days``,
+    or at once when they have expired; until then they are ``pending``, so both work.
+    """
+    mine = [c for c in current or () if c.get('displayName') == description]
+    if not present:
+        return SecretPlan(False, [c['keyId'] for c in mine], [], None)
+
+    def end(credential):
+        return parse_graph_timestamp(credential['endDateTime'])
+
+    def start(credential):
+        return parse_graph_timestamp(credential.get('startDateTime') or credential['endDateTime'])
+
+    live = [c for c in mine if end(c) > now]
+    newest = max(live, key=start) if live else None
+    add = newest is None or end(newest) <= now + datetime.timedelta(days=renew_days)
+    keep = None if add else newest['keyId']
+    retire_at = (now if add else start(newest)) + datetime.timedelta(days=overlap_days)
+    remove, pending = [], []
+    for credential in mine:
+        if credential['keyId'] == keep:
+            continue
+        (remove if end(credential) <= now or now >= retire_at else pending).append(credential['keyId'])
+    return SecretPlan(add, remove, pending, retire_at if pending else None)
+
+
+def expiring(app, now, days, gone=()):
+    """The certificates and secrets of ``app`` that expire within ``days`` (or have expired), soonest first.
+
+    ``gone`` holds key ids and thumbprints this run removes; they are left out.
+    """
+    out = []
+    for kind, rows in (('certificate', (app or {}).get('keyCredentials')), ('secret', (app or {}).get('passwordCredentials'))):
+        for row in rows or ():
+            thumbprint = key_credential_thumbprint(row) if kind == 'certificate' else None
+            if not row.get('endDateTime') or row.get('keyId') in gone or (thumbprint and thumbprint in gone):
+                continue
+            end = parse_graph_timestamp(row['endDateTime'])
+            if end <= now + datetime.timedelta(days=days):
+                out.append({'type': kind, 'name': row.get('displayName'), 'key_id': row.get('keyId'),
+                            'thumbprint': thumbprint, 'end_date_time': graph_timestamp(end),
+                            'days_left': int((end - now).total_seconds() // 86400)})
+    return sorted(out, key=lambda c: c['end_date_time'])

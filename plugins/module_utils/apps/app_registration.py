@@ -21,14 +21,16 @@ import hashlib
 import os
 
 from ansible_collections.mailops.exchange.plugins.module_utils.apps import app_credentials as creds
+from ansible_collections.mailops.exchange.plugins.module_utils.apps import app_owners as owners
+from ansible_collections.mailops.exchange.plugins.module_utils.apps import app_permissions as perms
 from ansible_collections.mailops.exchange.plugins.module_utils.apps.entra_roles import is_guid, resolve_roles, role_name
-from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError, ALREADY_EXISTS
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError, ALREADY_EXISTS, NOT_FOUND
 from ansible_collections.mailops.exchange.plugins.module_utils.runners.graph_client import odata_quote
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.reconcile import plan_set, sorted_values
 
 EXCHANGE_APP_ID = '00000002-0000-0ff1-ce00-000000000000'
 MANAGE_AS_APP_ROLE_ID = 'dc50a0fb-09a3-484d-be87-e023b12c6440'
-APP_SELECT = 'id,appId,displayName,requiredResourceAccess,keyCredentials,passwordCredentials'
+APP_SELECT = 'id,appId,displayName,requiredResourceAccess,keyCredentials,passwordCredentials,web'
 GENERATED = 'generated'
 _KEY_CREDENTIAL_FIELDS = ('keyId', 'type', 'usage', 'key', 'displayName', 'startDateTime', 'endDateTime')
 
@@ -123,6 +125,9 @@ class Registration(object):
         self.sp = None
         self.exchange_sp = None
         self.consents = []
+        self.assignments = []
+        self.grants = []
+        self.owners = {}
         self.roles = {}
         self.role_assignment_ids = {}
 
@@ -158,9 +163,9 @@ class Registration(object):
                           '(appId %s); Exchange Online must be part of the subscription' % EXCHANGE_APP_ID)
         if not self.sp:
             return
+        self.assignments = self.graph.list('servicePrincipals/%s/appRoleAssignments' % self.sp['id'])
         if self.exchange_sp:
-            self.consents = [a['id'] for a in self.graph.list('servicePrincipals/%s/appRoleAssignments' % self.sp['id'])
-                             if a.get('resourceId') == self.exchange_sp['id']
+            self.consents = [a['id'] for a in self.assignments if a.get('resourceId') == self.exchange_sp['id']
                              and a.get('appRoleId') == MANAGE_AS_APP_ROLE_ID]
         for assignment in self.graph.list('roleManagement/directory/roleAssignments',
                                           {'$filter': 'principalId eq %s' % odata_quote(self.sp['id'])}):
@@ -193,7 +198,35 @@ class Registration(object):
                 'certificate_thumbprints': thumbprints,
                 'client_secrets': sorted(c.get('displayName') or c.get('keyId') for c in self.current_secrets())}
 
+    def read_settings(self):
+        """Step: the permissions of ``api_permissions`` (resolved) with the consent held, and the owners of
+        ``owners`` (resolved) with the current ones; None for an option not given."""
+        params = self.params
+        self.resources = perms.Resources(self.graph)
+        wanted = wanted_owners = None
+        if params['api_permissions'] is not None:
+            wanted = perms.resolve(self.resources, params['api_permissions'])
+            if self.sp:
+                self.grants = [g for g in self.graph.list('oauth2PermissionGrants', {
+                    '$filter': 'clientId eq %s' % odata_quote(self.sp['id'])}) if g.get('consentType') == 'AllPrincipals']
+        if params['owners'] is not None:
+            wanted_owners = owners.resolve_owners(self.graph, params['owners'])
+            self.owners = owners.read_owners(self.graph, self.app)
+        return wanted, wanted_owners
+
     # -- apply -------------------------------------------------------------------------------
+
+    def consent(self, principal, call, sp_created):
+        """``call()`` granting consent to ``principal``: waits out replication (see ``grant_consent``)."""
+        exo = self.exo
+
+        def report(attempts, waited):
+            exo.warn('Microsoft Graph refused the admin consent for %s %d times as "Not a valid reference '
+                     'update." while Entra ID replicated it; it was granted after waiting %.0f s '
+                     '(replication_timeout: %s s)' % (principal, attempts, waited, self.params['replication_timeout']))
+
+        self.graph.while_reference_replicates(principal, lambda: self.while_new(principal, lambda: self.tolerate_existing(
+            call), sp_created), self.params['replication_timeout'], self.params['retry_delay'], report)
 
     def while_new(self, what, call, replicating):
         """``call()``, retried while an object created in this run is not replicated yet."""
@@ -223,8 +256,17 @@ class PresentPlan(object):
         self.certificates = None
         self.after_thumbprints = sorted(reg.current_certificates())
         self.secret = params['secret'] or {}
-        self.secret_wanted = self.secret.get('create') and not any(
-            c.get('displayName') == self.secret['description'] for c in reg.current_secrets())
+        self.secrets = None
+        if self.secret.get('create') or self.secret.get('state') == 'absent':
+            secret = self.secret
+            self.secrets = creds.plan_secrets((reg.app or {}).get('passwordCredentials'), secret['description'],
+                                              secret['state'] == 'present', secret['renew_days'], secret['overlap_days'],
+                                              reg.now)
+        self.secret_wanted = bool(self.secrets and self.secrets.add)
+        self.api = self.consent = None
+        self.api_after = []
+        self.owners_wanted = None
+        self.owners_add = self.owners_remove = ()
         self.sp_create = reg.sp is None
         self.consent_grant = params['exchange_permission'] and not reg.consents
         self.consent_revoke = [] if params['exchange_permission'] else list(reg.consents)
@@ -240,11 +282,9 @@ class PresentPlan(object):
 
     @property
     def changed(self):
-        """Whether anything changes."""
-        certificates = self.certificates
-        return (any(v for k, v in self.changes.items() if k not in ('directory_roles', 'certificates'))
-                or bool(self.roles_add or self.roles_remove)
-                or bool(certificates and (certificates.add or certificates.remove)))
+        """Whether anything changes: a change that is a word, or something ``added`` or ``removed``."""
+        return any(any(v.get(k) for k in ('added', 'removed')) if isinstance(v, dict) else bool(v)
+                   for v in self.changes.values())
 
 
 def no_changes():
@@ -252,7 +292,10 @@ def no_changes():
     return {'application': None, 'service_principal': None, 'exchange_permission': None,
             'directory_roles': {'added': [], 'removed': []},
             'certificates': {'added': [], 'removed': [], 'pending': [], 'retire_at': None},
-            'certificate_files': None, 'client_secret': None}
+            'certificate_files': None, 'client_secret': None,
+            'client_secrets': {'added': [], 'removed': [], 'pending': [], 'retire_at': None},
+            'api_permissions': {'added': [], 'removed': []}, 'redirect_uris': {'added': [], 'removed': []},
+            'owners': {'added': [], 'removed': []}}
 
 
 # -- validate ------------------------------------------------------------------------------------
@@ -270,8 +313,7 @@ def validate(exo):
         exo.fail('certificate_overlap_days must be >= 0, got %d' % params['certificate_overlap_days'])
     if params['replication_timeout'] < 0:
         exo.fail('replication_timeout must be >= 0, got %d; nothing was changed' % params['replication_timeout'])
-    if params['secret'] and params['secret']['valid_days'] < 1:
-        exo.fail('secret.valid_days must be >= 1, got %d' % params['secret']['valid_days'])
+    _validate_settings(exo)
     wanted = {}
     for path in params['certificates'] or ():
         try:
@@ -280,6 +322,29 @@ def validate(exo):
             exo.fail("certificates: '%s' %s; nothing was changed" % (path, err))
         wanted[info.thumbprint] = info
     return wanted
+
+
+def _validate_settings(exo):
+    """The checks of ``secret``, ``redirect_uris`` and ``expiry_warning_days``."""
+    params = exo.params
+    secret = params['secret']
+    if secret:
+        for name, minimum in (('valid_days', 1), ('renew_days', 0), ('overlap_days', 0)):
+            if secret[name] < minimum:
+                exo.fail('secret.%s must be >= %d, got %d; nothing was changed' % (name, minimum, secret[name]))
+        if secret['create'] and secret['renew_days'] >= secret['valid_days']:
+            exo.fail('secret.renew_days (%d) must be less than secret.valid_days (%d), or every run would add a '
+                     'secret; nothing was changed' % (secret['renew_days'], secret['valid_days']))
+        if secret['create'] and secret['state'] == 'absent':
+            exo.fail("secret.create: true contradicts secret.state: absent; nothing was changed")
+    if params['expiry_warning_days'] < 0:
+        exo.fail('expiry_warning_days must be >= 0, got %d; nothing was changed' % params['expiry_warning_days'])
+    for uri in params['redirect_uris'] or ():
+        lowered = (uri or '').lower()
+        if not (lowered.startswith('https://') and len(lowered) > 8 or lowered.startswith('http://localhost')) \
+                or any(c.isspace() for c in uri):
+            exo.fail("redirect_uris: '%s' is not an https URI (http is allowed only for http://localhost); "
+                     "nothing was changed" % uri)
 
 
 # -- the run -------------------------------------------------------------------------------------
@@ -304,7 +369,9 @@ def converge(exo):
                             has_exchange_permission(reg.app) and bool(reg.consents))
     if present:
         plan = plan_present(exo, reg, wanted, desired_roles, generated)
-        result = apply_present(exo, reg, plan) if not exo.check_mode else _identities(reg)
+        _plan_settings(exo, reg, plan, before)
+        result = {'expiring_credentials': warn_expiring(exo, reg, plan)}
+        result.update(apply_present(exo, reg, plan) if not exo.check_mode else _identities(reg))
         result.update(present_result(exo, reg, plan))
     else:
         result = converge_absent(exo, reg)
@@ -362,6 +429,59 @@ def plan_present(exo, reg, wanted, desired_roles, generated):
     return plan
 
 
+def _plan_settings(exo, reg, plan, before):
+    """Step: plan ``api_permissions``, ``redirect_uris`` and ``owners`` (each when given) and the secrets' changes;
+    their current values join the diff's ``before``."""
+    params = exo.params
+    app, changes = reg.app, plan.changes
+    plan.api, plan.owners_wanted = reg.read_settings()
+    if plan.api is not None:
+        exchange_id = reg.exchange_sp and reg.exchange_sp['id']
+        desired = perms.resource_access(plan.api, params['exchange_permission'])
+        if perms.requested({'requiredResourceAccess': desired}) != perms.requested(app) \
+                or has_exchange_permission(app) != params['exchange_permission']:
+            plan.patch['requiredResourceAccess'] = desired
+        plan.consent = perms.plan_consent(plan.api, reg.assignments, reg.grants, exchange_id)
+        held = perms.held_labels(reg.resources, app, reg.assignments, reg.grants, exchange_id)
+        after = set(perms.label(p) for p in plan.api)
+        changes['api_permissions'] = {'added': sorted(perms.label(p) for p in plan.api
+                                                      if not perms.fully_held(p, app, reg.assignments, reg.grants)),
+                                      'removed': sorted(held - after)}
+        before['api_permissions'], plan.api_after = sorted(held), sorted(after)
+    if params['redirect_uris'] is not None:
+        current = ((app or {}).get('web') or {}).get('redirectUris') or []
+        wanted = list(dict.fromkeys(params['redirect_uris']))
+        if set(current) != set(wanted):
+            plan.patch['web'] = {'redirectUris': wanted}
+        changes['redirect_uris'] = {'added': sorted(set(wanted) - set(current)), 'removed': sorted(set(current) - set(wanted))}
+        before['redirect_uris'] = sorted(current)
+    if plan.owners_wanted is not None:
+        plan.owners_add, plan.owners_remove = owners.plan_owners(reg.owners, plan.owners_wanted)
+        changes['owners'] = {'added': sorted(plan.owners_wanted[i] for i in plan.owners_add),
+                             'removed': sorted(reg.owners[i] for i in plan.owners_remove)}
+        before['owners'] = sorted(reg.owners.values())
+    if plan.secrets:
+        changes['client_secrets'] = {
+            'added': [plan.secret['description']] if plan.secrets.add else [], 'removed': plan.secrets.remove,
+            'pending': plan.secrets.pending, 'retire_at': plan.secrets.retire_at and creds.graph_timestamp(plan.secrets.retire_at)}
+    if not plan.create and plan.patch:
+        changes['application'] = 'updated'
+
+
+def warn_expiring(exo, reg, plan):
+    """Step: warn about every certificate and secret this run keeps that expires within ``expiry_warning_days``."""
+    gone = set(plan.certificates.remove if plan.certificates else ()) | set(plan.secrets.remove if plan.secrets else ())
+    found = creds.expiring(reg.app, reg.now, exo.params['expiry_warning_days'], gone)
+    for credential in found:
+        what = ('certificate %s' % credential['thumbprint'] if credential['type'] == 'certificate'
+                else "secret '%s' (key id %s)" % (credential['name'], credential['key_id']))
+        when = ('expired on %s' % credential['end_date_time'] if credential['days_left'] < 0
+                else 'expires on %s, in %d days' % (credential['end_date_time'], credential['days_left']))
+        exo.warn("application '%s' (app id %s): the %s %s (expiry_warning_days: %d)"
+                 % (reg.app['displayName'], reg.app['appId'], what, when, exo.params['expiry_warning_days']))
+    return found
+
+
 def _plan_certificates(exo, reg, plan, wanted):
     """The certificate rotation, and the complete ``keyCredentials`` to send when it changes anything."""
     current = reg.current_certificates()
@@ -399,8 +519,12 @@ def apply_present(exo, reg, plan):
     principal = 'the service principal of %s' % described
     grant_consent(exo, reg, plan, sp, principal)
     assign_roles(exo, reg, plan, sp, principal)
+    grant_permissions(exo, reg, plan, sp, principal)
+    reg.while_new(described, lambda: owners.apply_owners(exo.graph, app['id'], plan.owners_add, plan.owners_remove),
+                  plan.create)
     result = {'app_id': app['appId'], 'object_id': app['id'], 'service_principal_id': sp['id']}
     result.update(add_secret(exo, reg, plan, app, described))
+    remove_secrets(exo, plan, app, 'client_secret' in result)
     return result
 
 
@@ -413,7 +537,10 @@ def create_application(exo, reg, plan):
     """
     graph = exo.graph
     body = {'displayName': plan.name, 'signInAudience': 'AzureADMyOrg',
-            'requiredResourceAccess': required_resource_access([], exo.params['exchange_permission'])}
+            'requiredResourceAccess': plan.patch.get('requiredResourceAccess') or required_resource_access(
+                [], exo.params['exchange_permission'])}
+    if 'web' in plan.patch:
+        body['web'] = plan.patch['web']
     if plan.certificates is not None:
         body['keyCredentials'] = plan.patch.get('keyCredentials', [])
     marker = unique_name(plan.name)
@@ -469,20 +596,16 @@ def ensure_service_principal(exo, reg, plan, app, described):
 
 
 def grant_consent(exo, reg, plan, sp, principal):
-    """Step: grant or revoke Exchange.ManageAsApp (an app role assignment on Exchange Online's service principal)."""
+    """Step: grant or revoke Exchange.ManageAsApp (an app role assignment on Exchange Online's service principal).
+
+    Right after a service principal is created Graph refuses the consent with 400 "Not a valid reference
+    update." for a while (``Registration.consent`` waits it out within ``replication_timeout``).
+    """
     graph = exo.graph
     resource = reg.exchange_sp
     if plan.consent_grant:
-        def report(attempts, waited):
-            exo.warn('Microsoft Graph refused the admin consent for %s %d times as "Not a valid reference '
-                     'update." while Entra ID replicated it; it was granted after waiting %.0f s '
-                     '(replication_timeout: %s s)' % (principal, attempts, waited, exo.params['replication_timeout']))
-
-        graph.while_reference_replicates(principal, lambda: reg.while_new(principal, lambda: reg.tolerate_existing(
-            lambda: graph.post('servicePrincipals/%s/appRoleAssignedTo' % resource['id'],
-                               {'principalId': sp['id'], 'resourceId': resource['id'],
-                                'appRoleId': MANAGE_AS_APP_ROLE_ID})), plan.sp_create),
-            exo.params['replication_timeout'], exo.params['retry_delay'], report)
+        reg.consent(principal, lambda: graph.post('servicePrincipals/%s/appRoleAssignedTo' % resource['id'], {
+            'principalId': sp['id'], 'resourceId': resource['id'], 'appRoleId': MANAGE_AS_APP_ROLE_ID}), plan.sp_create)
     for assignment in plan.consent_revoke:
         graph.delete('servicePrincipals/%s/appRoleAssignedTo/%s' % (resource['id'], assignment))
 
@@ -497,6 +620,45 @@ def assign_roles(exo, reg, plan, sp, principal):
     for template in plan.roles_remove:
         for assignment in reg.role_assignment_ids.get(template, ()):
             graph.delete('roleManagement/directory/roleAssignments/%s' % assignment)
+
+
+def grant_permissions(exo, reg, plan, sp, principal):
+    """Step: the admin consent of ``api_permissions`` - app role assignments, and one delegated grant per resource."""
+    if plan.consent is None:
+        return
+    graph = exo.graph
+    for resource_id, role_id in plan.consent.roles_add:
+        reg.consent(principal, lambda resource_id=resource_id, role_id=role_id: graph.post(
+            'servicePrincipals/%s/appRoleAssignedTo' % resource_id,
+            {'principalId': sp['id'], 'resourceId': resource_id, 'appRoleId': role_id}), plan.sp_create)
+    for resource_id, assignment_id in plan.consent.roles_remove:
+        graph.delete('servicePrincipals/%s/appRoleAssignedTo/%s' % (resource_id, assignment_id))
+    for resource_id, grant_id, values in plan.consent.grants:
+        if grant_id is None:
+            reg.consent(principal, lambda resource_id=resource_id, values=values: graph.post('oauth2PermissionGrants', {
+                'clientId': sp['id'], 'consentType': 'AllPrincipals', 'resourceId': resource_id,
+                'scope': ' '.join(values)}), plan.sp_create)
+        elif values:
+            graph.patch('oauth2PermissionGrants/%s' % grant_id, {'scope': ' '.join(values)})
+        else:
+            graph.delete('oauth2PermissionGrants/%s' % grant_id)
+
+
+def remove_secrets(exo, plan, app, created):
+    """Step, after the new secret: remove the old secrets whose overlap is over (``removePassword``).
+
+    When this run created a secret a failure here only warns, so that the new secret's text is not lost.
+    """
+    for key_id in plan.secrets.remove if plan.secrets else ():
+        try:
+            exo.graph.post('applications/%s/removePassword' % app['id'], {'keyId': key_id})
+        except ExchangeError as err:
+            if err.kind == NOT_FOUND:
+                continue
+            if not created:
+                raise
+            exo.warn('the old secret with key id %s was not removed (%s); the new secret is in client_secret - store '
+                     'it; the next run removes the old one' % (key_id, err.message))
 
 
 def add_secret(exo, reg, plan, app, described):
@@ -530,10 +692,18 @@ def present_result(exo, reg, plan):
               'certificate_thumbprints': thumbprints}
     if plan.generated:
         result['generated_certificate'] = plan.generated.result(exo.check_mode)
-    secrets_after = sorted(set([c.get('displayName') or c.get('keyId') for c in reg.current_secrets()]
+    removed = plan.secrets.remove if plan.secrets else ()
+    secrets_after = sorted(set([c.get('displayName') or c.get('keyId') for c in reg.current_secrets()
+                                if c['keyId'] not in removed]
                                + ([plan.secret['description']] if plan.secret_wanted else [])))
     result['_after'] = {'state': 'present', 'display_name': plan.name, 'service_principal': True,
                         'exchange_permission': params['exchange_permission'],
                         'directory_roles': result['directory_roles'], 'certificate_thumbprints': thumbprints,
                         'client_secrets': secrets_after}
+    settings = (('api_permissions', plan.api is not None and plan.api_after),
+                ('redirect_uris', params['redirect_uris'] is not None and sorted(set(params['redirect_uris']))),
+                ('owners', plan.owners_wanted is not None and sorted(plan.owners_wanted.values())))
+    for name, value in settings:
+        if value is not False:
+            result[name] = result['_after'][name] = value
     return result

@@ -38,8 +38,9 @@ def test_removing_drops_only_the_request_and_an_entry_left_empty():
 
 
 def test_no_changes_has_every_key_the_module_documents():
-    assert sorted(no_changes()) == ['application', 'certificate_files', 'certificates', 'client_secret',
-                                    'directory_roles', 'exchange_permission', 'service_principal']
+    assert sorted(no_changes()) == ['api_permissions', 'application', 'certificate_files', 'certificates',
+                                    'client_secret', 'client_secrets', 'directory_roles', 'exchange_permission',
+                                    'owners', 'redirect_uris', 'service_principal']
 
 
 def test_one_unique_name_per_display_name_whatever_its_case():
@@ -101,7 +102,8 @@ class FakeExo(object):
         self.params = dict(display_name='Sync', app_id=None, state='present', exchange_permission=True,
                            directory_roles=['Exchange Administrator'], exclusive_roles=False, certificates=None,
                            generate_certificate=None, certificate_overlap_days=7, replication_timeout=600,
-                           secret=None, organization=None, retry_delay=2.0)
+                           secret=None, organization=None, retry_delay=2.0, api_permissions=None,
+                           redirect_uris=None, owners=None, expiry_warning_days=30)
         self.params.update(params)
         self.warnings = []
 
