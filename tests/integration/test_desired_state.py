@@ -199,21 +199,25 @@ def test_example_bad_data_file_failing_object_and_removal(tenant):
     bad.write_text('mailboxes:\n  - identity: shared0001\n    hiden_from_address_lists: true\n'
                    '  - display_name: nobody\ngroups:\n  - name: ds-group-001\n    memberz: [shared0001]\n'
                    '    moderation_enabled: true\n    notes: Desired\n')
+    sandbox.reset()
     failed = runner.run(str(Run.PLAYBOOK), '-e', 'desired_state_file=%s' % bad, check=False)
     assert failed.returncode != 0
-    assert "mailboxes[0]: unknown option 'hiden_from_address_lists': True" in failed.stdout
-    assert 'mailboxes[1].identity: None must be a non-empty string' in failed.stdout
-    assert "groups[0]: unknown option 'memberz'" in failed.stdout
+    # The role checks the file against its schema before anything is sent, every problem at once.
+    assert '3 problems, nothing was read or changed' in failed.stdout
+    assert ("mailboxes[0] (shared0001): unknown key 'hiden_from_address_lists'; did you mean 'hidden_from_address_lists'?"
+            in failed.stdout)
+    assert 'mailboxes[1]: identity is required, a non-empty string (got none)' in failed.stdout
+    assert "groups[0] (ds-group-001): unknown key 'memberz'; did you mean 'members'?" in failed.stdout
     # The group options of exo_distribution_group are known, moderation and notes among them.
-    assert "unknown option 'moderation_enabled'" not in failed.stdout and "unknown option 'notes'" not in failed.stdout
+    assert "unknown key 'moderation_enabled'" not in failed.stdout and "unknown key 'notes'" not in failed.stdout
     bad.write_text('mailboxes:\n  - identity: shared0001\n    hidden_from_address_lists: maybe\n'
                    '    full_access: [user0001]\n')
     failed = runner.run(str(Run.PLAYBOOK), '-e', 'desired_state_file=%s' % bad, check=False)
     assert failed.returncode != 0
-    assert "argument 'hidden_from_address_lists' is of type str" in failed.stdout
+    assert "mailboxes[0] (shared0001): argument 'hidden_from_address_lists' is of type str" in failed.stdout
     assert "The value 'maybe' is not a valid boolean" in failed.stdout
-    assert 'TASK [Mailbox permissions are exactly as described]' not in failed.stdout
-    assert sandbox.stats()['writes'] == 0
+    assert 'TASK [mailops.exchange.desired_state : Mailboxes exist' not in failed.stdout
+    assert sandbox.stats()['requests'] == 0
 
     # One trustee that does not exist fails its mailbox only; the others converge, and a mailbox
     # with state: absent is removed (its permissions are not converged), after check mode said so.
