@@ -49,7 +49,7 @@ _ROLES = {
     RECIPIENT_POLICIES: ('Get-OwaMailboxPolicy', 'Get-MobileDeviceMailboxPolicy'),
     RETENTION_MANAGEMENT: ('Get-RetentionPolicy',),
     ROLE_MANAGEMENT: (
-        'Get-ServicePrincipal', 'New-ServicePrincipal', 'Remove-ServicePrincipal', 'Get-ManagementScope',
+        'Get-ServicePrincipal', 'New-ServicePrincipal', 'Set-ServicePrincipal', 'Remove-ServicePrincipal', 'Get-ManagementScope',
         'New-ManagementScope', 'Set-ManagementScope', 'Remove-ManagementScope', 'Get-RoleGroup', 'New-RoleGroup',
         'Set-RoleGroup', 'Remove-RoleGroup', 'Get-RoleGroupMember', 'Add-RoleGroupMember', 'Remove-RoleGroupMember',
         'Get-ManagementRoleAssignment', 'New-ManagementRoleAssignment', 'Set-ManagementRoleAssignment',
