@@ -49,11 +49,11 @@ PLAYBOOKS = Path(__file__).resolve().parent / "playbooks"
 RESULTS = Path(__file__).resolve().parent / "results"
 COLLECTIONS = REPO / ".build" / "collections"
 # The module processes whose memory is measured: the permission and group-member modules.
-MODULES = ("exo_mailbox_permission", "exo_distribution_group_member", "exo_trustee_access")
+MODULES = ("exo_mailbox_permission", "exo_distribution_group_member", "exo_trustee_access", "exo_tenant_export")
 PARALLEL = 4  # the module's default, so the figures are what a user gets without tuning
 LOOP_MAX_N = 1000
 # Per-mailbox trustees; users are picked round-robin so every user is somebody's delegate.
-SCENARIOS = ("converge", "rerun", "audit", "loop", "leaver_check", "leaver", "leaver_rerun")
+SCENARIOS = ("converge", "rerun", "audit", "loop", "leaver_check", "leaver", "leaver_rerun", "export", "export_again")
 # What the leaver holds in the leaver rows (the profile of issue 17): kind -> how many.
 LEAVER = "user0001"
 LEAVER_HOLDS = {"full_access": 20, "send_as": 10, "send_on_behalf": 5, "member_of": 8, "folder_permissions": 3}
@@ -360,6 +360,37 @@ def measure_leaver(n, latency_ms, work):
     return result
 
 
+def measure_export(n, latency_ms, work):
+    """The export rows at a tenant of about N mailboxes (N - 10 users and the named ones, the
+    leaver's delegations and groups among them): the whole tenant exported with exo_tenant_export
+    into a new file, then again into the same file (unchanged)."""
+    print("== export, tenant of about %d mailboxes, latency %d ms" % (n, latency_ms), flush=True)
+    state_dir = Path(tempfile.mkdtemp(prefix="sandbox-export-%d-" % n, dir=work))
+    result = {"n": n, "latency_ms": latency_ms, "parallel": PARALLEL, "scenarios": {}}
+    with SandboxProcess(state_dir, users=n - 10, shared=0, latency_ms=latency_ms) as sandbox:
+        rate = sandbox_throughput(sandbox)
+        result["sandbox_throughput_rps"] = round(rate, 1)
+        result["bulk_demand_rps"] = round(PARALLEL * 1000.0 / latency_ms, 1) if latency_ms else None
+        mailboxes = len(sandbox._control("GET", "state/mailboxes")["mailboxes"])
+        result["tenant_mailboxes"] = mailboxes
+        seed_leaver(sandbox)
+        dest = Path(tempfile.mkdtemp(prefix="export-%d-" % n, dir=work)) / "tenant.yml"
+        variables = {"export_dest": str(dest), "expected_mailboxes": mailboxes}
+        for scenario in ("export", "export_again"):
+            measured = run_playbook(sandbox, "export.yml", variables, work)
+            measured["concurrency"] = PARALLEL
+            measured["floor_s"] = round(measured["exchange_requests"] * latency_ms / 1000.0 / PARALLEL, 2)
+            measured["requests_per_mailbox"] = round(measured["exchange_requests"] / float(mailboxes), 3)
+            measured["file_bytes"] = dest.stat().st_size
+            measured["file_lines"] = len(dest.read_text().splitlines())
+            result["scenarios"][scenario] = measured
+            print("   %-12s %8.1f s  requests=%d (%.3f per mailbox of %d) writes=%d floor=%.1f s  peak %.0f MB  file %d bytes"
+                  % (scenario, measured["wall_s"], measured["exchange_requests"], measured["requests_per_mailbox"],
+                     mailboxes, measured["stats"]["writes"], measured["floor_s"], measured["module_peak_rss_mb"],
+                     measured["file_bytes"]), flush=True)
+    return result
+
+
 def table(runs):
     """The results as a fixed-width text table (also pasted into docs/performance.md)."""
     head = ("N", "latency", "scenario", "wall s", "floor s", "wall/floor", "HTTP req", "req/mbx",
@@ -401,6 +432,13 @@ def table(runs):
                          ", ".join("%s %d" % item for item in sorted(run["leaver_holds"].items())),
                          run["scenarios"]["leaver"]["exchange_requests"], run["scenarios"]["leaver"]["requests_per_mailbox"],
                          run["scenarios"]["leaver_rerun"]["exchange_requests"]))
+    for run in [r for r in runs if "export" in r["scenarios"]]:
+        first = run["scenarios"]["export"]
+        notes.append("N=%d, %d ms: the export of a tenant of %d mailboxes costs %d requests, %.3f per mailbox, and "
+                     "writes a file of %d bytes (%d lines); the second export leaves it as it is (%s)" % (
+                         run["n"], run["latency_ms"], run["tenant_mailboxes"], first["exchange_requests"],
+                         first["requests_per_mailbox"], first["file_bytes"], first["file_lines"],
+                         " ".join(run["scenarios"]["export_again"]["recap"])))
     bulk_runs = [r for r in runs if "converge" in r["scenarios"]]
     for latency in sorted({r["latency_ms"] for r in bulk_runs}):
         group = sorted((r for r in bulk_runs if r["latency_ms"] == latency), key=lambda r: r["n"])
@@ -488,6 +526,11 @@ def main():
     leaver.add_argument("--latency-ms", type=int, default=100, help="injected latency per Exchange request")
     leaver.add_argument("--output", type=Path, default=RESULTS / "bench-leaver.json", help="JSON file to write")
     leaver.add_argument("--work", type=Path, default=REPO / ".build" / "bench", help="scratch directory")
+    export = sub.add_parser("export", help="measure the whole tenant exported into a data file (exo_tenant_export)")
+    export.add_argument("--sizes", default="1000,10000", help="comma-separated mailboxes in the tenant")
+    export.add_argument("--latency-ms", type=int, default=100, help="injected latency per Exchange request")
+    export.add_argument("--output", type=Path, default=RESULTS / "bench-export.json", help="JSON file to write")
+    export.add_argument("--work", type=Path, default=REPO / ".build" / "bench", help="scratch directory")
     report = sub.add_parser("report", help="print the table of result files and draw the plot")
     report.add_argument("files", nargs="+", type=Path)
     report.add_argument("--plot", type=Path, default=RESULTS / "bench.png")
@@ -506,6 +549,10 @@ def main():
     runs = []
     if args.command == "leaver":
         runs = [measure_leaver(n, args.latency_ms, args.work) for n in sizes]
+        write_results(args.output, runs)
+        return
+    if args.command == "export":
+        runs = [measure_export(n, args.latency_ms, args.work) for n in sizes]
         write_results(args.output, runs)
         return
     for n in sizes:

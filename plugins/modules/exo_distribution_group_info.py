@@ -166,47 +166,9 @@ groups:
       returned: when O(include_members=true)
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine.info import Listing, listing_spec
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.info import listing_spec
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.listings import DistributionGroups
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.groups import (
-    group_facts,
-    list_labels,
-    members_from_rows,
-    members_read,
-    read_lists,
-)
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import RecipientResolver
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.reconcile import sorted_values
-from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
-
-
-class DistributionGroups(Listing):
-    cmdlet = 'Get-DistributionGroup'
-    key = 'groups'
-    what = 'group'
-    result_size = False
-    options = {'include_members': dict(type='bool', default=True)}
-
-    def complete(self, rows):
-        """Each group with its recipient lists (owners, moderators, senders) and, unless left out, its
-        direct members: the members of all groups read ten to a request; the recipients the lists
-        name that are not members looked up the same way."""
-        exo = self.module
-        resolver = RecipientResolver(exo.invoke)
-        members = [None] * len(rows)
-        if exo.params['include_members']:
-            for index, answer in enumerate(exo.invoke_all([members_read(row.get('Guid')) for row in rows])):
-                if isinstance(answer, ExchangeError):
-                    raise answer
-                members[index] = sorted_values(members_from_rows(resolver, answer))
-        resolver.prefetch(exo.runner, (), exo.parallel, labels=[label for row in rows for label in list_labels(row)])
-        groups = []
-        for row, current in zip(rows, members):
-            facts = group_facts(row, read_lists(resolver, row))
-            if current is not None:
-                facts['members'] = current
-            groups.append(facts)
-        return groups
 
 
 def main():

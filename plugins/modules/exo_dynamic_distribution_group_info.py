@@ -97,43 +97,9 @@ groups:
       elements: dict
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine.info import Listing, listing_spec
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.info import listing_spec
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.listings import DynamicGroups
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.filters import CONDITION_OPTIONS, included_names, previews, shown
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import as_text
-
-TEXT = (('identity', 'Identity'), ('guid', 'Guid'), ('name', 'Name'), ('alias', 'Alias'), ('display_name', 'DisplayName'),
-        ('primary_smtp_address', 'PrimarySmtpAddress'), ('recipient_container', 'RecipientContainer'),
-        ('managed_by', 'ManagedBy'), ('notes', 'Notes'), ('stored_recipient_filter', 'RecipientFilter'),
-        ('ldap_recipient_filter', 'LdapRecipientFilter'))
-
-
-class DynamicGroups(Listing):
-    cmdlet = 'Get-DynamicDistributionGroup'
-    key = 'groups'
-    what = 'dynamic distribution group'
-    options = {'preview_members': dict(type='bool', default=False)}
-
-    def facts(self, row):
-        facts = dict((key, as_text(row.get(prop))) for key, prop in TEXT)
-        facts.update((key, list(row.get(prop) or ())) for key, prop in CONDITION_OPTIONS)
-        facts.update(
-            recipient_filter=shown(row.get('RecipientFilter')),
-            included_recipients=included_names(row.get('IncludedRecipients')),
-            email_addresses=list(row.get('EmailAddresses') or ()),
-            hidden_from_address_lists=bool(row.get('HiddenFromAddressListsEnabled')),
-            custom_attributes=dict((str(n), row['CustomAttribute%d' % n]) for n in range(1, 16) if row.get('CustomAttribute%d' % n)),
-        )
-        return facts
-
-    def complete(self, rows):
-        """Each group's facts and, with preview_members, the recipients its filter selects now
-        (ten groups to a request)."""
-        groups = [self.facts(row) for row in rows]
-        if self.module.params['preview_members']:
-            for facts, found in zip(groups, previews(self.module.invoke_all, [row.get('RecipientFilter') for row in rows])):
-                facts['members'] = found
-        return groups
 
 
 def main():

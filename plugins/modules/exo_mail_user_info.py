@@ -125,33 +125,9 @@ mail_users:
       sample: {"1": "contractor"}
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine.info import Listing, listing_spec
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.info import listing_spec
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.listings import MailUsers
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.mailbox_properties import plain_smtp
-
-# Result key -> Get-Recipient property, as exo_mail_user shows them.
-TEXT = (('identity', 'Identity'), ('name', 'Name'), ('display_name', 'DisplayName'), ('alias', 'Alias'),
-        ('primary_smtp_address', 'PrimarySmtpAddress'), ('first_name', 'FirstName'), ('last_name', 'LastName'))
-
-
-class MailUsers(Listing):
-    cmdlet = 'Get-Recipient'
-    parameters = {'RecipientTypeDetails': 'MailUser'}
-    key = 'mail_users'
-    what = 'recipient'
-
-    def facts(self, row):
-        facts = dict((key, row.get(prop) or '') for key, prop in TEXT)
-        facts.update(
-            guid=str(row.get('Guid') or ''),
-            user_principal_name=row.get('MicrosoftOnlineServicesID') or row.get('UserPrincipalName') or row.get('WindowsLiveID') or '',
-            external_email_address=plain_smtp(row.get('ExternalEmailAddress')),
-            email_addresses=list(row.get('EmailAddresses') or ()),
-            hidden_from_address_lists=bool(row.get('HiddenFromAddressListsEnabled')),
-            custom_attributes=dict((str(n), row['CustomAttribute%d' % n]) for n in range(1, 16)
-                                   if row.get('CustomAttribute%d' % n)),
-        )
-        return facts
 
 
 def main():

@@ -106,85 +106,9 @@ permissions:
       elements: str
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine.info import Listing, listing_spec
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.info import listing_spec
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.listings import MailboxPermissions
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import RecipientResolver
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.permissions import (
-    KINDS,
-    read_all_trustees,
-    read_mailboxes,
-    trustee_map,
-)
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.reconcile import sorted_values
-from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import INVALID_ARGUMENT, ExchangeError
-
-RECIPIENT_TYPES = ['UserMailbox', 'SharedMailbox', 'RoomMailbox', 'EquipmentMailbox', 'SchedulingMailbox',
-                   'DiscoveryMailbox', 'TeamMailbox', 'LinkedMailbox', 'GroupMailbox']
-
-
-class MailboxPermissions(Listing):
-    """The explicit delegates of mailboxes. Listed mailboxes are read the way the permission
-    modules read them (organisation-wide when most of it is asked for), so the audit costs
-    requests, not mailboxes; the organisation's size, when a read saw all of it, tells the
-    trustee reads whether an organisation-wide Send As read pays."""
-
-    cmdlet = 'Get-Mailbox'
-    key = 'permissions'
-    one = None
-    many = 'mailboxes'
-    what = 'recipient'
-    result_size = False
-    narrowing = ('recipient_type_details',)
-    options = {'recipient_type_details': dict(type='list', elements='str', choices=RECIPIENT_TYPES)}
-    org_size = None
-
-    def named(self, identities, option):
-        rows, missing, problems = [], [], []
-        answers, self.org_size = read_mailboxes(self.module.runner, identities)
-        for identity in identities:
-            answer = answers[identity]
-            if not isinstance(answer, ExchangeError):
-                rows.append(answer)
-            elif answer.kind == 'not_found':
-                missing.append(identity)
-            elif answer.kind == 'ambiguous':
-                problems.append("'%s' matches more than one recipient" % identity)
-            else:
-                raise answer
-        if problems:
-            raise ExchangeError('%s: %s; give an SMTP address or GUID' % (option, '; '.join(problems)), kind=INVALID_ARGUMENT)
-        return rows, missing
-
-    def everything(self):
-        rows = super().everything()
-        # Unfiltered, these rows are every mailbox of the organisation.
-        if self.module.params['filter'] is None and self.module.params['recipient_type_details'] is None:
-            self.org_size = len(rows)
-        return rows
-
-    def query_parameters(self):
-        return dict(RecipientTypeDetails=self.module.params['recipient_type_details'])
-
-    def complete(self, rows):
-        """Every mailbox's explicit trustees per kind, each mailbox once, read in bulk."""
-        resolver = RecipientResolver(self.module.invoke)
-        mailboxes, seen = [], set()
-        for mailbox in (resolver.remember(row) for row in rows):
-            if mailbox.key not in seen:
-                seen.add(mailbox.key)
-                mailboxes.append(mailbox)
-        trustees = read_all_trustees(self.module.runner, resolver, [(mailbox, KINDS) for mailbox in mailboxes],
-                                     org_size=self.org_size)
-        audited = []
-        for mailbox in mailboxes:
-            entry = {'mailbox': mailbox.shown}
-            for kind in KINDS:
-                found = trustees[mailbox.key][kind]
-                if isinstance(found, ExchangeError):
-                    raise found
-                entry[kind] = sorted_values(trustee_map(resolver, found))
-            audited.append(entry)
-        return audited
 
 
 def main():

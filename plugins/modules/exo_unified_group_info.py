@@ -73,29 +73,9 @@ not_found:
   elements: str
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine.info import Listing, listing_spec
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.info import listing_spec
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.listings import UnifiedGroups
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
-from ansible_collections.mailops.exchange.plugins.module_utils.engine.unified_groups import LINKS, links_read, unified_group_facts
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import RecipientResolver
-from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
-
-
-class UnifiedGroups(Listing):
-    cmdlet = 'Get-UnifiedGroup'
-    key = 'groups'
-    what = 'Microsoft 365 group'
-    options = {'links': dict(type='list', elements='str', choices=[option for option, unused in LINKS], default=[])}
-
-    def complete(self, rows):
-        """Each group with the links asked for: every group's kinds read ten to a request."""
-        kinds = [kind for option, kind in LINKS if option in self.module.params['links']]
-        calls = [(row, kind) for row in rows for kind in kinds]
-        resolver = RecipientResolver(self.module.invoke)
-        for (row, kind), answer in zip(calls, self.module.invoke_all([links_read(row['Guid'], kind) for row, kind in calls])):
-            if isinstance(answer, ExchangeError):
-                raise answer
-            row[kind] = dict((recipient.key, recipient.shown) for recipient in map(resolver.remember, answer))
-        return [unified_group_facts(row) for row in rows]
 
 
 def main():

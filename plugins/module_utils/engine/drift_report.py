@@ -177,6 +177,11 @@ def properties(changes, diff):
             # Modules list every managed kind, with empty lists for those in sync.
             if change.get('added') or change.get('removed'):
                 flat_changes[name] = change
+        elif isinstance(change, dict) and set(change) == {'before', 'after'}:
+            # A change given as its values before and after (a mailbox's custom attributes): the
+            # leaves that differ, not rows named before and after.
+            old, new = (_flatten({name: change[side]}) for side in ('before', 'after'))
+            flat_changes.update((leaf, new.get(leaf)) for leaf in set(old) | set(new) if old.get(leaf) != new.get(leaf))
         elif isinstance(change, dict):
             flat_changes.update(_flatten({name: change}))
         else:

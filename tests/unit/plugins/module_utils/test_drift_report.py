@@ -136,6 +136,15 @@ def test_a_first_value_in_an_empty_dict_is_one_leaf():
     assert rows == [{'name': 'custom_attributes.1', 'before': None, 'after': 'helpdesk', 'added': [], 'removed': []}]
 
 
+def test_a_change_given_as_before_and_after_is_its_leaves_that_differ():
+    # exo_mailbox gives a custom attribute changed by hand as the attributes before and after.
+    change = {'custom_attributes': {'before': {'1': 'by hand', '2': 'same'}, 'after': {'1': 'helpdesk', '2': 'same'}}}
+    diff = {'before': {'custom_attributes': {'1': 'by hand', '2': 'same'}}, 'after': {'custom_attributes': {'1': 'helpdesk', '2': 'same'}}}
+    row = {'name': 'custom_attributes.1', 'before': 'by hand', 'after': 'helpdesk', 'added': [], 'removed': []}
+    assert properties(change, diff) == [row]
+    assert properties(change, None) == [dict(row, before=None)]
+
+
 def test_summary_entries_and_counts_by_kind_and_status():
     report = report_of(
         {'kind': 'mailbox_permission', 'result': PERMISSION_BULK},

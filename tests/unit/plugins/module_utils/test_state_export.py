@@ -1,0 +1,131 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A tenant's facts as desired-state entries: identities as primary addresses, managed options
+only, defaults left out, stable order and text."""
+
+from __future__ import annotations
+
+import yaml
+
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients import state_export as export
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import mailbox_facts
+
+
+def mailbox_row(**extra):
+    addresses = ['SMTP:sales@contoso.com', 'smtp:sales@contoso.onmicrosoft.com', 'X500:/o=ExchangeLabs/cn=sales']
+    row = dict(Identity='Sales Team', Name='sales', DisplayName='Sales Team', Alias='sales', RecipientTypeDetails='SharedMailbox',
+               PrimarySmtpAddress='sales@contoso.com', EmailAddresses=addresses)
+    row.update(extra)
+    return row
+
+
+def test_a_plain_shared_mailbox_has_only_what_is_not_a_default():
+    entry = export.mailbox_entry(mailbox_facts(mailbox_row()), {'full_access': [], 'send_as': [], 'send_on_behalf': []})
+    assert entry == {'identity': 'sales@contoso.com', 'type': 'shared', 'name': 'sales', 'display_name': 'Sales Team'}
+
+
+def test_a_mailbox_with_everything_managed():
+    row = mailbox_row(Alias='vertrieb', HiddenFromAddressListsEnabled=True, CustomAttribute10='ten', CustomAttribute2='two',
+                      LitigationHoldEnabled=True, LitigationHoldDuration='365.00:00:00', ForwardingSmtpAddress='smtp:out@fabrikam.com',
+                      DeliverToMailboxAndForward=True,
+                      EmailAddresses=['SMTP:sales@contoso.com', 'smtp:Zed@contoso.com', 'smtp:alpha@contoso.com',
+                                      'smtp:sales@contoso.onmicrosoft.com', 'SIP:sales@contoso.com'])
+    entry = export.mailbox_entry(mailbox_facts(row), {'full_access': ['bob@contoso.com', 'alice@contoso.com'],
+                                                      'send_as': ['alice@contoso.com'], 'send_on_behalf': []})
+    assert list(entry) == ['identity', 'type', 'name', 'display_name', 'alias', 'email_addresses', 'email_addresses_mode',
+                           'hidden_from_address_lists', 'litigation_hold', 'custom_attributes', 'forwarding_smtp_address',
+                           'deliver_to_mailbox_and_forward', 'full_access', 'send_as']
+    assert entry['email_addresses'] == ['SMTP:sales@contoso.com', 'alpha@contoso.com', 'Zed@contoso.com']
+    assert entry['email_addresses_mode'] == 'exact'
+    assert entry['litigation_hold'] == {'enabled': True, 'duration_days': 365}
+    assert entry['custom_attributes'] == {2: 'two', 10: 'ten'}
+    assert entry['forwarding_smtp_address'] == 'out@fabrikam.com'
+    assert entry['full_access'] == ['alice@contoso.com', 'bob@contoso.com']
+
+
+def test_user_mailboxes_carry_no_name_and_unmanaged_types_are_left_out():
+    user = mailbox_row(Name='user0001', DisplayName='User 0001', Alias='user0001', RecipientTypeDetails='UserMailbox',
+                       PrimarySmtpAddress='user0001@contoso.com')
+    assert export.mailbox_entry(mailbox_facts(user), None) == {'identity': 'user0001@contoso.com', 'type': 'regular',
+                                                               'display_name': 'User 0001'}
+    assert export.mailbox_entry(mailbox_facts(mailbox_row(RecipientTypeDetails='DiscoveryMailbox')), None) is None
+
+
+def test_exact_addresses_name_the_primary_only_when_there_are_others():
+    assert export.exact_addresses(['SMTP:a@contoso.com', 'smtp:a@contoso.onmicrosoft.com', 'X500:/o=x']) == []
+    assert export.exact_addresses(['smtp:b@contoso.com', 'SMTP:a@contoso.com']) == ['SMTP:a@contoso.com', 'b@contoso.com']
+
+
+def group_facts(**extra):
+    facts = dict(identity='project-x', name='project-x', alias='project-x', display_name='Project X',
+                 primary_smtp_address='project-x@contoso.com', email_addresses=['SMTP:project-x@contoso.com'],
+                 type='distribution', hidden_from_address_lists=False, require_sender_authentication=True,
+                 member_join_restriction='closed', member_depart_restriction='open', moderation_enabled=False,
+                 send_moderation_notifications='always', hidden_group_membership=False, custom_attributes={},
+                 managed_by=['alice@contoso.com'], moderated_by=[], bypass_moderation_from_senders_or_members=[],
+                 accept_messages_only_from_senders_or_members=[], reject_messages_from_senders_or_members=[],
+                 grant_send_on_behalf_to=[], members=['carol@contoso.com', 'alice@contoso.com'])
+    facts.update(extra)
+    return facts
+
+
+def test_a_group_leaves_out_exchange_defaults():
+    assert export.group_entry(group_facts()) == {'name': 'project-x@contoso.com', 'display_name': 'Project X',
+                                                 'managed_by': ['alice@contoso.com'],
+                                                 'members': ['alice@contoso.com', 'carol@contoso.com']}
+    entry = export.group_entry(group_facts(type='security', require_sender_authentication=False, alias='px',
+                                           member_join_restriction='approval_required', notes='the project'))
+    assert entry['type'] == 'security' and entry['require_sender_authentication'] is False
+    assert entry['alias'] == 'px' and entry['member_join_restriction'] == 'approval_required'
+    assert entry['notes'] == 'the project'
+
+
+def test_a_unified_group_with_its_links():
+    facts = dict(name='ds', alias='ds', display_name='DS', primary_smtp_address='ds@contoso.com', access_type='private',
+                 accept_external_senders=False, auto_subscribe_new_members=False, hidden_from_address_lists=False,
+                 language='en-US', notes='', custom_attributes={'3': 'x'},
+                 email_addresses=['SMTP:ds@contoso.com', 'smtp:ds@contoso.onmicrosoft.com'],
+                 members=['bob@contoso.com'], owners=['bob@contoso.com'], subscribers=[])
+    assert export.unified_group_entry(facts) == {'group': 'ds@contoso.com', 'display_name': 'DS', 'access_type': 'private',
+                                                 'language': 'en-US', 'custom_attributes': {3: 'x'},
+                                                 'members': ['bob@contoso.com'], 'owners': ['bob@contoso.com']}
+
+
+def test_a_dynamic_group_keeps_its_filter_or_its_precanned_recipients():
+    facts = dict(name='All shared', alias='Allshared', display_name='All shared', primary_smtp_address='Allshared@contoso.com',
+                 recipient_filter="RecipientTypeDetails -eq 'SharedMailbox'", included_recipients=[], conditional_company=[],
+                 recipient_container='contoso.onmicrosoft.com', managed_by='', notes='', hidden_from_address_lists=False)
+    assert export.dynamic_group_entry(facts) == {'group': 'Allshared@contoso.com', 'recipient_filter': facts['recipient_filter'],
+                                                 'display_name': 'All shared', 'recipient_container': 'contoso.onmicrosoft.com'}
+    precanned = dict(facts, included_recipients=['MailboxUsers'], conditional_company=['Contoso'])
+    entry = export.dynamic_group_entry(precanned)
+    assert 'recipient_filter' not in entry
+    assert entry['included_recipients'] == ['MailboxUsers'] and entry['conditional_company'] == ['Contoso']
+
+
+def test_contacts_and_mail_users_never_carry_a_password():
+    contact = dict(name='Ann Beebe', display_name='Ann Beebe', alias='ann', primary_smtp_address='ann@fabrikam.com',
+                   external_email_address='ann@fabrikam.com', company='Fabrikam', first_name='', email_addresses=['SMTP:ann@fabrikam.com'],
+                   hidden_from_address_lists=False, custom_attributes={})
+    assert export.contact_entry(contact) == {'contact': 'ann@fabrikam.com', 'name': 'Ann Beebe', 'external_email_address': 'ann@fabrikam.com',
+                                             'display_name': 'Ann Beebe', 'company': 'Fabrikam'}
+    user = dict(contact, user_principal_name='ann@contoso.com', initial_password='secret', company='Fabrikam')
+    entry = export.mail_user_entry(user)
+    assert entry['mail_user'] == 'ann@fabrikam.com' and entry['user_principal_name'] == 'ann@contoso.com'
+    assert 'initial_password' not in entry and 'company' not in entry
+
+
+def test_the_data_file_is_sorted_and_its_text_stable():
+    sections = {'groups': [export.group_entry(group_facts(primary_smtp_address='b@contoso.com')),
+                           export.group_entry(group_facts(primary_smtp_address='A@contoso.com'))],
+                'mailboxes': [None]}
+    data = export.data_file(sections)
+    assert list(data) == ['exclusive', 'mailboxes', 'groups']
+    assert [entry['name'] for entry in data['groups']] == ['A@contoso.com', 'b@contoso.com']
+    text = export.dump(data, 'The tenant\nline two')
+    assert text.startswith('---\n# The tenant\n# line two\n\nexclusive:\n')
+    assert '\ngroups:\n  - name: A@contoso.com\n' in text
+    assert '\n\n  - name: b@contoso.com\n' in text
+    assert '    members:\n      - alice@contoso.com\n' in text
+    assert yaml.safe_load(text) == data
+    assert export.dump(export.data_file(sections), 'The tenant\nline two') == text
