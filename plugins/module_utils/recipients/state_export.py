@@ -24,6 +24,8 @@ try:
 except ImportError:  # pragma: no cover - Ansible itself needs PyYAML
     HAS_YAML = False
 
+# The data file's schema version written (the newest engine/data_file.py reads; a unit test keeps them equal).
+SCHEMA_VERSION = 1
 # The data file's sections, in the order they are written (and converged).
 SECTIONS = ('mailboxes', 'groups', 'unified_groups', 'dynamic_groups', 'contacts', 'mail_users')
 # Each section's identity option.
@@ -182,9 +184,10 @@ def mail_user_entry(facts):
 
 
 def data_file(sections):
-    """The data file: ``exclusive`` (the listed permissions and members are the complete sets),
-    then each section given (name -> entries, None entries dropped) sorted by identity."""
-    data = {'exclusive': {'permissions': True, 'members': True}}
+    """The data file: its ``schema_version``, ``exclusive`` (the listed permissions and members are
+    the complete sets), then each section given (name -> entries, None entries dropped) sorted by
+    identity."""
+    data = {'schema_version': SCHEMA_VERSION, 'exclusive': {'permissions': True, 'members': True}}
     for name in SECTIONS:
         if name in sections:
             entries = [entry for entry in sections[name] if entry is not None]

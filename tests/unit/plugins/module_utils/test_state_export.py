@@ -5,10 +5,15 @@ only, defaults left out, stable order and text."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import yaml
 
+from ansible_collections.mailops.exchange.plugins.module_utils.engine import data_file
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients import state_export as export
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import mailbox_facts
+
+ROOT = Path(__file__).resolve().parents[4]
 
 
 def mailbox_row(**extra):
@@ -120,12 +125,50 @@ def test_the_data_file_is_sorted_and_its_text_stable():
                            export.group_entry(group_facts(primary_smtp_address='A@contoso.com'))],
                 'mailboxes': [None]}
     data = export.data_file(sections)
-    assert list(data) == ['exclusive', 'mailboxes', 'groups']
+    assert list(data) == ['schema_version', 'exclusive', 'mailboxes', 'groups']
+    assert data['schema_version'] == data_file.SCHEMA_VERSIONS[-1]
     assert [entry['name'] for entry in data['groups']] == ['A@contoso.com', 'b@contoso.com']
     text = export.dump(data, 'The tenant\nline two')
-    assert text.startswith('---\n# The tenant\n# line two\n\nexclusive:\n')
+    assert text.startswith('---\n# The tenant\n# line two\n\nschema_version: 1\n\nexclusive:\n')
     assert '\ngroups:\n  - name: A@contoso.com\n' in text
     assert '\n\n  - name: b@contoso.com\n' in text
     assert '    members:\n      - alice@contoso.com\n' in text
     assert yaml.safe_load(text) == data
     assert export.dump(export.data_file(sections), 'The tenant\nline two') == text
+
+
+def test_an_export_of_every_kind_is_a_sound_data_file_for_the_role():
+    """Every key the export writes is one the desired_state role's schema knows, with its type."""
+    schema = yaml.safe_load((ROOT / 'roles' / 'desired_state' / 'meta' / 'argument_specs.yml').read_text())[
+        'argument_specs']['data_file']['options']
+    row = mailbox_row(HiddenFromAddressListsEnabled=True, CustomAttribute2='two', LitigationHoldEnabled=True,
+                      LitigationHoldDuration='365.00:00:00', LitigationHoldOwner='legal', ForwardingSmtpAddress='smtp:o@f.com',
+                      DeliverToMailboxAndForward=True, EmailAddresses=['SMTP:sales@contoso.com', 'smtp:v@contoso.com'],
+                      RecipientTypeDetails='RoomMailbox', ResourceCapacity=12, Alias='room')
+    unified = dict(name='ds', alias='x', display_name='DS', primary_smtp_address='ds@contoso.com', access_type='private',
+                   accept_external_senders=True, auto_subscribe_new_members=True, hidden_from_address_lists=True,
+                   language='en-US', notes='n', custom_attributes={'3': 'x'}, email_addresses=['SMTP:ds@contoso.com', 'smtp:d@contoso.com'],
+                   members=['bob@contoso.com'], owners=['bob@contoso.com'], subscribers=['bob@contoso.com'])
+    dynamic = dict(name='d', alias='dx', display_name='D', primary_smtp_address='d@contoso.com', included_recipients=['MailboxUsers'],
+                   conditional_company=['C'], conditional_department=['D'], conditional_state_or_province=['S'],
+                   recipient_container='c', managed_by='alice', notes='n', hidden_from_address_lists=True, custom_attributes={'1': 'a'})
+    person = dict(name='Ann', display_name='Ann B', alias='annb', primary_smtp_address='ann@fabrikam.com', first_name='Ann',
+                  last_name='B', company='F', department='D', title='T', phone='1', office='O', user_principal_name='ann@contoso.com',
+                  external_email_address='ann@fabrikam.com', email_addresses=['SMTP:ann@fabrikam.com', 'smtp:a@contoso.com'],
+                  hidden_from_address_lists=True, custom_attributes={'1': 'a'})
+    group = group_facts(type='security', require_sender_authentication=False, alias='px', member_join_restriction='open',
+                        member_depart_restriction='closed', moderation_enabled=True, moderated_by=['bob@contoso.com'],
+                        send_moderation_notifications='never', hidden_group_membership=True, hidden_from_address_lists=True,
+                        custom_attributes={'4': 'y'}, notes='n', grant_send_on_behalf_to=['bob@contoso.com'],
+                        bypass_moderation_from_senders_or_members=['bob@contoso.com'],
+                        accept_messages_only_from_senders_or_members=['bob@contoso.com'],
+                        reject_messages_from_senders_or_members=['carol@contoso.com'])
+    filtered = dict(dynamic, primary_smtp_address='e@contoso.com', included_recipients=[], recipient_filter="Name -like 'a*'")
+    data = export.data_file({
+        'mailboxes': [export.mailbox_entry(mailbox_facts(row), {'full_access': ['a@contoso.com'], 'send_as': ['a@contoso.com'],
+                                                                'send_on_behalf': ['a@contoso.com']})],
+        'groups': [export.group_entry(group)], 'unified_groups': [export.unified_group_entry(unified)],
+        'dynamic_groups': [export.dynamic_group_entry(dynamic), export.dynamic_group_entry(filtered)],
+        'contacts': [export.contact_entry(person)], 'mail_users': [export.mail_user_entry(person)]})
+    assert len(data['mailboxes'][0]) == 16
+    assert data_file.check_data_file(data, schema)[0] == []
