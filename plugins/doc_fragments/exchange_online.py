@@ -155,6 +155,12 @@ notes:
 
     ATTRIBUTES = r"""
 attributes:
+  action_group:
+    description: Use C(group/mailops.exchange.exchange_online) or C(group/mailops.exchange.exchange) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - mailops.exchange.exchange_online
+      - mailops.exchange.exchange
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
@@ -181,10 +187,19 @@ options:
         requests are retried honouring C(Retry-After), whatever the setting.
     type: int
     default: 4
+notes:
+  - In bulk mode an entry of the module's list of objects may be a plain name instead of a dict -
+    the list C([engineering, all-staff]) names two objects, each taking the task's options.
 """
 
     INFO_ATTRIBUTES = r"""
 attributes:
+  action_group:
+    description: Use C(group/mailops.exchange.exchange_online) or C(group/mailops.exchange.exchange) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - mailops.exchange.exchange_online
+      - mailops.exchange.exchange
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.
     support: full

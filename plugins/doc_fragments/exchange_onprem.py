@@ -128,6 +128,12 @@ options:
 
     ATTRIBUTES = r"""
 attributes:
+  action_group:
+    description: Use C(group/mailops.exchange.exchange_onprem) or C(group/mailops.exchange.exchange) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - mailops.exchange.exchange_onprem
+      - mailops.exchange.exchange
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
@@ -142,6 +148,12 @@ attributes:
 
     INFO_ATTRIBUTES = r"""
 attributes:
+  action_group:
+    description: Use C(group/mailops.exchange.exchange_onprem) or C(group/mailops.exchange.exchange) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - mailops.exchange.exchange_onprem
+      - mailops.exchange.exchange
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.
     support: full

@@ -593,7 +593,7 @@ class Group(Resource):
 
     def new_row(self, plan, desired):
         members = plan.detail.after() if plan.detail is not None else None
-        return dict(super().new_row(plan, desired), **groups.new_group(plan.identity, desired, members))
+        return dict(super().new_row(plan, desired), **groups.new_group(plan.identity, desired, members, self.module.params.get('organization')))
 
     def new_parameters(self, plan, desired):
         parameters = super().new_parameters(plan, desired)

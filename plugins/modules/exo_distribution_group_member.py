@@ -36,6 +36,8 @@ options:
         the additions and removals all go ten to a request.
       - Each entry names a group and may set any of the per-group options below; options it
         leaves out take the task's value (for example O(members), O(state) or O(exclusive)).
+        An entry may also be the group's plain name - O(groups) set to C([engineering, all-staff])
+        names two groups, each with all of the task's values.
       - One group's failure does not stop or undo the others; the task fails at the end and
         lists every failed group with its reason (RV(results) holds each group's outcome).
       - Prefer it to C(loop) for more than a handful of groups - a looped task pays Ansible's
@@ -299,6 +301,7 @@ def main():
         ),
         required_one_of=[('group', 'groups')],
         mutually_exclusive=[('group', 'groups')],
+        plain_entries={'groups': 'group'},
     )
     params = exo.params
     entries = None

@@ -41,7 +41,8 @@ options:
         V(outbox), V(notes), V(tasks), V(journal), V(archive) - found through
         C(Get-MailboxFolderStatistics -FolderScope). A German mailbox's V(calendar) is C(Kalender).
       - A well-known name may start a path, V(inbox/Projects) is C(Posteingang/Projects) in a
-        German mailbox. Only these exact lower-case names are well-known; V(Calendar) is a path.
+        German mailbox. The names are matched in any case, as Exchange matches folder names -
+        V(Calendar) is the calendar too, C(Kalender) in a German mailbox.
     type: str
     required: true
   user:

@@ -400,7 +400,8 @@ def argument_spec(resource):
     """The argument spec of a declared resource's module, and AnsibleModule's checks, as keyword
     arguments: every property with a ``spec``, the ``options``, the identity option, ``state``,
     and with ``bulk`` the list of entries (each entry the same options, without defaults, so an
-    option it leaves out takes the task's value) and ``parallel``."""
+    option it leaves out takes the task's value; a plain name is the entry naming that object)
+    and ``parallel``."""
     options = dict((prop.option, dict(prop.spec)) for prop in resource.properties if prop.spec)
     for prop in resource.properties:
         options.update((name, dict(spec)) for name, spec in prop.companions.items())
@@ -416,7 +417,7 @@ def argument_spec(resource):
     entry[identity] = dict(named, required=True)
     spec = dict(options, **{identity: named, 'parallel': dict(type='int', default=DEFAULT_PARALLEL),
                             resource.bulk: dict(type='list', elements='dict', options=entry)})
-    return dict(argument_spec=spec, required_one_of=[(identity, resource.bulk)],
+    return dict(argument_spec=spec, required_one_of=[(identity, resource.bulk)], plain_entries={resource.bulk: identity},
                 mutually_exclusive=[(identity, resource.bulk)] + [(resource.bulk, name) for name in resource.entry_only
                                                                   if name != identity])
 

@@ -38,9 +38,9 @@ def build_report(sources, organization=None, generated_at=None):
     ``results`` have ``key``; ``diff`` maps each object to its state), a looped task (its
     ``results`` have ``item``) or a single module result. ``{kind, object, changed, failed, msg,
     changes, diff}``: one object's summary. Returns ``{generated_at, organization, summary,
-    objects}`` (and ``organisation``, the same value under the spelling of 0.1.0's reports); objects are sorted by kind and name, each ``{kind, object, status, properties}``
-    (``msg`` and ``error_kind`` when it failed), each property ``{name, before, after, added,
-    removed}``.
+    objects}`` (and ``organisation``, the same value under the spelling of 0.1.0's reports);
+    objects are sorted by kind and name, each ``{kind, object, status, properties}`` (``msg`` and
+    ``error_kind`` when it failed), each property ``{name, before, after, added, removed}``.
     """
     if not isinstance(sources, list):
         raise TypeError('drift report: expected a list of {kind, result} or {kind, object} entries, got %s'

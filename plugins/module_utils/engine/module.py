@@ -123,6 +123,32 @@ def exo_argument_spec():
     )
 
 
+def plain_names(params, plain_entries, spec):
+    """``params`` with each plain name in a bulk list taken as the entry naming that object:
+    ``groups: [engineering, all-staff]`` is ``groups: [{group: engineering}, {group: all-staff}]``.
+
+    ``plain_entries`` maps each bulk list option to its identity option; the list may be given by
+    an alias of its option (``spec``). Everything else is left for the argument spec to check.
+    """
+    for option, identity in plain_entries.items():
+        for name in [option] + list(spec.get(option, {}).get('aliases') or ()):
+            if isinstance(params.get(name), list):
+                params[name] = [{identity: item} if isinstance(item, str) else item for item in params[name]]
+    return params
+
+
+class _AnsibleModule(AnsibleModule):
+    """AnsibleModule taking plain names in bulk lists (:func:`plain_names`), before it checks them."""
+
+    def __init__(self, plain_entries=None, **kwargs):
+        self._plain_entries = plain_entries or {}
+        super().__init__(**kwargs)
+
+    def _load_params(self):
+        super()._load_params()
+        plain_names(self.params, self._plain_entries, self.argument_spec)
+
+
 class ExchangeModule(object):
     """An AnsibleModule with a cmdlet runner and Exchange's error handling attached.
 
@@ -134,7 +160,7 @@ class ExchangeModule(object):
         spec = dict(connection_spec)
         spec.update(argument_spec)
         kwargs.setdefault('supports_check_mode', True)
-        self.module = AnsibleModule(argument_spec=spec, **kwargs)
+        self.module = _AnsibleModule(argument_spec=spec, **kwargs)
         self.params = self.module.params
         self.check_mode = self.module.check_mode
         self._runner = None

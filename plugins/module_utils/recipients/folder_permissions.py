@@ -193,8 +193,10 @@ def special_user(text):
 def split_folder(text, option='folder'):
     """Split a task's ``folder`` into ``(folder_type, segments)``.
 
-    The first segment may be a well-known name (``calendar``, ``sent_items``...): then
-    ``folder_type`` is its FolderType and ``segments`` are the subfolders below it. Otherwise
+    The first segment may be a well-known name (``calendar``, ``sent_items``...) in any case, as
+    Exchange compares folder names without case (``Calendar`` is the calendar, also where the
+    mailbox's language calls it ``Kalender``): then ``folder_type`` is its FolderType and
+    ``segments`` are the subfolders below it. Otherwise
     ``folder_type`` is None and ``segments`` is the whole path. ``/`` and ``\\`` both separate
     folders; leading and trailing separators are ignored.
     """
@@ -203,7 +205,7 @@ def split_folder(text, option='folder'):
     if not segments:
         raise FolderPermissionError("%s: '%s' is not a folder; give a path such as Inbox/Projects "
                                     "or one of %s" % (option, text, ', '.join(WELL_KNOWN_FOLDERS)))
-    folder_type = WELL_KNOWN_FOLDERS.get(segments[0])
+    folder_type = WELL_KNOWN_FOLDERS.get(segments[0].lower())
     if folder_type is not None:
         return folder_type, segments[1:]
     return None, segments

@@ -331,16 +331,24 @@ def check_type(plan, current, wanted):
                             kind='invalid_argument')
 
 
-def new_group(name, desired, members):
+def new_group(name, desired, members, organization=None):
     """What a new group's row holds besides its declared properties' values (check mode predicts
-    it): its names, addresses, type, the restrictions Exchange defaults and ``members``."""
+    it): its names, addresses, type, the restrictions Exchange defaults and ``members``.
+
+    The addresses include the ``alias@<tenant>.onmicrosoft.com`` one Exchange Online adds by
+    itself when ``organization`` is the tenant's onmicrosoft.com domain, as a new mailbox's do."""
     group_type = desired['type'] or 'distribution'
     primary = desired['primary_smtp_address'] or ''
+    alias = desired['alias'] or default_alias(name)
+    addresses = ['SMTP:' + primary] if primary else []
+    organization = (organization or '').lower()
+    if organization.endswith('.onmicrosoft.com') and ('%s@%s' % (alias, organization)).lower() != primary.lower():
+        addresses.append('smtp:%s@%s' % (alias, organization))
     return {
         'Identity': name, 'Name': name, 'Guid': '',
-        'Alias': desired['alias'] or default_alias(name),
+        'Alias': alias,
         'DisplayName': desired['display_name'] or name,
-        'PrimarySmtpAddress': primary, 'EmailAddresses': ['SMTP:' + primary] if primary else [],
+        'PrimarySmtpAddress': primary, 'EmailAddresses': addresses,
         'RecipientTypeDetails': GROUP_TYPES[group_type][0],
         'MemberJoinRestriction': RESTRICTIONS[desired['member_join_restriction'] or DEFAULT_JOIN],
         'MemberDepartRestriction': RESTRICTIONS[desired['member_depart_restriction'] or DEFAULT_DEPART[group_type]],

@@ -287,7 +287,6 @@ def test_the_sandbox_roles_agree_with_the_modules_table():
     assert folder_permissions.INDIVIDUAL_RIGHTS == cmdlets_mailbox_settings.FOLDER_RIGHTS
 
 
-
 def test_all_folders_include_the_system_folders_and_their_scope_narrows_to_them(org):
     types = {r["FolderPath"]: r["FolderType"] for r in run(org, "Get-MailboxFolderStatistics", Identity="bob").rows}
     assert types["/Recoverable Items"] == "RecoverableItemsRoot" and types["/Sync Issues/Conflicts"] == "Conflicts"

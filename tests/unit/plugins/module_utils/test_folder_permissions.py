@@ -90,8 +90,12 @@ def test_special_users_in_any_case():
     ('calendar', ('Calendar', [])),
     ('sent_items', ('SentItems', [])),
     ('inbox/Projects', ('Inbox', ['Projects'])),
-    ('Inbox/Projects', (None, ['Inbox', 'Projects'])),
-    ('\\Inbox\\Projects\\', (None, ['Inbox', 'Projects'])),
+    # Exchange compares folder names without case: a capitalised well-known name is that folder.
+    ('Inbox/Projects', ('Inbox', ['Projects'])),
+    ('Calendar', ('Calendar', [])),
+    ('SENT_ITEMS', ('SentItems', [])),
+    ('\\Inbox\\Projects\\', ('Inbox', ['Projects'])),
+    ('\\Projects\\2026', (None, ['Projects', '2026'])),
     ('Kalender', (None, ['Kalender'])),
 ])
 def test_split_folder(text, expected):

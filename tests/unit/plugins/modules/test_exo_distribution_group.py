@@ -251,3 +251,15 @@ def test_a_group_to_remove_has_its_members_neither_read_nor_planned():
     result = exo.converge(groups.Group, [entry('finance', state='absent', members=['ghost'], members_mode='exact')], 'groups')
     assert result['results'][0]['changed'] and result['results'][0]['group'] == {}
     assert [call[0] for call in exo.single] == ['Get-DistributionGroup', 'Remove-DistributionGroup']
+
+
+def test_check_mode_predicts_the_onmicrosoft_address_the_service_adds_to_a_new_group():
+    """As for a new mailbox: the real run's group has alias@<tenant>.onmicrosoft.com besides its primary."""
+    exo = FakeExo({})
+    exo.params['organization'] = 'Contoso.onmicrosoft.com'
+    result = exo.converge(groups.Group, [entry('Project X', primary_smtp_address='projectx@contoso.com')], 'groups')
+    assert result['results'][0]['group']['email_addresses'] == ['SMTP:projectx@contoso.com', 'smtp:ProjectX@contoso.onmicrosoft.com']
+    exo = FakeExo({})
+    exo.params['organization'] = 'contoso.onmicrosoft.com'
+    result = exo.converge(groups.Group, [entry('team', primary_smtp_address='team@contoso.onmicrosoft.com')], 'groups')
+    assert result['results'][0]['group']['email_addresses'] == ['SMTP:team@contoso.onmicrosoft.com']
