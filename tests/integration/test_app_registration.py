@@ -42,9 +42,11 @@ def test_lifecycle_and_the_secret_is_never_shown(playbook, tmp_path):
     result = playbook.run('app_registration_lifecycle.yml', '-vvvv', extra_vars={'work_dir': str(work)},
                           env={'TEST_PFX_PASSWORD': pfx_password})
     secret = (work / 'secret.txt').read_text()
-    assert len(secret) > 20
+    rotated = (work / 'rotated-secret.txt').read_text()
+    assert len(secret) > 20 and len(rotated) > 20 and rotated != secret
     for where, text in (('stdout', result.stdout), ('stderr', result.stderr)):
         assert secret not in text, 'the client secret appears in %s' % where
+        assert rotated not in text, 'the rotated client secret appears in %s' % where
         assert pfx_password not in text, 'the PFX password appears in %s' % where
     assert "the output has been hidden due to the fact that 'no_log: true'" in result.stdout
     assert (work / 'secret.txt').stat().st_mode & 0o077 == 0
