@@ -62,10 +62,18 @@ def variables_read_by_fallbacks(argument_spec):
     return names
 
 
+# Secrets travel as files: the credential types inject NAME_FILE, never NAME.
+SECRETS_AS_FILES = {'EXO_CLIENT_SECRET', 'EXO_CLIENT_CERTIFICATE_PASSWORD', 'EXCHANGE_PASSWORD'}
+
+
+def as_injected(names):
+    return {name + '_FILE' if name in SECRETS_AS_FILES else name for name in names}
+
+
 def variables_read_by_modules():
     """The EXO_* names the modules read; the AZURE_* fallbacks of APP_ENVIRONMENT are for hosts without AWX."""
-    return ({variable for unused, variable in CREDENTIAL_OPTIONS} | {names[1] for names in APP_ENVIRONMENT}
-            | variables_read_by_fallbacks(exo_argument_spec()))
+    return as_injected({variable for unused, variable in CREDENTIAL_OPTIONS} | {names[1] for names in APP_ENVIRONMENT}
+                       | variables_read_by_fallbacks(exo_argument_spec()))
 
 
 def test_exchange_online_injects_what_the_modules_read():
@@ -103,6 +111,7 @@ def test_a_secret_credential_runs_a_module(sandbox, tmp_path):
         'exchange_url': sandbox.env['EXO_EXCHANGE_URL'],
         'ca_bundle': Path(sandbox.env['EXO_CA_PATH']).read_text()}, tmp_path)
     assert env['EXO_CLIENT_CERTIFICATE_PATH'] == '', 'no certificate was given'
+    assert sandbox.env['AZURE_CLIENT_SECRET'] not in json.dumps(env), 'the secret is injected as a file'
     # The job also holds AWX's Azure credential, for another application: its variables are not used.
     env.update(AZURE_TENANT_ID=env['EXO_TENANT_ID'], AZURE_CLIENT_ID='11111111-2222-3333-4444-555555555555',
                AZURE_CLIENT_SECRET='the-azure-credential-of-another-app')
@@ -122,7 +131,7 @@ def test_a_certificate_credential_runs_a_module(sandbox, tmp_path):
         'authority_host': sandbox.env['EXO_AUTHORITY_HOST'],
         'exchange_url': sandbox.env['EXO_EXCHANGE_URL'],
         'ca_bundle': Path(sandbox.env['EXO_CA_PATH']).read_text()}, tmp_path)
-    assert env['EXO_CLIENT_SECRET'] == '' and env['EXO_GRAPH_URL'] == ''
+    assert env['EXO_CLIENT_SECRET_FILE'] == '' and env['EXO_GRAPH_URL'] == ''
     env['EXO_SANDBOX_TENANTS'] = sandbox.env['EXO_SANDBOX_TENANTS']
     # AWX's Azure credential of another application adds a secret: not paired with this certificate.
     result = _run_module(dict(env, AZURE_CLIENT_ID='11111111-2222-3333-4444-555555555555',
@@ -154,7 +163,7 @@ def test_onprem_injects_what_the_modules_read():
     # Timeouts and the TLS verification switch are behaviour settings of the job.
     not_credentials = {'EXCHANGE_VALIDATE_CERTS', 'EXCHANGE_CONNECTION_TIMEOUT',
                        'EXCHANGE_OPERATION_TIMEOUT'}
-    assert injected == variables_read_by_fallbacks(onprem_argument_spec()) - not_credentials
+    assert injected == as_injected(variables_read_by_fallbacks(onprem_argument_spec())) - not_credentials
     spec = onprem_argument_spec()
     for field in credential_type['inputs']['fields']:
         option = spec.get(field['id'])
@@ -177,6 +186,7 @@ def test_an_onprem_credential_runs_a_module(sandbox, tmp_path):
         'password': sandbox.env['EXCHANGE_PASSWORD'],
         'ca_bundle': Path(sandbox.env['EXCHANGE_CA_PATH']).read_text()}, tmp_path)
     assert env['EXCHANGE_CA_PATH'].startswith(str(tmp_path))
+    assert sandbox.env['EXCHANGE_PASSWORD'] not in json.dumps(env), 'the password is injected as a file'
     sent_before = len(_onprem_commands(sandbox))
     result = _run_module(env, tmp_path, 'mailops.exchange.onprem_exchange_mailbox_info',
                          'infrastructure=onpremises')

@@ -52,14 +52,44 @@ APP_ENVIRONMENT = (
 _SECRET_OPTIONS = frozenset(('access_token', 'client_secret', 'client_certificate_password'))
 
 
+class UnreadableFile(Exception):
+    """A ``NAME_FILE`` variable names a file that cannot be read; the message names the variable."""
+
+
+def environment_text(environ, name):
+    """The value of ``name`` in ``environ``, else the content of the file ``name + '_FILE'`` names
+    (one trailing newline dropped), else None. Empty counts as unset.
+
+    The file form keeps a secret out of the process environment: ansible-runner writes a job's
+    whole environment into its ``command`` artifact, so the AWX credential types inject secrets
+    as files and give their paths.
+    """
+    value = environ.get(name)
+    if value:
+        return value
+    path = environ.get(name + '_FILE')
+    if not path:
+        return None
+    try:
+        with open(os.path.expanduser(path)) as handle:
+            content = handle.read()
+    except (OSError, UnicodeDecodeError) as err:
+        raise UnreadableFile('%s_FILE names %r, which cannot be read: %s' % (name, path, getattr(err, 'strerror', None) or err))
+    return content[:-1] if content.endswith('\n') else content or None
+
+
 def environment_value(*names):
-    """The first of ``names`` set to a non-empty value in the environment.
+    """The first of ``names`` set to a non-empty value (or given as a ``NAME_FILE``) in the environment.
 
     An empty variable counts as unset: AWX credential injectors set every variable they name,
-    empty when the field was left blank, and a blank must not override a default.
+    empty when the field was left blank, and a blank must not override a default. A file that
+    cannot be read counts as unset too (the option is then missing, and its message says so).
     """
     for name in names:
-        value = os.environ.get(name)
+        try:
+            value = environment_text(os.environ, name)
+        except UnreadableFile:
+            value = None
         if value:
             return value
     raise AnsibleFallbackNotFound
@@ -71,14 +101,18 @@ def credentials_from_environment(params, environ):
     Pure (``environ`` is a mapping), so the rules are unit-tested: options given in the task win;
     with no credential in the task, EXO_ACCESS_TOKEN, else the secret or the certificate of one
     set of variables (EXO_* if any is set, else AZURE_*); a set holding both a secret and a
-    certificate is an error naming both variables rather than a silent choice.
+    certificate is an error naming both variables rather than a silent choice. A secret may be
+    given as a file (``EXO_CLIENT_SECRET_FILE`` ..., ``environment_text``).
     """
     def value(name):
-        return environ.get(name) or None
+        return environment_text(environ, name)
 
-    family = 1 if any(value(names[1]) for names in APP_ENVIRONMENT) else 2
-    found = dict((names[0], value(names[family])) for names in APP_ENVIRONMENT)
-    found['access_token'] = value('EXO_ACCESS_TOKEN')
+    try:
+        family = 1 if any(value(names[1]) for names in APP_ENVIRONMENT) else 2
+        found = dict((names[0], value(names[family])) for names in APP_ENVIRONMENT)
+        found['access_token'] = value('EXO_ACCESS_TOKEN')
+    except UnreadableFile as err:
+        return {}, str(err)
     out = dict((option, found[option]) for option in ('tenant_id', 'client_id', 'client_certificate_password')
                if not params.get(option) and found[option])
     if any(params.get(option) for option, unused in CREDENTIAL_OPTIONS):

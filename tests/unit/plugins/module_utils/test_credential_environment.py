@@ -70,3 +70,31 @@ def test_an_access_token_comes_first():
 def test_a_certificate_path_is_expanded(monkeypatch):
     monkeypatch.setenv('HOME', '/home/sync')
     assert from_env({'EXO_CLIENT_CERTIFICATE_PATH': '~/app.pem'})[0]['client_certificate_path'] == '/home/sync/app.pem'
+
+
+def test_a_secret_may_be_given_as_a_file(tmp_path):
+    """The AWX credential types inject secrets as files: ansible-runner records the environment."""
+    (tmp_path / 'secret').write_text('exo-secret-from-file\n')
+    (tmp_path / 'password').write_text('pfx-password')
+    environ = {'EXO_TENANT_ID': 't', 'EXO_CLIENT_ID': 'c', 'EXO_CLIENT_SECRET_FILE': str(tmp_path / 'secret')}
+    assert from_env(environ) == ({'tenant_id': 't', 'client_id': 'c', 'client_secret': 'exo-secret-from-file'}, None)
+    certificate = {'EXO_TENANT_ID': 't', 'EXO_CLIENT_ID': 'c', 'EXO_CLIENT_CERTIFICATE_PATH': '/c.pem',
+                   'EXO_CLIENT_CERTIFICATE_PASSWORD_FILE': str(tmp_path / 'password')}
+    assert from_env(certificate)[0]['client_certificate_password'] == 'pfx-password'
+
+
+def test_the_variable_itself_wins_over_its_file_and_an_empty_file_is_unset(tmp_path):
+    (tmp_path / 'secret').write_text('from-file')
+    (tmp_path / 'empty').write_text('')
+    environ = {'EXO_TENANT_ID': 't', 'EXO_CLIENT_ID': 'c', 'EXO_CLIENT_SECRET': 'direct',
+               'EXO_CLIENT_SECRET_FILE': str(tmp_path / 'secret')}
+    assert from_env(environ)[0]['client_secret'] == 'direct'
+    empty = {'EXO_TENANT_ID': 't', 'EXO_CLIENT_ID': 'c', 'EXO_CLIENT_SECRET_FILE': str(tmp_path / 'empty')}
+    assert 'client_secret' not in from_env(empty)[0]
+
+
+def test_an_unreadable_secret_file_is_an_error_naming_the_variable(tmp_path):
+    missing = str(tmp_path / 'gone')
+    found, error = from_env({'EXO_TENANT_ID': 't', 'EXO_CLIENT_ID': 'c', 'EXO_CLIENT_SECRET_FILE': missing})
+    assert found == {}
+    assert error.startswith('EXO_CLIENT_SECRET_FILE names %r, which cannot be read: ' % missing)
