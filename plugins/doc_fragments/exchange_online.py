@@ -33,6 +33,9 @@ options:
         is set, else their E(AZURE_*) namesakes (azure-identity's names, which AWX's own Azure credential also
         sets for another application).
       - A set with both a client secret and a certificate fails the task, naming both variables.
+      - A secret variable may name a file instead - E(EXO_CLIENT_SECRET_FILE),
+        E(EXO_CLIENT_CERTIFICATE_PASSWORD_FILE) - whose content is used when the variable itself is unset
+        (the AWX credential type injects secrets that way, out of the job's recorded environment).
     type: str
   client_certificate_path:
     description:

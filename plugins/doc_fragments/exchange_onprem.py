@@ -63,7 +63,8 @@ options:
   password:
     description:
       - The account's password. Never logged or returned.
-      - If not set, the environment variable E(EXCHANGE_PASSWORD) is used.
+      - If not set, the environment variable E(EXCHANGE_PASSWORD) is used, else the content of the file
+        E(EXCHANGE_PASSWORD_FILE) names.
     type: str
   validate_certs:
     description:
