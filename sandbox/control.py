@@ -104,6 +104,11 @@ class FaultSettings:
     odd_cmdlets: tuple = ()
     # The drop settings also apply to pipelines of the on-premises remoting endpoint.
     remoting: bool = False
+    # On-premises remoting: a pipeline's answer is ready this many ms after its Command (the
+    # server-side run time; pipelines in flight together overlap), and a Command is refused with
+    # WinRM's quota fault while the shell has this many pipelines not yet answered (0: no limit).
+    remoting_latency_ms: int = 0
+    remoting_max_operations: int = 0
     # The throttle and error settings also apply to each entry of a $batch.
     batch_entry_faults: bool = False
     batch_stop: str = ""
@@ -211,6 +216,12 @@ class Faults:
         with self._lock:
             return self._settings.trickle_ms / 1000.0
 
+    def remoting_limits(self):
+        """``(latency in seconds, max operations in flight or 0)`` of the remoting endpoint."""
+        with self._lock:
+            s = self._settings
+            return s.remoting_latency_ms / 1000.0, s.remoting_max_operations
+
     def decide_remoting(self, cmdlet):
         """The fate of one remoting pipeline running ``cmdlet``: None, ``"drop_before"`` or
         ``"drop_after"``.
@@ -299,6 +310,8 @@ def _validated(values):
         odd_answer=values["odd_answer"],
         odd_cmdlets=tuple(odd_cmdlets),
         remoting=values["remoting"],
+        remoting_latency_ms=integer("remoting_latency_ms", 0),
+        remoting_max_operations=integer("remoting_max_operations", 0, 1500),
         batch_entry_faults=values["batch_entry_faults"],
         batch_stop=values["batch_stop"],
         redirect=values["redirect"],

@@ -153,6 +153,9 @@ class RunspaceHost:
         self._queues = {None: []}
         self._done = set()
         self._lost = set()
+        # Pipelines (CommandId) started and not answered to the end yet, with the time their
+        # answer is ready: WinRM's operations in flight.
+        self.in_flight = {}
 
     # -- data in --------------------------------------------------------------------------
 

@@ -109,6 +109,17 @@ def malformed(reason):
                       f"The WS-Management service cannot process the request. {reason}")
 
 
+def quota_exceeded(limit):
+    """The fault WinRM answers a Command with when the user has ``limit`` operations in flight
+    (MaxConcurrentOperationsPerUser): MS-WSMV's wsman:QuotaLimit, the error number and text
+    Windows sends [P: WinRM client issues quoting the envelope]."""
+    return WsmanFault(
+        "w:QuotaLimit", 2150859174,
+        f"The WS-Management service cannot process the request. This user is allowed a maximum number of "
+        f"{limit} concurrent operations, which has been exceeded. Close existing operations for this user, "
+        "or raise the quota for this user. ")
+
+
 def operation_timeout():
     """The fault Receive answers with when nothing arrived within the OperationTimeout."""
     return WsmanFault(

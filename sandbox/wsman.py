@@ -29,6 +29,7 @@ import secrets
 import struct
 import sys
 import threading
+import time
 import traceback
 import uuid
 from http.server import BaseHTTPRequestHandler
@@ -193,8 +194,13 @@ class Endpoint:
         if line is None or line.tag != "{%s}CommandLine" % psrp_soap.NS["rsp"]:
             raise psrp_soap.malformed("Command needs an rsp:CommandLine body.")
         command_id = (line.get("CommandId") or str(uuid.uuid4())).upper()
+        latency_s, max_operations = self.sandbox.faults.remoting_limits()
+        if max_operations and len(host.in_flight) >= max_operations:
+            self.sandbox.stats.add("throttled")
+            raise psrp_soap.quota_exceeded(max_operations)
         arguments = line.find("rsp:Arguments", psrp_soap.NS)
         host.receive(_b64(arguments.text if arguments is not None else ""), command_id)
+        host.in_flight[command_id] = time.monotonic() + latency_s
         return psrp_soap.command_response(request, command_id)
 
     def _send(self, request, host):
@@ -210,7 +216,13 @@ class Endpoint:
         command_id = desired.get("CommandId") if desired is not None else None
         if command_id and not host.knows(command_id):
             raise psrp_soap.unknown_shell(request.shell_id)
+        ready = host.in_flight.get(command_id.upper()) if command_id else None
+        if ready is not None and ready > time.monotonic():
+            # The pipeline still runs (injected latency): the answer waits, as Receive does.
+            time.sleep(ready - time.monotonic())
         chunks, done = host.take(command_id)
+        if done and command_id:
+            host.in_flight.pop(command_id.upper(), None)
         if not chunks and not done:
             # Nothing runs in the background here, so waiting would only delay the client.
             raise psrp_soap.operation_timeout()
@@ -221,6 +233,7 @@ class Endpoint:
         if not command_id or not host.knows(command_id):
             raise psrp_soap.unknown_shell(request.shell_id)
         host.close_pipeline(command_id)
+        host.in_flight.pop(command_id.upper(), None)
         return psrp_soap.empty_response(request)
 
 

@@ -120,9 +120,11 @@ options:
     description:
       - In bulk mode (the module's list of objects), how many calls may be in flight at once (1 to 16),
         as for the Exchange Online modules.
-      - On premises every call of a task goes over one runspace pool, one call at a time (Exchange
-        allows few runspaces per account), whatever the setting; it is accepted so that a task reads
-        the same as its Exchange Online counterpart.
+      - On premises every call of a task goes over one runspace pool, which asks Exchange for this
+        many runspaces; reads and writes of many objects keep up to this many pipelines in flight on
+        it. When WinRM refuses a pipeline for quota (C(MaxConcurrentOperationsPerUser)), the task
+        waits (2 s doubling, at most 5 times) and goes on with half as many in flight. Creations and
+        removals go one at a time.
     type: int
     default: 4
 """

@@ -13,6 +13,7 @@ from __future__ import annotations
 from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError, INVALID_ARGUMENT
+from ansible_collections.mailops.exchange.plugins.module_utils.engine import bulk
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExchangeModule, environment_value
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import mailbox_facts
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.onprem_mailbox import has_archive, mailbox_type
@@ -88,7 +89,8 @@ def onprem_mailbox_facts(row):
 
 
 class OnPremModule(ExchangeModule):
-    """An ExchangeModule for on-premises Exchange: one runspace pool per run, closed on exit."""
+    """An ExchangeModule for on-premises Exchange: one runspace pool per run, closed on exit. A bulk
+    task keeps up to ``parallel`` pipelines in flight on it (``RemotingRunner.invoke_all``)."""
 
     def __init__(self, argument_spec, **kwargs):
         super().__init__(argument_spec, onprem_argument_spec(), **kwargs)
@@ -98,10 +100,23 @@ class OnPremModule(ExchangeModule):
             self.warn_unverified_tls('the Exchange server %s' % (self.params.get('server') or ''))
 
     def _build_runner(self):
-        return RemotingRunner(runner_settings(self.params))
+        # The pool gets a runspace for each pipeline a bulk task keeps in flight.
+        return RemotingRunner(runner_settings(self.params), max_pipelines=self.pipelines)
 
     @property
     def parallel(self):
-        """One: the remoting runner sends one call at a time over its runspace pool, which is not
-        to be shared by threads; ``parallel`` is accepted for the bulk interface every module shares."""
+        """One: the engine's steps that send their own calls (creates, removals) run one after
+        another, as the runspace pool is not to be shared by threads."""
         return 1
+
+    @property
+    def pipelines(self):
+        """How many pipelines ``invoke_all`` keeps in flight on the pool: the ``parallel`` option
+        (bulk modules), or the collection's default."""
+        return self.params.get('parallel') or bulk.DEFAULT_PARALLEL
+
+    def invoke_all(self, calls, idempotent=None):
+        """The answers to independent calls, up to ``pipelines`` of them in flight on the pool."""
+        if len(calls) <= 1:
+            return [self.invoke_one(call, idempotent) for call in calls]
+        return self.runner.invoke_all(calls, idempotent=idempotent, parallel=self.pipelines)

@@ -17,6 +17,7 @@ PowerShell text is ever made from input.
 
 from __future__ import annotations
 
+import time
 import traceback
 import uuid
 import xml.etree.ElementTree as ET
@@ -30,10 +31,12 @@ from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors 
     short_type_name,
     INVALID_ARGUMENT,
     OTHER,
+    THROTTLED,
     TRANSIENT,
     TRANSIENT_EXCEPTION_TYPES,
     UNAUTHORIZED,
 )
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.http import RetryPolicy
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.values import CLEAR, Secret
 
 try:
@@ -62,15 +65,25 @@ KERBEROS_HINT = (
 # How many times a read is repeated when Exchange reports a transient directory error.
 _TRANSIENT_RETRIES = 2
 # How many times a call is repeated on a fresh connection after the connection broke during it:
-# a read twice, a write that is safe to repeat once (a second break is a fault that persists).
+# a read, and a write that is safe to repeat, twice (a third break is a fault that persists). A
+# call lost only because another pipeline broke the pool they shared spends none.
 _READ_RECONNECTS = 2
-_WRITE_RECONNECTS = 1
+_WRITE_RECONNECTS = 2
 _FAILURE_CATEGORY = '[FailureCategory=Cmdlet-'
 # Exchange's /PowerShell is an IIS application: its Kerberos service principal is HTTP/<fqdn>
 # (on one server Active Directory maps HTTP to the computer's HOST SPN; a load-balanced name needs
 # an alternate service account with HTTP/<name>). pypsrp would ask for host/<fqdn>.
 KERBEROS_SERVICE = 'HTTP'
 _NEGOTIATE_AUTHS = ('kerberos', 'negotiate')
+# WinRM's quota faults (MS-WSMV wsman:QuotaLimit): the user has too many operations in flight
+# (MaxConcurrentOperationsPerUser, 1500 by default) or too many shells open (MaxShellsPerUser).
+# The server refused the Command or Create, so nothing ran: the call is sent again after a wait.
+QUOTA_FAULT_CODES = (2150859174, 2150859173)
+# How the runner waits after a quota fault: as the Exchange Online runner after a 429 without
+# Retry-After (2 s doubling, jittered), at most 5 times (62 s at most in all) for one call.
+QUOTA_POLICY = RetryPolicy(max_retries=5, base_delay=2.0, max_delay=32.0)
+# Pipelines one runspace pool keeps in flight at most (the bulk option parallel is 1 to 16).
+MAX_PIPELINES = 16
 
 
 def kerberos_available():
@@ -188,12 +201,17 @@ class RemotingRunner(object):
     ``settings``: ``server``, ``port``, ``use_ssl``, ``path``, ``configuration_name``, ``auth``,
     ``username``, ``password``, ``validate_certs``, ``ca_path``, ``encryption``,
     ``connection_timeout``, ``operation_timeout``. ``warnings`` collects Exchange's warnings.
-    Call ``close()`` when the module run ends.
+    Call ``close()`` when the module run ends. ``max_pipelines``: how many pipelines
+    ``invoke_all`` may keep in flight on the pool (its runspaces); ``sleep`` waits after a quota
+    fault. ``stats`` counts ``quota_faults`` and the most ``in_flight`` pipelines.
     """
 
-    def __init__(self, settings):
+    def __init__(self, settings, max_pipelines=1, sleep=time.sleep):
         self.settings = dict(settings)
         self.warnings = []
+        self.max_pipelines = max(1, min(MAX_PIPELINES, max_pipelines or 1))
+        self.sleep = sleep
+        self.stats = {'quota_faults': 0, 'in_flight': 0}
         self._wsman = None
         self._pool = None
         self._keys_exchanged = False
@@ -225,12 +243,17 @@ class RemotingRunner(object):
                 encryption=s['encryption'], connection_timeout=s['connection_timeout'],
                 read_timeout=s['operation_timeout'] + 10, operation_timeout=s['operation_timeout'],
                 no_proxy=True, **extra)
-            pool = RunspacePool(self._wsman, configuration_name=s['configuration_name'])
+            # A server that gives the pool fewer runspaces runs the pipelines beyond them in turn.
+            pool = RunspacePool(self._wsman, configuration_name=s['configuration_name'],
+                                max_runspaces=self.max_pipelines)
             pool.open()
         except ValueError as err:
             # pypsrp refuses impossible combinations (basic over http with encryption) this way.
             raise ExchangeError('%s: %s' % (self.endpoint, err), kind=INVALID_ARGUMENT)
         except Exception as err:  # pylint: disable=broad-except
+            if _is_quota_fault(err):
+                self._discard()
+                raise _QuotaRefused(err)
             raise self._connection_error(err)
         self._pool = pool
 
@@ -315,42 +338,113 @@ class RemotingRunner(object):
         as much as terminating ones. ``idempotent=None`` treats ``Get-*`` as repeatable; a
         repeatable call is retried on Exchange's transient directory errors, and on a fresh
         connection when the connection broke during it. A write whose connection broke raises
-        a ``TransportError`` with ``outcome_unknown`` (it may have run).
+        a ``TransportError`` with ``outcome_unknown`` (it may have run). A call WinRM refused
+        for quota did not run: it is sent again after a backoff, whatever it is.
         """
+        return self._settle(cmdlet, parameters or {}, idempotent, None)
+
+    def _settle(self, cmdlet, parameters, idempotent, first):
+        """The answer to one call whose first attempt is ``first`` (a callable giving its rows or
+        raising as ``_invoke_once`` does; None: send it now), repeated as ``invoke`` says."""
         is_read = cmdlet.lower().startswith('get-')
         repeatable = is_read if idempotent is None else idempotent
         reconnects = (_READ_RECONNECTS if is_read else _WRITE_RECONNECTS) if repeatable else 0
-        attempt = 0
+        attempt = quotas = 0
         while True:
             try:
-                return self._invoke_once(cmdlet, parameters or {})
+                if first is not None:
+                    attempt_now, first = first, None
+                    return attempt_now()
+                return self._invoke_once(cmdlet, parameters)
             except CmdletError as err:
                 if not (repeatable and short_type_name(err.exception_type) in TRANSIENT_EXCEPTION_TYPES
                         and attempt < _TRANSIENT_RETRIES):
                     raise
                 attempt += 1
+            except _QuotaRefused as refused:
+                if not QUOTA_POLICY.should_retry(quotas):
+                    raise refused.error(cmdlet, self.endpoint)
+                self.sleep(QUOTA_POLICY.delay(quotas))
+                quotas += 1
             except _BrokenConnection as broken:
+                if broken.collateral and repeatable:
+                    continue
                 if reconnects == 0:
                     broken.error.outcome_unknown = not is_read
                     raise broken.error
                 reconnects -= 1
 
     def invoke_all(self, calls, idempotent=None, parallel=1):
-        """Run independent ``(cmdlet, parameters)`` calls one after another on the runspace pool;
-        one result per call, in order (its rows or the ``ExchangeError`` it raised).
+        """Run independent ``(cmdlet, parameters)`` calls on the runspace pool, up to ``parallel``
+        (at most ``max_pipelines``) pipelines in flight at once; one result per call, in order
+        (its rows or the ``ExchangeError`` it raised), as ``invoke`` would give each.
 
-        ``parallel`` is taken for the runners' common interface; Exchange's remoting endpoint
-        allows few runspaces per user, so calls here share one pipeline at a time.
+        A window of calls is started (one Command each), then their answers are received in
+        order. A quota fault at a start ends the window there: the pipelines already started are
+        answered, the runner waits, and the rest go on with half as many in flight. A broken
+        connection leaves the started calls to ``invoke``'s rules for a broken call, and the
+        calls not started yet to be sent as new.
         """
-        return [self._answer(call, idempotent) for call in calls]
+        width = max(1, min(parallel or 1, self.max_pipelines))
+        results = []
+        waits = 0
+        while len(results) < len(calls):
+            if width == 1:
+                results.extend(self._answer(call, idempotent) for call in calls[len(results):])
+                break
+            window = calls[len(results):len(results) + width]
+            answers, refused = self._window(window, idempotent)
+            results.extend(answers)
+            if refused:
+                if not QUOTA_POLICY.should_retry(waits):
+                    results.extend(refused.error(call[0], self.endpoint) for call in calls[len(results):])
+                    break
+                self.sleep(QUOTA_POLICY.delay(waits))
+                waits += 1
+                width = max(1, width // 2)
+        return results
 
-    def _answer(self, call, idempotent):
+    def _window(self, window, idempotent):
+        """Start ``window``'s calls, then answer them: ``(answers, quota refusal or None)``; a
+        refusal answers only the calls started before it."""
+        starts = []
+        refused = None
+        for cmdlet, parameters in window:
+            try:
+                starts.append(self._begin(cmdlet, parameters or {}))
+            except _QuotaRefused as err:
+                refused = err
+                break
+            except (_BrokenConnection, ExchangeError) as err:
+                starts.append(err)
+                break
+        self.stats['in_flight'] = max(self.stats['in_flight'], sum(1 for s in starts if isinstance(s, tuple)))
+        answers = []
+        for call, start in zip(window, starts):
+            answers.append(self._answer(call, idempotent, self._first(start)))
+        if refused is None and len(starts) < len(window):
+            answers.extend(self._answer(call, idempotent) for call in window[len(starts):])
+        return answers, refused
+
+    def _first(self, start):
+        """The first attempt of a started call: finish its pipeline, or raise what starting it raised."""
+        if isinstance(start, Exception):
+            def failed():
+                raise start
+            return failed
+        return lambda: self._finish(*start)
+
+    def _answer(self, call, idempotent, first=None):
         try:
-            return self.invoke(*call, idempotent=idempotent)
+            return self._settle(call[0], call[1] or {}, idempotent, first)
         except ExchangeError as err:
             return err
 
     def _invoke_once(self, cmdlet, parameters):
+        return self._finish(*self._begin(cmdlet, parameters))
+
+    def _begin(self, cmdlet, parameters):
+        """Start one pipeline (its Command); ``(cmdlet, shell, pool)`` for ``_finish``."""
         if self._pool is None:
             self._open()
         values = {k: v for k, v in parameters.items() if v is not None}
@@ -362,17 +456,22 @@ class RemotingRunner(object):
             shell.add_cmdlet(cmdlet)
             for name, value in values.items():
                 shell.add_parameter(name, wire_value(value))
-            output = shell.invoke()
-        except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as err:
-            # The pool's shell and security context belonged to the lost connection.
-            self._discard()
-            error = TransportError('the connection to %s broke before the answer came: %s' % (self.endpoint, _short(err)),
-                                   kind=TRANSIENT, cmdlet=cmdlet)
-            raise _BrokenConnection(error)
+            shell.begin_invoke()
         except Exception as err:  # pylint: disable=broad-except
-            error = self._connection_error(err)
-            error.cmdlet = cmdlet
-            raise error
+            raise self._pipeline_error(cmdlet, err)
+        return cmdlet, shell, self._pool
+
+    def _finish(self, cmdlet, shell, pool):
+        """Receive the answer of a pipeline started on ``pool``: its rows, or the error it raised."""
+        if self._pool is not pool:
+            # Its pool broke while another pipeline of the window was answered: not its own fault,
+            # so a repeatable call is sent again without spending a reconnect.
+            raise _BrokenConnection(TransportError('the connection to %s broke before the answer came'
+                                                   % self.endpoint, kind=TRANSIENT, cmdlet=cmdlet), collateral=True)
+        try:
+            output = shell.end_invoke()
+        except Exception as err:  # pylint: disable=broad-except
+            raise self._pipeline_error(cmdlet, err)
         for record in shell.streams.warning:
             text = str(getattr(record, 'message', record))
             if text not in self.warnings:
@@ -384,6 +483,21 @@ class RemotingRunner(object):
             value = to_python(item)
             rows.append(value if isinstance(value, dict) else {'Value': value})
         return rows
+
+    def _pipeline_error(self, cmdlet, err):
+        """What a failed Command or Receive means: a quota refusal, a broken connection, or an error."""
+        if _is_quota_fault(err):
+            self.stats['quota_faults'] += 1
+            return _QuotaRefused(err)
+        if isinstance(err, (requests.exceptions.ConnectionError, requests.exceptions.Timeout)):
+            # The pool's shell and security context belonged to the lost connection.
+            self._discard()
+            error = TransportError('the connection to %s broke before the answer came: %s' % (self.endpoint, _short(err)),
+                                   kind=TRANSIENT, cmdlet=cmdlet)
+            return _BrokenConnection(error)
+        error = self._connection_error(err)
+        error.cmdlet = cmdlet
+        return error
 
     def _discard(self):
         """Forget a pool whose connection broke; the next call opens a new one.
@@ -411,12 +525,32 @@ class RemotingRunner(object):
                 self._wsman = None
 
 
+class _QuotaRefused(Exception):
+    """WinRM refused a Command or Create for quota; nothing ran."""
+
+    def __init__(self, fault):
+        super(_QuotaRefused, self).__init__(str(fault))
+        self.fault = fault
+
+    def error(self, cmdlet, endpoint):
+        """The error of a call still refused after every wait."""
+        reason = (getattr(self.fault, 'reason', None) or str(self.fault)).strip()
+        return TransportError('%s refused %s for quota after %d waits: %s; raise MaxConcurrentOperationsPerUser or '
+                              'MaxShellsPerUser (winrm/config), or give a lower parallel'
+                              % (endpoint, cmdlet, QUOTA_POLICY.max_retries, _short(reason)), kind=THROTTLED, cmdlet=cmdlet)
+
+
+def _is_quota_fault(err):
+    return HAS_PYPSRP and isinstance(err, WSManFaultError) and err.code in QUOTA_FAULT_CODES
+
+
 class _BrokenConnection(Exception):
     """The connection broke during a command; ``error`` is what the caller sees if it is not repeated."""
 
-    def __init__(self, error):
+    def __init__(self, error, collateral=False):
         super(_BrokenConnection, self).__init__(str(error))
         self.error = error
+        self.collateral = collateral
 
 
 def _is_kerberos_error(err):

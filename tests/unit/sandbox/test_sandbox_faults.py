@@ -70,3 +70,15 @@ def test_invalid_error_settings_change_nothing(payload):
     with pytest.raises(ValueError):
         faults.configure(payload)
     assert faults.settings() == before
+
+
+def test_remoting_latency_and_quota_settings():
+    faults = control.Faults()
+    assert faults.remoting_limits() == (0.0, 0)
+    faults.configure({"remoting_latency_ms": 250, "remoting_max_operations": 2})
+    assert faults.remoting_limits() == (0.25, 2)
+    with pytest.raises(ValueError, match="remoting_max_operations"):
+        faults.configure({"remoting_max_operations": -1})
+    assert faults.remoting_limits() == (0.25, 2), "a refused setting changes nothing"
+    faults.clear()
+    assert faults.remoting_limits() == (0.0, 0)

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 import requests
 from pypsrp.complex_objects import GenericComplexObject
+from pypsrp.exceptions import WSManFaultError
 from pypsrp.serializer import TaggedValue
 
 from ansible_collections.mailops.exchange.plugins.module_utils.runners import remoting_runner
@@ -138,16 +139,41 @@ def test_bad_settings_name_the_option(overrides, message):
 
 
 class _Server(object):
-    """Fake pypsrp: ``breaks`` is how many pipelines in a row lose their connection."""
+    """Fake pypsrp: ``breaks`` is how many pipelines in a row lose their connection (``break_at``:
+    at their Command or, by default, their Receive); ``quota`` how many Commands in a row WinRM
+    refuses for quota. ``events`` is the order of Commands (``begin``) and Receives (``end``)."""
 
-    def __init__(self, breaks):
+    def __init__(self, breaks=0, quota=0, break_at='end', calm=0, schedule=()):
         self.breaks = breaks
+        self.calm = calm
+        # Receives that break, by cmdlet, in order (instead of ``breaks``).
+        self.schedule = list(schedule)
+        self.quota = quota
+        self.break_at = break_at
         self.sent = []
+        self.events = []
         self.pools = 0
+        self.runspaces = None
         self.closed_sessions = 0
 
+    def step(self, phase, name):
+        self.events.append((phase, name))
+        if phase == 'begin' and self.quota:
+            self.quota -= 1
+            self.events[-1] = ('quota', name)
+            raise WSManFaultError(2150859174, 'exch01', 'This user is allowed a maximum number of 2 concurrent '
+                                  'operations, which has been exceeded.', None, None, None)
+        if phase == 'end' and self.schedule and self.schedule[0] == name:
+            self.schedule.pop(0)
+            raise requests.exceptions.ConnectionError('Remote end closed connection without response')
+        if phase == self.break_at and self.calm:
+            self.calm -= 1
+        elif phase == self.break_at and self.breaks:
+            self.breaks -= 1
+            raise requests.exceptions.ConnectionError('Remote end closed connection without response')
 
-def _fake_pypsrp(monkeypatch, server):
+
+def _fake_pypsrp(monkeypatch, server, max_pipelines=1):
     class WSMan(object):
         def __init__(self, *args, **kwargs):
             pass
@@ -157,7 +183,7 @@ def _fake_pypsrp(monkeypatch, server):
 
     class Pool(object):
         def __init__(self, *args, **kwargs):
-            pass
+            server.runspaces = kwargs.get('max_runspaces')
 
         def open(self):
             server.pools += 1
@@ -166,17 +192,20 @@ def _fake_pypsrp(monkeypatch, server):
         def __init__(self, pool):
             self.streams = SimpleNamespace(warning=[], error=[])
             self.had_errors = False
+            self.name = None
 
         def add_cmdlet(self, name):
-            server.sent.append(name)
+            self.name = name
 
         def add_parameter(self, name, value):
             pass
 
-        def invoke(self):
-            if server.breaks:
-                server.breaks -= 1
-                raise requests.exceptions.ConnectionError('Remote end closed connection without response')
+        def begin_invoke(self):
+            server.step('begin', self.name)
+            server.sent.append(self.name)
+
+        def end_invoke(self):
+            server.step('end', self.name)
             return []
 
     monkeypatch.setattr(remoting_runner, 'WSMan', WSMan)
@@ -185,12 +214,80 @@ def _fake_pypsrp(monkeypatch, server):
     return remoting_runner.RemotingRunner(runner_settings(dict(
         server='exch01', port=None, use_ssl=False, path='PowerShell', configuration_name='Microsoft.Exchange',
         auth='ntlm', username='u', password='p', validate_certs=True, ca_path=None, encryption='auto',
-        connection_timeout=30, operation_timeout=20)))
+        connection_timeout=30, operation_timeout=20)), max_pipelines=max_pipelines, sleep=server.events.append)
+
+
+def test_several_pipelines_are_in_flight_on_one_pool(monkeypatch):
+    server = _Server()
+    runner = _fake_pypsrp(monkeypatch, server, max_pipelines=3)
+    calls = [('Set-CASMailbox', {'Identity': str(n)}) for n in range(5)]
+    assert runner.invoke_all(calls, parallel=8) == [[]] * 5
+    assert server.runspaces == 3 and server.pools == 1
+    assert [e[0] for e in server.events] == ['begin'] * 3 + ['end'] * 3 + ['begin'] * 2 + ['end'] * 2
+    assert runner.stats['in_flight'] == 3
+
+
+def test_a_quota_fault_waits_and_goes_on_with_fewer_in_flight(monkeypatch):
+    server = _Server(quota=1)
+    runner = _fake_pypsrp(monkeypatch, server, max_pipelines=4)
+    calls = [('Set-CASMailbox', {'Identity': str(n)}) for n in range(6)]
+    assert runner.invoke_all(calls, parallel=4) == [[]] * 6
+    phases = [e if isinstance(e, float) else e[0] for e in server.events]
+    assert phases[:2] == ['quota', phases[1]] and isinstance(phases[1], float), 'refused at once, then a wait'
+    assert phases[2:] == ['begin', 'begin', 'end', 'end'] * 3, 'then two at a time'
+    assert 0 < phases[1] <= 2.0
+    assert server.sent == ['Set-CASMailbox'] * 6, 'each write ran once: a refused Command ran nothing'
+    assert runner.stats['quota_faults'] == 1
+
+
+def test_a_single_call_refused_for_quota_is_sent_again_after_a_wait(monkeypatch):
+    server = _Server(quota=2)
+    runner = _fake_pypsrp(monkeypatch, server)
+    assert runner.invoke('New-MailContact', {'Name': 'x'}) == []
+    assert server.sent == ['New-MailContact'] and len([e for e in server.events if isinstance(e, float)]) == 2
+
+
+def test_a_quota_that_never_clears_fails_as_throttled_naming_the_settings(monkeypatch):
+    server = _Server(quota=99)
+    runner = _fake_pypsrp(monkeypatch, server)
+    with pytest.raises(ExchangeError) as caught:
+        runner.invoke('Get-Mailbox', {'Identity': 'a'})
+    assert caught.value.kind == 'throttled' and 'MaxConcurrentOperationsPerUser' in str(caught.value)
+    assert server.sent == []
+
+
+def test_a_connection_broken_in_a_window_repeats_reads_and_leaves_writes_unknown(monkeypatch):
+    server = _Server(breaks=1)
+    runner = _fake_pypsrp(monkeypatch, server, max_pipelines=3)
+    answers = runner.invoke_all([('Get-Mailbox', {}), ('Set-Mailbox', {}), ('Get-User', {})], parallel=3)
+    assert answers[0] == [] and answers[2] == [], 'the reads are read again on a new pool'
+    assert isinstance(answers[1], ExchangeError) and answers[1].outcome_unknown
+    assert server.sent == ['Get-Mailbox', 'Set-Mailbox', 'Get-User', 'Get-Mailbox', 'Get-User']
+    assert server.pools == 2
+
+
+def test_a_call_whose_pool_another_call_broke_keeps_its_own_reconnects(monkeypatch):
+    server = _Server(schedule=['Get-Mailbox', 'Get-User', 'Get-User'])
+    runner = _fake_pypsrp(monkeypatch, server, max_pipelines=2)
+    # Get-Mailbox's answer breaks the pool both were started on; Get-User, lost with it, is read
+    # again without spending a reconnect, so it still has both for its own two breaks.
+    answers = runner.invoke_all([('Get-Mailbox', {}), ('Get-User', {})], parallel=2)
+    assert answers == [[], []]
+    assert server.sent.count('Get-Mailbox') == 2 and server.sent.count('Get-User') == 4
+
+
+def test_a_connection_broken_at_a_start_sends_the_calls_not_started_as_new(monkeypatch):
+    server = _Server(breaks=1, break_at='begin', calm=1)
+    runner = _fake_pypsrp(monkeypatch, server, max_pipelines=3)
+    answers = runner.invoke_all([('Get-Mailbox', {}), ('New-Mailbox', {}), ('Set-Mailbox', {})], parallel=3)
+    assert answers[0] == [] and answers[2] == []
+    assert isinstance(answers[1], ExchangeError) and answers[1].outcome_unknown, 'its Command may have arrived'
+    assert server.sent.count('Set-Mailbox') == 1
 
 
 @pytest.mark.parametrize('cmdlet, idempotent, breaks, sends', [
     ('Get-Mailbox', None, 2, 3),
-    ('Set-Mailbox', True, 1, 2),
+    ('Set-Mailbox', True, 2, 3),
 ])
 def test_repeatable_call_is_repeated_on_a_fresh_pool(monkeypatch, cmdlet, idempotent, breaks, sends):
     server = _Server(breaks)
@@ -203,7 +300,7 @@ def test_repeatable_call_is_repeated_on_a_fresh_pool(monkeypatch, cmdlet, idempo
 
 @pytest.mark.parametrize('cmdlet, idempotent, breaks, sends, unknown', [
     ('Get-Mailbox', None, 3, 3, False),
-    ('Set-Mailbox', True, 2, 2, True),
+    ('Set-Mailbox', True, 3, 3, True),
     ('New-Mailbox', None, 1, 1, True),
 ])
 def test_connection_that_keeps_breaking_fails_and_a_write_may_have_run(
