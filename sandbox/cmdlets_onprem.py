@@ -235,6 +235,8 @@ def mailbox_view(org, recipient):
         "WhenCreated": recipient.when_created,
         "WhenChanged": recipient.when_changed,
         **{f"CustomAttribute{n}": props[f"CustomAttribute{n}"] for n in range(1, 16)},
+        "GrantSendOnBehalfTo": [f"{org.ad_users[g].organizational_unit}/{org.ad_users[g].name}"
+                                for g in recipient.grant_send_on_behalf_to if g in org.ad_users],
         "ArchiveGuid": props["ArchiveGuid"],
         "ArchiveName": list(props["ArchiveName"]),
         "ArchiveStatus": props["ArchiveStatus"],
@@ -511,6 +513,24 @@ def _apply_addresses(org, recipient, params, policy_enabled):
     return addresses
 
 
+def _delegates(org, recipient, change):
+    """GrantSendOnBehalfTo after ``change`` (a list replaces, an Add/Remove table changes): AD user
+    GUIDs; each name must be one AD user (publicDelegates links to directory objects)."""
+    if isinstance(change, dict):
+        table = {key.lower(): value if isinstance(value, list) else [value] for key, value in change.items()}
+        if set(table) - {"add", "remove"}:
+            raise errors.transformation("GrantSendOnBehalfTo", str(sorted(change)), "MultiValuedProperty",
+                                        "Only the keys Add and Remove are supported in a hashtable.")
+        removed = {resolve_user(org, name).guid for name in table.get("remove", [])}
+        delegates = [g for g in recipient.grant_send_on_behalf_to if g not in removed]
+        delegates += [g for g in (resolve_user(org, name).guid for name in table.get("add", [])) if g not in delegates]
+    else:
+        delegates = list(dict.fromkeys(resolve_user(org, name).guid for name in (change or [])))
+    if recipient.guid in delegates:
+        raise errors.invalid_argument(f"The mailbox '{recipient.name}' can't be granted send on behalf of itself.")
+    return delegates
+
+
 def _setter(kind):
     def set_(org, params, caller):
         recipient = resolve_recipient(org, params["Identity"], kind)
@@ -538,6 +558,11 @@ def _setter(kind):
                 params["RemoteRoutingAddress"].lower() != onprem["RemoteRoutingAddress"].lower():
             onprem["RemoteRoutingAddress"] = params["RemoteRoutingAddress"]
             changed = True
+        if "GrantSendOnBehalfTo" in params:
+            delegates = _delegates(org, recipient, params["GrantSendOnBehalfTo"])
+            if delegates != recipient.grant_send_on_behalf_to:
+                recipient.grant_send_on_behalf_to = delegates
+                changed = True
         if "Type" in params:
             details = TYPES[params["Type"]] if kind == ONPREM_MAILBOX else "Remote" + TYPES[params["Type"]]
             if details != onprem["RecipientTypeDetails"]:
@@ -577,6 +602,7 @@ _ENABLE = {"Identity": _identity, "Alias": _string, "DisplayName": _string,
 _SET = {"Identity": _identity, "DisplayName": _string, "EmailAddresses": _proxy_addresses,
         "PrimarySmtpAddress": _smtp, "EmailAddressPolicyEnabled": _bool,
         "HiddenFromAddressListsEnabled": _bool, "Force": _bool, "Type": _enum(MAILBOX_TYPE),
+        "GrantSendOnBehalfTo": lambda name, value: value,
         **{f"CustomAttribute{n}": _nullable_string for n in range(1, 16)}, **_CONFIRM}
 _DISABLE = {"Identity": _identity, **_CONFIRM}
 _DISABLE_ARCHIVE = {**_DISABLE, "Archive": _bool}

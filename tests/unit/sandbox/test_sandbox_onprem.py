@@ -112,3 +112,31 @@ def test_archive_on_and_off_on_premises_and_remote(org):
     assert run(org, "Get-RemoteMailbox", Identity="frank").rows[0]["ArchiveState"] == "HostedProvisioned"
     run(org, "Disable-RemoteMailbox", Identity="frank", Archive=True)
     assert run(org, "Get-RemoteMailbox", Identity="frank").rows[0]["ArchiveState"] == "None"
+
+
+def test_full_access_send_as_and_send_on_behalf_on_premises(org):
+    from sandbox import onprem_catalog  # noqa: F401 - loads the permission cmdlets
+    run(org, "Enable-Mailbox", Identity="erin")
+    run(org, "Enable-RemoteMailbox", Identity="frank")
+    run(org, "Add-MailboxPermission", Identity="erin", User="grace", AccessRights=["FullAccess"], AutoMapping=False)
+    rows = run(org, "Get-MailboxPermission", Identity="erin").rows
+    assert [(r["User"], r["AccessRights"]) for r in rows][1:] == [("CONTOSO\\grace", ["FullAccess"])]
+    assert rows[0]["User"] == "NT AUTHORITY\\SELF"
+    # A remote mailbox's Full Access is in Exchange Online: not found on premises.
+    with pytest.raises(errors.CmdletFailure) as caught:
+        run(org, "Add-MailboxPermission", Identity="frank", User="grace", AccessRights=["FullAccess"])
+    assert caught.value.exception_type == errors.NOT_FOUND
+    run(org, "Add-ADPermission", Identity="frank", User="grace", ExtendedRights=["Send As"])
+    assert run(org, "Add-ADPermission", Identity="frank", User="grace", ExtendedRights="Send-As").warnings
+    rows = run(org, "Get-ADPermission", Identity="frank").rows
+    assert [r["User"] for r in rows if not r["IsInherited"]] == ["CONTOSO\\grace"]
+    with pytest.raises(errors.CmdletFailure) as caught:
+        run(org, "Add-ADPermission", Identity="frank", User="nobody", ExtendedRights="Send-As")
+    assert caught.value.exception_type.endswith("ADOperationException")
+    run(org, "Remove-ADPermission", Identity="frank", User="CONTOSO\\grace", ExtendedRights="Send-As", Confirm=False)
+    assert [r for r in run(org, "Get-ADPermission", Identity="frank").rows if not r["IsInherited"]] == []
+    run(org, "Set-RemoteMailbox", Identity="frank", GrantSendOnBehalfTo={"Add": ["grace", "erin@contoso.com"]})
+    assert run(org, "Get-RemoteMailbox", Identity="frank").rows[0]["GrantSendOnBehalfTo"] == [
+        "contoso.local/Users/Grace Green", "contoso.local/Users/Erin Evans"]
+    run(org, "Set-RemoteMailbox", Identity="frank", GrantSendOnBehalfTo={"Remove": ["contoso.local/Users/Grace Green"]})
+    assert len(run(org, "Get-RemoteMailbox", Identity="frank").rows[0]["GrantSendOnBehalfTo"]) == 1
