@@ -51,7 +51,12 @@ def plan_owners(current, wanted):
 def apply_owners(graph, app_id, add, remove):
     """Add and remove owner references of the application with object id ``app_id``."""
     for object_id in add:
-        graph.post('applications/%s/owners/$ref' % app_id,
-                   {'@odata.id': '%s/v1.0/directoryObjects/%s' % (graph.graph_url, object_id)})
+        try:
+            graph.post('applications/%s/owners/$ref' % app_id,
+                       {'@odata.id': '%s/v1.0/directoryObjects/%s' % (graph.graph_url, object_id)})
+        except ExchangeError as err:
+            # "One or more added object references already exist ...": another run (or a retried request) added it.
+            if 'already exist' not in (err.message or '').lower():
+                raise
     for object_id in remove:
         graph.delete('applications/%s/owners/%s/$ref' % (app_id, object_id))

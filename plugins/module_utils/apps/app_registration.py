@@ -204,6 +204,12 @@ class Registration(object):
         params = self.params
         self.resources = perms.Resources(self.graph)
         wanted = wanted_owners = None
+        # What a 403 names: these options need permissions beyond the three of every registration.
+        extra = (('User.Read.All',) if params['owners'] else ()) + (
+            ('DelegatedPermissionGrant.ReadWrite.All',) if any(e['type'] == 'delegated' for e in params['api_permissions'] or ())
+            else ())
+        if extra and hasattr(self.graph, 'permissions'):
+            self.graph.permissions = tuple(self.graph.permissions) + extra
         if params['api_permissions'] is not None:
             wanted = perms.resolve(self.resources, params['api_permissions'])
             if self.sp:

@@ -148,3 +148,27 @@ def test_expiring_lists_what_ends_within_the_window_soonest_first_without_what_g
         ('secret', 'dead', -2), ('secret', 'soon', 10), ('certificate', 'cert', 29)]
     assert found[2]['thumbprint'] == 'AB' * 20
     assert creds.expiring(app, NOW, 0) == [c for c in creds.expiring(app, NOW, 30) if c['days_left'] < 0]
+
+
+class OwnerGraph(object):
+    graph_url = 'https://graph.example'
+
+    def __init__(self, refusal):
+        self.refusal = refusal
+        self.sent = []
+
+    def post(self, path, body):
+        self.sent.append(body['@odata.id'])
+        raise ExchangeError(self.refusal, kind='invalid_argument')
+
+    def delete(self, path):
+        self.sent.append(path)
+
+
+def test_an_owner_someone_else_added_meanwhile_is_no_failure():
+    graph = OwnerGraph("One or more added object references already exist for the following modified properties: "
+                       "'owners'.")
+    owners.apply_owners(graph, 'app-1', ['u-1'], ['u-2'])
+    assert graph.sent == ['https://graph.example/v1.0/directoryObjects/u-1', 'applications/app-1/owners/u-2/$ref']
+    with pytest.raises(ExchangeError):
+        owners.apply_owners(OwnerGraph('Invalid object identifier'), 'app-1', ['u-1'], [])

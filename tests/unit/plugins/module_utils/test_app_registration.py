@@ -147,3 +147,13 @@ def test_a_run_that_lost_the_race_continues_with_the_winner(upserted):
     assert result['changes']['application'] is None and result['changes']['service_principal'] is None
     assert result['changes']['exchange_permission'] == 'granted'
     assert len(exo.warnings) == 1 and 'already existed when this run created it' in exo.warnings[0]
+
+
+def test_a_refusal_names_the_permissions_owners_and_delegated_consent_need():
+    graph = FakeGraph()
+    graph.permissions = ('Application.ReadWrite.All',)
+    graph.get = lambda path, query=None: (
+        {'id': 'user-1', 'userPrincipalName': 'alice@contoso.com'} if path.startswith('users/') else
+        FakeGraph.get(graph, path, query))
+    converge(FakeExo(graph, check_mode=True, owners=['alice@contoso.com'], api_permissions=[]))
+    assert graph.permissions == ('Application.ReadWrite.All', 'User.Read.All')
