@@ -283,7 +283,7 @@ results:
   description:
     - With O(mailboxes), one entry per mailbox in the order given - RV(calendar_processing),
       C(changes) and C(changed) as for a single mailbox, or C(failed=true) with C(msg) and the
-      error C(kind). C(key) is the entry's C(mailbox); with C(--diff), the task's C(diff) is keyed by it too.
+      error's C(error_kind). C(key) is the entry's C(mailbox); with C(--diff), the task's C(diff) is keyed by it too.
   returned: with O(mailboxes)
   type: list
   elements: dict

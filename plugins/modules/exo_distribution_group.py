@@ -492,7 +492,13 @@ results:
     - key: project-x
       changed: true
       failed: false
-      group: {name: project-x, guid: "", primary_smtp_address: project-x@contoso.com, managed_by: [alice@contoso.com]}
+      group:
+        identity: project-x
+        display_name: Project X
+        name: project-x
+        guid: ""
+        primary_smtp_address: project-x@contoso.com
+        managed_by: [alice@contoso.com]
     - key: finance-approvers
       failed: true
       error_kind: invalid_argument

@@ -139,10 +139,12 @@ EXAMPLES = r"""
 
 RETURN = r"""
 group:
-  description: The group, as its primary SMTP address.
+  description:
+    - The group, as every module shows the object it manages - its C(identity), C(display_name) and
+      C(primary_smtp_address).
   returned: with O(group)
-  type: str
-  sample: all-staff@contoso.com
+  type: dict
+  sample: {identity: all-staff, display_name: All staff, primary_smtp_address: all-staff@contoso.com}
 results:
   description:
     - With O(groups), one entry per group in the order given - RV(group), RV(members),
@@ -153,7 +155,7 @@ results:
   elements: dict
   sample:
     - key: finance
-      group: finance@contoso.com
+      group: {identity: finance, display_name: Finance, primary_smtp_address: finance@contoso.com}
       changed: true
       failed: false
       members: [carol@contoso.com, erin@contoso.com]
@@ -200,7 +202,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors 
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.groups import member_calls, member_write_error, members_from_rows, members_read
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.reconcile import sorted_values
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import RecipientResolver, check_identities
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import RecipientResolver, check_identities, object_summary
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.relation import WRITES, Relation, check_entry as check_relation
 
 # Options a groups[] entry may set; the task's own values are the defaults.
@@ -273,10 +275,10 @@ class Members(Relation):
         return member_write_error(call, err)
 
     def present(self, facts, row):
-        return {'group': (row or {}).get('PrimarySmtpAddress'), 'members': facts.get('members', [])}
+        return {'group': object_summary(row), 'members': facts.get('members', [])}
 
     def diff_name(self, result):
-        return result['group']
+        return result['group']['primary_smtp_address']
 
     def diff_after(self, result):
         return {'members': result['members']}

@@ -204,6 +204,15 @@ group:
   returned: with O(group)
   type: dict
   contains:
+    identity:
+      description: The group's Exchange identity.
+      type: str
+    display_name:
+      description: The group's display name.
+      type: str
+    primary_smtp_address:
+      description: The group's primary SMTP address.
+      type: str
     recipient_filter:
       description:
         - The stored filter without the clauses Exchange adds, in the form Exchange writes it; for
@@ -228,7 +237,7 @@ changes:
 results:
   description:
     - With O(groups), one entry per group in the order given - RV(group), C(changes), C(changed) and
-      RV(members) as for one group, or C(failed=true) with C(msg) and the error C(kind).
+      RV(members) as for one group, or C(failed=true) with C(msg) and the error's C(error_kind).
   returned: with O(groups)
   type: list
   elements: dict

@@ -64,10 +64,13 @@ EXAMPLES = r"""
 
 RETURN = r"""
 group:
-  description: The group's display name.
+  description:
+    - The group, as every module shows the object it manages - C(identity) (its object id),
+      C(display_name) and C(primary_smtp_address) (its mail address; empty for a group without one).
+    - In check mode, a group not created yet is known by its display name only.
   returned: always
-  type: str
-  sample: Licence - Exchange Online
+  type: dict
+  sample: {identity: 5f1c8a4e-3b7d-4c1a-9e2f-0a6b8d4c2e10, display_name: Licence - Exchange Online, primary_smtp_address: ''}
 members:
   description: The group's direct members after the task (user principal names); in check mode, what they would be.
   returned: always
@@ -94,6 +97,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.engine.relation i
 
 PERMISSIONS = ('GroupMember.ReadWrite.All', 'User.Read.All')
 MEMBER_SELECT = 'id,userPrincipalName,displayName'
+GROUP_SELECT = 'id,displayName,mail'
 
 
 def shown(row):
@@ -115,9 +119,9 @@ class EntraMembers(Relation):
 
     def read_call(self, identity):
         if is_guid(identity):
-            return graph_call('GET', 'groups/%s' % identity, query={'$select': 'id,displayName'})
+            return graph_call('GET', 'groups/%s' % identity, query={'$select': GROUP_SELECT})
         return graph_call('GET', 'groups', query={'$filter': 'displayName eq %s' % odata_quote(identity),
-                                                  '$select': 'id,displayName'}, collection=True)
+                                                  '$select': GROUP_SELECT}, collection=True)
 
     def object_key(self, row, identity):
         return row['id'] if row else identity
@@ -174,10 +178,13 @@ class EntraMembers(Relation):
         return err
 
     def present(self, facts, row):
-        return {'group': (row or {}).get('displayName'), 'members': facts.get('members', [])}
+        row = row or {}
+        group = {'identity': row.get('id') or '', 'display_name': row.get('displayName') or '',
+                 'primary_smtp_address': row.get('mail') or ''}
+        return {'group': group, 'members': facts.get('members', [])}
 
     def diff_name(self, result):
-        return result['group']
+        return result['group']['display_name']
 
     def diff_after(self, result):
         return {'members': result['members']}

@@ -279,7 +279,7 @@ results:
   description:
     - With O(mail_users), one entry per mail user in the order given - RV(mail_user), C(changes)
       and C(changed) as for a single mail user, or C(failed=true) with C(msg) and the error
-      C(kind). C(key) is the entry's C(mail_user); with C(--diff), the task's C(diff) is keyed by it too.
+      C(error_kind). C(key) is the entry's C(mail_user); with C(--diff), the task's C(diff) is keyed by it too.
   returned: with O(mail_users)
   type: list
   elements: dict

@@ -444,6 +444,8 @@ mailbox:
   returned: with O(mailbox)
   type: dict
   sample:
+    identity: sales-eu
+    display_name: Sales Europe
     name: sales-eu
     type: shared
     primary_smtp_address: sales-eu@contoso.com
@@ -475,8 +477,8 @@ results:
     - key: sales-eu@contoso.com
       changed: true
       failed: false
-      mailbox: {name: sales-eu, type: shared, primary_smtp_address: sales-eu@contoso.com}
-      changes: {state: present, type: shared, hidden_from_address_lists: true}
+      mailbox: {identity: sales-eu, display_name: Sales Europe, name: sales-eu, type: shared, primary_smtp_address: sales-eu@contoso.com}
+      changes: {state: {before: absent, after: present}, hidden_from_address_lists: {before: null, after: true}}
     - key: room-oslo-4@contoso.com
       failed: true
       error_kind: invalid_argument

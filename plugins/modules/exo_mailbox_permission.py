@@ -176,13 +176,15 @@ EXAMPLES = r"""
 
 RETURN = r"""
 mailbox:
-  description: The mailbox, as its primary SMTP address.
+  description:
+    - The mailbox, as every module shows the object it manages - its C(identity), C(display_name) and
+      C(primary_smtp_address).
   returned: with O(mailbox)
-  type: str
-  sample: sales@contoso.com
+  type: dict
+  sample: {identity: sales, display_name: Sales, primary_smtp_address: sales@contoso.com}
 results:
   description:
-    - With O(mailboxes), one entry per mailbox in the order given - RV(mailbox), RV(permissions),
+    - With O(mailboxes), one entry per mailbox in the order given - RV(mailbox), RV(permission),
       RV(changes) and C(changed) as for a single mailbox, or C(failed=true) with C(msg) and
       the error's C(error_kind).
   returned: with O(mailboxes)
@@ -190,23 +192,30 @@ results:
   elements: dict
   sample:
     - key: sales@contoso.com
-      mailbox: sales@contoso.com
+      mailbox: {identity: sales, display_name: Sales, primary_smtp_address: sales@contoso.com}
       changed: true
       failed: false
-      permissions: {full_access: [alice@contoso.com, bob@contoso.com]}
+      permission:
+        mailbox: {identity: sales, display_name: Sales, primary_smtp_address: sales@contoso.com}
+        full_access: [alice@contoso.com, bob@contoso.com]
       changes: {full_access: {added: [bob@contoso.com], removed: []}}
     - key: ghost@contoso.com
       failed: true
       error_kind: not_found
       msg: "mailbox: 'ghost@contoso.com' was not found; nothing was changed"
-permissions:
+permission:
   description:
-    - The trustees of each managed kind after the task, as primary SMTP addresses, sorted.
-    - In check mode, what they would be.
+    - The mailbox and the trustees of each managed kind after the task, as primary SMTP addresses,
+      sorted; in check mode, what they would be. An element of P(mailops.exchange.exo_mailbox_permission_info#module)'s
+      RV(permissions) has the same shape.
     - Only the kinds whose option was given are present.
   returned: with O(mailbox)
   type: dict
   contains:
+    mailbox:
+      description: The mailbox, as RV(mailbox).
+      type: dict
+      returned: always
     full_access:
       description: Trustees with explicit Full Access.
       type: list
@@ -223,6 +232,7 @@ permissions:
       elements: str
       returned: when O(send_on_behalf) is given
   sample:
+    mailbox: {identity: sales, display_name: Sales, primary_smtp_address: sales@contoso.com}
     full_access: [alice@contoso.com, bob@contoso.com]
     send_as: [alice@contoso.com]
 changes:
@@ -242,7 +252,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.engine.module imp
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.permissions import (
     KINDS, MAX_EXPLICIT_ACES, permission_writes, read_all_trustees, read_mailboxes, send_on_behalf_change, trustee_map)
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.reconcile import sorted_values
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import IdentityError, RecipientResolver, check_identities
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import IdentityError, RecipientResolver, check_identities, object_summary
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.relation import WRITES, Relation, check_entry as check_relation
 
 
@@ -260,7 +270,7 @@ class Permissions(Relation):
 
     noun = 'Mailbox'
     identity = 'mailbox'
-    key = 'permissions'
+    key = 'permission'
     what = 'recipient'
     properties = (
         Prop('full_access', 'FullAccess', view=sorted_values, when=WRITES),
@@ -334,10 +344,14 @@ class Permissions(Relation):
         return [calls] if calls else []
 
     def present(self, facts, row):
-        return {'mailbox': (row or {}).get('PrimarySmtpAddress'), 'permissions': facts}
+        mailbox = object_summary(row)
+        return {'mailbox': mailbox, 'permission': dict(facts, mailbox=mailbox)}
 
     def diff_name(self, result):
-        return result['mailbox']
+        return result['mailbox']['primary_smtp_address']
+
+    def diff_after(self, result):
+        return dict((kind, value) for kind, value in result['permission'].items() if kind != 'mailbox')
 
 
 def main():

@@ -64,10 +64,10 @@ EXAMPLES = r"""
 
 - name: Report every mailbox someone else has Full Access to
   ansible.builtin.debug:
-    msg: "{{ item.mailbox }}: {{ item.full_access | join(', ') }}"
+    msg: "{{ item.mailbox.primary_smtp_address }}: {{ item.full_access | join(', ') }}"
   loop: "{{ audit.permissions | selectattr('full_access') | list }}"
   loop_control:
-    label: "{{ item.mailbox }}"
+    label: "{{ item.mailbox.primary_smtp_address }}"
 
 - name: Audit two mailboxes
   mailops.exchange.exo_mailbox_permission_info:
@@ -82,15 +82,17 @@ not_found:
   elements: str
   sample: [ghost@contoso.com]
 permissions:
-  description: One entry per mailbox, in the order given or the order the service returned them.
+  description:
+    - One entry per mailbox, in the order given or the order the service returned them, shaped like
+      P(mailops.exchange.exo_mailbox_permission#module)'s RV(permission) (with every kind).
   returned: always
   type: list
   elements: dict
   contains:
     mailbox:
-      description: The mailbox, as its primary SMTP address.
-      type: str
-      sample: sales@contoso.com
+      description: The mailbox - its C(identity), C(display_name) and C(primary_smtp_address), as every module shows it.
+      type: dict
+      sample: {identity: sales, display_name: Sales, primary_smtp_address: sales@contoso.com}
     full_access:
       description: Trustees with explicit Full Access, sorted.
       type: list

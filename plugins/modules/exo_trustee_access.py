@@ -163,6 +163,14 @@ trustee:
       description: The trustee's primary SMTP address (or name).
       type: str
       sample: dave@contoso.com
+    display_name:
+      description: The trustee's display name.
+      type: str
+      sample: Dave Davis
+    primary_smtp_address:
+      description: The trustee's primary SMTP address (empty for a trustee without one).
+      type: str
+      sample: dave@contoso.com
     full_access:
       description: The mailboxes the trustee has Full Access to.
       type: list
@@ -198,7 +206,7 @@ changes:
 results:
   description:
     - With O(trustees), one entry per trustee in the order given - RV(trustee), C(changes) and
-      C(changed) as for a single trustee, or C(failed=true) with C(msg) and the error C(kind).
+      C(changed) as for a single trustee, or C(failed=true) with C(msg) and the error's C(error_kind).
   returned: with O(trustees)
   type: list
   elements: dict

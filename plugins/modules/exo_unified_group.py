@@ -201,6 +201,9 @@ group:
   returned: with O(group)
   type: dict
   sample:
+    identity: project-x
+    display_name: Project X
+    primary_smtp_address: project-x@contoso.com
     alias: project-x
     access_type: private
     accept_external_senders: false
@@ -216,17 +219,16 @@ changes:
 results:
   description:
     - With O(groups), one entry per group in the order given - RV(group), RV(changes) and
-      C(changed) as for one group, or C(failed=true) with C(msg) and the error C(kind).
+      C(changed) as for one group, or C(failed=true) with C(msg) and the error's C(error_kind).
   returned: with O(groups)
   type: list
   elements: dict
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import SET, Prop, argument_spec, input_error, same_text
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import SET, Prop, argument_spec, same_text
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
-from ansible_collections.mailops.exchange.plugins.module_utils.engine.properties import CustomAttributes, EmailAddresses, text_check
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.properties import CustomAttributes, EmailAddresses, review_addresses, text_check
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.unified_groups import LinkedGroup, unified_group_facts
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import holders
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.mailbox_properties import check_alias
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.regional import language_name
 
@@ -298,16 +300,8 @@ class UnifiedGroup(LinkedGroup):
                     PrimarySmtpAddress=plan.identity if '@' in plan.identity else '')
 
     def review(self, engine, plans):
-        """Every address a group would gain must be free: looked up for all groups together, ten to
-        a request, before anything is written."""
-        checks = [(plan, [a.split(':', 1)[-1] for a in plan.changes.get('email_addresses', {}).get('added', [])])
-                  for plan in plans if plan.action in ('create', 'update')]
-        self.resolver.prefetch(self.module.runner, [a for unused, addresses in checks for a in addresses],
-                               self.module.parallel, pages=False)
-        for plan, addresses in checks:
-            problems = holders(self.resolver, addresses, str(plan.row['Guid']).lower() if plan.row else None)
-            if problems:
-                plan.error = input_error('%semail_addresses: %s' % (plan.where, '; '.join(problems)))
+        """Every address a group would gain must be free (the check every module with addresses makes)."""
+        review_addresses(self.resolver, self.module, plans)
 
     def validate(self, plan, changes):
         if plan.row is None and '@' not in plan.identity and plan.entry['alias'] and plan.entry['alias'].lower() != plan.identity.lower():

@@ -171,7 +171,7 @@ changes:
 results:
   description:
     - With O(users), one entry per user in the order given - RV(user_licence), C(changes) and
-      C(changed) as for a single user, or C(failed=true) with C(msg) and the error C(kind).
+      C(changed) as for a single user, or C(failed=true) with C(msg) and the error's C(error_kind).
   returned: with O(users)
   type: list
   elements: dict

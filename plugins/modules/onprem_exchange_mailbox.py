@@ -366,6 +366,8 @@ mailbox:
   returned: with O(mailbox)
   type: dict
   sample:
+    identity: contoso.com/Users/Erin Evans
+    display_name: Erin Evans
     name: Erin Evans
     primary_smtp_address: erin.evans@contoso.com
     email_addresses: [SMTP:erin.evans@contoso.com]
@@ -396,7 +398,7 @@ results:
     - key: Ida Irwin
       changed: true
       failed: false
-      mailbox: {name: Ida Irwin, recipient_type_details: UserMailbox, database: DB01}
+      mailbox: {identity: contoso.com/Users/Ida Irwin, display_name: Ida Irwin, name: Ida Irwin, recipient_type_details: UserMailbox, database: DB01}
       changes: {state: {before: absent, after: present}}
     - key: frank@contoso.com
       failed: true

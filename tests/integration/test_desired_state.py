@@ -153,7 +153,7 @@ def drift(sandbox):
 def check_converged_state(data, outcome, sandbox):
     """The data file, read back through the info modules and from the sandbox's own model."""
     mailboxes = {m['primary_smtp_address']: m for m in outcome['mailboxes']}
-    permissions = {p['mailbox']: p for p in outcome['permissions']}
+    permissions = {p['mailbox']['primary_smtp_address']: p for p in outcome['permissions']}
     for wanted in data['mailboxes']:
         found = mailboxes[wanted['identity']]
         assert found['display_name'] == wanted['display_name']

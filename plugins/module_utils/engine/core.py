@@ -30,6 +30,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors 
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.bulk import DEFAULT_PARALLEL
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.outcome import create_once, remove_once
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import object_summary
 
 CREATE = 'create'
 SET = 'set'
@@ -135,6 +136,11 @@ class Prop(object):
         return {'before': before, 'after': given}
 
 
+# The result keys that name the object a module manages (the collection's one vocabulary, see
+# multi_valued_options.rst): each is always a dict of the object.
+NOUN_KEYS = ('mailbox', 'group', 'contact', 'mail_user', 'trustee')
+
+
 class Resource(object):
     """The declaration of an Exchange object; subclass attributes say what differs.
 
@@ -198,6 +204,13 @@ class Resource(object):
     def facts(self, row):
         """The object as the result shows it: every property in its option's shape."""
         return dict((prop.option, prop.read(row)) for prop in self.properties)
+
+    def view(self, row):
+        """:meth:`facts`, and under a noun key (:data:`NOUN_KEYS`) at least the object's identity,
+        display name and primary SMTP address, the same in every module (its own facts win): what
+        the result and the diff (before and after alike) show."""
+        facts = self.facts(row)
+        return dict(object_summary(row), **facts) if self.key in NOUN_KEYS else facts
 
     def identity_problem(self, value):
         """Why ``value`` cannot name an object (an entry without one cannot even be reported, so
@@ -472,7 +485,7 @@ class Engine(object):
         plans = [Plan(entry, where, entry[self.resource.identity].strip()) for entry, where in zip(entries, wheres)]
         for plan in plans:
             self.guard(plan, self.check_values)
-            self.guard(plan, lambda plan: plan.error or self.resource.check_input(plan.entry, plan.where))
+            self.guard(plan, self.check_input)
         self.read([plan for plan in plans if plan.error is None])
         live = [plan for plan in plans if plan.error is None]
         self.resource.prepare(self, live)
@@ -483,6 +496,12 @@ class Engine(object):
         self.check_references([plan for plan in live if plan.error is None])
         self.apply([plan for plan in plans if plan.error is None])
         return plans
+
+    def check_input(self, plan):
+        """The resource's own input checks (:meth:`Resource.check_input`), for an entry whose
+        values passed :meth:`check_values`; before anything is read."""
+        if plan.error is None:
+            self.resource.check_input(plan.entry, plan.where)
 
     def check_values(self, plan):
         """Each property's ``check`` on the value the entry gives, and the resource's
@@ -753,10 +772,10 @@ class Engine(object):
         """The result of one entry: ``changed``, the object after (``{}``: none), its ``changes``
         and, for the diff, its ``before``."""
         resource = self.resource
-        result = resource.present(resource.facts(after) if after is not None else {}, after)
+        result = resource.present(resource.view(after) if after is not None else {}, after)
         result.update({
             'changed': plan.action not in ('none',),
             'changes': plan.changes if plan.action != 'remove' else resource.removal_changes(plan),
-            'before': resource.facts(plan.row) if plan.row is not None and plan.action != 'created' else {},
+            'before': resource.view(plan.row) if plan.row is not None and plan.action != 'created' else {},
         })
         return result

@@ -27,8 +27,14 @@ STATUSES = ('to_create', 'to_remove', 'drifted', 'failed', 'in_sync')
 # A result's ``changes.state`` that creates or removes its object -> the object's status.
 _PRESENCE = {('absent', 'present'): 'to_create', ('present', 'absent'): 'to_remove'}
 
-# Where a result names its object, most specific first (the modules' own return keys).
-_NAME_KEYS = ('key', 'object', 'mailbox', 'group', 'primary_smtp_address', 'identity', 'name')
+# The collection's one vocabulary (multi_valued_options.rst) is what the report reads, for every
+# module alike: a bulk entry names its object by ``key`` (a summary entry by ``object``); a noun
+# result key is a dict of the object, named by its address, identity or display name; every
+# ``changes`` value is ``{before, after}`` or ``{added, removed}``.
+_NOUNS = ('mailbox', 'group', 'contact', 'mail_user', 'trustee')
+_OBJECT_NAMES = ('primary_smtp_address', 'identity', 'display_name')
+# The options a looped task's item names its object by (the noun, or an older alias).
+_OPTIONS = _NOUNS + ('identity', 'name')
 
 
 def build_report(sources, organization=None, generated_at=None):
@@ -99,29 +105,38 @@ def _objects_of_result(kind, result):
     return objects
 
 
+def _names(result):
+    """The names a result gives its object, most specific first: ``key``/``object``, then each of
+    its noun's names."""
+    names = [result.get('key'), result.get('object')]
+    for noun in _NOUNS:
+        if isinstance(result.get(noun), dict):
+            names.extend(result[noun].get(name) for name in _OBJECT_NAMES)
+    return [name for name in names if isinstance(name, str) and name]
+
+
 def _name_of(result):
-    for key in _NAME_KEYS:
-        value = result.get(key)
-        if isinstance(value, str) and value:
-            return value
+    """A bulk entry's ``key`` (a summary's ``object``); a looped task's item, by the object option it
+    gave; else the object its noun key shows."""
+    for name in (result.get('key'), result.get('object')):
+        if isinstance(name, str) and name:
+            return name
     item = result.get('item')
     if isinstance(item, dict):
-        return _name_of(item)
-    if item is not None:
+        for option in _OPTIONS:
+            if isinstance(item.get(option), str) and item[option]:
+                return item[option]
+    elif item is not None:
         return str(item)
-    for key in _NAME_KEYS:
-        value = result.get(key)
-        if isinstance(value, dict) and value:
-            return _name_of(value)
-    return '(unnamed)'
+    names = _names(result)
+    return names[0] if names else '(unnamed)'
 
 
 def _diff_of(diff, item):
     """One object's part of a bulk result's ``diff``, which maps objects to their state."""
     before, after = diff.get('before') or {}, diff.get('after') or {}
-    for key in _NAME_KEYS:
-        name = item.get(key)
-        if isinstance(name, str) and (name in before or name in after):
+    for name in _names(item):
+        if name in before or name in after:
             return {'before': before.get(name) or {}, 'after': after.get(name) or {}}
     return None
 
@@ -132,15 +147,12 @@ def _object(kind, name, result, diff):
         obj['status'] = 'failed'
         obj['msg'] = result.get('msg', '')
         # In a bulk result's entry, "kind" is the error's kind, not the object's.
-        error_kind = result.get('error_kind') or result.get('kind')
-        if error_kind and error_kind != kind:
+        error_kind = result.get('error_kind')
+        if error_kind:
             obj['error_kind'] = error_kind
         obj['properties'] = []
         return obj
     changes = result.get('changes') if isinstance(result.get('changes'), dict) else {}
-    if _is_set_change(changes):
-        # exo_distribution_group_member's changes are one set change: its members.
-        changes = {'members': changes}
     obj['properties'] = properties(changes, diff if isinstance(diff, dict) else None)
     obj['status'] = presence(changes, diff) or ('drifted' if result.get('changed') or obj['properties'] else 'in_sync')
     return obj
@@ -174,18 +186,17 @@ def properties(changes, diff):
     flat_changes = {}
     for name, change in changes.items():
         if _is_set_change(change):
-            # Modules list every managed kind, with empty lists for those in sync.
+            # Modules list every managed set, with empty lists for those in sync.
             if change.get('added') or change.get('removed'):
                 flat_changes[name] = change
-        elif isinstance(change, dict) and set(change) == {'before', 'after'}:
+        elif _is_value_change(change):
             # A change given as its values before and after (a mailbox's custom attributes): the
-            # leaves that differ, not rows named before and after.
+            # leaves that differ, each {before, after}, not rows named before and after.
             old, new = (_flatten({name: change[side]}) for side in ('before', 'after'))
-            flat_changes.update((leaf, new.get(leaf)) for leaf in set(old) | set(new) if old.get(leaf) != new.get(leaf))
-        elif isinstance(change, dict):
-            flat_changes.update(_flatten({name: change}))
+            flat_changes.update((leaf, {'before': old.get(leaf), 'after': new.get(leaf)})
+                                for leaf in set(old) | set(new) if old.get(leaf) != new.get(leaf))
         else:
-            flat_changes[name] = change
+            raise ValueError('drift report: changes.%s is %r, not {before, after} or {added, removed}' % (name, change))
     names = {n for n in set(before) | set(after) if before.get(n) != after.get(n)}
     names.update(flat_changes)
     if diff is not None and bool(raw_before) != bool(raw_after):
@@ -206,14 +217,18 @@ def properties(changes, diff):
             old, new = row['before'] or [], row['after'] or []
             row['added'] = [v for v in new if v not in old]
             row['removed'] = [v for v in old if v not in new]
-        if change is not None and not _is_set_change(change) and name not in after:
-            row['after'] = change
+        if _is_value_change(change):
+            row['before'], row['after'] = before.get(name, change['before']), after.get(name, change['after'])
         rows.append(row)
     return rows
 
 
 def _is_set_change(change):
     return isinstance(change, dict) and change and set(change) <= {'added', 'removed'}
+
+
+def _is_value_change(change):
+    return isinstance(change, dict) and set(change) == {'before', 'after'}
 
 
 def _flatten(mapping, prefix=''):

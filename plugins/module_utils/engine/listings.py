@@ -19,7 +19,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.recipients.groups
     members_read,
     read_lists,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import RecipientResolver, as_text
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import RecipientResolver, as_text, object_summary
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.mailbox_properties import plain_smtp
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.permissions import (
     KINDS,
@@ -208,15 +208,16 @@ class MailboxPermissions(Listing):
         """Every mailbox's explicit trustees per kind, each mailbox once, read in bulk."""
         resolver = RecipientResolver(self.module.invoke)
         mailboxes, seen = [], set()
-        for mailbox in (resolver.remember(row) for row in rows):
+        for mailbox, row in ((resolver.remember(row), row) for row in rows):
             if mailbox.key not in seen:
                 seen.add(mailbox.key)
-                mailboxes.append(mailbox)
-        trustees = read_all_trustees(self.module.runner, resolver, [(mailbox, KINDS) for mailbox in mailboxes],
+                mailboxes.append((mailbox, row))
+        trustees = read_all_trustees(self.module.runner, resolver, [(mailbox, KINDS) for mailbox, _row in mailboxes],
                                      org_size=self.org_size)
         audited = []
-        for mailbox in mailboxes:
-            entry = {'mailbox': mailbox.shown}
+        for mailbox, row in mailboxes:
+            # The mailbox as every module shows it (exo_mailbox_permission's permission.mailbox).
+            entry = {'mailbox': object_summary(row)}
             for kind in KINDS:
                 found = trustees[mailbox.key][kind]
                 if isinstance(found, ExchangeError):

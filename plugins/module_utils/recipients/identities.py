@@ -406,6 +406,15 @@ def as_text(value):
     return '' if value is None else str(value)
 
 
+def object_summary(row):
+    """The least a noun result key (``mailbox``, ``group`` ...) shows of its object, in every module:
+    ``identity``, ``display_name`` and ``primary_smtp_address`` of an Exchange row (an object not
+    created yet, in check mode, is known by its address, or by its name when there is none)."""
+    row = row or {}
+    return {'identity': as_text(row.get('Identity') or row.get('PrimarySmtpAddress') or row.get('Name')),
+            'display_name': as_text(row.get('DisplayName')), 'primary_smtp_address': as_text(row.get('PrimarySmtpAddress'))}
+
+
 # The mailbox types exo_mailbox creates and converts between, as RecipientTypeDetails shows them.
 MAILBOX_TYPES = {
     'regular': 'UserMailbox',

@@ -16,17 +16,21 @@ from ansible_collections.mailops.exchange.plugins.module_utils.engine.drift_repo
     render_html,
 )
 
+SALES = {'identity': 'Sales', 'display_name': 'Sales', 'primary_smtp_address': 'sales@contoso.com'}
+SUPPORT = {'identity': 'Support', 'display_name': 'Support', 'primary_smtp_address': 'support@contoso.com'}
+ALL_STAFF = {'identity': 'All Staff', 'display_name': 'All Staff', 'primary_smtp_address': 'all-staff@contoso.com'}
+
 # exo_mailbox_permission with mailboxes: in check mode with --diff; one mailbox in sync, one failed.
 PERMISSION_BULK = {
     'changed': True,
     'results': [
-        {'key': 'Sales', 'mailbox': 'sales@contoso.com', 'changed': True, 'failed': False,
-         'permissions': {'full_access': ['alice@contoso.com', 'bob@contoso.com']},
+        {'key': 'Sales', 'mailbox': SALES, 'changed': True, 'failed': False,
+         'permission': {'mailbox': SALES, 'full_access': ['alice@contoso.com', 'bob@contoso.com']},
          'changes': {'full_access': {'added': ['bob@contoso.com'], 'removed': ['carol@contoso.com']}}},
-        {'key': 'support@contoso.com', 'mailbox': 'support@contoso.com', 'changed': False, 'failed': False,
-         'permissions': {'full_access': ['alice@contoso.com']},
+        {'key': 'support@contoso.com', 'mailbox': SUPPORT, 'changed': False, 'failed': False,
+         'permission': {'mailbox': SUPPORT, 'full_access': ['alice@contoso.com']},
          'changes': {'full_access': {'added': [], 'removed': []}}},
-        {'key': 'ghost@contoso.com', 'failed': True, 'kind': 'not_found',
+        {'key': 'ghost@contoso.com', 'failed': True, 'error_kind': 'not_found',
          'msg': "mailboxes: 'ghost@contoso.com' was not found; nothing was changed"},
     ],
     'diff': {
@@ -43,7 +47,8 @@ MAILBOX_LOOP = {
     'results': [
         {'item': {'name': 'sales-eu'}, 'ansible_loop_var': 'item', 'changed': True, 'failed': False,
          'mailbox': {'name': 'sales-eu', 'primary_smtp_address': 'sales-eu@contoso.com'},
-         'changes': {'display_name': 'Sales Europe', 'litigation_hold': {'enabled': True}},
+         'changes': {'display_name': {'before': 'Sales', 'after': 'Sales Europe'},
+                     'litigation_hold': {'before': {'enabled': False, 'owner': ''}, 'after': {'enabled': True, 'owner': ''}}},
          'diff': {'before': {'display_name': 'Sales', 'guid': 'g1', 'hidden_from_address_lists': False,
                              'litigation_hold': {'enabled': False, 'owner': ''}},
                   'after': {'display_name': 'Sales Europe', 'guid': 'g1', 'hidden_from_address_lists': False,
@@ -76,12 +81,12 @@ def test_bulk_result_gives_one_object_per_entry_with_its_part_of_the_diff():
 
 def test_bulk_members_find_their_diff_by_group_when_the_key_is_another_identity():
     result = {'changed': True, 'results': [
-        {'key': 'All Staff', 'group': 'all-staff@contoso.com', 'changed': True, 'failed': False,
-         'members': ['a@contoso.com', 'c@contoso.com'], 'changes': {'added': ['c@contoso.com'], 'removed': ['b@contoso.com']}},
+        {'key': 'all staff', 'group': ALL_STAFF, 'changed': True, 'failed': False,
+         'members': ['a@contoso.com', 'c@contoso.com'], 'changes': {'members': {'added': ['c@contoso.com'], 'removed': ['b@contoso.com']}}},
     ], 'diff': {'before': {'all-staff@contoso.com': {'members': ['a@contoso.com', 'b@contoso.com']}},
                 'after': {'all-staff@contoso.com': {'members': ['a@contoso.com', 'c@contoso.com']}}}}
     members = report_of({'kind': 'group_member', 'result': result})['objects'][0]
-    assert members['object'] == 'All Staff'
+    assert members['object'] == 'all staff'
     assert members['properties'] == [{'name': 'members', 'before': ['a@contoso.com', 'b@contoso.com'],
                                       'after': ['a@contoso.com', 'c@contoso.com'],
                                       'added': ['c@contoso.com'], 'removed': ['b@contoso.com']}]
@@ -97,26 +102,32 @@ def test_loop_result_flattens_nested_values_and_skips_skipped_items():
 
 
 def test_without_diff_the_changes_name_the_properties_and_their_new_values():
-    result = {'changed': True, 'group': 'all-staff@contoso.com', 'members': ['a@contoso.com'],
-              'changes': {'added': ['a@contoso.com'], 'removed': ['b@contoso.com']}}
+    result = {'changed': True, 'group': ALL_STAFF, 'members': ['a@contoso.com'],
+              'changes': {'members': {'added': ['a@contoso.com'], 'removed': ['b@contoso.com']}}}
     member = report_of({'kind': 'group_member', 'result': result})['objects'][0]
+    # A single result names its object by its noun's address, as every module shows it.
     assert member['object'] == 'all-staff@contoso.com'
-    # exo_distribution_group_member's changes are one set change, not keyed by property.
     assert member['status'] == 'drifted'
     assert member['properties'] == [
         {'name': 'members', 'before': None, 'after': None, 'added': ['a@contoso.com'], 'removed': ['b@contoso.com']}]
-    rows = properties({'display_name': 'Sales Europe', 'state': 'present',
+    rows = properties({'display_name': {'before': 'Sales', 'after': 'Sales Europe'}, 'state': {'before': 'absent', 'after': 'present'},
                        'email_addresses': {'added': ['smtp:x@contoso.com'], 'removed': []}}, None)
     assert rows == [
-        {'name': 'display_name', 'before': None, 'after': 'Sales Europe', 'added': [], 'removed': []},
+        {'name': 'display_name', 'before': 'Sales', 'after': 'Sales Europe', 'added': [], 'removed': []},
         {'name': 'email_addresses', 'before': None, 'after': None, 'added': ['smtp:x@contoso.com'],
          'removed': []},
-        {'name': 'state', 'before': None, 'after': 'present', 'added': [], 'removed': []},
+        {'name': 'state', 'before': 'absent', 'after': 'present', 'added': [], 'removed': []},
     ]
 
 
+def test_a_change_of_another_shape_is_refused_naming_it():
+    """The report reads the one vocabulary and guesses no module's own shape."""
+    with pytest.raises(ValueError, match=r"changes.application is 'created', not \{before, after\} or \{added, removed\}"):
+        properties({'application': 'created'}, None)
+
+
 def test_created_object_shows_state_and_the_values_it_will_have():
-    rows = properties({'state': 'present'}, {'before': {}, 'after': {
+    rows = properties({'state': {'before': 'absent', 'after': 'present'}}, {'before': {}, 'after': {
         'name': 'new', 'hidden': False, 'guid': '', 'custom_attributes': {}, 'members': []}})
     assert rows == [
         {'name': 'hidden', 'before': None, 'after': False, 'added': [], 'removed': []},
@@ -131,7 +142,7 @@ def test_created_object_shows_state_and_the_values_it_will_have():
 
 
 def test_a_first_value_in_an_empty_dict_is_one_leaf():
-    rows = properties({'custom_attributes': {'1': 'helpdesk'}},
+    rows = properties({'custom_attributes': {'before': {}, 'after': {'1': 'helpdesk'}}},
                       {'before': {'custom_attributes': {}}, 'after': {'custom_attributes': {'1': 'helpdesk'}}})
     assert rows == [{'name': 'custom_attributes.1', 'before': None, 'after': 'helpdesk', 'added': [], 'removed': []}]
 

@@ -496,3 +496,35 @@ def test_check_mode_predicts_a_referred_object_in_the_services_spelling():
     plan = converge(module, Settings, {'mailbox': 'a', 'policy': 'STRICT'})
     assert plan.result['cas'] == {'policy': 'Strict', 'colour': None}
     assert not module.sent('Set')
+
+
+class Gadget(Widget):
+    """A Widget whose result key is a noun of the collection's vocabulary."""
+    key = 'contact'
+
+
+def test_a_noun_result_key_always_shows_the_objects_identity_display_name_and_address():
+    module = FakeModule({'w1': {'Guid': 'g1', 'Identity': 'w1', 'Name': 'w1', 'DisplayName': 'Widget One',
+                                'PrimarySmtpAddress': 'w1@contoso.com', 'Colour': 'red', 'Hidden': False}})
+    shown = converge(module, Gadget, {'name': 'w1', 'colour': 'red'}).result['contact']
+    assert (shown['identity'], shown['display_name'], shown['primary_smtp_address']) == ('w1', 'Widget One', 'w1@contoso.com')
+    assert shown['colour'] == 'red'
+    # Another key is the resource's facts only; an object that is not there is an empty dict.
+    assert 'display_name' not in converge(module, Widget, {'name': 'w1', 'colour': 'red'}).result['widget']
+    assert converge(module, Gadget, {'name': 'gone', 'state': 'absent'}).result['contact'] == {}
+
+
+class Picky(Widget):
+    def check_input(self, entry, where):
+        raise ValueError('%scolour: the resource refuses %r' % (where, entry['colour']))
+
+
+def test_the_resources_input_check_runs_only_for_an_entry_whose_values_passed_and_keeps_the_first_error():
+    module = FakeModule({})
+    plan = converge(module, Picky, {'name': 'w1', 'colour': 'red'})
+    assert 'the resource refuses' in str(plan.error) and module.calls == []
+    Engine(module, Picky(module)).check_input(plan)
+    first = plan.error
+    plan.error = CmdletError('an earlier problem', kind='invalid_argument')
+    Engine(module, Picky(module)).check_input(plan)
+    assert str(plan.error) == 'an earlier problem' and first is not plan.error

@@ -49,7 +49,9 @@ def test_groups_and_members_are_read_in_batches_and_the_members_named_are_looked
                            [('Get-DistributionGroupMember', 'gf'), ('Get-DistributionGroupMember', 'gs')],
                            [('Get-Recipient', 'alice'), ('Get-Recipient', 'bob')]]
     finance, sales = result['results']
-    assert finance['group'] == 'finance@contoso.com' and finance['key'] == 'finance'
+    # The group is the object every module shows (issue 14's vocabulary).
+    assert finance['group'] == {'identity': 'finance@contoso.com', 'display_name': '', 'primary_smtp_address': 'finance@contoso.com'}
+    assert finance['key'] == 'finance'
     assert finance['members'] == ['alice@contoso.com', 'bob@contoso.com']
     assert finance['changes'] == {'members': {'added': ['bob@contoso.com'], 'removed': []}}
     assert sales['changes'] == {'members': {'added': ['alice@contoso.com'], 'removed': []}}

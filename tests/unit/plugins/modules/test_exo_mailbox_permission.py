@@ -60,11 +60,12 @@ def test_each_kind_is_a_set_and_the_writes_of_many_mailboxes_go_one_mailbox_at_a
         entry('support', full_access=['alice', 'bob'], automapping=False)], 'mailboxes')
     sales, support = result['results']
     # An empty list with exclusive revokes every entry of that kind.
-    assert sales['mailbox'] == 'sales@contoso.com'
-    assert sales['permissions'] == {'full_access': ['bob@contoso.com'], 'send_on_behalf': []}
+    # The mailbox is the object every module shows (issue 14's vocabulary), the same in the permission.
+    assert sales['mailbox'] == {'identity': 'sales@contoso.com', 'display_name': '', 'primary_smtp_address': 'sales@contoso.com'}
+    assert sales['permission'] == {'mailbox': sales['mailbox'], 'full_access': ['bob@contoso.com'], 'send_on_behalf': []}
     assert sales['changes'] == {'full_access': {'added': ['bob@contoso.com'], 'removed': ['alice@contoso.com']},
                                 'send_on_behalf': {'added': [], 'removed': ['bob@contoso.com']}}
-    assert support['permissions'] == {'full_access': ['alice@contoso.com', 'bob@contoso.com']}
+    assert support['permission']['full_access'] == ['alice@contoso.com', 'bob@contoso.com']
     assert result['diff']['before']['sales@contoso.com'] == {'full_access': ['alice@contoso.com'],
                                                              'send_on_behalf': ['bob@contoso.com']}
     # Each mailbox's writes in order (sales' Set-Mailbox before its permission writes), the
@@ -80,7 +81,7 @@ def test_send_on_behalf_is_one_set_mailbox_with_an_add_remove_table_and_check_mo
     answers = {('Get-Mailbox', 'sales'): [SALES], ('Set-Mailbox', 'gs'): []}
     exo = exo_for(answers, check_mode=True)
     result = exo.converge(permission.Permissions, [entry('sales', send_on_behalf=['alice'], exclusive=True)], 'mailboxes')
-    assert exo.written == [] and result['results'][0]['permissions'] == {'send_on_behalf': ['alice@contoso.com']}
+    assert exo.written == [] and result['results'][0]['permission']['send_on_behalf'] == ['alice@contoso.com']
     exo = exo_for(answers)
     exo.converge(permission.Permissions, [entry('sales', send_on_behalf=['alice'], exclusive=True)], 'mailboxes')
     assert exo.written == [

@@ -91,7 +91,9 @@ def test_check_mode_lists_everything_held_from_a_few_requests_and_writes_nothing
     assert dict((kind, change['removed']) for kind, change in result['changes'].items()) == {
         'full_access': ['alice@contoso.com'], 'send_as': ['bob'], 'send_on_behalf': ['bob@contoso.com'],
         'member_of': ['all-staff@contoso.com'], 'folder_permissions': ['alice:\\Kalender']}
-    assert result['trustee'] == dict(dict.fromkeys(module.KINDS, []), identity='dave@contoso.com')
+    # The trustee is shown like every noun: identity, display name, primary SMTP address (issue 14).
+    assert result['trustee'] == dict(dict.fromkeys(module.KINDS, []), identity='dave@contoso.com', display_name='',
+                                     primary_smtp_address='dave@contoso.com')
     # The trustee, the mailbox list, one round of reads (2 Full Access, 3 organisation-wide, 2
     # folder names), the folder entries: the trustee's own mailbox is not asked about.
     assert exo.requests == 4
