@@ -55,16 +55,6 @@ def contacts(org):
     return [r for r in org.all() if r.recipient_type == CONTACT]
 
 
-def _contact(org, text):
-    """Exactly one mail contact named by ``text``, or Exchange's not-found / ambiguous failure."""
-    matches = [r for r in identity.find(org, text) if r.recipient_type == CONTACT]
-    if not matches:
-        raise errors.not_found(text, DOMAIN_CONTROLLER)
-    if len(matches) > 1:
-        raise errors.ambiguous(text)
-    return matches[0]
-
-
 def _check_name(org, name, own=None):
     if not name.strip() or len(name) > 64:
         raise errors.invalid_argument("The Name property must be 1 to 64 characters long.")
@@ -148,7 +138,7 @@ def get_contact(org, params, caller):
 
 def _contacts_query(org, params, view):
     params = dict(params)
-    candidates = [_contact(org, params.pop("Identity"))] if "Identity" in params else contacts(org)
+    candidates = [identity.find_one(org, params.pop("Identity"), CONTACT)] if "Identity" in params else contacts(org)
     return _query(org, candidates, params, lambda contact: view(org, contact))
 
 
@@ -212,7 +202,7 @@ def set_mail_contact(org, params, caller):
     All values are checked before anything changes; a call that changes nothing succeeds with
     Exchange's "no settings ... modified" warning.
     """
-    contact = _contact(org, params["Identity"])
+    contact = identity.find_one(org, params["Identity"], CONTACT)
     if "Name" in params:
         _check_name(org, params["Name"].strip(), contact)
     if "Alias" in params:
@@ -250,7 +240,7 @@ def _updated(contact, updates, changed):
 
 def set_contact(org, params, caller):
     """Set-Contact: the person properties of a contact, and its names. An empty value clears one."""
-    contact = _contact(org, params["Identity"])
+    contact = identity.find_one(org, params["Identity"], CONTACT)
     if "Name" in params:
         _check_name(org, params["Name"].strip(), contact)
     if "DisplayName" in params and not (params["DisplayName"] or "").strip():
@@ -267,7 +257,7 @@ def set_contact(org, params, caller):
 
 def remove_mail_contact(org, params, caller):
     """Remove-MailContact: the contact, its name and addresses, and every membership go."""
-    org.remove(_contact(org, params["Identity"]))
+    org.remove(identity.find_one(org, params["Identity"], CONTACT))
     return CmdletResult()
 
 

@@ -28,7 +28,7 @@ from .cmdlets import (
 )
 from .cmdlets_contacts import _check_name, _common, _external, _new_external, _updated
 from .cmdlets_mailbox import _check_alias, _check_free, _proxy_collection, _smtp_address, _with_primary
-from .model import DOMAIN_CONTROLLER, NULL_GUID, PERSON_PROPERTIES, Recipient, timestamp
+from .model import NULL_GUID, PERSON_PROPERTIES, Recipient, timestamp
 
 MAIL_USER = "MailUser"
 RECIPIENT_TASK = "Microsoft.Exchange.Configuration.Tasks.RecipientTaskException"
@@ -77,16 +77,6 @@ def mail_users(org):
     return [r for r in org.all() if r.recipient_type == MAIL_USER]
 
 
-def _mail_user(org, text):
-    """Exactly one mail user named by ``text``, or Exchange's not-found / ambiguous failure."""
-    matches = [r for r in identity.find(org, text) if r.recipient_type == MAIL_USER]
-    if not matches:
-        raise errors.not_found(text, DOMAIN_CONTROLLER)
-    if len(matches) > 1:
-        raise errors.ambiguous(text)
-    return matches[0]
-
-
 def _check_account(org, upn, own=None):
     """A MicrosoftOnlineServicesID no other user of the organisation has."""
     for other in org.all():
@@ -126,7 +116,7 @@ def mail_user_view(org, user):
 def get_mail_user(org, params, caller):
     """Get-MailUser: one mail user by Identity, or all matching Filter."""
     params = dict(params)
-    candidates = [_mail_user(org, params.pop("Identity"))] if "Identity" in params else mail_users(org)
+    candidates = [identity.find_one(org, params.pop("Identity"), MAIL_USER)] if "Identity" in params else mail_users(org)
     return _query(org, candidates, params, lambda user: mail_user_view(org, user))
 
 
@@ -180,7 +170,7 @@ def set_mail_user(org, params, caller):
     All values are checked before anything changes; a call that changes nothing succeeds with
     Exchange's "no settings ... modified" warning.
     """
-    user = _mail_user(org, params["Identity"])
+    user = identity.find_one(org, params["Identity"], MAIL_USER)
     if "Name" in params:
         _check_name(org, params["Name"].strip(), user)
     if "Alias" in params:
@@ -219,7 +209,7 @@ def set_user(org, params, caller):
 
 def remove_mail_user(org, params, caller):
     """Remove-MailUser: the mail user, its account, name and addresses, and every membership go."""
-    org.remove(_mail_user(org, params["Identity"]))
+    org.remove(identity.find_one(org, params["Identity"], MAIL_USER))
     return CmdletResult()
 
 

@@ -55,16 +55,6 @@ def unified_groups(org):
     return [r for r in org.all() if r.recipient_type_details == GROUP_MAILBOX]
 
 
-def _group(org, text):
-    """Exactly one Microsoft 365 group named by ``text``, or Exchange's not-found / ambiguous failure."""
-    matches = [r for r in identity.find(org, text) if r.recipient_type_details == GROUP_MAILBOX]
-    if not matches:
-        raise errors.not_found(text, DOMAIN_CONTROLLER)
-    if len(matches) > 1:
-        raise errors.ambiguous(text)
-    return matches[0]
-
-
 def unified_group_view(org, group):
     """The properties Get-UnifiedGroup returns (a representative subset)."""
     props = group.properties
@@ -108,7 +98,7 @@ def unified_group_view(org, group):
 def get_unified_group(org, params, caller):
     """Get-UnifiedGroup: one group by Identity, or all matching Filter, in pages."""
     params = dict(params)
-    candidates = [_group(org, params.pop("Identity"))] if "Identity" in params else unified_groups(org)
+    candidates = [identity.find_one(org, params.pop("Identity"), GROUP_MAILBOX)] if "Identity" in params else unified_groups(org)
     return _query(org, candidates, params, lambda group: unified_group_view(org, group))
 
 
@@ -173,7 +163,7 @@ def new_unified_group(org, params, caller):
 def set_unified_group(org, params, caller):
     """Set-UnifiedGroup. All values are checked before anything changes; a call that changes
     nothing succeeds with Exchange's "no settings ... modified" warning."""
-    group = _group(org, params["Identity"])
+    group = identity.find_one(org, params["Identity"], GROUP_MAILBOX)
     if "DisplayName" in params and (not params["DisplayName"].strip() or len(params["DisplayName"]) > 64):
         raise errors.invalid_argument("The DisplayName property must be 1 to 64 characters long.")
     if "Alias" in params:
@@ -209,13 +199,13 @@ def set_unified_group(org, params, caller):
 def remove_unified_group(org, params, caller):
     """Remove-UnifiedGroup: the group goes, but stays recoverable for 30 days with its name and
     addresses taken, as Microsoft documents for deleted Microsoft 365 groups."""
-    org.soft_delete(_group(org, params["Identity"]))
+    org.soft_delete(identity.find_one(org, params["Identity"], GROUP_MAILBOX))
     return CmdletResult()
 
 
 def get_unified_group_links(org, params, caller):
     """Get-UnifiedGroupLinks: the members, owners or subscribers, each with its recipient properties."""
-    group = _group(org, params["Identity"])
+    group = identity.find_one(org, params["Identity"], GROUP_MAILBOX)
     links = getattr(group, _LINKS[params["LinkType"]])
     rows = [views.group_member_view(org, org.get(g)) for g in links if g in org.recipients]
     return _limit(rows, params, CmdletResult())
@@ -224,7 +214,7 @@ def get_unified_group_links(org, params, caller):
 def add_unified_group_links(org, params, caller):
     """Add-UnifiedGroupLinks. Every link is checked before any is added; a recipient that is
     linked already is left as it is (a guess)."""
-    group = _group(org, params["Identity"])
+    group = identity.find_one(org, params["Identity"], GROUP_MAILBOX)
     link_type = params["LinkType"]
     recipients = [_linkable(org, link) for link in params["Links"]]
     if link_type != "Members":
@@ -246,7 +236,7 @@ def remove_unified_group_links(org, params, caller):
     """Remove-UnifiedGroupLinks. Every link is checked before any is removed: a member who is an
     owner cannot be removed as a member, and the owners cannot all go. Removing a member ends
     their subscription; a recipient that is not linked is left alone (guesses)."""
-    group = _group(org, params["Identity"])
+    group = identity.find_one(org, params["Identity"], GROUP_MAILBOX)
     link_type = params["LinkType"]
     gone = {identity.resolve(org, link, referenced=True).guid for link in params["Links"]}
     if link_type == "Members":

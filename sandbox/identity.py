@@ -30,6 +30,18 @@ def find(org, identity, candidates=None):
     return [r for r in candidates if id(r) in wanted]
 
 
+def find_one(org, identity, kind):
+    """Exactly one recipient of ``kind`` (its RecipientType or RecipientTypeDetails: ``MailContact``,
+    ``MailUser``, ``GroupMailbox`` ...) that ``identity`` names, or Exchange's not-found / ambiguous
+    failure: the lookup of every cmdlet of one kind of object."""
+    matches = [r for r in find(org, identity) if kind in (r.recipient_type, r.recipient_type_details)]
+    if not matches:
+        raise errors.not_found(identity, DOMAIN_CONTROLLER)
+    if len(matches) > 1:
+        raise errors.ambiguous(identity)
+    return matches[0]
+
+
 def resolve(org, identity, candidates=None, *, referenced=False):
     """Exactly one recipient named by ``identity``, or a :class:`~errors.CmdletFailure`.
 

@@ -134,29 +134,29 @@ class EmailAddresses(Prop):
     def delta(self, have, want, entry):
         mode = entry.get(self.option + '_mode') or 'add'
         try:
-            plan = plan_addresses(have or [], want, mode, option=self.option)
+            addresses = plan_addresses(have or [], want, mode, option=self.option)
         except AddressError as err:
             raise ValueError(str(err)) from None
-        if not plan.changed:
+        if not addresses.changed:
             return None
-        plan.exact = mode == 'exact'
-        return plan
+        addresses.exact = mode == 'exact'
+        return addresses
 
     def parameters(self, value):
-        plan = value
-        if isinstance(plan, list):
-            return {self.parameter: list(plan)}
-        if plan.exact:
-            return {self.parameter: plan.addresses}
-        added = list(plan.added)
-        if plan.primary_changed and 'SMTP:' + primary_of(plan.after) not in added:
-            added.insert(0, 'SMTP:' + primary_of(plan.after))
-        return {self.parameter: add_remove(added, plan.removed)}
+        """``value``: a new object's desired list, or the address plan :meth:`delta` made."""
+        if isinstance(value, list):
+            return {self.parameter: list(value)}
+        if value.exact:
+            return {self.parameter: value.addresses}
+        added = list(value.added)
+        if value.primary_changed and 'SMTP:' + primary_of(value.after) not in added:
+            added.insert(0, 'SMTP:' + primary_of(value.after))
+        return {self.parameter: add_remove(added, value.removed)}
 
     def apply(self, row, value):
-        plan = value
-        row[self.parameter] = plan.addresses
-        row['PrimarySmtpAddress'] = primary_of(plan.after)
+        """``value``: the address plan :meth:`delta` made."""
+        row[self.parameter] = value.addresses
+        row['PrimarySmtpAddress'] = primary_of(value.after)
 
     def fill(self, row):
         row.setdefault(self.parameter, [])
@@ -172,10 +172,10 @@ class EmailAddresses(Prop):
             self.apply(row, change)
 
     def shown(self, before, value, given):
-        plan = value
-        if isinstance(plan, list):
-            return {'added': [str(address) for address in plan], 'removed': []}
-        return {'added': list(plan.added), 'removed': list(plan.removed)}
+        """``value``: a new object's desired list (every address added), or the address plan."""
+        if isinstance(value, list):
+            return {'added': [str(address) for address in value], 'removed': []}
+        return {'added': list(value.added), 'removed': list(value.removed)}
 
 
 class ExternalAddress(Prop):

@@ -63,3 +63,14 @@ def test_candidates_narrow_the_search(org):
     with pytest.raises(errors.CmdletFailure):
         identity.resolve(org, "alice", shared)
     assert identity.resolve(org, "sales", shared).display_name == "Sales Team"
+
+
+def test_find_one_is_the_lookup_of_one_kind_of_object(org):
+    """One helper for every per-kind lookup (mail contacts, mail users, Microsoft 365 groups):
+    the kind is the RecipientType or RecipientTypeDetails; another kind's object is not found."""
+    alice = identity.find_one(org, "alice", "UserMailbox")
+    assert alice is identity.resolve(org, "alice")
+    assert identity.find_one(org, "alice@contoso.com", alice.recipient_type) is alice
+    with pytest.raises(errors.CmdletFailure) as caught:
+        identity.find_one(org, "alice", "MailContact")
+    assert caught.value.category == "NotFound"
