@@ -249,7 +249,7 @@ def test_objects_to_create_or_remove_have_their_own_status_and_counts_apart_from
         # exo_distribution_group names no state in its changes: the diff says it goes.
         {'kind': 'group', 'object': 'old-team', 'changed': True, 'diff': {'before': {'name': 'old-team'}, 'after': {}}},
         # An auto-reply's state is a property, not the object's presence.
-        {'kind': 'auto_reply', 'object': 'dave', 'changed': True, 'changes': {'state': 'enabled'},
+        {'kind': 'auto_reply', 'object': 'dave', 'changed': True, 'changes': {'state': {'before': 'disabled', 'after': 'enabled'}},
          'diff': {'before': {'state': 'disabled'}, 'after': {'state': 'enabled'}}},
         {'kind': 'contact', 'object': 'kept@fabrikam.com', 'changed': False},
     )
