@@ -165,14 +165,18 @@ mailbox:
     identity: contoso.local/Users/Service Desk
     display_name: Service Desk
     primary_smtp_address: servicedesk@contoso.com
-permissions:
+permission:
   description:
-    - The trustees of each kind the task names after it, as user principal names (a trustee that is
+    - The mailbox (as RV(mailbox)) and the trustees of each kind the task names after it, as user principal names (a trustee that is
       no Active Directory user, such as a security group, as Exchange spells it), sorted.
     - In check mode, what they would be.
   returned: with O(mailbox)
   type: dict
   contains:
+    mailbox:
+      description: The mailbox, as RV(mailbox).
+      type: dict
+      returned: always
     full_access:
       description: Trustees with explicit Full Access.
       type: list
@@ -189,6 +193,7 @@ permissions:
       elements: str
       returned: when O(send_on_behalf) is given
   sample:
+    mailbox: {identity: contoso.local/Users/Service Desk, display_name: Service Desk, primary_smtp_address: servicedesk@contoso.com}
     full_access: [erin@contoso.com, frank@contoso.com]
     send_as: [erin@contoso.com]
 changes:
@@ -199,7 +204,7 @@ changes:
     full_access: {added: [frank@contoso.com], removed: []}
 results:
   description:
-    - With O(mailboxes), one entry per mailbox in the order given - RV(mailbox), RV(permissions),
+    - With O(mailboxes), one entry per mailbox in the order given - RV(mailbox), RV(permission),
       RV(changes) and C(changed) as for a single mailbox, or C(failed=true) with C(msg) and the
       error's C(error_kind).
   returned: with O(mailboxes)
@@ -210,7 +215,7 @@ results:
       mailbox: {identity: contoso.local/Users/Sales, display_name: Sales, primary_smtp_address: sales@contoso.com}
       changed: true
       failed: false
-      permissions: {full_access: []}
+      permission: {mailbox: {identity: contoso.local/Users/Sales, display_name: Sales, primary_smtp_address: sales@contoso.com}, full_access: []}
       changes: {full_access: {added: [], removed: [leaver@contoso.com]}}
 """
 
@@ -226,6 +231,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.recipients.onprem
     permission_read,
     trustees_from_rows,
 )
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import object_summary
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.reconcile import sorted_values
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
 
@@ -237,7 +243,7 @@ class Permissions(Relation):
     written by Add-/Remove- calls, the third by Set-(Remote)Mailbox's Add/Remove table."""
 
     identity = 'mailbox'
-    key = 'permissions'
+    key = 'permission'
     what = 'mailbox'
     bulk = 'mailboxes'
     write_switches = {'Confirm': False}
@@ -302,9 +308,11 @@ class Permissions(Relation):
         return [calls] if calls else []
 
     def present(self, facts, row):
-        row = row or {}
-        return {'mailbox': dict(identity=str(row.get('Identity') or ''), display_name=str(row.get('DisplayName') or ''),
-                                primary_smtp_address=str(row.get('PrimarySmtpAddress') or '')), 'permissions': facts}
+        mailbox = object_summary(row)
+        return {'mailbox': mailbox, 'permission': dict(facts, mailbox=mailbox)}
+
+    def diff_after(self, result):
+        return dict((kind, value) for kind, value in result['permission'].items() if kind != 'mailbox')
 
 
 def main():
