@@ -11,7 +11,7 @@ import pytest
 
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import Engine, Plan
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.values import CLEAR
-from ansible_collections.mailops.exchange.plugins.modules import exo_mail_contact as contacts
+from ansible_collections.mailops.exchange.plugins.module_utils.engine import contacts
 
 OPTIONS = ('contact', 'state', 'name', 'external_email_address', 'display_name', 'alias', 'first_name', 'last_name',
            'company', 'department', 'title', 'phone', 'office', 'hidden_from_address_lists', 'custom_attributes')
@@ -86,3 +86,14 @@ def test_custom_attributes_alone_are_one_set_mail_contact_and_a_new_contact_sets
         [('Set-Contact', {'Identity': 'g2', 'Title': 'Buyer'})], [('Set-MailContact', {'Identity': 'g2', 'CustomAttribute3': 'x'})]]
     predicted = contact.facts(contact.new_row(plan, plan.desired))
     assert (predicted['name'], predicted['alias'], predicted['title'], predicted['custom_attributes']) == ('chris', 'chris', 'Buyer', {'3': 'x'})
+
+
+def test_on_premises_the_organizational_unit_goes_to_new_only_and_never_moves_a_contact():
+    contact = contacts.OnPremMailContact(SimpleNamespace(invoke=None))
+    plan = Plan(entry(contact='chris@tailspintoys.com', external_email_address='chris@tailspintoys.com',
+                      organizational_unit='contoso.local/Staff'), '', 'chris@tailspintoys.com')
+    plan.desired = contact.desired(plan)
+    assert contact.new_parameters(plan, plan.desired)['OrganizationalUnit'] == 'contoso.local/Staff'
+    plan.row = dict(ROW, OrganizationalUnit='contoso.local/Users')
+    assert 'organizational_unit' not in contact.changes(plan, contact.facts(plan.row))
+    assert contact.facts(plan.row)['organizational_unit'] == 'contoso.local/Users'
