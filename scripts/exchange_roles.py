@@ -112,12 +112,13 @@ def _written(strings, known):
 
 
 def _declared(module):
-    """The cmdlets the engine resources and listings the module defines declare."""
+    """The cmdlets the engine resources and listings the module defines, or takes from module_utils
+    (a declaration shared by an Exchange Online and an on-premises module lives in engine/), declare."""
     engine_core = importlib.import_module(PREFIX + 'module_utils.engine.core')
     info = importlib.import_module(PREFIX + 'module_utils.engine.info')
     names = set()
     for unused, cls in inspect.getmembers(module, inspect.isclass):
-        if cls.__module__ != module.__name__:
+        if cls.__module__ != module.__name__ and not cls.__module__.startswith(PREFIX + 'module_utils.'):
             continue
         if issubclass(cls, info.Listing) and cls.cmdlet:
             names.add(cls.cmdlet)
