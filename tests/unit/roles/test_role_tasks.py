@@ -1,0 +1,224 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The Windows roles without Windows (issue 21 item 3): every task of roles/sync_server and
+roles/job_server (tasks and handlers) calls its module with options that module documents, in the
+pinned ansible.windows and community.windows (installed under .build/collections by `make
+install`), with every required option and a documented choice wherever the value is literal; and
+every Jinja expression in those files parses. A renamed or unknown option fails here, not on a
+customer's host."""
+
+from __future__ import annotations
+
+import ast
+import pathlib
+
+import jinja2
+import pytest
+import yaml
+
+import ansible
+from ansible.playbook.block import Block
+from ansible.playbook.handler import Handler
+from ansible.playbook.task import Task
+
+ROOT = pathlib.Path(__file__).resolve().parents[3]
+COLLECTIONS = ROOT / '.build' / 'collections' / 'ansible_collections'
+BUILTIN = pathlib.Path(ansible.__file__).parent
+ROLES = ('sync_server', 'job_server')
+# What a task may carry beside its module: the playbook keywords of this ansible-core.
+TASK_KEYWORDS = set(Task.fattributes) | set(Handler.fattributes) | set(Block.fattributes) | {'block', 'rescue', 'always', 'local_action', 'with_items'}
+# Modules whose arguments are free-form key=value pairs rather than documented options.
+FREE_FORM = {'ansible.builtin.set_fact'}
+# Modules whose argument may be a bare string (the documented free_form option).
+STRING_ARG = {'ansible.builtin.import_tasks', 'ansible.builtin.include_tasks'}
+
+
+def task_files():
+    files = []
+    for role in ROLES:
+        for folder in ('tasks', 'handlers'):
+            files.extend(sorted((ROOT / 'roles' / role / folder).glob('*.yml')))
+    return files
+
+
+def walk(tasks, where):
+    """Every task of a task list, blocks opened, as (where, task)."""
+    for task in tasks or ():
+        if any(key in task for key in ('block', 'rescue', 'always')):
+            for key in ('block', 'rescue', 'always'):
+                yield from walk(task.get(key), '%s > %s' % (where, task.get('name', key)))
+        else:
+            yield where, task
+
+
+def all_tasks():
+    for path in task_files():
+        for where, task in walk(yaml.safe_load(path.read_text()), str(path.relative_to(ROOT))):
+            yield where, task
+
+
+def module_of(task):
+    names = [key for key in task if key not in TASK_KEYWORDS]
+    assert len(names) == 1, 'a task calls exactly one module, got %s in %s' % (names, task.get('name'))
+    return names[0]
+
+
+def _doc_string(source, owner=None, attribute='DOCUMENTATION'):
+    """The string DOCUMENTATION (or a doc fragment class's attribute) of a Python file, unevaluated."""
+    tree = ast.parse(source)
+    nodes = tree.body
+    if owner:
+        nodes = next(node.body for node in tree.body if isinstance(node, ast.ClassDef) and node.name == owner)
+    for node in nodes:
+        if isinstance(node, ast.Assign) and any(getattr(t, 'id', None) == attribute for t in node.targets):
+            return node.value.value
+    raise LookupError(attribute)
+
+
+def _module_file(fqcn):
+    namespace, collection, name = fqcn.split('.')
+    if (namespace, collection) == ('ansible', 'builtin'):
+        folder = BUILTIN / 'modules'
+    else:
+        folder = COLLECTIONS / namespace / collection / 'plugins' / 'modules'
+    for suffix in ('.py', '.yml', '.yaml'):
+        if (folder / (name + suffix)).is_file():
+            return folder / (name + suffix)
+    raise LookupError('%s is not installed (no %s/%s.py or .yml): run make install' % (fqcn, folder, name))
+
+
+def _fragment_options(fragment):
+    parts = fragment.split('.')
+    if len(parts) in (1, 2):
+        parts = ['ansible', 'builtin'] + parts
+    namespace, collection, name = parts[:3]
+    attribute = parts[3].upper() if len(parts) > 3 else 'DOCUMENTATION'
+    if (namespace, collection) == ('ansible', 'builtin'):
+        path = BUILTIN / 'plugins' / 'doc_fragments' / (name + '.py')
+    else:
+        path = COLLECTIONS / namespace / collection / 'plugins' / 'doc_fragments' / (name + '.py')
+    doc = yaml.safe_load(_doc_string(path.read_text(), 'ModuleDocFragment', attribute)) or {}
+    return doc.get('options') or {}
+
+
+_SPECS = {}
+
+
+def module_options(fqcn):
+    """The module's documented options, its doc fragments' merged in."""
+    if fqcn not in _SPECS:
+        path = _module_file(fqcn)
+        text = path.read_text()
+        doc = yaml.safe_load(_doc_string(text) if path.suffix == '.py' else text)
+        if path.suffix != '.py':
+            doc = doc['DOCUMENTATION']
+        options = dict(doc.get('options') or {})
+        fragments = doc.get('extends_documentation_fragment') or []
+        for fragment in [fragments] if isinstance(fragments, str) else fragments:
+            for name, spec in _fragment_options(fragment).items():
+                options.setdefault(name, spec)
+        _SPECS[fqcn] = options
+    return _SPECS[fqcn]
+
+
+def templated(value):
+    return isinstance(value, str) and ('{{' in value or '{%' in value)
+
+
+def problems(fqcn, args):
+    """What is wrong with calling the module fqcn with args: unknown options, missing required
+    ones, literal values outside the documented choices."""
+    if fqcn in FREE_FORM:
+        return []
+    options = module_options(fqcn)
+    if isinstance(args, str):
+        return [] if fqcn in STRING_ARG else ['%s takes options, got the string %r' % (fqcn, args)]
+    names = {}
+    for name, spec in options.items():
+        names[name] = name
+        for alias in spec.get('aliases') or ():
+            names[alias] = name
+    found = []
+    given = set()
+    for key, value in (args or {}).items():
+        if key not in names:
+            found.append('%s has no option %r (it has: %s)' % (fqcn, key, ', '.join(sorted(options))))
+            continue
+        given.add(names[key])
+        choices = options[names[key]].get('choices')
+        values = value if isinstance(value, list) else [value]
+        if choices and not templated(value):
+            wrong = [v for v in values if v not in choices and str(v) not in [str(c) for c in choices]]
+            if wrong:
+                found.append('%s option %s=%r is not one of %s' % (fqcn, key, value, choices))
+    for name, spec in options.items():
+        if spec.get('required') and name not in given:
+            found.append('%s needs option %s' % (fqcn, name))
+    return found
+
+
+TASKS = list(all_tasks())
+
+
+def test_the_roles_have_tasks_and_windows_modules():
+    modules = {module_of(task) for _, task in TASKS}
+    assert len(TASKS) > 40
+    assert {'ansible.windows.win_service', 'ansible.windows.win_copy', 'community.windows.win_psmodule',
+            'community.windows.win_firewall_rule'} <= modules
+
+
+@pytest.mark.parametrize('where, task', TASKS, ids=['%s: %s' % (w, t.get('name')) for w, t in TASKS])
+def test_each_task_calls_its_module_with_documented_options(where, task):
+    fqcn = module_of(task)
+    assert fqcn.count('.') == 2, '%s: %s is not a fully qualified module name' % (where, fqcn)
+    found = problems(fqcn, task[fqcn])
+    assert not found, '%s: %s' % (where, '; '.join(found))
+
+
+@pytest.mark.parametrize('args, expected', [
+    ({'name': 'svc', 'update_pasword': 'always'}, "has no option 'update_pasword'"),
+    ({'name': 'svc', 'start_mode': 'automatic'}, "start_mode='automatic' is not one of"),
+    ({'state': 'started'}, 'needs option name'),
+])
+def test_a_wrong_option_is_caught(args, expected):
+    found = problems('ansible.windows.win_service', args)
+    assert any(expected in line for line in found), found
+
+
+def test_aliases_fragments_and_templated_choices_are_accepted():
+    # win_service's 'password' with its alias, a templated choice, win_package's options from its
+    # ansible.windows.web_request fragment.
+    assert problems('ansible.windows.win_service', {'name': 'svc', 'start_mode': '{{ mode }}'}) == []
+    assert 'url_timeout' in module_options('ansible.windows.win_package')
+
+
+def _strings(value):
+    if isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+    elif isinstance(value, str):
+        yield value
+
+
+CONDITIONALS = ('when', 'changed_when', 'failed_when', 'until')
+
+
+@pytest.mark.parametrize('path', task_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_jinja_expression_parses(path):
+    env = jinja2.Environment()
+    for where, task in walk(yaml.safe_load(path.read_text()), path.name):
+        for value in _strings(task):
+            if templated(value):
+                env.parse(value)
+        for key in CONDITIONALS:
+            for condition in task.get(key) if isinstance(task.get(key), list) else [task.get(key)]:
+                if isinstance(condition, str):
+                    env.parse('{{ %s }}' % condition)
+        module = module_of(task)
+        if module == 'ansible.builtin.assert':
+            that = task[module]['that']
+            for condition in that if isinstance(that, list) else [that]:
+                env.parse('{{ %s }}' % condition)
