@@ -248,8 +248,8 @@ def handle(sandbox, request, segment):
         return _no_body(sandbox, 403)
     try:
         # An app in Exchange RBAC runs its roles' cmdlets only, and writes only within their scopes.
-        if not _entra_admin(claims) and not cmdlets_rbac.authorise(sandbox.org, claims.get("appid"), cmdlet,
-                                                                    cmdlet_input["Parameters"]):
+        if not _entra_admin(claims) and not cmdlets_rbac.authorise(
+                sandbox.org, claims.get("appid"), cmdlet, cmdlet_input["Parameters"]):
             return _no_body(sandbox, 403)
         sandbox.stats.cmdlet(cmdlet.name, cmdlet.is_write)
         result = sandbox.pager.result(

@@ -47,7 +47,10 @@ _NOUN = re.compile(r'^-?[A-Z][a-z]+[A-Z][A-Za-z]+$')
 FOLLOWED = ('recipients', 'engine')
 
 
-def _parse(path, cache={}):
+_PARSED = {}
+
+
+def _parse(path, cache=_PARSED):
     """``(top-level definitions by name, imported module_utils names)`` of ``path``: the second maps a local
     name to ``(file, name)``, or to ``(file, None)`` for an imported module_utils file."""
     if path not in cache:
