@@ -166,8 +166,8 @@ def remove_management_scope(org, params, caller):
     users += [g["Name"] for g in org.rbac.role_groups.values() if (g["CustomRecipientWriteScope"] or "").lower()
               == scope["Name"].lower()]
     if users:
-        raise errors.CmdletFailure(f'The management scope "{scope["Name"]}" can\'t be removed because it\'s used by '
-                                   f'the role assignments {", ".join(sorted(users))}.', _IN_USE)
+        raise errors.CmdletFailure(f'The management scope "{scope["Name"]}" can\'t be removed because role assignments '
+                                   f'or role groups use it: {", ".join(sorted(users))}.', _IN_USE)
     del org.rbac.scopes[scope["Name"].lower()]
     return CmdletResult()
 
