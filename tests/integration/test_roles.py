@@ -124,7 +124,7 @@ def module(root, name, kind):
 
 @pytest.mark.parametrize('provider, extra, expected_provider', [
     ('sql', {'job_server_connection_string': CONNECTION_STRING},
-     ('SQLJobProvider', {'ConnectString': CONNECTION_STRING})),
+     ('sqlprovider', {'ConnectString': CONNECTION_STRING})),
     ('appserver', {'job_server_appserver_url': 'https://oneim-app.contoso.com/AppServer',
                    'job_server_appserver_authentication': AUTHENTICATION},
      ('AppServerJobProvider', {'Url': 'https://oneim-app.contoso.com/AppServer', 'AuthenticationString': AUTHENTICATION})),
