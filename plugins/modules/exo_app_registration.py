@@ -161,8 +161,8 @@ options:
         description:
           - With O(secret.create=true), add a new secret with the same description when the newest one expires within
             this many days (rotation). Must be less than O(secret.valid_days).
+          - Unset, a secret is added only when the application has no unexpired one with that description (no rotation).
         type: int
-        default: 30
       overlap_days:
         description:
           - How long older secrets with the same description stay after a newer one starts, so that every
@@ -488,7 +488,7 @@ def main():
                 create=dict(type='bool', default=False),
                 description=dict(type='str', default='mailops.exchange'),
                 valid_days=dict(type='int', default=180),
-                renew_days=dict(type='int', default=30),
+                renew_days=dict(type='int'),
                 overlap_days=dict(type='int', default=7),
                 state=dict(type='str', default='present', choices=['present', 'absent']),
             )),

@@ -260,7 +260,8 @@ until ``retire_at`` (the overlap), or None.
 def plan_secrets(current, description, present, renew_days, overlap_days, now):
     """Plan the rotation (``present``) or removal of the secrets named ``description``.
 
-    A secret is added when none of them is valid for more than ``renew_days``. The others are
+    A secret is added when none of them is valid for more than ``renew_days`` (None: when none is valid,
+    without rotation, as before rotation existed). The others are
     removed once the newest (an added one starts ``now``) has been valid for ``overlap_days``,
     or at once when they have expired; until then they are ``pending``, so both work.
     """
@@ -276,7 +277,7 @@ def plan_secrets(current, description, present, renew_days, overlap_days, now):
 
     live = [c for c in mine if end(c) > now]
     newest = max(live, key=start) if live else None
-    add = newest is None or end(newest) <= now + datetime.timedelta(days=renew_days)
+    add = newest is None or (renew_days is not None and end(newest) <= now + datetime.timedelta(days=renew_days))
     keep = None if add else newest['keyId']
     retire_at = (now if add else start(newest)) + datetime.timedelta(days=overlap_days)
     remove, pending = [], []

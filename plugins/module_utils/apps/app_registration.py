@@ -336,9 +336,9 @@ def _validate_settings(exo):
     secret = params['secret']
     if secret:
         for name, minimum in (('valid_days', 1), ('renew_days', 0), ('overlap_days', 0)):
-            if secret[name] < minimum:
+            if secret[name] is not None and secret[name] < minimum:
                 exo.fail('secret.%s must be >= %d, got %d; nothing was changed' % (name, minimum, secret[name]))
-        if secret['create'] and secret['renew_days'] >= secret['valid_days']:
+        if secret['create'] and secret['renew_days'] is not None and secret['renew_days'] >= secret['valid_days']:
             exo.fail('secret.renew_days (%d) must be less than secret.valid_days (%d), or every run would add a '
                      'secret; nothing was changed' % (secret['renew_days'], secret['valid_days']))
         if secret['create'] and secret['state'] == 'absent':

@@ -120,6 +120,10 @@ def test_a_secret_is_added_when_none_outlives_the_renewal_window():
     assert not creds.plan_secrets([secret('k1', -10, 80)], 'HelloID', True, 30, 7, NOW).add
     assert creds.plan_secrets([secret('k1', -10, 20)], 'HelloID', True, 30, 7, NOW).add
     assert creds.plan_secrets([secret('k1', -10, 80, 'other')], 'HelloID', True, 30, 7, NOW).add
+    # Without renew_days a secret is added only when none is left: no rotation for those who did not ask.
+    assert not creds.plan_secrets([secret('k1', -10, 2)], 'HelloID', True, None, 7, NOW).add
+    assert creds.plan_secrets([secret('k1', -10, -1)], 'HelloID', True, None, 7, NOW) == creds.SecretPlan(
+        True, ['k1'], [], None)
 
 
 def test_old_secrets_stay_for_the_overlap_then_go_and_expired_ones_go_at_once():
