@@ -56,7 +56,7 @@ def test_introspect_and_create(tmp_path):
     containerfile = next(p for p in (context / 'Containerfile', context / 'Dockerfile') if p.exists())
     assert 'ansible-galaxy collection install' in containerfile.read_text()
     base = yaml.safe_load((definition / 'execution-environment.yml').read_text())['images']['base_image']['name']
-    image, _, tag = base.rpartition(':')
+    image, unused, tag = base.rpartition(':')
     assert image and tag and tag != 'latest', 'the base image is pinned to a version: %s' % base
     assert 'FROM %s' % base in containerfile.read_text() or 'ARG EE_BASE_IMAGE="%s"' % base in containerfile.read_text()
     galaxy = yaml.safe_load((context / '_build' / 'requirements.yml').read_text())
