@@ -41,6 +41,8 @@ def attributes(path):
     doc = yaml.safe_load(docs[0])
     merged = {}
     for fragment in doc.get('extends_documentation_fragment', []):
+        if not fragment.startswith(PREFIX):
+            continue  # another collection's fragment (ansible.builtin.files) documents no action group
         name, unused, variant = fragment[len(PREFIX):].partition('.')
         spec = importlib.util.spec_from_file_location(name, ROOT / 'plugins' / 'doc_fragments' / (name + '.py'))
         loaded = importlib.util.module_from_spec(spec)
