@@ -84,8 +84,9 @@ def permission_calls(key, kind, change, automapping):
                     parameters['AutoMapping'] = automapping
                 calls.append(('%s-MailboxPermission' % verb, parameters))
             else:
-                calls.append(('%s-ADPermission' % verb, {'Identity': key, 'User': trustee_id(trustee_key, shown),
-                                                          'ExtendedRights': [SEND_AS], 'Confirm': False}))
+                parameters = {'Identity': key, 'User': trustee_id(trustee_key, shown), 'ExtendedRights': [SEND_AS],
+                              'Confirm': False}
+                calls.append(('%s-ADPermission' % verb, parameters))
     return calls
 
 
