@@ -87,6 +87,8 @@ BAD = [
     ('job_server', {'job_server_job_provider': 'appserver', 'job_server_appserver_url': 'oneim-app.contoso.com',
                     'job_server_appserver_authentication': AUTHENTICATION},
      "needs job_server_appserver_url (an http or https URL, got 'oneim-app.contoso.com')"),
+    ('job_server', {'job_server_update_password': 'sometimes'},
+     'value of job_server_update_password must be one of: on_create, always, got: sometimes'),
     ('job_server', {'job_server_queue': 'SYNC01'},
      "job_server_queue must look like \\NAME (got 'SYNC01')"),
 ]

@@ -222,3 +222,24 @@ def test_every_jinja_expression_parses(path):
             that = task[module]['that']
             for condition in that if isinstance(that, list) else [that]:
                 env.parse('{{ %s }}' % condition)
+
+
+def _role_task(role, module, **args):
+    found = [task for where, task in TASKS if where.startswith('roles/%s/' % role) and module in task
+             and all(task[module].get(k) == v for k, v in args.items())]
+    assert found, 'roles/%s has no %s task with %s' % (role, module, args)
+    return found[0]
+
+
+def test_the_service_account_gets_its_rights_and_a_rotated_password():
+    # Issue 21 item 1: the "Log on as a service" right, Remote Management Users where asked, and
+    # the password applied on every run when job_server_update_password=always.
+    _role_task('job_server', 'ansible.windows.win_user_right', name='SeServiceLogonRight', action='add')
+    group = _role_task('job_server', 'ansible.windows.win_group_membership', name='Remote Management Users')
+    assert group['when'] == 'job_server_remote_management_users'
+    service = _role_task('job_server', 'ansible.windows.win_service', state='started')
+    assert service['ansible.windows.win_service']['update_password'] == '{{ job_server_update_password }}'
+    spec = yaml.safe_load((ROOT / 'roles' / 'job_server' / 'meta' / 'argument_specs.yml').read_text())
+    options = spec['argument_specs']['main']['options']
+    assert options['job_server_update_password']['choices'] == ['on_create', 'always']
+    assert options['job_server_remote_management_users']['type'] == 'bool'
