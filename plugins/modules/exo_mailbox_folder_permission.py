@@ -133,10 +133,10 @@ permission:
   type: dict
   contains:
     mailbox:
-      description: The mailbox, as its primary SMTP address.
-      type: str
+      description: The mailbox - its C(identity), C(display_name) and C(primary_smtp_address), as every module shows it.
+      type: dict
       returned: always
-      sample: jonas@contoso.com
+      sample: {identity: jonas, display_name: Jonas Berg, primary_smtp_address: jonas@contoso.com}
     folder:
       description: The folder's path in the mailbox, in the mailbox's language.
       type: str
@@ -166,7 +166,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.engine.module imp
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.folder_permissions import (
     NO_RIGHTS, ROLES, USER_NOT_FOUND, calendar_option, check_options, entry_parameters, entry_row, flags_from_service, folder_identity,
     read_user_entry, rights_from_service, show_rights, special_user, well_known_path, within)
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import RecipientResolver
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import RecipientResolver, object_summary
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import INVALID_ARGUMENT, NOT_FOUND, ExchangeError
 
 
@@ -197,7 +197,7 @@ class FolderEntry(Resource):
     def __init__(self, module):
         super().__init__(module)
         self.resolver = RecipientResolver(module.invoke)
-        self.options = self.mailbox = self.user = self.folder = None
+        self.options = self.mailbox = self.mailbox_row = self.user = self.folder = None
         self.segments = []
 
     def check_input(self, entry, where):
@@ -215,7 +215,7 @@ class FolderEntry(Resource):
                       'recipient')
         if row is None:
             raise ExchangeError("mailbox: '%s' was not found; nothing was changed" % plans[0].identity, kind=NOT_FOUND)
-        self.mailbox = self.resolver.remember(row).shown
+        self.mailbox, self.mailbox_row = self.resolver.remember(row).shown, row
         self.user = special_user(entry['user']) or list(self.resolver.resolve_all('user', [entry['user']]).values())[0].shown
         folder_type, segments, rights, flags = self.options
         base = self.well_known(folder_type, entry['folder']) if folder_type else []
@@ -278,7 +278,7 @@ class FolderEntry(Resource):
         return None
 
     def facts(self, row):
-        return dict(super().facts(row), mailbox=self.mailbox, folder='/'.join(self.segments), user=self.user)
+        return dict(super().facts(row), mailbox=object_summary(self.mailbox_row), folder='/'.join(self.segments), user=self.user)
 
     def present(self, facts, row):
         return {'permission': facts or self.facts(entry_row(None, None))}

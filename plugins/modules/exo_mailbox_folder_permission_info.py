@@ -92,9 +92,9 @@ folder_permissions:
   elements: dict
   contains:
     mailbox:
-      description: The mailbox, as its primary SMTP address.
-      type: str
-      sample: jonas@contoso.com
+      description: The mailbox - its C(identity), C(display_name) and C(primary_smtp_address), as every module shows it.
+      type: dict
+      sample: {identity: jonas, display_name: Jonas Berg, primary_smtp_address: jonas@contoso.com}
     folder:
       description: The folder's path in the mailbox, in the mailbox's language.
       type: str
@@ -124,6 +124,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.engine.info impor
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.folder_permissions import (
     flags_from_service, folder_identity, path_segments, pick_folder, rights_from_service, show_rights, split_folder)
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import object_summary
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import INVALID_ARGUMENT, NOT_FOUND, ExchangeError
 
 
@@ -173,14 +174,14 @@ class FolderPermissions(Listing):
         answers = self.module.invoke_all([('Get-MailboxFolderPermission', {'Identity': folder_identity(address, path)})
                                           for address, path in zip(addresses, paths)])
         folders = []
-        for address, path, answer in zip(addresses, paths, answers):
+        for row, address, path, answer in zip(rows, addresses, paths, answers):
             if isinstance(answer, ExchangeError):
                 if answer.kind == NOT_FOUND:
                     raise ExchangeError("folder: '%s' was not found in the mailbox %s (looked for %s)"
                                         % (self.module.params['folder'], address, folder_identity(address, path)),
                                         kind=NOT_FOUND, exception_type=answer.exception_type)
                 raise answer
-            folders.append({'mailbox': address, 'folder': '/'.join(path), 'permissions': [_entry(row) for row in answer]})
+            folders.append({'mailbox': object_summary(row), 'folder': '/'.join(path), 'permissions': [_entry(row) for row in answer]})
         return folders
 
 

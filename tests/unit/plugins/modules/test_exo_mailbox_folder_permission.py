@@ -72,7 +72,8 @@ def test_a_user_without_an_entry_gets_one_and_the_result_is_the_entry_wanted():
     assert writes(exo) == [('Add-MailboxFolderPermission', {
         'Identity': 'jonas@contoso.com:\\Kalender', 'User': 'alice@contoso.com', 'AccessRights': ['Reviewer'],
         'Confirm': False, 'SendNotificationToUser': True})]
-    assert plan.result['permission'] == {'mailbox': 'jonas@contoso.com', 'folder': 'Kalender', 'user': 'alice@contoso.com',
+    assert plan.result['permission'] == {'mailbox': {'identity': 'jonas@contoso.com', 'display_name': '', 'primary_smtp_address': 'jonas@contoso.com'},
+                                         'folder': 'Kalender', 'user': 'alice@contoso.com',
                                          'access_rights': ['Reviewer'], 'sharing_permission_flags': []}
     assert plan.result['before']['access_rights'] == []
 
