@@ -243,3 +243,37 @@ def test_the_service_account_gets_its_rights_and_a_rotated_password():
     options = spec['argument_specs']['main']['options']
     assert options['job_server_update_password']['choices'] == ['on_create', 'always']
     assert options['job_server_remote_management_users']['type'] == 'bool'
+
+
+def _platform_outcome(platform, **variables):
+    """Which platform asserts of sync_server run for a host, and whether each holds: the tasks'
+    when/that evaluated with Jinja as Ansible would (these use no Ansible-only tests)."""
+    path = ROOT / 'roles' / 'sync_server' / 'tasks' / 'platform.yml'
+    values = dict(yaml.safe_load((ROOT / 'roles' / 'sync_server' / 'defaults' / 'main.yml').read_text()))
+    values.update(yaml.safe_load((ROOT / 'roles' / 'sync_server' / 'vars' / 'main.yml').read_text()))
+    values.update(variables, sync_server__platform=platform)
+    env = jinja2.Environment()
+    outcome = {}
+    for task in yaml.safe_load(path.read_text()):
+        if 'ansible.builtin.assert' not in task or 'release' not in task['name']:
+            continue
+        when = task.get('when')
+        if when and not env.compile_expression(when)(**values):
+            continue
+        outcome[task['name']] = all(env.compile_expression(c)(**values) for c in task['ansible.builtin.assert']['that'])
+    return outcome
+
+
+def test_a_client_windows_is_accepted_only_when_asked():
+    windows11 = {'product_type': 1, 'build': '22631', 'caption': 'Windows 11 Enterprise'}
+    assert list(_platform_outcome(windows11).values()) == [False]
+    assert list(_platform_outcome(windows11, sync_server_allow_client=True).values()) == [True]
+    assert list(_platform_outcome(dict(windows11, build='9600'), sync_server_allow_client=True).values()) == [False]
+    server = {'product_type': 3, 'build': '20348', 'caption': 'Windows Server 2022'}
+    assert list(_platform_outcome(server, sync_server_allow_client=True).values()) == [True]
+    assert list(_platform_outcome(dict(server, build='22631')).values()) == [False]
+
+
+def test_powershell_51_is_installed_from_the_documented_package():
+    task = _role_task('sync_server', 'ansible.windows.win_command')
+    assert task['ansible.windows.win_command']['argv'][:2] == ['wusa.exe', '{{ sync_server_wmf51_package }}']
