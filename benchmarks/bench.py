@@ -19,6 +19,8 @@ ansible-playbook (with its modules), of the modules alone and of the sandbox, an
 throughput without latency, to show the sandbox is not the bottleneck.
 
     python benchmarks/bench.py run --sizes 100,1000 [--latency-ms 100] [--output FILE]
+    python benchmarks/bench.py leaver --sizes 1000,10000      # exo_trustee_access, one leaver everywhere
+    python benchmarks/bench.py export --sizes 1000,10000      # exo_tenant_export, a whole tenant into a file
     python benchmarks/bench.py report FILE [FILE ...] [--plot PNG]
 
 ``run`` writes one JSON file; ``report`` prints the table of one or more of them and draws the
