@@ -47,7 +47,7 @@ options:
   dest:
     description:
       - Where to write the data file. It is replaced in one atomic move, and only when its
-        content differs (RV(changed) says so); with C(--diff) the diff shows the old and new text.
+        content differs (the task reports C(changed) then); with C(--diff) the diff shows the old and new text.
       - In check mode nothing is written; the result says what would be.
       - Without O(dest) the data are only returned.
     type: path
