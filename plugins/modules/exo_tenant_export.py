@@ -29,6 +29,7 @@ author:
   - mailops.exchange developers (@mailops)
 extends_documentation_fragment:
   - mailops.exchange.exchange_online
+  - mailops.exchange.exchange_online.attributes
   - ansible.builtin.files
 options:
   kinds:
@@ -66,10 +67,6 @@ attributes:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: full
     details: The text of O(dest) before and after.
-  platform:
-    description: Target OS/families that can be operated against.
-    support: N/A
-    platforms: exchange_online
 seealso:
   - module: mailops.exchange.exo_mailbox_permission_info
   - module: mailops.exchange.exo_distribution_group_info
