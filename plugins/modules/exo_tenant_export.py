@@ -53,12 +53,6 @@ options:
       - Without O(dest) the data are only returned.
     type: path
 attributes:
-  action_group:
-    description: Use C(group/mailops.exchange.exchange_online) or C(group/mailops.exchange.exchange) in C(module_defaults) to set defaults for this module.
-    support: full
-    membership:
-      - mailops.exchange.exchange_online
-      - mailops.exchange.exchange
   check_mode:
     description: Can run in check_mode and return changed status prediction without modifying target.
     support: full
