@@ -350,9 +350,6 @@ class Permissions(Relation):
     def diff_name(self, result):
         return result['mailbox']['primary_smtp_address']
 
-    def diff_after(self, result):
-        return dict((kind, value) for kind, value in result['permission'].items() if kind != 'mailbox')
-
 
 def main():
     options = dict(

@@ -311,9 +311,6 @@ class Permissions(Relation):
         mailbox = object_summary(row)
         return {'mailbox': mailbox, 'permission': dict(facts, mailbox=mailbox)}
 
-    def diff_after(self, result):
-        return dict((kind, value) for kind, value in result['permission'].items() if kind != 'mailbox')
-
 
 def main():
     module = OnPremModule(**argument_spec(Permissions))

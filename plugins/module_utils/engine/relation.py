@@ -16,7 +16,7 @@ a Set call whose parameter ``wire`` makes of the change. Not for use outside thi
 
 from __future__ import annotations
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import Resource
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import NOUN_KEYS, Resource
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.reconcile import apply_plan, plan_set, sorted_values
 
 WRITES = 'writes'
@@ -120,6 +120,11 @@ class Relation(Resource):
     def after(self, plan, row):
         """``row`` with every named set as the plan leaves it."""
         return dict(row, **dict((self.prop(option).parameter, change.after()) for option, change in plan.detail.items()))
+
+    def diff_after(self, result):
+        """The sets after, as one result's diff shows them: not the object they belong to, which a
+        result may show beside them (a mailbox's ``permission`` holds its ``mailbox``)."""
+        return dict((option, value) for option, value in result[self.key].items() if option not in NOUN_KEYS)
 
     def predict(self, plan, changes):
         return self.after(plan, plan.row)

@@ -68,6 +68,8 @@ def test_each_kind_is_a_set_and_the_writes_of_many_mailboxes_go_one_mailbox_at_a
     assert support['permission']['full_access'] == ['alice@contoso.com', 'bob@contoso.com']
     assert result['diff']['before']['sales@contoso.com'] == {'full_access': ['alice@contoso.com'],
                                                              'send_on_behalf': ['bob@contoso.com']}
+    # The diff shows the sets on both sides, not the mailbox the permission holds.
+    assert result['diff']['after']['sales@contoso.com'] == {'full_access': ['bob@contoso.com'], 'send_on_behalf': []}
     # Each mailbox's writes in order (sales' Set-Mailbox before its permission writes), the
     # mailboxes' calls in turn, ten to a request, automapping as each entry says.
     assert [(c[0], c[1]['Identity'], c[1].get('User'), c[1].get('AutoMapping')) for c in exo.written] == [
