@@ -47,7 +47,7 @@ class SandboxProcess:
 
     # -- lifecycle ------------------------------------------------------------------------------
 
-    def start(self, state_dir=None, timeout=30.0, **cli_args):
+    def start(self, state_dir=None, timeout=120.0, **cli_args):
         """Start the server and wait until it writes ``sandbox.env``; returns self.
 
         ``state_dir`` and ``cli_args`` default to the constructor's. ``cli_args`` map onto
