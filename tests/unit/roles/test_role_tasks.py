@@ -277,3 +277,20 @@ def test_a_client_windows_is_accepted_only_when_asked():
 def test_powershell_51_is_installed_from_the_documented_package():
     task = _role_task('sync_server', 'ansible.windows.win_command')
     assert task['ansible.windows.win_command']['argv'][:2] == ['wusa.exe', '{{ sync_server_wmf51_package }}']
+
+
+def test_the_role_stops_with_the_manual_declaration_steps_until_declared():
+    # Issue 21 item 1: the product documents no scriptable interface to declare a Job server, so
+    # the role ends with a failing check naming the exact Server Installer steps and values.
+    task = [t for _, t in TASKS if t.get('name', '').startswith('Stop until the Job server is declared')][0]
+    values = dict(yaml.safe_load((ROOT / 'roles' / 'job_server' / 'defaults' / 'main.yml').read_text()))
+    values.update(job_server__host={'computer_name': 'SYNC01', 'fqdn': 'sync01.contoso.com'}, job_server_encrypted_database=True)
+    env = jinja2.Environment()
+    env.filters['bool'] = bool  # Ansible's bool filter, for the booleans given here
+    assert not env.compile_expression(task['ansible.builtin.assert']['that'][0])(**values)
+    assert env.compile_expression(task['ansible.builtin.assert']['that'][0])(**dict(values, job_server_declared=True))
+    message = ' '.join(env.from_string(task['ansible.builtin.assert']['fail_msg']).render(**values).split())
+    for expected in ('Server Installer', 'Queue \\SYNC01 (exactly this', 'Full server name sync01.contoso.com',
+                     'Machine roles select Server | Job Server | Exchange Online', 'Server functions select Exchange Online connector',
+                     'Declare the database key', 'job_server_declared=true'):
+        assert expected in message, message
