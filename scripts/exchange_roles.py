@@ -50,10 +50,10 @@ FOLLOWED = ('recipients', 'engine')
 _PARSED = {}
 
 
-def _parse(path, cache=_PARSED):
+def _parse(path):
     """``(top-level definitions by name, imported module_utils names)`` of ``path``: the second maps a local
     name to ``(file, name)``, or to ``(file, None)`` for an imported module_utils file."""
-    if path not in cache:
+    if path not in _PARSED:
         tree = ast.parse(path.read_text(), str(path))
         top, imported = {}, {}
         for node in tree.body:
@@ -66,8 +66,8 @@ def _parse(path, cache=_PARSED):
                 for alias in node.names:
                     as_file = base / (alias.name + '.py')
                     imported[alias.asname or alias.name] = (as_file, None) if as_file.exists() else (base.with_suffix('.py'), alias.name)
-        cache[path] = (tree, top, imported)
-    return cache[path]
+        _PARSED[path] = (tree, top, imported)
+    return _PARSED[path]
 
 
 def _reached(module_path):
