@@ -9,7 +9,6 @@ from; the names the document does not give are marked unverified, and the guide 
 
 from __future__ import annotations
 
-import pathlib
 import xml.etree.ElementTree as ET
 
 import pytest
