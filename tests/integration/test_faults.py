@@ -299,8 +299,8 @@ def test_onprem_bulk_converges_under_remoting_faults(playbook, sandbox):
     for outcome in outcomes:
         scenario, counters = outcome['scenario'], outcome['counters']
         ran = counters['cmdlets'].get('Set-CASMailbox', 0)
-        print('FAULTS %s %s, dropped %d, quota faults %d' % (scenario, counters['cmdlets'], counters['dropped'],
-                                                              counters['throttled']))
+        print('FAULTS %s %s, dropped %d, quota faults %d'
+              % (scenario, counters['cmdlets'], counters['dropped'], counters['throttled']))
         assert ran == ONPREM_MAILBOXES if scenario in ONPREM_EXACT else ran >= ONPREM_MAILBOXES, scenario
         faults = ONPREM_SCENARIOS[scenario]
         if 'drop_rate' in faults:
