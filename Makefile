@@ -82,6 +82,8 @@ bench: install
 	  --output benchmarks/results/bench.json
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/bench.py export $(EXPORT_BENCH_ARGS) \
 	  --output benchmarks/results/bench-export.json
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/bench.py onprem $(ONPREM_BENCH_ARGS) \
+	  --output benchmarks/results/bench-onprem.json
 	$(BIN)/python benchmarks/bench.py report benchmarks/results/bench.json benchmarks/results/bench-export.json \
 	  --plot benchmarks/results/bench.png
 

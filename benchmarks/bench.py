@@ -533,6 +533,13 @@ def main():
     export.add_argument("--latency-ms", type=int, default=100, help="injected latency per Exchange request")
     export.add_argument("--output", type=Path, default=RESULTS / "bench-export.json", help="JSON file to write")
     export.add_argument("--work", type=Path, default=REPO / ".build" / "bench", help="scratch directory")
+    onprem = sub.add_parser("onprem", help="measure on-premises bulk over one runspace pool (benchmarks/onprem.py)")
+    onprem.add_argument("--sizes", default="1000", help="comma-separated on-premises mailboxes")
+    onprem.add_argument("--latency-ms", type=int, default=50, help="server time per pipeline (remoting_latency_ms)")
+    onprem.add_argument("--parallel", type=int, default=PARALLEL, help="pipelines in flight")
+    onprem.add_argument("--loop-sample", type=int, default=20, help="mailboxes the loop is timed over, scaled to N")
+    onprem.add_argument("--output", type=Path, default=RESULTS / "bench-onprem.json", help="JSON file to write")
+    onprem.add_argument("--work", type=Path, default=REPO / ".build" / "bench", help="scratch directory")
     report = sub.add_parser("report", help="print the table of result files and draw the plot")
     report.add_argument("files", nargs="+", type=Path)
     report.add_argument("--plot", type=Path, default=RESULTS / "bench.png")
@@ -549,6 +556,14 @@ def main():
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     args.work.mkdir(parents=True, exist_ok=True)
     runs = []
+    if args.command == "onprem":
+        import onprem  # pylint: disable=import-outside-toplevel
+        runs = [onprem.measure(n, args.latency_ms, args.work, args.parallel, args.loop_sample) for n in sizes]
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(json.dumps({"date": datetime.datetime.now(datetime.timezone.utc).strftime(
+            "%Y-%m-%dT%H:%M:%SZ"), "machine": {"cpus": os.cpu_count()}, "runs": runs}, indent=2, sort_keys=True) + "\n")
+        print("results: %s" % args.output)
+        return
     if args.command == "leaver":
         runs = [measure_leaver(n, args.latency_ms, args.work) for n in sizes]
         write_results(args.output, runs)

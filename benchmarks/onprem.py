@@ -1,0 +1,121 @@
+"""The on-premises row of ``make bench`` (issue 19): bulk over one runspace pool against a loop.
+
+A sandbox gets N on-premises mailboxes (``New-Mailbox`` over remoting, before timing), then every
+pipeline is given ``latency_ms`` of server time (the sandbox's ``remoting_latency_ms``: a
+cmdlet's answer is ready that long after its Command) and ``onprem_exchange_cas_mailbox`` runs:
+
+1. ``converge``  - one bulk task over the N mailboxes, ``parallel`` pipelines in flight,
+2. ``rerun``     - the same task again (converged: reads only),
+3. ``audit``     - the same task in check mode,
+4. ``serial``    - the converge from scratch with one pipeline at a time (``parallel: 1``),
+5. ``loop``      - the converge from scratch as a per-item ``loop`` (one module run each),
+                   timed over ``loop_sample`` mailboxes and scaled to N.
+
+The floor of a run is its pipelines x latency / pipelines in flight. The mailboxes' permissions,
+which the issue names for this row, are another module's (``onprem1``'s); client access settings
+are the on-premises bulk object that exists here, with the same read-then-write shape.
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.onprem_module import runner_settings  # noqa: E402
+from ansible_collections.mailops.exchange.plugins.module_utils.runners.remoting_runner import RemotingRunner  # noqa: E402
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.values import Secret  # noqa: E402
+from sandbox.testing import SandboxProcess  # noqa: E402
+
+PLAYBOOKS = Path(__file__).resolve().parent / "playbooks"
+COLLECTIONS = REPO / ".build" / "collections"
+PASSWORD = "N3w-User!Pass#42"
+
+
+def remoting_params(env):
+    return dict(server=env["EXCHANGE_SERVER"], port=int(env["EXCHANGE_PORT"]), use_ssl=False, path="PowerShell",
+                configuration_name="Microsoft.Exchange", auth=env["EXCHANGE_AUTH"],
+                username=env["EXCHANGE_USERNAME"], password=env["EXCHANGE_PASSWORD"], validate_certs=True,
+                ca_path=None, encryption="auto", connection_timeout=30, operation_timeout=60)
+
+
+def seed(sandbox, n):
+    """N on-premises mailboxes, without latency, eight pipelines at a time."""
+    runner = RemotingRunner(runner_settings(remoting_params(sandbox.env)), max_pipelines=8)
+    try:
+        calls = [("New-Mailbox", {"Name": "onprem%04d" % i, "UserPrincipalName": "onprem%04d@contoso.com" % i,
+                                  "Password": Secret(PASSWORD)}) for i in range(n)]
+        failed = [a for a in runner.invoke_all(calls, parallel=8) if isinstance(a, Exception)]
+        if failed:
+            raise RuntimeError("seeding failed: %s" % failed[0])
+    finally:
+        runner.close()
+
+
+def run(sandbox, book, mailboxes, parallel, work, check=False):
+    """One ansible-playbook run; wall time and the sandbox's counters."""
+    run_dir = Path(tempfile.mkdtemp(prefix="onprem-", dir=work))
+    env = dict(os.environ, **{k: v for k, v in sandbox.env.items() if k.startswith("EXCHANGE_")})
+    env.update(ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS), ANSIBLE_LOCALHOST_WARNING="False",
+               ANSIBLE_INVENTORY_UNPARSED_WARNING="False", ANSIBLE_NOCOLOR="1", PYTHONPATH=str(COLLECTIONS))
+    vars_file = run_dir / "vars.json"
+    vars_file.write_text('{"mailboxes": %s, "parallel": %d}' % (
+        str([{"mailbox": m} for m in mailboxes]).replace("'", '"'), parallel))
+    command = [str(Path(sys.executable).with_name("ansible-playbook")), str(PLAYBOOKS / book), "-e", "@%s" % vars_file]
+    if check:
+        command.append("--check")
+    sandbox.reset()
+    log = run_dir / "ansible.log"
+    with open(log, "w") as out:
+        start = time.monotonic()
+        returncode = subprocess.call(command, env=env, cwd=str(REPO), stdout=out, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL)
+        wall = time.monotonic() - start
+    if returncode != 0:
+        raise RuntimeError("%s failed; see %s:\n%s" % (book, log, log.read_text()[-3000:]))
+    stats = sandbox.stats()
+    cmdlets = stats["cmdlets"]
+    return {"wall_s": round(wall, 2), "pipelines": sum(cmdlets.values()), "cmdlets": cmdlets,
+            "writes": stats["writes"]}
+
+
+def measure(n, latency_ms, work, parallel=4, loop_sample=20):
+    """Every on-premises scenario at size N; the result dict of the ``onprem`` row."""
+    print("== on premises: N=%d mailboxes, %d ms server time per pipeline" % (n, latency_ms), flush=True)
+    state_dir = Path(tempfile.mkdtemp(prefix="sandbox-onprem-%d-" % n, dir=work))
+    names = ["onprem%04d" % i for i in range(n)]
+    result = {"n": n, "latency_ms": latency_ms, "parallel": parallel, "scenarios": {}}
+    with SandboxProcess(state_dir, users=2, shared=1) as sandbox:
+        seed(sandbox, n)
+        sandbox.faults(remoting_latency_ms=latency_ms)
+        plan = [("converge", "onprem_cas.yml", names, parallel, False),
+                ("rerun", "onprem_cas.yml", names, parallel, False),
+                ("audit", "onprem_cas.yml", names, parallel, True),
+                ("serial", "onprem_cas.yml", names, 1, False),
+                ("loop", "onprem_cas_loop.yml", names[:loop_sample], 1, False)]
+        for scenario, book, mailboxes, width, check in plan:
+            if scenario in ("serial", "loop"):
+                # From scratch again: POP and IMAP back on, without latency, not timed.
+                sandbox.faults(remoting_latency_ms=0)
+                runner = RemotingRunner(runner_settings(remoting_params(sandbox.env)), max_pipelines=8)
+                runner.invoke_all([("Set-CASMailbox", {"Identity": m, "PopEnabled": True, "ImapEnabled": True})
+                                   for m in names], idempotent=True, parallel=8)
+                runner.close()
+                sandbox.faults(remoting_latency_ms=latency_ms)
+            measured = run(sandbox, book, mailboxes, width, work, check=check)
+            scale = float(n) / len(mailboxes)
+            if scale != 1:
+                measured.update(sampled_items=len(mailboxes), measured_wall_s=measured["wall_s"],
+                                wall_s=round(measured["wall_s"] * scale, 2), pipelines=int(measured["pipelines"] * scale))
+            measured["in_flight"] = width
+            measured["floor_s"] = round(measured["pipelines"] * latency_ms / 1000.0 / width, 2)
+            result["scenarios"][scenario] = measured
+            print("   %-8s %8.1f s  pipelines=%d writes=%d in flight=%d floor=%.1f s%s"
+                  % (scenario, measured["wall_s"], measured["pipelines"], measured["writes"], width,
+                     measured["floor_s"], " (sampled %d, scaled)" % len(mailboxes) if scale != 1 else ""),
+                  flush=True)
+    return result
