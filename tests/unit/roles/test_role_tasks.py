@@ -161,7 +161,7 @@ TASKS = list(all_tasks())
 
 
 def test_the_roles_have_tasks_and_windows_modules():
-    modules = {module_of(task) for _, task in TASKS}
+    modules = {module_of(task) for unused, task in TASKS}
     assert len(TASKS) > 40
     assert {'ansible.windows.win_service', 'ansible.windows.win_copy', 'community.windows.win_psmodule',
             'community.windows.win_firewall_rule'} <= modules
@@ -282,7 +282,7 @@ def test_powershell_51_is_installed_from_the_documented_package():
 def test_the_role_stops_with_the_manual_declaration_steps_until_declared():
     # Issue 21 item 1: the product documents no scriptable interface to declare a Job server, so
     # the role ends with a failing check naming the exact Server Installer steps and values.
-    task = [t for _, t in TASKS if t.get('name', '').startswith('Stop until the Job server is declared')][0]
+    task = [t for unused, t in TASKS if t.get('name', '').startswith('Stop until the Job server is declared')][0]
     values = dict(yaml.safe_load((ROOT / 'roles' / 'job_server' / 'defaults' / 'main.yml').read_text()))
     values.update(job_server__host={'computer_name': 'SYNC01', 'fqdn': 'sync01.contoso.com'}, job_server_encrypted_database=True)
     env = jinja2.Environment()
