@@ -206,8 +206,8 @@ results:
 permission:
   description:
     - The mailbox and the trustees of each managed kind after the task, as primary SMTP addresses,
-      sorted; in check mode, what they would be. An element of P(mailops.exchange.exo_mailbox_permission_info#module)'s
-      RV(permissions) has the same shape.
+      sorted; in check mode, what they would be. An element of
+      RV(mailops.exchange.exo_mailbox_permission_info#module:permissions) has the same shape.
     - Only the kinds whose option was given are present.
   returned: with O(mailbox)
   type: dict

@@ -84,7 +84,7 @@ not_found:
 permissions:
   description:
     - One entry per mailbox, in the order given or the order the service returned them, shaped like
-      P(mailops.exchange.exo_mailbox_permission#module)'s RV(permission) (with every kind).
+      RV(mailops.exchange.exo_mailbox_permission#module:permission) (with every kind).
   returned: always
   type: list
   elements: dict
