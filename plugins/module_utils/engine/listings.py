@@ -19,7 +19,12 @@ from ansible_collections.mailops.exchange.plugins.module_utils.recipients.groups
     members_read,
     read_lists,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import RecipientResolver, as_text, object_summary
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import (
+    RecipientResolver,
+    as_text,
+    custom_attribute_facts,
+    object_summary,
+)
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.mailbox_properties import plain_smtp
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.permissions import (
     KINDS,
@@ -60,8 +65,7 @@ class MailContacts(Listing):
             external_email_address=plain_smtp(row.get('ExternalEmailAddress')),
             email_addresses=list(row.get('EmailAddresses') or ()),
             hidden_from_address_lists=bool(row.get('HiddenFromAddressListsEnabled')),
-            custom_attributes=dict((str(n), row['CustomAttribute%d' % n]) for n in range(1, 16)
-                                   if row.get('CustomAttribute%d' % n)),
+            custom_attributes=custom_attribute_facts(row),
         )
         return facts
 
@@ -80,8 +84,7 @@ class MailUsers(Listing):
             external_email_address=plain_smtp(row.get('ExternalEmailAddress')),
             email_addresses=list(row.get('EmailAddresses') or ()),
             hidden_from_address_lists=bool(row.get('HiddenFromAddressListsEnabled')),
-            custom_attributes=dict((str(n), row['CustomAttribute%d' % n]) for n in range(1, 16)
-                                   if row.get('CustomAttribute%d' % n)),
+            custom_attributes=custom_attribute_facts(row),
         )
         return facts
 
@@ -129,7 +132,7 @@ class DynamicGroups(Listing):
             included_recipients=included_names(row.get('IncludedRecipients')),
             email_addresses=list(row.get('EmailAddresses') or ()),
             hidden_from_address_lists=bool(row.get('HiddenFromAddressListsEnabled')),
-            custom_attributes=dict((str(n), row['CustomAttribute%d' % n]) for n in range(1, 16) if row.get('CustomAttribute%d' % n)),
+            custom_attributes=custom_attribute_facts(row),
         )
         return facts
 

@@ -15,7 +15,12 @@ puts the links on an engine resource beside its property table.
 from __future__ import annotations
 
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import RecipientResolver, as_text, check_identities
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import (
+    RecipientResolver,
+    as_text,
+    check_identities,
+    custom_attribute_facts,
+)
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.reconcile import plan_set, sorted_values
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.regional import language_name
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import Resource
@@ -63,8 +68,7 @@ def unified_group_facts(row):
         'auto_subscribe_new_members': bool(row.get('AutoSubscribeNewMembers')),
         'language': language_name(row.get('Language')),
         'notes': as_text(row.get('Notes')),
-        'custom_attributes': dict((str(n), row['CustomAttribute%d' % n]) for n in range(1, 16)
-                                  if row.get('CustomAttribute%d' % n)),
+        'custom_attributes': custom_attribute_facts(row),
     }
     facts.update((option, sorted_values(row[kind])) for option, kind in LINKS if isinstance(row.get(kind), dict))
     return facts

@@ -451,14 +451,16 @@ def _optional_int(value):
     return None if value is None or value == '' else int(value)
 
 
+def custom_attribute_facts(row):
+    """``{'1': text, ...}``: the CustomAttribute1..15 of a recipient row that are set."""
+    return dict((str(number), row['CustomAttribute%d' % number]) for number in range(1, 16)
+                if row.get('CustomAttribute%d' % number))
+
+
 def mailbox_facts(row):
     """The documented snake_case view of a mailbox row, the same in every module's result."""
     types = {details: name for name, details in MAILBOX_TYPES.items()}
-    custom = {}
-    for number in range(1, 16):
-        value = row.get('CustomAttribute%d' % number)
-        if value:
-            custom[str(number)] = value
+    custom = custom_attribute_facts(row)
     return {
         'identity': as_text(row.get('Identity')),
         'guid': as_text(row.get('Guid')),
