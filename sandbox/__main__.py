@@ -14,6 +14,13 @@ def _non_negative(text):
     return value
 
 
+def _positive(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be >= 1")
+    return value
+
+
 def main(argv=None):
     """Parse the command line and run the requested command."""
     parser = argparse.ArgumentParser(prog="python -m sandbox",
@@ -29,6 +36,11 @@ def main(argv=None):
                      help="delay added to every Exchange/Graph API request")
     run.add_argument("--org", default="contoso",
                      help="organisation name: NAME.onmicrosoft.com and NAME.com")
+    run.add_argument("--tenants", type=_positive, default=1,
+                     help="tenants served by this one process: ORG's (the provider's, where the app is "
+                          "registered) and tenant02 .. tenantNN, where it is consented (docs/sandbox.md)")
+    run.add_argument("--tenant-users", type=_non_negative, default=None,
+                     help="numbered user mailboxes of each tenant after the first (default: --users)")
     run.add_argument("--verbose", action="store_true", help="log every request to stderr")
     run.add_argument("--background", action="store_true",
                      help="start the server detached (output in STATE_DIR/sandbox.log) and return once "
@@ -57,7 +69,7 @@ def main(argv=None):
         kerberos_host = args.kerberos_host or f"exchange01.{args.org}.localhost"
     return serve(args.state_dir, port=args.port, users=args.users, shared=args.shared,
                  latency_ms=args.latency_ms, org_name=args.org, verbose=args.verbose,
-                 kerberos_host=kerberos_host)
+                 kerberos_host=kerberos_host, tenants_count=args.tenants, tenant_users=args.tenant_users)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from urllib.parse import unquote
 
 from . import views
-from . import errors, identity
+from . import errors, identity, tenants
 from .web import json_response, load_json
 
 COUNTERS = ("requests", "reads", "writes", "tokens", "throttled", "errors", "dropped", "redirected")
@@ -44,6 +44,7 @@ class Stats:
             self._cmdlets = {}
             self._graph = {}
             self._headers = {}
+            self._tenants = {}
 
     def add(self, counter, amount=1):
         """Increase ``counter`` (one of :data:`COUNTERS`)."""
@@ -62,6 +63,12 @@ class Stats:
             self._counts["writes" if is_write else "reads"] += 1
             self._graph[operation] = self._graph.get(operation, 0) + 1
 
+    def tenant(self, tenant_id, counter, amount=1):
+        """Count ``counter`` for one tenant of a sandbox that serves several."""
+        with self._lock:
+            counts = self._tenants.setdefault(tenant_id, {})
+            counts[counter] = counts.get(counter, 0) + amount
+
     def header(self, name, value):
         """Record one Exchange request's value of client header ``name``."""
         with self._lock:
@@ -74,7 +81,8 @@ class Stats:
         """The counters as a JSON-ready dict."""
         with self._lock:
             return {**self._counts, "cmdlets": dict(self._cmdlets), "graph": dict(self._graph),
-                    "headers": {name: dict(values) for name, values in self._headers.items()}}
+                    "headers": {name: dict(values) for name, values in self._headers.items()},
+                    "tenants": {tid: dict(counts) for tid, counts in self._tenants.items()}}
 
 
 @dataclass
@@ -376,9 +384,9 @@ def trustee_state(org, trustee):
 
 
 def handle(sandbox, request, rest):
-    """Serve ``/_sandbox/{rest}``."""
+    """Serve ``/_sandbox/{rest}`` (``?tenant=`` names one of several tenants; the first by default)."""
     try:
-        return _route(sandbox, request, rest)
+        return _route(tenants.for_control(sandbox.tenants, request), request, rest)
     except ValueError as exc:  # includes json.JSONDecodeError
         return _error(400, str(exc))
 
@@ -392,8 +400,9 @@ def _route(sandbox, request, rest):
         sandbox.stats.reset()
         if payload.get("state"):
             sandbox.wsman.clear_commands()
-            sandbox.org.seed()
-            sandbox.graph_directory.reset()
+            for tenant in sandbox.tenants:
+                tenant.org.seed()
+                tenant.graph_directory.reset()
             sandbox.faults.clear()
         return json_response(200, {"reset": True, "state": bool(payload.get("state"))})
     if rest == "commands" and method == "GET":

@@ -14,7 +14,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
 
-from . import certs, control, entra, exo_api, graph, graph_directory, kdc, paging, wsman
+from . import certs, control, entra, exo_api, graph, graph_directory, kdc, paging, tenants, wsman
 from .listener import LoopbackServer, content_length, drain
 from .model import Organization
 from .web import Request, Response, json_response
@@ -32,13 +32,22 @@ DROP = object()
 class Sandbox:
     """Everything one running sandbox owns, and request dispatch over it."""
 
-    def __init__(self, org, directory, main_app, norole_app, base_latency_ms=0):
+    def __init__(self, org, directory, main_app, norole_app, base_latency_ms=0, provider=None):
         self.org = org
         self.directory = directory
         self.main_app = main_app
         self.norole_app = norole_app
-        self.stats = control.Stats()
-        self.faults = control.Faults(base_latency_ms)
+        # Every tenant the process serves, the provider's first (sandbox.tenants); a customer
+        # tenant shares the provider's counters, faults and remoting endpoint.
+        if provider is None:
+            self.tenants = [self]
+            self.stats = tenants.TenantStats(control.Stats(), org.tenant_id)
+            self.faults = control.Faults(base_latency_ms)
+        else:
+            self.tenants = provider.tenants
+            self.tenants.append(self)
+            self.stats = tenants.TenantStats(provider.stats.shared, org.tenant_id)
+            self.faults = provider.faults
         self.graph_directory = graph_directory.GraphDirectory(
             directory, delay=lambda: self.faults.settings()["replication_delay_s"],
             provisioning=lambda: self.faults.settings()["provisioning_delay_s"])
@@ -66,6 +75,9 @@ class Sandbox:
         path = request.path
         if path.startswith("/_sandbox/"):
             return control.handle(self, request, path[len("/_sandbox/"):])
+        tenant = tenants.route(self.tenants, request)
+        if tenant is not self:
+            return tenant.dispatch(request)
         self.stats.add("requests")
         parts = path.strip("/").split("/")
         if len(parts) == 4 and parts[:2] == ["adminapi", "beta"]:
@@ -295,6 +307,25 @@ def _register_apps(directory, state_dir):
     return main, norole, password
 
 
+def _consent(directory, app):
+    """The provider's multi-tenant ``app`` consented in a customer tenant: a service principal of
+    its own (its own object id) with the same application id, credentials and roles."""
+    return directory.register(entra.AppRegistration(
+        client_id=app.client_id, display_name=app.display_name, object_id=str(uuid.uuid4()),
+        secrets=list(app.secrets), certificates=list(app.certificates),
+        exchange_roles=list(app.exchange_roles), graph_roles=list(app.graph_roles),
+        directory_roles=list(app.directory_roles)))
+
+
+def _add_customers(provider, count, users, shared, base_url):
+    """``count`` customer tenants beside ``provider``, each with the provider's app consented."""
+    for index in range(1, count + 1):
+        org = Organization(tenants.tenant_name(index, provider.org.name), users=users, shared=shared)
+        directory = entra.Directory(org, base_url, provider.directory.signing_key)
+        Sandbox(org, directory, _consent(directory, provider.main_app), provider.norole_app,
+                provider=provider)
+
+
 def _env_lines(sandbox, state_dir, port, pfx_password):
     directory = sandbox.directory
     reader = next(app for app in directory.apps.values() if app.display_name == "mailops-sandbox-reader")
@@ -311,7 +342,10 @@ def _env_lines(sandbox, state_dir, port, pfx_password):
         "EXO_CA_PATH": os.path.join(state_dir, "ca.pem"),
         # The marker the modules' loopback guard asks for: only these tenants' credentials may
         # be sent to a loopback endpoint (docs/sandbox.md).
-        "EXO_SANDBOX_TENANTS": f"{directory.tenant_id},{sandbox.org.domain}",
+        "EXO_SANDBOX_TENANTS": ",".join(f"{t.directory.tenant_id},{t.org.domain}" for t in sandbox.tenants),
+        # Every tenant served, the provider's first: ids and organisations in the same order.
+        "SANDBOX_TENANT_IDS": ",".join(t.directory.tenant_id for t in sandbox.tenants),
+        "SANDBOX_TENANT_ORGANIZATIONS": ",".join(t.org.domain for t in sandbox.tenants),
         "SANDBOX_CERTIFICATE_PATH": os.path.join(state_dir, "app-cert.pem"),
         "SANDBOX_CERTIFICATE_PFX_PATH": os.path.join(state_dir, "app-cert.pfx"),
         "SANDBOX_CERTIFICATE_PASSWORD": pfx_password,
@@ -327,8 +361,11 @@ def _env_lines(sandbox, state_dir, port, pfx_password):
 
 
 def serve(state_dir, port=0, users=20, shared=5, latency_ms=0, org_name="contoso",
-          verbose=False, kerberos_host=None):
-    """Run a sandbox until SIGTERM or SIGINT; returns the process exit code."""
+          verbose=False, kerberos_host=None, tenants_count=1, tenant_users=None):
+    """Run a sandbox until SIGTERM or SIGINT; returns the process exit code.
+
+    ``tenants_count`` tenants are served, the first (``org_name``) with ``users`` and ``shared``
+    mailboxes, the others with ``tenant_users`` (default ``users``) and ``shared``."""
     state_dir = os.path.abspath(state_dir)
     os.makedirs(state_dir, mode=0o700, exist_ok=True)
     env_path = os.path.join(state_dir, "sandbox.env")
@@ -357,8 +394,12 @@ def serve(state_dir, port=0, users=20, shared=5, latency_ms=0, org_name="contoso
     directory = entra.Directory(org, f"https://127.0.0.1:{actual_port}", certs.make_signing_key())
     main_app, norole_app, pfx_password = _register_apps(directory, state_dir)
     server.sandbox = Sandbox(org, directory, main_app, norole_app, latency_ms)
+    _add_customers(server.sandbox, tenants_count - 1, users if tenant_users is None else tenant_users, shared,
+                   directory.base_url)
     try:
         server.sandbox.wsman = wsman.start(server.sandbox, state_dir, context, verbose, kerberos_host)
+        for customer in server.sandbox.tenants[1:]:
+            customer.wsman = server.sandbox.wsman
     except kdc.KdcError as err:
         server.server_close()
         print(f"sandbox: Kerberos mode: {err}", file=sys.stderr, flush=True)

@@ -20,13 +20,17 @@ COLLECTIONS = REPO / '.build' / 'collections'
 # Enough users that listing them all takes more than one page of 1000.
 SANDBOX_USERS = 1005
 SANDBOX_SHARED = 4
+# The provider's tenant above and two small customer tenants (the multi-tenant walk and tests).
+SANDBOX_TENANTS = 3
+SANDBOX_TENANT_USERS = 5
 
 
 @pytest.fixture(scope='session')
 def sandbox_process(tmp_path_factory):
     """One sandbox for the whole session; tests reset its state and faults before use."""
     with SandboxProcess().start(tmp_path_factory.mktemp('sandbox'), users=SANDBOX_USERS,
-                                shared=SANDBOX_SHARED) as running:
+                                shared=SANDBOX_SHARED, tenants=SANDBOX_TENANTS,
+                                tenant_users=SANDBOX_TENANT_USERS) as running:
         yield running
 
 
