@@ -21,10 +21,15 @@ description:
     flag, litigation hold, custom attributes, forwarding, capacity and Full Access, Send As and
     Send on Behalf trustees; distribution and security groups with their settings, recipient
     lists and members; Microsoft 365 groups with members, owners and subscribers; dynamic
-    distribution groups; mail contacts; mail users (never a password).
+    distribution groups; mail contacts; mail users (never a password); the client access settings
+    of mailboxes (C(cas_mailboxes), as M(mailops.exchange.exo_cas_mailbox) sets them) and the
+    calendar processing of room and equipment mailboxes (C(calendar_processing), as
+    M(mailops.exchange.exo_calendar_processing) sets it), each only for a mailbox with a setting
+    that is not the service's default (a protocol off, SMTP AUTH set, a policy other than the
+    organisation's default, a booking setting changed).
   - Reads the way the audit does, with the readers of the C(_info) modules, in one module run with
     one token; organisation-wide reads follow every page, per-object reads (permissions,
-    members, links) go ten to a C($batch) request. Nothing in Exchange is ever changed.
+    members, links, calendar processing) go ten to a C($batch) request. Nothing in Exchange is ever changed.
 author:
   - mailops.exchange developers (@mailops)
 extends_documentation_fragment:
@@ -36,8 +41,8 @@ options:
     description: The sections to export; the others are left out of the file.
     type: list
     elements: str
-    choices: [mailboxes, groups, unified_groups, dynamic_groups, contacts, mail_users]
-    default: [mailboxes, groups, unified_groups, dynamic_groups, contacts, mail_users]
+    choices: [mailboxes, groups, unified_groups, dynamic_groups, contacts, mail_users, cas_mailboxes, calendar_processing]
+    default: [mailboxes, groups, unified_groups, dynamic_groups, contacts, mail_users, cas_mailboxes, calendar_processing]
   filter:
     description:
       - An OPATH filter that narrows the organisation-wide read of every kind exported, for
@@ -115,7 +120,7 @@ from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.info import listing_spec
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.listings import (
-    DistributionGroups, DynamicGroups, MailboxPermissions, MailContacts, MailUsers, UnifiedGroups)
+    CalendarSettings, CasMailboxes, DistributionGroups, DynamicGroups, MailboxPermissions, MailContacts, MailUsers, UnifiedGroups)
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients import state_export
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import mailbox_facts
@@ -128,6 +133,8 @@ READERS = dict(
     dynamic_groups=(DynamicGroups, {}, state_export.dynamic_group_entry),
     contacts=(MailContacts, {}, state_export.contact_entry),
     mail_users=(MailUsers, {}, state_export.mail_user_entry),
+    cas_mailboxes=(CasMailboxes, {}, None),
+    calendar_processing=(CalendarSettings, {}, None),
 )
 
 
@@ -150,6 +157,9 @@ def read_section(exo, section):
     reader = listing(Reading(exo, params))
     rows = reader.everything()
     found = reader.complete(rows)
+    if section in state_export.SETTINGS:
+        defaults = reader.defaults()
+        return [state_export.settings_entry(facts, defaults) for facts in found]
     if section != 'mailboxes':
         return [entry(facts) for facts in found]
     # The permission listing reads each mailbox once, in the order of the rows.

@@ -25,8 +25,12 @@ SCHEMA_VERSIONS = (1,)
 # Each section's identity key.
 IDENTITY_KEYS = {
     'mailboxes': 'identity', 'groups': 'name', 'unified_groups': 'group', 'dynamic_groups': 'group',
-    'contacts': 'contact', 'mail_users': 'mail_user',
+    'contacts': 'contact', 'mail_users': 'mail_user', 'cas_mailboxes': 'mailbox', 'calendar_processing': 'mailbox',
 }
+
+# The sections of a mailbox's settings: an entry describes no object, it names a mailbox that must
+# exist (described by the file or in the tenant), and the file must not remove it.
+SETTINGS_SECTIONS = ('cas_mailboxes', 'calendar_processing')
 
 # The keys whose values another entry may name an object by.
 _NAMING_KEYS = ('name', 'alias', 'display_name', 'primary_smtp_address', 'email_addresses',
@@ -123,14 +127,19 @@ def _duplicates(entries):
 def _references(entries):
     """Members the file removes (an error) and members it does not describe (to look up)."""
     present, absent = set(), {}
-    for listed in entries.values():
-        for where, entry in listed:
+    for section, listed in entries.items():
+        for where, entry in listed if section not in SETTINGS_SECTIONS else ():
             names = _names(entry)
             if entry.get('state', 'present') == 'absent':
                 absent.update((name, where) for name in names)
             else:
                 present.update(names)
     problems, references = [], {}
+    for section in SETTINGS_SECTIONS:
+        for where, entry in entries.get(section, ()):
+            folded = _folded(entry.get('mailbox'))
+            if folded in absent:
+                problems.append('%s: mailbox: %r is removed by %s (state: absent)' % (where, entry['mailbox'], absent[folded]))
     for section, keys in MEMBER_KEYS.items():
         for where, entry in entries.get(section, ()):
             if entry.get('state', 'present') == 'absent':

@@ -9,6 +9,8 @@ exo_tenant_export reads every kind of object with the very readers the ``_info``
 
 from __future__ import annotations
 
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.calendar_processing import PEOPLE, RESOURCE_TYPES, CalendarProcessing
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.cas import CasMailbox
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.info import Listing
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.unified_groups import LINKS, links_read, unified_group_facts
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.filters import CONDITION_OPTIONS, included_names, previews, shown
@@ -228,3 +230,73 @@ class MailboxPermissions(Listing):
                 entry[kind] = sorted_values(trustee_map(resolver, found))
             audited.append(entry)
         return audited
+
+
+def _defaults(resource):
+    """Each property of ``resource`` with the value a new object has, in the option's shape (the
+    way the module's result shows it: SMTP AUTH unset is V(organization_default))."""
+    return dict((prop.option, prop.view(prop.default)) for prop in resource.properties)
+
+
+class CasMailboxes(Listing):
+    """Every mailbox's client access settings (organisation-wide ``Get-CASMailbox`` pages), each in
+    exo_cas_mailbox's shape, with the organisation's default policies (``default_policies``: the
+    option -> the policy ``IsDefault`` names, read only when a row names a policy)."""
+
+    cmdlet = 'Get-CASMailbox'
+    key = 'cas_mailboxes'
+    what = 'mailbox'
+    default_policies = None
+
+    def complete(self, rows):
+        policies = [prop for prop in CasMailbox.properties if prop.refers]
+        self.default_policies = {}
+        for prop in policies:
+            if any(row.get(prop.parameter) for row in rows):
+                found = [policy for policy in self.module.invoke(prop.refers, {}) if policy.get('IsDefault')]
+                self.default_policies[prop.option] = as_text(found[0].get('Name')) if found else None
+        return [dict(((prop.option, prop.read(row)) for prop in CasMailbox.properties),
+                     primary_smtp_address=as_text(row.get('PrimarySmtpAddress')), name=as_text(row.get('Name')))
+                for row in rows]
+
+    def defaults(self):
+        """What a mailbox has unless it was given otherwise: every protocol on, SMTP AUTH as the
+        organisation says, the organisation's default policies (after :meth:`complete`)."""
+        return dict(_defaults(CasMailbox), **(self.default_policies or {}))
+
+
+class CalendarSettings(Listing):
+    """The calendar processing of every room and equipment mailbox: the mailboxes read
+    organisation-wide, their ``Get-CalendarProcessing`` (which takes one mailbox) ten to a
+    request, and the recipients its lists name looked up together."""
+
+    cmdlet = 'Get-Mailbox'
+    parameters = {'RecipientTypeDetails': list(RESOURCE_TYPES)}
+    key = 'calendar_processing'
+    what = 'mailbox'
+
+    def complete(self, rows):
+        answers = self.module.invoke_all([('Get-CalendarProcessing', {'Identity': str(row.get('Guid'))}) for row in rows])
+        resolver = RecipientResolver(self.module.invoke)
+        found = []
+        for row, answer in zip(rows, answers):
+            if isinstance(answer, ExchangeError):
+                raise answer
+            if answer:
+                resolver.remember(row)
+                found.append((row, answer[0]))
+        labels = [label for unused, settings in found for unused_option, parameter in PEOPLE for label in settings.get(parameter) or ()]
+        if labels:
+            resolver.prefetch(self.module.runner, (), self.module.parallel, labels=labels)
+        settings = []
+        for row, calendar in found:
+            facts = dict((prop.option, prop.read(calendar)) for prop in CalendarProcessing.properties)
+            facts.update((option, sorted_values(trustee_map(resolver, calendar.get(parameter) or ()))) for option, parameter in PEOPLE)
+            facts.update(primary_smtp_address=as_text(row.get('PrimarySmtpAddress')), name=as_text(row.get('Name')))
+            settings.append(facts)
+        return settings
+
+    @staticmethod
+    def defaults():
+        """What Exchange gives a new room or equipment mailbox (the declaration's defaults)."""
+        return _defaults(CalendarProcessing)

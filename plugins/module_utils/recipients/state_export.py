@@ -27,10 +27,14 @@ except ImportError:  # pragma: no cover - Ansible itself needs PyYAML
 # The data file's schema version written (the newest engine/data_file.py reads; a unit test keeps them equal).
 SCHEMA_VERSION = 1
 # The data file's sections, in the order they are written (and converged).
-SECTIONS = ('mailboxes', 'groups', 'unified_groups', 'dynamic_groups', 'contacts', 'mail_users')
+SECTIONS = ('mailboxes', 'groups', 'unified_groups', 'dynamic_groups', 'contacts', 'mail_users', 'cas_mailboxes',
+            'calendar_processing')
 # Each section's identity option.
 IDENTITY = dict(mailboxes='identity', groups='name', unified_groups='group', dynamic_groups='group',
-                contacts='contact', mail_users='mail_user')
+                contacts='contact', mail_users='mail_user', cas_mailboxes='mailbox', calendar_processing='mailbox')
+# The sections of a mailbox's settings (exo_cas_mailbox, exo_calendar_processing): an entry only
+# for a mailbox with a setting that is not the service's default.
+SETTINGS = ('cas_mailboxes', 'calendar_processing')
 # Mailbox types exo_mailbox manages; others (discovery, team, group mailboxes) are not exported.
 MAILBOX_TYPES = ('regular', 'shared', 'room', 'equipment')
 PERMISSIONS = ('full_access', 'send_as', 'send_on_behalf')
@@ -181,6 +185,29 @@ def mail_user_entry(facts):
     _custom(entry, facts)
     _addresses(entry, facts)
     return entry
+
+
+def _is_default(value, default):
+    """Whether an exported setting is the service's default: a value not reported (None) is, as is
+    an empty text or list where the default is empty too; text compares case-insensitively."""
+    if value is None or (value in ('', []) and default in (None, '', [])):
+        return True
+    if isinstance(value, str) and isinstance(default, str):
+        return value.lower() == default.lower()
+    return value == default
+
+
+def settings_entry(facts, defaults):
+    """A mailbox's ``cas_mailboxes`` or ``calendar_processing`` entry: the mailbox, then each
+    setting of ``defaults`` (option -> the service's value for a new mailbox, in the order
+    written) whose value differs, text compared case-insensitively; None when none differs (the
+    modules refuse an entry without a setting, and a default needs no entry)."""
+    entry = {'mailbox': identity_of(facts)}
+    for option, default in defaults.items():
+        value = facts.get(option)
+        if not _is_default(value, default):
+            entry[option] = sorted(value, key=str.lower) if isinstance(value, list) else value
+    return entry if len(entry) > 1 else None
 
 
 def data_file(sections):

@@ -35,6 +35,8 @@ SOUND = {
     'dynamic_groups': [{'group': 'Shared', 'recipient_filter': "RecipientTypeDetails -eq 'SharedMailbox'"}],
     'contacts': [{'contact': 'ann@fabrikam.com', 'company': 'Fabrikam'}],
     'mail_users': [{'mail_user': 'ed@contoso.com', 'initial_password': 'S3cret-pass!', 'hidden_from_address_lists': True}],
+    'cas_mailboxes': [{'mailbox': 'sales@contoso.com', 'pop_enabled': False, 'smtp_client_authentication': 'enabled'}],
+    'calendar_processing': [{'mailbox': 'room-1@contoso.com', 'booking_window_in_days': 90, 'resource_delegates': ['alice@contoso.com']}],
 }
 
 
@@ -82,6 +84,29 @@ MALFORMED = [
     ('unknown schema version', with_change(('schema_version',), 2),
      'schema_version: 2 is not a schema version this collection reads (it reads 1)'),
     ('schema version not a number', with_change(('schema_version',), 'one'), "schema_version: 'one' is not a schema version"),
+    ('client access: unknown key', with_change(('cas_mailboxes', 0, 'pop3_enabled'), False),
+     "cas_mailboxes[0] (sales@contoso.com): unknown key 'pop3_enabled'; did you mean 'pop_enabled'?"),
+    ('client access: bad choice', with_change(('cas_mailboxes', 0, 'smtp_client_authentication'), 'off'),
+     'cas_mailboxes[0] (sales@contoso.com): value of smtp_client_authentication must be one of: enabled, disabled, '
+     'organization_default, got: off'),
+    ('client access: missing mailbox', with_change(('cas_mailboxes', 0, 'mailbox'), Ellipsis),
+     'cas_mailboxes[0]: mailbox is required, a non-empty string (got none)'),
+    ('client access: a mailbox twice', {**SOUND, 'cas_mailboxes': SOUND['cas_mailboxes'] + [{'mailbox': 'SALES@contoso.com', 'owa_enabled': False}]},
+     "cas_mailboxes[1] (SALES@contoso.com): mailbox 'SALES@contoso.com' is already described by cas_mailboxes[0] (sales@contoso.com)"),
+    ('calendar processing of a mailbox the file removes',
+     {**SOUND, 'mailboxes': SOUND['mailboxes'] + [{'identity': 'old-room@contoso.com', 'state': 'absent'}],
+      'calendar_processing': [{'mailbox': 'Old-Room@contoso.com', 'allow_conflicts': True}]},
+     "calendar_processing[0] (Old-Room@contoso.com): mailbox: 'Old-Room@contoso.com' is removed by mailboxes[2] (old-room@contoso.com)"),
+    ('calendar processing: wrong type, int', with_change(('calendar_processing', 0, 'booking_window_in_days'), 'ninety'),
+     "calendar_processing[0] (room-1@contoso.com): argument 'booking_window_in_days' is of type str and we were unable to convert to int"),
+    ('calendar processing: wrong type, list', with_change(('calendar_processing', 0, 'book_in_policy'), {'alice': 1}),
+     "calendar_processing[0] (room-1@contoso.com): argument 'book_in_policy' is of type dict and we were unable to convert to list"),
+    ('calendar processing: bad choice', with_change(('calendar_processing', 0, 'automate_processing'), 'AutoAccept'),
+     'calendar_processing[0] (room-1@contoso.com): value of automate_processing must be one of: none, auto_update, auto_accept'),
+    ('calendar processing: a key of a mailbox', with_change(('calendar_processing', 0, 'resource_capacity'), 8),
+     "calendar_processing[0] (room-1@contoso.com): unknown key 'resource_capacity'"),
+    ('calendar processing: section not a list', with_change(('calendar_processing',), {'mailbox': 'room-1@contoso.com'}),
+     'calendar_processing: must be a list of entries, not a mapping'),
 ]
 
 
@@ -145,7 +170,8 @@ def test_members_not_in_the_file_are_looked_up_and_those_the_tenant_lacks_are_re
 MODULES = {'mailboxes': [('exo_mailbox', 'mailboxes'), ('exo_mailbox_permission', 'mailboxes')],
            'groups': [('exo_distribution_group', 'groups')], 'unified_groups': [('exo_unified_group', 'groups')],
            'dynamic_groups': [('exo_dynamic_distribution_group', 'groups')], 'contacts': [('exo_mail_contact', 'contacts')],
-           'mail_users': [('exo_mail_user', 'mail_users')]}
+           'mail_users': [('exo_mail_user', 'mail_users')], 'cas_mailboxes': [('exo_cas_mailbox', 'mailboxes')],
+           'calendar_processing': [('exo_calendar_processing', 'mailboxes')]}
 
 
 def module_suboptions(module, option):

@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from ansible_collections.mailops.exchange.plugins.module_utils.engine import data_file
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.listings import CalendarSettings, CasMailboxes
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients import state_export as export
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import mailbox_facts
 
@@ -120,6 +121,65 @@ def test_contacts_and_mail_users_never_carry_a_password():
     assert 'initial_password' not in entry and 'company' not in entry
 
 
+class PolicyReader(object):
+    """What CasMailboxes asks of its module: the organisation's policies, each read counted."""
+
+    def __init__(self):
+        self.calls = []
+
+    def invoke(self, cmdlet, parameters):
+        self.calls.append(cmdlet)
+        names = {'Get-OwaMailboxPolicy': ['OwaMailboxPolicy-Default', 'Frontline Web'],
+                 'Get-MobileDeviceMailboxPolicy': ['Default', 'Leavers']}[cmdlet]
+        return [{'Name': name, 'IsDefault': index == 0} for index, name in enumerate(names)]
+
+
+def cas_row(name, **settings):
+    row = {'Name': name, 'PrimarySmtpAddress': '%s@contoso.com' % name, 'SmtpClientAuthenticationDisabled': None,
+           'OwaMailboxPolicy': 'OwaMailboxPolicy-Default', 'ActiveSyncMailboxPolicy': 'Default'}
+    row.update(dict.fromkeys(('OWAEnabled', 'ActiveSyncEnabled', 'ImapEnabled', 'PopEnabled', 'MAPIEnabled', 'EwsEnabled',
+                              'OutlookMobileEnabled', 'UniversalOutlookEnabled'), True), **settings)
+    return row
+
+
+def test_client_access_entries_carry_only_what_is_not_the_default():
+    reader = PolicyReader()
+    listing = CasMailboxes(reader)
+    rows = [cas_row('plain'), cas_row('plain2', OwaMailboxPolicy='owamailboxpolicy-default', ActiveSyncMailboxPolicy=None),
+            cas_row('leaver', OWAEnabled=False, PopEnabled=False, SmtpClientAuthenticationDisabled=True,
+                    ActiveSyncMailboxPolicy='Leavers'),
+            cas_row('scanner', SmtpClientAuthenticationDisabled=False, OwaMailboxPolicy='Frontline Web')]
+    entries = [export.settings_entry(facts, listing.defaults()) for facts in listing.complete(rows)]
+    assert sorted(reader.calls) == ['Get-MobileDeviceMailboxPolicy', 'Get-OwaMailboxPolicy']
+    assert entries == [None, None,
+                       {'mailbox': 'leaver@contoso.com', 'owa_enabled': False, 'pop_enabled': False,
+                        'smtp_client_authentication': 'disabled', 'active_sync_mailbox_policy': 'Leavers'},
+                       {'mailbox': 'scanner@contoso.com', 'smtp_client_authentication': 'enabled',
+                        'owa_mailbox_policy': 'Frontline Web'}]
+    assert list(entries[2]) == ['mailbox', 'owa_enabled', 'pop_enabled', 'smtp_client_authentication', 'active_sync_mailbox_policy']
+
+
+def test_client_access_policies_are_read_only_when_a_mailbox_names_one():
+    reader = PolicyReader()
+    listing = CasMailboxes(reader)
+    facts = listing.complete([cas_row('a', OwaMailboxPolicy=None, ActiveSyncMailboxPolicy='')])
+    assert reader.calls == [] and export.settings_entry(facts[0], listing.defaults()) is None
+
+
+def test_calendar_processing_entries_carry_only_what_a_new_room_lacks():
+    defaults = CalendarSettings.defaults()
+    assert defaults['automate_processing'] == 'auto_accept' and defaults['book_in_policy'] == []
+    room = dict(defaults, primary_smtp_address='Room-1@contoso.com', name='room-1', additional_response='')
+    assert export.settings_entry(room, defaults) is None
+    room.update(automate_processing='auto_update', allow_conflicts=True, booking_window_in_days=90, all_book_in_policy=False,
+                book_in_policy=['bob@contoso.com', 'alice@contoso.com'], additional_response='Thanks', resource_delegates=[])
+    entry = export.settings_entry(room, defaults)
+    assert entry == {'mailbox': 'Room-1@contoso.com', 'automate_processing': 'auto_update', 'all_book_in_policy': False,
+                     'allow_conflicts': True, 'booking_window_in_days': 90,
+                     'book_in_policy': ['alice@contoso.com', 'bob@contoso.com'], 'additional_response': 'Thanks'}
+    assert list(entry)[:3] == ['mailbox', 'automate_processing', 'all_book_in_policy']
+
+
 def test_the_data_file_is_sorted_and_its_text_stable():
     sections = {'groups': [export.group_entry(group_facts(primary_smtp_address='b@contoso.com')),
                            export.group_entry(group_facts(primary_smtp_address='A@contoso.com'))],
@@ -164,11 +224,20 @@ def test_an_export_of_every_kind_is_a_sound_data_file_for_the_role():
                         accept_messages_only_from_senders_or_members=['bob@contoso.com'],
                         reject_messages_from_senders_or_members=['carol@contoso.com'])
     filtered = dict(dynamic, primary_smtp_address='e@contoso.com', included_recipients=[], recipient_filter="Name -like 'a*'")
+    # Every setting away from its default (the defaults given as None: every value is written).
+    cas = dict((option, False) for option in CasMailboxes(None).defaults() if option.endswith('_enabled'))
+    cas.update(smtp_client_authentication='disabled', owa_mailbox_policy='Frontline Web', active_sync_mailbox_policy='Leavers')
+    calendar = dict((option, not value if isinstance(value, bool) else value + 1 if isinstance(value, int) else ['bob@contoso.com'])
+                    for option, value in CalendarSettings.defaults().items() if value is not None and option != 'automate_processing')
+    calendar.update(automate_processing='none', additional_response='Booked')
     data = export.data_file({
         'mailboxes': [export.mailbox_entry(mailbox_facts(row), {'full_access': ['a@contoso.com'], 'send_as': ['a@contoso.com'],
                                                                 'send_on_behalf': ['a@contoso.com']})],
         'groups': [export.group_entry(group)], 'unified_groups': [export.unified_group_entry(unified)],
         'dynamic_groups': [export.dynamic_group_entry(dynamic), export.dynamic_group_entry(filtered)],
-        'contacts': [export.contact_entry(person)], 'mail_users': [export.mail_user_entry(person)]})
+        'contacts': [export.contact_entry(person)], 'mail_users': [export.mail_user_entry(person)],
+        'cas_mailboxes': [export.settings_entry(dict(cas, primary_smtp_address='a@contoso.com'), dict.fromkeys(cas))],
+        'calendar_processing': [export.settings_entry(dict(calendar, primary_smtp_address='r@contoso.com'), dict.fromkeys(calendar))]})
     assert len(data['mailboxes'][0]) == 16
+    assert len(data['cas_mailboxes'][0]) == 1 + len(cas) and len(data['calendar_processing'][0]) == 1 + len(calendar)
     assert data_file.check_data_file(data, schema)[0] == []

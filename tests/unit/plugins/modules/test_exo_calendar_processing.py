@@ -9,7 +9,7 @@ import pytest
 from engine_fakes import EngineExo, TaskFailed
 
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import argument_spec
-from ansible_collections.mailops.exchange.plugins.modules.exo_calendar_processing import CalendarProcessing
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.calendar_processing import CalendarProcessing
 
 ALICE_DN = '/o=ExchangeLabs/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=a1-alice'
 
