@@ -266,10 +266,11 @@ def test_every_batch_entry_gets_its_own_answer(playbook):
     playbook.run('batch_entries.yml')
 
 
-# The fault matrix on premises: one bulk task of eight mailboxes with four pipelines in flight on
-# one runspace pool, under each remoting fault in turn, in one playbook run
-# (playbooks/onprem_cas_faults.yml asserts each converged, its re-run changed nothing, and a
-# check-mode run after the faults finds nothing to change).
+# The fault matrix on premises: bulk tasks of eight mailboxes (client access settings, then the
+# mailboxes' Full Access, Send As and Send on Behalf) with four pipelines in flight on one runspace
+# pool, under each remoting fault in turn, in one playbook run (playbooks/onprem_cas_faults.yml
+# asserts each converged, the settings' re-run changed nothing, and check-mode runs after the
+# faults find nothing to change).
 ONPREM_SCENARIOS = {
     # One pipeline in ten loses its connection before it ran (the Command) or after (the Receive).
     # The runner reconnects a read or a repeatable write twice (remoting_runner), so at this rate
@@ -302,6 +303,20 @@ def test_onprem_bulk_converges_under_remoting_faults(playbook, sandbox):
         print('FAULTS %s %s, dropped %d, quota faults %d'
               % (scenario, counters['cmdlets'], counters['dropped'], counters['throttled']))
         assert ran == ONPREM_MAILBOXES if scenario in ONPREM_EXACT else ran >= ONPREM_MAILBOXES, scenario
+        # The permissions move from one AD user to the other: per mailbox one Add- of Full Access,
+        # of Send As and of Send on Behalf (Set-Mailbox's table, which also removes), and after the
+        # first turn one Remove- of each of the first two.
+        sent = outcome['permission_counters']['cmdlets']
+        print('FAULTS %s permissions %s' % (scenario, sent))
+        turn = list(ONPREM_SCENARIOS).index(scenario)
+        wanted = dict({'Add-MailboxPermission': ONPREM_MAILBOXES, 'Add-ADPermission': ONPREM_MAILBOXES,
+                       'Set-Mailbox': ONPREM_MAILBOXES},
+                      **({'Remove-MailboxPermission': ONPREM_MAILBOXES, 'Remove-ADPermission': ONPREM_MAILBOXES} if turn else {}))
+        ran_writes = dict((cmdlet, sent.get(cmdlet, 0)) for cmdlet in wanted)
+        if scenario in ONPREM_EXACT:
+            assert ran_writes == wanted, scenario
+        else:
+            assert all(ran_writes[cmdlet] >= count for cmdlet, count in wanted.items()), scenario
         faults = ONPREM_SCENARIOS[scenario]
         if 'drop_rate' in faults:
             assert counters['dropped'] > 0, '%s dropped connections' % scenario
