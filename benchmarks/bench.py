@@ -538,6 +538,8 @@ def main():
     onprem.add_argument("--latency-ms", type=int, default=50, help="server time per pipeline (remoting_latency_ms)")
     onprem.add_argument("--parallel", type=int, default=PARALLEL, help="pipelines in flight")
     onprem.add_argument("--loop-sample", type=int, default=20, help="mailboxes the loop is timed over, scaled to N")
+    onprem.add_argument("--objects", default="cas,permissions",
+                        help="comma-separated rows: cas (onprem_exchange_cas_mailbox), permissions (onprem_exchange_mailbox_permission)")
     onprem.add_argument("--output", type=Path, default=RESULTS / "bench-onprem.json", help="JSON file to write")
     onprem.add_argument("--work", type=Path, default=REPO / ".build" / "bench", help="scratch directory")
     report = sub.add_parser("report", help="print the table of result files and draw the plot")
@@ -558,7 +560,12 @@ def main():
     runs = []
     if args.command == "onprem":
         import onprem  # pylint: disable=import-outside-toplevel
-        runs = [onprem.measure(n, args.latency_ms, args.work, args.parallel, args.loop_sample) for n in sizes]
+        rows = {"cas": onprem.measure, "permissions": onprem.measure_permissions}
+        objects = [o.strip() for o in args.objects.split(",") if o.strip()]
+        unknown = sorted(set(objects) - set(rows))
+        if unknown:
+            parser.error("--objects: %s not among %s" % (", ".join(unknown), ", ".join(sorted(rows))))
+        runs = [rows[o](n, args.latency_ms, args.work, args.parallel, args.loop_sample) for o in objects for n in sizes]
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(json.dumps({"date": datetime.datetime.now(datetime.timezone.utc).strftime(
             "%Y-%m-%dT%H:%M:%SZ"), "machine": {"cpus": os.cpu_count()}, "runs": runs}, indent=2, sort_keys=True) + "\n")

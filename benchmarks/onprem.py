@@ -11,11 +11,15 @@ cmdlet's answer is ready that long after its Command) and ``onprem_exchange_cas_
 5. ``loop``      - the converge from scratch as a per-item ``loop`` (one module run each),
                    timed over ``loop_sample`` mailboxes and scaled to N.
 
-The floor of a run is its pipelines x latency / pipelines in flight. The mailboxes' permissions,
-which the issue names for this row, are another module's (``onprem1``'s); client access settings
-are the on-premises bulk object that exists here, with the same read-then-write shape.
+The floor of a run is its pipelines x latency / pipelines in flight.
+
+:func:`measure_permissions` is the row the issue names: ``onprem_exchange_mailbox_permission``
+giving each of N mailboxes issue 7's shape (2 Full Access, 1 Send As as the AD extended right,
+1 Send on Behalf, Active Directory users as trustees) - ``converge``, ``rerun``, ``audit`` and a
+per-item ``loop`` over ``loop_sample`` more mailboxes that the bulk runs never touch, scaled to N.
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -44,7 +48,7 @@ def remoting_params(env):
 
 
 def seed(sandbox, n):
-    """N on-premises mailboxes, without latency, eight pipelines at a time."""
+    """N on-premises mailboxes (``onprem0000``...), without latency, eight pipelines at a time."""
     runner = RemotingRunner(runner_settings(remoting_params(sandbox.env)), max_pipelines=8)
     try:
         calls = [("New-Mailbox", {"Name": "onprem%04d" % i, "UserPrincipalName": "onprem%04d@contoso.com" % i,
@@ -63,8 +67,8 @@ def run(sandbox, book, mailboxes, parallel, work, check=False):
     env.update(ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS), ANSIBLE_LOCALHOST_WARNING="False",
                ANSIBLE_INVENTORY_UNPARSED_WARNING="False", ANSIBLE_NOCOLOR="1", PYTHONPATH=str(COLLECTIONS))
     vars_file = run_dir / "vars.json"
-    vars_file.write_text('{"mailboxes": %s, "parallel": %d}' % (
-        str([{"mailbox": m} for m in mailboxes]).replace("'", '"'), parallel))
+    entries = [m if isinstance(m, dict) else {"mailbox": m} for m in mailboxes]
+    vars_file.write_text(json.dumps({"mailboxes": entries, "parallel": parallel}))
     command = [str(Path(sys.executable).with_name("ansible-playbook")), str(PLAYBOOKS / book), "-e", "@%s" % vars_file]
     if check:
         command.append("--check")
@@ -111,6 +115,43 @@ def measure(n, latency_ms, work, parallel=4, loop_sample=20):
             if scale != 1:
                 measured.update(sampled_items=len(mailboxes), measured_wall_s=measured["wall_s"],
                                 wall_s=round(measured["wall_s"] * scale, 2), pipelines=int(measured["pipelines"] * scale))
+            measured["in_flight"] = width
+            measured["floor_s"] = round(measured["pipelines"] * latency_ms / 1000.0 / width, 2)
+            result["scenarios"][scenario] = measured
+            print("   %-8s %8.1f s  pipelines=%d writes=%d in flight=%d floor=%.1f s%s"
+                  % (scenario, measured["wall_s"], measured["pipelines"], measured["writes"], width,
+                     measured["floor_s"], " (sampled %d, scaled)" % len(mailboxes) if scale != 1 else ""),
+                  flush=True)
+    return result
+
+
+# Issue 7's shape on premises: trustees are the sandbox's Active Directory users.
+TRUSTEES = {"full_access": ["CONTOSO\\erin", "CONTOSO\\frank"], "send_as": ["CONTOSO\\grace"],
+            "send_on_behalf": ["CONTOSO\\henry"]}
+
+
+def measure_permissions(n, latency_ms, work, parallel=4, loop_sample=20):
+    """The permissions scenarios at size N; the result dict of the ``onprem_permissions`` row."""
+    print("== on premises, mailbox permissions: N=%d mailboxes, %d ms server time per pipeline" % (n, latency_ms),
+          flush=True)
+    state_dir = Path(tempfile.mkdtemp(prefix="sandbox-onprem-perm-%d-" % n, dir=work))
+    entries = [dict(TRUSTEES, mailbox="onprem%04d" % i) for i in range(n + loop_sample)]
+    result = {"object": "mailbox_permission", "n": n, "latency_ms": latency_ms, "parallel": parallel,
+              "trustees": TRUSTEES, "scenarios": {}}
+    with SandboxProcess(state_dir, users=2, shared=1) as sandbox:
+        seed(sandbox, n + loop_sample)
+        sandbox.faults(remoting_latency_ms=latency_ms)
+        plan = [("converge", "onprem_permissions.yml", entries[:n], parallel, False),
+                ("rerun", "onprem_permissions.yml", entries[:n], parallel, False),
+                ("audit", "onprem_permissions.yml", entries[:n], parallel, True),
+                ("loop", "onprem_permissions_loop.yml", entries[n:], 1, False)]
+        for scenario, book, mailboxes, width, check in plan:
+            measured = run(sandbox, book, mailboxes, width, work, check=check)
+            scale = float(n) / len(mailboxes)
+            if scale != 1:
+                measured.update(sampled_items=len(mailboxes), measured_wall_s=measured["wall_s"],
+                                wall_s=round(measured["wall_s"] * scale, 2), pipelines=int(measured["pipelines"] * scale),
+                                writes=int(measured["writes"] * scale))
             measured["in_flight"] = width
             measured["floor_s"] = round(measured["pipelines"] * latency_ms / 1000.0 / width, 2)
             result["scenarios"][scenario] = measured
