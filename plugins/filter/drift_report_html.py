@@ -17,9 +17,12 @@ description:
   - The page loads nothing - its CSS and JavaScript are inline and its Content-Security-Policy
     forbids every other resource - so it can be mailed, attached to a ticket or opened offline.
   - Every name and value is escaped; a display name with markup in it shows as text.
+  - A report over many tenants (P(mailops.exchange.drift_report_tenants#filter)) becomes one page
+    with the totals, a table of the tenants (a failed tenant shows as failed, with why) and a
+    section per tenant.
 options:
   _input:
-    description: The report.
+    description: The report, of one tenant or of many.
     type: dict
     required: true
 """
@@ -41,11 +44,13 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine.drift_report import render_html
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.drift_report import render_html, render_tenants_html
 
 
 def drift_report_html(report):
     try:
+        if isinstance(report, dict) and 'tenants' in report:
+            return render_tenants_html(report)
         return render_html(report)
     except (KeyError, TypeError) as exc:
         raise AnsibleFilterError('drift_report_html: the input is not a report of mailops.exchange.drift_report: %s'

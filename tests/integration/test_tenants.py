@@ -9,8 +9,12 @@ shows each token only its own tenant's users."""
 from __future__ import annotations
 
 import itertools
+import json
+import sys
 
 import requests
+
+from conftest import REPO
 
 
 def _tenants(sandbox):
@@ -69,3 +73,48 @@ def test_control_surface_names_a_tenant(sandbox):
     assert response.status_code == 200, response.text
     assert response.json()['mailbox']['PrimarySmtpAddress'].endswith('@tenant02.com')
     assert sandbox.request('GET', '/_sandbox/state/mailboxes?tenant=nowhere.example').status_code == 400
+
+
+def test_audit_of_many_tenants_one_report(playbook, sandbox, tmp_path):
+    """playbooks/tenants_audit.yml over the three tenants and a fourth host whose secret is wrong:
+    one report with a section per tenant and the totals; the wrong secret fails its tenant alone,
+    shown as failed; each tenant that signed in used one token for the whole run."""
+    tenants = _tenants(sandbox)
+    hosts = {}
+    for index, (tid, org) in enumerate(tenants):
+        name = org.split('.')[0]
+        data = tmp_path / ('%s.yml' % name)
+        # The provider's and the second tenant's alice drifted (she is not hidden), the third's is in sync.
+        data.write_text('mailboxes:\n  - identity: alice@%s.com\n    hidden_from_address_lists: %s\n'
+                        % (name, 'true' if index < 2 else 'false'))
+        hosts[org] = {'exo_tenant_id': tid, 'desired_state_file': str(data)}
+    hosts['broken.example'] = dict(hosts[tenants[2][1]], exo_organization=tenants[2][1], exo_client_secret='not-the-secret')
+    inventory = tmp_path / 'tenants.yml'
+    inventory.write_text(json.dumps({'tenants': {'hosts': hosts, 'vars': {
+        'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable}}}))
+    report_dir = tmp_path / 'reports'
+    sandbox.reset()
+    result = playbook.run(str(REPO / 'playbooks' / 'tenants_audit.yml'), '-i', str(inventory), '--check', '--diff',
+                          extra_vars={'report_dir': str(report_dir)}, check=False)
+    assert result.returncode == 2, result.stdout[-5000:]
+    assert 'broken.example could not be compared in full' in result.stdout
+    report = json.loads((report_dir / 'tenants.json').read_text())
+    status = {t['tenant']: t['status'] for t in report['tenants']}
+    assert status == {'broken.example': 'failed', 'contoso.onmicrosoft.com': 'drifted',
+                      'tenant02.onmicrosoft.com': 'drifted', 'tenant03.onmicrosoft.com': 'in_sync'}, report
+    broken = next(t for t in report['tenants'] if t['tenant'] == 'broken.example')
+    assert 'not-the-secret' not in json.dumps(report) and 'not-the-secret' not in result.stdout
+    assert broken['msg'], broken
+    assert report['summary']['tenants'] == {'failed': 1, 'drifted': 2, 'in_sync': 1, 'total': 4}
+    assert report['summary']['drifted'] == 2 and report['summary']['in_sync'] >= 1
+    for tenant in report['tenants']:
+        if tenant['status'] == 'drifted':
+            assert [(o['object'], o['status']) for o in tenant['objects']] == [
+                ('alice@%s.com' % tenant['tenant'].split('.')[0], 'drifted')], tenant
+    page = (report_dir / 'tenants.html').read_text()
+    assert 'Drift report - 4 tenants' in page and 'broken.example' in page
+    # Each tenant's own report, as a single-tenant audit writes it.
+    assert json.loads((report_dir / 'tenant02.onmicrosoft.com' / 'drift.json').read_text())['summary']['drifted'] == 1
+    stats = sandbox.stats()
+    assert stats['writes'] == 0
+    assert {tid: stats['tenants'][tid]['tokens'] for tid, unused in tenants} == {tid: 1 for tid, unused in tenants}

@@ -86,6 +86,58 @@ def summarise(objects):
                 by_kind={k: by_kind[k] for k in sorted(by_kind)})
 
 
+# How a tenant of a report over many tenants stands: ``failed`` when it could not be compared in
+# full (its audit failed, or one of its objects did), never counted as "no drift".
+TENANT_STATUSES = ('failed', 'drifted', 'in_sync')
+
+
+def build_tenants_report(tenants, generated_at=None):
+    """One report over many tenants, from ``tenants``: a list of ``{tenant, report, failed, msg}``.
+
+    ``report`` is that tenant's :func:`build_report` document (missing when its audit stopped
+    before one was made); ``failed`` and ``msg`` say that the tenant's audit failed and why. An
+    entry may also be a tenant section of an earlier result of this function, so the reports of
+    the slices of a sliced run join into one.
+    Returns ``{generated_at, summary, tenants}``: ``tenants`` sorted by name, each ``{tenant,
+    status, summary, objects}`` (and ``msg`` when it failed) with ``status`` one of
+    :data:`TENANT_STATUSES`; ``summary`` the object counts over every tenant (as
+    :func:`summarise`) and, under ``tenants``, how many tenants have each status.
+    """
+    if not isinstance(tenants, list):
+        raise TypeError('drift report: expected a list of {tenant, report} entries, got %s' % type(tenants).__name__)
+    sections = [_tenant_section(index, entry) for index, entry in enumerate(tenants)]
+    sections.sort(key=lambda s: (str(s['tenant']).lower(), str(s['tenant'])))
+    summary = summarise([obj for section in sections for obj in section['objects']])
+    counts = dict.fromkeys(TENANT_STATUSES, 0)
+    for section in sections:
+        counts[section['status']] += 1
+    summary['tenants'] = dict(counts, total=len(sections))
+    return {'generated_at': generated_at, 'summary': summary, 'tenants': sections}
+
+
+def _tenant_section(index, entry):
+    if not isinstance(entry, dict) or not entry.get('tenant'):
+        raise ValueError('drift report: tenant entry %d has no tenant: %r' % (index, entry))
+    if 'report' not in entry and 'status' in entry:
+        # A section of an earlier report over many tenants (one per slice of a sliced run).
+        entry = dict(entry, report={'objects': entry.get('objects')}, failed=entry['status'] == 'failed')
+    report = entry.get('report')
+    if report is not None and not isinstance(report.get('objects') if isinstance(report, dict) else None, list):
+        raise ValueError('drift report: the report of tenant %r is not a drift report: %r' % (entry['tenant'], report))
+    objects = list(report['objects']) if report else []
+    summary = summarise(objects)
+    section = {'tenant': entry['tenant'], 'summary': summary, 'objects': objects}
+    if entry.get('failed') or not report or summary['failed']:
+        section['status'] = 'failed'
+        section['msg'] = entry.get('msg') or (
+            '%d objects could not be compared' % summary['failed'] if report else 'the audit of this tenant made no report')
+    elif summary['drifted'] + summary['to_create'] + summary['to_remove']:
+        section['status'] = 'drifted'
+    else:
+        section['status'] = 'in_sync'
+    return section
+
+
 def _objects_of_result(kind, result):
     if not isinstance(result, dict):
         raise ValueError('drift report: the result of kind %r is not a registered result: %r' % (kind, result))
@@ -254,7 +306,7 @@ h1{font-size:20px;margin:0 0 4px}
 .card.drifted b{color:#a15c00}.card.failed b{color:#b3261e}.card.in_sync b{color:#1e7b34}
 .card.to_create b,.card.to_remove b{color:#1f5fa8}
 table{border-collapse:collapse}
-#objects{width:100%}
+#objects,.objects{width:100%}
 th,td{border-bottom:1px solid #e3e6ec;padding:4px 8px;text-align:left;vertical-align:top}
 th{background:#f3f5f8;position:sticky;top:0}
 tbody.object{border-top:2px solid #c9ced9}
@@ -336,6 +388,53 @@ def render_html(report):
         '<script>%s</script></body></html>\n'
     ) % (_e(csp), _e(title), _CSS, _e(title), _e(report.get('generated_at') or 'at an unknown time'),
          cards, headers, by_kind, kinds, statuses, bodies, _JS)
+
+
+def render_tenants_html(report):
+    """The report of :func:`build_tenants_report` as one HTML page: the totals, a table of the
+    tenants, and a section per tenant with its objects; the same filters as :func:`render_html`."""
+    summary = report['summary']
+    title = 'Drift report - %d tenants' % summary['tenants']['total']
+    script_hash = base64.b64encode(hashlib.sha256(_JS.encode('utf-8')).digest()).decode('ascii')
+    csp = "default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-%s'" % script_hash
+    cards = ''.join('<div class="card %s" data-count="tenants-%s"><b>%d</b>tenants %s</div>' % (
+        _e(status), _e(status), summary['tenants'][status], _e(_label(status))) for status in TENANT_STATUSES)
+    cards += ''.join('<div class="card %s" data-count="%s"><b>%d</b>%s</div>' % (
+        _e(status), _e(status), summary[status], _e(_label(status))) for status in STATUSES)
+    tenants = ''.join(
+        '<tr><td><a href="#tenant-%d">%s</a></td><td class="status %s">%s</td>%s<td class="value">%s</td></tr>' % (
+            index, _e(t['tenant']), _e(t['status']), _e(_label(t['status'])),
+            ''.join('<td>%d</td>' % t['summary'][s] for s in STATUSES), _e(t.get('msg', '')))
+        for index, t in enumerate(report['tenants']))
+    kinds = ''.join('<option value="%s">%s (%d)</option>' % (_e(k), _e(k), c['total']) for k, c in summary['by_kind'].items())
+    statuses = ''.join('<option value="%s">%s</option>' % (_e(s), _e(_label(s))) for s in STATUSES)
+    sections = ''.join(_tenant_html(index, t) for index, t in enumerate(report['tenants']))
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta http-equiv="Content-Security-Policy" content="%s">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<title>%s</title><style>%s</style></head><body>'
+        '<h1>%s</h1><p class="meta">Generated %s.</p><div class="cards" id="summary">%s</div>'
+        '<table id="tenants"><thead><tr><th>Tenant</th><th>Status</th>%s<th>Why</th></tr></thead><tbody>%s</tbody></table>'
+        '<h2>Objects</h2><div class="controls">'
+        '<input id="filter-text" type="search" placeholder="Filter by name, property or value" aria-label="Filter text">'
+        '<select id="filter-kind" aria-label="Kind"><option value="">All kinds</option>%s</select>'
+        '<select id="filter-status" aria-label="Status"><option value="">All statuses</option>%s</select>'
+        '<span id="shown"></span></div>%s<script>%s</script></body></html>\n'
+    ) % (_e(csp), _e(title), _CSS, _e(title), _e(report.get('generated_at') or 'at an unknown time'), cards,
+         ''.join('<th>%s</th>' % _e(_label(s)) for s in STATUSES), tenants, kinds, statuses, sections, _JS)
+
+
+def _tenant_html(index, tenant):
+    head = '<h3 id="tenant-%d">%s <span class="status %s">%s</span></h3>' % (
+        index, _e(tenant['tenant']), _e(tenant['status']), _e(_label(tenant['status'])))
+    if tenant.get('msg'):
+        head += '<p class="status failed">%s</p>' % _e(tenant['msg'])
+    if not tenant['objects']:
+        return head
+    return head + ('<table class="objects"><thead><tr><th>Kind</th><th>Object</th><th>Status</th><th>Property</th>'
+                   '<th>Before</th><th>After</th><th>Added</th><th>Removed</th></tr></thead>%s</table>'
+                   % ''.join(_object_html(obj) for obj in tenant['objects']))
 
 
 def _object_html(obj):
