@@ -193,7 +193,7 @@ def group_problem(name, facts, before):
         if facts['moderation_enabled'] and not facts['moderated_by']:
             return ('moderation_enabled: a moderated security group needs moderated_by; its owners do not '
                     'moderate it as they do a distribution group')
-    if before and before['hidden_group_membership'] and not facts['hidden_group_membership']:
+    if before and before.get('hidden_group_membership') and not facts.get('hidden_group_membership'):
         return ("hidden_group_membership: the membership of '%s' is hidden, and Exchange cannot reveal it "
                 'again' % name)
     return None
@@ -287,11 +287,13 @@ def with_members(answers, changes):
     return answers
 
 
-def prepare_groups(module, resolver, plans):
+def prepare_groups(module, resolver, plans, pages=True):
     """Before the groups are planned: the members of each group whose entry gives members, ten to
     a request, then every recipient the lists and members name (as they are and as desired) and
     the name and address a new or readdressed group takes, looked up together. The groups read
-    are remembered first, so naming one costs nothing."""
+    are remembered first, so naming one costs nothing. ``pages``: whether many unknown names may
+    be looked for in the organisation-wide Get-Recipient pages (a runner without pages reads them
+    ten to a request)."""
     listed = [plan for plan in plans if plan.row is not None and plan.entry['members'] is not None
               and plan.entry['state'] == 'present']
     answers = module.invoke_all([members_read(str(plan.row.get('Guid'))) for plan in listed])
@@ -307,7 +309,7 @@ def prepare_groups(module, resolver, plans):
             wanted.extend([plan.identity] if plan.row is None else [])
             wanted.extend([plan.entry['primary_smtp_address']] if plan.entry['primary_smtp_address'] else [])
     if wanted:
-        resolver.prefetch(module.runner, wanted, module.parallel)
+        resolver.prefetch(module.runner, wanted, module.parallel, pages=pages)
 
 
 def wanted_members(resolver, plan):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.mailops.exchange.plugins.modules import exo_distribution_group as groups
+from ansible_collections.mailops.exchange.plugins.module_utils.engine import groups
 
 from engine_fakes import EngineExo, TaskFailed as Stopped
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import CmdletError
-from ansible_collections.mailops.exchange.plugins.modules import exo_distribution_group_member as members
+from ansible_collections.mailops.exchange.plugins.module_utils.engine import groups as members
 
 from test_exo_distribution_group import FakeExo, Stopped
 

@@ -12,7 +12,7 @@ from ansible.module_utils import basic
 
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import argument_spec
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import _AnsibleModule, plain_names
-from ansible_collections.mailops.exchange.plugins.modules.exo_distribution_group import Group
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.groups import Group
 
 
 @pytest.fixture
