@@ -128,6 +128,8 @@ class PeakMemory(object):
         self.root_pid = root_pid
         self.interval = interval
         self.peak_kb = 0
+        # The controller's own peak (ansible-playbook, which holds every task's result).
+        self.controller_peak_kb = 0
         self.processes = set()
         self._cpu = {}
         self._stop = threading.Event()
@@ -155,6 +157,11 @@ class PeakMemory(object):
         return False
 
     def _sample(self):
+        try:
+            status = Path("/proc/%d/status" % self.root_pid).read_text()
+            self.controller_peak_kb = max(self.controller_peak_kb, int(status.split("VmHWM:")[1].split()[0]))
+        except (OSError, IndexError):
+            pass
         for entry in os.listdir("/proc"):
             if not entry.isdigit():
                 continue
@@ -259,6 +266,7 @@ def run_playbook(sandbox, name, variables, work, check=False):
     return {"wall_s": round(wall, 2), "stats": stats,
             "exchange_requests": stats["requests"] - stats["tokens"],
             "module_peak_rss_mb": round(memory.peak_kb / 1024.0, 1),
+            "controller_peak_rss_mb": round(memory.controller_peak_kb / 1024.0, 1),
             "module_processes_seen": len(memory.processes), "cpu": cpu,
             "recap": recap[-1].split(":", 1)[1].split() if recap else []}
 
@@ -457,8 +465,9 @@ def table(runs):
     return "\n".join(lines + [""] + ["- " + note for note in notes])
 
 
-def plot(runs, path):
-    """Wall time against N: bulk converge, audit, loop, and the bulk floor, log-log."""
+def plot(runs, path, moonshots=()):
+    """Wall time against N: bulk converge, audit, loop, and the bulk floor, log-log; the moonshot
+    audits (benchmarks/moonshot.py) as points of their own."""
     import matplotlib
     import matplotlib.ticker
     matplotlib.use("Agg")
@@ -486,6 +495,9 @@ def plot(runs, path):
         if loop_floor:
             ax.plot(*zip(*loop_floor), ":", color=colour, alpha=0.6,
                     label="loop floor (requests x latency)%s" % suffix)
+    if moonshots:
+        import moonshot  # pylint: disable=import-outside-toplevel
+        moonshot.plot_points(ax, moonshots)
     for r in runs:
         loop = r["scenarios"].get("loop", {})
         if loop.get("sampled_items"):
@@ -542,6 +554,15 @@ def main():
                         help="comma-separated rows: cas (onprem_exchange_cas_mailbox), permissions (onprem_exchange_mailbox_permission)")
     onprem.add_argument("--output", type=Path, default=RESULTS / "bench-onprem.json", help="JSON file to write")
     onprem.add_argument("--work", type=Path, default=REPO / ".build" / "bench", help="scratch directory")
+    moonshot = sub.add_parser("moonshot", help="audit and export of N seeded shared mailboxes at 750 ms under the "
+                              "default budget, under both $batch models (benchmarks/moonshot.py)")
+    moonshot.add_argument("--sizes", default="10000", help="comma-separated shared mailboxes")
+    moonshot.add_argument("--latency-ms", type=int, default=750, help="mean latency per request")
+    moonshot.add_argument("--parallel", type=int, default=16, help="the modules' parallel option")
+    moonshot.add_argument("--models", default="parallel,sequential", help="$batch models, comma-separated")
+    moonshot.add_argument("--scenarios", default="audit,export", help="audit and/or export, comma-separated")
+    moonshot.add_argument("--output", type=Path, default=RESULTS / "bench-moonshot.json", help="JSON file to write")
+    moonshot.add_argument("--work", type=Path, default=REPO / ".build" / "bench", help="scratch directory")
     report = sub.add_parser("report", help="print the table of result files and draw the plot")
     report.add_argument("files", nargs="+", type=Path)
     report.add_argument("--plot", type=Path, default=RESULTS / "bench.png")
@@ -551,8 +572,13 @@ def main():
         runs = []
         for path in args.files:
             runs.extend(json.loads(path.read_text())["runs"])
+        import moonshot  # pylint: disable=import-outside-toplevel
+        shots = [r for r in runs if r.get("kind") == "moonshot"]
+        runs = [r for r in runs if r.get("kind") != "moonshot"]
         print(table(runs))
-        plot(runs, args.plot)
+        if shots:
+            print("\n" + moonshot.table(shots))
+        plot(runs, args.plot, shots)
         return
 
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
@@ -570,6 +596,16 @@ def main():
         args.output.write_text(json.dumps({"date": datetime.datetime.now(datetime.timezone.utc).strftime(
             "%Y-%m-%dT%H:%M:%SZ"), "machine": {"cpus": os.cpu_count()}, "runs": runs}, indent=2, sort_keys=True) + "\n")
         print("results: %s" % args.output)
+        return
+    if args.command == "moonshot":
+        import moonshot  # pylint: disable=import-outside-toplevel
+        runs = [moonshot.measure(n, args.latency_ms, args.work, args.parallel, args.models.split(","),
+                                 args.scenarios.split(",")) for n in sizes]
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(json.dumps({"date": datetime.datetime.now(datetime.timezone.utc).strftime(
+            "%Y-%m-%dT%H:%M:%SZ"), "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+            "runs": runs}, indent=2, sort_keys=True) + "\n")
+        print("results: %s\n\n%s" % (args.output, moonshot.table(runs)))
         return
     if args.command == "leaver":
         runs = [measure_leaver(n, args.latency_ms, args.work) for n in sizes]

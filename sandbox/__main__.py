@@ -34,6 +34,25 @@ def main(argv=None):
     run.add_argument("--shared", type=_non_negative, default=5, help="numbered shared mailboxes")
     run.add_argument("--latency-ms", type=_non_negative, default=0,
                      help="delay added to every Exchange/Graph API request")
+    cost = run.add_argument_group("cost model", "what requests cost (docs/sandbox.md, \"The cost model\"); "
+                                  "POST /_sandbox/faults changes them while it runs")
+    cost.add_argument("--concurrency-budget", type=_non_negative, default=16,
+                      help="Exchange admin API requests one app may have in flight per tenant; more get 429 "
+                           "with Retry-After (0 = no limit; default 16)")
+    cost.add_argument("--rate-budget", type=_non_negative, default=30000,
+                      help="Exchange admin API requests one app may make per tenant per window "
+                           "(0 = no limit; default 30000)")
+    cost.add_argument("--rate-window-s", type=_non_negative, default=60, help="the rate budget's window (default 60)")
+    cost.add_argument("--batch-model", choices=("parallel", "sequential"), default="parallel",
+                      help="a $batch costs its costliest entry (parallel, the default) or the sum of its entries")
+    cost.add_argument("--latency-spread", type=float, default=0.0,
+                      help="sigma of the mean-one log-normal factor on every latency (0 = constant, the default)")
+    cost.add_argument("--rows-per-latency", type=_non_negative, default=1000,
+                      help="an answer costs one more latency per this many rows (0 = rows are free; default 1000)")
+    cost.add_argument("--seed", default=None, help="seed of the latency spread and injected faults")
+    run.add_argument("--state-file", default=None, metavar="JSON",
+                     help="a converged state to seed directly (sandbox/seeding.py: mailboxes' Full Access, Send As, "
+                          "Send on Behalf, groups and members), applied at start and on every state reset")
     run.add_argument("--org", default="contoso",
                      help="organisation name: NAME.onmicrosoft.com and NAME.com")
     run.add_argument("--tenants", type=_positive, default=1,
@@ -69,7 +88,15 @@ def main(argv=None):
         kerberos_host = args.kerberos_host or f"exchange01.{args.org}.localhost"
     return serve(args.state_dir, port=args.port, users=args.users, shared=args.shared,
                  latency_ms=args.latency_ms, org_name=args.org, verbose=args.verbose,
-                 kerberos_host=kerberos_host, tenants_count=args.tenants, tenant_users=args.tenant_users)
+                 kerberos_host=kerberos_host, tenants_count=args.tenants, tenant_users=args.tenant_users,
+                 cost_settings=_cost_settings(args), state_file=args.state_file)
+
+
+def _cost_settings(args):
+    return {"concurrency_budget": args.concurrency_budget, "rate_budget": args.rate_budget,
+            "rate_window_s": max(args.rate_window_s, 1), "batch_model": args.batch_model,
+            "latency_spread": args.latency_spread, "rows_per_latency": args.rows_per_latency,
+            "seed": args.seed}
 
 
 if __name__ == "__main__":

@@ -313,7 +313,7 @@ def get_mailbox(org, params, caller):
                     "IsSoftDeletedByRemove": True, "IsInactiveMailbox": False}
         return _query(org, [r for r, unused in org.soft_deleted.values()], params, view,
                       resolve=_soft_deleted)
-    return _query(org, org.mailboxes(), params, partial(views.mailbox_view, org), links=("GrantSendOnBehalfTo",))
+    return _query(org, org.mailboxes(view=True), params, partial(views.mailbox_view, org), links=("GrantSendOnBehalfTo",))
 
 
 def _soft_deleted(org, text, unused_candidates=None):
@@ -332,7 +332,7 @@ def get_recipient(org, params, caller):
 
 
 def _mailbox(org, params):
-    return identity.resolve(org, params["Identity"], org.mailboxes())
+    return identity.resolve(org, params["Identity"], org.mailboxes(view=True))
 
 
 def _trustee_matcher(org, text):

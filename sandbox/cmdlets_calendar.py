@@ -85,7 +85,7 @@ def calendar_view(org, mailbox):
 
 def get_calendar_processing(org, params, caller):
     """Get-CalendarProcessing: one mailbox by Identity (not found and ambiguous as Get-Mailbox)."""
-    return _query(org, org.mailboxes(), params, lambda mailbox: calendar_view(org, mailbox))
+    return _query(org, org.mailboxes(view=True), params, lambda mailbox: calendar_view(org, mailbox))
 
 
 def _int(name, value):
@@ -107,7 +107,7 @@ def _int(name, value):
 def set_calendar_processing(org, params, caller):
     """Set-CalendarProcessing: the parameters given; recipient lists replace the whole list, every
     recipient resolved first. A user or shared mailbox cannot be made to accept automatically."""
-    mailbox = identity.resolve(org, params["Identity"], org.mailboxes())
+    mailbox = identity.resolve(org, params["Identity"], org.mailboxes(view=True))
     settings = _settings(mailbox)
     if params.get("AutomateProcessing") == "AutoAccept" and mailbox.recipient_type_details not in RESOURCE_TYPES:
         raise errors.invalid_argument(

@@ -76,12 +76,12 @@ def cas_view(org, mailbox):
 def get_cas_mailbox(org, params, caller):
     """Get-CASMailbox: one mailbox by Identity (not found and ambiguous as Get-Mailbox), or every
     mailbox matching Filter."""
-    return _query(org, org.mailboxes(), params, lambda mailbox: cas_view(org, mailbox))
+    return _query(org, org.mailboxes(view=True), params, lambda mailbox: cas_view(org, mailbox))
 
 
 def set_cas_mailbox(org, params, caller):
     """Set-CASMailbox: the switches given; a call that changes nothing warns as Exchange does."""
-    mailbox = identity.resolve(org, params["Identity"], org.mailboxes())
+    mailbox = identity.resolve(org, params["Identity"], org.mailboxes(view=True))
     settings = _settings(mailbox)
     updated = dict(settings)
     updated.update((name, value) for name, value in params.items() if name in settings)

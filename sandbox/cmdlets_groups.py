@@ -52,7 +52,7 @@ _NOT_ALIAS = re.compile(r"[^A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]")
 
 
 def _group(org, params):
-    return identity.resolve(org, params["Identity"], org.groups())
+    return identity.resolve(org, params["Identity"], org.groups(view=True))
 
 
 def _member_label(recipient):
@@ -113,7 +113,7 @@ def _resolve_all(org, names):
 
 def get_distribution_group(org, params, caller):
     """Get-DistributionGroup: one group by Identity, or all matching Filter/RecipientTypeDetails."""
-    return _query(org, org.groups(), params, partial(views.group_view, org), links=("GrantSendOnBehalfTo", "Members"))
+    return _query(org, org.groups(view=True), params, partial(views.group_view, org), links=("GrantSendOnBehalfTo", "Members"))
 
 
 def new_distribution_group(org, params, caller):
@@ -240,7 +240,7 @@ def _group_object_view(org, group):
 
 def get_group(org, params, caller):
     """Get-Group: the directory side of the mail-enabled groups (Notes among it)."""
-    return _query(org, org.groups(), params, lambda group: _group_object_view(org, group))
+    return _query(org, org.groups(view=True), params, lambda group: _group_object_view(org, group))
 
 
 def set_group(org, params, caller):

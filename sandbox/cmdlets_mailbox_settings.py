@@ -78,7 +78,7 @@ SHARING_FLAGS = EnumType(
 
 
 def _mailbox(org, text):
-    return org.mailbox_settings(identity.resolve(org, text, org.mailboxes()))
+    return org.mailbox_settings(identity.resolve(org, text, org.mailboxes(view=True)))
 
 
 def _folder(org, text):

@@ -9,11 +9,11 @@ import threading
 from dataclasses import asdict, dataclass
 from urllib.parse import unquote
 
-from . import views
+from . import cost, seeding, views
 from . import errors, identity, tenants
 from .web import json_response, load_json
 
-COUNTERS = ("requests", "reads", "writes", "tokens", "throttled", "errors", "dropped", "redirected")
+COUNTERS = ("requests", "reads", "writes", "tokens", "throttled", "errors", "dropped", "redirected", "over_budget")
 DROP_PHASES = ("before", "after", "random")
 ODD_ANSWERS = ("", "empty_object", "error_200", "html_200", "value_object", "html_404")
 # What an injected error answers: 503 (the service did not run the request), or a gateway's 502
@@ -122,6 +122,18 @@ class FaultSettings:
     batch_stop: str = ""
     # The front door redirects the REST admin API to a regional host (sandbox.server.REGIONAL_HOST).
     redirect: str = ""
+    # The cost model (sandbox.cost, docs/sandbox.md "The cost model"). Per app per tenant, on the
+    # Exchange admin API: requests in flight beyond concurrency_budget are answered 429 with
+    # Retry-After (retry_after), and more than rate_budget requests per rate_window_s too (0: off).
+    concurrency_budget: int = 16
+    rate_budget: int = 30000
+    rate_window_s: int = 60
+    # A $batch costs its longest entry ("parallel") or the sum of its entries ("sequential").
+    batch_model: str = "parallel"
+    # Latency is latency_ms times a mean-one log-normal factor of this sigma (0: constant), and an
+    # answer costs one more latency per rows_per_latency rows (0: rows are free).
+    latency_spread: float = 0.0
+    rows_per_latency: int = 1000
 
 
 @dataclass(frozen=True)
@@ -142,16 +154,18 @@ class Decision:
 class Faults:
     """Fault injection settings and the per-request decision, thread-safe and seedable."""
 
-    def __init__(self, base_latency_ms=0):
+    def __init__(self, base_latency_ms=0, **base):
+        """``base``: other settings given on the command line (the cost model's), which clearing
+        goes back to; validated like a ``POST /_sandbox/faults`` body."""
         self._lock = threading.Lock()
-        self._base_latency_ms = base_latency_ms
+        self._base = asdict(_validated({**asdict(FaultSettings()), **base, "latency_ms": base_latency_ms}))
         self.clear()
 
     def clear(self):
-        """Back to no faults (and the latency given on the command line)."""
+        """Back to no faults (and the settings given on the command line)."""
         with self._lock:
-            self._settings = FaultSettings(latency_ms=self._base_latency_ms)
-            self._random = random.Random()
+            self._settings = FaultSettings(**self._base)
+            self._random = random.Random(self._base["seed"])
             self._count = 0
 
     def settings(self):
@@ -191,7 +205,7 @@ class Faults:
             self._count += 1
             action = None
             status = 503
-            latency_s = s.latency_ms / 1000.0
+            latency_s = s.latency_ms / 1000.0 * cost.spread_factor(self._random, s.latency_spread)
             if s.spike_rate and self._random.random() < s.spike_rate:
                 latency_s += s.spike_ms / 1000.0
             if s.throttle_every and self._count % s.throttle_every == 0:
@@ -210,6 +224,13 @@ class Faults:
                     phase = self._random.choice(("before", "after"))
                 action = f"drop_{phase}"
             return Decision(latency_s, action, s.retry_after, status)
+
+    def latency_sample(self):
+        """One latency in seconds (``latency_ms`` with its spread), for a ``$batch`` entry of
+        the sequential model; unlike :meth:`decide`, no fault is drawn and nothing counted."""
+        with self._lock:
+            s = self._settings
+            return s.latency_ms / 1000.0 * cost.spread_factor(self._random, s.latency_spread)
 
     def odd_answer(self, cmdlet):
         """The malformed answer kind to send instead of ``cmdlet``'s success, or ""."""
@@ -296,6 +317,11 @@ def _validated(values):
         raise ValueError("'odd_cmdlets' must be a list of cmdlet names.")
     if values["batch_stop"] not in BATCH_STOPS:
         raise ValueError("'batch_stop' must be one of \"\", \"424\", \"missing\".")
+    if values["batch_model"] not in cost.BATCH_MODELS:
+        raise ValueError(f"'batch_model' must be one of {', '.join(cost.BATCH_MODELS)}.")
+    spread = values["latency_spread"]
+    if isinstance(spread, bool) or not isinstance(spread, (int, float)) or not 0 <= spread <= 3:
+        raise ValueError("'latency_spread' must be a number from 0 to 3.")
     seed = values["seed"]
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, str))):
         raise ValueError("'seed' must be an integer, a string or null.")
@@ -323,6 +349,12 @@ def _validated(values):
         batch_entry_faults=values["batch_entry_faults"],
         batch_stop=values["batch_stop"],
         redirect=values["redirect"],
+        concurrency_budget=integer("concurrency_budget", 0, 100_000),
+        rate_budget=integer("rate_budget", 0, 100_000_000),
+        rate_window_s=integer("rate_window_s", 1, 86_400),
+        batch_model=values["batch_model"],
+        latency_spread=float(spread),
+        rows_per_latency=integer("rows_per_latency", 0, 1_000_000),
     )
 
 
@@ -394,17 +426,25 @@ def handle(sandbox, request, rest):
 def _route(sandbox, request, rest):
     method = request.method
     if rest == "stats" and method == "GET":
-        return json_response(200, sandbox.stats.snapshot())
+        # peak_in_flight: the most admin API requests one app had in flight (sandbox.cost.Budget).
+        return json_response(200, {**sandbox.stats.snapshot(), "peak_in_flight": sandbox.budget.peak()})
     if rest == "reset" and method == "POST":
         payload = _json_body(request)
         sandbox.stats.reset()
+        sandbox.budget.reset_peak()
         if payload.get("state"):
             sandbox.wsman.clear_commands()
             for tenant in sandbox.tenants:
                 tenant.org.seed()
                 tenant.graph_directory.reset()
             sandbox.faults.clear()
+            if sandbox.state_file:
+                seeding.apply(sandbox.org, seeding.load(sandbox.state_file))
         return json_response(200, {"reset": True, "state": bool(payload.get("state"))})
+    if rest == "seed" and method == "POST":
+        payload = _json_body(request)
+        state = seeding.load(payload["file"]) if set(payload) == {"file"} else payload
+        return json_response(200, {"seeded": seeding.apply(sandbox.org, state)})
     if rest == "commands" and method == "GET":
         return json_response(200, {"commands": sandbox.wsman.command_log()})
     if rest == "faults" and method == "GET":

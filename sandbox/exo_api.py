@@ -24,14 +24,11 @@ _DIRECT_INVOKE_EXCEPTION = ("Microsoft.Exchange.Management.PSDirectInvoke."
 
 
 def _headers(sandbox, extra=()):
-    limit, remaining, reset = sandbox.rate_window()
+    # The Rate-Limit-* headers are the budget's, added by sandbox.server for the app that asked.
     return [
         ("Cache-Control", "no-cache"),
         ("Request-Id", str(uuid.uuid4())),
         ("Odata-Version", "4.0"),
-        ("Rate-Limit-Limit", str(limit)),
-        ("Rate-Limit-Remaining", str(remaining)),
-        ("Rate-Limit-Reset", reset),
         *extra,
     ]
 
@@ -277,7 +274,10 @@ def handle(sandbox, request, segment):
     extra = []
     if request.header("Prefer"):
         extra.append(("Preference-Applied", f"odata.maxpagesize={size}"))
-    return _respond(sandbox, 200, payload, extra)
+    response = _respond(sandbox, 200, payload, extra)
+    # What the answer costs grows with its rows (sandbox.cost.answer_cost).
+    response.rows = len(rows)
+    return response
 
 
 # PROTOCOL.md section 1: at most 10 requests per batch.

@@ -184,6 +184,24 @@ class RecipientList(_WatchedList):
         self.ids = None
 
 
+class RecipientView:
+    """A read-only view of a cached listing: iterates it and carries the set of its ``id()``s like
+    :class:`RecipientList`, without copying it."""
+
+    def __init__(self, items, ids):
+        self._items = items
+        self.ids = ids
+
+    def __iter__(self):
+        return iter(self._items)
+
+    def __len__(self):
+        return len(self._items)
+
+    def __getitem__(self, index):
+        return self._items[index]
+
+
 @dataclass
 class Recipient:
     """A mail-enabled object. Today every recipient is a mailbox."""
@@ -724,9 +742,9 @@ class Organization:
         )
         return group
 
-    def groups(self):
-        """Every mail-enabled group, in creation order."""
-        return self._listed("groups", lambda r: r.is_group)
+    def groups(self, view=False):
+        """Every mail-enabled group, in creation order; ``view`` as for :meth:`mailboxes`."""
+        return self._listed("groups", lambda r: r.is_group, view)
 
     def claimant(self, key):
         """The recipient whose Name or proxy address is ``key`` (case-insensitive), or None;
@@ -797,13 +815,13 @@ class Organization:
         if lists:
             self._lists = {}
 
-    def _listed(self, kind, wanted):
+    def _listed(self, kind, wanted, view=False):
         with self.lock:
             if kind not in self._lists:
                 items = [r for r in self.recipients.values() if wanted(r)]
                 self._lists[kind] = (items, frozenset(map(id, items)))
             items, ids = self._lists[kind]
-            return RecipientList(items, ids)
+            return RecipientView(items, ids) if view else RecipientList(items, ids)
 
     # -- queries ------------------------------------------------------------------------
 
@@ -815,9 +833,10 @@ class Organization:
         """Every recipient, in creation order."""
         return self._listed("all", lambda r: True)
 
-    def mailboxes(self):
-        """Every mailbox, in creation order."""
-        return self._listed("mailboxes", lambda r: r.is_mailbox)
+    def mailboxes(self, view=False):
+        """Every mailbox, in creation order; ``view``: a :class:`RecipientView`, which copies
+        nothing (what narrowing an identity lookup needs, at a cost that does not grow with N)."""
+        return self._listed("mailboxes", lambda r: r.is_mailbox, view)
 
     def distinguished_name(self, recipient):
         """The recipient's AD distinguished name in the sandbox's forest."""

@@ -1,6 +1,5 @@
 """The HTTPS server: TLS, routing, fault injection, the ready file, and clean shutdown."""
 
-import datetime
 import os
 import secrets
 import signal
@@ -14,7 +13,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
 
-from . import certs, control, entra, exo_api, graph, graph_directory, kdc, paging, tenants, wsman
+from . import certs, control, cost, entra, exo_api, graph, graph_directory, kdc, paging, seeding, tenants, wsman
 from .listener import LoopbackServer, content_length, drain
 from .model import Organization
 from .web import Request, Response, json_response
@@ -23,7 +22,6 @@ MAX_BODY_BYTES = 1024 * 1024
 # The regional host of the redirect fault setting: a second name of the loopback interface that
 # the TLS certificate covers, as nam12.outlook.office365.com is for outlook.office365.com.
 REGIONAL_HOST = "localhost"
-RATE_LIMIT = 30000
 _IDLE_TIMEOUT_S = 300
 # Returned by dispatch to ask the connection handler to close without answering.
 DROP = object()
@@ -32,43 +30,35 @@ DROP = object()
 class Sandbox:
     """Everything one running sandbox owns, and request dispatch over it."""
 
-    def __init__(self, org, directory, main_app, norole_app, base_latency_ms=0, provider=None):
+    def __init__(self, org, directory, main_app, norole_app, base_latency_ms=0, provider=None, cost_settings=None):
         self.org = org
         self.directory = directory
         self.main_app = main_app
         self.norole_app = norole_app
         # Every tenant the process serves, the provider's first (sandbox.tenants); a customer
-        # tenant shares the provider's counters, faults and remoting endpoint.
+        # tenant shares the provider's counters, faults, budgets and remoting endpoint (the budgets
+        # are kept per app per tenant all the same: sandbox.cost.Budget's key is the token's tid).
         if provider is None:
             self.tenants = [self]
             self.stats = tenants.TenantStats(control.Stats(), org.tenant_id)
-            self.faults = control.Faults(base_latency_ms)
+            # cost_settings: the cost model's settings given on the command line (control.FaultSettings).
+            self.faults = control.Faults(base_latency_ms, **(cost_settings or {}))
+            self.budget = cost.Budget()
         else:
             self.tenants = provider.tenants
             self.tenants.append(self)
             self.stats = tenants.TenantStats(provider.stats.shared, org.tenant_id)
             self.faults = provider.faults
+            self.budget = provider.budget
+        # A described state (sandbox.seeding) applied at start and again by a state reset.
+        self.state_file = None
+        self._batch_costs = threading.local()
         self.graph_directory = graph_directory.GraphDirectory(
             directory, delay=lambda: self.faults.settings()["replication_delay_s"],
             provisioning=lambda: self.faults.settings()["provisioning_delay_s"])
         self.pager = paging.Pager(secrets.token_bytes(32))
         # The on-premises remoting endpoint (sandbox.wsman.Endpoint), on ports of its own.
         self.wsman = None
-        self._rate_lock = threading.Lock()
-        self._rate_window = (0, 0)
-
-    def rate_window(self):
-        """``(limit, remaining, reset)`` for the Rate-Limit headers: informative only.
-
-        The sandbox never enforces it; throttling comes only from injected faults.
-        """
-        with self._rate_lock:
-            minute = int(time.time() // 60)
-            start, used = self._rate_window
-            used = used + 1 if start == minute else 1
-            self._rate_window = (minute, used)
-        reset = datetime.datetime.fromtimestamp((minute + 1) * 60, datetime.timezone.utc)
-        return RATE_LIMIT, max(RATE_LIMIT - used, 0), reset.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
     def dispatch(self, request):
         """Route one request; returns a :class:`~sandbox.web.Response` or :data:`DROP`."""
@@ -86,9 +76,9 @@ class Sandbox:
                 return elsewhere
         if len(parts) == 4 and parts[:2] == ["adminapi", "beta"] \
                 and parts[3].lower() == "invokecommand":
-            return self._api(request, lambda: exo_api.handle(self, request, parts[2]), False)
+            return self._api(request, lambda: exo_api.handle(self, request, parts[2]), False, admin="single")
         if len(parts) == 4 and parts[:2] == ["adminapi", "beta"] and parts[3] == "$batch":
-            return self._api(request, lambda: exo_api.handle_batch(self, request, parts[2]), False)
+            return self._api(request, lambda: exo_api.handle_batch(self, request, parts[2]), False, admin="batch")
         if parts[0] == "graph":
             rest = "/".join(parts[1:])
             return self._api(request, lambda: graph.handle(self, request, rest), True)
@@ -119,16 +109,39 @@ class Sandbox:
 
     def batch_entry(self, cmdlet, serve):
         """Serve one ``$batch`` entry (``serve()``), under the throttle and error settings when
-        ``batch_entry_faults`` is on: the entry alone is answered 429 or the error status."""
-        if not self.faults.settings()["batch_entry_faults"]:
+        ``batch_entry_faults`` is on: the entry alone is answered 429 or the error status.
+
+        Its cost (sandbox.cost): in the ``sequential`` batch model the entry waits a latency of
+        its own and its rows' cost; in the ``parallel`` model the batch waited one latency
+        before its entries and waits the costliest entry's rows after them."""
+        settings = self.faults.settings()
+        latency_s = self.faults.latency_sample() if settings["batch_model"] == "sequential" else 0.0
+        time.sleep(latency_s)
+        answer = self._batch_entry_answer(settings, cmdlet, serve)
+        rows = getattr(answer, "rows", 0)
+        if settings["batch_model"] == "sequential":
+            time.sleep(cost.answer_cost(latency_s, rows, settings["rows_per_latency"]) - latency_s)
+        else:
+            costs = getattr(self._batch_costs, "rows", None)
+            if costs is not None:
+                costs.append(rows)
+        return answer
+
+    def _batch_entry_answer(self, settings, cmdlet, serve):
+        if not settings["batch_entry_faults"]:
             return serve()
         decision = self.faults.decide(cmdlet)
         if decision.action not in ("throttle", "error", "error_after"):
             return serve()
         return self._injected(decision, serve, False)
 
-    def _api(self, request, serve, is_graph):
-        response = self._api_response(request, serve, is_graph)
+    def _api(self, request, serve, is_graph, admin=None):
+        """Serve an API request; ``admin`` ("single" or "batch") for the Exchange admin API, whose
+        requests are held to the app's budgets and announce its rate window."""
+        if admin is None:
+            response = self._api_response(request, serve, is_graph)
+        else:
+            response = self._admin_api(request, serve, admin)
         if response is not DROP:
             response.trickle_s = self.faults.trickle_s()
         return response
@@ -138,6 +151,43 @@ class Sandbox:
         if decision.latency_s:
             time.sleep(decision.latency_s)
         return self._injected(decision, serve, is_graph)
+
+    def _admin_api(self, request, serve, kind):
+        settings = self.faults.settings()
+        key = cost.app_key(request.header("Authorization"))
+        admission = self.budget.admit(key, settings["concurrency_budget"], settings["rate_budget"],
+                                      settings["rate_window_s"], settings["retry_after"])
+        if not admission.admitted:
+            self.stats.add("over_budget")
+            response = _over_budget(admission, settings)
+        else:
+            try:
+                response = self._costed(request, serve, kind, settings)
+            finally:
+                self.budget.release(key)
+        if response is not DROP:
+            response.headers.extend(admission.headers())
+        return response
+
+    def _costed(self, request, serve, kind, settings):
+        """The answer of an admitted admin API request, after the time it costs."""
+        decision = self.faults.decide(request.header("X-CmdletName"))
+        latency_s = decision.latency_s
+        if kind == "batch" and settings["batch_model"] == "sequential":
+            # Each entry waits its own latency (batch_entry).
+            latency_s = 0.0
+        time.sleep(latency_s)
+        self._batch_costs.rows = [] if kind == "batch" else None
+        try:
+            response = self._injected(decision, serve, False)
+            rows = self._batch_costs.rows if kind == "batch" else [getattr(response, "rows", 0)]
+        finally:
+            self._batch_costs.rows = None
+        if response is not DROP and rows:
+            # In the parallel batch model the entries shared the latency waited above.
+            costs = [cost.answer_cost(latency_s, count, settings["rows_per_latency"]) for count in rows]
+            time.sleep(cost.batch_cost(costs, "parallel") - latency_s)
+        return response
 
     def _injected(self, decision, serve, is_graph):
         if decision.action == "throttle":
@@ -158,6 +208,18 @@ class Sandbox:
             self.stats.add("errors")
             return _fault_response(decision.status, decision.retry_after, is_graph)
         return response
+
+
+def _over_budget(admission, settings):
+    """The 429 of a request beyond the app's concurrency or rate budget (sandbox.cost)."""
+    if admission.reason == "concurrency":
+        why = f"the app already has {settings['concurrency_budget']} requests in flight"
+    else:
+        why = f"the app made {settings['rate_budget']} requests in {settings['rate_window_s']} s"
+    message = f"The request was throttled: {why}. Retry after {admission.retry_after} seconds."
+    error = {"code": "TooManyRequests", "message": message,
+             "innererror": {"message": message, "type": "Microsoft.Exchange.TooManyRequestsException", "stacktrace": ""}}
+    return json_response(429, {"error": error}, exo_api.CONTENT_TYPE, [("Retry-After", str(admission.retry_after))])
 
 
 def _fault_response(status, retry_after, is_graph):
@@ -361,11 +423,13 @@ def _env_lines(sandbox, state_dir, port, pfx_password):
 
 
 def serve(state_dir, port=0, users=20, shared=5, latency_ms=0, org_name="contoso",
-          verbose=False, kerberos_host=None, tenants_count=1, tenant_users=None):
+          verbose=False, kerberos_host=None, tenants_count=1, tenant_users=None, cost_settings=None, state_file=None):
     """Run a sandbox until SIGTERM or SIGINT; returns the process exit code.
 
     ``tenants_count`` tenants are served, the first (``org_name``) with ``users`` and ``shared``
-    mailboxes, the others with ``tenant_users`` (default ``users``) and ``shared``."""
+    mailboxes, the others with ``tenant_users`` (default ``users``) and ``shared``.
+    ``cost_settings``: the cost model's settings (control.FaultSettings names) to start with;
+    ``state_file``: a described state (sandbox.seeding) to bring the provider's organisation to."""
     state_dir = os.path.abspath(state_dir)
     os.makedirs(state_dir, mode=0o700, exist_ok=True)
     env_path = os.path.join(state_dir, "sandbox.env")
@@ -384,6 +448,11 @@ def serve(state_dir, port=0, users=20, shared=5, latency_ms=0, org_name="contoso
     context.load_cert_chain(cert_path, key_path)
 
     org = Organization(org_name, users=users, shared=shared)
+    if state_file:
+        state_file = os.path.abspath(state_file)
+        started = time.monotonic()
+        counts = seeding.apply(org, seeding.load(state_file))
+        print(f"sandbox: {state_file} applied in {time.monotonic() - started:.1f} s: {counts}", flush=True)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
@@ -393,7 +462,8 @@ def serve(state_dir, port=0, users=20, shared=5, latency_ms=0, org_name="contoso
     actual_port = server.server_address[1]
     directory = entra.Directory(org, f"https://127.0.0.1:{actual_port}", certs.make_signing_key())
     main_app, norole_app, pfx_password = _register_apps(directory, state_dir)
-    server.sandbox = Sandbox(org, directory, main_app, norole_app, latency_ms)
+    server.sandbox = Sandbox(org, directory, main_app, norole_app, latency_ms, cost_settings=cost_settings)
+    server.sandbox.state_file = state_file
     _add_customers(server.sandbox, tenants_count - 1, users if tenant_users is None else tenant_users, shared,
                    directory.base_url)
     try:

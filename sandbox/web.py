@@ -35,6 +35,8 @@ class Response:
     headers: list = field(default_factory=list)
     # Seconds between the bytes sent (the ``trickle_ms`` fault); 0 sends it at once.
     trickle_s: float = 0.0
+    # Rows of an InvokeCommand answer: what it costs grows with them (sandbox.cost).
+    rows: int = 0
 
 
 def load_json(body):

@@ -4,7 +4,7 @@ from cmdlet_testing import new_org
 from psrpcore.types import PSSecureString
 
 from sandbox import catalog, cmdlets_onprem, identity
-from sandbox.model import identity_keys
+from sandbox.model import Organization, identity_keys
 
 
 def _scan(org, text, pool):
@@ -147,3 +147,13 @@ def test_mailbox_and_group_lists_follow_additions_removals_and_types():
     _online(org, "New-DistributionGroup", Name="late")
     assert org.groups()[-1].name == "late"
     assert [r.name for r in org.all()] == [r.name for r in org.recipients.values()]
+
+
+def test_a_view_of_the_mailboxes_narrows_a_lookup_without_copying_them():
+    org = Organization(users=3, shared=1)
+    view = org.mailboxes(view=True)
+    assert list(view) == list(org.mailboxes()) and len(view) == len(org.mailboxes()) and view[0] is org.mailboxes()[0]
+    # The listing is the organisation's cached list itself, not a copy of it.
+    assert view._items is org.mailboxes(view=True)._items  # pylint: disable=protected-access
+    assert identity.find(org, "all-staff", view) == []
+    assert [r.name for r in identity.find(org, "user0001", view)] == ["user0001"]

@@ -1,0 +1,144 @@
+"""The moonshot row of the benchmark (issue 23 item 6, ``make bench-moonshot``).
+
+N shared mailboxes, each with 2 Full Access, 1 Send As, 1 Send on Behalf and membership of one
+group of ten, seeded straight into the sandbox (``--state-file``, sandbox/seeding.py: not timed),
+then, at a mean latency of 750 ms with a spread, under the sandbox's default budget (16 requests
+in flight per app, docs/sandbox.md "The cost model"), under each ``$batch`` model in turn:
+
+1. ``audit``  - the converged audit: benchmarks/playbooks/bulk.yml in check mode (the
+                desired state of every mailbox's delegates and every group's members);
+2. ``export`` - the whole tenant exported into a data file (exo_tenant_export).
+
+For each run: wall time, wall time net of Ansible's start-up (measured alone, an empty play),
+HTTP requests and cmdlets, requests per mailbox, the floor (what the requests cost at the
+latency, side by side as far as the budget allows: HTTP requests x latency / budget for the
+parallel model, cmdlets x latency / budget for the sequential one, rows' extra cost not
+counted), the concurrency the sandbox saw (``peak_in_flight``), tokens, module and controller
+peak memory, and, for comparison, what a sequential per-mailbox tool would take (3 reads per
+mailbox and one per group, one after another, at the same latency).
+
+    python benchmarks/bench.py moonshot --sizes 10000 [--latency-ms 750] [--output FILE]
+"""
+
+import json
+import tempfile
+import time
+from pathlib import Path
+
+import bench
+
+from sandbox.testing import SandboxProcess
+
+BATCH_MODELS = ("parallel", "sequential")
+# The sandbox's default concurrency budget (sandbox/__main__.py), which the modules are run at.
+BUDGET = 16
+SPREAD = 0.5
+SEED = 23
+
+
+def state(n):
+    """The converged state of N shared mailboxes, as sandbox/seeding.py reads it."""
+    return {"mailboxes": bench.desired_state(n), "groups": bench.group_members(n)}
+
+
+def sequential_tool_s(n, latency_ms):
+    """A per-mailbox tool reading, one call after another, each mailbox's Full Access, Send As and
+    mailbox (Send on Behalf), and each group's members."""
+    return (3 * n + n // bench.GROUP_SIZE) * latency_ms / 1000.0
+
+
+def startup_s(sandbox, work):
+    """Wall time of ansible-playbook running one task that asks nothing of the service."""
+    return bench.run_playbook(sandbox, "startup.yml", {}, work)["wall_s"]
+
+
+def measure(n, latency_ms, work, parallel=BUDGET, models=BATCH_MODELS, scenarios=("audit", "export")):
+    """Every scenario under every batch model at size N, on one seeded sandbox."""
+    print("== moonshot N=%d, %d ms mean latency (spread %.1f), budget %d in flight" % (n, latency_ms, SPREAD, BUDGET),
+          flush=True)
+    state_dir = Path(tempfile.mkdtemp(prefix="sandbox-moonshot-%d-" % n, dir=work))
+    state_file = state_dir / "state.json"
+    state_file.write_text(json.dumps(state(n)))
+    result = {"kind": "moonshot", "n": n, "latency_ms": latency_ms, "latency_spread": SPREAD, "parallel": parallel,
+              "concurrency_budget": BUDGET, "scenarios": {},
+              "sequential_tool_s": sequential_tool_s(n, latency_ms)}
+    started = time.monotonic()
+    sandbox = SandboxProcess().start(state_dir, timeout=3600, users=n, shared=n, state_file=state_file,
+                                     latency_spread=SPREAD, seed=SEED)
+    with sandbox:
+        result["seed_s"] = round(time.monotonic() - started, 1)
+        print("   sandbox seeded in %.0f s (not timed)" % result["seed_s"], flush=True)
+        result["ansible_startup_s"] = startup_s(sandbox, work)
+        variables = {"delegates": bench.desired_state(n), "bench_groups": bench.group_members(n), "parallel": parallel}
+        dest = state_dir / "tenant.yml"
+        export_vars = {"export_dest": str(dest), "expected_mailboxes": 2 * n}
+        for model in models:
+            sandbox.faults(latency_ms=latency_ms, batch_model=model)
+            try:
+                for scenario in scenarios:
+                    book, run_vars, check = (("bulk.yml", variables, True) if scenario == "audit"
+                                             else ("export.yml", export_vars, False))
+                    measured = bench.run_playbook(sandbox, book, run_vars, work, check=check)
+                    name = "%s_%s" % (scenario, model)
+                    result["scenarios"][name] = _figures(name, measured, n, latency_ms, model, result["ansible_startup_s"])
+            finally:
+                sandbox.faults()
+    return result
+
+
+def _figures(name, measured, n, latency_ms, model, startup):
+    stats = measured["stats"]
+    cmdlets = stats["reads"] + stats["writes"]
+    charged = measured["exchange_requests"] if model == "parallel" else cmdlets
+    measured.update(
+        batch_model=model, cmdlets=cmdlets, concurrency=BUDGET, concurrency_reached=stats.get("peak_in_flight"),
+        floor_s=round(charged * latency_ms / 1000.0 / BUDGET, 2),
+        requests_per_mailbox=round(measured["exchange_requests"] / float(n), 3),
+        net_wall_s=round(measured["wall_s"] - startup, 2))
+    print("   %-19s %7.1f s (net %.1f)  floor %.1f s  requests=%d cmdlets=%d (%.3f per mailbox) writes=%d "
+          "tokens=%d 429s=%d in flight<=%s  module %.0f MB controller %.0f MB"
+          % (name, measured["wall_s"], measured["net_wall_s"], measured["floor_s"],
+             measured["exchange_requests"], cmdlets, measured["requests_per_mailbox"], stats["writes"],
+             stats["tokens"], stats.get("over_budget", 0), measured["concurrency_reached"],
+             measured["module_peak_rss_mb"], measured["controller_peak_rss_mb"]), flush=True)
+    return measured
+
+
+def table(runs):
+    """The moonshot rows as a fixed-width text table (pasted into docs/performance.md)."""
+    head = ("N", "run", "batch", "wall s", "net s", "floor s", "net/floor", "HTTP req", "cmdlets", "req/mbx",
+            "writes", "tokens", "429s", "in flight", "module MB", "ctrl MB")
+    rows = [head]
+    notes = []
+    for run in runs:
+        for name, s in sorted(run["scenarios"].items()):
+            st = s["stats"]
+            rows.append((str(run["n"]), name.split("_")[0], s["batch_model"], "%.1f" % s["wall_s"], "%.1f" % s["net_wall_s"],
+                         "%.1f" % s["floor_s"], "%.2f" % (s["net_wall_s"] / s["floor_s"]) if s["floor_s"] else "-",
+                         str(s["exchange_requests"]), str(s["cmdlets"]), "%.3f" % s["requests_per_mailbox"],
+                         str(st["writes"]), str(st["tokens"]), str(st.get("over_budget", 0)),
+                         str(s["concurrency_reached"]), "%.0f" % s["module_peak_rss_mb"],
+                         "%.0f" % s["controller_peak_rss_mb"]))
+        notes.append("N=%d: %d ms mean latency (log-normal spread %.1f), budget %d in flight, modules at parallel %s; "
+                     "Ansible start-up %.1f s (subtracted in 'net'); seeding %.0f s (not timed); a sequential "
+                     "per-mailbox tool would take %.1f h" % (
+                         run["n"], run["latency_ms"], run["latency_spread"], run["concurrency_budget"], run["parallel"],
+                         run["ansible_startup_s"], run["seed_s"], run["sequential_tool_s"] / 3600.0))
+    widths = [max(len(row[i]) for row in rows) for i in range(len(head))]
+    lines = ["| " + " | ".join(c.rjust(w) for c, w in zip(row, widths)) + " |" for row in rows]
+    lines.insert(1, "|" + "|".join("-" * (w + 1) + ":" for w in widths) + "|")
+    return "\n".join(lines + [""] + ["- " + note for note in notes])
+
+
+def plot_points(ax, runs):
+    """The moonshot rows on the benchmark's plot: each audit's net wall time and its floor."""
+    for model, marker in zip(BATCH_MODELS, ("*", "P")):
+        points = [(r["n"], r["scenarios"]["audit_" + model]) for r in runs if "audit_" + model in r["scenarios"]]
+        if not points:
+            continue
+        latency = runs[0]["latency_ms"]
+        ax.plot([n for n, s in points], [s["net_wall_s"] for n, s in points], marker, markersize=11, linestyle="none",
+                color="black" if model == "parallel" else "tab:purple",
+                label="moonshot audit, %d ms, %s $batch (net of start-up)" % (latency, model))
+        ax.plot([n for n, s in points], [s["floor_s"] for n, s in points], "_", markersize=14, linestyle="none",
+                color="black" if model == "parallel" else "tab:purple", label="its floor (budget %d)" % BUDGET)
