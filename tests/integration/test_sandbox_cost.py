@@ -71,3 +71,15 @@ def test_a_module_beyond_the_concurrency_budget_converges(playbook, sandbox):
     assert stats["over_budget"] > 0 and stats["peak_in_flight"] == 2, stats
     held = sandbox.trustee_state('alice')['full_access']
     assert sorted(name for name in held if name.startswith('user')) == ['user%04d' % n for n in range(1, 41)]
+
+
+def test_a_described_state_is_seeded_through_the_control_surface(sandbox):
+    state = {'mailboxes': [{'mailbox': 'shared0001', 'full_access': ['user0001'], 'send_as': ['user0002'],
+                            'send_on_behalf': ['user0003']}],
+             'groups': [{'group': 'seeded-group', 'members': ['shared0001']}]}
+    answer = sandbox.request('POST', '/_sandbox/seed', json=state)
+    assert answer.json() == {'seeded': {'full_access': 1, 'send_as': 1, 'send_on_behalf': 1, 'groups': 1, 'members': 1}}
+    assert sandbox.trustee_state('user0002')['send_as'] == ['shared0001']
+    assert sandbox.stats()['writes'] == 0
+    refused = sandbox.request('POST', '/_sandbox/seed', json={'mailboxes': [{'mailbox': 'nobody'}]})
+    assert refused.status_code == 400 and 'mailboxes[0]' in refused.json()['error']['message']
