@@ -47,7 +47,7 @@ options:
         O(create_method), O(organizational_unit) or O(hidden_from_address_lists)). O(display_name),
         O(user_principal_name), O(sam_account_name), O(first_name), O(last_name),
         O(primary_smtp_address), O(email_addresses) and O(remote_routing_address) belong to one
-        mailbox, so they are given per entry only. O(infrastructure) is the task's for every entry
+        mailbox, so they are given per entry only; so is O(name). O(infrastructure) is the task's for every entry
         (an entry that names another one fails).
       - One mailbox's failure does not stop or undo the others; the task fails at the end and
         lists every failed mailbox with its reason (RV(results) holds each mailbox's outcome).
@@ -59,6 +59,9 @@ options:
         aliases: [identity]
         type: str
         required: true
+      name:
+        description: As O(name), for this mailbox.
+        type: str
       state:
         description: As O(state), for this mailbox.
         type: str
@@ -158,6 +161,12 @@ options:
     type: str
     choices: [new, enable]
     default: new
+  name:
+    description:
+      - The C(Name) of a new user and mailbox (O(create_method=new)), unique in the organisation; defaults to
+        O(mailbox). Used only on creation; an existing mailbox keeps its name. Lets O(mailbox) be the address
+        a new mailbox gets (O(primary_smtp_address)) and later runs find it by.
+    type: str
   user_principal_name:
     description:
       - The new user's UPN. Required when O(create_method=new) creates the mailbox; used only then.
@@ -426,10 +435,10 @@ from ansible_collections.mailops.exchange.plugins.module_utils.recipients.onprem
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.onprem_module import OnPremModule, onprem_mailbox_facts
 
 # Options that belong to one mailbox: with mailboxes[] they are given per entry only.
-ENTRY_ONLY = ('mailbox', 'display_name', 'user_principal_name', 'sam_account_name', 'first_name', 'last_name',
+ENTRY_ONLY = ('mailbox', 'name', 'display_name', 'user_principal_name', 'sam_account_name', 'first_name', 'last_name',
               'primary_smtp_address', 'email_addresses', 'remote_routing_address')
 
-TEXT = ('user_principal_name', 'sam_account_name', 'first_name', 'last_name', 'display_name', 'organizational_unit',
+TEXT = ('name', 'user_principal_name', 'sam_account_name', 'first_name', 'last_name', 'display_name', 'organizational_unit',
         'database', 'remote_routing_address', 'primary_smtp_address')
 
 

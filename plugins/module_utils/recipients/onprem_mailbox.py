@@ -25,7 +25,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.recipients.mailbo
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.mailbox_properties import address_change as difference
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.values import Secret
 
-NAMES = ('display_name', 'first_name', 'last_name', 'sam_account_name', 'organizational_unit')
+NAMES = ('name', 'display_name', 'first_name', 'last_name', 'sam_account_name', 'organizational_unit')
 # Where an archive is: on premises (Local), or in Exchange Online for a remote mailbox (HostedPending
 # until directory synchronisation has provisioned it, then HostedProvisioned).
 ARCHIVE_STATES = ('local', 'hostedpending', 'hostedprovisioned')
@@ -69,7 +69,7 @@ def _check(entry):
     if entry['user_principal_name'] is not None:
         check_address('user_principal_name', entry['user_principal_name'])
     for option in NAMES:
-        if entry[option] is not None and not entry[option].strip():
+        if entry.get(option) is not None and not entry[option].strip():
             raise ValueError('%s: %r must not be empty' % (option, entry[option]))
     if entry['primary_smtp_address'] is not None:
         check_address('primary_smtp_address', entry['primary_smtp_address'])
@@ -134,13 +134,14 @@ def creation(entry, identity, user, hybrid):
     primary = wanted_primary(entry)
     if user is None:
         password = entry['initial_password']
-        parameters = dict(Name=identity, UserPrincipalName=entry['user_principal_name'],
+        name = entry.get('name') or identity
+        parameters = dict(Name=name, UserPrincipalName=entry['user_principal_name'],
                           Password=Secret(password) if password is not None else None, FirstName=entry['first_name'],
                           LastName=entry['last_name'], SamAccountName=entry['sam_account_name'],
                           DisplayName=entry['display_name'])
         parameters['OnPremisesOrganizationalUnit' if hybrid else 'OrganizationalUnit'] = entry['organizational_unit']
-        row = {'Name': identity, 'UserPrincipalName': entry['user_principal_name'],
-               'DisplayName': entry['display_name'] or identity, 'SamAccountName': entry['sam_account_name'] or '',
+        row = {'Name': name, 'UserPrincipalName': entry['user_principal_name'],
+               'DisplayName': entry['display_name'] or name, 'SamAccountName': entry['sam_account_name'] or '',
                'OrganizationalUnit': entry['organizational_unit'] or ''}
     else:
         parameters = dict(Identity=user['Guid'], DisplayName=entry['display_name'])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.addresses import AddressError
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.onprem_mailbox import check_input
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.onprem_mailbox import check_input, creation
 
 PAYLOADS = [
     "'; Remove-Mailbox x -Confirm:$false; '",
@@ -52,3 +52,23 @@ def test_payload_in_a_free_text_option_is_accepted_as_it_is(payload):
                   sam_account_name=payload, organizational_unit=payload, database=payload)
     assert check_input(params) is None
     assert params['display_name'] == payload
+
+
+CREATE = dict(DEFAULTS, initial_password=None, type='shared', create_method='new')
+
+
+def test_a_new_mailbox_takes_its_name_from_name_and_is_found_by_its_address():
+    parameters, row = creation(dict(CREATE, name='sales', primary_smtp_address='sales@contoso.com'),
+                               'sales@contoso.com', None, False)
+    assert (parameters['Name'], parameters['PrimarySmtpAddress'], parameters['Shared']) == ('sales', 'sales@contoso.com', True)
+    assert (row['Name'], row['DisplayName'], row['PrimarySmtpAddress']) == ('sales', 'sales', 'sales@contoso.com')
+
+
+def test_without_name_a_new_mailbox_is_named_as_mailbox_says():
+    parameters, row = creation(CREATE, 'Service Desk', None, False)
+    assert parameters['Name'] == row['Name'] == row['DisplayName'] == 'Service Desk'
+
+
+def test_an_empty_name_is_refused_naming_the_option():
+    with pytest.raises(ValueError, match="^name: ' ' must not be empty"):
+        check_input(dict(DEFAULTS, name=' '))
