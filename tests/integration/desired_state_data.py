@@ -51,35 +51,56 @@ def room_name(index):
     return 'ds-room-%02d' % index
 
 
-def desired_state(n_mailboxes, rooms=2, exclusive=True, group_size=GROUP_SIZE, contacts=0, mail_users=0):
+# The same data file for the sandbox's on-premises organisation (test_desired_state_onprem.py):
+# new mailboxes in its vanity domain (the seeded shared mailboxes are Exchange Online's), and its
+# Active Directory users as trustees, by sAMAccountName.
+ONPREM_DOMAIN = 'contoso.com'
+ONPREM_USERS = ('erin', 'frank', 'grace', 'henry', 'exadmin')
+
+
+def onprem_mailbox_name(index):
+    """The on-premises shared mailbox number ``index`` (from 1), new to the sandbox."""
+    return 'ds-desk%02d' % index
+
+
+def onprem_user_name(index):
+    """The on-premises AD user number ``index`` (from 1): mailbox ``i``'s trustees are ``i`` to ``i+3``."""
+    return ONPREM_USERS[index - 1]
+
+
+def desired_state(n_mailboxes, rooms=2, exclusive=True, group_size=GROUP_SIZE, contacts=0, mail_users=0,
+                  onprem=False):
     """The data file's content as a dict: ``mailboxes``, ``groups`` and ``exclusive``, and with
     ``contacts`` or ``mail_users`` those sections (:func:`external_recipients`).
 
     Mailbox ``i`` is granted to users ``i`` and ``i+1`` (Full Access), ``i+2`` (Send As) and
     ``i+3`` (Send on Behalf), and is a member of group ``(i-1)//group_size+1``, which user 1 owns.
+    With ``onprem`` the same for the on-premises organisation (at most 2 mailboxes, no rooms).
     """
+    mailbox_of, user_of, domain = (onprem_mailbox_name, onprem_user_name, ONPREM_DOMAIN) if onprem else (
+        mailbox_name, user_name, DOMAIN)
     mailboxes = []
     for i in range(1, n_mailboxes + 1):
-        name = mailbox_name(i)
+        name = mailbox_of(i)
         mailboxes.append({
-            'identity': '%s@%s' % (name, DOMAIN),
+            'identity': '%s@%s' % (name, domain),
             'type': 'shared',
             'display_name': 'Desired %s' % name,
-            'email_addresses': ['%s-team@%s' % (name, DOMAIN)],
+            'email_addresses': ['%s-team@%s' % (name, domain)],
             'hidden_from_address_lists': i % 5 == 0,
-            'full_access': [user_name(i), user_name(i + 1)],
-            'send_as': [user_name(i + 2)],
-            'send_on_behalf': [user_name(i + 3)],
+            'full_access': [user_of(i), user_of(i + 1)],
+            'send_as': [user_of(i + 2)],
+            'send_on_behalf': [user_of(i + 3)],
         })
     for i in range(1, rooms + 1):
         name = room_name(i)
         mailboxes.append({
-            'identity': '%s@%s' % (name, DOMAIN),
+            'identity': '%s@%s' % (name, domain),
             'name': name,
             'type': 'room',
             'display_name': 'Room %02d' % i,
             'resource_capacity': 4 + 2 * i,
-            'full_access': [user_name(1)],
+            'full_access': [user_of(1)],
         })
     groups = []
     for g in range(1, (n_mailboxes + group_size - 1) // group_size + 1):
@@ -88,10 +109,10 @@ def desired_state(n_mailboxes, rooms=2, exclusive=True, group_size=GROUP_SIZE, c
         groups.append({
             'name': group_name(g),
             'display_name': 'Desired group %03d' % g,
-            'primary_smtp_address': '%s@%s' % (group_name(g), DOMAIN),
-            'managed_by': [user_name(1)],
+            'primary_smtp_address': '%s@%s' % (group_name(g), domain),
+            'managed_by': [user_of(1)],
             'require_sender_authentication': True,
-            'members': [mailbox_name(i) for i in range(first, last + 1)],
+            'members': [mailbox_of(i) for i in range(first, last + 1)],
         })
     return dict({
         'exclusive': {'permissions': exclusive, 'members': exclusive},
