@@ -411,35 +411,48 @@ expiring_credentials:
       description: Whole days until the end of validity; negative once expired.
       type: int
 changes:
-  description: What the task changed (or in check mode would change).
+  description:
+    - What the task changed (or in check mode would change), one entry per property that changes - a value as
+      C({before, after}), a set as C({added, removed}) (the collection's one vocabulary).
+    - Credentials kept until their overlap ends are not changes; they are in RV(pending_removal).
   returned: always
   type: dict
   contains:
-    application:
-      description: V(created), V(updated), V(deleted) or null.
-      type: str
+    state:
+      description: The application created (C(absent) to C(present)) or deleted (C(present) to C(absent)).
+      type: dict
+      contains:
+        before:
+          description: V(absent) or V(present).
+          type: str
+        after:
+          description: V(present) or V(absent).
+          type: str
+    display_name:
+      description: The application renamed, C(before) and C(after).
+      type: dict
     service_principal:
-      description: V(created) or null.
-      type: str
+      description: The service principal created (C(before) false, C(after) true).
+      type: dict
     exchange_permission:
-      description: V(granted), V(revoked) or null.
-      type: str
+      description:
+        - C(Exchange.ManageAsApp) granted (C(before) false, C(after) true) or revoked (the reverse) - its request, its
+          admin consent or both.
+      type: dict
     directory_roles:
       description: Roles C(added) and C(removed).
       type: dict
     certificates:
-      description: Thumbprints C(added), C(removed), and C(pending) removal after the overlap (with C(retire_at)).
+      description: Thumbprints C(added) and C(removed).
       type: dict
     certificate_files:
-      description: V(written) when the generated certificate's files were written, else null.
-      type: str
-    client_secret:
-      description: V(created) or null.
-      type: str
-    client_secrets:
       description:
-        - Secrets of O(secret.description) C(added) (the description), C(removed) and C(pending) removal after the
-          overlap (key ids), with C(retire_at).
+        - The generated certificate's files written - C(before) the thumbprint they held (null when there were none),
+          C(after) the thumbprint they hold (V(generated) in check mode for a new one). A PFX rewritten for a new
+          O(generate_certificate.pfx_password) shows the same thumbprint on both sides.
+      type: dict
+    client_secrets:
+      description: Secrets of O(secret.description) C(added) (the description) and C(removed) (key ids).
       type: dict
     api_permissions:
       description: Permissions C(added) (requested or consented) and C(removed).
@@ -451,13 +464,28 @@ changes:
       description: Owners C(added) and C(removed).
       type: dict
   sample:
-    application: created
-    service_principal: created
-    exchange_permission: granted
+    state: {before: absent, after: present}
+    service_principal: {before: false, after: true}
+    exchange_permission: {before: false, after: true}
     directory_roles: {added: [Exchange Administrator], removed: []}
-    certificates: {added: [0F1E2D3C4B5A69788796A5B4C3D2E1F001234567], removed: [], pending: [], retire_at: null}
-    certificate_files: written
-    client_secret: null
+    certificates: {added: [0F1E2D3C4B5A69788796A5B4C3D2E1F001234567], removed: []}
+    certificate_files: {before: null, after: 0F1E2D3C4B5A69788796A5B4C3D2E1F001234567}
+pending_removal:
+  description:
+    - Certificates and secrets that are no longer wanted but stay on the application until the overlap after their
+      successor ends (O(certificate_overlap_days), O(secret.overlap_days)); a run at or after C(retire_at) removes them.
+  returned: with O(state=present)
+  type: dict
+  contains:
+    certificates:
+      description: The certificates' C(thumbprints), and C(retire_at) (UTC, ISO 8601; null when none is pending).
+      type: dict
+    client_secrets:
+      description: The secrets' C(key_ids), and C(retire_at) (UTC, ISO 8601; null when none is pending).
+      type: dict
+  sample:
+    certificates: {thumbprints: [A1B2C3D4E5F60718293A4B5C6D7E8F9012345678], retire_at: '2026-01-08T10:00:00Z'}
+    client_secrets: {key_ids: [], retire_at: null}
 """
 
 from ansible_collections.mailops.exchange.plugins.module_utils.apps.app_registration import converge

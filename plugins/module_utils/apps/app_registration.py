@@ -83,7 +83,8 @@ class GeneratedCertificate(object):
         except ValueError as err:
             exo.fail('generate_certificate.path: %s; move it away or choose another path; nothing was changed' % err)
         renew_before = now + datetime.timedelta(days=options['renew_days'])
-        if existing and creds.certificate_info(existing[1]).not_after > renew_before:
+        self.previous = creds.certificate_info(existing[1]) if existing else None
+        if self.previous and self.previous.not_after > renew_before:
             self.key, self.certificate = existing
             self.new = False
         else:
@@ -277,7 +278,8 @@ class PresentPlan(object):
         self.consent_grant = params['exchange_permission'] and not reg.consents
         self.consent_revoke = [] if params['exchange_permission'] else list(reg.consents)
         self.roles_add = self.roles_remove = {}
-        self.changes = no_changes()
+        self.changes = {}
+        self.pending = no_pending()
 
     def shown(self, thumbprint):
         """A thumbprint as the result shows it: ``generated`` for a certificate check mode would generate."""
@@ -288,20 +290,22 @@ class PresentPlan(object):
 
     @property
     def changed(self):
-        """Whether anything changes: a change that is a word, or something ``added`` or ``removed``."""
-        return any(any(v.get(k) for k in ('added', 'removed')) if isinstance(v, dict) else bool(v)
-                   for v in self.changes.values())
+        """Whether anything changes: a property in ``changes``, or a property of the application sent."""
+        return bool(self.changes) or not self.create and bool(self.patch)
+
+    def change(self, name, before, after):
+        """Report the value of ``name`` going from ``before`` to ``after``."""
+        self.changes[name] = {'before': before, 'after': after}
+
+    def change_set(self, name, added, removed):
+        """Report a set's ``added`` and ``removed`` members, when there are any."""
+        if added or removed:
+            self.changes[name] = {'added': list(added), 'removed': list(removed)}
 
 
-def no_changes():
-    """The ``changes`` result of a run that changes nothing."""
-    return {'application': None, 'service_principal': None, 'exchange_permission': None,
-            'directory_roles': {'added': [], 'removed': []},
-            'certificates': {'added': [], 'removed': [], 'pending': [], 'retire_at': None},
-            'certificate_files': None, 'client_secret': None,
-            'client_secrets': {'added': [], 'removed': [], 'pending': [], 'retire_at': None},
-            'api_permissions': {'added': [], 'removed': []}, 'redirect_uris': {'added': [], 'removed': []},
-            'owners': {'added': [], 'removed': []}}
+def no_pending():
+    """The ``pending_removal`` result of a run that keeps no unwanted credential."""
+    return {'certificates': {'thumbprints': [], 'retire_at': None}, 'client_secrets': {'key_ids': [], 'retire_at': None}}
 
 
 # -- validate ------------------------------------------------------------------------------------
@@ -388,10 +392,10 @@ def converge(exo):
 
 def converge_absent(exo, reg):
     """Step for ``state: absent``: delete the application (its service principal and grants go with it)."""
-    changes = no_changes()
+    changes = {}
     app = reg.app
     if app is not None:
-        changes['application'] = 'deleted'
+        changes['state'] = {'before': 'present', 'after': 'absent'}
         if not exo.check_mode:
             exo.graph.delete('applications/%s' % app['id'])
     return {'changed': app is not None, 'changes': changes,
@@ -407,31 +411,27 @@ def plan_present(exo, reg, wanted, desired_roles, generated):
     """Step: plan ``state: present`` from what was read; nothing is sent."""
     params = exo.params
     plan = PresentPlan(reg, generated, exo.check_mode)
-    app = reg.app
-    if not plan.create and app['displayName'] != plan.name:
+    app, wanted_exchange = reg.app, params['exchange_permission']
+    if plan.create:
+        plan.change('state', 'absent', 'present')
+    elif app['displayName'] != plan.name:
         plan.patch['displayName'] = plan.name
-    if has_exchange_permission(app) != params['exchange_permission']:
+        plan.change('display_name', app['displayName'], plan.name)
+    if has_exchange_permission(app) != wanted_exchange:
         plan.patch['requiredResourceAccess'] = required_resource_access((app or {}).get('requiredResourceAccess'),
-                                                                        params['exchange_permission'])
+                                                                        wanted_exchange)
+    if 'requiredResourceAccess' in plan.patch or plan.consent_grant or plan.consent_revoke:
+        # Requested and consented is the permission held; anything short of the wanted state is its opposite.
+        plan.change('exchange_permission', not wanted_exchange, wanted_exchange)
     if params['certificates'] is not None or generated is not None:
         _plan_certificates(exo, reg, plan, wanted)
-    changes = plan.changes
     if generated and generated.changed:
-        changes['certificate_files'] = 'written'
-    if plan.secret_wanted:
-        changes['client_secret'] = 'created'
-    if plan.consent_grant:
-        changes['exchange_permission'] = 'granted'
-    elif plan.consent_revoke:
-        changes['exchange_permission'] = 'revoked'
+        plan.change('certificate_files', generated.previous and generated.previous.thumbprint,
+                    plan.shown(generated.info.thumbprint))
     plan.roles_add, plan.roles_remove = plan_set(reg.roles, desired_roles, 'present', params['exclusive_roles'])
-    changes['directory_roles'] = {'added': sorted_values(plan.roles_add), 'removed': sorted_values(plan.roles_remove)}
-    if plan.create:
-        changes['application'] = 'created'
-    elif plan.patch:
-        changes['application'] = 'updated'
+    plan.change_set('directory_roles', sorted_values(plan.roles_add), sorted_values(plan.roles_remove))
     if plan.sp_create:
-        changes['service_principal'] = 'created'
+        plan.change('service_principal', False, True)
     return plan
 
 
@@ -439,7 +439,7 @@ def _plan_settings(exo, reg, plan, before):
     """Step: plan ``api_permissions``, ``redirect_uris`` and ``owners`` (each when given) and the secrets' changes;
     their current values join the diff's ``before``."""
     params = exo.params
-    app, changes = reg.app, plan.changes
+    app = reg.app
     plan.api, plan.owners_wanted = reg.read_settings()
     if plan.api is not None:
         exchange_id = reg.exchange_sp and reg.exchange_sp['id']
@@ -450,28 +450,25 @@ def _plan_settings(exo, reg, plan, before):
         plan.consent = perms.plan_consent(plan.api, reg.assignments, reg.grants, exchange_id)
         held = perms.held_labels(reg.resources, app, reg.assignments, reg.grants, exchange_id)
         after = set(perms.label(p) for p in plan.api)
-        changes['api_permissions'] = {'added': sorted(perms.label(p) for p in plan.api
-                                                      if not perms.fully_held(p, app, reg.assignments, reg.grants)),
-                                      'removed': sorted(held - after)}
+        plan.change_set('api_permissions', sorted(perms.label(p) for p in plan.api
+                                                  if not perms.fully_held(p, app, reg.assignments, reg.grants)),
+                        sorted(held - after))
         before['api_permissions'], plan.api_after = sorted(held), sorted(after)
     if params['redirect_uris'] is not None:
         current = ((app or {}).get('web') or {}).get('redirectUris') or []
         wanted = list(dict.fromkeys(params['redirect_uris']))
         if set(current) != set(wanted):
             plan.patch['web'] = {'redirectUris': wanted}
-        changes['redirect_uris'] = {'added': sorted(set(wanted) - set(current)), 'removed': sorted(set(current) - set(wanted))}
+        plan.change_set('redirect_uris', sorted(set(wanted) - set(current)), sorted(set(current) - set(wanted)))
         before['redirect_uris'] = sorted(current)
     if plan.owners_wanted is not None:
         plan.owners_add, plan.owners_remove = owners.plan_owners(reg.owners, plan.owners_wanted)
-        changes['owners'] = {'added': sorted(plan.owners_wanted[i] for i in plan.owners_add),
-                             'removed': sorted(reg.owners[i] for i in plan.owners_remove)}
+        plan.change_set('owners', sorted(plan.owners_wanted[i] for i in plan.owners_add),
+                        sorted(reg.owners[i] for i in plan.owners_remove))
         before['owners'] = sorted(reg.owners.values())
     if plan.secrets:
-        changes['client_secrets'] = {
-            'added': [plan.secret['description']] if plan.secrets.add else [], 'removed': plan.secrets.remove,
-            'pending': plan.secrets.pending, 'retire_at': plan.secrets.retire_at and creds.graph_timestamp(plan.secrets.retire_at)}
-    if not plan.create and plan.patch:
-        changes['application'] = 'updated'
+        plan.change_set('client_secrets', [plan.secret['description']] if plan.secrets.add else [], plan.secrets.remove)
+        plan.pending['client_secrets'] = {'key_ids': plan.secrets.pending, 'retire_at': _timestamp(plan.secrets.retire_at)}
 
 
 def warn_expiring(exo, reg, plan):
@@ -488,6 +485,11 @@ def warn_expiring(exo, reg, plan):
     return found
 
 
+def _timestamp(moment):
+    """A moment as Graph writes it, or None."""
+    return moment and creds.graph_timestamp(moment)
+
+
 def _plan_certificates(exo, reg, plan, wanted):
     """The certificate rotation, and the complete ``keyCredentials`` to send when it changes anything."""
     current = reg.current_certificates()
@@ -495,10 +497,8 @@ def _plan_certificates(exo, reg, plan, wanted):
                                            exo.params['certificate_overlap_days'], reg.now)
     plan.certificates = certificates
     plan.after_thumbprints = sorted(set(current) - set(certificates.remove) | set(certificates.add))
-    plan.changes['certificates'] = {
-        'added': [plan.shown(t) for t in certificates.add], 'removed': certificates.remove,
-        'pending': certificates.pending,
-        'retire_at': certificates.retire_at and creds.graph_timestamp(certificates.retire_at)}
+    plan.change_set('certificates', [plan.shown(t) for t in certificates.add], certificates.remove)
+    plan.pending['certificates'] = {'thumbprints': certificates.pending, 'retire_at': _timestamp(certificates.retire_at)}
     if not (certificates.add or certificates.remove):
         return
     kept = []
@@ -574,7 +574,7 @@ def create_application(exo, reg, plan):
     exo.warn("application '%s' (app id %s) already existed when this run created it - made by another run at "
              "the same time, or by this run's own request whose answer was lost; this run continued with it"
              % (plan.name, holder['appId']))
-    plan.changes['application'] = None
+    plan.changes.pop('state', None)
     return holder
 
 
@@ -596,7 +596,7 @@ def ensure_service_principal(exo, reg, plan, app, described):
         if err.kind != ALREADY_EXISTS:
             raise
     # Another run creating the same application at once made it first.
-    plan.changes['service_principal'] = None
+    plan.changes.pop('service_principal', None)
     return reg.while_new('the service principal of %s' % described, lambda: graph.request(
         'GET', 'servicePrincipals(appId=%s)' % odata_quote(app['appId'])), True)
 
@@ -693,7 +693,7 @@ def present_result(exo, reg, plan):
     roles_after = dict((k, v) for k, v in reg.roles.items() if k not in plan.roles_remove)
     roles_after.update(plan.roles_add)
     thumbprints = sorted(plan.shown(t) for t in plan.after_thumbprints)
-    result = {'changed': plan.changed, 'changes': plan.changes, 'display_name': plan.name,
+    result = {'changed': plan.changed, 'changes': plan.changes, 'pending_removal': plan.pending, 'display_name': plan.name,
               'exchange_permission': params['exchange_permission'], 'directory_roles': sorted_values(roles_after),
               'certificate_thumbprints': thumbprints}
     if plan.generated:

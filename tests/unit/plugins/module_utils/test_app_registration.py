@@ -3,8 +3,9 @@
 import pytest
 
 from ansible_collections.mailops.exchange.plugins.module_utils.apps.app_registration import (
-    EXCHANGE_APP_ID, MANAGE_AS_APP_ROLE_ID, converge, has_exchange_permission, no_changes, required_resource_access,
+    EXCHANGE_APP_ID, MANAGE_AS_APP_ROLE_ID, converge, has_exchange_permission, no_pending, required_resource_access,
     unique_name)
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.drift_report import build_report
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ALREADY_EXISTS, ExchangeError
 
 GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000'
@@ -37,10 +38,9 @@ def test_removing_drops_only_the_request_and_an_entry_left_empty():
                                                        'resourceAccess': [OTHER_EXCHANGE_ROLE]}]
 
 
-def test_no_changes_has_every_key_the_module_documents():
-    assert sorted(no_changes()) == ['api_permissions', 'application', 'certificate_files', 'certificates',
-                                    'client_secret', 'client_secrets', 'directory_roles', 'exchange_permission',
-                                    'owners', 'redirect_uris', 'service_principal']
+def test_nothing_pending_names_both_kinds_of_credential():
+    assert no_pending() == {'certificates': {'thumbprints': [], 'retire_at': None},
+                            'client_secrets': {'key_ids': [], 'retire_at': None}}
 
 
 def test_one_unique_name_per_display_name_whatever_its_case():
@@ -126,7 +126,11 @@ def test_a_new_registration_runs_every_step_in_order():
                             ('POST', 'servicePrincipals/exchange-sp/appRoleAssignedTo'),
                             ('POST', 'roleManagement/directory/roleAssignments')]
     assert result['changed'] and result['app_id'] == 'app-1' and result['service_principal_id'] == 'sp-1'
-    assert result['changes']['application'] == 'created' and result['changes']['exchange_permission'] == 'granted'
+    # One shape for every change (issue 14): a value's before and after, a set's added and removed.
+    assert result['changes'] == {'state': {'before': 'absent', 'after': 'present'},
+                                 'service_principal': {'before': False, 'after': True},
+                                 'exchange_permission': {'before': False, 'after': True},
+                                 'directory_roles': {'added': ['Exchange Administrator'], 'removed': []}}
     assert result['diff']['before'] == {'state': 'absent'} and result['diff']['after']['state'] == 'present'
     assert exo.warnings == []
 
@@ -135,7 +139,7 @@ def test_check_mode_plans_the_same_and_sends_nothing():
     graph = FakeGraph()
     result = converge(FakeExo(graph, check_mode=True))
     assert graph.writes == [] and result['changed'] and result['app_id'] is None
-    assert result['changes']['service_principal'] == 'created'
+    assert result['changes']['service_principal'] == {'before': False, 'after': True}
 
 
 @pytest.mark.parametrize('upserted', [False, 'conflict'], ids=['updated', 'refused'])
@@ -144,8 +148,8 @@ def test_a_run_that_lost_the_race_continues_with_the_winner(upserted):
     exo = FakeExo(graph)
     result = converge(exo)
     assert result['app_id'] == 'app-1' and result['service_principal_id'] == 'sp-1'
-    assert result['changes']['application'] is None and result['changes']['service_principal'] is None
-    assert result['changes']['exchange_permission'] == 'granted'
+    assert 'state' not in result['changes'] and 'service_principal' not in result['changes']
+    assert result['changes']['exchange_permission'] == {'before': False, 'after': True}
     assert len(exo.warnings) == 1 and 'already existed when this run created it' in exo.warnings[0]
 
 
@@ -157,3 +161,13 @@ def test_a_refusal_names_the_permissions_owners_and_delegated_consent_need():
         FakeGraph.get(graph, path, query))
     converge(FakeExo(graph, check_mode=True, owners=['alice@contoso.com'], api_permissions=[]))
     assert graph.permissions == ('Application.ReadWrite.All', 'User.Read.All')
+
+
+def test_the_drift_report_reads_a_registration_check_mode_would_create():
+    """The report reads exo_app_registration's changes like any module's (the strings it had failed it)."""
+    result = converge(FakeExo(FakeGraph(), check_mode=True))
+    registration = build_report([{'kind': 'app_registration', 'result': result}])['objects'][0]
+    assert registration['status'] == 'to_create'
+    rows = dict((row['name'], row) for row in registration['properties'])
+    assert rows['state']['after'] == 'present' and rows['directory_roles']['added'] == ['Exchange Administrator']
+    assert rows['exchange_permission']['before'] is False and rows['exchange_permission']['after'] is True
