@@ -12,7 +12,8 @@ version_added: 0.1.0
 description:
   - Reads one mailbox by O(identity), or every mailbox of the chosen O(infrastructure), over
     PowerShell remoting (C(Get-Mailbox), C(Get-RemoteMailbox)).
-  - A mailbox that does not exist gives an empty RV(mailboxes) list, not an error.
+  - A mailbox that does not exist gives an empty RV(mailboxes) list, not an error; an O(identity) that names
+    more than one mailbox fails naming it.
 author:
   - mailops.exchange developers (@mailops)
 extends_documentation_fragment:
@@ -127,45 +128,38 @@ mailboxes:
       remote_routing_address: ""
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
-from ansible_collections.mailops.exchange.plugins.module_utils.engine.onprem_module import (
-    OnPremModule,
-    onprem_mailbox_facts,
-)
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.info import Listing, listing_spec
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.onprem_module import OnPremModule, onprem_mailbox_facts
 
 CMDLETS = {'onpremises': ('Get-Mailbox',), 'hybrid': ('Get-RemoteMailbox',),
            'all': ('Get-Mailbox', 'Get-RemoteMailbox')}
 
 
-def read(module):
-    params = module.params
-    rows = []
-    for cmdlet in CMDLETS[params['infrastructure']]:
-        query = {'ResultSize': params['result_size'] or 'Unlimited'}
-        if params['identity']:
-            query = {'Identity': params['identity']}
-        try:
-            rows.extend(module.invoke(cmdlet, query))
-        except ExchangeError as err:
-            if err.kind != 'not_found' or not params['identity']:
-                raise
-    return dict(changed=False, mailboxes=[onprem_mailbox_facts(row) for row in rows])
+class OnPremMailboxes(Listing):
+    """Mailboxes on premises (Get-Mailbox) and remote ones (Get-RemoteMailbox): one identity read
+    with the cmdlet of each infrastructure asked for, on-premises rows first; no OPATH filter."""
+
+    key = 'mailboxes'
+    what = 'mailbox'
+    filter = False
+    several = False
+    options = {'infrastructure': dict(type='str', default='all', choices=list(CMDLETS))}
+
+    def cmdlets(self):
+        return CMDLETS[self.module.params['infrastructure']]
+
+    def read_calls(self, identity):
+        return [(cmdlet, {'Identity': identity}) for cmdlet in self.cmdlets()]
+
+    def facts(self, row):
+        return onprem_mailbox_facts(row)
+
+    def everything(self):
+        return [row for cmdlet in self.cmdlets() for row in self.module.query(cmdlet, None, self.module.params['result_size'])]
 
 
 def main():
-    module = OnPremModule(
-        argument_spec=dict(
-            identity=dict(type='str'),
-            infrastructure=dict(type='str', default='all', choices=['onpremises', 'hybrid', 'all']),
-            result_size=dict(type='int'),
-        ),
-        mutually_exclusive=[('identity', 'result_size')],
-    )
-    if module.params['result_size'] is not None and module.params['result_size'] < 1:
-        module.fail('result_size: %s must be 1 or more' % module.params['result_size'])
-    if module.params['identity'] is not None and not module.params['identity'].strip():
-        module.fail('identity: %r is not an identity' % module.params['identity'])
-    module.run(read)
+    OnPremModule(**listing_spec(OnPremMailboxes)).list_declared(OnPremMailboxes)
 
 
 if __name__ == '__main__':

@@ -15,7 +15,7 @@ ambiguous handling for every kind of object.
 from __future__ import annotations
 
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import one_row
-from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import AMBIGUOUS, INVALID_ARGUMENT, ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import AMBIGUOUS, INVALID_ARGUMENT, NOT_FOUND, ExchangeError
 
 
 class Listing(object):
@@ -27,7 +27,10 @@ class Listing(object):
     ``one``: the option that names one object (None: there is none); ``result_size``: whether a
     filtered read may be cut short; ``options``: the argument spec of further options, of which
     ``narrowing`` narrow the organisation-wide read (so they go with ``filter``, not with named
-    objects); ``exclusive``: further groups of options that exclude each other.
+    objects); ``exclusive``: further groups of options that exclude each other; ``filter``: whether
+    the organisation-wide read takes an OPATH ``filter`` option; ``several``: whether an option lists
+    several objects (``many``). :meth:`read_calls` may read one object with several cmdlets (an
+    on-premises and a remote mailbox), their rows taken together.
     :meth:`input_problem` refuses input no read can serve; :meth:`pick` keeps the rows of a named
     object that the task asks for. :meth:`facts` is the result's view of one row; :meth:`complete` may read
     more for all rows at once (members, say).
@@ -43,12 +46,18 @@ class Listing(object):
     narrowing = ()
     exclusive = ()
     options = {}
+    filter = True
+    several = True
 
     def __init__(self, module):
         self.module = module
 
     def read_call(self, identity):
         return self.cmdlet, dict(self.parameters, Identity=identity)
+
+    def read_calls(self, identity):
+        """The reads of one named object: :meth:`read_call`."""
+        return [self.read_call(identity)]
 
     def facts(self, row):
         return row
@@ -71,7 +80,10 @@ class Listing(object):
         """The rows the identities name, each object once, and the identities that name none. An
         identity that matches several objects fails, naming every such identity."""
         rows, missing, problems = {}, [], []
-        for identity, answer in zip(identities, self.module.invoke_all([self.read_call(i) for i in identities])):
+        calls = [self.read_calls(identity) for identity in identities]
+        answers = iter(self.module.invoke_all([call for reads in calls for call in reads]))
+        for identity, reads in zip(identities, calls):
+            answer = taken_together([next(answers) for unused in reads])
             # Only an ambiguous identity is listed with the others; any other error (a credential
             # refused, say) fails the task as it is.
             if (isinstance(answer, ExchangeError) and answer.kind == AMBIGUOUS) or (isinstance(answer, list) and len(answer) > 1):
@@ -91,7 +103,7 @@ class Listing(object):
         params = self.module.params
         many = self.many or self.key
         result = dict(changed=False)
-        if params[many] is not None:
+        if self.several and params[many] is not None:
             rows, result['not_found'] = self.named(params[many], many)
         elif self.one and params[self.one] is not None:
             rows = self.pick(self.named([params[self.one]], self.one)[0])
@@ -110,20 +122,27 @@ class Listing(object):
         return dict(self.parameters)
 
 
+def taken_together(answers):
+    """The answers to the reads of one object as one answer: the rows of all of them; an error
+    other than not-found when one raised it (not-found: none of its rows)."""
+    if len(answers) == 1:
+        return answers[0]
+    failed = [a for a in answers if isinstance(a, ExchangeError) and a.kind != NOT_FOUND]
+    return failed[0] if failed else [row for answer in answers if not isinstance(answer, ExchangeError) for row in answer]
+
+
 def listing_spec(listing):
     """The argument spec of an ``_info`` module, and AnsibleModule's checks, as keyword arguments."""
-    many = listing.many or listing.key
-    named = (listing.one, many) if listing.one else (many,)
-    spec = dict(filter=dict(type='str'), **{many: dict(type='list', elements='str')})
-    if listing.one:
-        spec[listing.one] = dict(type='str')
-    narrowing = ('filter',) + (('result_size',) if listing.result_size else ()) + tuple(listing.narrowing)
+    many = (listing.many or listing.key) if listing.several else None
+    named = tuple(option for option in (listing.one, many) if option)
+    spec = dict((option, dict(type='list', elements='str') if option == many else dict(type='str')) for option in named)
+    if listing.filter:
+        spec['filter'] = dict(type='str')
+    narrowing = (('filter',) if listing.filter else ()) + (('result_size',) if listing.result_size else ()) + tuple(listing.narrowing)
     if listing.result_size:
         spec['result_size'] = dict(type='int')
     spec.update((name, dict(option)) for name, option in listing.options.items())
-    exclusive = [named + ('filter',)] + [named + (option,) for option in narrowing[1:]]
-    if len(named) == 1:
-        exclusive = [(many, option) for option in narrowing]
+    exclusive = [named + (option,) for option in narrowing]
     return dict(argument_spec=spec, mutually_exclusive=exclusive + [tuple(group) for group in listing.exclusive])
 
 
@@ -131,9 +150,9 @@ def check_listing(listing, params):
     """A message naming the option and the value for input nothing can be read with, or None."""
     many = listing.many or listing.key
     for option in (listing.one, 'filter'):
-        if option and params[option] is not None and not params[option].strip():
+        if option and params.get(option) is not None and not params[option].strip():
             return '%s: %r must not be empty' % (option, params[option])
-    for value in params[many] or ():
+    for value in params.get(many) or () if listing.several else ():
         if not isinstance(value, str) or not value.strip():
             return '%s: %r is not an identity; give a name, alias, address or GUID' % (many, value)
     if params.get('result_size') is not None and params['result_size'] < 1:

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine.info import Listing
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.info import Listing, check_listing, listing_spec
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
 
 
@@ -42,3 +42,39 @@ def test_any_other_error_fails_as_it_is():
     with pytest.raises(ExchangeError) as caught:
         listing({'x': refused}).named(['x'], 'identity')
     assert caught.value is refused
+
+
+class TwoPlaces(Things):
+    """An object read with two cmdlets (on-premises and remote mailboxes), with no filter and no list option."""
+    filter = False
+    several = False
+
+    def read_calls(self, identity):
+        return [('Get-Here', {'Identity': identity}), ('Get-There', {'Identity': identity})]
+
+
+def two_places(answers):
+    return TwoPlaces(SimpleNamespace(invoke_all=lambda calls: [answers[call[0], call[1]['Identity']] for call in calls]))
+
+
+def test_an_object_read_with_two_cmdlets_takes_their_rows_together():
+    gone = ExchangeError('gone', kind='not_found')
+    rows, missing = two_places({('Get-Here', 'a'): gone, ('Get-There', 'a'): [{'Guid': 'G1'}],
+                                ('Get-Here', 'b'): gone, ('Get-There', 'b'): []}).named(['a', 'b'], 'identity')
+    assert (rows, missing) == ([{'Guid': 'G1'}], ['b'])
+    refused = ExchangeError('denied', kind='forbidden')
+    with pytest.raises(ExchangeError) as caught:
+        two_places({('Get-Here', 'a'): [{'Guid': 'G1'}], ('Get-There', 'a'): refused}).named(['a'], 'identity')
+    assert caught.value is refused
+    # In both places is more than one mailbox.
+    with pytest.raises(ExchangeError, match="identity: 'a' matches more than one thing"):
+        two_places({('Get-Here', 'a'): [{'Guid': 'G1'}], ('Get-There', 'a'): [{'Guid': 'G2'}]}).named(['a'], 'identity')
+
+
+def test_a_listing_without_filter_or_list_option_has_neither_option():
+    spec = listing_spec(TwoPlaces)
+    assert sorted(spec['argument_spec']) == ['identity', 'result_size']
+    assert spec['mutually_exclusive'] == [('identity', 'result_size')]
+    assert check_listing(TwoPlaces, {'identity': ' ', 'result_size': None}) == "identity: ' ' must not be empty"
+    assert check_listing(TwoPlaces, {'identity': None, 'result_size': 0}) == 'result_size: 0 must be 1 or more'
+    assert sorted(listing_spec(Things)['argument_spec']) == ['filter', 'identity', 'result_size', 'things']
