@@ -24,12 +24,8 @@ extends_documentation_fragment:
   - mailops.exchange.exchange_online
   - mailops.exchange.exchange_online.attributes
   - mailops.exchange.exchange_online.bulk
+  - mailops.exchange.cas_mailbox
 options:
-  mailbox:
-    description:
-      - The mailbox, in any identity form Exchange accepts (name, alias, UPN, SMTP address, GUID).
-      - Required unless O(mailboxes) is given.
-    type: str
   mailboxes:
     description:
       - Many mailboxes in one task (bulk mode), read and written ten to a request. Each entry
@@ -79,30 +75,6 @@ options:
       active_sync_mailbox_policy:
         description: As O(active_sync_mailbox_policy), for this mailbox.
         type: str
-  owa_enabled:
-    description:
-      - Outlook on the web (C(OWAEnabled)).
-    type: bool
-  active_sync_enabled:
-    description:
-      - Exchange ActiveSync, the protocol of most phone mail apps (C(ActiveSyncEnabled)).
-    type: bool
-  imap_enabled:
-    description:
-      - IMAP4 clients (C(ImapEnabled)).
-    type: bool
-  pop_enabled:
-    description:
-      - POP3 clients (C(PopEnabled)).
-    type: bool
-  mapi_enabled:
-    description:
-      - MAPI, the protocol of Outlook for Windows (C(MAPIEnabled)).
-    type: bool
-  ews_enabled:
-    description:
-      - Exchange Web Services, used by Outlook for Mac and many third-party apps (C(EwsEnabled)).
-    type: bool
   outlook_mobile_enabled:
     description:
       - Outlook for iOS and Android (C(OutlookMobileEnabled)).
@@ -120,18 +92,6 @@ options:
         organisation's C(Set-TransportConfig -SmtpClientAuthenticationDisabled) applies.
     type: str
     choices: [enabled, disabled, organization_default]
-  owa_mailbox_policy:
-    description:
-      - The Outlook on the web mailbox policy (C(OwaMailboxPolicy)), by name, compared
-        case-insensitively. A name that is no policy of the organisation (C(Get-OwaMailboxPolicy))
-        fails before anything is written.
-    type: str
-  active_sync_mailbox_policy:
-    description:
-      - The mobile device (Exchange ActiveSync) mailbox policy (C(ActiveSyncMailboxPolicy)), by
-        name, compared case-insensitively. A name that is no policy of the organisation
-        (C(Get-MobileDeviceMailboxPolicy)) fails before anything is written.
-    type: str
 notes:
   - A policy named by O(owa_mailbox_policy) or O(active_sync_mailbox_policy) is looked up once per
     task, and only when a mailbox would change to it; a policy an earlier task creates is not
