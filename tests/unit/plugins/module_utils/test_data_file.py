@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import copy
+import importlib.util
 import re
 from pathlib import Path
 
@@ -174,11 +175,27 @@ MODULES = {'mailboxes': [('exo_mailbox', 'mailboxes'), ('exo_mailbox_permission'
            'calendar_processing': [('exo_calendar_processing', 'mailboxes')]}
 
 
-def module_suboptions(module, option):
+def module_options(module):
+    """The module's documented options, with those of this collection's doc fragments it extends
+    (the module's own first, then each fragment's in order, as ansible-doc merges them)."""
     text = (ROOT / 'plugins' / 'modules' / ('%s.py' % module)).read_text()
-    documentation = re.search(r'DOCUMENTATION = r"""(.*?)"""', text, re.S).group(1)
+    documentation = yaml.safe_load(re.search(r'DOCUMENTATION = r"""(.*?)"""', text, re.S).group(1))
+    options = dict(documentation.get('options') or {})
+    for fragment in documentation.get('extends_documentation_fragment') or ():
+        if not fragment.startswith('mailops.exchange.'):
+            continue
+        name, unused, variant = fragment[len('mailops.exchange.'):].partition('.')
+        spec = importlib.util.spec_from_file_location(name, ROOT / 'plugins' / 'doc_fragments' / (name + '.py'))
+        loaded = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(loaded)
+        for key, value in (yaml.safe_load(getattr(loaded.ModuleDocFragment, variant.upper() or 'DOCUMENTATION')).get('options') or {}).items():
+            options.setdefault(key, value)
+    return options
+
+
+def module_suboptions(module, option):
     suboptions = {}
-    for name, spec in yaml.safe_load(documentation)['options'][option]['suboptions'].items():
+    for name, spec in module_options(module)[option]['suboptions'].items():
         for alias in [name] + list(spec.get('aliases') or ()):
             suboptions[alias] = spec
     return suboptions
