@@ -181,15 +181,22 @@ attributes:
 options:
   parallel:
     description:
-      - In bulk mode (the module's list of objects), how many requests are in flight at once
-        (1 to 16). Reads, and the writes that allow it, go ten to a C($batch) request; creations
-        and removals are worked on one object per worker.
+      - In bulk mode (the module's list of objects), how many requests are in flight at once:
+        V(auto), or a fixed number from 1 to 16. Reads, and the writes that allow it, go ten to a
+        C($batch) request; creations and removals are worked on one object per worker.
+      - V(auto) finds what the service allows. It starts with 4 requests in flight and adds one
+        after each round of answers without throttling (as many answers as requests in flight),
+        halves on throttling (HTTP 429), and never goes beyond 32. It adds only while all its
+        requests are in use, so a small task stays where it started. The result's RV(concurrency)
+        says where it settled.
       - Exchange Online publishes no concurrency limit for its REST admin API; its remote
-        PowerShell allowed three sessions per account. The default of 4 stays close to that.
+        PowerShell allowed three sessions per account. A fixed number of 4 stays close to that.
       - While the service throttles, fewer requests are sent at once (down to one), and throttled
         requests are retried honouring C(Retry-After), whatever the setting.
-    type: int
-    default: 4
+      - Anything else (0, 17, a word other than V(auto)) fails the task before a request is sent,
+        naming the option and the value.
+    type: raw
+    default: auto
 notes:
   - In bulk mode an entry of the module's list of objects may be a plain name instead of a dict -
     the list C([engineering, all-staff]) names two objects, each taking the task's options.

@@ -145,6 +145,14 @@ results:
   returned: with O(contacts)
   type: list
   elements: dict
+concurrency:
+  description:
+    - The requests the task had in flight at once when it ended - with O(parallel=auto) what it
+      settled at (it grows while the service answers and halves on throttling), with a number
+      that number or fewer after throttling; never more than were in flight at once.
+  returned: when the task sent requests to the service
+  type: int
+  sample: 12
 """
 
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.contacts import MailContact

@@ -243,9 +243,17 @@ changes:
     full_access:
       added: [bob@contoso.com]
       removed: []
+concurrency:
+  description:
+    - The requests the task had in flight at once when it ended - with O(parallel=auto) what it
+      settled at (it grows while the service answers and halves on throttling), with a number
+      that number or fewer after throttling; never more than were in flight at once.
+  returned: when the task sent requests to the service
+  type: int
+  sample: 12
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine.bulk import DEFAULT_PARALLEL, check_parallel, merge_entries
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.bulk import PARALLEL_SPEC, check_parallel, merge_entries
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import Prop
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
@@ -367,7 +375,7 @@ def main():
             dict((option, dict(spec, default=defaults.get(option))) for option, spec in options.items()),
             mailbox=dict(type='str'),
             mailboxes=dict(type='list', elements='dict', options=dict(options, mailbox=dict(type='str', required=True))),
-            parallel=dict(type='int', default=DEFAULT_PARALLEL),
+            parallel=dict(PARALLEL_SPEC),
         ),
         required_one_of=[('mailbox', 'mailboxes')],
         mutually_exclusive=[('mailbox', 'mailboxes')],

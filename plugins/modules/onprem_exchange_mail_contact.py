@@ -163,6 +163,13 @@ results:
   returned: with O(contacts)
   type: list
   elements: dict
+concurrency:
+  description:
+    - The calls the task had in flight at once when it ended (pipelines on the runspace pool) -
+      O(parallel), or fewer after WinRM refused pipelines for quota.
+  returned: when the task sent calls to the server
+  type: int
+  sample: 4
 """
 
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.contacts import OnPremMailContact

@@ -413,6 +413,13 @@ results:
       failed: true
       error_kind: invalid_argument
       msg: "mailboxes[2].mailbox: 'frank@contoso.com' is not an Active Directory user; ...; nothing was changed"
+concurrency:
+  description:
+    - The calls the task had in flight at once when it ended (pipelines on the runspace pool) -
+      O(parallel), or fewer after WinRM refused pipelines for quota.
+  returned: when the task sent calls to the server
+  type: int
+  sample: 4
 """
 
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import SET, Prop, Resource, argument_spec, one_row

@@ -217,6 +217,13 @@ results:
       failed: false
       permission: {mailbox: {identity: contoso.local/Users/Sales, display_name: Sales, primary_smtp_address: sales@contoso.com}, full_access: []}
       changes: {full_access: {added: [], removed: [leaver@contoso.com]}}
+concurrency:
+  description:
+    - The calls the task had in flight at once when it ended (pipelines on the runspace pool) -
+      O(parallel), or fewer after WinRM refused pipelines for quota.
+  returned: when the task sent calls to the server
+  type: int
+  sample: 4
 """
 
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import Prop, argument_spec

@@ -15,11 +15,21 @@ task fails at the end with every failed object and its reason.
 from __future__ import annotations
 
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.reconcile import build_diff
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.http import ConcurrencyGate
 
-# Exchange Online publishes no REST concurrency limit; its remote PowerShell allowed three
-# sessions per user. Four requests in flight stays close to that and is what the benchmarks use.
-DEFAULT_PARALLEL = 4
+# Exchange Online publishes no REST concurrency limit (its remote PowerShell allowed three
+# sessions per user), so by default a task finds it: ``auto`` starts at AUTO_START requests in
+# flight, adds one after each round answered without throttling, halves on a 429, and never goes
+# beyond AUTO_CAP. A number fixes the concurrency (still halved while throttled).
+AUTO = 'auto'
+DEFAULT_PARALLEL = AUTO
+AUTO_START = 4
+AUTO_CAP = 32
 MAX_PARALLEL = 16
+# On premises a runspace pool is sized when it opens: ``auto`` is this many pipelines.
+ONPREM_AUTO = 4
+# The ``parallel`` option of every module that fans out.
+PARALLEL_SPEC = dict(type='raw', default=DEFAULT_PARALLEL)
 
 
 class Outcome(object):
@@ -39,10 +49,31 @@ class Outcome(object):
 
 
 def check_parallel(value):
-    """``parallel`` must be within 1..MAX_PARALLEL; returns it or raises ValueError naming it."""
-    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= MAX_PARALLEL:
-        raise ValueError('parallel: %r must be a whole number from 1 to %d' % (value, MAX_PARALLEL))
-    return value
+    """``parallel`` is ``auto`` (also when not given) or a whole number within 1..MAX_PARALLEL (a
+    string of digits too, as templating gives); returns ``auto`` or the number, or raises
+    ValueError naming the option and the value."""
+    if value is None or (isinstance(value, str) and value.strip().lower() == AUTO):
+        return AUTO
+    number = int(value.strip()) if isinstance(value, str) and value.strip().isdigit() else value
+    if not isinstance(number, int) or isinstance(number, bool) or not 1 <= number <= MAX_PARALLEL:
+        raise ValueError('parallel: %r must be a whole number from 1 to %d, or auto' % (value, MAX_PARALLEL))
+    return number
+
+
+def workers(value):
+    """How many workers a fan-out starts for ``parallel`` (checked): the number, or AUTO_CAP for
+    ``auto``, whose gate then decides how many of them have a request in flight."""
+    value = check_parallel(value)
+    return AUTO_CAP if value == AUTO else value
+
+
+def gate_for(value):
+    """The ConcurrencyGate of a run with ``parallel`` (checked): probing from AUTO_START up to
+    AUTO_CAP for ``auto``, else at most that many in flight."""
+    value = check_parallel(value)
+    if value == AUTO:
+        return ConcurrencyGate.probing_from(AUTO_START, AUTO_CAP)
+    return ConcurrencyGate(ceiling=value)
 
 
 def summarise(outcomes):

@@ -15,7 +15,7 @@ recipient lists, checks) is ``recipients/groups.py``.
 from __future__ import annotations
 
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients import groups
-from ansible_collections.mailops.exchange.plugins.module_utils.engine.bulk import DEFAULT_PARALLEL, check_parallel, merge_entries
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.bulk import PARALLEL_SPEC, check_parallel, merge_entries
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import CREATE, CREATE_SET, SET, Prop, Resource, same_text
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.properties import CustomAttributes
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.relation import MODES, WRITES, Relation, check_entry as check_relation, plan_mode
@@ -279,7 +279,7 @@ def converge_members(module_class, relation):
             state=dict(type='str', default='present', choices=['present', 'absent']),
             exclusive=dict(type='bool', default=False),
             bypass_security_group_manager_check=dict(type='bool', default=True),
-            parallel=dict(type='int', default=DEFAULT_PARALLEL),
+            parallel=dict(PARALLEL_SPEC),
         ),
         required_one_of=[('group', 'groups')],
         mutually_exclusive=[('group', 'groups')],

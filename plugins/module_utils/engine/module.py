@@ -198,6 +198,11 @@ class ExchangeModule(object):
         self.params = self.module.params
         self.check_mode = self.module.check_mode
         self._runner = None
+        if 'parallel' in self.params:
+            try:
+                self.params['parallel'] = bulk.check_parallel(self.params['parallel'])
+            except ValueError as exc:
+                self.module.fail_json(msg=str(exc))
 
     def _build_runner(self):
         raise NotImplementedError
@@ -231,9 +236,23 @@ class ExchangeModule(object):
 
     @property
     def parallel(self):
-        """How many requests (or pipelines) a task keeps in flight: the ``parallel`` option, or the
-        collection's default for a module without one (an info module reading many objects)."""
-        return self.params.get('parallel') or bulk.DEFAULT_PARALLEL
+        """How many workers a fan-out of this task starts: the ``parallel`` option (``auto`` when
+        not given, also for a module without one, such as an info module reading many objects);
+        the runner's concurrency gate decides how many of them have a request in flight."""
+        return bulk.workers(self.params.get('parallel'))
+
+    @property
+    def concurrency(self):
+        """The requests in flight this run settled at (``ConcurrencyGate.settled``), or None."""
+        http = getattr(self._runner, 'http', None) or getattr(getattr(self._runner, 'graph', None), 'http', None)
+        gate = getattr(http, 'gate', None)
+        return gate.settled if gate is not None else None
+
+    def _fanned_out(self, result):
+        """``result`` with ``concurrency`` when the module has a ``parallel`` option and sent requests."""
+        if 'parallel' in self.params and self.concurrency is not None:
+            result['concurrency'] = self.concurrency
+        return result
 
     def invoke_one(self, call, idempotent=None):
         """The answer to one ``(cmdlet, parameters)`` call: its rows, or the ExchangeError it raised."""
@@ -324,7 +343,7 @@ class ExchangeModule(object):
     def fail(self, msg, **result):
         """Fail the task with ``msg``; nothing else is sent after this."""
         self.close()
-        self.module.fail_json(msg=readable(msg), **result)
+        self.module.fail_json(msg=readable(msg), **self._fanned_out(result))
 
     def fail_error(self, err, prefix=None, **result):
         """Fail the task from a service error, keeping the service's own error type."""
@@ -348,7 +367,7 @@ class ExchangeModule(object):
         warnings = getattr(self._runner, 'warnings', None) if self._runner else None
         for warning in warnings or ():
             self.module.warn('Exchange: %s' % warning)
-        self.module.exit_json(**result)
+        self.module.exit_json(**self._fanned_out(result))
 
 
 class ExoModule(ExchangeModule):
@@ -376,7 +395,9 @@ class ExoModule(ExchangeModule):
             self.params[option] = value
 
     def _build_runner(self):
-        return exo_client.exo_runner_from_params(self.params, warn=self.module.warn)
+        runner = exo_client.exo_runner_from_params(self.params, warn=self.module.warn)
+        runner.http.gate = bulk.gate_for(self.params.get('parallel'))
+        return runner
 
     @property
     def graph(self):
@@ -384,6 +405,7 @@ class ExoModule(ExchangeModule):
         if self._graph is None:
             try:
                 self._graph = graph_client.graph_client_from_params(self.params, warn=self.module.warn)
+                self._graph.http.gate = bulk.gate_for(self.params.get('parallel'))
             except ExchangeError as err:
                 self.fail_error(err)
         return self._graph

@@ -113,7 +113,15 @@ class OnPremModule(ExchangeModule):
     def pipelines(self):
         """How many pipelines ``invoke_all`` keeps in flight on the pool: the ``parallel`` option
         (bulk modules), or the collection's default."""
-        return self.params.get('parallel') or bulk.DEFAULT_PARALLEL
+        parallel = bulk.check_parallel(self.params.get('parallel'))
+        return bulk.ONPREM_AUTO if parallel == bulk.AUTO else parallel
+
+    @property
+    def concurrency(self):
+        """The pipelines in flight this run settled at (fewer after a quota refusal), or None."""
+        if self._runner is None:
+            return None
+        return getattr(self._runner, 'concurrency', None) or self.pipelines
 
     def invoke_all(self, calls, idempotent=None):
         """The answers to independent calls, up to ``pipelines`` of them in flight on the pool."""

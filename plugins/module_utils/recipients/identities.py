@@ -327,7 +327,8 @@ def find_in_pages(runner, cmdlet, identities, budget, parameters=None, ambiguous
     complete = False
     params = {'ResultSize': 'Unlimited'}
     params.update(parameters or {})
-    pages = runner.pages(cmdlet, params)
+    # Only what is kept is asked for: a page of whole Get-Mailbox rows is about 16 MB parsed.
+    pages = runner.pages(cmdlet, params, select=_KEPT_FROM_PAGES)
     for number, rows in enumerate(pages, 1):
         total += len(rows)
         for row in rows:

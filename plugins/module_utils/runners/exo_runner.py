@@ -239,9 +239,7 @@ class ExoRunner:
         ``ExchangeError`` subclasses.
         """
         body = self._body(cmdlet, parameters)
-        url = self._url
-        if select:
-            url += "?$select=" + quote(select if isinstance(select, str) else ",".join(select), safe=",")
+        url = self._selecting(select)
         repeatable = self._repeatable([cmdlet], idempotent)
         attempt = 0
         while True:
@@ -387,10 +385,17 @@ class ExoRunner:
             return exc
         return rows
 
-    def pages(self, cmdlet, parameters=None):
+    def _selecting(self, select):
+        """The InvokeCommand URL, narrowed to the ``select`` properties (names) with ``$select``."""
+        if not select:
+            return self._url
+        return self._url + "?$select=" + quote(select if isinstance(select, str) else ",".join(sorted(select) if isinstance(select, (set, frozenset)) else select), safe=",")
+
+    def pages(self, cmdlet, parameters=None, select=None):
         """Run a read and yield its rows page by page (``@odata.nextLink``), so that the caller
-        can stop before the last page and the next one is only requested when it is wanted."""
-        return self._pages(cmdlet, self._url, self._body(cmdlet, parameters), True)
+        can stop before the last page and the next one is only requested when it is wanted;
+        ``select`` as for :meth:`invoke` (each page then holds only those properties)."""
+        return self._pages(cmdlet, self._selecting(select), self._body(cmdlet, parameters), True)
 
     def _run_pages(self, cmdlet, url, body, repeatable):
         rows = []

@@ -210,6 +210,8 @@ class RemotingRunner(object):
         self.settings = dict(settings)
         self.warnings = []
         self.max_pipelines = max(1, min(MAX_PIPELINES, max_pipelines or 1))
+        # The pipelines invoke_all last kept in flight (halved by quota refusals).
+        self.concurrency = None
         self.sleep = sleep
         self.stats = {'quota_faults': 0, 'in_flight': 0}
         self._wsman = None
@@ -402,6 +404,7 @@ class RemotingRunner(object):
                 self.sleep(QUOTA_POLICY.delay(waits))
                 waits += 1
                 width = max(1, width // 2)
+        self.concurrency = width
         return results
 
     def _window(self, window, idempotent):

@@ -49,7 +49,8 @@ from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors 
 
 DEFAULT_CONNECT_TIMEOUT = 10.0
 DEFAULT_READ_TIMEOUT = 300.0
-POOL_SIZE = 16
+# Connections kept per host: as many as ``parallel: auto`` may have requests in flight.
+POOL_SIZE = 32
 MAX_REDIRECTS = 5
 
 REDIRECT_STATUSES = frozenset((301, 302, 303, 307, 308))
@@ -140,26 +141,49 @@ class ConcurrencyGate:
     Unlimited up to ``ceiling`` while the service answers. Each throttled answer halves the
     limit (of what is in flight, down to 1), and the throttled request keeps its slot through
     its wait and retries, so no new request starts while the service is asking for less. After
-    ``2 * limit`` answered requests in a row the limit grows by one again, up to ``ceiling``.
+    ``rounds * limit`` answered requests in a row the limit grows by one again, up to ``ceiling``.
     With several requests in flight, a strict throttle (every second request refused) can keep
     refusing the same retrying request; with one in flight its retry is the next request the
     service sees.
+
+    ``start`` below ``ceiling`` makes the gate probe (``parallel: auto``): it begins there and
+    grows by one after each ``limit`` answers (``rounds=1``, one round of requests at the
+    limit), counting only answers given while the limit was in use (as many in flight as it
+    allows), so a task that never fills its slots does not talk the limit up. ``settled`` is the
+    limit a task ended at, no higher than the most requests that were ever in flight at once.
     """
 
-    def __init__(self, ceiling=POOL_SIZE):
+    def __init__(self, ceiling=POOL_SIZE, start=None, rounds=2):
         if ceiling < 1:
             raise ValueError("ceiling must be >= 1")
+        if start is not None and not 1 <= start <= ceiling:
+            raise ValueError("start must be within 1..ceiling")
         self.ceiling = ceiling
-        self.limit = ceiling
+        self.limit = ceiling if start is None else start
+        self.rounds = rounds
+        self.probing = start is not None
         self.in_flight = 0
+        self.peak = 0
         self._answered = 0
         self._condition = threading.Condition()
+
+    @classmethod
+    def probing_from(cls, start, ceiling):
+        """The gate of ``parallel: auto``: from ``start``, one more after each round answered."""
+        return cls(ceiling=ceiling, start=min(start, ceiling), rounds=1)
+
+    @property
+    def settled(self):
+        """The limit now, but no more than the most requests that were in flight at once."""
+        with self._condition:
+            return min(self.limit, self.peak) if self.peak else self.limit
 
     def __enter__(self):
         with self._condition:
             while self.in_flight >= self.limit:
                 self._condition.wait()
             self.in_flight += 1
+            self.peak = max(self.peak, self.in_flight)
         return self
 
     def __exit__(self, *exc_info):
@@ -176,10 +200,10 @@ class ConcurrencyGate:
     def answered(self):
         """The service answered a request: after enough of them, allow one more in flight."""
         with self._condition:
-            if self.limit >= self.ceiling:
+            if self.limit >= self.ceiling or (self.probing and self.in_flight < self.limit):
                 return
             self._answered += 1
-            if self._answered >= 2 * self.limit:
+            if self._answered >= self.rounds * self.limit:
                 self.limit += 1
                 self._answered = 0
                 self._condition.notify_all()

@@ -144,3 +144,21 @@ def test_the_checks_catch_a_mixed_vocabulary():
     assert change_problems('bad', bad['changes']) == ["bad: changes.application sample is 'created'"]
     # A sample whose property is called ``type`` is still a sample.
     assert change_problems('bad', {'type': 'shared'}, spec=False) == ["bad: changes.type sample is 'shared'"]
+
+
+def fan_out_problems():
+    """Every module that fans out (it has the ``parallel`` option of a bulk fragment) reports the
+    concurrency it settled at as ``concurrency``, an int; no other module documents that key."""
+    wrong = []
+    for path in MODULES:
+        fans_out = '.bulk\n' in path.read_text() or 'parallel=dict(' in path.read_text()
+        spec = returns(path).get('concurrency')
+        if fans_out and (not isinstance(spec, dict) or spec.get('type') != 'int'):
+            wrong.append('%s: concurrency is %r' % (path.stem, spec and spec.get('type')))
+        if spec and not fans_out:
+            wrong.append('%s documents concurrency without a parallel option' % path.stem)
+    return wrong
+
+
+def test_every_module_that_fans_out_reports_its_concurrency():
+    assert fan_out_problems() == []

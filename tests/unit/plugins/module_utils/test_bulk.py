@@ -15,6 +15,10 @@ from ansible_collections.mailops.exchange.plugins.module_utils.engine.bulk impor
     Outcome,
     bulk_result,
     check_parallel,
+    gate_for,
+    workers,
+    AUTO_CAP,
+    AUTO_START,
     failure_message,
     merge_entries,
     summarise,
@@ -75,14 +79,27 @@ def test_nothing_changed_when_everything_failed():
     assert summarise([Outcome('x', error=ExchangeError('no x', kind='other'))])[0] is False
 
 
-@pytest.mark.parametrize('value', [0, 17, -1, True, 2.5, '4'])
+@pytest.mark.parametrize('value', [0, 17, -1, True, 2.5, '4x', 'fast', '', [4]])
 def test_parallel_is_checked(value):
-    with pytest.raises(ValueError, match='parallel: '):
+    with pytest.raises(ValueError, match=r'parallel: .* must be a whole number from 1 to 16, or auto'):
         check_parallel(value)
 
 
 def test_parallel_in_range():
     assert check_parallel(1) == 1 and check_parallel(16) == 16
+    assert check_parallel('8') == 8, 'a templated number is a string'
+
+
+@pytest.mark.parametrize('value', ['auto', 'AUTO', ' auto', None])
+def test_parallel_auto(value):
+    assert check_parallel(value) == 'auto'
+
+
+def test_auto_probes_from_its_start_up_to_its_cap():
+    gate = gate_for('auto')
+    assert (gate.limit, gate.ceiling, workers('auto')) == (AUTO_START, AUTO_CAP, AUTO_CAP)
+    fixed = gate_for(6)
+    assert (fixed.limit, fixed.ceiling, workers(6)) == (6, 6, 6)
 
 
 def test_entries_take_the_task_values_they_leave_out():

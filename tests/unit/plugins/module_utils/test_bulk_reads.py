@@ -39,6 +39,7 @@ class FakeRunner(object):
         self.page_size = page_size
         self.refuse = refuse
         self.requests = []
+        self.selects = []
         self.lock = threading.Lock()
 
     def _rows(self, cmdlet, params):
@@ -59,12 +60,15 @@ class FakeRunner(object):
             raise ExchangeError("couldn't be found", kind='not_found')
         return rows
 
-    def pages(self, cmdlet, params):
+    def pages(self, cmdlet, params, select=None):
         rows = self._rows(cmdlet, params)
+        self.selects.append(select)
         for start in range(0, max(len(rows), 1), self.page_size):
             with self.lock:
                 self.requests.append(('page', cmdlet))
-            yield rows[start:start + self.page_size]
+            # $select as the service applies it: only the properties named.
+            yield [dict((k, v) for k, v in row.items() if select is None or k in select)
+                   for row in rows[start:start + self.page_size]]
 
     def invoke(self, cmdlet, params):
         return [row for page in self.pages(cmdlet, params) for row in page]
@@ -94,6 +98,8 @@ def test_a_complete_read_finds_names_and_counts_the_organisation():
     assert found == {'user0002': PEOPLE[1], 'USER0007@contoso.com': PEOPLE[6]}
     assert total == 7
     assert runner.requests == [('page', 'Get-Mailbox')] * 3
+    assert {'Guid', 'Name', 'PrimarySmtpAddress', 'EmailAddresses', 'GrantSendOnBehalfTo'} <= runner.selects[0], \
+        "an organisation-wide read asks only for what it keeps ($select)"
 
 
 def test_rows_found_in_pages_keep_only_what_lookups_and_permissions_use():

@@ -86,6 +86,15 @@ def test_select_and_page_size():
         runner(page_size=1001)
 
 
+def test_pages_ask_for_the_selected_properties_only():
+    nxt = URL + "?$select=Guid,Name&$skiptoken=2"
+    exo, session, _sleeps = runner(FakeResponse(200, {"value": [{"Name": "a"}], "@odata.nextLink": nxt}),
+                                   FakeResponse(200, {"value": [{"Name": "b"}]}))
+    assert list(exo.pages("Get-Mailbox", {"ResultSize": "Unlimited"}, select=frozenset(("Name", "Guid")))) == \
+        [[{"Name": "a"}], [{"Name": "b"}]]
+    assert [call["url"] for call in session.calls] == [URL + "?$select=Guid,Name", nxt]
+
+
 def test_a_clear_is_sent_as_json_null_and_none_is_left_out():
     exo, session, _sleeps = runner(FakeResponse(200, {"value": []}))
     exo.invoke("Set-Mailbox", {"Identity": "a", "ForwardingSmtpAddress": CLEAR, "DisplayName": None})

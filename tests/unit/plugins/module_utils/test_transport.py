@@ -408,6 +408,78 @@ def test_gate_halves_on_throttling_and_grows_back_one_at_a_time():
         transport.ConcurrencyGate(ceiling=0)
 
 
+def answer_round(gate, count):
+    """``count`` requests answered one after another, each with the gate's every slot taken."""
+    for _index in range(count):
+        slots = [gate.__enter__() for _slot in range(gate.limit)]
+        gate.answered()
+        for slot in slots:
+            slot.__exit__(None, None, None)
+
+
+def test_probing_gate_adds_one_per_round_answered_and_stops_at_its_cap():
+    gate = transport.ConcurrencyGate.probing_from(4, 6)
+    assert gate.limit == 4
+    answer_round(gate, 3)
+    assert gate.limit == 4, "a round at 4 is four answers"
+    answer_round(gate, 1)
+    assert gate.limit == 5
+    answer_round(gate, 5)
+    assert gate.limit == 6
+    answer_round(gate, 50)
+    assert gate.limit == 6, "never beyond the cap"
+    assert gate.settled == 6
+
+
+def test_probing_gate_halves_on_429_and_climbs_again():
+    gate = transport.ConcurrencyGate.probing_from(4, 32)
+    answer_round(gate, 4 + 5 + 6 + 7)
+    assert gate.limit == 8
+    slots = [gate.__enter__() for _index in range(8)]
+    gate.throttled()
+    assert gate.limit == 4, "half of what was in flight"
+    for slot in slots:
+        slot.__exit__(None, None, None)
+    answer_round(gate, 4)
+    assert gate.limit == 5, "additive increase again after a throttle"
+
+
+def test_probing_gate_grows_only_while_its_slots_are_used():
+    """A task that sends one request at a time does not talk the limit up to the cap."""
+    gate = transport.ConcurrencyGate.probing_from(4, 32)
+    for _index in range(100):
+        with gate:
+            gate.answered()
+    assert gate.limit == 4
+    assert gate.settled == 1, "settled: no more than were ever in flight"
+
+
+def test_probing_gate_settles_near_a_concurrency_budget():
+    """Against a service that refuses whatever is beyond ``budget`` in flight, additive increase
+    and halving keep the limit between half the budget and one over it."""
+    budget = 10
+    gate = transport.ConcurrencyGate.probing_from(4, 32)
+    seen = []
+    for _round in range(400):
+        slots = [gate.__enter__() for _slot in range(gate.limit)]
+        if gate.in_flight > budget:
+            gate.throttled()
+        else:
+            gate.answered()
+        for slot in slots:
+            slot.__exit__(None, None, None)
+        seen.append(gate.limit)
+    assert max(seen) == budget + 1
+    assert min(seen[100:]) >= budget // 2
+    assert budget // 2 <= gate.settled <= budget + 1
+
+
+def test_probing_gate_start_within_its_cap():
+    assert transport.ConcurrencyGate.probing_from(4, 2).limit == 2
+    with pytest.raises(ValueError, match="start"):
+        transport.ConcurrencyGate(ceiling=4, start=5)
+
+
 def test_gate_makes_new_requests_wait_while_a_throttled_one_holds_the_only_slot():
     gate = transport.ConcurrencyGate(ceiling=4)
     gate.__enter__()

@@ -43,7 +43,7 @@ class FakeExo(object):
             raise answer
         return answer
 
-    def pages(self, cmdlet, unused_parameters=None):
+    def pages(self, cmdlet, unused_parameters=None, select=None):
         """The organisation-wide read: every row answered for ``cmdlet``, on one page."""
         yield [row for (name, unused), rows in self.answers.items() if name == cmdlet
                and isinstance(rows, list) for row in rows]

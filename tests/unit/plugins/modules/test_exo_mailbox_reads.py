@@ -23,7 +23,7 @@ CAROL = {'Guid': 'GC', 'Name': 'carol', 'PrimarySmtpAddress': 'carol@contoso.com
 class FakeTask(EngineExo):
     """An EngineExo with no organisation-wide read."""
 
-    def pages(self, cmdlet, unused_parameters=None):
+    def pages(self, cmdlet, unused_parameters=None, select=None):
         raise AssertionError('an organisation-wide %s was read' % cmdlet)
 
 
