@@ -149,9 +149,14 @@ class ConcurrencyGate:
     ``start`` below ``ceiling`` makes the gate probe (``parallel: auto``): it begins there and
     grows by one after each ``limit`` answers (``rounds=1``, one round of requests at the
     limit), counting only answers given while the limit was in use (as many in flight as it
-    allows), so a task that never fills its slots does not talk the limit up. ``settled`` is the
-    limit a task ended at, no higher than the most requests that were ever in flight at once.
+    allows), so a task that never fills its slots does not talk the limit up. After a throttle it
+    climbs back to one below the concurrency that was refused and stays there for
+    ``PLATEAU_ROUNDS`` rounds before it tries that again, so against a fixed budget it spends most
+    of its time at the budget rather than in a halve-and-climb sawtooth. ``settled`` is the limit a
+    task ended at, no higher than the most requests that were ever in flight at once.
     """
+
+    PLATEAU_ROUNDS = 16
 
     def __init__(self, ceiling=POOL_SIZE, start=None, rounds=2):
         if ceiling < 1:
@@ -164,6 +169,7 @@ class ConcurrencyGate:
         self.probing = start is not None
         self.in_flight = 0
         self.peak = 0
+        self._refused_at = None
         self._answered = 0
         self._condition = threading.Condition()
 
@@ -194,7 +200,8 @@ class ConcurrencyGate:
     def throttled(self):
         """The service refused a request for load: fewer requests in flight from now on."""
         with self._condition:
-            self.limit = max(1, min(self.limit, self.in_flight) // 2)
+            self._refused_at = min(self.limit, self.in_flight)
+            self.limit = max(1, self._refused_at // 2)
             self._answered = 0
 
     def answered(self):
@@ -203,7 +210,10 @@ class ConcurrencyGate:
             if self.limit >= self.ceiling or (self.probing and self.in_flight < self.limit):
                 return
             self._answered += 1
-            if self._answered >= self.rounds * self.limit:
+            rounds = self.rounds
+            if self.probing and self._refused_at is not None and self.limit + 1 >= self._refused_at:
+                rounds *= self.PLATEAU_ROUNDS
+            if self._answered >= rounds * self.limit:
                 self.limit += 1
                 self._answered = 0
                 self._condition.notify_all()
