@@ -181,7 +181,7 @@ attributes:
 options:
   parallel:
     description:
-      - In bulk mode (the module's list of objects), how many requests are in flight at once:
+      - In bulk mode (the module's list of objects), how many requests are in flight at once -
         V(auto), or a fixed number from 1 to 16. Reads, and the writes that allow it, go ten to a
         C($batch) request; creations and removals are worked on one object per worker.
       - V(auto) finds what the service allows. It starts with 4 requests in flight and adds one

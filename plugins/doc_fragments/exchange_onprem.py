@@ -118,7 +118,7 @@ notes:
 options:
   parallel:
     description:
-      - In bulk mode (the module's list of objects), how many calls may be in flight at once: V(auto)
+      - In bulk mode (the module's list of objects), how many calls may be in flight at once - V(auto)
         or a fixed number from 1 to 16, as for the Exchange Online modules.
       - On premises every call of a task goes over one runspace pool, which asks Exchange for this
         many runspaces when it opens, so V(auto) is 4 pipelines (the pool cannot grow later); the
@@ -128,4 +128,46 @@ options:
         with half as many in flight. Creations and removals go one at a time.
     type: raw
     default: auto
+"""
+
+    ATTRIBUTES = r"""
+attributes:
+  action_group:
+    description: Use C(group/mailops.exchange.exchange_onprem) or C(group/mailops.exchange.exchange) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - mailops.exchange.exchange_onprem
+      - mailops.exchange.exchange
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+    support: full
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: full
+  platform:
+    description: Target OS/families that can be operated against.
+    support: N/A
+    platforms: exchange_onprem
+"""
+
+    INFO_ATTRIBUTES = r"""
+attributes:
+  action_group:
+    description: Use C(group/mailops.exchange.exchange_onprem) or C(group/mailops.exchange.exchange) in C(module_defaults) to set defaults for this module.
+    support: full
+    membership:
+      - mailops.exchange.exchange_onprem
+      - mailops.exchange.exchange
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying target.
+    support: full
+    details: This module only reads.
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: N/A
+    details: This module only reads.
+  platform:
+    description: Target OS/families that can be operated against.
+    support: N/A
+    platforms: exchange_onprem
 """
