@@ -507,6 +507,13 @@ results:
       failed: true
       error_kind: invalid_argument
       msg: "groups[1].managed_by: 'dave@contoso.com' was not found; nothing was changed"
+concurrency:
+  description:
+    - The calls the task had in flight at once when it ended (pipelines on the runspace pool) -
+      O(parallel), or fewer after WinRM refused pipelines for quota.
+  returned: when the task sent calls to the server
+  type: int
+  sample: 4
 """
 
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import argument_spec

@@ -198,6 +198,13 @@ changes:
     members:
       added: [bob@contoso.com]
       removed: []
+concurrency:
+  description:
+    - The calls the task had in flight at once when it ended (pipelines on the runspace pool) -
+      O(parallel), or fewer after WinRM refused pipelines for quota.
+  returned: when the task sent calls to the server
+  type: int
+  sample: 4
 """
 
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.groups import OnPremMembers, converge_members
