@@ -100,6 +100,18 @@ bench-moonshot: install
 	$(BIN)/python benchmarks/bench.py report benchmarks/results/bench.json benchmarks/results/bench-export.json \
 	  benchmarks/results/bench-moonshot.json --plot benchmarks/results/bench.png
 
+# Many tenants (issue 25): the converged audit of TENANTS x MAILBOXES through playbooks/tenants_audit.yml
+# with 1, 5 and 10 forks, and split into 4 slices run by ansible-runner and joined (benchmarks/tenants.py).
+# e.g. make bench-tenants TENANTS_BENCH_ARGS="--tenants 20 --mailboxes 1000"   (hours on a small machine)
+TENANTS_BENCH_ARGS ?= --tenants 20 --mailboxes 100 --forks 1,5,10 --slices 4
+.PHONY: bench-tenants
+bench-tenants: install
+	$(BIN)/python -m pip install --quiet -r benchmarks/requirements.txt
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/tenants.py run $(TENANTS_BENCH_ARGS) \
+	  --output benchmarks/results/bench-tenants.json
+	$(BIN)/python benchmarks/tenants.py report benchmarks/results/bench-tenants.json \
+	  --plot benchmarks/results/bench-tenants.png
+
 # The HTML docs site, not part of `make test` (slow): antsibull-docs writes the RST of every
 # plugin and of docs/docsite, Sphinx renders it into .build/docsite/html. The site's own
 # requirements (Sphinx theme) come from the scaffold antsibull-docs generates; it copies only the
