@@ -75,7 +75,8 @@ def desired_state(n_mailboxes, rooms=2, exclusive=True, group_size=GROUP_SIZE, c
 
     Mailbox ``i`` is granted to users ``i`` and ``i+1`` (Full Access), ``i+2`` (Send As) and
     ``i+3`` (Send on Behalf), and is a member of group ``(i-1)//group_size+1``, which user 1 owns.
-    With ``onprem`` the same for the on-premises organisation (at most 2 mailboxes, no rooms).
+    With ``onprem`` the same for the on-premises organisation (at most 2 mailboxes, no rooms), where
+    mailbox 1 owns the groups.
     """
     mailbox_of, user_of, domain = (onprem_mailbox_name, onprem_user_name, ONPREM_DOMAIN) if onprem else (
         mailbox_name, user_name, DOMAIN)
@@ -110,7 +111,8 @@ def desired_state(n_mailboxes, rooms=2, exclusive=True, group_size=GROUP_SIZE, c
             'name': group_name(g),
             'display_name': 'Desired group %03d' % g,
             'primary_smtp_address': '%s@%s' % (group_name(g), domain),
-            'managed_by': [user_of(1)],
+            # On premises an owner must be mail-enabled, which the seeded AD users are not.
+            'managed_by': [mailbox_of(1) if onprem else user_of(1)],
             'require_sender_authentication': True,
             'members': [mailbox_of(i) for i in range(first, last + 1)],
         })

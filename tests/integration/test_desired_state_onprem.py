@@ -13,7 +13,14 @@ import json
 
 import yaml
 from conftest import REPO
-from desired_state_data import ONPREM_DOMAIN, contact_address, desired_state, external_recipient_writes, onprem_mailbox_name
+from desired_state_data import (
+    ONPREM_DOMAIN,
+    contact_address,
+    desired_state,
+    external_recipient_writes,
+    group_name,
+    onprem_mailbox_name,
+)
 from test_onprem import runner
 
 N = 2
@@ -46,7 +53,7 @@ def test_the_exchange_online_data_file_converges_an_onprem_organisation(sandbox,
         outcome.update(writes=writes(sandbox.stats()), stdout=ran.stdout)
         return outcome
 
-    everything = sorted([('contact', contact_address(1))] + [
+    everything = sorted([('contact', contact_address(1)), ('group', group_name(1)), ('group_member', group_name(1))] + [
         (kind, address(i)) for i in range(1, N + 1) for kind in ('mailbox', 'mailbox_permission')])
     first = run()
     assert 'the on-premises Exchange organisation (onpremises)' in first['stdout']
@@ -57,10 +64,9 @@ def test_the_exchange_online_data_file_converges_an_onprem_organisation(sandbox,
         'Set-Mailbox': 2 * N,
         'Add-MailboxPermission': 2 * N,
         'Add-ADPermission': N,
+        'New-DistributionGroup': 1,
+        'Add-DistributionGroupMember': N,
     }), first['writes']
-    # The groups are left out, with a message: no on-premises group module yet.
-    assert '1 groups of the data file (ds-group-001) are neither converged nor audited' in first['stdout']
-    assert not any(r['kind'] in ('group', 'group_member') for r in first['results'])
 
     again = run()
     assert again['writes'] == {} and changed(again) == []
@@ -71,6 +77,7 @@ def test_the_exchange_online_data_file_converges_an_onprem_organisation(sandbox,
         remoting.invoke('Add-MailboxPermission', {'Identity': address(1), 'User': 'CONTOSO\\henry',
                                                   'AccessRights': ['FullAccess'], 'Confirm': False})
         remoting.invoke('Set-Contact', {'Identity': contact_address(1), 'Company': 'Contoso'})
+        remoting.invoke('Remove-DistributionGroupMember', {'Identity': group_name(1), 'Member': address(2), 'Confirm': False})
     finally:
         remoting.close()
     sandbox.reset()
@@ -81,7 +88,7 @@ def test_the_exchange_online_data_file_converges_an_onprem_organisation(sandbox,
     assert sandbox.stats()['writes'] == 0
     report = json.loads((report_dir / 'drift.json').read_text())
     assert {k: report['summary'][k] for k in ('to_create', 'to_remove', 'drifted', 'failed', 'in_sync', 'total')} == {
-        'to_create': 0, 'to_remove': 0, 'drifted': 3, 'failed': 0, 'in_sync': 2, 'total': 5}
+        'to_create': 0, 'to_remove': 0, 'drifted': 4, 'failed': 0, 'in_sync': 3, 'total': 7}
     objects = {(o['kind'], o['object']): o for o in report['objects']}
     desk = {p['name']: p for p in objects['mailbox', address(1)]['properties']}
     assert (desk['display_name']['before'], desk['display_name']['after']) == ('Drifted desk', 'Desired ds-desk01')
@@ -89,7 +96,9 @@ def test_the_exchange_online_data_file_converges_an_onprem_organisation(sandbox,
     assert access['full_access']['removed'] == ['henry@contoso.com'], access
     contact = {p['name']: p for p in objects['contact', contact_address(1)]['properties']}
     assert (contact['company']['before'], contact['company']['after']) == ('Contoso', 'Fabrikam')
-    assert objects['mailbox', address(2)]['status'] == objects['mailbox_permission', address(2)]['status'] == 'in_sync'
+    members = {p['name']: p for p in objects['group_member', group_name(1)]['properties']}
+    assert members['members']['added'] == [address(2)], members
+    assert objects['group', group_name(1)]['status'] == objects['mailbox', address(2)]['status'] == objects['mailbox_permission', address(2)]['status'] == 'in_sync'
 
 
 def test_what_no_onprem_module_converges_is_refused_naming_it(sandbox, playbook, tmp_path):
