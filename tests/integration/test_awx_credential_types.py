@@ -11,10 +11,7 @@ import os
 import re
 import subprocess
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import certifi
 import yaml
@@ -27,6 +24,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.engine.module imp
     exo_argument_spec,
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.onprem_module import onprem_argument_spec
+from fake_awx import FakeAwx
 
 REPO = Path(__file__).resolve().parents[2]
 TYPES = REPO / 'extensions' / 'awx' / 'credential_types'
@@ -201,78 +199,6 @@ def test_an_onprem_credential_runs_a_module(sandbox, tmp_path):
     untrusted = _run_module(env, tmp_path, 'mailops.exchange.onprem_exchange_mailbox_info',
                             'infrastructure=onpremises')
     assert untrusted.returncode != 0 and 'ca_path' in untrusted.stdout, untrusted.stdout
-
-
-class FakeAwx(object):
-    """The part of the AWX API that awx.awx.credential_type uses with a token: look up a
-    credential type by name, create one, change one. Every request is recorded."""
-
-    TOKEN = 'awx-test-token'
-    BASE = '/api/v2/credential_types/'
-
-    def __init__(self):
-        self.types = {}
-        self.requests = []
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-
-            def log_message(self, *args):
-                pass
-
-            def _reply(self, status, body):
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header('Content-Type', 'application/json')
-                self.send_header('Content-Length', str(len(data)))
-                self.send_header('X-API-Product-Name', 'AWX')
-                self.send_header('X-API-Product-Version', '24.6.1')
-                self.end_headers()
-                self.wfile.write(data)
-
-            def _handle(self):
-                url = urlsplit(self.path)
-                length = int(self.headers.get('Content-Length') or 0)
-                body = json.loads(self.rfile.read(length)) if length else None
-                fake.requests.append((self.command, url.path, body))
-                if self.headers.get('Authorization') != 'Bearer ' + fake.TOKEN:
-                    return self._reply(401, {'detail': 'Authentication credentials were not provided.'})
-                status, answer = fake.answer(self.command, url.path, parse_qs(url.query), body)
-                return self._reply(status, answer)
-
-            do_GET = do_POST = do_PATCH = _handle
-
-        self.server = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
-        self.url = 'http://127.0.0.1:%d' % self.server.server_address[1]
-
-    def answer(self, method, path, query, body):
-        if method == 'GET' and path == self.BASE:
-            found = [t for t in self.types.values() if t['name'] in query.get('name', [])]
-            return 200, {'count': len(found), 'next': None, 'previous': None, 'results': found}
-        if method == 'POST' and path == self.BASE:
-            return 201, self.add(body)
-        existing = next((t for t in self.types.values() if t['url'] == path), None)
-        if method == 'PATCH' and existing:
-            existing.update(body)
-            return 200, existing
-        return 404, {'detail': 'Not found.'}
-
-    def add(self, fields):
-        number = len(self.types) + 1
-        self.types[number] = dict(fields, id=number, type='credential_type', managed=False,
-                                  url='%s%d/' % (self.BASE, number), related={}, summary_fields={})
-        return self.types[number]
-
-    def writes(self):
-        return [(method, path) for method, path, unused in self.requests if method != 'GET']
-
-    def __enter__(self):
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def _register(awx, tmp_path, *args):
