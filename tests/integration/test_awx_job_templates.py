@@ -243,7 +243,7 @@ def test_survey_answers_run_the_playbooks_as_awx_would(sandbox, tmp_path, monkey
     result, events, stats = run(data, Path(defined['audit']['playbook']).name, extravars=audit, cmdline='--check --diff')
     assert sandbox.stats()['writes'] == writes, 'the audit writes nothing'
     # The drift report is the job's artifact (what AWX stores as the job's "artifacts").
-    artifact = [e['event_data'] for e in events if e['event'] == 'playbook_on_stats'][-1]['artifact_data']['drift_report']
+    artifact = [e['event_data'] for e in events if e['event'] == 'playbook_on_stats'][-1]['artifact_data']['drift_report']['localhost']
     assert artifact['summary']['drifted'] == 1, artifact['summary']
     assert [(o['object'], o['status'], [p['after'] for p in o['properties']]) for o in artifact['objects']] == [
         ('helpdesk@contoso.com', 'drifted', ['Service Desk'])], artifact['objects']
