@@ -91,6 +91,8 @@ BAD = [
      'value of job_server_update_password must be one of: on_create, always, got: sometimes'),
     ('job_server', {'job_server_queue': 'SYNC01'},
      "job_server_queue must look like \\NAME (got 'SYNC01')"),
+    ('job_server', {'job_server_encrypted_database': True, 'job_server_database_key_declared': 'perhaps'},
+     "argument 'job_server_database_key_declared' is of type str and we were unable to convert to bool"),
 ]
 
 

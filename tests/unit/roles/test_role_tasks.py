@@ -292,5 +292,35 @@ def test_the_role_stops_with_the_manual_declaration_steps_until_declared():
     message = ' '.join(env.from_string(task['ansible.builtin.assert']['fail_msg']).render(**values).split())
     for expected in ('Server Installer', 'Queue \\SYNC01 (exactly this', 'Full server name sync01.contoso.com',
                      'Machine roles select Server | Job Server | Exchange Online', 'Server functions select Exchange Online connector',
-                     'Declare the database key', 'job_server_declared=true'):
+                     'job_server_declared=true'):
+        assert expected in message, message
+
+
+def test_an_encrypted_database_stops_until_its_key_is_declared_apart_from_the_job_server():
+    # Issue 21 item 4 note: the database key was only named inside the declaration's steps, so
+    # job_server_declared=true skipped it. The product documents no scriptable way to declare the
+    # key; the role checks a confirmation of its own and fails with the step.
+    task = [t for unused, t in TASKS if t.get('name', '').startswith('Stop until the database key is declared')][0]
+    spec = yaml.safe_load((ROOT / 'roles' / 'job_server' / 'meta' / 'argument_specs.yml').read_text())
+    options = spec['argument_specs']['main']['options']
+    assert options['job_server_database_key_declared'] == dict(options['job_server_database_key_declared'], type='bool', default=False)
+    values = dict(yaml.safe_load((ROOT / 'roles' / 'job_server' / 'defaults' / 'main.yml').read_text()))
+    values.update(job_server__host={'computer_name': 'SYNC01', 'fqdn': 'sync01.contoso.com'}, ansible_check_mode=False,
+                  job_server_declared=True)
+    env = jinja2.Environment()
+    env.filters['bool'] = bool
+
+    def outcome(**given):
+        run = dict(values, **given)
+        if not env.compile_expression(task['when'])(**run):
+            return 'skipped'
+        return all(env.compile_expression(c)(**run) for c in task['ansible.builtin.assert']['that'])
+
+    assert outcome() == 'skipped', 'a database that is not encrypted has no key to declare'
+    assert outcome(job_server_encrypted_database=True) is False, 'declaring the Job server does not skip the key'
+    assert outcome(job_server_encrypted_database=True, job_server_database_key_declared=True) is True
+    assert outcome(job_server_encrypted_database=True, ansible_check_mode=True) == 'skipped'
+    message = ' '.join(env.from_string(task['ansible.builtin.assert']['fail_msg']).render(**values).split())
+    for expected in ('service viJobService on SYNC01', 'declare the database key in the One Identity Manager Service',
+                     'Installation Guide', 'job_server_database_key_declared=true'):
         assert expected in message, message
