@@ -122,6 +122,12 @@ class FaultSettings:
     batch_stop: str = ""
     # The front door redirects the REST admin API to a regional host (sandbox.server.REGIONAL_HOST).
     redirect: str = ""
+    # Filters comparing with -lt/-le/-gt/-ge are refused as invalid syntax (the service's support
+    # for them is not documented; the client falls back to one stream of pages).
+    refuse_filter_ranges: bool = False
+    # The most rows an InvokeCommand page holds, whatever the client's Prefer: odata.maxpagesize
+    # asks (the service documents 1,000; smaller pages make long chains with small organisations).
+    page_size: int = 1000
     # The cost model (sandbox.cost, docs/sandbox.md "The cost model"). Per app per tenant, on the
     # Exchange admin API: requests in flight beyond concurrency_budget are answered 429 with
     # Retry-After (retry_after), and more than rate_budget requests per rate_window_s too (0: off).
@@ -305,7 +311,7 @@ def _validated(values):
     if not isinstance(drop_cmdlets, (list, tuple)) or not all(
             isinstance(c, str) and c for c in drop_cmdlets):
         raise ValueError("'drop_cmdlets' must be a list of cmdlet names.")
-    for name in ("remoting", "batch_entry_faults"):
+    for name in ("remoting", "batch_entry_faults", "refuse_filter_ranges"):
         if not isinstance(values[name], bool):
             raise ValueError(f"'{name}' must be true or false.")
     if values["redirect"] not in REDIRECTS:
@@ -349,6 +355,8 @@ def _validated(values):
         batch_entry_faults=values["batch_entry_faults"],
         batch_stop=values["batch_stop"],
         redirect=values["redirect"],
+        refuse_filter_ranges=values["refuse_filter_ranges"],
+        page_size=integer("page_size", 1, 1000),
         concurrency_budget=integer("concurrency_budget", 0, 100_000),
         rate_budget=integer("rate_budget", 0, 100_000_000),
         rate_window_s=integer("rate_window_s", 1, 86_400),

@@ -10,7 +10,7 @@ import json
 import uuid
 from urllib.parse import urlsplit
 
-from . import catalog, cmdlets_rbac, errors, paging
+from . import opath, catalog, cmdlets_rbac, errors, paging
 from .entra import (EXCHANGE_CAPABLE_ROLES, EXCHANGE_RESOURCE_APP_ID, MANAGE_AS_APP, READER_ROLES,
                     InvalidToken)
 from .model import DATETIME_PROPERTIES, GUID_PROPERTIES
@@ -201,6 +201,14 @@ def _cmdlet_input(body):
     return {"CmdletName": name, "Parameters": parameters}
 
 
+def _refuse_ranges(sandbox, text):
+    """With the ``refuse_filter_ranges`` fault, a filter comparing with -lt/-le/-gt/-ge is refused
+    as the service refuses an operator it does not know: invalid syntax at the operator."""
+    if isinstance(text, str) and sandbox.faults.settings()["refuse_filter_ranges"] and opath.uses_ranges(text):
+        at = min(i for i in (text.lower().find(" -%s " % op) for op in opath.RANGES) if i >= 0)
+        raise errors.bad_filter(text, str(opath.FilterSyntaxError(text, at + 1)))
+
+
 def handle(sandbox, request, segment):
     """Serve one InvokeCommand request for tenant URL segment ``segment``."""
     if request.method != "POST":
@@ -235,7 +243,7 @@ def handle(sandbox, request, segment):
             offset = sandbox.pager.offset(skiptoken, digest)
         except paging.SkipTokenError as exc:
             return _plain_error(sandbox, 400, "BadRequest", str(exc))
-    size = paging.max_page_size(request.header("Prefer"))
+    size = min(paging.max_page_size(request.header("Prefer")), sandbox.faults.settings()["page_size"])
     try:
         cmdlet = catalog.lookup(cmdlet_input["CmdletName"])
     except errors.CmdletFailure:
@@ -249,6 +257,7 @@ def handle(sandbox, request, segment):
                 sandbox.org, claims.get("appid"), cmdlet, cmdlet_input["Parameters"]):
             return _no_body(sandbox, 403)
         sandbox.stats.cmdlet(cmdlet.name, cmdlet.is_write)
+        _refuse_ranges(sandbox, cmdlet_input["Parameters"].get("Filter"))
         result = sandbox.pager.result(
             sandbox.org, digest, offset, size,
             lambda: cmdlet.run(sandbox.org, cmdlet_input["Parameters"],

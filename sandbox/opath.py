@@ -5,7 +5,7 @@ Grammar (operators and property names are case-insensitive)::
     expr       := and_expr ("-or" and_expr)*
     and_expr   := unary ("-and" unary)*
     unary      := "-not" unary | "(" expr ")" | comparison
-    comparison := PROPERTY ("-eq" | "-ne" | "-like" | "-notlike") value
+    comparison := PROPERTY ("-eq" | "-ne" | "-like" | "-notlike" | "-lt" | "-le" | "-gt" | "-ge") value
     value      := 'single' | "double" | $true | $false | $null | bareword
 """
 
@@ -13,7 +13,11 @@ import fnmatch
 import re
 from dataclasses import dataclass
 
-COMPARISONS = ("eq", "ne", "like", "notlike")
+COMPARISONS = ("eq", "ne", "like", "notlike", "lt", "le", "gt", "ge")
+# Range comparisons: text compared case-insensitively, character by character (a guess: the
+# service's collation is not documented; the client only uses bounds that are lowercase letters,
+# which sort alike in every collation). A property with no value is in no range.
+RANGES = ("lt", "le", "gt", "ge")
 _BAREWORD = re.compile(r"[A-Za-z0-9_.@:*\\/+\-]+")
 _OPERATOR = re.compile(r"-([A-Za-z]+)")
 _VARIABLE = re.compile(r"\$([A-Za-z]+)")
@@ -221,6 +225,22 @@ def properties(node):
     return properties(node.left) | properties(node.right)
 
 
+def uses_ranges(text):
+    """Whether the filter ``text`` compares with -lt, -le, -gt or -ge (False when it does not parse)."""
+    try:
+        return _has_range(parse(text))
+    except FilterSyntaxError:
+        return False
+
+
+def _has_range(node):
+    if isinstance(node, Comparison):
+        return node.op in RANGES
+    if isinstance(node, Not):
+        return _has_range(node.operand)
+    return _has_range(node.left) or _has_range(node.right)
+
+
 def check_properties(node, available):
     """Raise :class:`UnknownPropertyError` for the first name not in ``available``."""
     known = {name.lower() for name in available}
@@ -254,6 +274,8 @@ def _compare(node, actual):
         return not _compare(positive, actual)
     if node.value is None:
         return actual in (None, "", [])
+    if node.op in RANGES and actual in (None, "", []):
+        return False
     values = actual if isinstance(actual, list) else [actual]
     return any(_matches(node.op, v, node.value) for v in values)
 
@@ -276,6 +298,9 @@ def _text(value):
 
 def _matches(op, actual, expected):
     wanted = _text(expected).lower()
+    if op in RANGES:
+        text = _text(actual).lower()
+        return {"lt": text < wanted, "le": text <= wanted, "gt": text > wanted, "ge": text >= wanted}[op]
     for candidate in _candidates(actual):
         candidate = candidate.lower()
         if op == "eq" and candidate == wanted:

@@ -305,6 +305,49 @@ def _trimmed(row):
     return {name: value for name, value in row.items() if name in _KEPT_FROM_PAGES}
 
 
+# Bounds of the Name ranges an organisation-wide read is split into, so that its pages come in
+# several streams side by side instead of one chain (issue 23): lowercase letters only, which sort
+# alike in any collation; spread for names of people and aliases (a tenant whose names all start
+# alike gets fewer useful streams, never a wrong answer).
+NAME_BOUNDS = ('b', 'd', 'g', 'j', 'm', 'p', 's', 'u')
+# An organisation-wide read is split only when it may read more pages than this: a split costs a
+# request per stream however few rows each holds.
+SPLIT_AFTER = 2 * (len(NAME_BOUNDS) + 1)
+# ... and only once its chain of pages has gone on beyond this many (a read of 3,000 rows or fewer
+# costs what it did).
+SPLIT_AFTER_PAGES = 3
+
+
+def name_ranges(bounds=NAME_BOUNDS):
+    """OPATH filters that partition recipients by ``Name``: below the first bound, between each
+    two, and from the last one on. Every name is in exactly one of them."""
+    texts = ["Name -lt '%s'" % bounds[0]]
+    texts += ["Name -ge '%s' -and Name -lt '%s'" % pair for pair in zip(bounds, bounds[1:])]
+    texts.append("Name -ge '%s'" % bounds[-1])
+    return texts
+
+
+def organisation_pages(runner, cmdlet, parameters, select=None, chain=SPLIT_AFTER_PAGES):
+    """The pages of an organisation-wide read of ``cmdlet``. Read as one chain of pages while it
+    is short; when it goes on beyond ``chain`` pages, it is read again split into
+    :func:`name_ranges` streams paged side by side (``runner.split_pages``; one stream where the
+    service refuses the filters), so that the rest costs its pages divided by the concurrency
+    rather than one after another (the ``chain`` pages read first are the price of not knowing
+    the organisation's size)."""
+    first = runner.pages(cmdlet, parameters, select=select)
+    read = []
+    for page in first:
+        read.append(page)
+        if len(read) > chain:
+            first.close()
+            break
+    else:
+        yield from read
+        return
+    del read[:]
+    yield from runner.split_pages(cmdlet, parameters, name_ranges(), select=select)
+
+
 def find_in_pages(runner, cmdlet, identities, budget, parameters=None, ambiguous=None):
     """Look for ``identities`` in an organisation-wide read of ``cmdlet``, page by page.
 
@@ -328,7 +371,10 @@ def find_in_pages(runner, cmdlet, identities, budget, parameters=None, ambiguous
     params = {'ResultSize': 'Unlimited'}
     params.update(parameters or {})
     # Only what is kept is asked for: a page of whole Get-Mailbox rows is about 16 MB parsed.
-    pages = runner.pages(cmdlet, params, select=_KEPT_FROM_PAGES)
+    # A budget of many pages reads the organisation in streams side by side (organisation_pages).
+    split = budget > SPLIT_AFTER
+    pages = organisation_pages(runner, cmdlet, params, _KEPT_FROM_PAGES) if split else \
+        runner.pages(cmdlet, params, select=_KEPT_FROM_PAGES)
     for number, rows in enumerate(pages, 1):
         total += len(rows)
         for row in rows:
@@ -339,7 +385,7 @@ def find_in_pages(runner, cmdlet, identities, budget, parameters=None, ambiguous
             kept = _trimmed(row) if names else None
             for name in names:
                 matches.setdefault(name, {})[recipient.key] = kept
-        if len(rows) < runner.page_size:
+        if not split and len(rows) < runner.page_size:
             # A short page is the last one: the read is complete without asking for more.
             complete = True
             break

@@ -25,6 +25,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identi
     BATCH_SIZE,
     batches,
     find_in_pages,
+    organisation_pages,
 )
 
 KINDS = ('full_access', 'send_as', 'send_on_behalf')
@@ -250,9 +251,9 @@ _LISTED = ('Guid', 'PrimarySmtpAddress', 'Identity')
 
 def every_mailbox(runner):
     """Every mailbox of the organisation as ``(key, shown)``, read 1,000 to a page with only the
-    properties that name it."""
+    properties that name it (in streams side by side when it is more than a page)."""
     return [(str(row.get('Guid') or row.get('Identity')).lower(), row.get('PrimarySmtpAddress') or row.get('Identity'))
-            for row in runner.invoke('Get-Mailbox', {'ResultSize': 'Unlimited'}, select=_LISTED)]
+            for page in organisation_pages(runner, 'Get-Mailbox', {'ResultSize': 'Unlimited'}, _LISTED) for row in page]
 
 
 def full_access_reads(mailboxes, trustee_key):

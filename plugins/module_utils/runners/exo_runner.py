@@ -22,6 +22,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors 
     shorten,
     split_error_text,
     FORBIDDEN,
+    INVALID_ARGUMENT,
     OTHER,
     TRANSIENT_EXCEPTION_TYPES,
     UNAUTHORIZED,
@@ -396,6 +397,18 @@ class ExoRunner:
         can stop before the last page and the next one is only requested when it is wanted;
         ``select`` as for :meth:`invoke` (each page then holds only those properties)."""
         return self._pages(cmdlet, self._selecting(select), self._body(cmdlet, parameters), True)
+
+    def split_pages(self, cmdlet, parameters, filters, select=None):
+        """The pages of one organisation-wide read split into streams that page side by side:
+        the read with each of ``filters`` (OPATH texts that partition the objects, combined with
+        the read's own ``Filter`` if it has one), merged stream after stream. When the service
+        refuses the filters (invalid_argument), the read is paged as one stream instead."""
+        parameters = dict(parameters or {})
+        own = parameters.get("Filter")
+        streams = [self.pages(cmdlet, dict(parameters, Filter="(%s) -and (%s)" % (own, text) if own else text), select)
+                   for text in filters]
+        return fanout.merged_pages(streams, lambda: self.pages(cmdlet, parameters, select),
+                                   lambda error: getattr(error, "kind", None) == INVALID_ARGUMENT)
 
     def _run_pages(self, cmdlet, url, body, repeatable):
         rows = []

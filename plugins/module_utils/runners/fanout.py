@@ -14,6 +14,8 @@ outside this collection.
 
 from __future__ import annotations
 
+import queue
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 # Calls in one $batch request: the documented limit of the REST admin API's $batch.
@@ -30,3 +32,57 @@ def invoke_all(invoke_group, calls, idempotent=None, parallel=1, size=BATCH_SIZE
         with ThreadPoolExecutor(max_workers=min(parallel, len(groups))) as pool:
             answers = list(pool.map(lambda group: invoke_group(group, idempotent), groups))
     return [answer for group in answers for answer in group]
+
+
+def merged_pages(streams, fallback, refused):
+    """The pages of several streams read side by side (a thread each), yielded stream after
+    stream, each stream's pages in order: one stream's pages are read while the others' are.
+
+    ``streams`` are iterables of pages (generators that send a request per page). Nothing is
+    yielded before every stream has its first page: when one of them raised an error that
+    ``refused(error)`` says is the service refusing the split (a filter it does not take), all of
+    them are dropped and the pages of ``fallback()`` (one stream) are yielded instead; another
+    error is raised. A consumer that stops early stops the streams after the page each is reading.
+    """
+    stop = threading.Event()
+    queues = [queue.Queue() for unused in streams]
+    readers = [threading.Thread(target=_read_stream, args=(stream, out, stop), daemon=True)
+               for stream, out in zip(streams, queues)]
+    for reader in readers:
+        reader.start()
+    try:
+        firsts = [out.get() for out in queues]
+        errors = [value for kind, value in firsts if kind == 'error']
+        if any(refused(error) for error in errors):
+            stop.set()
+            yield from fallback()
+            return
+        if errors:
+            raise errors[0]
+        for (kind, value), out in zip(firsts, queues):
+            while kind == 'page':
+                yield value
+                kind, value = out.get()
+            if kind == 'error':
+                raise value
+    finally:
+        stop.set()
+
+
+def _read_stream(stream, out, stop):
+    """Put each page of ``stream`` on ``out`` as ('page', rows), then ('end', None) or ('error', e)."""
+    pages = iter(stream)
+    try:
+        while not stop.is_set():
+            try:
+                page = next(pages)
+            except StopIteration:
+                break
+            out.put(('page', page))
+        out.put(('end', None))
+    except Exception as error:  # pylint: disable=broad-except
+        out.put(('error', error))
+    finally:
+        closer = getattr(pages, 'close', None)
+        if closer is not None:
+            closer()

@@ -82,3 +82,12 @@ def test_remoting_latency_and_quota_settings():
     assert faults.remoting_limits() == (0.25, 2), "a refused setting changes nothing"
     faults.clear()
     assert faults.remoting_limits() == (0.0, 0)
+
+
+def test_filter_ranges_can_be_refused():
+    faults = control.Faults()
+    assert faults.settings()["refuse_filter_ranges"] is False
+    faults.configure({"refuse_filter_ranges": True})
+    assert faults.settings()["refuse_filter_ranges"] is True
+    with pytest.raises(ValueError, match="refuse_filter_ranges"):
+        faults.configure({"refuse_filter_ranges": "yes"})

@@ -17,6 +17,11 @@ ROW = {
 
 @pytest.mark.parametrize("text,expected", [
     ("Name -eq 'alice'", True),
+    ("Name -lt 'b'", True),
+    ("Name -ge 'B' -and Name -lt 'c'", False),
+    ("Name -gt 'alice'", False),
+    ("Name -le 'ALICE'", True),
+    ("ForwardingSmtpAddress -lt 'z'", False),
     ("name -EQ 'ALICE'", True),
     ('DisplayName -like "Alice*"', True),
     ("DisplayName -notlike '*Adams'", False),
@@ -62,3 +67,10 @@ def test_unknown_property_is_reported():
     assert opath.properties(tree) == {"Nmae", "Name"}
     with pytest.raises(opath.UnknownPropertyError, match="'Nmae' is not a recognized"):
         opath.check_properties(tree, ROW)
+
+
+def test_range_comparisons_are_recognised_for_the_refusal_fault():
+    assert opath.uses_ranges("Name -ge 'b' -and Name -lt 'd'")
+    assert opath.uses_ranges("-not (Name -lt 'b')")
+    assert not opath.uses_ranges("Name -like 'b*'")
+    assert not opath.uses_ranges("Name -lt")

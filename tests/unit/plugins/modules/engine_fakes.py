@@ -32,7 +32,7 @@ class EngineExo(FakeExo):
         super().__init__(answers, params=params)
         self.warnings = []
         self.runner = SimpleNamespace(
-            invoke=self.invoke, pages=self.pages,
+            invoke=self.invoke, pages=self.pages, page_size=1000,
             invoke_all=lambda calls, idempotent=None, parallel=1: FakeExo.invoke_all(self, calls, idempotent, parallel))
 
     def warn(self, message):

@@ -48,12 +48,11 @@ class TenantExo(EngineExo):
         """Requests sent: single calls, ``$batch`` requests of up to ten, mailbox list pages."""
         return len(self.single) + len(self.batches) + self.listed
 
-    def invoke(self, cmdlet, parameters=None, **options):
-        if cmdlet == 'Get-Mailbox' and not parameters.get('Filter'):
-            assert options['select'] == ('Guid', 'PrimarySmtpAddress', 'Identity'), 'the list asks only for names'
-            self.listed += 1
-            return [ALICE, BOB, DAVE]
-        return super().invoke(cmdlet, parameters, **options)
+    def pages(self, cmdlet, parameters=None, select=None):
+        assert cmdlet == 'Get-Mailbox' and not parameters.get('Filter'), 'only the mailbox list is paged'
+        assert select == ('Guid', 'PrimarySmtpAddress', 'Identity'), 'the list asks only for names'
+        self.listed += 1
+        yield [ALICE, BOB, DAVE]
 
 
 def tenant(extra=None):

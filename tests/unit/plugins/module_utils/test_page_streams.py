@@ -1,0 +1,143 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Organisation-wide reads split into streams that page side by side (issue 23 item 3)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from ansible_collections.mailops.exchange.plugins.module_utils.runners.fanout import merged_pages
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import (
+    name_ranges,
+    organisation_pages,
+)
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
+from sandbox import opath
+
+
+class Refused(ExchangeError):
+    pass
+
+
+def slow_stream(pages, log, name, delay=0.05):
+    for number, page in enumerate(pages):
+        log.append(('start', name, number, time.monotonic()))
+        time.sleep(delay)
+        yield page
+
+
+def test_streams_page_side_by_side_and_merge_in_stream_order():
+    log = []
+    streams = [slow_stream([[1, 2], [3]], log, 'a'), slow_stream([[4], [5], [6]], log, 'b'), slow_stream([[7]], log, 'c')]
+    started = time.monotonic()
+    assert list(merged_pages(streams, lambda: pytest.fail('no fallback'), lambda e: False)) == \
+        [[1, 2], [3], [4], [5], [6], [7]]
+    # Six pages of 50 ms, three streams side by side: about the longest stream, not the sum.
+    assert time.monotonic() - started < 0.25
+    firsts = [at for kind, name, number, at in log if number == 0]
+    assert max(firsts) - min(firsts) < 0.04, 'every stream started at once'
+
+
+def test_a_refused_split_falls_back_to_one_stream_before_anything_is_yielded():
+    def refused():
+        raise ExchangeError('Invalid filter syntax', kind='invalid_argument')
+        yield  # pylint: disable=unreachable
+    streams = [iter([[1]]), refused(), iter([[3]])]
+    assert list(merged_pages(streams, lambda: iter([[1], [2], [3]]), lambda e: e.kind == 'invalid_argument')) == \
+        [[1], [2], [3]]
+
+
+def test_another_error_is_raised():
+    def broken():
+        yield [1]
+        raise ExchangeError('gone', kind='transient')
+    with pytest.raises(ExchangeError, match='gone'):
+        list(merged_pages([broken(), iter([[2]])], lambda: pytest.fail('no fallback'), lambda e: False))
+
+
+def test_a_consumer_that_stops_stops_the_streams():
+    sent = []
+
+    def endless(name):
+        for number in range(1000):
+            sent.append(name)
+            yield [number]
+    merged = merged_pages([endless('a'), endless('b')], lambda: pytest.fail('no fallback'), lambda e: False)
+    assert next(merged) == [0]
+    merged.close()
+    time.sleep(0.1)
+    count = len(sent)
+    time.sleep(0.1)
+    assert len(sent) == count, 'no stream goes on after the consumer stopped'
+    assert threading.active_count() < 50
+
+
+NAMES = ['', 'a', 'Alice', 'b', 'bob', 'C', 'd', 'Zoe', 'zz', 'user0001', 'shared0002', 'u', 'U', 's', '0day', '~x',
+         'Émile', 'mary', 'm', 'l', 'jo', 'J', 'p', 'g']
+
+
+@pytest.mark.parametrize('name', NAMES)
+def test_the_name_ranges_partition_names_as_the_sandbox_compares_them(name):
+    """Every name is in exactly one range (evaluated with the sandbox's OPATH)."""
+    matching = [text for text in name_ranges() if opath.evaluate(opath.parse(text), {'Name': name})]
+    assert len(matching) == (0 if name == '' else 1), matching
+
+
+class PagedRunner(object):
+    """Serves pages of 2 rows; records each (filter, page) requested."""
+
+    page_size = 2
+
+    def __init__(self, names, refuse=False):
+        self.names = names
+        self.refuse = refuse
+        self.sent = []
+        self.lock = threading.Lock()
+
+    def pages(self, cmdlet, parameters, select=None):
+        text = parameters.get('Filter')
+        if text and self.refuse:
+            raise ExchangeError('Invalid filter syntax', kind='invalid_argument')
+        rows = [{'Name': n} for n in self.names if not text or opath.evaluate(opath.parse(text), {'Name': n})]
+        for start in range(0, max(len(rows), 1), self.page_size):
+            with self.lock:
+                self.sent.append((text, start))
+            yield rows[start:start + self.page_size]
+
+    def split_pages(self, cmdlet, parameters, filters, select=None):
+        return merged_pages([self._later(cmdlet, dict(parameters, Filter=t), select) for t in filters],
+                            lambda: self.pages(cmdlet, parameters, select), lambda e: e.kind == 'invalid_argument')
+
+    def _later(self, cmdlet, parameters, select):
+        yield from self.pages(cmdlet, parameters, select)
+
+
+def rows_of(pages):
+    return [row['Name'] for page in pages for row in page]
+
+
+def test_one_page_is_one_request():
+    runner = PagedRunner(['alice'])
+    assert rows_of(organisation_pages(runner, 'Get-Mailbox', {})) == ['alice']
+    assert runner.sent == [(None, 0)]
+
+
+@pytest.mark.parametrize('refuse', [False, True])
+def test_a_chain_of_pages_is_read_again_in_streams(refuse):
+    names = ['alice', 'bob', 'carol', 'dave', 'erin', 'mallory', 'trent', 'victor', 'walter', 'zed']
+    runner = PagedRunner(names, refuse=refuse)
+    assert sorted(rows_of(organisation_pages(runner, 'Get-Mailbox', {}))) == names
+    filtered = set(text for text, unused in runner.sent if text)
+    assert filtered == (set() if refuse else set(name_ranges())), 'refused: the fallback is one stream'
+    unsplit = [start for text, start in runner.sent if not text]
+    # A chain of more than three pages is read again in streams; refused, in one stream.
+    assert unsplit == [0, 2, 4, 6] + ([0, 2, 4, 6, 8] if refuse else [])
+
+
+def test_a_chain_of_three_pages_is_read_as_it_is():
+    runner = PagedRunner(['a', 'b', 'c', 'd', 'e', 'f'])
+    assert rows_of(organisation_pages(runner, 'Get-Mailbox', {})) == ['a', 'b', 'c', 'd', 'e', 'f']
+    assert runner.sent == [(None, 0), (None, 2), (None, 4)]
