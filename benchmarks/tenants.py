@@ -33,10 +33,6 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from sandbox.testing import SandboxProcess  # noqa: E402  (needs the repository on the path)
-
 RESULTS = Path(__file__).resolve().parent / "results"
 COLLECTIONS = REPO / ".build" / "collections"
 
@@ -99,8 +95,8 @@ def write_tenants(work, sandbox, mailboxes):
     for tid, organization in zip(ids, organizations):
         data = work / "desired" / ("%s.yml" % organization)
         data.parent.mkdir(parents=True, exist_ok=True)
-        data.write_text("mailboxes:\n" + "".join("  - identity: user%04d\n    hidden_from_address_lists: false\n" % (i + 1)
-                                                  for i in range(mailboxes)))
+        entries = ("  - identity: user%04d\n    hidden_from_address_lists: false\n" % (i + 1) for i in range(mailboxes))
+        data.write_text("mailboxes:\n" + "".join(entries))
         hosts[organization] = {"exo_tenant_id": tid, "desired_state_file": str(data)}
     return hosts
 
@@ -208,6 +204,9 @@ def run_slices(sandbox, work, hosts, slices, forks):
 
 
 def run(args):
+    sys.path.insert(0, str(REPO))
+    from sandbox.testing import SandboxProcess  # the report needs neither the repository nor requests
+
     work = args.work / datetime.datetime.now().strftime("tenants-%Y%m%d-%H%M%S")
     work.mkdir(parents=True)
     rows = []
@@ -230,8 +229,8 @@ def run(args):
 
 def report(args):
     result = json.loads(args.file.read_text())
-    print("%d tenants x %d mailboxes, %d ms per Exchange request" % (result["tenants"], result["mailboxes"],
-                                                                    result["latency_ms"]))
+    print("%d tenants x %d mailboxes, %d ms per Exchange request"
+          % (result["tenants"], result["mailboxes"], result["latency_ms"]))
     print("%-10s %8s %8s %9s %7s %8s %8s" % ("run", "wall s", "CPU s", "peak MB", "tokens", "requests", "objects"))
     for row in result["rows"]:
         print("%-10s %8.1f %8.1f %9.1f %7d %8d %8d" % (row["scenario"], row["wall_s"], row["cpu_s"], row["peak_rss_mb"],
