@@ -259,7 +259,7 @@ def report(args):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="benchmarks/tenants.py", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="benchmarks/tenants.py", description=__doc__.split("\n", maxsplit=1)[0])
     sub = parser.add_subparsers(dest="command", required=True)
     measure = sub.add_parser("run", help="measure the converged audit of many tenants")
     measure.add_argument("--tenants", type=int, default=20)
