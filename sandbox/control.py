@@ -40,11 +40,14 @@ class Stats:
     def reset(self):
         """Zero every counter."""
         with self._lock:
-            self._counts = dict.fromkeys(COUNTERS, 0)
-            self._cmdlets = {}
-            self._graph = {}
-            self._headers = {}
-            self._tenants = {}
+            self._zero()
+
+    def _zero(self):
+        self._counts = dict.fromkeys(COUNTERS, 0)
+        self._cmdlets = {}
+        self._graph = {}
+        self._headers = {}
+        self._tenants = {}
 
     def add(self, counter, amount=1):
         """Increase ``counter`` (one of :data:`COUNTERS`)."""
@@ -77,12 +80,16 @@ class Stats:
             if value in values or len(values) < 100:
                 values[value] = values.get(value, 0) + 1
 
-    def snapshot(self):
-        """The counters as a JSON-ready dict."""
+    def snapshot(self, zero=False):
+        """The counters as a JSON-ready dict; with ``zero``, zeroed in the same step (a request
+        counted meanwhile is in this snapshot or in the next, never lost)."""
         with self._lock:
-            return {**self._counts, "cmdlets": dict(self._cmdlets), "graph": dict(self._graph),
-                    "headers": {name: dict(values) for name, values in self._headers.items()},
-                    "tenants": {tid: dict(counts) for tid, counts in self._tenants.items()}}
+            counts = {**self._counts, "cmdlets": dict(self._cmdlets), "graph": dict(self._graph),
+                      "headers": {name: dict(values) for name, values in self._headers.items()},
+                      "tenants": {tid: dict(counts) for tid, counts in self._tenants.items()}}
+            if zero:
+                self._zero()
+            return counts
 
 
 @dataclass
@@ -436,6 +443,11 @@ def _route(sandbox, request, rest):
     if rest == "stats" and method == "GET":
         # peak_in_flight: the most admin API requests one app had in flight (sandbox.cost.Budget).
         return json_response(200, {**sandbox.stats.snapshot(), "peak_in_flight": sandbox.budget.peak()})
+    if rest == "stats" and method == "POST":
+        # The counters, zeroed in the same step: a test reads what one step sent with one request.
+        if _json_body(request) != {"reset": True}:
+            return _error(400, 'POST /_sandbox/stats takes {"reset": true}: it returns the counters and zeroes them')
+        return json_response(200, {**sandbox.stats.snapshot(zero=True), "peak_in_flight": sandbox.budget.peak(reset=True)})
     if rest == "reset" and method == "POST":
         payload = _json_body(request)
         sandbox.stats.reset()

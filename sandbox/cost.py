@@ -132,10 +132,14 @@ class Budget:
         with self._lock:
             return self._in_flight.get(key, 0)
 
-    def peak(self):
-        """The most requests any one key had in flight since the last :meth:`reset_peak`."""
+    def peak(self, reset=False):
+        """The most requests any one key had in flight since the last :meth:`reset_peak`; with
+        ``reset``, forgotten in the same step."""
         with self._lock:
-            return max(self._peak.values(), default=0)
+            peak = max(self._peak.values(), default=0)
+            if reset:
+                self._peak = {}
+            return peak
 
     def reset_peak(self):
         """Forget the peak (the stats reset does)."""

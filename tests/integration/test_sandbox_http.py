@@ -119,6 +119,16 @@ def test_token_with_secret_counts(sb):
     assert sb.stats()["tokens"] == 1
 
 
+def test_stats_are_read_and_zeroed_in_one_request(sb):
+    """What tasks/counters.yml uses: one POST returns the counters and zeroes them."""
+    token_request(sb)
+    taken = sb.request("POST", "/_sandbox/stats", json={"reset": True})
+    assert taken.status_code == 200 and taken.json()["tokens"] == 1 and taken.json()["requests"] >= 0
+    assert sb.stats()["tokens"] == 0
+    refused = sb.request("POST", "/_sandbox/stats", json={})
+    assert refused.status_code == 400 and '{"reset": true}' in refused.json()["error"]["message"]
+
+
 def test_wrong_secret(sb):
     response = token_request(sb, client_secret="wrong")
     assert response.status_code == 401

@@ -17,6 +17,15 @@ def test_stats_count_and_reset():
     assert stats.snapshot()["cmdlets"] == {} and stats.snapshot()["writes"] == 0
 
 
+def test_a_snapshot_that_zeroes_returns_the_counts_and_leaves_zero():
+    stats = control.Stats()
+    stats.cmdlet("Set-Mailbox", is_write=True)
+    stats.graph("POST applications", is_write=True)
+    taken = stats.snapshot(zero=True)
+    assert taken["writes"] == 2 and taken["cmdlets"] == {"Set-Mailbox": 1} and taken["graph"] == {"POST applications": 1}
+    assert stats.snapshot()["writes"] == 0 and stats.snapshot()["graph"] == {}
+
+
 def test_throttle_every_nth_request():
     faults = control.Faults()
     faults.configure({"throttle_every": 3, "retry_after": 2})
