@@ -141,7 +141,6 @@ class Group(Resource):
         return groups.member_write_error(call, err) if call[0].endswith('Member') else err
 
 
-
 # Options a groups[] entry may set; the task's own values are the defaults.
 ENTRY_DEFAULTS = ('members', 'state', 'exclusive')
 
@@ -220,7 +219,6 @@ class Members(Relation):
 
     def diff_after(self, result):
         return {'members': result['members']}
-
 
 
 def _always(have, want):
