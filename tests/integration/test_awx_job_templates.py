@@ -156,7 +156,7 @@ def launch_extra_vars(definition, answers):
             continue
         value = answers[name]
         expected = {'integer': int, 'multiplechoice': str}.get(question['type'], str)
-        assert type(value) is expected, (name, value)
+        assert isinstance(value, expected) and not isinstance(value, bool), (name, value)
         if question['type'] == 'multiplechoice':
             assert value in question['choices'], (name, value)
         size = value if question['type'] == 'integer' else len(value)

@@ -390,7 +390,9 @@ class ExoRunner:
         """The InvokeCommand URL, narrowed to the ``select`` properties (names) with ``$select``."""
         if not select:
             return self._url
-        return self._url + "?$select=" + quote(select if isinstance(select, str) else ",".join(sorted(select) if isinstance(select, (set, frozenset)) else select), safe=",")
+        if not isinstance(select, str):
+            select = ",".join(sorted(select) if isinstance(select, (set, frozenset)) else select)
+        return self._url + "?$select=" + quote(select, safe=",")
 
     def pages(self, cmdlet, parameters=None, select=None):
         """Run a read and yield its rows page by page (``@odata.nextLink``), so that the caller

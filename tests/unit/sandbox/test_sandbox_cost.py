@@ -98,7 +98,8 @@ def test_a_batch_costs_its_costliest_entry_or_the_sum_of_its_entries():
 
 
 def _token(claims):
-    encode = lambda data: base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")  # noqa: E731
+    def encode(data):
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
     return "Bearer %s.%s.sig" % (encode({"alg": "RS256"}), encode(claims))
 
 
