@@ -28,17 +28,18 @@ SAM_REFUSED = re.compile(r'["/\\\[\]:;|=,+*?<>@]')
 
 def onprem_expected(payloads, local_part):
     """``(cmdlets, parameter, value)`` for every string option of the on-premises groups, members, contacts,
-    client access and permissions of the playbook: some command of those cmdlets received the value
-    as that parameter, verbatim."""
+    client access and permissions of the playbook (four of each, two payloads to a value, as
+    templates/injection_onprem.yml.j2 makes them): some command of those cmdlets received the value as
+    that parameter, verbatim."""
     def p(n):
-        return payloads[n % 8]
+        return '%s %s' % (payloads[n % 8], payloads[(n + 4) % 8])
 
     def mailbox(n):
-        return 'mailbox%d %s' % (n % 8, p(n))
+        return 'mailbox%d %s' % (n % 8, payloads[n % 8])
 
     reads = ('Get-Recipient', 'Get-User', 'Get-Mailbox', 'Get-CASMailbox')
     expected = []
-    for i in range(8):
+    for i in range(4):
         group = 'group%d %s' % (i, p(i))
         expected += [
             (('Get-DistributionGroup',), 'Identity', group), (('New-DistributionGroup',), 'Name', group),
