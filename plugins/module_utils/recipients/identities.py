@@ -327,13 +327,14 @@ def name_ranges(bounds=NAME_BOUNDS):
     return texts
 
 
-def organisation_pages(runner, cmdlet, parameters, select=None, chain=SPLIT_AFTER_PAGES):
+def organisation_pages(runner, cmdlet, parameters, select=None, chain=SPLIT_AFTER_PAGES, ordered=True):
     """The pages of an organisation-wide read of ``cmdlet``. Read as one chain of pages while it
     is short; when it goes on beyond ``chain`` pages, it is read again split into
     :func:`name_ranges` streams paged side by side (``runner.split_pages``; one stream where the
     service refuses the filters), so that the rest costs its pages divided by the concurrency
     rather than one after another (the ``chain`` pages read first are the price of not knowing
-    the organisation's size)."""
+    the organisation's size). Not ``ordered``, the split's pages come as they are read, which
+    holds none of them back (for a caller that does not depend on their order)."""
     first = runner.pages(cmdlet, parameters, select=select)
     read = []
     for page in first:
@@ -345,7 +346,7 @@ def organisation_pages(runner, cmdlet, parameters, select=None, chain=SPLIT_AFTE
         yield from read
         return
     del read[:]
-    yield from runner.split_pages(cmdlet, parameters, name_ranges(), select=select)
+    yield from runner.split_pages(cmdlet, parameters, name_ranges(), select=select, ordered=ordered)
 
 
 def find_in_pages(runner, cmdlet, identities, budget, parameters=None, ambiguous=None):
@@ -373,7 +374,7 @@ def find_in_pages(runner, cmdlet, identities, budget, parameters=None, ambiguous
     # Only what is kept is asked for: a page of whole Get-Mailbox rows is about 16 MB parsed.
     # A budget of many pages reads the organisation in streams side by side (organisation_pages).
     split = budget > SPLIT_AFTER
-    pages = organisation_pages(runner, cmdlet, params, _KEPT_FROM_PAGES) if split else \
+    pages = organisation_pages(runner, cmdlet, params, _KEPT_FROM_PAGES, ordered=False) if split else \
         runner.pages(cmdlet, params, select=_KEPT_FROM_PAGES)
     for number, rows in enumerate(pages, 1):
         total += len(rows)
@@ -401,7 +402,8 @@ def find_in_pages(runner, cmdlet, identities, budget, parameters=None, ambiguous
         if len(rows) == 1 and (complete or _unique_everywhere(name)):
             found[wanted[name]] = next(iter(rows.values()))
         elif len(rows) > 1 and ambiguous is not None:
-            ambiguous[wanted[name]] = list(rows.values())
+            # In key order: pages read side by side come in no fixed order.
+            ambiguous[wanted[name]] = [rows[key] for key in sorted(rows)]
     return found, (total if complete else None)
 
 

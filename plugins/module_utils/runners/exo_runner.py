@@ -400,17 +400,18 @@ class ExoRunner:
         ``select`` as for :meth:`invoke` (each page then holds only those properties)."""
         return self._pages(cmdlet, self._selecting(select), self._body(cmdlet, parameters), True)
 
-    def split_pages(self, cmdlet, parameters, filters, select=None):
+    def split_pages(self, cmdlet, parameters, filters, select=None, ordered=True):
         """The pages of one organisation-wide read split into streams that page side by side:
         the read with each of ``filters`` (OPATH texts that partition the objects, combined with
-        the read's own ``Filter`` if it has one), merged stream after stream. When the service
-        refuses the filters (invalid_argument), the read is paged as one stream instead."""
+        the read's own ``Filter`` if it has one), merged stream after stream (or, not
+        ``ordered``, as they come: see ``fanout.merged_pages``). When the service refuses the
+        filters (invalid_argument), the read is paged as one stream instead."""
         parameters = dict(parameters or {})
         own = parameters.get("Filter")
-        streams = [self.pages(cmdlet, dict(parameters, Filter="(%s) -and (%s)" % (own, text) if own else text), select)
-                   for text in filters]
+        texts = ["(%s) -and (%s)" % (own, text) if own else text for text in filters]
+        streams = [self.pages(cmdlet, dict(parameters, Filter=text), select) for text in texts]
         return fanout.merged_pages(streams, lambda: self.pages(cmdlet, parameters, select),
-                                   lambda error: getattr(error, "kind", None) == INVALID_ARGUMENT)
+                                   lambda error: getattr(error, "kind", None) == INVALID_ARGUMENT, ordered)
 
     def _run_pages(self, cmdlet, url, body, repeatable):
         rows = []

@@ -34,9 +34,11 @@ def invoke_all(invoke_group, calls, idempotent=None, parallel=1, size=BATCH_SIZE
     return [answer for group in answers for answer in group]
 
 
-def merged_pages(streams, fallback, refused):
-    """The pages of several streams read side by side (a thread each), yielded stream after
-    stream, each stream's pages in order: one stream's pages are read while the others' are.
+def merged_pages(streams, fallback, refused, ordered=True):
+    """The pages of several streams read side by side (a thread each): with ``ordered``, stream
+    after stream, each stream's pages in order (later streams' pages wait in memory until their
+    turn); else each page as soon as it comes, which holds nothing back (for a caller whose
+    result does not depend on the order of the pages).
 
     ``streams`` are iterables of pages (generators that send a request per page). Nothing is
     yielded before every stream has its first page: when one of them raised an error that
@@ -45,32 +47,65 @@ def merged_pages(streams, fallback, refused):
     error is raised. A consumer that stops early stops the streams after the page each is reading.
     """
     stop = threading.Event()
-    queues = [queue.Queue() for unused in streams]
-    readers = [threading.Thread(target=_read_stream, args=(stream, out, stop), daemon=True)
-               for stream, out in zip(streams, queues)]
-    for reader in readers:
-        reader.start()
+    shared = None if ordered else queue.Queue()
+    queues = [shared or queue.Queue() for unused in streams]
+    for index, (stream, out) in enumerate(zip(streams, queues)):
+        threading.Thread(target=_read_stream, args=(index, stream, out, stop), daemon=True).start()
     try:
-        firsts = [out.get() for out in queues]
-        errors = [value for kind, value in firsts if kind == 'error']
+        if ordered:
+            firsts = [out.get() for out in queues]
+        else:
+            firsts = _firsts(shared, len(streams))
+        errors = [value for unused, kind, value in firsts if kind == 'error']
         if any(refused(error) for error in errors):
             stop.set()
             yield from fallback()
             return
         if errors:
             raise errors[0]
-        for (kind, value), out in zip(firsts, queues):
-            while kind == 'page':
-                yield value
-                kind, value = out.get()
-            if kind == 'error':
-                raise value
+        yield from (_in_order(firsts, queues) if ordered else _as_they_come(firsts, shared, len(streams)))
     finally:
         stop.set()
 
 
-def _read_stream(stream, out, stop):
-    """Put each page of ``stream`` on ``out`` as ('page', rows), then ('end', None) or ('error', e)."""
+def _firsts(shared, count):
+    """Items from ``shared`` until every stream gave one; the rest of what came, in order too."""
+    items, started = [], set()
+    while len(started) < count:
+        item = shared.get()
+        started.add(item[0])
+        items.append(item)
+    return items
+
+
+def _in_order(firsts, queues):
+    for (unused, kind, value), out in zip(firsts, queues):
+        while kind == 'page':
+            yield value
+            unused, kind, value = out.get()
+        if kind == 'error':
+            raise value
+
+
+def _as_they_come(items, shared, count):
+    ended = 0
+    for unused, kind, value in items:
+        ended += kind == 'end'
+        if kind == 'page':
+            yield value
+    while ended < count:
+        unused, kind, value = shared.get()
+        if kind == 'error':
+            raise value
+        if kind == 'end':
+            ended += 1
+        else:
+            yield value
+
+
+def _read_stream(index, stream, out, stop):
+    """Put each page of ``stream`` on ``out`` as (index, 'page', rows), then (index, 'end', None)
+    or (index, 'error', e)."""
     pages = iter(stream)
     try:
         while not stop.is_set():
@@ -78,10 +113,10 @@ def _read_stream(stream, out, stop):
                 page = next(pages)
             except StopIteration:
                 break
-            out.put(('page', page))
-        out.put(('end', None))
+            out.put((index, 'page', page))
+        out.put((index, 'end', None))
     except Exception as error:  # pylint: disable=broad-except
-        out.put(('error', error))
+        out.put((index, 'error', error))
     finally:
         closer = getattr(pages, 'close', None)
         if closer is not None:

@@ -50,6 +50,23 @@ def test_a_refused_split_falls_back_to_one_stream_before_anything_is_yielded():
         [[1], [2], [3]]
 
 
+def test_unordered_pages_come_as_they_are_read_and_all_of_them():
+    log = []
+    streams = [slow_stream([[1], [2], [3]], log, 'a', delay=0.05), slow_stream([[4]], log, 'b', delay=0.01)]
+    pages = list(merged_pages(streams, lambda: pytest.fail('no fallback'), lambda e: False, ordered=False))
+    assert sorted(pages) == [[1], [2], [3], [4]]
+    assert pages.index([4]) < pages.index([2]), 'the quick stream is not held back behind the slow one'
+
+
+@pytest.mark.parametrize('ordered', [True, False])
+def test_a_refusal_falls_back_in_either_mode(ordered):
+    def refused():
+        raise ExchangeError('Invalid filter syntax', kind='invalid_argument')
+        yield  # pylint: disable=unreachable
+    assert list(merged_pages([iter([[1]]), refused()], lambda: iter([[9]]), lambda e: e.kind == 'invalid_argument',
+                             ordered)) == [[9]]
+
+
 def test_another_error_is_raised():
     def broken():
         yield [1]
@@ -107,9 +124,9 @@ class PagedRunner(object):
                 self.sent.append((text, start))
             yield rows[start:start + self.page_size]
 
-    def split_pages(self, cmdlet, parameters, filters, select=None):
+    def split_pages(self, cmdlet, parameters, filters, select=None, ordered=True):
         return merged_pages([self._later(cmdlet, dict(parameters, Filter=t), select) for t in filters],
-                            lambda: self.pages(cmdlet, parameters, select), lambda e: e.kind == 'invalid_argument')
+                            lambda: self.pages(cmdlet, parameters, select), lambda e: e.kind == 'invalid_argument', ordered)
 
     def _later(self, cmdlet, parameters, select):
         yield from self.pages(cmdlet, parameters, select)
