@@ -559,8 +559,8 @@ def main():
     moonshot.add_argument("--sizes", default="10000", help="comma-separated shared mailboxes")
     moonshot.add_argument("--latency-ms", type=int, default=750, help="mean latency per request")
     moonshot.add_argument("--parallel", type=int, default=16, help="the modules' parallel option")
-    moonshot.add_argument("--models", default="parallel,sequential", help="$batch models, comma-separated")
-    moonshot.add_argument("--scenarios", default="audit,export", help="audit and/or export, comma-separated")
+    moonshot.add_argument("--runs", default="audit:parallel,export:parallel,audit:sequential,export:sequential",
+                          help="scenario:batch model pairs, in order (the JSON is written after each)")
     moonshot.add_argument("--output", type=Path, default=RESULTS / "bench-moonshot.json", help="JSON file to write")
     moonshot.add_argument("--work", type=Path, default=REPO / ".build" / "bench", help="scratch directory")
     report = sub.add_parser("report", help="print the table of result files and draw the plot")
@@ -599,12 +599,18 @@ def main():
         return
     if args.command == "moonshot":
         import moonshot  # pylint: disable=import-outside-toplevel
-        runs = [moonshot.measure(n, args.latency_ms, args.work, args.parallel, args.models.split(","),
-                                 args.scenarios.split(",")) for n in sizes]
+        pairs = [tuple(pair.split(":")) for pair in args.runs.split(",")]
         args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(json.dumps({"date": datetime.datetime.now(datetime.timezone.utc).strftime(
-            "%Y-%m-%dT%H:%M:%SZ"), "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-            "runs": runs}, indent=2, sort_keys=True) + "\n")
+        runs = []
+
+        def save(current):
+            done = runs + [current]
+            args.output.write_text(json.dumps({"date": datetime.datetime.now(datetime.timezone.utc).strftime(
+                "%Y-%m-%dT%H:%M:%SZ"), "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+                "runs": done}, indent=2, sort_keys=True) + "\n")
+
+        for n in sizes:
+            runs.append(moonshot.measure(n, args.latency_ms, args.work, args.parallel, pairs, save))
         print("results: %s\n\n%s" % (args.output, moonshot.table(runs)))
         return
     if args.command == "leaver":

@@ -17,7 +17,7 @@ counted), the concurrency the sandbox saw (``peak_in_flight``), tokens, module a
 peak memory, and, for comparison, what a sequential per-mailbox tool would take (3 reads per
 mailbox and one per group, one after another, at the same latency).
 
-    python benchmarks/bench.py moonshot --sizes 10000 [--latency-ms 750] [--output FILE]
+    python benchmarks/bench.py moonshot --sizes 10000 [--latency-ms 750] [--runs audit:parallel,...] [--output FILE]
 """
 
 import json
@@ -52,8 +52,12 @@ def startup_s(sandbox, work):
     return bench.run_playbook(sandbox, "startup.yml", {}, work)["wall_s"]
 
 
-def measure(n, latency_ms, work, parallel=BUDGET, models=BATCH_MODELS, scenarios=("audit", "export")):
-    """Every scenario under every batch model at size N, on one seeded sandbox."""
+RUNS = tuple((scenario, model) for model in BATCH_MODELS for scenario in ("audit", "export"))
+
+
+def measure(n, latency_ms, work, parallel=BUDGET, runs=RUNS, save=None):
+    """Each ``(scenario, batch model)`` of ``runs`` at size N, on one seeded sandbox; ``save(result)``
+    after each, so a run cut short keeps what it measured."""
     print("== moonshot N=%d, %d ms mean latency (spread %.1f), budget %d in flight" % (n, latency_ms, SPREAD, BUDGET),
           flush=True)
     state_dir = Path(tempfile.mkdtemp(prefix="sandbox-moonshot-%d-" % n, dir=work))
@@ -72,17 +76,18 @@ def measure(n, latency_ms, work, parallel=BUDGET, models=BATCH_MODELS, scenarios
         variables = {"delegates": bench.desired_state(n), "bench_groups": bench.group_members(n), "parallel": parallel}
         dest = state_dir / "tenant.yml"
         export_vars = {"export_dest": str(dest), "expected_mailboxes": 2 * n}
-        for model in models:
+        for scenario, model in runs:
             sandbox.faults(latency_ms=latency_ms, batch_model=model)
             try:
-                for scenario in scenarios:
-                    book, run_vars, check = (("bulk.yml", variables, True) if scenario == "audit"
-                                             else ("export.yml", export_vars, False))
-                    measured = bench.run_playbook(sandbox, book, run_vars, work, check=check)
-                    name = "%s_%s" % (scenario, model)
-                    result["scenarios"][name] = _figures(name, measured, n, latency_ms, model, result["ansible_startup_s"])
+                book, run_vars, check = (("bulk.yml", variables, True) if scenario == "audit"
+                                         else ("export.yml", export_vars, False))
+                measured = bench.run_playbook(sandbox, book, run_vars, work, check=check)
             finally:
                 sandbox.faults()
+            name = "%s_%s" % (scenario, model)
+            result["scenarios"][name] = _figures(name, measured, n, latency_ms, model, result["ansible_startup_s"])
+            if save:
+                save(result)
     return result
 
 

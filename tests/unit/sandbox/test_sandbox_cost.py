@@ -97,10 +97,12 @@ def test_a_batch_costs_its_costliest_entry_or_the_sum_of_its_entries():
         cost.batch_cost([1], "serial")
 
 
+def _encode(data):
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+
 def _token(claims):
-    def encode(data):
-        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
-    return "Bearer %s.%s.sig" % (encode({"alg": "RS256"}), encode(claims))
+    return "Bearer %s.%s.sig" % (_encode({"alg": "RS256"}), _encode(claims))
 
 
 def test_the_budget_key_is_the_tokens_tenant_and_app():
