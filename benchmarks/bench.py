@@ -263,7 +263,7 @@ def run_playbook(sandbox, name, variables, work, check=False):
                            % (name, returncode, log, log.read_text()[-3000:]))
     stats = sandbox.stats()
     recap = [line for line in log.read_text().splitlines() if line.startswith("localhost")]
-    return {"wall_s": round(wall, 2), "stats": stats,
+    return {"wall_s": round(wall, 2), "stats": stats, "log": str(log),
             "exchange_requests": stats["requests"] - stats["tokens"],
             "module_peak_rss_mb": round(memory.peak_kb / 1024.0, 1),
             "controller_peak_rss_mb": round(memory.controller_peak_kb / 1024.0, 1),
@@ -558,7 +558,7 @@ def main():
                               "default budget, under both $batch models (benchmarks/moonshot.py)")
     moonshot.add_argument("--sizes", default="10000", help="comma-separated shared mailboxes")
     moonshot.add_argument("--latency-ms", type=int, default=750, help="mean latency per request")
-    moonshot.add_argument("--parallel", type=int, default=16, help="the modules' parallel option")
+    moonshot.add_argument("--parallel", default="auto", help="the modules' parallel option (default auto)")
     moonshot.add_argument("--runs", default="audit:parallel,export:parallel,audit:sequential,export:sequential",
                           help="scenario:batch model pairs, in order (the JSON is written after each)")
     moonshot.add_argument("--output", type=Path, default=RESULTS / "bench-moonshot.json", help="JSON file to write")

@@ -13,7 +13,7 @@ For each run: wall time, wall time net of Ansible's start-up (measured alone, an
 HTTP requests and cmdlets, requests per mailbox, the floor (what the requests cost at the
 latency, side by side as far as the budget allows: HTTP requests x latency / budget for the
 parallel model, cmdlets x latency / budget for the sequential one, rows' extra cost not
-counted), the concurrency the sandbox saw (``peak_in_flight``), tokens, module and controller
+counted), the concurrency the sandbox saw (``peak_in_flight``) and the one each bulk task reported, tokens, module and controller
 peak memory, and, for comparison, what a sequential per-mailbox tool would take (3 reads per
 mailbox and one per group, one after another, at the same latency).
 
@@ -55,7 +55,7 @@ def startup_s(sandbox, work):
 RUNS = tuple((scenario, model) for model in BATCH_MODELS for scenario in ("audit", "export"))
 
 
-def measure(n, latency_ms, work, parallel=BUDGET, runs=RUNS, save=None):
+def measure(n, latency_ms, work, parallel="auto", runs=RUNS, save=None):
     """Each ``(scenario, batch model)`` of ``runs`` at size N, on one seeded sandbox; ``save(result)``
     after each, so a run cut short keeps what it measured."""
     print("== moonshot N=%d, %d ms mean latency (spread %.1f), budget %d in flight" % (n, latency_ms, SPREAD, BUDGET),
@@ -85,10 +85,21 @@ def measure(n, latency_ms, work, parallel=BUDGET, runs=RUNS, save=None):
             finally:
                 sandbox.faults()
             name = "%s_%s" % (scenario, model)
+            measured["module_concurrency"] = _module_concurrency(measured)
             result["scenarios"][name] = _figures(name, measured, n, latency_ms, model, result["ansible_startup_s"])
             if save:
                 save(result)
     return result
+
+
+def _module_concurrency(measured):
+    """The concurrency each bulk task reported (``parallel: auto`` settles on one), from the
+    playbook's log (bulk.yml prints it), or None."""
+    log = Path(measured["log"])
+    for line in reversed(log.read_text().splitlines()):
+        if "concurrency=" in line:
+            return line.split("concurrency=", 1)[1].strip().strip('"')
+    return None
 
 
 def _figures(name, measured, n, latency_ms, model, startup):
@@ -101,10 +112,10 @@ def _figures(name, measured, n, latency_ms, model, startup):
         requests_per_mailbox=round(measured["exchange_requests"] / float(n), 3),
         net_wall_s=round(measured["wall_s"] - startup, 2))
     print("   %-19s %7.1f s (net %.1f)  floor %.1f s  requests=%d cmdlets=%d (%.3f per mailbox) writes=%d "
-          "tokens=%d 429s=%d in flight<=%s  module %.0f MB controller %.0f MB"
+          "tokens=%d 429s=%d in flight<=%s (module: %s)  module %.0f MB controller %.0f MB"
           % (name, measured["wall_s"], measured["net_wall_s"], measured["floor_s"],
              measured["exchange_requests"], cmdlets, measured["requests_per_mailbox"], stats["writes"],
-             stats["tokens"], stats.get("over_budget", 0), measured["concurrency_reached"],
+             stats["tokens"], stats.get("over_budget", 0), measured["concurrency_reached"], measured["module_concurrency"],
              measured["module_peak_rss_mb"], measured["controller_peak_rss_mb"]), flush=True)
     return measured
 
@@ -112,7 +123,7 @@ def _figures(name, measured, n, latency_ms, model, startup):
 def table(runs):
     """The moonshot rows as a fixed-width text table (pasted into docs/performance.md)."""
     head = ("N", "run", "batch", "wall s", "net s", "floor s", "net/floor", "HTTP req", "cmdlets", "req/mbx",
-            "writes", "tokens", "429s", "in flight", "module MB", "ctrl MB")
+            "writes", "tokens", "429s", "in flight", "module conc.", "module MB", "ctrl MB")
     rows = [head]
     notes = []
     for run in runs:
@@ -122,7 +133,7 @@ def table(runs):
                          "%.1f" % s["floor_s"], "%.2f" % (s["net_wall_s"] / s["floor_s"]) if s["floor_s"] else "-",
                          str(s["exchange_requests"]), str(s["cmdlets"]), "%.3f" % s["requests_per_mailbox"],
                          str(st["writes"]), str(st["tokens"]), str(st.get("over_budget", 0)),
-                         str(s["concurrency_reached"]), "%.0f" % s["module_peak_rss_mb"],
+                         str(s["concurrency_reached"]), str(s.get("module_concurrency") or "-"), "%.0f" % s["module_peak_rss_mb"],
                          "%.0f" % s["controller_peak_rss_mb"]))
         notes.append("N=%d: %d ms mean latency (log-normal spread %.1f), budget %d in flight, modules at parallel %s; "
                      "Ansible start-up %.1f s (subtracted in 'net'); seeding %.0f s (not timed); a sequential "
