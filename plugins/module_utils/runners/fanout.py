@@ -20,6 +20,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 # Calls in one $batch request: the documented limit of the REST admin API's $batch.
 BATCH_SIZE = 10
+# Pages each stream of an unordered split read may have read ahead of its consumer: bounds the
+# memory a split read holds (a stream waits, its connection idle, while the consumer catches up).
+READ_AHEAD = 2
 
 
 def invoke_all(invoke_group, calls, idempotent=None, parallel=1, size=BATCH_SIZE):
@@ -37,7 +40,8 @@ def invoke_all(invoke_group, calls, idempotent=None, parallel=1, size=BATCH_SIZE
 def merged_pages(streams, fallback, refused, ordered=True):
     """The pages of several streams read side by side (a thread each): with ``ordered``, stream
     after stream, each stream's pages in order (later streams' pages wait in memory until their
-    turn); else each page as soon as it comes, which holds nothing back (for a caller whose
+    turn); else each page as soon as it comes, with at most ``READ_AHEAD`` pages per stream
+    waiting for the consumer, so memory does not grow with the organisation (for a caller whose
     result does not depend on the order of the pages).
 
     ``streams`` are iterables of pages (generators that send a request per page). Nothing is
@@ -47,7 +51,7 @@ def merged_pages(streams, fallback, refused, ordered=True):
     error is raised. A consumer that stops early stops the streams after the page each is reading.
     """
     stop = threading.Event()
-    shared = None if ordered else queue.Queue()
+    shared = None if ordered else queue.Queue(maxsize=READ_AHEAD * len(streams))
     queues = [shared or queue.Queue() for unused in streams]
     for index, (stream, out) in enumerate(zip(streams, queues)):
         threading.Thread(target=_read_stream, args=(index, stream, out, stop), daemon=True).start()
@@ -113,11 +117,21 @@ def _read_stream(index, stream, out, stop):
                 page = next(pages)
             except StopIteration:
                 break
-            out.put((index, 'page', page))
-        out.put((index, 'end', None))
+            _put(out, (index, 'page', page), stop)
+        _put(out, (index, 'end', None), stop)
     except Exception as error:  # pylint: disable=broad-except
-        out.put((index, 'error', error))
+        _put(out, (index, 'error', error), stop)
     finally:
         closer = getattr(pages, 'close', None)
         if closer is not None:
             closer()
+
+
+def _put(out, item, stop):
+    """Put ``item`` on ``out``, waiting while it is full, unless the consumer has stopped."""
+    while not stop.is_set():
+        try:
+            out.put(item, timeout=0.1)
+            return
+        except queue.Full:
+            continue

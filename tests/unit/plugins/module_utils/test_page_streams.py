@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from ansible_collections.mailops.exchange.plugins.module_utils.runners.fanout import merged_pages
+from ansible_collections.mailops.exchange.plugins.module_utils.runners.fanout import READ_AHEAD, merged_pages
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import (
     name_ranges,
     organisation_pages,
@@ -22,23 +22,39 @@ class Refused(ExchangeError):
     pass
 
 
-def slow_stream(pages, log, name, delay=0.05):
-    for number, page in enumerate(pages):
-        log.append(('start', name, number, time.monotonic()))
-        time.sleep(delay)
-        yield page
-
-
 def test_streams_page_side_by_side_and_merge_in_stream_order():
-    log = []
-    streams = [slow_stream([[1, 2], [3]], log, 'a'), slow_stream([[4], [5], [6]], log, 'b'), slow_stream([[7]], log, 'c')]
-    started = time.monotonic()
+    # Each stream's first page waits until all three have started theirs: read one after another,
+    # the barrier would break (its timeout is only a safety net, not a timing goal).
+    barrier = threading.Barrier(3, timeout=30)
+
+    def stream(pages):
+        barrier.wait()
+        yield from pages
+    streams = [stream([[1, 2], [3]]), stream([[4], [5], [6]]), stream([[7]])]
     assert list(merged_pages(streams, lambda: pytest.fail('no fallback'), lambda e: False)) == \
         [[1, 2], [3], [4], [5], [6], [7]]
-    # Six pages of 50 ms, three streams side by side: about the longest stream, not the sum.
-    assert time.monotonic() - started < 0.25
-    firsts = [at for kind, name, number, at in log if number == 0]
-    assert max(firsts) - min(firsts) < 0.04, 'every stream started at once'
+
+
+def test_unordered_streams_read_ahead_only_a_few_pages():
+    """Past the start (where pages are held until every stream has answered, to see a refused
+    split before yielding anything), a slow consumer has at most READ_AHEAD pages per stream
+    waiting, plus the page each stream has in hand: memory does not grow with the pages."""
+    produced, consumed = [], []
+
+    def endless(name):
+        for number in range(200):
+            produced.append(name)
+            yield [number]
+    merged = merged_pages([endless('a'), endless('b'), endless('c')], lambda: pytest.fail('no fallback'),
+                          lambda e: False, ordered=False)
+    most = 0
+    for page in merged:
+        consumed.append(page)
+        time.sleep(0.001)
+        if len(consumed) > 100:
+            most = max(most, len(produced) - len(consumed))
+    assert len(consumed) == 600
+    assert most <= READ_AHEAD * 3 + 3, most
 
 
 def test_a_refused_split_falls_back_to_one_stream_before_anything_is_yielded():
@@ -51,8 +67,18 @@ def test_a_refused_split_falls_back_to_one_stream_before_anything_is_yielded():
 
 
 def test_unordered_pages_come_as_they_are_read_and_all_of_them():
-    log = []
-    streams = [slow_stream([[1], [2], [3]], log, 'a', delay=0.05), slow_stream([[4]], log, 'b', delay=0.01)]
+    quick_done = threading.Event()
+
+    def slow():
+        yield [1]
+        assert quick_done.wait(30)
+        yield [2]
+        yield [3]
+
+    def quick():
+        yield [4]
+        quick_done.set()
+    streams = [slow(), quick()]
     pages = list(merged_pages(streams, lambda: pytest.fail('no fallback'), lambda e: False, ordered=False))
     assert sorted(pages) == [[1], [2], [3], [4]]
     assert pages.index([4]) < pages.index([2]), 'the quick stream is not held back behind the slow one'
