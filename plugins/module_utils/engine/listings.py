@@ -184,7 +184,7 @@ class MailboxPermissions(Listing):
 
     def named(self, identities, option):
         rows, missing, problems = [], [], []
-        answers, self.org_size = read_mailboxes(self.module.runner, identities)
+        answers, self.org_size = read_mailboxes(self.module.runner, identities, self.module.parallel)
         for identity in identities:
             answer = answers[identity]
             if not isinstance(answer, ExchangeError):
@@ -218,7 +218,7 @@ class MailboxPermissions(Listing):
                 seen.add(mailbox.key)
                 mailboxes.append((mailbox, row))
         trustees = read_all_trustees(self.module.runner, resolver, [(mailbox, KINDS) for mailbox, _row in mailboxes],
-                                     org_size=self.org_size)
+                                     self.module.parallel, org_size=self.org_size)
         audited = []
         for mailbox, row in mailboxes:
             # The mailbox as every module shows it (exo_mailbox_permission's permission.mailbox).

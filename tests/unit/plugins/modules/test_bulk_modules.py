@@ -32,6 +32,10 @@ class FakeExo(object):
         self.batches = []
         self.runner = self
 
+    @property
+    def parallel(self):
+        return self.params.get('parallel') or 1
+
     def _answer(self, cmdlet, parameters):
         answer = self.answers.get((cmdlet, parameters.get('Identity')), NOT_FOUND)
         return answer() if callable(answer) else answer

@@ -121,6 +121,39 @@ def test_an_audit_read_that_failed_otherwise_fails_the_task_as_it_was():
     assert caught.value is throttled
 
 
+class ParallelRecorder(FakeExo):
+    """FakeExo that keeps the ``parallel`` each fan-out was sent with."""
+
+    def __init__(self, answers, params=None):
+        super().__init__(answers, params)
+        self.fan_outs = []
+
+    def _answer(self, cmdlet, parameters):
+        # No delegates on any mailbox, read one by one or organisation-wide.
+        if cmdlet in ('Get-MailboxPermission', 'Get-RecipientPermission'):
+            return []
+        return super()._answer(cmdlet, parameters)
+
+    def invoke_all(self, calls, idempotent=None, parallel=1):
+        self.fan_outs.append(parallel)
+        return super().invoke_all(calls, idempotent, parallel)
+
+
+def test_an_audit_fans_out_its_mailbox_and_permission_reads_as_the_task_says():
+    """The permission listing (exo_mailbox_permission_info, exo_tenant_export) reads with the
+    task's parallel, not one request after another."""
+    answers = {}
+    for number in range(12):
+        row = {'Guid': 'G%d' % number, 'Name': 'm%d' % number, 'PrimarySmtpAddress': 'm%d@contoso.com' % number}
+        answers[('Get-Mailbox', 'm%d' % number)] = [row]
+    exo = ParallelRecorder(answers, params={'parallel': 6, 'filter': None, 'recipient_type_details': None})
+    listing = audit.MailboxPermissions(exo)
+    rows, missing = listing.named(['m%d' % number for number in range(12)], 'mailboxes')
+    assert missing == []
+    listing.complete(rows)
+    assert exo.fan_outs and set(exo.fan_outs) == {6}, exo.fan_outs
+
+
 class RecordingTask(FakeTask):
     """A FakeTask that keeps the parameters of every batched call, in the order sent."""
 
