@@ -4,7 +4,8 @@
 
 # The options of exo_mail_contact and onprem_exchange_mail_contact, written once: the two modules
 # are one declaration over New/Set/Remove-MailContact. On premises, a new contact also takes its
-# organizational unit (ONPREM_CONTACTS: the bulk list with that per-contact option).
+# organizational unit (ONPREM_CONTACTS, defined below the class: the bulk list with that
+# per-contact option).
 
 
 class ModuleDocFragment(object):
@@ -97,7 +98,7 @@ options:
     default: add
 """
 
-    _CONTACTS = r"""
+    CONTACTS = r"""
 options:
   contacts:
     description:
@@ -175,9 +176,10 @@ options:
         choices: [add, remove, exact]
 """
 
-    CONTACTS = _CONTACTS
 
-    ONPREM_CONTACTS = _CONTACTS + r"""      organizational_unit:
+# Outside the class body, because every assignment in it must be a literal text (ansible-test's
+# yamllint parses them): the bulk list with the on-premises per-contact option.
+ModuleDocFragment.ONPREM_CONTACTS = ModuleDocFragment.CONTACTS + r"""      organizational_unit:
         description: As O(organizational_unit), for this contact.
         type: str
 """
