@@ -54,7 +54,9 @@ def test_unordered_streams_read_ahead_only_a_few_pages():
         if len(consumed) > 100:
             most = max(most, len(produced) - len(consumed))
     assert len(consumed) == 600
-    assert most <= READ_AHEAD * 3 + 3, most
+    # Waiting in the queue, in each stream's hand, and a few in transit between the queue and this
+    # loop: a few pages per stream (the count is read while the streams run, so allow twice that).
+    assert most <= 2 * (READ_AHEAD + 1) * 3, most
 
 
 def test_a_refused_split_falls_back_to_one_stream_before_anything_is_yielded():
