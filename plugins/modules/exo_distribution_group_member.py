@@ -20,15 +20,11 @@ description:
 author:
   - mailops.exchange developers (@mailops)
 extends_documentation_fragment:
+  - mailops.exchange.distribution_group.members
   - mailops.exchange.exchange_online
   - mailops.exchange.exchange_online.attributes
   - mailops.exchange.exchange_online.bulk
 options:
-  group:
-    description:
-      - The group, in any identity form Exchange accepts (name, alias, SMTP address, GUID).
-      - Give O(group) or O(groups).
-    type: str
   groups:
     description:
       - Many groups in one task (bulk mode), converged inside one module run that shares one
@@ -60,25 +56,6 @@ options:
       exclusive:
         description: As O(exclusive), for this group.
         type: bool
-  members:
-    description:
-      - The recipients to add or remove (mailboxes, mail users, contacts or other groups).
-      - Required with O(group); with O(groups), the members of every entry that gives none.
-    type: list
-    elements: str
-  state:
-    description:
-      - V(present) adds the listed members; V(absent) removes them.
-    type: str
-    choices: [present, absent]
-    default: present
-  exclusive:
-    description:
-      - With O(state=present), also remove every member that is not listed. An empty O(members)
-        list with O(exclusive=true) empties the group.
-      - Not allowed with O(state=absent).
-    type: bool
-    default: false
   bypass_security_group_manager_check:
     description:
       - Pass C(-BypassSecurityGroupManagerCheck), which Exchange requires to change the members of
