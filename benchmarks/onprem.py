@@ -87,6 +87,26 @@ def run(sandbox, book, mailboxes, parallel, work, check=False):
             "writes": stats["writes"]}
 
 
+def timed(sandbox, scenario, step, n, latency_ms, work, scaled=("wall_s", "pipelines")):
+    """One scenario's figures: ``step`` is (playbook, mailboxes, in flight, check mode). A run over
+    a sample of the N mailboxes has its ``scaled`` figures scaled to N (the measured wall time
+    kept); the floor is the pipelines' server time over the pipelines in flight."""
+    book, mailboxes, width, check = step
+    measured = run(sandbox, book, mailboxes, width, work, check=check)
+    scale = float(n) / len(mailboxes)
+    if scale != 1:
+        measured.update(sampled_items=len(mailboxes), measured_wall_s=measured["wall_s"])
+        measured.update((name, round(measured[name] * scale, 2) if name == "wall_s" else int(measured[name] * scale))
+                        for name in scaled)
+    measured["in_flight"] = width
+    measured["floor_s"] = round(measured["pipelines"] * latency_ms / 1000.0 / width, 2)
+    print("   %-8s %8.1f s  pipelines=%d writes=%d in flight=%d floor=%.1f s%s"
+          % (scenario, measured["wall_s"], measured["pipelines"], measured["writes"], width,
+             measured["floor_s"], " (sampled %d, scaled)" % len(mailboxes) if scale != 1 else ""),
+          flush=True)
+    return measured
+
+
 def measure(n, latency_ms, work, parallel=4, loop_sample=20):
     """Every on-premises scenario at size N; the result dict of the ``onprem`` row."""
     print("== on premises: N=%d mailboxes, %d ms server time per pipeline" % (n, latency_ms), flush=True)
@@ -110,18 +130,7 @@ def measure(n, latency_ms, work, parallel=4, loop_sample=20):
                                    for m in names], idempotent=True, parallel=8)
                 runner.close()
                 sandbox.faults(remoting_latency_ms=latency_ms)
-            measured = run(sandbox, book, mailboxes, width, work, check=check)
-            scale = float(n) / len(mailboxes)
-            if scale != 1:
-                measured.update(sampled_items=len(mailboxes), measured_wall_s=measured["wall_s"],
-                                wall_s=round(measured["wall_s"] * scale, 2), pipelines=int(measured["pipelines"] * scale))
-            measured["in_flight"] = width
-            measured["floor_s"] = round(measured["pipelines"] * latency_ms / 1000.0 / width, 2)
-            result["scenarios"][scenario] = measured
-            print("   %-8s %8.1f s  pipelines=%d writes=%d in flight=%d floor=%.1f s%s"
-                  % (scenario, measured["wall_s"], measured["pipelines"], measured["writes"], width,
-                     measured["floor_s"], " (sampled %d, scaled)" % len(mailboxes) if scale != 1 else ""),
-                  flush=True)
+            result["scenarios"][scenario] = timed(sandbox, scenario, (book, mailboxes, width, check), n, latency_ms, work)
     return result
 
 
@@ -146,17 +155,6 @@ def measure_permissions(n, latency_ms, work, parallel=4, loop_sample=20):
                 ("audit", "onprem_permissions.yml", entries[:n], parallel, True),
                 ("loop", "onprem_permissions_loop.yml", entries[n:], 1, False)]
         for scenario, book, mailboxes, width, check in plan:
-            measured = run(sandbox, book, mailboxes, width, work, check=check)
-            scale = float(n) / len(mailboxes)
-            if scale != 1:
-                measured.update(sampled_items=len(mailboxes), measured_wall_s=measured["wall_s"],
-                                wall_s=round(measured["wall_s"] * scale, 2), pipelines=int(measured["pipelines"] * scale),
-                                writes=int(measured["writes"] * scale))
-            measured["in_flight"] = width
-            measured["floor_s"] = round(measured["pipelines"] * latency_ms / 1000.0 / width, 2)
-            result["scenarios"][scenario] = measured
-            print("   %-8s %8.1f s  pipelines=%d writes=%d in flight=%d floor=%.1f s%s"
-                  % (scenario, measured["wall_s"], measured["pipelines"], measured["writes"], width,
-                     measured["floor_s"], " (sampled %d, scaled)" % len(mailboxes) if scale != 1 else ""),
-                  flush=True)
+            result["scenarios"][scenario] = timed(sandbox, scenario, (book, mailboxes, width, check), n, latency_ms, work,
+                                                  scaled=("wall_s", "pipelines", "writes"))
     return result
