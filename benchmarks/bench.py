@@ -263,7 +263,7 @@ def run_playbook(sandbox, name, variables, work, check=False):
                            % (name, returncode, log, log.read_text()[-3000:]))
     stats = sandbox.stats()
     recap = [line for line in log.read_text().splitlines() if line.startswith("localhost")]
-    return {"wall_s": round(wall, 2), "stats": stats, "log": str(log),
+    return {"wall_s": round(wall, 2), "stats": stats, "log": str(log), "started_monotonic": start,
             "exchange_requests": stats["requests"] - stats["tokens"],
             "module_peak_rss_mb": round(memory.peak_kb / 1024.0, 1),
             "controller_peak_rss_mb": round(memory.controller_peak_kb / 1024.0, 1),
@@ -560,7 +560,8 @@ def main():
     moonshot.add_argument("--latency-ms", type=int, default=750, help="mean latency per request")
     moonshot.add_argument("--parallel", default="auto", help="the modules' parallel option (default auto)")
     moonshot.add_argument("--runs", default="audit:parallel,export:parallel,audit:sequential,export:sequential",
-                          help="scenario:batch model pairs, in order (the JSON is written after each)")
+                          help="scenario:batch model[@latency ms] in order (the JSON is written after each); scenarios "
+                          "audit, export, and converge (first only: the mailboxes are then seeded without delegates)")
     moonshot.add_argument("--output", type=Path, default=RESULTS / "bench-moonshot.json", help="JSON file to write")
     moonshot.add_argument("--work", type=Path, default=REPO / ".build" / "bench", help="scratch directory")
     report = sub.add_parser("report", help="print the table of result files and draw the plot")
@@ -599,7 +600,7 @@ def main():
         return
     if args.command == "moonshot":
         import moonshot  # pylint: disable=import-outside-toplevel
-        pairs = [tuple(pair.split(":")) for pair in args.runs.split(",")]
+        pairs = [moonshot.parse_run(pair, args.latency_ms) for pair in args.runs.split(",")]
         args.output.parent.mkdir(parents=True, exist_ok=True)
         runs = []
 

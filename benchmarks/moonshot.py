@@ -21,12 +21,14 @@ mailbox and one per group, one after another, at the same latency).
 """
 
 import json
+import os
 import tempfile
 import time
 from pathlib import Path
 
 import bench
 
+from sandbox import timeline
 from sandbox.testing import SandboxProcess
 
 BATCH_MODELS = ("parallel", "sequential")
@@ -36,9 +38,25 @@ SPREAD = 0.5
 SEED = 23
 
 
-def state(n):
-    """The converged state of N shared mailboxes, as sandbox/seeding.py reads it."""
+def state(n, converged=True):
+    """The converged state of N shared mailboxes, as sandbox/seeding.py reads it; not converged:
+    the groups exist with no members and the mailboxes have no delegates (for ``converge``)."""
+    if not converged:
+        return {"groups": [{"group": g["group"], "members": []} for g in bench.group_members(n)]}
     return {"mailboxes": bench.desired_state(n), "groups": bench.group_members(n)}
+
+
+SCENARIOS = ("audit", "export", "converge")
+
+
+def parse_run(text, latency_ms):
+    """``scenario:model[@latency ms]`` as ``(scenario, model, latency ms)``; ValueError naming it."""
+    pair, unused, latency = text.strip().partition("@")
+    scenario, unused, model = pair.partition(":")
+    if scenario not in SCENARIOS or model not in BATCH_MODELS or (latency and not latency.isdigit()):
+        raise ValueError("--runs: %r is not scenario:model[@ms] with a scenario of %s and a model of %s"
+                         % (text, ", ".join(SCENARIOS), ", ".join(BATCH_MODELS)))
+    return scenario, model, int(latency) if latency else latency_ms
 
 
 def sequential_tool_s(n, latency_ms):
@@ -52,17 +70,21 @@ def startup_s(sandbox, work):
     return bench.run_playbook(sandbox, "startup.yml", {}, work)["wall_s"]
 
 
-RUNS = tuple((scenario, model) for model in BATCH_MODELS for scenario in ("audit", "export"))
+RUNS = tuple((scenario, model, 750) for model in BATCH_MODELS for scenario in ("audit", "export"))
 
 
 def measure(n, latency_ms, work, parallel="auto", runs=RUNS, save=None):
-    """Each ``(scenario, batch model)`` of ``runs`` at size N, on one seeded sandbox; ``save(result)``
-    after each, so a run cut short keeps what it measured."""
+    """Each ``(scenario, batch model, latency)`` of ``runs`` at size N, on one seeded sandbox;
+    ``save(result)`` after each, so a run cut short keeps what it measured. A ``converge`` can
+    only come first: the mailboxes are then seeded without their delegates."""
+    converging = [i for i, run in enumerate(runs) if run[0] == "converge"]
+    if converging not in ([], [0]):
+        raise ValueError("--runs: a converge can only be the first run")
     print("== moonshot N=%d, %d ms mean latency (spread %.1f), budget %d in flight" % (n, latency_ms, SPREAD, BUDGET),
           flush=True)
     state_dir = Path(tempfile.mkdtemp(prefix="sandbox-moonshot-%d-" % n, dir=work))
     state_file = state_dir / "state.json"
-    state_file.write_text(json.dumps(state(n)))
+    state_file.write_text(json.dumps(state(n, converged=not converging)))
     result = {"kind": "moonshot", "n": n, "latency_ms": latency_ms, "latency_spread": SPREAD, "parallel": parallel,
               "concurrency_budget": BUDGET, "scenarios": {},
               "sequential_tool_s": sequential_tool_s(n, latency_ms)}
@@ -76,17 +98,21 @@ def measure(n, latency_ms, work, parallel="auto", runs=RUNS, save=None):
         variables = {"delegates": bench.desired_state(n), "bench_groups": bench.group_members(n), "parallel": parallel}
         dest = state_dir / "tenant.yml"
         export_vars = {"export_dest": str(dest), "expected_mailboxes": 2 * n}
-        for scenario, model in runs:
-            sandbox.faults(latency_ms=latency_ms, batch_model=model)
+        for scenario, model, latency in runs:
+            name = "%s_%s" % (scenario, model) + ("" if latency == latency_ms else "_%dms" % latency)
+            load = os.getloadavg()
+            sandbox.faults(latency_ms=latency, batch_model=model)
             try:
-                book, run_vars, check = (("bulk.yml", variables, True) if scenario == "audit"
-                                         else ("export.yml", export_vars, False))
+                book, run_vars, check = {"audit": ("bulk.yml", variables, True), "converge": ("bulk.yml", variables, False),
+                                         "export": ("export.yml", export_vars, False)}[scenario]
                 measured = bench.run_playbook(sandbox, book, run_vars, work, check=check)
+                measured["timeline"] = timeline.summary(sandbox.timeline()["events"], BUDGET, measured["started_monotonic"])
             finally:
                 sandbox.faults()
-            name = "%s_%s" % (scenario, model)
+            measured.update(scenario=scenario, latency_ms=latency, load_before=[round(v, 2) for v in load],
+                            load_after=[round(v, 2) for v in os.getloadavg()])
             measured["module_concurrency"] = _module_concurrency(measured)
-            result["scenarios"][name] = _figures(name, measured, n, latency_ms, model, result["ansible_startup_s"])
+            result["scenarios"][name] = _figures(name, measured, n, latency, model, result["ansible_startup_s"])
             if save:
                 save(result)
     return result
@@ -111,6 +137,12 @@ def _figures(name, measured, n, latency_ms, model, startup):
         floor_s=round(charged * latency_ms / 1000.0 / BUDGET, 2),
         requests_per_mailbox=round(measured["exchange_requests"] / float(n), 3),
         net_wall_s=round(measured["wall_s"] - startup, 2))
+    measured["ms_per_mailbox"] = round(measured["net_wall_s"] * 1000.0 / n, 2)
+    line = measured.get("timeline") or {}
+    print("   %s: %.2f ms per mailbox net; timeline: first request at %.1f s, %.1f s with nothing in flight, %.1f s at "
+          "the budget, %.1f in flight on average; load %s -> %s"
+          % (name, measured["ms_per_mailbox"], line.get("first_request_s", 0), line.get("idle_s", 0), line.get("full_s", 0),
+             line.get("mean_in_flight", 0), measured.get("load_before"), measured.get("load_after")), flush=True)
     print("   %-19s %7.1f s (net %.1f)  floor %.1f s  requests=%d cmdlets=%d (%.3f per mailbox) writes=%d "
           "tokens=%d 429s=%d in flight<=%s (module: %s)  module %.0f MB controller %.0f MB"
           % (name, measured["wall_s"], measured["net_wall_s"], measured["floor_s"],
@@ -122,19 +154,24 @@ def _figures(name, measured, n, latency_ms, model, startup):
 
 def table(runs):
     """The moonshot rows as a fixed-width text table (pasted into docs/performance.md)."""
-    head = ("N", "run", "batch", "wall s", "net s", "floor s", "net/floor", "HTTP req", "cmdlets", "req/mbx",
-            "writes", "tokens", "429s", "in flight", "module conc.", "module MB", "ctrl MB")
+    head = ("N", "run", "batch", "latency", "wall s", "net s", "ms/mbx", "floor s", "net/floor", "HTTP req", "cmdlets",
+            "req/mbx", "writes", "tokens", "429s", "in flight", "module conc.", "mean in flight", "idle s", "module MB",
+            "ctrl MB", "load")
     rows = [head]
     notes = []
     for run in runs:
         for name, s in sorted(run["scenarios"].items()):
             st = s["stats"]
-            rows.append((str(run["n"]), name.split("_")[0], s["batch_model"], "%.1f" % s["wall_s"], "%.1f" % s["net_wall_s"],
+            line = s.get("timeline") or {}
+            rows.append((str(run["n"]), name.split("_")[0], s["batch_model"], "%d ms" % s.get("latency_ms", run["latency_ms"]),
+                         "%.1f" % s["wall_s"], "%.1f" % s["net_wall_s"], "%.2f" % (s["net_wall_s"] * 1000.0 / run["n"]),
                          "%.1f" % s["floor_s"], "%.2f" % (s["net_wall_s"] / s["floor_s"]) if s["floor_s"] else "-",
                          str(s["exchange_requests"]), str(s["cmdlets"]), "%.3f" % s["requests_per_mailbox"],
                          str(st["writes"]), str(st["tokens"]), str(st.get("over_budget", 0)),
-                         str(s["concurrency_reached"]), str(s.get("module_concurrency") or "-"), "%.0f" % s["module_peak_rss_mb"],
-                         "%.0f" % s["controller_peak_rss_mb"]))
+                         str(s["concurrency_reached"]), str(s.get("module_concurrency") or "-"),
+                         "%.1f" % line["mean_in_flight"] if line else "-", "%.0f" % line["idle_s"] if line else "-",
+                         "%.0f" % s["module_peak_rss_mb"], "%.0f" % s["controller_peak_rss_mb"],
+                         "%.1f/%.1f" % (s["load_before"][0], s["load_after"][0]) if "load_before" in s else "-"))
         notes.append("N=%d: %d ms mean latency (log-normal spread %.1f), budget %d in flight, modules at parallel %s; "
                      "Ansible start-up %.1f s (subtracted in 'net'); seeding %.0f s (not timed); a sequential "
                      "per-mailbox tool would take %.1f h" % (

@@ -452,6 +452,7 @@ def _route(sandbox, request, rest):
         payload = _json_body(request)
         sandbox.stats.reset()
         sandbox.budget.reset_peak()
+        sandbox.timeline.clear()
         if payload.get("state"):
             sandbox.wsman.clear_commands()
             for tenant in sandbox.tenants:
@@ -465,6 +466,10 @@ def _route(sandbox, request, rest):
         payload = _json_body(request)
         state = seeding.load(payload["file"]) if set(payload) == {"file"} else payload
         return json_response(200, {"seeded": seeding.apply(sandbox.org, state)})
+    if rest == "timeline" and method == "GET":
+        # Each admin API request's [start, end, kind, cmdlet, admitted] since the last reset
+        # (sandbox.timeline), with the clock's reading now.
+        return json_response(200, {"now": sandbox.timeline.clock(), "events": sandbox.timeline.events()})
     if rest == "commands" and method == "GET":
         return json_response(200, {"commands": sandbox.wsman.command_log()})
     if rest == "faults" and method == "GET":

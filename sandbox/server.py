@@ -13,7 +13,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
 
-from . import certs, control, cost, entra, exo_api, graph, graph_directory, kdc, paging, seeding, tenants, wsman
+from . import certs, control, cost, entra, exo_api, graph, graph_directory, kdc, paging, seeding, tenants, timeline, wsman
 from .listener import LoopbackServer, content_length, drain
 from .model import Organization
 from .web import Request, Response, json_response
@@ -44,12 +44,15 @@ class Sandbox:
             # cost_settings: the cost model's settings given on the command line (control.FaultSettings).
             self.faults = control.Faults(base_latency_ms, **(cost_settings or {}))
             self.budget = cost.Budget()
+            # Each admin API request's start and end (sandbox.timeline, GET /_sandbox/timeline).
+            self.timeline = timeline.Timeline()
         else:
             self.tenants = provider.tenants
             self.tenants.append(self)
             self.stats = tenants.TenantStats(provider.stats.shared, org.tenant_id)
             self.faults = provider.faults
             self.budget = provider.budget
+            self.timeline = provider.timeline
         # A described state (sandbox.seeding) applied at start and again by a state reset.
         self.state_file = None
         self._batch_costs = threading.local()
@@ -115,6 +118,8 @@ class Sandbox:
         its own and its rows' cost; in the ``parallel`` model the batch waited one latency
         before its entries and waits the costliest entry's rows after them."""
         settings = self.faults.settings()
+        if getattr(self._batch_costs, "cmdlet", "") is None:
+            self._batch_costs.cmdlet = cmdlet
         latency_s = self.faults.latency_sample() if settings["batch_model"] == "sequential" else 0.0
         time.sleep(latency_s)
         answer = self._batch_entry_answer(settings, cmdlet, serve)
@@ -154,9 +159,12 @@ class Sandbox:
 
     def _admin_api(self, request, serve, kind):
         settings = self.faults.settings()
+        start = self.timeline.clock()
         key = cost.app_key(request.header("Authorization"))
         admission = self.budget.admit(key, settings["concurrency_budget"], settings["rate_budget"],
                                       settings["rate_window_s"], settings["retry_after"])
+        # A $batch is recorded under its first entry's cmdlet (batch_entry sets it).
+        self._batch_costs.cmdlet = None if kind == "batch" else request.header("X-CmdletName")
         if not admission.admitted:
             self.stats.add("over_budget")
             response = _over_budget(admission, settings)
@@ -165,6 +173,7 @@ class Sandbox:
                 response = self._costed(request, serve, kind, settings)
             finally:
                 self.budget.release(key)
+        self.timeline.record(start, kind, self._batch_costs.cmdlet, admission.admitted)
         if response is not DROP:
             response.headers.extend(admission.headers())
         return response

@@ -158,6 +158,10 @@ class SandboxProcess:
         """``GET /_sandbox/stats``."""
         return self._control("GET", "stats")
 
+    def timeline(self):
+        """``GET /_sandbox/timeline``: each admin API request's start and end since the last reset."""
+        return self._control("GET", "timeline")
+
     def reset(self, state=False):
         """Zero the counters; with ``state=True`` also re-seed the organisation and clear faults."""
         return self._control("POST", "reset", {"state": state})
