@@ -15,6 +15,7 @@ never reported, so they are never changed either.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import (
@@ -166,13 +167,16 @@ def read_mailboxes(runner, identities, parallel=1):
     return found, org_size
 
 
-def _send_as_org_wide(runner, mailboxes, org_size):
-    """Every mailbox's Send As rows from one organisation-wide read, or None when that would
-    cost more than reading them ten to a ``$batch`` or the service refuses it."""
-    # Exchange lists NT AUTHORITY\SELF's Send As on every recipient, so the read holds at least
-    # one row per mailbox: estimate two, pages of 1,000.
-    if org_size is None or -(-2 * org_size // 1000) >= batches(len(mailboxes)):
-        return None
+def _send_as_org_wide_pays(org_size, mailboxes):
+    """Whether reading Send As organisation-wide costs fewer requests than ten mailboxes to a
+    ``$batch``. Exchange lists NT AUTHORITY\\SELF's Send As on every recipient, so the read holds
+    at least one row per mailbox: estimate two, pages of 1,000."""
+    return org_size is not None and -(-2 * org_size // 1000) < batches(mailboxes)
+
+
+def _send_as_org_wide(runner, mailboxes):
+    """Every mailbox's Send As rows from one organisation-wide read, or None when the service
+    refuses it."""
     try:
         rows = runner.invoke('Get-RecipientPermission', {'AccessRights': 'SendAs', 'ResultSize': 'Unlimited'})
     except ExchangeError:
@@ -189,23 +193,46 @@ def _send_as_org_wide(runner, mailboxes, org_size):
     return grouped
 
 
+def _explicit_rows(runner, wanted, parallel, org_size):
+    """``({(mailbox key, kind): rows or ExchangeError}, Send As rows by mailbox key or None)``.
+
+    The organisation-wide Send As read is one chain of pages (Get-RecipientPermission takes no
+    filter to split it by), so it goes on a thread of its own side by side with the Full Access
+    ``$batch`` requests instead of before them; where the service refuses it, Send As is read ten
+    mailboxes to a ``$batch`` after all."""
+    send_as = [mailbox for mailbox, kinds in wanted if 'send_as' in kinds]
+    org_wide = bool(send_as) and _send_as_org_wide_pays(org_size, len(send_as))
+
+    def batched(kinds_read):
+        reads = [(mailbox, kind) for mailbox, kinds in wanted for kind in kinds
+                 if kind in kinds_read and permission_reads(mailbox, kind)]
+        return dict(zip(((m.key, k) for m, k in reads),
+                        runner.invoke_all([permission_reads(m, k) for m, k in reads], parallel=parallel)))
+
+    if not org_wide:
+        return batched(KINDS), None
+    with ThreadPoolExecutor(max_workers=1) as side:
+        pending = side.submit(_send_as_org_wide, runner, send_as)
+        answers = batched([kind for kind in KINDS if kind != 'send_as'])
+        grouped = pending.result()
+    if grouped is None:
+        answers.update(batched(['send_as']))
+    return answers, grouped
+
+
 def read_all_trustees(runner, resolver, wanted, parallel=1, org_size=None, also=()):
     """The explicit trustees of many mailboxes, read in bulk, and every trustee looked up.
 
     ``wanted`` is a list of ``(mailbox, kinds)`` (a resolved Recipient and the kinds to read).
     Full Access goes ten mailboxes to a ``$batch`` (it has no organisation-wide form); Send As
     is read organisation-wide when ``org_size`` (mailboxes in the organisation, from
-    :func:`read_mailboxes`) says that is cheaper, else ten to a ``$batch`` too; Send on Behalf
-    is in the mailbox rows. Every trustee spelling the rows name is then resolved through
-    ``resolver.prefetch``, together with the identities in ``also`` (those the task asks for),
-    in one go. Returns ``{mailbox.key: {kind: trustees or ExchangeError}}``.
+    :func:`read_mailboxes`) says that is cheaper, side by side with the Full Access reads, else
+    ten to a ``$batch`` too; Send on Behalf is in the mailbox rows. Every trustee spelling the
+    rows name is then resolved through ``resolver.prefetch``, together with the identities in
+    ``also`` (those the task asks for), in one go. Returns ``{mailbox.key: {kind: trustees or
+    ExchangeError}}``.
     """
-    send_as = [mailbox for mailbox, kinds in wanted if 'send_as' in kinds]
-    grouped = _send_as_org_wide(runner, send_as, org_size) if send_as else None
-    reads = [(mailbox, kind) for mailbox, kinds in wanted for kind in kinds
-             if permission_reads(mailbox, kind) and not (kind == 'send_as' and grouped is not None)]
-    answers = dict(zip(((m.key, k) for m, k in reads),
-                       runner.invoke_all([permission_reads(m, k) for m, k in reads], parallel=parallel)))
+    answers, grouped = _explicit_rows(runner, wanted, parallel, org_size)
     trustees = {}
     spellings = []
     for mailbox, kinds in wanted:

@@ -179,7 +179,7 @@ def test_send_as_is_read_organisation_wide_when_that_is_cheaper():
     first = trustees['guid-0001']
     assert first == {'full_access': ['user0007@contoso.com'], 'send_as': ['user0006@contoso.com'],
                      'send_on_behalf': ['user0005']}
-    assert runner.requests[0] == ('page', 'Get-RecipientPermission')
+    assert runner.requests.count(('page', 'Get-RecipientPermission')) == 1
     # The delegate the rows name by its Name is the mailbox read with that Name; the name the task
     # asks for is asked for although its row was read: only the service can tell that no one else
     # has that name as a display name.
@@ -189,6 +189,31 @@ def test_send_as_is_read_organisation_wide_when_that_is_cheaper():
     # Every trustee the rows name, and the one the task asks for, is known without a call now.
     assert resolver.lookup('user0006@contoso.com').key == 'guid-0006'
     assert resolver.lookup('user0008').key == 'guid-0008'
+
+
+def test_the_organisation_wide_send_as_read_goes_side_by_side_with_the_full_access_batches():
+    # Its pages are a chain that no filter splits: read before the Full Access batches, it adds
+    # its whole length to the audit. Here it can only finish once a Full Access batch was sent.
+    mailboxes, tables = _sales_org()
+    runner = FakeRunner(tables, page_size=1000)
+    full_access_sent = threading.Event()
+    rows, batch = runner._rows, runner.invoke_many
+
+    def send_as_waits(cmdlet, params):
+        if cmdlet == 'Get-RecipientPermission' and 'Identity' not in params:
+            assert full_access_sent.wait(10), "the Send As pages were read before any Full Access batch"
+        return rows(cmdlet, params)
+
+    def full_access(calls, idempotent=None):
+        if calls[0][0] == 'Get-MailboxPermission':
+            full_access_sent.set()
+        return batch(calls, idempotent)
+
+    runner._rows, runner.invoke_many = send_as_waits, full_access
+    resolver = RecipientResolver(lambda *args: pytest.fail('looked up one by one'))
+    wanted = [(resolver.remember(row), ('full_access', 'send_as')) for row in mailboxes]
+    trustees = read_all_trustees(runner, resolver, wanted, parallel=4, org_size=12)
+    assert trustees['guid-0012'] == {'full_access': ['user0007@contoso.com'], 'send_as': ['user0006@contoso.com']}
 
 
 def test_send_as_falls_back_to_batches_when_the_organisation_wide_read_is_refused():
