@@ -6,9 +6,13 @@ same data drives the seeding and the task that audits it::
 
     {"mailboxes": [{"mailbox": "shared0001", "full_access": ["user0001", "user0002"],
                     "send_as": ["user0003"], "send_on_behalf": ["user0004"]}, ...],
-     "groups": [{"group": "bench0001", "members": ["shared0001", ...]}, ...]}
+     "groups": [{"group": "bench0001", "members": ["shared0001", ...]}, ...],
+     "onprem_mailboxes": [{"mailbox": "onprem0000"}, ...]}
 
-Groups that do not exist are made as ``New-DistributionGroup -Name`` makes them; the grants and
+On-premises mailboxes (the remoting side's ``UserMailbox``) that do not exist are made as
+``New-Mailbox -Name <mailbox> -UserPrincipalName <mailbox>@<vanity domain>`` makes them, by that
+cmdlet's own code in this process (the on-premises benchmark seeds a thousand of them without a
+pipeline each); they are made before the other entries, which may name them as trustees or members. Groups that do not exist are made as ``New-DistributionGroup -Name`` makes them; the grants and
 members are added to what is there (as Add-MailboxPermission, Add-RecipientPermission,
 Set-Mailbox -GrantSendOnBehalfTo @{Add} and Add-DistributionGroupMember would), so applying a
 description twice changes nothing. Every name is resolved through the identity index: the cost
@@ -17,11 +21,18 @@ is linear in the description, whatever the size of the organisation.
 
 import json
 
-from . import errors, identity
+from psrpcore.types import PSSecureString
+
+from . import cmdlets_onprem, errors, identity
 from .model import MailboxAce, SendAsAce, timestamp
 
 _MAILBOX_KEYS = {"mailbox", "full_access", "send_as", "send_on_behalf"}
 _GROUP_KEYS = {"group", "members"}
+_ONPREM_KEYS = {"mailbox"}
+_KINDS = (("mailboxes", _MAILBOX_KEYS, "mailbox"), ("groups", _GROUP_KEYS, "group"),
+          ("onprem_mailboxes", _ONPREM_KEYS, "mailbox"))
+# The password of seeded on-premises users (their accounts are never logged on to).
+_ONPREM_PASSWORD = "Seeded-0nprem!Pass"
 
 
 def load(path):
@@ -37,9 +48,9 @@ def load(path):
 
 def validate(state):
     """ValueError naming the first entry of ``state`` that is not a valid description."""
-    if not isinstance(state, dict) or set(state) - {"mailboxes", "groups"}:
-        raise ValueError("The state must be an object with 'mailboxes' and/or 'groups'.")
-    for kind, keys, name in (("mailboxes", _MAILBOX_KEYS, "mailbox"), ("groups", _GROUP_KEYS, "group")):
+    if not isinstance(state, dict) or set(state) - {kind for kind, _keys, _name in _KINDS}:
+        raise ValueError("The state must be an object with 'mailboxes', 'groups' and/or 'onprem_mailboxes'.")
+    for kind, keys, name in _KINDS:
         entries = state.get(kind, [])
         if not isinstance(entries, list):
             raise ValueError(f"'{kind}' must be a list.")
@@ -56,11 +67,15 @@ def apply(org, state):
     """Bring ``org`` to the described state; returns the counts of what was added.
 
     Raises ValueError (naming the entry) for a description that is malformed or names a
-    recipient that does not exist, before anything changes."""
+    recipient that does not exist, before anything changes (except the on-premises mailboxes,
+    made first so that the other entries may name them: they stay, and applying again skips them)."""
     validate(state)
     with org.lock:
+        onprem = _onprem_mailboxes(org, state.get("onprem_mailboxes", []))
         plan = _resolved(org, state)
         counts = dict.fromkeys(("full_access", "send_as", "send_on_behalf", "groups", "members"), 0)
+        if "onprem_mailboxes" in state:
+            counts["onprem_mailboxes"] = onprem
         for mailbox, full_access, send_as, send_on_behalf in plan["mailboxes"]:
             counts["full_access"] += _grant_full_access(mailbox, full_access)
             counts["send_as"] += _grant_send_as(mailbox, send_as)
@@ -80,6 +95,27 @@ def apply(org, state):
             counts["members"] += len(new)
         org.changed()
     return counts
+
+
+def _onprem_mailboxes(org, entries):
+    """Make the on-premises mailboxes of ``entries`` that no AD user has the name of yet; how many.
+    A name that is taken by something else fails as New-Mailbox would (ValueError naming it)."""
+    taken = {user.name.lower() for user in org.ad_users.values()}
+    new_mailbox = cmdlets_onprem.lookup("New-Mailbox")
+    made = 0
+    for index, entry in enumerate(entries):
+        name = entry["mailbox"]
+        if name.lower() in taken:
+            continue
+        params = {"Name": name, "UserPrincipalName": f"{name}@{org.alternate_domain}",
+                  "Password": PSSecureString(_ONPREM_PASSWORD)}
+        try:
+            new_mailbox.handler(org, new_mailbox.bind(params), "seeding")
+        except errors.CmdletFailure as exc:
+            raise ValueError(f"onprem_mailboxes[{index}]: {exc.message}") from exc
+        taken.add(name.lower())
+        made += 1
+    return made
 
 
 def _resolved(org, state):

@@ -1,9 +1,11 @@
 """On-premises cmdlets of the sandbox: AD users, mailbox creation, the address policy, removal."""
 
+import socket
+
 import pytest
 from psrpcore.types import PSSecureString
 
-from sandbox import cmdlets_onprem, errors
+from sandbox import cmdlets_onprem, errors, wsman
 from sandbox.model import Organization
 
 
@@ -140,3 +142,28 @@ def test_full_access_send_as_and_send_on_behalf_on_premises(org):
         "contoso.local/Users/Grace Green", "contoso.local/Users/Erin Evans"]
     run(org, "Set-RemoteMailbox", Identity="frank", GrantSendOnBehalfTo={"Remove": ["contoso.local/Users/Grace Green"]})
     assert len(run(org, "Get-RemoteMailbox", Identity="frank").rows[0]["GrantSendOnBehalfTo"]) == 1
+
+
+def test_an_ad_user_is_found_by_each_of_its_names_in_any_case(org):
+    user = next(u for u in org.ad_users.values() if u.sam_account_name == "erin")
+    names = [user.name, "erin", "CONTOSO\\Erin", user.user_principal_name.upper(), user.guid, "{%s}" % user.guid.upper(),
+             org.ad_distinguished_name(user).lower(), f"{user.organizational_unit}/{user.name}"]
+    for name in names:
+        assert cmdlets_onprem.resolve_user(org, name) is user, name
+    for name in ("CONTOSO\\Erin Evans", "erin=", "contoso.local/Users/erin", "OTHER\\erin"):
+        with pytest.raises(errors.CmdletFailure):
+            cmdlets_onprem.resolve_user(org, name)
+
+
+def test_the_wsman_listener_sends_each_reply_without_waiting_for_the_previous_segment_to_be_acknowledged():
+    """TCP_NODELAY on every WSMan connection: a reply's body is written after its headers, and
+    with Nagle's algorithm it waited for the client's delayed ACK (40 ms a request)."""
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        with socket.create_connection(listener.getsockname()) as client:
+            connection, _address = listener.accept()
+            with connection:
+                handler = wsman._Handler.__new__(wsman._Handler)  # pylint: disable=protected-access
+                handler.request = connection
+                handler.setup()
+                assert connection.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+                assert client

@@ -4,7 +4,9 @@ import json
 
 import pytest
 
-from sandbox import catalog, control, seeding
+from psrpcore.types import PSSecureString
+
+from sandbox import catalog, cmdlets_onprem, control, seeding
 from sandbox.model import Organization
 
 STATE = {
@@ -70,3 +72,24 @@ def test_a_state_file_is_read_as_json(tmp_path):
     path.write_text("{")
     with pytest.raises(ValueError, match="cannot be read as JSON"):
         seeding.load(str(path))
+
+
+def test_onprem_mailboxes_are_made_as_new_mailbox_makes_them_and_only_once():
+    org = Organization(users=2, shared=1)
+    state = {"onprem_mailboxes": [{"mailbox": "onprem0000"}, {"mailbox": "onprem0001"}],
+             "groups": [{"group": "bench0001", "members": ["onprem0000"]}]}
+    assert seeding.apply(org, state)["onprem_mailboxes"] == 2
+    rows = cmdlets_onprem.lookup("Get-Mailbox").run(org, {"Identity": "onprem0000"}, caller="test").rows
+    assert rows[0]["RecipientTypeDetails"] == "UserMailbox" and rows[0]["UserPrincipalName"] == "onprem0000@contoso.com"
+    assert rows[0]["Database"] == "DB01"
+    assert cmdlets_onprem.lookup("Get-User").run(org, {"Identity": "CONTOSO\\onprem0001"}, caller="test").rows
+    assert seeding.apply(org, state)["onprem_mailboxes"] == 0
+    assert len([u for u in org.ad_users.values() if u.name.startswith("onprem")]) == 2
+
+
+def test_an_onprem_mailbox_whose_user_principal_name_is_taken_is_refused_naming_the_entry():
+    org = Organization(users=2, shared=1)
+    cmdlets_onprem.lookup("New-Mailbox").run(org, {"Name": "Someone", "UserPrincipalName": "taken@contoso.com",
+                                                   "Password": PSSecureString("x-Y-1234")}, caller="test")
+    with pytest.raises(ValueError, match=r"onprem_mailboxes\[1\]: .*taken"):
+        seeding.apply(org, {"onprem_mailboxes": [{"mailbox": "fresh"}, {"mailbox": "taken"}]})
