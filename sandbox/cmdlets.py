@@ -289,16 +289,22 @@ def _query(org, candidates, params, view, resolve=None, links=()):
     if "RecipientType" in params:
         wanted = set(params["RecipientType"])
         candidates = [r for r in candidates if r.recipient_type in wanted]
+    if "Filter" not in params:
+        return _limit([view(r) for r in candidates], params, CmdletResult())
+    text = params["Filter"]
+    try:
+        tree = opath.parse(text)
+        if candidates:
+            opath.check_properties(tree, org.link_values(candidates[0], view(candidates[0]), links))
+    except (opath.FilterSyntaxError, opath.UnknownPropertyError) as exc:
+        raise errors.bad_filter(text, str(exc)) from exc
+    # Only the recipients whose Name meets the filter's own Name comparisons are viewed: a read
+    # split into Name ranges (issue 23) costs its own rows, not the whole organisation's, each.
+    names = opath.conjuncts_on(tree, "Name")
+    if names:
+        candidates = [r for r in candidates if opath.satisfies(names, r.name)]
     rows = [view(r) for r in candidates]
-    if "Filter" in params:
-        text = params["Filter"]
-        try:
-            tree = opath.parse(text)
-            if rows:
-                opath.check_properties(tree, org.link_values(candidates[0], rows[0], links))
-        except (opath.FilterSyntaxError, opath.UnknownPropertyError) as exc:
-            raise errors.bad_filter(text, str(exc)) from exc
-        rows = [row for r, row in zip(candidates, rows) if opath.evaluate(tree, org.link_values(r, row, links))]
+    rows = [row for r, row in zip(candidates, rows) if opath.evaluate(tree, org.link_values(r, row, links))]
     return _limit(rows, params, CmdletResult())
 
 

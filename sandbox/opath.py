@@ -249,6 +249,22 @@ def check_properties(node, available):
             raise UnknownPropertyError(name)
 
 
+def conjuncts_on(node, prop):
+    """The comparisons of ``prop`` (case-insensitive) that ``node`` requires: those joined to the
+    whole filter by ``-and`` only (a ``-or`` or ``-not`` above one makes it optional)."""
+    if isinstance(node, BoolOp):
+        return conjuncts_on(node.left, prop) + conjuncts_on(node.right, prop) if node.op == "and" else []
+    if isinstance(node, Comparison) and node.prop.lower() == prop.lower():
+        return [node]
+    return []
+
+
+def satisfies(comparisons, value):
+    """Whether ``value`` of a property meets every one of ``comparisons`` (from
+    :func:`conjuncts_on`): a cheap first narrowing before the whole filter is evaluated."""
+    return all(_compare(node, value) for node in comparisons)
+
+
 def evaluate(node, obj):
     """Whether ``obj`` (a property dict) satisfies the parsed filter ``node``."""
     if isinstance(node, BoolOp):
