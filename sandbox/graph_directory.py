@@ -260,6 +260,8 @@ class GraphDirectory:
             "keyCredentials": [],
             "passwordCredentials": [],
             "web": {"redirectUris": [], "homePageUrl": None, "logoutUrl": None},
+            "identifierUris": [],
+            "api": {"requestedAccessTokenVersion": None},
         }
         self._update_application(app, body, now)
         self.applications[app["id"]] = app
@@ -271,10 +273,14 @@ class GraphDirectory:
         self._update_application(app, body, self.now())
 
     def _update_application(self, app, body, now):
-        allowed = {"displayName", "requiredResourceAccess", "keyCredentials", "web"}
-        unknown = sorted(set(body) - allowed - {"signInAudience"})
+        allowed = {"displayName", "requiredResourceAccess", "keyCredentials", "web", "signInAudience",
+                   "identifierUris", "api"}
+        unknown = sorted(set(body) - allowed)
         if unknown:
             raise bad_request(f"Property '{unknown[0]}' is not supported by the sandbox.")
+        # The audience and what it constrains are checked together, before anything changes.
+        audience, uris, api = _audience(app, body, self.directory)
+        app["signInAudience"], app["identifierUris"], app["api"] = audience, uris, api
         if "displayName" in body:
             name = body["displayName"]
             if not isinstance(name, str) or not name.strip():
@@ -534,6 +540,58 @@ def _required_resource_access(value):
             access.append({"id": item["id"], "type": item["type"]})
         out.append({"resourceAppId": entry["resourceAppId"], "resourceAccess": access})
     return out
+
+
+SIGN_IN_AUDIENCES = ("AzureADMyOrg", "AzureADMultipleOrgs", "AzureADandPersonalMicrosoftAccount",
+                     "PersonalMicrosoftAccount")
+
+
+def _audience(app, body, directory):
+    """``signInAudience``, ``identifierUris`` and ``api`` after a create or PATCH ``body``, validated
+    together as Graph validates them (docs/sandbox.md "Sign-in audience"):
+
+    - the audience is one of the four values;
+    - an audience with personal Microsoft accounts needs ``api.requestedAccessTokenVersion`` 2;
+    - a multi-tenant audience needs every identifier URI to carry the app id, the tenant id or a
+      verified domain of the tenant (api://{appId}, api://{tenantId}/..., api://.../{appId},
+      https://{domain}/..., https://{sub}.{domain}/...); a single-tenant app may have any URI.
+    """
+    audience = body.get("signInAudience", app.get("signInAudience") or "AzureADMyOrg")
+    if audience not in SIGN_IN_AUDIENCES:
+        raise bad_request(f"Invalid value specified for property 'signInAudience' of resource 'Application': "
+                          f"'{audience}'.")
+    uris = body.get("identifierUris", app.get("identifierUris") or [])
+    if not isinstance(uris, list) or not all(isinstance(u, str) and u.strip() for u in uris):
+        raise bad_request("Invalid value specified for property 'identifierUris' of resource 'Application'.")
+    api = dict(app.get("api") or {"requestedAccessTokenVersion": None})
+    if "api" in body:
+        wanted = body["api"]
+        if not isinstance(wanted, dict) or set(wanted) - {"requestedAccessTokenVersion"} \
+                or wanted.get("requestedAccessTokenVersion") not in (None, 1, 2):
+            raise bad_request("Invalid value specified for property 'api' of resource 'Application'.")
+        api.update(wanted)
+    if "Personal" in audience and api.get("requestedAccessTokenVersion") != 2:
+        raise bad_request("Property api.requestedAccessTokenVersion is invalid.")
+    if audience != "AzureADMyOrg":
+        for uri in uris:
+            if not _tenant_unique(uri, app["appId"], directory):
+                raise bad_request("Values of identifierUris property must use a verified domain of the organization "
+                                  f"or its subdomain: '{uri}'", code="HostNameNotOnVerifiedDomain")
+    return audience, list(uris), api
+
+
+def _tenant_unique(uri, app_id, directory):
+    """Whether identifier URI ``uri`` names the app, the tenant or a verified domain of the tenant."""
+    lowered = uri.lower()
+    scheme, sep, rest = lowered.partition("://")
+    if not sep:
+        return False
+    host, unused, path = rest.partition("/")
+    if scheme == "api":
+        segments = [host] + [p for p in path.split("/") if p]
+        return host in (app_id.lower(), directory.tenant_id.lower()) or segments[-1] == app_id.lower()
+    verified = (directory.org.domain.lower(), directory.org.alternate_domain.lower())
+    return scheme == "https" and any(host == d or host.endswith("." + d) for d in verified)
 
 
 def _redirect_uris(web):

@@ -208,6 +208,22 @@ options:
       - When given, this is the complete list; when not given, they are not managed.
     type: list
     elements: str
+  sign_in_audience:
+    description:
+      - Who can sign in to the application (C(signInAudience)) - V(AzureADMyOrg), its own tenant only (single tenant,
+        what a new application gets when this is not given), or V(AzureADMultipleOrgs), any Entra ID tenant whose
+        administrator consents to it (multi-tenant, one application for many customer tenants; see
+        R(the many tenants guide,ansible_collections.mailops.exchange.docsite.multi_tenant)).
+      - Microsoft Graph accepts V(AzureADMultipleOrgs) only when each of the application's identifier URIs
+        (C(identifierUris)) carries its app id, the tenant id or a verified domain; otherwise the task fails naming
+        them and the application is not changed. Applications this module creates have none.
+      - Back to V(AzureADMyOrg), the customer tenants keep the application's service principal but it no longer
+        signs in to them; the task warns.
+      - Personal Microsoft account audiences are not offered - Exchange Online app-only access needs a work or school
+        tenant, and they would require C(api.requestedAccessTokenVersion) 2.
+      - When not given, the audience of an existing application is not managed.
+    type: str
+    choices: [AzureADMyOrg, AzureADMultipleOrgs]
   owners:
     description:
       - The application's owners - users by userPrincipalName or object id, service principals by object id.
@@ -281,6 +297,13 @@ EXAMPLES = r"""
       - {resource: Microsoft Graph, permission: User.Read, type: delegated}
     redirect_uris: [https://sync.contoso.com/signin]
     owners: [alice@contoso.com]
+
+- name: One multi-tenant app for every customer tenant, consented in each by its administrator
+  mailops.exchange.exo_app_registration:
+    display_name: Provider - Exchange Online
+    sign_in_audience: AzureADMultipleOrgs
+    generate_certificate:
+      path: /etc/mailops/provider-app
 
 - name: Rotate the connector's secret every 90 days, the old one kept 14 days
   mailops.exchange.exo_app_registration:
@@ -386,6 +409,11 @@ owners:
   returned: when O(owners) is given
   type: list
   elements: str
+sign_in_audience:
+  description: The application's C(signInAudience) after the task.
+  returned: when O(sign_in_audience) is given
+  type: str
+  sample: AzureADMultipleOrgs
 expiring_credentials:
   description: Certificates and secrets that expire within O(expiry_warning_days) (or have expired), soonest first.
   returned: with O(state=present)
@@ -463,6 +491,9 @@ changes:
     owners:
       description: Owners C(added) and C(removed).
       type: dict
+    sign_in_audience:
+      description: The C(signInAudience) C(before) (null for an application created) and C(after).
+      type: dict
   sample:
     state: {before: absent, after: present}
     service_principal: {before: false, after: true}
@@ -527,6 +558,7 @@ def main():
             )),
             redirect_uris=dict(type='list', elements='str'),
             owners=dict(type='list', elements='str'),
+            sign_in_audience=dict(type='str', choices=['AzureADMyOrg', 'AzureADMultipleOrgs']),
             expiry_warning_days=dict(type='int', default=30),
         ),
         required_one_of=[['display_name', 'app_id']],

@@ -30,7 +30,9 @@ from ansible_collections.mailops.exchange.plugins.module_utils.recipients.reconc
 
 EXCHANGE_APP_ID = '00000002-0000-0ff1-ce00-000000000000'
 MANAGE_AS_APP_ROLE_ID = 'dc50a0fb-09a3-484d-be87-e023b12c6440'
-APP_SELECT = 'id,appId,displayName,requiredResourceAccess,keyCredentials,passwordCredentials,web'
+APP_SELECT = 'id,appId,displayName,requiredResourceAccess,keyCredentials,passwordCredentials,web,signInAudience,identifierUris'
+SINGLE_TENANT = 'AzureADMyOrg'
+MULTI_TENANT = 'AzureADMultipleOrgs'
 GENERATED = 'generated'
 _KEY_CREDENTIAL_FIELDS = ('keyId', 'type', 'usage', 'key', 'displayName', 'startDateTime', 'endDateTime')
 
@@ -41,6 +43,23 @@ def unique_name(display_name):
     Graph keeps ``uniqueName`` unique, so two runs creating the same application at once create one.
     """
     return 'mailops-exchange-' + hashlib.sha256(display_name.lower().encode('utf-8')).hexdigest()[:40]
+
+
+def current_audience(app):
+    """The application's ``signInAudience``, single tenant (Graph's default) when it shows none."""
+    return (app or {}).get('signInAudience') or SINGLE_TENANT
+
+
+def audience_refused(app, wanted, message):
+    """The failure message when Graph refuses ``sign_in_audience: wanted`` for existing application ``app``."""
+    uris = (app or {}).get('identifierUris') or []
+    hint = ''
+    if wanted == MULTI_TENANT:
+        hint = (" A multi-tenant application's identifierUris (now %s) must each carry its app id, the tenant id or a "
+                "verified domain of the tenant (api://%s, api://<tenant id>/<name>, https://<verified domain>/<path>): "
+                "change or remove the others, then run again." % (', '.join(uris) or 'none', app['appId']))
+    return ("sign_in_audience: Microsoft Graph refused '%s' for application '%s' (app id %s): %s.%s The application "
+            "was not changed." % (wanted, app['displayName'], app['appId'], message.rstrip('.'), hint))
 
 
 def has_exchange_permission(app):
@@ -466,9 +485,26 @@ def _plan_settings(exo, reg, plan, before):
         plan.change_set('owners', sorted(plan.owners_wanted[i] for i in plan.owners_add),
                         sorted(reg.owners[i] for i in plan.owners_remove))
         before['owners'] = sorted(reg.owners.values())
+    _plan_audience(exo, reg, plan, before)
     if plan.secrets:
         plan.change_set('client_secrets', [plan.secret['description']] if plan.secrets.add else [], plan.secrets.remove)
         plan.pending['client_secrets'] = {'key_ids': plan.secrets.pending, 'retire_at': _timestamp(plan.secrets.retire_at)}
+
+
+def _plan_audience(exo, reg, plan, before):
+    """Step: plan ``sign_in_audience`` when given; the current audience joins the diff's ``before``."""
+    wanted = exo.params['sign_in_audience']
+    if wanted is None:
+        return
+    current = None if plan.create else current_audience(reg.app)
+    if current != wanted:
+        plan.patch['signInAudience'] = wanted
+        plan.change('sign_in_audience', current, wanted)
+    if current == MULTI_TENANT and wanted != MULTI_TENANT:
+        exo.warn("application '%s' (app id %s) becomes single-tenant: the customer tenants that consented to it keep "
+                 "its service principal, but it can no longer sign in to them" % (reg.app['displayName'], reg.app['appId']))
+    if not plan.create:
+        before['sign_in_audience'] = current
 
 
 def warn_expiring(exo, reg, plan):
@@ -542,7 +578,7 @@ def create_application(exo, reg, plan):
     create it continues with that one.
     """
     graph = exo.graph
-    body = {'displayName': plan.name, 'signInAudience': 'AzureADMyOrg',
+    body = {'displayName': plan.name, 'signInAudience': exo.params['sign_in_audience'] or SINGLE_TENANT,
             'requiredResourceAccess': plan.patch.get('requiredResourceAccess') or required_resource_access(
                 [], exo.params['exchange_permission'])}
     if 'web' in plan.patch:
@@ -581,7 +617,13 @@ def create_application(exo, reg, plan):
 def update_application(exo, plan):
     """Step: send the planned properties of an existing application (nothing when none changes)."""
     if plan.patch:
-        exo.graph.patch('applications/%s' % plan.app['id'], plan.patch)
+        try:
+            exo.graph.patch('applications/%s' % plan.app['id'], plan.patch)
+        except ExchangeError as err:
+            # One PATCH carries every property, so a refusal changes none of them.
+            if 'signInAudience' not in plan.patch or err.status != 400:
+                raise
+            exo.fail(audience_refused(plan.app, plan.patch['signInAudience'], err.message))
     return plan.app
 
 
@@ -708,7 +750,8 @@ def present_result(exo, reg, plan):
                         'client_secrets': secrets_after}
     settings = (('api_permissions', plan.api is not None and plan.api_after),
                 ('redirect_uris', params['redirect_uris'] is not None and sorted(set(params['redirect_uris']))),
-                ('owners', plan.owners_wanted is not None and sorted(plan.owners_wanted.values())))
+                ('owners', plan.owners_wanted is not None and sorted(plan.owners_wanted.values())),
+                ('sign_in_audience', params['sign_in_audience'] is not None and params['sign_in_audience']))
     for name, value in settings:
         if value is not False:
             result[name] = result['_after'][name] = value

@@ -283,3 +283,34 @@ def test_replication_delay_hides_new_objects_from_reads_references_and_tokens(si
     now[0] += 5
     assert directory.find_app(app["appId"]).client_id == app["appId"]
     assert graph.assign_app_role(exchange, grant)["principalId"] == sp["id"]
+
+
+def test_sign_in_audience_is_stored_and_validated_as_graph_does(sandbox):
+    graph = Client(sandbox)
+    app = create_app(graph, "multi", signInAudience="AzureADMultipleOrgs")
+    assert app["signInAudience"] == "AzureADMultipleOrgs" and app["identifierUris"] == []
+    assert create_app(graph, "single")["signInAudience"] == "AzureADMyOrg"
+    path = f"applications/{app['id']}"
+
+    status, refused = graph("PATCH", path, {"signInAudience": "Everyone"})[:2]
+    assert status == 400 and "'Everyone'" in refused["error"]["message"]
+    status, refused = graph("PATCH", path, {"signInAudience": "AzureADandPersonalMicrosoftAccount"})[:2]
+    assert status == 400 and "requestedAccessTokenVersion" in refused["error"]["message"]
+    # A multi-tenant app's identifier URIs carry the app id, the tenant id or a verified domain.
+    for uri in (f"api://{app['appId']}", f"api://{sandbox.directory.tenant_id}/sync", "api://sync/" + app["appId"],
+                "https://contoso.onmicrosoft.com/sync", "https://sync.contoso.com"):
+        assert graph("PATCH", path, {"identifierUris": [uri]})[0] == 204, uri
+    status, refused = graph("PATCH", path, {"identifierUris": ["api://sync"]})[:2]
+    assert status == 400 and refused["error"]["code"] == "HostNameNotOnVerifiedDomain"
+    assert "'api://sync'" in refused["error"]["message"]
+
+    # Back to single tenant any URI goes; then the multi-tenant audience is refused until the URI is
+    # fixed, and the refused PATCH changes nothing.
+    assert graph("PATCH", path, {"signInAudience": "AzureADMyOrg", "identifierUris": ["https://fabrikam.com/x"]})[0] == 204
+    status, refused = graph("PATCH", path, {"signInAudience": "AzureADMultipleOrgs", "displayName": "renamed"})[:2]
+    assert status == 400 and "'https://fabrikam.com/x'" in refused["error"]["message"]
+    status, now = graph("GET", path)[:2]
+    assert (now["signInAudience"], now["displayName"]) == ("AzureADMyOrg", "multi")
+    assert graph("PATCH", path, {"signInAudience": "AzureADMultipleOrgs", "identifierUris": []})[0] == 204
+    assert graph("PATCH", path, {"api": {"requestedAccessTokenVersion": 2},
+                                 "signInAudience": "AzureADandPersonalMicrosoftAccount"})[0] == 204

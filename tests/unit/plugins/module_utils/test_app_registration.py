@@ -3,9 +3,10 @@
 import pytest
 
 from ansible_collections.mailops.exchange.plugins.module_utils.apps.app_registration import (
-    EXCHANGE_APP_ID, MANAGE_AS_APP_ROLE_ID, converge, has_exchange_permission, no_pending, required_resource_access,
-    unique_name)
+    EXCHANGE_APP_ID, MANAGE_AS_APP_ROLE_ID, audience_refused, converge, current_audience, has_exchange_permission,
+    no_pending, required_resource_access, unique_name)
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.drift_report import build_report
+from ansible_collections.mailops.exchange.plugins.module_utils.runners.graph_client import GraphError
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ALREADY_EXISTS, ExchangeError
 
 GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000'
@@ -103,7 +104,7 @@ class FakeExo(object):
                            directory_roles=['Exchange Administrator'], exclusive_roles=False, certificates=None,
                            generate_certificate=None, certificate_overlap_days=7, replication_timeout=600,
                            secret=None, organization=None, retry_delay=2.0, api_permissions=None,
-                           redirect_uris=None, owners=None, expiry_warning_days=30)
+                           redirect_uris=None, owners=None, expiry_warning_days=30, sign_in_audience=None)
         self.params.update(params)
         self.warnings = []
 
@@ -171,3 +172,103 @@ def test_the_drift_report_reads_a_registration_check_mode_would_create():
     rows = dict((row['name'], row) for row in registration['properties'])
     assert rows['state']['after'] == 'present' and rows['directory_roles']['added'] == ['Exchange Administrator']
     assert rows['exchange_permission']['before'] is False and rows['exchange_permission']['after'] is True
+
+
+EXCHANGE_ADMIN = '29232cdf-9323-42fd-ade2-1d097af3e4de'
+
+
+class ExistingGraph(FakeGraph):
+    """An application that exists with its service principal, consent and role; PATCHes are recorded (or refused)."""
+
+    def __init__(self, audience=None, identifier_uris=(), refuse=None):
+        super().__init__()
+        self.app = {'id': 'obj-1', 'appId': 'app-1', 'displayName': 'Sync', 'keyCredentials': [],
+                    'passwordCredentials': [], 'identifierUris': list(identifier_uris),
+                    'requiredResourceAccess': required_resource_access([], True)}
+        if audience:
+            self.app['signInAudience'] = audience
+        self.refuse = refuse
+
+    def list(self, path, query=None):
+        if path == 'applications':
+            return [self.app]
+        if path.endswith('/appRoleAssignments'):
+            return [{'id': 'a-1', 'resourceId': 'exchange-sp', 'appRoleId': MANAGE_AS_APP_ROLE_ID}]
+        if path.startswith('roleManagement'):
+            return [{'id': 'r-1', 'roleDefinitionId': EXCHANGE_ADMIN, 'directoryScopeId': '/'}]
+        return []
+
+    def get(self, path, query=None):
+        if path == 'applications/obj-1':
+            return self.app
+        if path == "servicePrincipals(appId='app-1')":
+            return {'id': 'sp-1', 'appId': 'app-1'}
+        return FakeGraph.get(self, path, query)
+
+    def patch(self, path, body):
+        self.writes.append(('PATCH', path, body))
+        if self.refuse:
+            raise GraphError('Microsoft Graph PATCH /v1.0/%s: HTTP 400 HostNameNotOnVerifiedDomain: %s' % (path, self.refuse),
+                             code='HostNameNotOnVerifiedDomain', status=400)
+
+
+def test_an_application_without_an_audience_is_single_tenant():
+    assert current_audience({'signInAudience': 'AzureADMultipleOrgs'}) == 'AzureADMultipleOrgs'
+    assert current_audience({}) == current_audience(None) == 'AzureADMyOrg'
+
+
+@pytest.mark.parametrize('check_mode', [False, True])
+def test_the_audience_changes_in_one_patch_with_before_and_after(check_mode):
+    graph = ExistingGraph()
+    result = converge(FakeExo(graph, check_mode=check_mode, sign_in_audience='AzureADMultipleOrgs'))
+    assert result['changed'] and result['sign_in_audience'] == 'AzureADMultipleOrgs'
+    assert result['changes'] == {'sign_in_audience': {'before': 'AzureADMyOrg', 'after': 'AzureADMultipleOrgs'}}
+    assert result['diff']['before']['sign_in_audience'] == 'AzureADMyOrg'
+    assert result['diff']['after']['sign_in_audience'] == 'AzureADMultipleOrgs'
+    assert graph.writes == ([] if check_mode else [('PATCH', 'applications/obj-1', {'signInAudience': 'AzureADMultipleOrgs'})])
+
+
+def test_the_audience_held_changes_nothing_and_unmanaged_is_left_alone():
+    graph = ExistingGraph(audience='AzureADMultipleOrgs')
+    result = converge(FakeExo(graph, sign_in_audience='AzureADMultipleOrgs'))
+    assert not result['changed'] and result['changes'] == {} and graph.writes == []
+    result = converge(FakeExo(graph))
+    assert not result['changed'] and 'sign_in_audience' not in result and graph.writes == []
+
+
+def test_a_new_application_is_created_with_the_audience():
+    graph = FakeGraph()
+    bodies = []
+    upsert = graph.upsert
+    graph.upsert = lambda path, body: bodies.append(body) or upsert(path, body)
+    result = converge(FakeExo(graph, sign_in_audience='AzureADMultipleOrgs'))
+    assert bodies[0]['signInAudience'] == 'AzureADMultipleOrgs'
+    assert result['changes']['sign_in_audience'] == {'before': None, 'after': 'AzureADMultipleOrgs'}
+    converge(FakeExo(graph))
+    assert bodies[1]['signInAudience'] == 'AzureADMyOrg'
+
+
+def test_back_to_single_tenant_warns_that_customer_tenants_lose_it():
+    exo = FakeExo(ExistingGraph(audience='AzureADMultipleOrgs'), sign_in_audience='AzureADMyOrg')
+    result = converge(exo)
+    assert result['changes'] == {'sign_in_audience': {'before': 'AzureADMultipleOrgs', 'after': 'AzureADMyOrg'}}
+    assert len(exo.warnings) == 1 and 'can no longer sign in to them' in exo.warnings[0]
+
+
+def test_a_refused_audience_names_the_option_the_value_and_the_identifier_uris():
+    graph = ExistingGraph(identifier_uris=['api://sync'], refuse="Values of identifierUris property must use a "
+                          "verified domain of the organization or its subdomain: 'api://sync'")
+    with pytest.raises(AssertionError) as failure:
+        converge(FakeExo(graph, sign_in_audience='AzureADMultipleOrgs', directory_roles=['Exchange Administrator']))
+    message = str(failure.value)
+    assert message.startswith("sign_in_audience: Microsoft Graph refused 'AzureADMultipleOrgs' for application 'Sync'")
+    assert 'identifierUris (now api://sync)' in message and 'api://app-1' in message
+    assert message.endswith('The application was not changed.')
+    # Another refusal of the same PATCH is not the audience's.
+    assert 'requestedAccessTokenVersion' not in audience_refused(graph.app, 'AzureADMyOrg', 'x')
+
+
+def test_another_error_of_the_patch_is_raised_as_it_is():
+    graph = ExistingGraph(refuse='boom')
+    with pytest.raises(GraphError):
+        converge(FakeExo(graph, display_name='Renamed'))
