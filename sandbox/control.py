@@ -395,9 +395,14 @@ def mailbox_state(org, recipient):
                                 for a in recipient.mailbox_permissions],
         "recipient_permissions": [views.recipient_permission_view(org, recipient, a)
                                   for a in recipient.recipient_permissions],
-        "grant_send_on_behalf_to": [org.get(g).user_principal_name
-                                    for g in recipient.grant_send_on_behalf_to],
+        "grant_send_on_behalf_to": [_user_principal_name(org, g) for g in recipient.grant_send_on_behalf_to],
     }
+
+
+def _user_principal_name(org, guid):
+    # On premises a delegate may be an Active Directory user without a mailbox (org.ad_users).
+    holder = org.recipients.get(guid) or org.ad_users.get(guid)
+    return holder.user_principal_name if holder else guid
 
 
 def group_state(org, group):

@@ -64,6 +64,10 @@ def test_what_no_onprem_module_converges_is_named_by_entry_and_key():
         'cas_mailboxes[0] (sales@contoso.com).outlook_mobile_enabled: not managed on premises (the on-premises module has no such option)',
         'groups[0] (all-staff).hidden_group_membership: not managed on premises (the on-premises module has no such option)',
     ]
-    hybrid = problems({'mailboxes': data['mailboxes'][:1]}, 'hybrid')
-    assert hybrid == ["mailboxes[0] (sales@contoso.com).full_access: a remote mailbox's Full Access is in Exchange Online; converge it there"]
+    # In hybrid, Full Access, client access settings and Microsoft 365 groups go to Exchange Online.
+    assert problems(data, 'hybrid') == [
+        'mailboxes[1] (oslo@contoso.com).alias: not managed on premises (the on-premises module has no such option)',
+        'mailboxes[1] (oslo@contoso.com).resource_capacity: not managed on premises (the on-premises module has no such option)',
+        'groups[0] (all-staff).hidden_group_membership: not managed on premises (the on-premises module has no such option)',
+    ]
     assert problems({'mailboxes': data['mailboxes'][:1], 'contacts': [{'contact': 'ann@fabrikam.com'}]}) == []

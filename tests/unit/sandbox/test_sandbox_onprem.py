@@ -167,3 +167,11 @@ def test_the_wsman_listener_sends_each_reply_without_waiting_for_the_previous_se
                 handler.setup()
                 assert connection.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
                 assert client
+
+
+def test_the_state_view_names_an_ad_user_without_a_mailbox_among_the_delegates(org):
+    from sandbox import control, onprem_catalog  # noqa: F401 - loads the permission cmdlets
+    run(org, "Enable-RemoteMailbox", Identity="frank")
+    run(org, "Set-RemoteMailbox", Identity="frank", GrantSendOnBehalfTo={"Add": ["grace"]})
+    frank = next(r for r in org.all() if r.alias == "frank")
+    assert control.mailbox_state(org, frank)["grant_send_on_behalf_to"] == ["grace@contoso.com"]
