@@ -16,6 +16,7 @@ never reported, so they are never changed either.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from sys import intern
 from types import SimpleNamespace
 
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import (
@@ -174,27 +175,42 @@ def _send_as_org_wide_pays(org_size, mailboxes):
     return org_size is not None and -(-2 * org_size // 1000) < batches(mailboxes)
 
 
+# What the organisation-wide Send As read needs of each row (a row holds more: IsValid, InheritanceType ...).
+_SEND_AS_READ = ('Identity', 'Trustee', 'AccessRights', 'IsInherited', 'AccessControlType')
+
+
+def _kept_trustees(call, answer):
+    """What :func:`read_all_trustees` keeps of one permission read's answer, as it comes: the
+    trustees it names (each spelling one shared string), or its error; never the rows, ten per
+    mailbox for Full Access, which for 10,000 mailboxes were the largest part of a bulk task's memory."""
+    if isinstance(answer, ExchangeError):
+        return answer
+    kind = 'full_access' if call[0] == 'Get-MailboxPermission' else 'send_as'
+    return [intern(str(trustee)) for trustee in trustees_from_rows(None, kind, answer)]
+
+
 def _send_as_org_wide(runner, mailboxes):
-    """Every mailbox's Send As rows from one organisation-wide read, or None when the service
-    refuses it."""
-    try:
-        rows = runner.invoke('Get-RecipientPermission', {'AccessRights': 'SendAs', 'ResultSize': 'Unlimited'})
-    except ExchangeError:
-        return None
+    """Every mailbox's Send As trustees from one organisation-wide read, page by page with only
+    the properties used, or None when the service refuses it."""
     by_name = {}
     for mailbox in mailboxes:
         for name in mailbox.names:
             by_name.setdefault(name, mailbox.key)
     grouped = {mailbox.key: [] for mailbox in mailboxes}
-    for row in rows:
-        key = by_name.get(str(row.get('Identity')).lower())
-        if key is not None:
-            grouped[key].append(row)
+    try:
+        for page in runner.pages('Get-RecipientPermission', {'AccessRights': 'SendAs', 'ResultSize': 'Unlimited'},
+                                 select=_SEND_AS_READ):
+            for row in page:
+                key = by_name.get(str(row.get('Identity')).lower())
+                if key is not None:
+                    grouped[key].extend(_kept_trustees(('Get-RecipientPermission', None), [row]))
+    except ExchangeError:
+        return None
     return grouped
 
 
 def _explicit_rows(runner, wanted, parallel, org_size):
-    """``({(mailbox key, kind): rows or ExchangeError}, Send As rows by mailbox key or None)``.
+    """``({(mailbox key, kind): trustees or ExchangeError}, Send As trustees by mailbox key or None)``.
 
     The organisation-wide Send As read is one chain of pages (Get-RecipientPermission takes no
     filter to split it by), so it goes on a thread of its own side by side with the Full Access
@@ -207,7 +223,8 @@ def _explicit_rows(runner, wanted, parallel, org_size):
         reads = [(mailbox, kind) for mailbox, kinds in wanted for kind in kinds
                  if kind in kinds_read and permission_reads(mailbox, kind)]
         return dict(zip(((m.key, k) for m, k in reads),
-                        runner.invoke_all([permission_reads(m, k) for m, k in reads], parallel=parallel)))
+                        runner.invoke_all([permission_reads(m, k) for m, k in reads], parallel=parallel,
+                                          each=_kept_trustees)))
 
     if not org_wide:
         return batched(KINDS), None
@@ -227,8 +244,8 @@ def read_all_trustees(runner, resolver, wanted, parallel=1, org_size=None, also=
     Full Access goes ten mailboxes to a ``$batch`` (it has no organisation-wide form); Send As
     is read organisation-wide when ``org_size`` (mailboxes in the organisation, from
     :func:`read_mailboxes`) says that is cheaper, side by side with the Full Access reads, else
-    ten to a ``$batch`` too; Send on Behalf is in the mailbox rows. Every trustee spelling the
-    rows name is then resolved through ``resolver.prefetch``, together with the identities in
+    ten to a ``$batch`` too; Send on Behalf is in the mailbox rows. Only the trustees of each
+    answer are kept, as it comes. Every trustee spelling is then resolved through ``resolver.prefetch``, together with the identities in
     ``also`` (those the task asks for), in one go. Returns ``{mailbox.key: {kind: trustees or
     ExchangeError}}``.
     """
@@ -238,15 +255,14 @@ def read_all_trustees(runner, resolver, wanted, parallel=1, org_size=None, also=
     for mailbox, kinds in wanted:
         for kind in kinds:
             if kind == 'send_as' and grouped is not None:
-                rows = grouped[mailbox.key]
+                names = grouped[mailbox.key]
+            elif kind == 'send_on_behalf':
+                names = trustees_from_rows(mailbox, kind, ())
             else:
-                rows = answers.get((mailbox.key, kind), ())
-            if isinstance(rows, ExchangeError):
-                trustees.setdefault(mailbox.key, {})[kind] = rows
-                continue
-            names = trustees_from_rows(mailbox, kind, rows)
+                names = answers[(mailbox.key, kind)]
             trustees.setdefault(mailbox.key, {})[kind] = names
-            spellings.extend(names)
+            if not isinstance(names, ExchangeError):
+                spellings.extend(names)
     resolver.prefetch(runner, also, parallel, labels=spellings)
     return trustees
 

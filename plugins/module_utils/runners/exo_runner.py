@@ -306,10 +306,11 @@ class ExoRunner:
     def _repeatable(cmdlets, idempotent):
         return all(cmdlet.lower().startswith("get-") for cmdlet in cmdlets) if idempotent is None else idempotent
 
-    def invoke_all(self, calls, idempotent=None, parallel=1):
+    def invoke_all(self, calls, idempotent=None, parallel=1, each=None):
         """Run independent calls ten to a ``$batch`` request, up to ``parallel`` requests in
-        flight; one result per call, in order (its rows or its ``ExchangeError``)."""
-        return fanout.invoke_all(self.invoke_many, calls, idempotent, parallel)
+        flight; one result per call, in order (its rows or its ``ExchangeError``; with ``each``,
+        what ``each(call, result)`` keeps of it, see ``fanout.invoke_all``)."""
+        return fanout.invoke_all(self.invoke_many, calls, idempotent, parallel, each=each)
 
     def _invoke_alone(self, cmdlet, parameters, idempotent):
         try:

@@ -25,15 +25,24 @@ BATCH_SIZE = 10
 READ_AHEAD = 2
 
 
-def invoke_all(invoke_group, calls, idempotent=None, parallel=1, size=BATCH_SIZE):
+def invoke_all(invoke_group, calls, idempotent=None, parallel=1, size=BATCH_SIZE, each=None):
     """``invoke_group(group, idempotent)`` for each ``size`` calls, up to ``parallel`` groups at
-    once; one answer per call, in order (its rows or the ``ExchangeError`` it raised)."""
+    once; one answer per call, in order (its rows or the ``ExchangeError`` it raised).
+
+    ``each(call, answer)``, when given, is what is kept of each answer instead, applied as soon as
+    its group is answered: a caller that needs a little of many answers (a mailbox's trustees, not
+    its ten permission rows) then never holds all the rows at once."""
     groups = [calls[start:start + size] for start in range(0, len(calls), size)]
+
+    def answer(group):
+        answers = invoke_group(group, idempotent)
+        return answers if each is None else [each(call, rows) for call, rows in zip(group, answers)]
+
     if parallel <= 1 or len(groups) <= 1:
-        answers = [invoke_group(group, idempotent) for group in groups]
+        answers = [answer(group) for group in groups]
     else:
         with ThreadPoolExecutor(max_workers=min(parallel, len(groups))) as pool:
-            answers = list(pool.map(lambda group: invoke_group(group, idempotent), groups))
+            answers = list(pool.map(answer, groups))
     return [answer for group in answers for answer in group]
 
 

@@ -45,7 +45,8 @@ class GraphRunner(object):
         except ExchangeError as err:
             return err
 
-    def invoke_all(self, calls, idempotent=None, parallel=1):
-        """Independent calls, up to ``parallel`` in flight; one answer per call, in order (its rows or its error)."""
+    def invoke_all(self, calls, idempotent=None, parallel=1, each=None):
+        """Independent calls, up to ``parallel`` in flight; one answer per call, in order (its rows or its error;
+        ``each`` as for ``fanout.invoke_all``)."""
         return fanout.invoke_all(lambda group, idem: [self._one(call, idem) for call in group],
-                                 calls, idempotent, parallel, size=1)
+                                 calls, idempotent, parallel, size=1, each=each)

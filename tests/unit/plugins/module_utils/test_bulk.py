@@ -147,8 +147,8 @@ class FakeRunner(object):
             raise answer
         return answer
 
-    def invoke_all(self, calls, idempotent=None, parallel=1):
-        return fanout.invoke_all(self.invoke_many, calls, idempotent, parallel)
+    def invoke_all(self, calls, idempotent=None, parallel=1, each=None):
+        return fanout.invoke_all(self.invoke_many, calls, idempotent, parallel, each=each)
 
     def invoke_many(self, calls, idempotent=None):
         self.batches.append(list(calls))

@@ -73,8 +73,8 @@ class FakeRunner(object):
     def invoke(self, cmdlet, params):
         return [row for page in self.pages(cmdlet, params) for row in page]
 
-    def invoke_all(self, calls, idempotent=None, parallel=1):
-        return fanout.invoke_all(self.invoke_many, calls, idempotent, parallel)
+    def invoke_all(self, calls, idempotent=None, parallel=1, each=None):
+        return fanout.invoke_all(self.invoke_many, calls, idempotent, parallel, each=each)
 
     def invoke_many(self, calls, idempotent=None):  # pylint: disable=unused-argument
         assert len(calls) <= 10
@@ -289,6 +289,49 @@ def test_invoke_all_keeps_the_order_of_the_calls():
     answers = runner.invoke_all(calls, parallel=4)
     assert [a[0]['Guid'] for a in answers] == ['guid-%04d' % n for n in range(35, 0, -1)]
     assert sorted(len(r[1]) for r in runner.requests) == [5, 10, 10, 10]
+
+
+def test_invoke_all_keeps_what_each_returns_reducing_each_group_as_it_is_answered():
+    log = []
+
+    def invoke_group(group, unused_idempotent):
+        log.append(('group', [parameters['n'] for unused, parameters in group]))
+        return [['row'] * parameters['n'] for unused, parameters in group]
+
+    def each(call, rows):
+        log.append(('each', call[1]['n']))
+        return len(rows)
+
+    calls = [('Get-Mailbox', {'n': n}) for n in range(1, 13)]
+    assert fanout.invoke_all(invoke_group, calls, parallel=1, each=each) == list(range(1, 13))
+    # The first group's answers are reduced before the second group is asked for.
+    assert log[:12] == [('group', list(range(1, 11)))] + [('each', n) for n in range(1, 11)] + [('group', [11, 12])]
+    assert fanout.invoke_all(invoke_group, calls, parallel=4, each=each) == list(range(1, 13))
+
+
+class KeepingRunner(FakeRunner):
+    """Records what ``each`` kept of every permission answer."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kept = []
+
+    def invoke_all(self, calls, idempotent=None, parallel=1, each=None):
+        kept = super().invoke_all(calls, idempotent, parallel, each=each)
+        self.kept.extend(kept)
+        return kept
+
+
+def test_only_the_trustees_of_permission_answers_are_kept_and_send_as_pages_select_what_is_used():
+    mailboxes, tables = _sales_org()
+    runner = KeepingRunner(tables, page_size=1000)
+    resolver = RecipientResolver(lambda *args: pytest.fail('looked up %r one by one' % (args,)))
+    wanted = [(resolver.remember(row), ('full_access', 'send_as')) for row in mailboxes]
+    read_all_trustees(runner, resolver, wanted, org_size=12)
+    # Full Access answers are kept as their trustees' names as they come, not as rows.
+    assert runner.kept[0] == ['user0007@contoso.com']
+    assert all(isinstance(name, str) for names in runner.kept for name in names)
+    assert runner.selects[0] == ('Identity', 'Trustee', 'AccessRights', 'IsInherited', 'AccessControlType')
 
 
 def test_writes_are_interleaved_so_a_batch_carries_different_mailboxes():

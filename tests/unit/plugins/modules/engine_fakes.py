@@ -33,7 +33,11 @@ class EngineExo(FakeExo):
         self.warnings = []
         self.runner = SimpleNamespace(
             invoke=self.invoke, pages=self.pages, page_size=1000,
-            invoke_all=lambda calls, idempotent=None, parallel=1: FakeExo.invoke_all(self, calls, idempotent, parallel))
+            invoke_all=self._runner_invoke_all)
+
+    def _runner_invoke_all(self, calls, idempotent=None, parallel=1, each=None):
+        answers = FakeExo.invoke_all(self, calls, idempotent, parallel)
+        return answers if each is None else [each(call, answer) for call, answer in zip(calls, answers)]
 
     def warn(self, message):
         self.warnings.append(message)

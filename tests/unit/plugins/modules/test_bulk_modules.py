@@ -52,8 +52,8 @@ class FakeExo(object):
         yield [row for (name, unused), rows in self.answers.items() if name == cmdlet
                and isinstance(rows, list) for row in rows]
 
-    def invoke_all(self, calls, idempotent=None, parallel=1):
-        return fanout.invoke_all(self.invoke_many, calls, idempotent, parallel)
+    def invoke_all(self, calls, idempotent=None, parallel=1, each=None):
+        return fanout.invoke_all(self.invoke_many, calls, idempotent, parallel, each=each)
 
     def invoke_many(self, calls, idempotent=None):
         self.batches.append([(cmdlet, parameters.get('Identity')) for cmdlet, parameters in calls])

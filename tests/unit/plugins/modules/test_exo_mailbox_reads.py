@@ -134,9 +134,9 @@ class ParallelRecorder(FakeExo):
             return []
         return super()._answer(cmdlet, parameters)
 
-    def invoke_all(self, calls, idempotent=None, parallel=1):
+    def invoke_all(self, calls, idempotent=None, parallel=1, each=None):
         self.fan_outs.append(parallel)
-        return super().invoke_all(calls, idempotent, parallel)
+        return super().invoke_all(calls, idempotent, parallel, each)
 
 
 def test_an_audit_fans_out_its_mailbox_and_permission_reads_as_the_task_says():
