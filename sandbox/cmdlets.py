@@ -298,11 +298,13 @@ def _query(org, candidates, params, view, resolve=None, links=()):
             opath.check_properties(tree, org.link_values(candidates[0], view(candidates[0]), links))
     except (opath.FilterSyntaxError, opath.UnknownPropertyError) as exc:
         raise errors.bad_filter(text, str(exc)) from exc
-    # Only the recipients whose Name meets the filter's own Name comparisons are viewed: a read
-    # split into Name ranges (issue 23) costs its own rows, not the whole organisation's, each.
-    names = opath.conjuncts_on(tree, "Name")
-    if names:
-        candidates = [r for r in candidates if opath.satisfies(names, r.name)]
+    # Only the recipients whose Name and Guid meet the filter's own comparisons of them are
+    # viewed: a read split into Guid or Name ranges (issue 23) costs its own rows, not the whole
+    # organisation's, each.
+    for prop, attribute in (("Name", "name"), ("Guid", "guid")):
+        required = opath.conjuncts_on(tree, prop)
+        if required:
+            candidates = [r for r in candidates if opath.satisfies(required, getattr(r, attribute))]
     rows = [view(r) for r in candidates]
     rows = [row for r, row in zip(candidates, rows) if opath.evaluate(tree, org.link_values(r, row, links))]
     return _limit(rows, params, CmdletResult())

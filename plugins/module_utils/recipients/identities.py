@@ -305,11 +305,16 @@ def _trimmed(row):
     return {name: value for name, value in row.items() if name in _KEPT_FROM_PAGES}
 
 
-# Bounds of the Name ranges an organisation-wide read is split into, so that its pages come in
-# several streams side by side instead of one chain (issue 23): lowercase letters only, which sort
-# alike in any collation; spread for names of people and aliases (a tenant whose names all start
-# alike gets fewer useful streams, never a wrong answer).
+# Bounds of the Name ranges an organisation-wide read is split into when the service refuses the
+# Guid ranges below: lowercase letters only, which sort alike in any collation; spread for names of
+# people and aliases (a tenant whose names all start alike gets fewer useful streams, never a wrong
+# answer).
 NAME_BOUNDS = ('b', 'd', 'g', 'j', 'm', 'p', 's', 'u')
+# Bounds of the Guid ranges an organisation-wide read is split into first, so that its pages come
+# in several streams side by side instead of one chain (issue 23): a recipient's Guid is random, so
+# ranges by its first hex digit hold about as many recipients each whatever their names (names
+# that all start alike, shared0001 and user0001, put a whole organisation in two Name ranges).
+GUID_BOUNDS = tuple('%x0000000-0000-0000-0000-000000000000' % digit for digit in range(1, 16))
 # An organisation-wide read is split only when it may read more pages than this: a split costs a
 # request per stream however few rows each holds.
 SPLIT_AFTER = 2 * (len(NAME_BOUNDS) + 1)
@@ -318,23 +323,29 @@ SPLIT_AFTER = 2 * (len(NAME_BOUNDS) + 1)
 SPLIT_AFTER_PAGES = 3
 
 
-def name_ranges(bounds=NAME_BOUNDS):
-    """OPATH filters that partition recipients by ``Name``: below the first bound, between each
-    two, and from the last one on. Every name is in exactly one of them."""
-    texts = ["Name -lt '%s'" % bounds[0]]
-    texts += ["Name -ge '%s' -and Name -lt '%s'" % pair for pair in zip(bounds, bounds[1:])]
-    texts.append("Name -ge '%s'" % bounds[-1])
+def name_ranges(bounds=NAME_BOUNDS, prop='Name'):
+    """OPATH filters that partition recipients by ``prop``: below the first bound, between each
+    two, and from the last one on. Every value is in exactly one of them."""
+    texts = ["%s -lt '%s'" % (prop, bounds[0])]
+    texts += ["%s -ge '%s' -and %s -lt '%s'" % (prop, low, prop, high) for low, high in zip(bounds, bounds[1:])]
+    texts.append("%s -ge '%s'" % (prop, bounds[-1]))
     return texts
+
+
+def guid_ranges():
+    """OPATH filters that partition recipients by ``Guid`` (:data:`GUID_BOUNDS`)."""
+    return name_ranges(GUID_BOUNDS, 'Guid')
 
 
 def organisation_pages(runner, cmdlet, parameters, select=None, chain=SPLIT_AFTER_PAGES, ordered=True):
     """The pages of an organisation-wide read of ``cmdlet``. Read as one chain of pages while it
     is short; when it goes on beyond ``chain`` pages, it is read again split into
-    :func:`name_ranges` streams paged side by side (``runner.split_pages``; one stream where the
-    service refuses the filters), so that the rest costs its pages divided by the concurrency
-    rather than one after another (the ``chain`` pages read first are the price of not knowing
-    the organisation's size). Not ``ordered``, the split's pages come as they are read, which
-    holds none of them back (for a caller that does not depend on their order)."""
+    :func:`guid_ranges` streams paged side by side (``runner.split_pages``); where the service
+    refuses those filters, into :func:`name_ranges` streams; where it refuses those too, as one
+    stream. So the rest costs its pages divided by the concurrency rather than one after another
+    (the ``chain`` pages read first are the price of not knowing the organisation's size). Not
+    ``ordered``, the split's pages come as they are read, which holds none of them back (for a
+    caller that does not depend on their order)."""
     first = runner.pages(cmdlet, parameters, select=select)
     read = []
     for page in first:
@@ -346,7 +357,10 @@ def organisation_pages(runner, cmdlet, parameters, select=None, chain=SPLIT_AFTE
         yield from read
         return
     del read[:]
-    yield from runner.split_pages(cmdlet, parameters, name_ranges(), select=select, ordered=ordered)
+
+    def by_name():
+        return runner.split_pages(cmdlet, parameters, name_ranges(), select=select, ordered=ordered)
+    yield from runner.split_pages(cmdlet, parameters, guid_ranges(), select=select, ordered=ordered, fallback=by_name)
 
 
 def find_in_pages(runner, cmdlet, identities, budget, parameters=None, ambiguous=None):

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 
 import pytest
 
 from ansible_collections.mailops.exchange.plugins.module_utils.runners.fanout import READ_AHEAD, merged_pages
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import (
+    guid_ranges,
     name_ranges,
     organisation_pages,
 )
@@ -131,8 +133,20 @@ def test_the_name_ranges_partition_names_as_the_sandbox_compares_them(name):
     assert len(matching) == (0 if name == '' else 1), matching
 
 
+@pytest.mark.parametrize('guid', [str(uuid.UUID(int=0)), str(uuid.UUID(int=2 ** 128 - 1)), '10000000-0000-0000-0000-000000000000',
+                                  '0fffffff-ffff-ffff-ffff-ffffffffffff'] + [str(uuid.uuid4()) for unused in range(20)])
+def test_the_guid_ranges_partition_guids_as_the_sandbox_compares_them(guid):
+    matching = [text for text in guid_ranges() if opath.evaluate(opath.parse(text), {'Guid': guid})]
+    assert len(matching) == 1, matching
+
+
+def _row(name):
+    return {'Name': name, 'Guid': str(uuid.uuid5(uuid.NAMESPACE_DNS, name))}
+
+
 class PagedRunner(object):
-    """Serves pages of 2 rows; records each (filter, page) requested."""
+    """Serves pages of 2 rows; records each (filter, page) requested. ``refuse``: True refuses
+    every filter, a property name only the filters on it."""
 
     page_size = 2
 
@@ -144,17 +158,18 @@ class PagedRunner(object):
 
     def pages(self, cmdlet, parameters, select=None):
         text = parameters.get('Filter')
-        if text and self.refuse:
+        if text and (self.refuse is True or (self.refuse and text.startswith(self.refuse))):
             raise ExchangeError('Invalid filter syntax', kind='invalid_argument')
-        rows = [{'Name': n} for n in self.names if not text or opath.evaluate(opath.parse(text), {'Name': n})]
+        rows = [_row(n) for n in self.names if not text or opath.evaluate(opath.parse(text), _row(n))]
         for start in range(0, max(len(rows), 1), self.page_size):
             with self.lock:
                 self.sent.append((text, start))
             yield rows[start:start + self.page_size]
 
-    def split_pages(self, cmdlet, parameters, filters, select=None, ordered=True):
+    def split_pages(self, cmdlet, parameters, filters, select=None, ordered=True, fallback=None):
         return merged_pages([self._later(cmdlet, dict(parameters, Filter=t), select) for t in filters],
-                            lambda: self.pages(cmdlet, parameters, select), lambda e: e.kind == 'invalid_argument', ordered)
+                            fallback or (lambda: self.pages(cmdlet, parameters, select)),
+                            lambda e: e.kind == 'invalid_argument', ordered)
 
     def _later(self, cmdlet, parameters, select):
         yield from self.pages(cmdlet, parameters, select)
@@ -170,13 +185,16 @@ def test_one_page_is_one_request():
     assert runner.sent == [(None, 0)]
 
 
-@pytest.mark.parametrize('refuse', [False, True])
+@pytest.mark.parametrize('refuse', [False, 'Guid', True])
 def test_a_chain_of_pages_is_read_again_in_streams(refuse):
     names = ['alice', 'bob', 'carol', 'dave', 'erin', 'mallory', 'trent', 'victor', 'walter', 'zed']
     runner = PagedRunner(names, refuse=refuse)
     assert sorted(rows_of(organisation_pages(runner, 'Get-Mailbox', {}))) == names
     filtered = set(text for text, unused in runner.sent if text)
-    assert filtered == (set() if refuse else set(name_ranges())), 'refused: the fallback is one stream'
+    # Guid ranges first; where the service refuses them, Name ranges; where it refuses those too,
+    # one stream.
+    assert filtered == {False: set(guid_ranges()), 'Guid': set(name_ranges())}.get(refuse, set())
+    refuse = refuse is True
     unsplit = [start for text, start in runner.sent if not text]
     # A chain of more than three pages is read again in streams; refused, in one stream.
     assert unsplit == [0, 2, 4, 6] + ([0, 2, 4, 6, 8] if refuse else [])
