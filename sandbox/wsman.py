@@ -217,9 +217,12 @@ class Endpoint:
         if command_id and not host.knows(command_id):
             raise psrp_soap.unknown_shell(request.shell_id)
         ready = host.in_flight.get(command_id.upper()) if command_id else None
-        if ready is not None and ready > time.monotonic():
-            # The pipeline still runs (injected latency): the answer waits, as Receive does.
-            time.sleep(ready - time.monotonic())
+        wait = 0 if ready is None else ready - time.monotonic()
+        if wait > 0:
+            # The pipeline still runs (injected latency): the answer waits, as Receive does. One
+            # reading of the clock: with two, the time left could pass between them and sleep(<0)
+            # failed the Receive with a 500 (seen at 1,000 mailboxes on a loaded machine).
+            time.sleep(wait)
         chunks, done = host.take(command_id)
         if done and command_id:
             host.in_flight.pop(command_id.upper(), None)

@@ -1,11 +1,13 @@
 """On-premises cmdlets of the sandbox: AD users, mailbox creation, the address policy, removal."""
 
 import socket
+import xml.etree.ElementTree as ET
+from types import SimpleNamespace
 
 import pytest
 from psrpcore.types import PSSecureString
 
-from sandbox import cmdlets_onprem, errors, wsman
+from sandbox import cmdlets_onprem, errors, psrp_soap, wsman
 from sandbox.model import Organization
 
 
@@ -175,3 +177,19 @@ def test_the_state_view_names_an_ad_user_without_a_mailbox_among_the_delegates(o
     run(org, "Set-RemoteMailbox", Identity="frank", GrantSendOnBehalfTo={"Add": ["grace"]})
     frank = next(r for r in org.all() if r.alias == "frank")
     assert control.mailbox_state(org, frank)["grant_send_on_behalf_to"] == ["grace@contoso.com"]
+
+
+def test_a_receive_whose_latency_runs_out_while_it_is_checked_answers_without_waiting(monkeypatch):
+    """The injected latency is waited out with one reading of the clock: the time left passing
+    between two readings made time.sleep(<0) fail the Receive (a 500 the client saw as an error page)."""
+    clock = iter([100.0, 100.2, 100.4])
+    monkeypatch.setattr(wsman.time, "monotonic", lambda: next(clock))
+    slept = []
+    monkeypatch.setattr(wsman.time, "sleep", slept.append)
+    host = SimpleNamespace(in_flight={"C1": 100.1}, knows=lambda command_id: True, take=lambda command_id: ([b"x"], True))
+    request = SimpleNamespace(body=ET.fromstring('<rsp:Receive xmlns:rsp="%s"><rsp:DesiredStream CommandId="C1">stdout'
+                                                 '</rsp:DesiredStream></rsp:Receive>' % psrp_soap.NS["rsp"]), message_id="uuid:1")
+    monkeypatch.setattr(wsman.psrp_soap, "receive_response", lambda *args: ("answered", args[2], args[3]))
+    endpoint = wsman.Endpoint.__new__(wsman.Endpoint)
+    assert endpoint._receive(request, host) == ("answered", "C1", True)  # pylint: disable=protected-access
+    assert all(seconds >= 0 for seconds in slept) and "C1" not in host.in_flight

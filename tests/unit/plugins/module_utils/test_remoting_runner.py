@@ -335,3 +335,28 @@ def test_kerberos_errors_are_told_from_connection_errors():
 
     assert remoting_runner._is_kerberos_error(spnego.exceptions.NoCredentialError())
     assert not remoting_runner._is_kerberos_error(requests.exceptions.ConnectionError('refused'))
+
+
+def test_messages_are_sent_direct_without_reading_proxy_variables_each_time(monkeypatch):
+    """no_proxy: the session pypsrp builds when the pool opens sends every message direct; requests
+    no longer reads the environment's proxy variables per message (trust_env), and a proxy
+    variable still changes nothing."""
+    class Pool(object):
+        def __init__(self, wsman, **kwargs):
+            self.wsman = wsman
+
+        def open(self):
+            # pypsrp builds its requests session with the first message (the pool's Create).
+            self.wsman.transport.session = self.wsman.transport._build_session()  # pylint: disable=protected-access
+
+    monkeypatch.setattr(remoting_runner, 'RunspacePool', Pool)
+    monkeypatch.setenv('HTTP_PROXY', 'http://proxy.invalid:3128')
+    runner = remoting_runner.RemotingRunner(runner_settings(dict(
+        server='exch01', port=None, use_ssl=False, path='PowerShell', configuration_name='Microsoft.Exchange',
+        auth='ntlm', username='u', password='p', validate_certs=True, ca_path=None, encryption='auto',
+        connection_timeout=30, operation_timeout=20)))
+    runner._open()  # pylint: disable=protected-access
+    session = runner._wsman.transport.session  # pylint: disable=protected-access
+    assert session.trust_env is False
+    prepared = session.prepare_request(requests.Request('POST', runner.endpoint, data=b'x'))
+    assert requests.utils.resolve_proxies(prepared, session.proxies, session.trust_env) == {'http': False}
