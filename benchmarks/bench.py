@@ -35,7 +35,6 @@ import platform
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -46,6 +45,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from sandbox.testing import SandboxProcess  # noqa: E402  (needs the repository on the path)
+
+from proctree import ProcessTree, cpu_seconds  # noqa: E402  (benchmarks/, the script's directory)
 
 PLAYBOOKS = Path(__file__).resolve().parent / "playbooks"
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -115,87 +116,13 @@ def expected_writes(n):
     return n * (2 + 1 + 1 + 1)
 
 
-class PeakMemory(object):
-    """The highest ``VmHWM`` (peak RSS, kernel-kept) of any module process under one playbook run.
-
-    A module runs as an ``AnsiballZ_<module>.py`` python process below ``ansible-playbook``;
-    the kernel keeps each process's peak resident set in ``VmHWM``, so sampling every 20 ms
-    finds the true peak of every process alive for at least one sample. Loop items that live
-    less than that may be missed, but they are all the same size as the ones that are seen.
-    """
-
-    def __init__(self, root_pid, interval=0.02):
-        self.root_pid = root_pid
-        self.interval = interval
-        self.peak_kb = 0
-        # The controller's own peak (ansible-playbook, which holds every task's result).
-        self.controller_peak_kb = 0
-        self.processes = set()
-        self._cpu = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._watch, daemon=True)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self._stop.set()
-        self._thread.join()
-
-    def _descends(self, pid):
-        seen = 0
-        while pid > 1 and seen < 32:
-            if pid == self.root_pid:
-                return True
-            try:
-                status = Path("/proc/%d/status" % pid).read_text()
-            except OSError:
-                return False
-            pid = int(status.split("PPid:")[1].split()[0])
-            seen += 1
-        return False
-
-    def _sample(self):
-        try:
-            status = Path("/proc/%d/status" % self.root_pid).read_text()
-            self.controller_peak_kb = max(self.controller_peak_kb, int(status.split("VmHWM:")[1].split()[0]))
-        except (OSError, IndexError):
-            pass
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                cmdline = Path("/proc/%s/cmdline" % entry).read_bytes()
-                if not any(b"AnsiballZ_" + module.encode() in cmdline for module in MODULES):
-                    continue
-                status = Path("/proc/%s/status" % entry).read_text()
-            except OSError:
-                continue
-            if "VmHWM:" not in status or not self._descends(int(entry)):
-                continue
-            self.processes.add(int(entry))
-            self.peak_kb = max(self.peak_kb, int(status.split("VmHWM:")[1].split()[0]))
-            try:
-                self._cpu[int(entry)] = cpu_seconds(int(entry))
-            except OSError:
-                pass
-
-    @property
-    def cpu_s(self):
-        """CPU time of the module processes, as last sampled (up to one interval short)."""
-        return sum(self._cpu.values())
-
-    def _watch(self):
-        while not self._stop.is_set():
-            self._sample()
-            self._stop.wait(self.interval)
+# How the module processes' memory is measured (benchmarks/proctree.py), as the result files say it.
+MEMORY_METHOD = "The highest ``VmHWM`` (peak RSS, kernel-kept) of any module process under one playbook run."
 
 
-def cpu_seconds(pid):
-    """User plus system CPU time of a live process, from ``/proc/PID/stat``."""
-    fields = Path("/proc/%d/stat" % pid).read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / float(os.sysconf("SC_CLK_TCK"))
+def module_process(cmdline):
+    """Whether a command line is a module process of the bench (``AnsiballZ_<module>.py``)."""
+    return any(b"AnsiballZ_" + module.encode() in cmdline for module in MODULES)
 
 
 def sandbox_throughput(sandbox, seconds=3.0, workers=8):
@@ -250,13 +177,13 @@ def run_playbook(sandbox, name, variables, work, check=False):
         start = time.monotonic()
         process = subprocess.Popen(command, env=env, cwd=str(REPO), stdout=out,
                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        with PeakMemory(process.pid) as memory:
+        with ProcessTree({process.pid}, interval=0.02, match=module_process, totals=False) as memory:
             # wait4: the resource usage of ansible-playbook and every process it waited for.
             unused, status, usage = os.wait4(process.pid, 0)
         process.returncode = returncode = os.waitstatus_to_exitcode(status)
         wall = time.monotonic() - start
     cpu = {"ansible_s": round(usage.ru_utime + usage.ru_stime, 2),
-           "modules_s": round(memory.cpu_s, 2),
+           "modules_s": round(memory.matched_cpu_s, 2),
            "sandbox_s": round(cpu_seconds(sandbox.process.pid) - sandbox_cpu, 2)}
     if returncode != 0:
         raise RuntimeError("%s failed (rc=%d); see %s:\n%s"
@@ -265,9 +192,9 @@ def run_playbook(sandbox, name, variables, work, check=False):
     recap = [line for line in log.read_text().splitlines() if line.startswith("localhost")]
     return {"wall_s": round(wall, 2), "stats": stats, "log": str(log), "started_monotonic": start,
             "exchange_requests": stats["requests"] - stats["tokens"],
-            "module_peak_rss_mb": round(memory.peak_kb / 1024.0, 1),
-            "controller_peak_rss_mb": round(memory.controller_peak_kb / 1024.0, 1),
-            "module_processes_seen": len(memory.processes), "cpu": cpu,
+            "module_peak_rss_mb": round(memory.peak_matched_kb / 1024.0, 1),
+            "controller_peak_rss_mb": round(memory.roots_peak_kb / 1024.0, 1),
+            "module_processes_seen": len(memory.matched), "cpu": cpu,
             "recap": recap[-1].split(":", 1)[1].split() if recap else []}
 
 
@@ -639,7 +566,7 @@ def write_results(output, runs):
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "platform": platform.platform()},
-        "memory_method": PeakMemory.__doc__.split("\n", maxsplit=1)[0],
+        "memory_method": MEMORY_METHOD,
         "runs": runs}, indent=2, sort_keys=True) + "\n")
     print("results: %s\n" % output)
     print(table(runs))

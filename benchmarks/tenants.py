@@ -28,63 +28,14 @@ import platform
 import resource
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
+
+from proctree import ProcessTree
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = Path(__file__).resolve().parent / "results"
 COLLECTIONS = REPO / ".build" / "collections"
-
-
-class TreeMemory(object):
-    """The largest sum of resident set sizes of a process and its descendants, sampled."""
-
-    def __init__(self, root_pids, exclude, interval=0.1):
-        self.root_pids = root_pids
-        self.exclude = exclude
-        self.interval = interval
-        self.peak_kb = 0
-        # The sampler's own CPU time, which is not the run's.
-        self.cpu_s = 0.0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._watch, daemon=True)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info):
-        self._stop.set()
-        self._thread.join()
-
-    def _watch(self):
-        while not self._stop.wait(self.interval):
-            started = time.thread_time()
-            self._sample()
-            self.cpu_s += time.thread_time() - started
-
-    def _sample(self):
-        parents, rss = {}, {}
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                with open("/proc/%s/status" % entry) as handle:
-                    fields = dict(line.split(":", 1) for line in handle if ":" in line)
-            except OSError:
-                continue
-            parents[int(entry)] = int(fields.get("PPid", "0").strip() or 0)
-            rss[int(entry)] = int(fields.get("VmRSS", "0 kB").split()[0]) if "VmRSS" in fields else 0
-        total = 0
-        roots = self.root_pids()
-        for pid in rss:
-            ancestor = pid
-            while ancestor and ancestor not in roots and ancestor not in self.exclude:
-                ancestor = parents.get(ancestor, 0)
-            if ancestor and ancestor not in self.exclude:
-                total += rss[pid]
-        self.peak_kb = max(self.peak_kb, total)
 
 
 def write_tenants(work, sandbox, mailboxes):
@@ -127,13 +78,13 @@ def _counted(sandbox, run):
     sandbox.reset()
     cpu, started = _cpu(), time.monotonic()
     pids, wait = run()
-    with TreeMemory(pids, {sandbox.process.pid}) as memory:
+    with ProcessTree(pids, exclude={sandbox.process.pid}) as memory:
         wait()
     wall = time.monotonic() - started
     stats = sandbox.stats()
     tokens = {tid: counts.get("tokens", 0) for tid, counts in stats.get("tenants", {}).items()}
     return {"wall_s": round(wall, 2), "cpu_s": round(_cpu() - cpu - memory.cpu_s, 2),
-            "peak_rss_mb": round(memory.peak_kb / 1024, 1), "requests": stats["requests"], "reads": stats["reads"],
+            "peak_rss_mb": round(memory.peak_sum_kb / 1024, 1), "requests": stats["requests"], "reads": stats["reads"],
             "writes": stats["writes"], "tokens": stats["tokens"], "tokens_per_tenant_max": max(tokens.values() or [0]),
             "tenants_with_a_token": sum(1 for count in tokens.values() if count)}
 
