@@ -147,8 +147,13 @@ class RecipientResolver(object):
             ambiguous = {}
             found = find_in_pages(runner, 'Get-Recipient', list(unknown.values()), budget=batches(len(unknown)),
                                   ambiguous=ambiguous)[0]
+            # One Recipient per row, however many of the identities name it (a trustee's UPN
+            # and Name): each holds its names, about 1 KB.
+            recipients = {}
             for identity, row in found.items():
-                self._looked_up[str(identity).lower()] = self.remember(row)
+                if id(row) not in recipients:
+                    recipients[id(row)] = self.remember(row)
+                self._looked_up[str(identity).lower()] = recipients[id(row)]
             for identity, rows in ambiguous.items():
                 self._looked_up[str(identity).lower()] = CmdletError(
                     "The operation couldn't be performed because '%s' matches multiple entries." % identity,

@@ -282,6 +282,15 @@ def test_prefetch_of_many_reads_the_organisation_then_only_what_it_did_not_find(
     assert resolver.lookup('user0020').key == 'guid-0020'
 
 
+def test_prefetch_keeps_one_recipient_per_row_for_every_spelling_that_names_it():
+    rows = [person(n) for n in range(1, 31)]
+    runner = FakeRunner({'Get-Recipient': rows}, page_size=1000)
+    resolver = RecipientResolver(lambda *args: pytest.fail('looked up one by one'))
+    resolver.prefetch(runner, (), labels=['user%04d' % n for n in range(1, 21)] + ['user%04d@contoso.com' % n for n in range(1, 21)])
+    assert resolver.lookup('user0007') is resolver.lookup('user0007@contoso.com')
+    assert resolver.lookup('user0007').key == 'guid-0007'
+
+
 def test_invoke_all_keeps_the_order_of_the_calls():
     rows = [person(n) for n in range(1, 36)]
     runner = FakeRunner({'Get-Mailbox': rows})
