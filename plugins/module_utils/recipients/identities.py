@@ -342,15 +342,15 @@ def guid_ranges():
     return name_ranges(GUID_BOUNDS, 'Guid')
 
 
-def organisation_pages(runner, cmdlet, parameters, select=None, chain=SPLIT_AFTER_PAGES, ordered=True):
+def organisation_pages(runner, cmdlet, parameters, select=None, chain=SPLIT_AFTER_PAGES):
     """The pages of an organisation-wide read of ``cmdlet``. Read as one chain of pages while it
     is short; when it goes on beyond ``chain`` pages, it is read again split into
     :func:`guid_ranges` streams paged side by side (``runner.split_pages``); where the service
     refuses those filters, into :func:`name_ranges` streams; where it refuses those too, as one
     stream. So the rest costs its pages divided by the concurrency rather than one after another
-    (the ``chain`` pages read first are the price of not knowing the organisation's size). Not
-    ``ordered``, the split's pages come as they are read, which holds none of them back (for a
-    caller that does not depend on their order)."""
+    (the ``chain`` pages read first are the price of not knowing the organisation's size). The
+    split's pages come as they are read, in no fixed order, which holds none of them back: a
+    caller that needs an order sorts what it keeps."""
     first = runner.pages(cmdlet, parameters, select=select)
     read = []
     for page in first:
@@ -364,8 +364,8 @@ def organisation_pages(runner, cmdlet, parameters, select=None, chain=SPLIT_AFTE
     del read[:]
 
     def by_name():
-        return runner.split_pages(cmdlet, parameters, name_ranges(), select=select, ordered=ordered)
-    yield from runner.split_pages(cmdlet, parameters, guid_ranges(), select=select, ordered=ordered, fallback=by_name)
+        return runner.split_pages(cmdlet, parameters, name_ranges(), select=select)
+    yield from runner.split_pages(cmdlet, parameters, guid_ranges(), select=select, fallback=by_name)
 
 
 def find_in_pages(runner, cmdlet, identities, budget, parameters=None, ambiguous=None):
@@ -393,7 +393,7 @@ def find_in_pages(runner, cmdlet, identities, budget, parameters=None, ambiguous
     # Only what is kept is asked for: a page of whole Get-Mailbox rows is about 16 MB parsed.
     # A budget of many pages reads the organisation in streams side by side (organisation_pages).
     split = budget > SPLIT_AFTER
-    pages = organisation_pages(runner, cmdlet, params, _KEPT_FROM_PAGES, ordered=False) if split else \
+    pages = organisation_pages(runner, cmdlet, params, _KEPT_FROM_PAGES) if split else \
         runner.pages(cmdlet, params, select=_KEPT_FROM_PAGES)
     for number, rows in enumerate(pages, 1):
         total += len(rows)

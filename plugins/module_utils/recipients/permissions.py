@@ -295,7 +295,7 @@ _LISTED = ('Guid', 'PrimarySmtpAddress', 'Identity')
 def every_mailbox(runner):
     """Every mailbox of the organisation as ``(key, shown)`` in key order, read 1,000 to a page
     with only the properties that name it (in streams side by side when it is many pages)."""
-    pages = organisation_pages(runner, 'Get-Mailbox', {'ResultSize': 'Unlimited'}, _LISTED, ordered=False)
+    pages = organisation_pages(runner, 'Get-Mailbox', {'ResultSize': 'Unlimited'}, _LISTED)
     return sorted((str(row.get('Guid') or row.get('Identity')).lower(), row.get('PrimarySmtpAddress') or row.get('Identity'))
                   for page in pages for row in page)
 

@@ -401,11 +401,11 @@ class ExoRunner:
         ``select`` as for :meth:`invoke` (each page then holds only those properties)."""
         return self._pages(cmdlet, self._selecting(select), self._body(cmdlet, parameters), True)
 
-    def split_pages(self, cmdlet, parameters, filters, select=None, ordered=True, fallback=None):
+    def split_pages(self, cmdlet, parameters, filters, select=None, fallback=None):
         """The pages of one organisation-wide read split into streams that page side by side:
         the read with each of ``filters`` (OPATH texts that partition the objects, combined with
-        the read's own ``Filter`` if it has one), merged stream after stream (or, not
-        ``ordered``, as they come: see ``fanout.merged_pages``). When the service refuses the
+        the read's own ``Filter`` if it has one), merged as they come, in no fixed order (see
+        ``fanout.merged_pages``). When the service refuses the
         filters (invalid_argument), the pages of ``fallback()`` instead (default: the read paged
         as one stream)."""
         parameters = dict(parameters or {})
@@ -413,7 +413,7 @@ class ExoRunner:
         texts = ["(%s) -and (%s)" % (own, text) if own else text for text in filters]
         streams = [self.pages(cmdlet, dict(parameters, Filter=text), select) for text in texts]
         return fanout.merged_pages(streams, fallback or (lambda: self.pages(cmdlet, parameters, select)),
-                                   lambda error: getattr(error, "kind", None) == INVALID_ARGUMENT, ordered)
+                                   lambda error: getattr(error, "kind", None) == INVALID_ARGUMENT)
 
     def _run_pages(self, cmdlet, url, body, repeatable):
         rows = []

@@ -46,12 +46,10 @@ def invoke_all(invoke_group, calls, idempotent=None, parallel=1, size=BATCH_SIZE
     return [answer for group in answers for answer in group]
 
 
-def merged_pages(streams, fallback, refused, ordered=True):
-    """The pages of several streams read side by side (a thread each): with ``ordered``, stream
-    after stream, each stream's pages in order (later streams' pages wait in memory until their
-    turn); else each page as soon as it comes, with at most ``READ_AHEAD`` pages per stream
-    waiting for the consumer, so memory does not grow with the organisation (for a caller whose
-    result does not depend on the order of the pages).
+def merged_pages(streams, fallback, refused):
+    """The pages of several streams read side by side (a thread each), each page as soon as it
+    comes (in no fixed order between streams), with at most ``READ_AHEAD`` pages per stream
+    waiting for the consumer, so memory does not grow with the organisation.
 
     ``streams`` are iterables of pages (generators that send a request per page). Nothing is
     yielded before every stream has its first page: when one of them raised an error that
@@ -60,15 +58,11 @@ def merged_pages(streams, fallback, refused, ordered=True):
     error is raised. A consumer that stops early stops the streams after the page each is reading.
     """
     stop = threading.Event()
-    shared = None if ordered else queue.Queue(maxsize=READ_AHEAD * len(streams))
-    queues = [shared or queue.Queue() for unused in streams]
-    for index, (stream, out) in enumerate(zip(streams, queues)):
-        threading.Thread(target=_read_stream, args=(index, stream, out, stop), daemon=True).start()
+    shared = queue.Queue(maxsize=READ_AHEAD * len(streams))
+    for index, stream in enumerate(streams):
+        threading.Thread(target=_read_stream, args=(index, stream, shared, stop), daemon=True).start()
     try:
-        if ordered:
-            firsts = [out.get() for out in queues]
-        else:
-            firsts = _firsts(shared, len(streams))
+        firsts = _firsts(shared, len(streams))
         errors = [value for unused, kind, value in firsts if kind == 'error']
         if any(refused(error) for error in errors):
             stop.set()
@@ -76,7 +70,7 @@ def merged_pages(streams, fallback, refused, ordered=True):
             return
         if errors:
             raise errors[0]
-        yield from (_in_order(firsts, queues) if ordered else _as_they_come(firsts, shared, len(streams)))
+        yield from _as_they_come(firsts, shared, len(streams))
     finally:
         stop.set()
 
@@ -89,15 +83,6 @@ def _firsts(shared, count):
         started.add(item[0])
         items.append(item)
     return items
-
-
-def _in_order(firsts, queues):
-    for (unused, kind, value), out in zip(firsts, queues):
-        while kind == 'page':
-            yield value
-            unused, kind, value = out.get()
-        if kind == 'error':
-            raise value
 
 
 def _as_they_come(items, shared, count):
