@@ -507,6 +507,8 @@ def main():
         if shots:
             print("\n" + moonshot.table(shots))
         plot(runs, args.plot, shots)
+        if shots:
+            moonshot.plot_timeline(shots, args.plot.with_name(args.plot.stem + "-moonshot-timeline.png"))
         return
 
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]

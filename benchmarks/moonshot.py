@@ -5,9 +5,16 @@ group of ten, seeded straight into the sandbox (``--state-file``, sandbox/seedin
 then, at a mean latency of 750 ms with a spread, under the sandbox's default budget (16 requests
 in flight per app, docs/sandbox.md "The cost model"), under each ``$batch`` model in turn:
 
-1. ``audit``  - the converged audit: benchmarks/playbooks/bulk.yml in check mode (the
-                desired state of every mailbox's delegates and every group's members);
-2. ``export`` - the whole tenant exported into a data file (exo_tenant_export).
+1. ``audit``    - the converged audit: benchmarks/playbooks/bulk.yml in check mode (the
+                  desired state of every mailbox's delegates and every group's members);
+2. ``export``   - the whole tenant exported into a data file (exo_tenant_export);
+3. ``converge`` - bulk.yml for real, first only: the tenant is then seeded with its groups empty
+                  and no delegates (4 grants per mailbox and one membership to write).
+
+A run is ``scenario:model[@latency ms]`` (``audit:parallel@0`` for the linearity rows at 0 ms).
+Each run also reads the sandbox's request timeline (``GET /_sandbox/timeline``, sandbox/timeline.py):
+when the first request went, how long nothing was in flight, how long the budget was full, the
+mean in flight, each cmdlet's phase and the requests in flight second by second.
 
 For each run: wall time, wall time net of Ansible's start-up (measured alone, an empty play),
 HTTP requests and cmdlets, requests per mailbox, the floor (what the requests cost at the
@@ -195,3 +202,31 @@ def plot_points(ax, runs):
                 label="moonshot audit, %d ms, %s $batch (net of start-up)" % (latency, model))
         ax.plot([n for n, s in points], [s["floor_s"] for n, s in points], "_", markersize=14, linestyle="none",
                 color="black" if model == "parallel" else "tab:purple", label="its floor (budget %d)" % BUDGET)
+
+
+def plot_timeline(runs, path):
+    """Requests in flight second by second (the sandbox's timeline) of each run that recorded one,
+    one panel per N, against the budget: where the wall time goes."""
+    import matplotlib  # pylint: disable=import-outside-toplevel
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt  # pylint: disable=import-outside-toplevel
+
+    runs = [r for r in runs if any("timeline" in s for s in r["scenarios"].values())]
+    if not runs:
+        return
+    fig, axes = plt.subplots(len(runs), 1, figsize=(9, 3.2 * len(runs)), squeeze=False)
+    for ax, run in zip(axes[:, 0], sorted(runs, key=lambda r: r["n"])):
+        for name, s in sorted(run["scenarios"].items()):
+            series = (s.get("timeline") or {}).get("in_flight")
+            if series:
+                ax.plot(range(len(series)), series, linewidth=0.9,
+                        label="%s (%.0f s, floor %.0f s)" % (name, s["wall_s"], s["floor_s"]))
+        ax.axhline(BUDGET, color="grey", linestyle="--", linewidth=0.8, label="budget (%d)" % BUDGET)
+        ax.set_title("N = %d: admin API requests in flight (1 s means, from the playbook's start)" % run["n"], fontsize=9)
+        ax.set_xlabel("seconds")
+        ax.set_ylabel("in flight")
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    print("timeline plot: %s" % path)

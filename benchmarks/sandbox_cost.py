@@ -122,8 +122,11 @@ def measure_wire(n, org=None, repeat=5):
     per_request("Get-Mailbox (all), first page of 1,000", [lambda: wire.invoke("Get-Mailbox", ResultSize="Unlimited")] * 3)
     per_request("Get-Mailbox (all), next page of 1,000",
                 [lambda: wire.invoke("Get-Mailbox", nxt, ResultSize="Unlimited")] * 3)
-    per_request("Get-Recipient -Filter, a page", [lambda: wire.invoke(
+    per_request("Get-Recipient -Filter on a Name range, a page", [lambda: wire.invoke(
         "Get-Recipient", Filter="Name -ge 'user5' -and Name -lt 'user6'", ResultSize="Unlimited")] * 3)
+    per_request("Get-Mailbox -Filter on a Guid range (1/16), first page", [lambda: wire.invoke(
+        "Get-Mailbox", Filter="Guid -ge '80000000-0000-0000-0000-000000000000' -and Guid -lt "
+        "'90000000-0000-0000-0000-000000000000'", ResultSize="Unlimited")] * 3)
     per_request("$batch of 10 Get-MailboxPermission", [lambda c=c: wire.batch(
         [("Get-MailboxPermission", {"Identity": m}) for m in c]) for c in chunks])
     per_request("$batch of 10 Get-DistributionGroupMember", [lambda c=c: wire.batch(
