@@ -521,10 +521,21 @@ def main():
         unknown = sorted(set(objects) - set(rows))
         if unknown:
             parser.error("--objects: %s not among %s" % (", ".join(unknown), ", ".join(sorted(rows))))
-        runs = [rows[o](n, args.latency_ms, args.work, args.parallel, args.loop_sample) for o in objects for n in sizes]
         args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(json.dumps({"date": datetime.datetime.now(datetime.timezone.utc).strftime(
-            "%Y-%m-%dT%H:%M:%SZ"), "machine": {"cpus": os.cpu_count()}, "runs": runs}, indent=2, sort_keys=True) + "\n")
+
+        def save(done):
+            args.output.write_text(json.dumps({"date": datetime.datetime.now(datetime.timezone.utc).strftime(
+                "%Y-%m-%dT%H:%M:%SZ"), "machine": {"cpus": os.cpu_count()}, "runs": done}, indent=2, sort_keys=True) + "\n")
+
+        for o in objects:
+            for n in sizes:
+                if o == "permissions":
+                    # Saved after each scenario: a failure late in a long row keeps the figures before it.
+                    runs.append(onprem.measure_permissions(n, args.latency_ms, args.work, args.parallel, args.loop_sample,
+                                                           save=lambda current: save(runs + [current])))
+                else:
+                    runs.append(rows[o](n, args.latency_ms, args.work, args.parallel, args.loop_sample))
+                save(runs)
         print("results: %s" % args.output)
         return
     if args.command == "moonshot":

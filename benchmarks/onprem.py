@@ -157,8 +157,10 @@ TRUSTEES = {"full_access": ["CONTOSO\\erin", "CONTOSO\\frank"], "send_as": ["CON
             "send_on_behalf": ["CONTOSO\\henry"]}
 
 
-def measure_permissions(n, latency_ms, work, parallel=4, loop_sample=20):
-    """The permissions scenarios at size N; the result dict of the ``onprem_permissions`` row."""
+def measure_permissions(n, latency_ms, work, parallel=4, loop_sample=20, save=None):
+    """The permissions scenarios at size N; the result dict of the ``onprem_permissions`` row.
+    ``save(result)`` is called after each scenario, so that the figures of those measured are kept
+    if a later one fails (its error is then in the result as ``failed``)."""
     print("== on premises, mailbox permissions: N=%d mailboxes, %d ms server time per pipeline" % (n, latency_ms),
           flush=True)
     state_dir = Path(tempfile.mkdtemp(prefix="sandbox-onprem-perm-%d-" % n, dir=work))
@@ -173,6 +175,13 @@ def measure_permissions(n, latency_ms, work, parallel=4, loop_sample=20):
                 ("audit", "onprem_permissions.yml", entries[:n], parallel, True),
                 ("loop", "onprem_permissions_loop.yml", entries[n:], 1, False)]
         for scenario, book, mailboxes, width, check in plan:
-            result["scenarios"][scenario] = timed(sandbox, scenario, (book, mailboxes, width, check), n, latency_ms, work,
-                                                  scaled=("wall_s", "pipelines", "writes"))
+            try:
+                result["scenarios"][scenario] = timed(sandbox, scenario, (book, mailboxes, width, check), n, latency_ms,
+                                                      work, scaled=("wall_s", "pipelines", "writes"))
+            except RuntimeError as exc:
+                result["failed"] = {"scenario": scenario, "error": str(exc)[-2000:]}
+                raise
+            finally:
+                if save is not None:
+                    save(result)
     return result

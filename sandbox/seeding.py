@@ -12,8 +12,9 @@ same data drives the seeding and the task that audits it::
 On-premises mailboxes (the remoting side's ``UserMailbox``) that do not exist are made as
 ``New-Mailbox -Name <mailbox> -UserPrincipalName <mailbox>@<vanity domain>`` makes them, by that
 cmdlet's own code in this process (the on-premises benchmark seeds a thousand of them without a
-pipeline each); they are made before the other entries, which may name them as trustees or members. Groups that do not exist are made as ``New-DistributionGroup -Name`` makes them; the grants and
-members are added to what is there (as Add-MailboxPermission, Add-RecipientPermission,
+pipeline each); they are made before the other entries, which may name them as trustees or
+members. Groups that do not exist are made as ``New-DistributionGroup -Name`` makes them; the
+grants and members are added to what is there (as Add-MailboxPermission, Add-RecipientPermission,
 Set-Mailbox -GrantSendOnBehalfTo @{Add} and Add-DistributionGroupMember would), so applying a
 description twice changes nothing. Every name is resolved through the identity index: the cost
 is linear in the description, whatever the size of the organisation.
