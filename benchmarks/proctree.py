@@ -39,8 +39,8 @@ def _status(pid):
             fields = dict(line.split(":", 1) for line in handle if ":" in line)
     except OSError:
         return None
-    kb = lambda name: int(fields[name].split()[0]) if name in fields else 0  # noqa: E731
-    return int(fields.get("PPid", "0").strip() or 0), kb("VmRSS"), kb("VmHWM")
+    rss, hwm = (int(fields[name].split()[0]) if name in fields else 0 for name in ("VmRSS", "VmHWM"))
+    return int(fields.get("PPid", "0").strip() or 0), rss, hwm
 
 
 class ProcessTree(object):

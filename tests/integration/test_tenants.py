@@ -78,25 +78,34 @@ def test_control_surface_names_a_tenant(sandbox):
 def _slices_artifacts(playbook, hosts, slices, work, report_dir):
     """playbooks/tenants_audit.yml over ``hosts`` split as AWX job slicing splits an inventory (slice k
     gets the hosts k, k + slices ..., by name), each slice an ansible-runner run (as AWX runs a job),
-    one after the other, each writing to ``report_dir`` (as each AWX slice writes to its own
+    side by side, each writing to ``report_dir`` (as each AWX slice writes to its own
     /runner/artifacts); then the slices' set_stats artifacts merged as AWX hands them to the next
     node of the workflow: key by key, in the order the slices finished, a later one replacing a key an
-    earlier one set (awx/main/models/workflow.py, WorkflowJob.get_effective_artifacts)."""
+    earlier one set (awx/main/models/workflow.py, WorkflowJob.get_effective_artifacts). Returns the
+    merged artifacts and the slices' hosts in the order they finished."""
     import ansible_runner  # the collection does not need it; the tests do (requirements-dev.txt)
 
-    names, merged = sorted(hosts), {}
+    names, finished = sorted(hosts), []
+    runs = []
     for index in range(slices):
         data = work / ('slice%d' % (index + 1))
         (data / 'inventory').mkdir(parents=True)
+        share = names[index::slices]
         (data / 'inventory' / 'hosts.json').write_text(json.dumps({'tenants': {
-            'hosts': {name: hosts[name] for name in names[index::slices]},
+            'hosts': {name: hosts[name] for name in share},
             'vars': {'ansible_connection': 'local', 'ansible_python_interpreter': sys.executable}}}))
-        runner = ansible_runner.run(private_data_dir=str(data), playbook=str(REPO / 'playbooks' / 'tenants_audit.yml'),
-                                    envvars=playbook.env, cmdline='--check --diff', quiet=True,
-                                    extravars={'report_dir': str(report_dir), 'tenants_audit_artifacts': True})
+        runs.append((share, ansible_runner.run_async(
+            private_data_dir=str(data), playbook=str(REPO / 'playbooks' / 'tenants_audit.yml'), envvars=playbook.env,
+            cmdline='--check --diff', quiet=True, finished_callback=lambda runner, share=share: finished.append(share),
+            extravars={'report_dir': str(report_dir), 'tenants_audit_artifacts': True})))
+    for unused, (thread, unused_runner) in runs:
+        thread.join()
+    merged = {}
+    for share in finished:
+        runner = next(r for s, (unused, r) in runs if s == share)
         stats = [e['event_data'] for e in runner.events if e['event'] == 'playbook_on_stats'][-1]
         merged.update(stats.get('artifact_data') or {})
-    return merged
+    return merged, finished
 
 
 def test_audit_of_many_tenants_one_report(playbook, sandbox, tmp_path):
@@ -148,8 +157,9 @@ def test_audit_of_many_tenants_one_report(playbook, sandbox, tmp_path):
     # The same tenants in two AWX slices, joined from the artifacts AWX passes to the next node of the
     # workflow: the same report as the one run (the per-host drift_report key of the role, set by both
     # slices, keeps only the last slice's tenants - why the audit keeps one key per tenant).
-    merged = _slices_artifacts(playbook, hosts, 2, tmp_path / 'slices', report_dir)
-    assert sorted(merged['drift_report']) == [sorted(hosts)[1]], sorted(merged['drift_report'])
+    merged, finished = _slices_artifacts(playbook, hosts, 2, tmp_path / 'slices', report_dir)
+    assert sorted(finished, key=len) == [[sorted(hosts)[1]], sorted(hosts)[0::2]], finished
+    assert merged['drift_report'] and set(merged['drift_report']) <= set(finished[-1]), (finished, merged['drift_report'])
     variables = tmp_path / 'artifacts.json'
     variables.write_text(json.dumps(merged))
     playbook.run(str(REPO / 'playbooks' / 'tenants_report_join.yml'), '-e', '@%s' % variables,
