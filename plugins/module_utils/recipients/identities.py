@@ -399,7 +399,9 @@ def find_in_pages(runner, cmdlet, identities, budget, parameters=None, ambiguous
         total += len(rows)
         for row in rows:
             recipient = Recipient(row)
-            names = set(recipient.names.intersection(wanted))
+            # Each of the row's few names looked up in wanted, not wanted walked for each row
+            # (frozenset.intersection iterates a dict argument whole: rows x identities, quadratic).
+            names = {name for name in recipient.names if name in wanted}
             if recipient.display_name in wanted:
                 names.add(recipient.display_name)
             kept = _trimmed(row) if names else None
