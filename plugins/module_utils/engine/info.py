@@ -48,6 +48,8 @@ class Listing(object):
     options = {}
     filter = True
     several = True
+    # The properties the organisation-wide read asks for ($select), or None for whole rows.
+    select = None
 
     def __init__(self, module):
         self.module = module
@@ -115,7 +117,8 @@ class Listing(object):
     def everything(self):
         """The rows the organisation-wide read gives, narrowed by ``filter`` (every page)."""
         params = self.module.params
-        return self.module.query(self.cmdlet, params['filter'], params.get('result_size'), **self.query_parameters())
+        narrowed = dict(select=self.select) if self.select else {}
+        return self.module.query(self.cmdlet, params['filter'], params.get('result_size'), **narrowed, **self.query_parameters())
 
     def query_parameters(self):
         """The parameters of the organisation-wide read besides the filter and the size."""

@@ -325,8 +325,9 @@ class ExchangeModule(object):
         outcomes = [bulk.Outcome(plan.identity, result=plan.result, error=plan.error) for plan in plans]
         return bulk.bulk_result(self, outcomes, noun, name=declared.diff_name, after=declared.diff_after)
 
-    def query(self, cmdlet, opath_filter=None, result_size=None, **parameters):
-        """Run a Get- cmdlet over the organisation (every page), narrowed by an OPATH filter.
+    def query(self, cmdlet, opath_filter=None, result_size=None, select=None, **parameters):
+        """Run a Get- cmdlet over the organisation (every page), narrowed by an OPATH filter, each
+        row to the ``select`` properties when given (``$select``).
 
         A filter the service refuses fails the task naming the ``filter`` option and its value.
         """
@@ -334,7 +335,7 @@ class ExchangeModule(object):
         if opath_filter:
             parameters['Filter'] = opath_filter
         try:
-            return self.invoke(cmdlet, parameters)
+            return self.invoke(cmdlet, parameters, **({'select': select} if select else {}))
         except ExchangeError as err:
             if err.kind != 'invalid_argument' or not opath_filter:
                 raise

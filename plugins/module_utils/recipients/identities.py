@@ -306,6 +306,10 @@ _KEPT_FROM_PAGES = frozenset(_IDENTIFYING + ('EmailAddresses', 'GrantSendOnBehal
                                              'DisplayName'))
 
 
+# Public: what a listing that only names, resolves and summarises its rows reads of them ($select).
+KEPT_FROM_PAGES = _KEPT_FROM_PAGES
+
+
 def _trimmed(row):
     return {name: value for name, value in row.items() if name in _KEPT_FROM_PAGES}
 
@@ -525,6 +529,17 @@ def custom_attribute_facts(row):
     """``{'1': text, ...}``: the CustomAttribute1..15 of a recipient row that are set."""
     return dict((str(number), row['CustomAttribute%d' % number]) for number in range(1, 16)
                 if row.get('CustomAttribute%d' % number))
+
+
+# The properties mailbox_facts reads of a row: what a listing whose results include them asks for ($select).
+MAILBOX_FACTS_READ = frozenset((
+    'Identity', 'Guid', 'ExchangeGuid', 'ExternalDirectoryObjectId', 'Name', 'Alias', 'DisplayName', 'UserPrincipalName',
+    'PrimarySmtpAddress', 'EmailAddresses', 'RecipientTypeDetails', 'ResourceCapacity', 'HiddenFromAddressListsEnabled',
+    'LitigationHoldEnabled', 'LitigationHoldDuration', 'LitigationHoldOwner', 'GrantSendOnBehalfTo', 'ForwardingSmtpAddress',
+    'DeliverToMailboxAndForward', 'ArchiveStatus', 'ArchiveDatabase', 'ArchiveGuid', 'AutoExpandingArchiveEnabled',
+    'RetentionPolicy', 'RetainDeletedItemsFor', 'MessageCopyForSentAsEnabled', 'MessageCopyForSendOnBehalfEnabled',
+    'ForwardingAddress', 'ProhibitSendQuota', 'ProhibitSendReceiveQuota', 'IssueWarningQuota',
+) + tuple('CustomAttribute%d' % number for number in range(1, 16)))
 
 
 def mailbox_facts(row):

@@ -17,6 +17,8 @@ from ansible_collections.mailops.exchange.plugins.module_utils.recipients.permis
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients import identities
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import (
+    MAILBOX_FACTS_READ,
+    mailbox_facts,
     IdentityError,
     Recipient,
     RecipientResolver,
@@ -391,3 +393,26 @@ def test_prefetch_of_many_refuses_an_ambiguous_name_naming_both_without_another_
         resolver.resolve_all('full_access', ['user0001', 'Chris Green'])
     assert str(caught.value) == ("full_access: 'Chris Green' matches more than one recipient "
                                  "(chris2@contoso.com, chris@contoso.com); nothing was changed")
+
+
+class ReadKeys(dict):
+    """A row that records every property read of it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.read = set()
+
+    def get(self, key, default=None):
+        self.read.add(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key):
+        self.read.add(key)
+        return super().__getitem__(key)
+
+
+def test_mailbox_facts_read_only_the_properties_a_listing_selects():
+    row = ReadKeys(person(1, ArchiveStatus='None', ArchiveDatabase='DB1', ArchiveGuid='a-guid', CustomAttribute3='x',
+                          ResourceCapacity='5', LitigationHoldDuration='365.00:00:00', RetainDeletedItemsFor='14.00:00:00'))
+    mailbox_facts(row)
+    assert row.read and row.read <= MAILBOX_FACTS_READ, row.read - MAILBOX_FACTS_READ

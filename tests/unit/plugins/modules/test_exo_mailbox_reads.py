@@ -12,6 +12,7 @@ from engine_fakes import EngineExo, TaskFailed
 from test_bulk_modules import FakeExo
 
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.bulk import merge_entries
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExchangeModule
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
 from ansible_collections.mailops.exchange.plugins.modules import exo_mailbox
 from ansible_collections.mailops.exchange.plugins.modules import exo_mailbox_permission_info as audit
@@ -253,3 +254,41 @@ def test_a_task_whose_only_change_could_not_be_read_back_reports_changed():
         converge(exo, entries([{'mailbox': 'm0', 'hidden_from_address_lists': True}]))
 
     assert caught.value.args[1]['changed'] is True
+
+
+class QueryRecorder(object):
+    """A module whose organisation-wide read records what it was asked for."""
+
+    def __init__(self):
+        self.params = {'filter': None, 'recipient_type_details': None}
+        self.asked = []
+
+    def query(self, cmdlet, opath_filter=None, result_size=None, select=None, **parameters):
+        self.asked.append((cmdlet, select))
+        return [dict(shared(1), GrantSendOnBehalfTo=[])]
+
+
+def test_the_permission_listing_reads_the_organisation_with_only_the_properties_it_uses():
+    exo = QueryRecorder()
+    listing = audit.MailboxPermissions(exo)
+    assert len(listing.everything()) == 1 and listing.org_size == 1
+    (cmdlet, select), = exo.asked
+    assert cmdlet == 'Get-Mailbox'
+    # What names, resolves and summarises a mailbox, its Send on Behalf and its facts; not every property.
+    assert {'Guid', 'Identity', 'Name', 'PrimarySmtpAddress', 'DisplayName', 'EmailAddresses', 'GrantSendOnBehalfTo'} <= set(select)
+    assert 'ProhibitSendQuota' in select and 'MaxSendSize' not in select and len(select) < 60
+
+
+def test_a_query_asks_the_runner_for_the_selected_properties_only_when_given():
+    sent = []
+
+    class Module(object):
+        query = ExchangeModule.query
+
+        def invoke(self, cmdlet, parameters=None, **kwargs):
+            sent.append((cmdlet, parameters, kwargs))
+            return []
+    Module().query('Get-Mailbox', select=('Guid',))
+    Module().query('Get-Recipient', 'Name -eq \'a\'')
+    assert sent == [('Get-Mailbox', {'ResultSize': 'Unlimited'}, {'select': ('Guid',)}),
+                    ('Get-Recipient', {'ResultSize': 'Unlimited', 'Filter': "Name -eq 'a'"}, {})]
