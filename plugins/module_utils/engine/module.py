@@ -22,7 +22,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.engine import bul
 from ansible_collections.mailops.exchange.plugins.module_utils.transport import connection
 from ansible_collections.mailops.exchange.plugins.module_utils.engine import core as engine
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.info import check_listing
-from ansible_collections.mailops.exchange.plugins.module_utils.runners import exo_client
+from ansible_collections.mailops.exchange.plugins.module_utils.runners import exo_client, fanout
 from ansible_collections.mailops.exchange.plugins.module_utils.runners import graph_client
 from ansible_collections.mailops.exchange.plugins.module_utils.runners.graph_runner import GraphRunner
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients import reconcile
@@ -191,6 +191,8 @@ class ExchangeModule(object):
     """
 
     def __init__(self, argument_spec, connection_spec, **kwargs):
+        # Before any fan-out thread starts: freed answers otherwise stay in an arena per thread.
+        fanout.limit_malloc_arenas()
         spec = dict(connection_spec)
         spec.update(argument_spec)
         kwargs.setdefault('supports_check_mode', True)

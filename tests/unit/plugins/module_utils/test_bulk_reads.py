@@ -416,3 +416,19 @@ def test_mailbox_facts_read_only_the_properties_a_listing_selects():
                           ResourceCapacity='5', LitigationHoldDuration='365.00:00:00', RetainDeletedItemsFor='14.00:00:00'))
     mailbox_facts(row)
     assert row.read and row.read <= MAILBOX_FACTS_READ, row.read - MAILBOX_FACTS_READ
+
+
+def test_the_c_allocator_is_asked_for_two_arenas_and_a_libc_without_mallopt_is_no_error():
+    asked = []
+
+    class Glibc(object):
+        @staticmethod
+        def mallopt(parameter, value):
+            asked.append((parameter, value))
+            return 1
+    assert fanout.limit_malloc_arenas(libc=Glibc()) is True
+    # M_ARENA_MAX (glibc's malloc.h), two arenas.
+    assert asked == [(-8, 2)]
+    assert fanout.limit_malloc_arenas(libc=object()) is False
+    # On this machine: whatever the C library, it does not raise.
+    assert fanout.limit_malloc_arenas() in (True, False)
