@@ -78,12 +78,13 @@ def merged_pages(streams, fallback, refused):
     them are dropped and the pages of ``fallback()`` (one stream) are yielded instead; another
     error is raised. A consumer that stops early stops the streams after the page each is reading.
     """
-    stop = threading.Event()
+    stop, started = threading.Event(), threading.Event()
     shared = queue.Queue(maxsize=READ_AHEAD * len(streams))
     for index, stream in enumerate(streams):
-        threading.Thread(target=_read_stream, args=(index, stream, shared, stop), daemon=True).start()
+        threading.Thread(target=_read_stream, args=(index, stream, shared, stop, started), daemon=True).start()
     try:
         firsts = _firsts(shared, len(streams))
+        started.set()
         errors = [value for unused, kind, value in firsts if kind == 'error']
         if any(refused(error) for error in errors):
             stop.set()
@@ -94,6 +95,7 @@ def merged_pages(streams, fallback, refused):
         yield from _as_they_come(firsts, shared, len(streams))
     finally:
         stop.set()
+        started.set()
 
 
 def _firsts(shared, count):
@@ -122,9 +124,11 @@ def _as_they_come(items, shared, count):
             yield value
 
 
-def _read_stream(index, stream, out, stop):
+def _read_stream(index, stream, out, stop, started):
     """Put each page of ``stream`` on ``out`` as (index, 'page', rows), then (index, 'end', None)
-    or (index, 'error', e)."""
+    or (index, 'error', e). After its first page a stream waits for ``started`` (every stream has
+    answered once), so a slow first answer does not leave the others' pages piling up unbounded
+    while the consumer waits to see whether the split was refused."""
     pages = iter(stream)
     try:
         while not stop.is_set():
@@ -133,6 +137,7 @@ def _read_stream(index, stream, out, stop):
             except StopIteration:
                 break
             _put(out, (index, 'page', page), stop)
+            started.wait()
         _put(out, (index, 'end', None), stop)
     except Exception as error:  # pylint: disable=broad-except
         _put(out, (index, 'error', error), stop)

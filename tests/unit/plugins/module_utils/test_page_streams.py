@@ -61,6 +61,29 @@ def test_streams_read_ahead_only_a_few_pages():
     assert most <= 2 * (READ_AHEAD + 1) * 3, most
 
 
+def test_a_slow_first_answer_does_not_pile_up_the_other_streams_pages():
+    """Until every stream has answered once, the others read no further than their first page:
+    before, a quick stream's pages were all held while a slow one's first page was awaited."""
+    quick = []
+
+    def fast():
+        for number in range(100):
+            quick.append(number)
+            yield [number]
+
+    def slow():
+        # Waits for the quick stream to run ahead; the timeout is only a safety net.
+        deadline = time.monotonic() + 1
+        while len(quick) < 50 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        ahead.append(len(quick))
+        yield ['slow']
+    ahead = []
+    pages = list(merged_pages([fast(), slow()], lambda: pytest.fail('no fallback'), lambda e: False))
+    assert len(pages) == 101
+    assert ahead[0] <= READ_AHEAD + 2, ahead
+
+
 def test_a_refused_split_falls_back_to_one_stream_before_anything_is_yielded():
     def refused():
         raise ExchangeError('Invalid filter syntax', kind='invalid_argument')
