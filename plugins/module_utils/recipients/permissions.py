@@ -185,8 +185,12 @@ def _kept_trustees(call, answer):
     mailbox for Full Access, which for 10,000 mailboxes were the largest part of a bulk task's memory."""
     if isinstance(answer, ExchangeError):
         return answer
-    kind = 'full_access' if call[0] == 'Get-MailboxPermission' else 'send_as'
-    return [intern(str(trustee)) for trustee in trustees_from_rows(None, kind, answer)]
+    return _interned_trustees('full_access' if call[0] == 'Get-MailboxPermission' else 'send_as', answer)
+
+
+def _interned_trustees(kind, rows):
+    """The trustees ``rows`` name (:func:`trustees_from_rows`), each spelling one shared string."""
+    return [intern(str(trustee)) for trustee in trustees_from_rows(None, kind, rows)]
 
 
 def _send_as_org_wide(runner, mailboxes):
@@ -203,7 +207,7 @@ def _send_as_org_wide(runner, mailboxes):
             for row in page:
                 key = by_name.get(str(row.get('Identity')).lower())
                 if key is not None:
-                    grouped[key].extend(_kept_trustees(('Get-RecipientPermission', None), [row]))
+                    grouped[key].extend(_interned_trustees('send_as', [row]))
     except ExchangeError:
         return None
     return grouped
