@@ -99,13 +99,9 @@ def merged_pages(streams, fallback, refused):
 
 
 def _firsts(shared, count):
-    """Items from ``shared`` until every stream gave one; the rest of what came, in order too."""
-    items, started = [], set()
-    while len(started) < count:
-        item = shared.get()
-        started.add(item[0])
-        items.append(item)
-    return items
+    """One item from each stream, in the order they came (each stream waits for ``started``
+    after its first, see :func:`_read_stream`)."""
+    return [shared.get() for unused in range(count)]
 
 
 def _as_they_come(items, shared, count):
