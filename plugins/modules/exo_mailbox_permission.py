@@ -253,7 +253,7 @@ concurrency:
   sample: 12
 """
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine.bulk import PARALLEL_SPEC, check_parallel, merge_entries
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.bulk import PARALLEL_SPEC, RESULTS_SPEC, check_parallel, merge_entries
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import Prop
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
@@ -376,6 +376,7 @@ def main():
             mailbox=dict(type='str'),
             mailboxes=dict(type='list', elements='dict', options=dict(options, mailbox=dict(type='str', required=True))),
             parallel=dict(PARALLEL_SPEC),
+            results=dict(RESULTS_SPEC),
         ),
         required_one_of=[('mailbox', 'mailboxes')],
         mutually_exclusive=[('mailbox', 'mailboxes')],

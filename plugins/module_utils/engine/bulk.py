@@ -30,6 +30,13 @@ MAX_PARALLEL = 16
 ONPREM_AUTO = 4
 # The ``parallel`` option of every module that fans out.
 PARALLEL_SPEC = dict(type='raw', default=DEFAULT_PARALLEL)
+# The ``results`` option of every bulk module: ``all`` keeps one entry per object (what the drift
+# report reads), ``changed`` only the objects that changed (in check mode: would change) or failed,
+# so an audit of a large tenant that is in sync does not return (and Ansible hold) an entry per
+# object. Either way the result's ``counts`` say how many objects were converged, changed, failed.
+RESULTS_ALL = 'all'
+RESULTS_CHANGED = 'changed'
+RESULTS_SPEC = dict(type='str', default=RESULTS_ALL, choices=[RESULTS_ALL, RESULTS_CHANGED])
 
 
 class Outcome(object):
@@ -134,17 +141,37 @@ def failure_message(failures, total, noun):
     return '%d of %d %s failed: %s' % (len(failures), total, noun, '; '.join(parts))
 
 
+def counts(results):
+    """How many of a bulk task's per-object ``results`` there are, changed, failed, and neither
+    (``unchanged``: in sync). A failure after a write counts as changed and failed."""
+    changed = sum(1 for r in results if r.get('changed'))
+    failed = sum(1 for r in results if r['failed'])
+    unchanged = sum(1 for r in results if not r['failed'] and not r.get('changed'))
+    return dict(total=len(results), changed=changed, failed=failed, unchanged=unchanged)
+
+
+def kept(results, which):
+    """The per-object ``results`` the ``results`` option keeps: all, or (``changed``) those
+    that changed or failed."""
+    if which == RESULTS_CHANGED:
+        return [r for r in results if r['failed'] or r.get('changed')]
+    return results
+
+
 def bulk_result(exo, outcomes, noun, name, after, before=None):
     """The result of a bulk task, failing it when any object failed.
 
-    Per-object results from :func:`summarise`; with ``--diff``, a diff keyed by ``name(result)``
-    of each converged object's ``before`` (popped from its result, shaped by ``before``)
+    Per-object results from :func:`summarise`, those the task's ``results`` option keeps
+    (:func:`kept`), and their :func:`counts`; with ``--diff``, a diff keyed by ``name(result)``
+    of each kept converged object's ``before`` (popped from its result, shaped by ``before``)
     against ``after(result)``; the failure message counts and names every failed ``noun``.
     """
     changed, results, failures = summarise(outcomes)
+    tally = counts(results)
+    results = kept(results, exo.params.get('results'))
     converged = [r for r in results if not r['failed']]
     olds = [r.pop('before') for r in converged]
-    result = dict(changed=changed, results=results)
+    result = dict(changed=changed, results=results, counts=tally)
     if exo.module._diff:
         result['diff'] = build_diff(
             {name(r): before(old) if before else old for r, old in zip(converged, olds)},

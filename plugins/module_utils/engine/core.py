@@ -28,7 +28,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors 
     OTHER,
     ExchangeError,
 )
-from ansible_collections.mailops.exchange.plugins.module_utils.engine.bulk import PARALLEL_SPEC
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.bulk import PARALLEL_SPEC, RESULTS_SPEC
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.outcome import create_once, remove_once
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import object_summary
 
@@ -428,7 +428,7 @@ def argument_spec(resource):
         return dict(argument_spec=spec, **resource.module_checks)
     entry = dict((name, dict((k, v) for k, v in spec.items() if k != 'default')) for name, spec in options.items())
     entry[identity] = dict(named, required=True)
-    spec = dict(options, **{identity: named, 'parallel': dict(PARALLEL_SPEC),
+    spec = dict(options, **{identity: named, 'parallel': dict(PARALLEL_SPEC), 'results': dict(RESULTS_SPEC),
                             resource.bulk: dict(type='list', elements='dict', options=entry)})
     return dict(argument_spec=spec, required_one_of=[(identity, resource.bulk)], plain_entries={resource.bulk: identity},
                 mutually_exclusive=[(identity, resource.bulk)] + [(resource.bulk, name) for name in resource.entry_only

@@ -15,7 +15,7 @@ recipient lists, checks) is ``recipients/groups.py``.
 from __future__ import annotations
 
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients import groups
-from ansible_collections.mailops.exchange.plugins.module_utils.engine.bulk import PARALLEL_SPEC, check_parallel, merge_entries
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.bulk import PARALLEL_SPEC, RESULTS_SPEC, check_parallel, merge_entries
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import CREATE, CREATE_SET, SET, Prop, Resource, same_text
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.properties import CustomAttributes
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.relation import MODES, WRITES, Relation, check_entry as check_relation, plan_mode
@@ -278,6 +278,7 @@ def converge_members(module_class, relation):
             exclusive=dict(type='bool', default=False),
             bypass_security_group_manager_check=dict(type='bool', default=True),
             parallel=dict(PARALLEL_SPEC),
+            results=dict(RESULTS_SPEC),
         ),
         required_one_of=[('group', 'groups')],
         mutually_exclusive=[('group', 'groups')],

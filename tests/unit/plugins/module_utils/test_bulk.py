@@ -166,8 +166,9 @@ class Failed(Exception):
 class FakeExo(object):
     """What bulk_result needs of ExchangeModule: the diff flag and a fail that ends the task."""
 
-    def __init__(self, diff):
+    def __init__(self, diff, results=None):
         self.module = type('Module', (), {'_diff': diff})()
+        self.params = {} if results is None else {'results': results}
         self.failed_with = None
 
     def fail(self, msg, **result):
@@ -204,6 +205,37 @@ def test_bulk_result_fails_naming_every_failed_object_with_the_others_results():
     assert msg == '1 of 3 groups failed: ghost: not there'
     assert [r['failed'] for r in result['results']] == [False, False, True]
     assert set(result['diff']['after']) == {'sales@x', 'ops@x'}
+
+
+def test_bulk_result_counts_every_object_whichever_results_it_keeps():
+    for results in (None, 'all', 'changed'):
+        result = bulk_result(FakeExo(diff=False, results=results), group_outcomes(), 'groups', name=lambda r: r['group'],
+                             after=lambda r: r['members'])
+        assert result['counts'] == {'total': 2, 'changed': 1, 'failed': 0, 'unchanged': 1}
+
+
+def test_bulk_result_changed_keeps_only_the_objects_that_changed_or_failed_and_their_diff():
+    exo = FakeExo(diff=True, results='changed')
+    outcomes = group_outcomes() + [Outcome('ghost', error=ExchangeError('not there', kind='not_found')),
+                                   Outcome('half', result={'changed': True}, error=ExchangeError('read-back failed'))]
+    with pytest.raises(Failed):
+        bulk_result(exo, outcomes, 'groups', name=lambda r: r['group'], after=lambda r: r['members'])
+    msg, result = exo.failed_with
+    assert msg.startswith('2 of 4 groups failed: ')
+    assert [(r['key'], r['failed'], r.get('changed')) for r in result['results']] == [
+        ('sales', False, True), ('ghost', True, None), ('half', True, True)]
+    assert result['results'][1]['error_kind'] == 'not_found'
+    assert result['diff'] == {'before': {'sales@x': ['a']}, 'after': {'sales@x': ['a', 'b']}}
+    assert result['counts'] == {'total': 4, 'changed': 2, 'failed': 2, 'unchanged': 1}
+
+
+def test_bulk_result_changed_of_objects_all_in_sync_lists_none():
+    outcomes = [Outcome('ops%d' % i, result={'group': 'ops%d@x' % i, 'changed': False, 'members': [], 'before': []})
+                for i in range(3)]
+    result = bulk_result(FakeExo(diff=True, results='changed'), outcomes, 'groups', name=lambda r: r['group'],
+                         after=lambda r: r['members'])
+    assert result['changed'] is False and result['results'] == [] and result['diff'] == {'before': {}, 'after': {}}
+    assert result['counts'] == {'total': 3, 'changed': 0, 'failed': 0, 'unchanged': 3}
 
 
 def test_the_module_sends_one_call_alone_and_several_ten_to_a_batch():
