@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from . import errors, identity, opath, views
+from .lazy_rows import LazyRows
 from .model import DOMAIN_CONTROLLER, MAILBOX_RIGHTS, MailboxAce, SendAsAce
 
 DEFAULT_RESULT_SIZE = 1000
@@ -251,13 +252,18 @@ class Cmdlet:
             raise errors.missing_parameters(missing)
         return bound
 
-    def run(self, org, raw_params, caller=""):
-        """Bind ``raw_params`` and run the cmdlet atomically against ``org``."""
+    def run(self, org, raw_params, caller="", lazy=False):
+        """Bind ``raw_params`` and run the cmdlet atomically against ``org``. ``lazy``: the rows
+        may be a :class:`~sandbox.lazy_rows.LazyRows`, which the caller pages under ``org.lock``
+        while ``org.generation`` is unchanged (sandbox/paging.py); else they are a list."""
         params = self.bind(raw_params)
         with org.lock:
             if self.is_write:
                 org.changed(lists=False)
-            return self.handler(org, params, caller)
+            result = self.handler(org, params, caller)
+            if not lazy and isinstance(result.rows, LazyRows):
+                result.rows = list(result.rows)
+            return result
 
 
 _GET_COMMON = {
@@ -270,17 +276,23 @@ _GET_COMMON = {
 
 def _limit(rows, params, result):
     size = params.get("ResultSize", DEFAULT_RESULT_SIZE)
-    if size is not None and len(rows) > size:
+    if isinstance(rows, LazyRows):
+        if size is not None and rows.more_than(size):
+            result.warnings.append(RESULT_SIZE_WARNING)
+            rows.limit(size)
+    elif size is not None and len(rows) > size:
         result.warnings.append(RESULT_SIZE_WARNING)
         rows = rows[:size]
     result.rows = rows
     return result
 
 
-def _query(org, candidates, params, view, resolve=None, links=()):
+def _query(org, candidates, params, view, resolve=None, links=(), selective=False):
     """Rows of ``candidates`` narrowed by Identity, type and Filter. A filter on one of the
     ``links`` (attributes that hold other recipients) compares distinguished names, as the
-    service's link filters do; the rows keep showing names."""
+    service's link filters do; the rows keep showing names. The rows are viewed lazily, a page
+    at a time (sandbox/lazy_rows.py); ``selective``: ``view(candidate, wanted)`` can build just
+    the ``$select`` properties."""
     if "Identity" in params:
         candidates = [(resolve or identity.resolve)(org, params["Identity"], candidates)]
     if "RecipientTypeDetails" in params:
@@ -290,7 +302,7 @@ def _query(org, candidates, params, view, resolve=None, links=()):
         wanted = set(params["RecipientType"])
         candidates = [r for r in candidates if r.recipient_type in wanted]
     if "Filter" not in params:
-        return _limit([view(r) for r in candidates], params, CmdletResult())
+        return _limit(LazyRows(candidates, view, selective=selective), params, CmdletResult())
     text = params["Filter"]
     try:
         tree = opath.parse(text)
@@ -305,9 +317,10 @@ def _query(org, candidates, params, view, resolve=None, links=()):
         required = opath.conjuncts_on(tree, prop)
         if required:
             candidates = [r for r in candidates if opath.satisfies(required, getattr(r, attribute))]
-    rows = [view(r) for r in candidates]
-    rows = [row for r, row in zip(candidates, rows) if opath.evaluate(tree, org.link_values(r, row, links))]
-    return _limit(rows, params, CmdletResult())
+    # A filter of nothing but those comparisons is decided: no row needs evaluating.
+    keep = None if opath.decided_by(tree, ("name", "guid")) else (
+        lambda r, row: opath.evaluate(tree, org.link_values(r, row, links)))
+    return _limit(LazyRows(candidates, view, keep, selective), params, CmdletResult())
 
 
 def get_mailbox(org, params, caller):
@@ -321,7 +334,8 @@ def get_mailbox(org, params, caller):
                     "IsSoftDeletedByRemove": True, "IsInactiveMailbox": False}
         return _query(org, [r for r, unused in org.soft_deleted.values()], params, view,
                       resolve=_soft_deleted)
-    return _query(org, org.mailboxes(view=True), params, partial(views.mailbox_view, org), links=("GrantSendOnBehalfTo",))
+    return _query(org, org.mailboxes(view=True), params, partial(views.mailbox_view, org), links=("GrantSendOnBehalfTo",),
+                  selective=True)
 
 
 def _soft_deleted(org, text, unused_candidates=None):
@@ -336,7 +350,8 @@ def _soft_deleted(org, text, unused_candidates=None):
 
 def get_recipient(org, params, caller):
     """Get-Recipient: recipients of every type, with the smaller Get-Recipient property set."""
-    return _query(org, org.all(), params, partial(views.recipient_view, org), links=("GrantSendOnBehalfTo", "Members"))
+    return _query(org, org.all(), params, partial(views.recipient_view, org), links=("GrantSendOnBehalfTo", "Members"),
+                  selective=True)
 
 
 def _mailbox(org, params):

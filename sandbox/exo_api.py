@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from . import opath, catalog, cmdlets_rbac, errors, paging
 from .entra import (EXCHANGE_CAPABLE_ROLES, EXCHANGE_RESOURCE_APP_ID, MANAGE_AS_APP, READER_ROLES,
                     InvalidToken)
+from .lazy_rows import wanted_names
 from .model import DATETIME_PROPERTIES, GUID_PROPERTIES
 from .web import Request, Response, json_media_type, json_response, load_json
 
@@ -118,11 +119,6 @@ def annotate(row):
             out[f"{key}@odata.type"] = "#Collection(String)"
         out[key] = value
     return out
-
-
-def _select(rows, select):
-    wanted = {name.strip().lower() for name in select.split(",") if name.strip()}
-    return [{k: v for k, v in row.items() if k.lower() in wanted} for row in rows]
 
 
 def _authenticate(sandbox, request):
@@ -258,20 +254,18 @@ def handle(sandbox, request, segment):
             return _no_body(sandbox, 403)
         sandbox.stats.cmdlet(cmdlet.name, cmdlet.is_write)
         _refuse_ranges(sandbox, cmdlet_input["Parameters"].get("Filter"))
-        result = sandbox.pager.result(
+        select = request.query_value("$select")
+        result, rows, next_token = sandbox.pager.read(
             sandbox.org, digest, offset, size,
             lambda: cmdlet.run(sandbox.org, cmdlet_input["Parameters"],
-                               caller=claims.get("app_displayname", "")))
+                               caller=claims.get("app_displayname", ""), lazy=True),
+            wanted_names(select))
     except errors.CmdletFailure as failure:
         return _respond(sandbox, failure_status(failure), failure_payload(failure))
 
     odd = sandbox.faults.odd_answer(cmdlet.name)
     if odd:
         return _odd_answer(sandbox, odd, cmdlet.name)
-    rows, next_token = sandbox.pager.page(result.rows, digest, offset, size)
-    select = request.query_value("$select")
-    if select:
-        rows = _select(rows, select)
     base = f"{sandbox.directory.exchange_url}/adminapi/beta/{segment}"
     payload = {"@odata.context": f"{base}/$metadata#Collection(Exchange.GenericHashTable)"}
     if next_token:

@@ -259,6 +259,14 @@ def conjuncts_on(node, prop):
     return []
 
 
+def decided_by(node, props):
+    """Whether ``node`` is nothing but comparisons of ``props`` (lower-case names) joined by
+    ``-and``: then the narrowing by :func:`conjuncts_on` and :func:`satisfies` decides it."""
+    if isinstance(node, BoolOp):
+        return node.op == "and" and decided_by(node.left, props) and decided_by(node.right, props)
+    return isinstance(node, Comparison) and node.prop.lower() in props
+
+
 def satisfies(comparisons, value):
     """Whether ``value`` of a property meets every one of ``comparisons`` (from
     :func:`conjuncts_on`): a cheap first narrowing before the whole filter is evaluated."""
@@ -277,6 +285,8 @@ def evaluate(node, obj):
 
 
 def _lookup(obj, name):
+    if name in obj:
+        return obj[name]
     lowered = name.lower()
     for key, value in obj.items():
         if key.lower() == lowered:

@@ -5,7 +5,8 @@ belongs to, authenticated with a per-start secret: clients cannot forge offsets,
 replayed with a different cmdlet or parameters is refused rather than silently misapplied.
 Pages reflect the state at the time they are read: a later page serves the rows of an earlier
 run of the same read only while the organisation's ``generation`` (bumped by every change) is
-the one they were made at, else the cmdlet runs again.
+the one they were made at, else the cmdlet runs again. A read's rows are viewed only as its pages
+ask for them (sandbox/lazy_rows.py), so a page costs its own rows whatever the organisation's size.
 """
 
 import base64
@@ -15,6 +16,8 @@ import json
 import re
 import threading
 from collections import OrderedDict
+
+from .lazy_rows import LazyRows, trim
 
 MAX_PAGE_SIZE = 1000
 _PREFER = re.compile(r"odata\.maxpagesize\s*=\s*(\d+)", re.IGNORECASE)
@@ -65,7 +68,7 @@ class Pager:
                 if kept is not None and kept[0] == generation:
                     return kept[1]
             result = run()
-            if org.generation != generation or len(result.rows) <= size:
+            if org.generation != generation or not _more_than(result.rows, size):
                 return result
         with self._results_lock:
             self._results[digest] = (generation, result)
@@ -96,8 +99,24 @@ class Pager:
             raise SkipTokenError("The skip token belongs to a different request body.")
         return int(offset)
 
-    def page(self, rows, digest, offset, size):
-        """Slice ``rows`` at ``offset``; returns ``(page, next_token_or_None)``."""
+    def read(self, org, digest, offset, size, run, wanted=None):
+        """:meth:`result` and its :meth:`page` at ``offset``, both under the organisation's lock
+        (a :class:`~sandbox.lazy_rows.LazyRows` views its rows as a page asks for them): returns
+        ``(result, page, next_token_or_None)``."""
+        with org.lock:
+            result = self.result(org, digest, offset, size, run)
+            return (result, *self.page(result.rows, digest, offset, size, wanted))
+
+    def page(self, rows, digest, offset, size, wanted=None):
+        """Slice ``rows`` at ``offset``, narrowed to the ``wanted`` properties (lower-case names)
+        when given; returns ``(page, next_token_or_None)``."""
         end = offset + size
-        next_token = self.token(digest, end) if end < len(rows) else None
-        return rows[offset:end], next_token
+        next_token = self.token(digest, end) if _more_than(rows, end) else None
+        if isinstance(rows, LazyRows):
+            return rows.page(offset, size, wanted), next_token
+        page = rows[offset:end]
+        return (page if wanted is None else [trim(row, wanted) for row in page]), next_token
+
+
+def _more_than(rows, count):
+    return rows.more_than(count) if isinstance(rows, LazyRows) else len(rows) > count

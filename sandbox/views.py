@@ -17,118 +17,171 @@ from .model import (
 )
 
 
-def recipient_view(org, recipient):
-    """The properties Get-Recipient returns."""
-    props = recipient.properties
-    return {
-        "Alias": recipient.alias,
-        "DisplayName": recipient.display_name,
-        "EmailAddresses": list(recipient.email_addresses),
-        "ExternalDirectoryObjectId": recipient.external_directory_object_id,
-        "HiddenFromAddressListsEnabled": props["HiddenFromAddressListsEnabled"],
-        "PrimarySmtpAddress": recipient.primary_smtp_address,
-        "RecipientType": recipient.recipient_type,
-        "RecipientTypeDetails": recipient.recipient_type_details,
-        "WindowsLiveID": recipient.user_principal_name,
-        "ExchangeGuid": recipient.exchange_guid,
-        "ExternalEmailAddress": props.get("ExternalEmailAddress"),
-        **{name: props.get(name, "") for name in PERSON_PROPERTIES},
-        **{f"CustomAttribute{n}": props[f"CustomAttribute{n}"] for n in range(1, 16)},
-        "OrganizationalUnit": f"{FOREST.lower()}.prod.outlook.com/Microsoft Exchange "
-                              f"Hosted Organizations/{org.domain}",
-        "IsDirSynced": False,
-        "Identity": recipient.name,
-        "Id": recipient.name,
-        "IsValid": True,
-        "Name": recipient.name,
-        "DistinguishedName": org.distinguished_name(recipient),
-        "WhenChanged": recipient.when_changed,
-        "WhenCreated": recipient.when_created,
-        "ExchangeObjectId": recipient.exchange_object_id,
-        "OrganizationalUnitRoot": org.domain,
-        "Guid": recipient.guid,
-        "OriginatingServer": DOMAIN_CONTROLLER,
-    }
+def _prop(name):
+    return lambda org, r: r.properties[name]
 
 
-def _forwarding_label(org, guid):
+def _prop_or(name, default=None):
+    return lambda org, r: r.properties.get(name, default)
+
+
+def _constant(value):
+    return lambda org, r: value
+
+
+def _fresh_empty_list(org, r):
+    return []
+
+
+def _unit(org):
+    return f"{FOREST.lower()}.prod.outlook.com/Microsoft Exchange Hosted Organizations/{org.domain}"
+
+
+def _custom_attributes():
+    return tuple((f"CustomAttribute{n}", _prop(f"CustomAttribute{n}")) for n in range(1, 16))
+
+
+def build(fields, org, recipient, wanted=None):
+    """The row of ``fields`` ((name, getter) pairs, in wire order) for ``recipient``; only the
+    ``wanted`` ones (lower-case names, ``$select``) when given, in the same order."""
+    if wanted is not None:
+        fields = _chosen(fields, wanted)
+    return {name: get(org, recipient) for name, get in fields}
+
+
+_CHOSEN = {}
+
+
+def _chosen(fields, wanted):
+    key = (id(fields), wanted)
+    chosen = _CHOSEN.get(key)
+    if chosen is None:
+        if len(_CHOSEN) > 256:
+            _CHOSEN.clear()
+        chosen = _CHOSEN[key] = tuple((name, get) for name, get in fields if name.lower() in wanted)
+    return chosen
+
+
+# The properties Get-Recipient returns, in wire order.
+RECIPIENT_FIELDS = (
+    ("Alias", lambda org, r: r.alias),
+    ("DisplayName", lambda org, r: r.display_name),
+    ("EmailAddresses", lambda org, r: list(r.email_addresses)),
+    ("ExternalDirectoryObjectId", lambda org, r: r.external_directory_object_id),
+    ("HiddenFromAddressListsEnabled", _prop("HiddenFromAddressListsEnabled")),
+    ("PrimarySmtpAddress", lambda org, r: r.primary_smtp_address),
+    ("RecipientType", lambda org, r: r.recipient_type),
+    ("RecipientTypeDetails", lambda org, r: r.recipient_type_details),
+    ("WindowsLiveID", lambda org, r: r.user_principal_name),
+    ("ExchangeGuid", lambda org, r: r.exchange_guid),
+    ("ExternalEmailAddress", _prop_or("ExternalEmailAddress")),
+    *((name, _prop_or(name, "")) for name in PERSON_PROPERTIES),
+    *_custom_attributes(),
+    ("OrganizationalUnit", lambda org, r: _unit(org)),
+    ("IsDirSynced", _constant(False)),
+    ("Identity", lambda org, r: r.name),
+    ("Id", lambda org, r: r.name),
+    ("IsValid", _constant(True)),
+    ("Name", lambda org, r: r.name),
+    ("DistinguishedName", lambda org, r: org.distinguished_name(r)),
+    ("WhenChanged", lambda org, r: r.when_changed),
+    ("WhenCreated", lambda org, r: r.when_created),
+    ("ExchangeObjectId", lambda org, r: r.exchange_object_id),
+    ("OrganizationalUnitRoot", lambda org, r: org.domain),
+    ("Guid", lambda org, r: r.guid),
+    ("OriginatingServer", _constant(DOMAIN_CONTROLLER)),
+)
+
+
+def recipient_view(org, recipient, wanted=None):
+    """The properties Get-Recipient returns; only the ``wanted`` ones when given (``$select``)."""
+    return build(RECIPIENT_FIELDS, org, recipient, wanted)
+
+
+def _forwarding_label(org, r):
     # Get-Mailbox names the forwarding recipient by its Name (its Identity in Exchange Online).
+    guid = r.properties["ForwardingAddress"]
     recipient = org.recipients.get(guid) if guid else None
     return recipient.name if recipient is not None else None
 
 
-def mailbox_view(org, recipient):
-    """The properties Get-Mailbox returns (a representative subset of the real 324)."""
-    props = recipient.properties
-    shared = recipient.recipient_type_details == "SharedMailbox"
-    resource_type = MAILBOX_TYPES.get(recipient.recipient_type_details)
-    upn = recipient.user_principal_name
-    return {
-        "Database": f"{FOREST}DG001-db001",
-        "DatabaseGuid": org.database_guid,
-        "DeliverToMailboxAndForward": props["DeliverToMailboxAndForward"],
-        "LitigationHoldEnabled": props["LitigationHoldEnabled"],
-        "SingleItemRecoveryEnabled": True,
-        "RetentionHoldEnabled": False,
-        "LitigationHoldDate": props["LitigationHoldDate"],
-        "LitigationHoldOwner": props["LitigationHoldOwner"],
-        "LitigationHoldDuration": props["LitigationHoldDuration"],
-        "ExchangeGuid": recipient.exchange_guid,
-        **{name: props[name] for name in MAILBOX_FEATURES},
-        "ForwardingAddress": _forwarding_label(org, props["ForwardingAddress"]),
-        "ForwardingSmtpAddress": props["ForwardingSmtpAddress"],
-        "IsMailboxEnabled": True,
-        "Languages": ["en-US"],
-        "IsResource": resource_type is not None,
-        "ResourceType": resource_type,
-        "ResourceCapacity": props["ResourceCapacity"],
-        "IsShared": shared,
-        "UserPrincipalName": upn,
-        "WindowsLiveID": upn,
-        "MicrosoftOnlineServicesID": upn,
-        "RoleAssignmentPolicy": "Default Role Assignment Policy",
-        "SharingPolicy": "Default Sharing Policy",
-        "AuditEnabled": True,
-        "WhenMailboxCreated": recipient.when_created,
-        "UsageLocation": "United States",
-        "AccountDisabled": shared or resource_type is not None,
-        "Alias": recipient.alias,
-        "OrganizationalUnit": f"{FOREST.lower()}.prod.outlook.com/Microsoft Exchange "
-                              f"Hosted Organizations/{org.domain}",
-        **{f"CustomAttribute{n}": props[f"CustomAttribute{n}"] for n in range(1, 16)},
-        **{f"ExtensionCustomAttribute{n}": [] for n in range(1, 6)},
-        "DisplayName": recipient.display_name,
-        "EmailAddresses": list(recipient.email_addresses),
-        "GrantSendOnBehalfTo": [org.recipients[g].name
-                                for g in recipient.grant_send_on_behalf_to
-                                if g in org.recipients],
-        "ExternalDirectoryObjectId": recipient.external_directory_object_id,
-        "HiddenFromAddressListsEnabled": props["HiddenFromAddressListsEnabled"],
-        "LegacyExchangeDN": props.get("LegacyExchangeDN") or next(
-            (a[5:] for a in recipient.email_addresses if a.startswith("X500:")), ""),
-        "MaxSendSize": "35 MB (36,700,160 bytes)",
-        "MaxReceiveSize": "36 MB (37,748,736 bytes)",
-        "EmailAddressPolicyEnabled": False,
-        "PrimarySmtpAddress": recipient.primary_smtp_address,
-        "RecipientType": recipient.recipient_type,
-        "RecipientTypeDetails": recipient.recipient_type_details,
-        "WindowsEmailAddress": recipient.primary_smtp_address,
-        "Identity": recipient.name,
-        "Id": recipient.name,
-        "IsValid": True,
-        "ExchangeVersion": "0.20 (15.0.0.0)",
-        "Name": recipient.name,
-        "DistinguishedName": org.distinguished_name(recipient),
-        "ObjectClass": ["top", "person", "organizationalPerson", "user"],
-        "WhenChanged": recipient.when_changed,
-        "WhenCreated": recipient.when_created,
-        "WhenChangedUTC": recipient.when_changed.replace("+00:00", "Z"),
-        "WhenCreatedUTC": recipient.when_created.replace("+00:00", "Z"),
-        "ExchangeObjectId": recipient.exchange_object_id,
-        "OrganizationalUnitRoot": org.domain,
-        "Guid": recipient.guid,
-        "OriginatingServer": DOMAIN_CONTROLLER,
-    }
+def _resource_type(org, r):
+    return MAILBOX_TYPES.get(r.recipient_type_details)
+
+
+def _legacy_dn(org, r):
+    return r.properties.get("LegacyExchangeDN") or next(
+        (a[5:] for a in r.email_addresses if a.startswith("X500:")), "")
+
+
+# The properties Get-Mailbox returns (a representative subset of the real 324), in wire order.
+MAILBOX_FIELDS = (
+    ("Database", _constant(f"{FOREST}DG001-db001")),
+    ("DatabaseGuid", lambda org, r: org.database_guid),
+    ("DeliverToMailboxAndForward", _prop("DeliverToMailboxAndForward")),
+    ("LitigationHoldEnabled", _prop("LitigationHoldEnabled")),
+    ("SingleItemRecoveryEnabled", _constant(True)),
+    ("RetentionHoldEnabled", _constant(False)),
+    ("LitigationHoldDate", _prop("LitigationHoldDate")),
+    ("LitigationHoldOwner", _prop("LitigationHoldOwner")),
+    ("LitigationHoldDuration", _prop("LitigationHoldDuration")),
+    ("ExchangeGuid", lambda org, r: r.exchange_guid),
+    *((name, _prop(name)) for name in MAILBOX_FEATURES),
+    ("ForwardingAddress", _forwarding_label),
+    ("ForwardingSmtpAddress", _prop("ForwardingSmtpAddress")),
+    ("IsMailboxEnabled", _constant(True)),
+    ("Languages", lambda org, r: ["en-US"]),
+    ("IsResource", lambda org, r: _resource_type(org, r) is not None),
+    ("ResourceType", _resource_type),
+    ("ResourceCapacity", _prop("ResourceCapacity")),
+    ("IsShared", lambda org, r: r.recipient_type_details == "SharedMailbox"),
+    ("UserPrincipalName", lambda org, r: r.user_principal_name),
+    ("WindowsLiveID", lambda org, r: r.user_principal_name),
+    ("MicrosoftOnlineServicesID", lambda org, r: r.user_principal_name),
+    ("RoleAssignmentPolicy", _constant("Default Role Assignment Policy")),
+    ("SharingPolicy", _constant("Default Sharing Policy")),
+    ("AuditEnabled", _constant(True)),
+    ("WhenMailboxCreated", lambda org, r: r.when_created),
+    ("UsageLocation", _constant("United States")),
+    ("AccountDisabled", lambda org, r: r.recipient_type_details == "SharedMailbox" or _resource_type(org, r) is not None),
+    ("Alias", lambda org, r: r.alias),
+    ("OrganizationalUnit", lambda org, r: _unit(org)),
+    *_custom_attributes(),
+    *((f"ExtensionCustomAttribute{n}", _fresh_empty_list) for n in range(1, 6)),
+    ("DisplayName", lambda org, r: r.display_name),
+    ("EmailAddresses", lambda org, r: list(r.email_addresses)),
+    ("GrantSendOnBehalfTo", lambda org, r: names(org, r.grant_send_on_behalf_to)),
+    ("ExternalDirectoryObjectId", lambda org, r: r.external_directory_object_id),
+    ("HiddenFromAddressListsEnabled", _prop("HiddenFromAddressListsEnabled")),
+    ("LegacyExchangeDN", _legacy_dn),
+    ("MaxSendSize", _constant("35 MB (36,700,160 bytes)")),
+    ("MaxReceiveSize", _constant("36 MB (37,748,736 bytes)")),
+    ("EmailAddressPolicyEnabled", _constant(False)),
+    ("PrimarySmtpAddress", lambda org, r: r.primary_smtp_address),
+    ("RecipientType", lambda org, r: r.recipient_type),
+    ("RecipientTypeDetails", lambda org, r: r.recipient_type_details),
+    ("WindowsEmailAddress", lambda org, r: r.primary_smtp_address),
+    ("Identity", lambda org, r: r.name),
+    ("Id", lambda org, r: r.name),
+    ("IsValid", _constant(True)),
+    ("ExchangeVersion", _constant("0.20 (15.0.0.0)")),
+    ("Name", lambda org, r: r.name),
+    ("DistinguishedName", lambda org, r: org.distinguished_name(r)),
+    ("ObjectClass", lambda org, r: ["top", "person", "organizationalPerson", "user"]),
+    ("WhenChanged", lambda org, r: r.when_changed),
+    ("WhenCreated", lambda org, r: r.when_created),
+    ("WhenChangedUTC", lambda org, r: r.when_changed.replace("+00:00", "Z")),
+    ("WhenCreatedUTC", lambda org, r: r.when_created.replace("+00:00", "Z")),
+    ("ExchangeObjectId", lambda org, r: r.exchange_object_id),
+    ("OrganizationalUnitRoot", lambda org, r: org.domain),
+    ("Guid", lambda org, r: r.guid),
+    ("OriginatingServer", _constant(DOMAIN_CONTROLLER)),
+)
+
+
+def mailbox_view(org, recipient, wanted=None):
+    """The properties Get-Mailbox returns; only the ``wanted`` ones when given (``$select``)."""
+    return build(MAILBOX_FIELDS, org, recipient, wanted)
 
 
 def group_view(org, group):
