@@ -260,7 +260,8 @@ from ansible_collections.mailops.exchange.plugins.module_utils.engine.module imp
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.permissions import (
     KINDS, MAX_EXPLICIT_ACES, permission_writes, read_all_trustees, read_mailboxes, send_on_behalf_change, trustee_map)
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.reconcile import sorted_values
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import IdentityError, RecipientResolver, check_identities, object_summary
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import (
+    IdentityError, RecipientResolver, check_identities, object_summary, recipient_key, summary_row)
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.relation import WRITES, Relation, check_entry as check_relation
 
 
@@ -305,13 +306,14 @@ class Permissions(Relation):
                 for plan in plans]
 
     def object_key(self, row, identity):
-        return self.resolver.remember(row).key if row else identity
+        return recipient_key(row) if row else identity
 
     def prepare(self, engine, plans):
         """Every mailbox's trustees of the kinds its entries name, read in bulk, and every trustee
         named or found looked up in one go."""
         found = [plan for plan in plans if plan.row is not None]
         wanted = {}
+        # The resolver keeps each mailbox's row; a plan keeps its summary and, below, its sets.
         for plan in found:
             mailbox = self.resolver.remember(plan.row)
             wanted.setdefault(mailbox.key, (mailbox, set()))[1].update(kinds(plan.entry))
@@ -321,9 +323,10 @@ class Permissions(Relation):
                                      self.org_size, also=asked)
         for plan in found:
             read = trustees[self.object_key(plan.row, None)]
-            plan.row = dict(plan.row, **dict((prop.parameter, read[prop.option] if isinstance(read[prop.option], ExchangeError)
-                                              else trustee_map(self.resolver, read[prop.option]))
-                                             for prop in self.properties if prop.option in kinds(plan.entry)))
+            sets = dict((prop.parameter, read[prop.option] if isinstance(read[prop.option], ExchangeError)
+                         else trustee_map(self.resolver, read[prop.option]))
+                        for prop in self.properties if prop.option in kinds(plan.entry))
+            plan.row = dict(summary_row(plan.row), **sets)
 
     def wanted(self, plan):
         if plan.row is None and not self.module.check_mode:

@@ -39,6 +39,29 @@ _IDENTIFYING = (
 _GUID_VALUED = ('Guid', 'ExchangeObjectId', 'ExternalDirectoryObjectId', 'ExchangeGuid')
 
 
+def recipient_key(row):
+    """The canonical key of the recipient a row describes (:attr:`Recipient.key`), its GUID."""
+    return str(row.get('Guid') or row.get('ExchangeObjectId') or row.get('Identity')).lower()
+
+
+# What a row must keep to be summarised (object_summary) and keyed (recipient_key) once its
+# recipient is remembered: a plan that holds the rest for every mailbox holds the tenant twice.
+SUMMARY_READ = ('Guid', 'ExchangeObjectId', 'Identity', 'Name', 'DisplayName', 'PrimarySmtpAddress')
+
+
+def summary_row(row):
+    """The properties of ``row`` in :data:`SUMMARY_READ` that it has."""
+    return dict((name, row[name]) for name in SUMMARY_READ if name in row)
+
+
+def folded_text(value):
+    """``value`` lower-cased, as the very same string when it already is (GUIDs, most addresses):
+    ``str.lower`` makes a copy even then, and a bulk task folds every name of 20,000 rows."""
+    text = str(value)
+    folded = text.lower()
+    return text if folded == text else folded
+
+
 class Recipient(object):
     """One resolved recipient: its canonical key, how it is shown, and every name it answers to.
 
@@ -51,20 +74,24 @@ class Recipient(object):
 
     def __init__(self, row):
         self.row = row
-        self.key = str(row.get('Guid') or row.get('ExchangeObjectId') or row.get('Identity')).lower()
+        self.key = recipient_key(row)
         self.shown = (row.get('PrimarySmtpAddress') or row.get('UserPrincipalName')
                       or row.get('Name') or row.get('Identity'))
-        names = set()
+        names = {}
         for prop in _IDENTIFYING:
             value = row.get(prop)
             if value:
-                names.add(str(value).lower())
+                folded = folded_text(value)
+                names.setdefault(folded, folded)
         for address in row.get('EmailAddresses') or ():
             prefix, sep, rest = str(address).partition(':')
             if sep and prefix.lower() == 'smtp':
-                names.add(rest.lower())
-        self.names = frozenset(names)
-        self.display_name = str(row.get('DisplayName') or '').lower()
+                folded = folded_text(rest)
+                names.setdefault(folded, folded)
+        # A tuple of its few distinct names: a frozenset of eight is about 700 bytes, the tuple 120,
+        # and a bulk task holds a Recipient for every mailbox and every trustee.
+        self.names = tuple(names)
+        self.display_name = folded_text(row.get('DisplayName') or '')
 
     def answers_to(self, folded):
         """Whether the service could take the lower-cased ``folded`` to mean this recipient:
@@ -311,7 +338,11 @@ KEPT_FROM_PAGES = _KEPT_FROM_PAGES
 
 
 def _trimmed(row):
-    return {name: value for name, value in row.items() if name in _KEPT_FROM_PAGES}
+    """The kept properties of a row, its equal texts one string: a mailbox's address is also its
+    UPN, WindowsEmailAddress, WindowsLiveID and MicrosoftOnlineServicesID, each parsed apart."""
+    shared = {}
+    return {name: shared.setdefault(value, value) if isinstance(value, str) else value
+            for name, value in row.items() if name in _KEPT_FROM_PAGES}
 
 
 # Bounds of the Name ranges an organisation-wide read is split into when the service refuses the

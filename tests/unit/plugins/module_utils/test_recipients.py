@@ -54,7 +54,7 @@ def test_recipient_answers_to_every_identifying_name():
     recipient = Recipient(ALICE)
     assert recipient.key == 'a1b2-0001'
     assert recipient.shown == 'alice@contoso.com'
-    assert {'alice', 'alice@contoso.com', 'alice@contoso.onmicrosoft.com', 'a1b2-0001'} <= recipient.names
+    assert {'alice', 'alice@contoso.com', 'alice@contoso.onmicrosoft.com', 'a1b2-0001'} <= set(recipient.names)
     assert 'alice adams' not in recipient.names, 'display names are not identities'
     assert not any(n.startswith('/o=') for n in recipient.names), 'X500 is not an SMTP identity'
 
@@ -184,3 +184,29 @@ def test_a_create_refused_for_a_soft_deleted_mailbox_says_what_to_do():
                      ('Get-Mailbox', {'Identity': 'support', 'SoftDeletedMailbox': True})]
     # Held by nobody removed: the service's own error stands.
     assert taken_by_soft_deleted(invoke, taken, {'Name': 'other'}) is taken
+
+
+def test_a_recipient_folds_each_name_once_and_keeps_those_already_folded_as_they_are():
+    row = {'Guid': 'a1b2-0001', 'ExchangeObjectId': 'a1b2-0001', 'Name': 'Alice', 'Alias': 'alice', 'Identity': 'Alice',
+           'PrimarySmtpAddress': 'alice@contoso.com', 'UserPrincipalName': 'alice@contoso.com',
+           'EmailAddresses': ['SMTP:alice@contoso.com', 'smtp:Alice@Contoso.net'], 'DisplayName': 'alice adams'}
+    recipient = Recipient(row)
+    assert sorted(recipient.names) == ['a1b2-0001', 'alice', 'alice@contoso.com', 'alice@contoso.net']
+    assert len(recipient.names) == len(set(recipient.names))
+    # A name already lower-case is the row's own string, not a copy of it.
+    assert any(name is row['Guid'] for name in recipient.names)
+    assert any(name is row['PrimarySmtpAddress'] for name in recipient.names)
+    assert recipient.display_name is row['DisplayName']
+    assert recipient.answers_to('alice adams') and recipient.answers_to('alice@contoso.net')
+
+
+def test_a_kept_row_holds_each_text_once_however_many_properties_repeat_it():
+    from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import _trimmed
+    # Parsed JSON gives each property its own string, equal or not.
+    row = {'PrimarySmtpAddress': ''.join(['alice@', 'contoso.com']), 'UserPrincipalName': ''.join(['alice@contoso', '.com']),
+           'WindowsLiveID': 'alice@contoso.com'.upper().lower(), 'Name': 'alice', 'IsValid': True, 'GrantSendOnBehalfTo': ['bob']}
+    assert row['PrimarySmtpAddress'] is not row['UserPrincipalName']
+    kept = _trimmed(row)
+    assert kept == {'PrimarySmtpAddress': 'alice@contoso.com', 'UserPrincipalName': 'alice@contoso.com',
+                    'WindowsLiveID': 'alice@contoso.com', 'Name': 'alice', 'GrantSendOnBehalfTo': ['bob']}
+    assert kept['PrimarySmtpAddress'] is kept['UserPrincipalName'] is kept['WindowsLiveID']

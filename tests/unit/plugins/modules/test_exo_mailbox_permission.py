@@ -123,3 +123,20 @@ def test_entries_are_checked_before_anything_is_read(values, where, message):
     with pytest.raises(ValueError) as caught:
         permission.check_entry(values, where)
     assert str(caught.value) == message
+
+
+def test_a_plan_keeps_the_mailbox_summary_and_its_sets_not_the_whole_row():
+    """The resolver keeps each mailbox's row; a plan holding it whole too held the tenant twice."""
+    from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import Engine
+    whole = dict(SALES, Identity='sales', DisplayName='Sales', Alias='sales', RecipientTypeDetails='SharedMailbox',
+                 EmailAddresses=['SMTP:sales@contoso.com'], DistinguishedName='CN=sales,OU=contoso')
+    exo = exo_for({('Get-Mailbox', 'sales'): [whole], ('Get-MailboxPermission', 'gs'): [SELF, full_access('alice')]},
+                  check_mode=True)
+    plans = Engine(exo, permission.Permissions(exo)).converge([entry('sales', full_access=['alice'], send_on_behalf=['bob'])],
+                                                              ['mailboxes[0].'])
+    assert plans[0].error is None
+    assert sorted(plans[0].row) == ['DisplayName', 'FullAccess', 'GrantSendOnBehalfTo', 'Guid', 'Identity', 'Name',
+                                    'PrimarySmtpAddress']
+    assert plans[0].row['GrantSendOnBehalfTo'] == {'gb': 'bob@contoso.com'}
+    assert plans[0].result['mailbox'] == {'identity': 'sales', 'display_name': 'Sales', 'primary_smtp_address': 'sales@contoso.com'}
+    assert plans[0].result['changed'] is False
