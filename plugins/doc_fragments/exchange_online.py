@@ -184,11 +184,12 @@ options:
       - In bulk mode (the module's list of objects), how many requests are in flight at once -
         V(auto), or a fixed number from 1 to 16. Reads, and the writes that allow it, go ten to a
         C($batch) request; creations and removals are worked on one object per worker.
-      - V(auto) finds what the service allows. It starts with 4 requests in flight and adds one
-        after each round of answers without throttling (as many answers as requests in flight),
-        halves on throttling (HTTP 429), and never goes beyond 32. After a throttle it climbs back
-        to one below the number that was refused and stays there for 16 rounds before trying that
-        number again. It adds only while all its requests are in use, so a small task stays where
+      - V(auto) finds what the service allows. It starts with 4 requests in flight and doubles
+        after each round of answers without throttling (as many answers as requests in flight)
+        until the first throttling (HTTP 429), and never goes beyond 32. Throttling takes it back
+        to the last number that was answered in full (else to half), once per burst of HTTP 429.
+        Then it adds one per round up to one below the number that was refused and stays there
+        for 16 rounds before trying that number again. It adds only while all its requests are in use, so a small task stays where
         it started. The result's RV(concurrency) says where it settled.
       - Exchange Online publishes no concurrency limit for its REST admin API; its remote
         PowerShell allowed three sessions per account. A fixed number of 4 stays close to that.

@@ -19,8 +19,9 @@ from ansible_collections.mailops.exchange.plugins.module_utils.transport.http im
 
 # Exchange Online publishes no REST concurrency limit (its remote PowerShell allowed three
 # sessions per user), so by default a task finds it: ``auto`` starts at AUTO_START requests in
-# flight, adds one after each round answered without throttling, halves on a 429, and never goes
-# beyond AUTO_CAP. A number fixes the concurrency (still halved while throttled).
+# flight, doubles after each round answered until the first 429, then goes back to the last level
+# answered in full and adds one per round (ConcurrencyGate), and never goes beyond AUTO_CAP.
+# A number fixes the concurrency (still halved while throttled).
 AUTO = 'auto'
 DEFAULT_PARALLEL = AUTO
 AUTO_START = 4

@@ -146,14 +146,19 @@ class ConcurrencyGate:
     refusing the same retrying request; with one in flight its retry is the next request the
     service sees.
 
-    ``start`` below ``ceiling`` makes the gate probe (``parallel: auto``): it begins there and
-    grows by one after each ``limit`` answers (``rounds=1``, one round of requests at the
-    limit), counting only answers given while the limit was in use (as many in flight as it
-    allows), so a task that never fills its slots does not talk the limit up. After a throttle it
-    climbs back to one below the concurrency that was refused and stays there for
-    ``PLATEAU_ROUNDS`` rounds before it tries that again, so against a fixed budget it spends most
-    of its time at the budget rather than in a halve-and-climb sawtooth. ``settled`` is the limit a
-    task ended at, no higher than the most requests that were ever in flight at once.
+    ``start`` below ``ceiling`` makes the gate probe (``parallel: auto``): it begins there and,
+    until the service first throttles, doubles after each round of ``limit`` answers (a slow
+    start: 4, 8, 16, 32 in three rounds), counting only answers given while the limit was in use
+    (as many in flight as it allows), so a task that never fills its slots does not talk the
+    limit up. The limit of each round answered in full is a level known to work (``proven``). A
+    throttle above it goes back to it, not to half; one at or below it (the budget shrank, or a
+    request-rate budget) halves and forgets it. While more are in flight than the limit (the
+    requests sent before the cut, holding their slots through their retries) a probing gate
+    does not cut again: one cut per burst of 429s, not one per refused request. After a throttle
+    it grows by one per round up to one below the concurrency that was refused and stays there
+    for ``PLATEAU_ROUNDS`` rounds before it tries that again, so against a fixed budget it spends
+    most of its time at the budget rather than in a halve-and-climb sawtooth. ``settled`` is the
+    limit a task ended at, no higher than the most requests that were ever in flight at once.
     """
 
     PLATEAU_ROUNDS = 16
@@ -170,12 +175,14 @@ class ConcurrencyGate:
         self.in_flight = 0
         self.peak = 0
         self._refused_at = None
+        self.proven = None
         self._answered = 0
         self._condition = threading.Condition()
 
     @classmethod
     def probing_from(cls, start, ceiling):
-        """The gate of ``parallel: auto``: from ``start``, one more after each round answered."""
+        """The gate of ``parallel: auto``: from ``start``, twice as many after each round answered
+        until the first throttle, then one more per round."""
         return cls(ceiling=ceiling, start=min(start, ceiling), rounds=1)
 
     @property
@@ -200,8 +207,14 @@ class ConcurrencyGate:
     def throttled(self):
         """The service refused a request for load: fewer requests in flight from now on."""
         with self._condition:
+            if self.probing and self.in_flight > self.limit:
+                return
             self._refused_at = min(self.limit, self.in_flight)
-            self.limit = max(1, self._refused_at // 2)
+            if self.probing and self.proven is not None and self.proven < self._refused_at:
+                self.limit = self.proven
+            else:
+                self.limit = max(1, self._refused_at // 2)
+                self.proven = None
             self._answered = 0
 
     def answered(self):
@@ -214,7 +227,10 @@ class ConcurrencyGate:
             if self.probing and self._refused_at is not None and self.limit + 1 >= self._refused_at:
                 rounds *= self.PLATEAU_ROUNDS
             if self._answered >= rounds * self.limit:
-                self.limit += 1
+                if self.probing:
+                    self.proven = max(self.proven or 0, self.limit)
+                grow = self.limit if self.probing and self._refused_at is None else 1
+                self.limit = min(self.ceiling, self.limit + grow)
                 self._answered = 0
                 self._condition.notify_all()
 

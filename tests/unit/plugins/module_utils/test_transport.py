@@ -417,27 +417,66 @@ def answer_round(gate, count):
             slot.__exit__(None, None, None)
 
 
-def test_probing_gate_adds_one_per_round_answered_and_stops_at_its_cap():
-    gate = transport.ConcurrencyGate.probing_from(4, 6)
+def test_probing_gate_doubles_per_round_answered_until_throttled_and_stops_at_its_cap():
+    gate = transport.ConcurrencyGate.probing_from(4, 12)
     assert gate.limit == 4
     answer_round(gate, 3)
     assert gate.limit == 4, "a round at 4 is four answers"
     answer_round(gate, 1)
-    assert gate.limit == 5
-    answer_round(gate, 5)
-    assert gate.limit == 6
+    assert gate.limit == 8, "slow start: twice as many after a round"
+    answer_round(gate, 8)
+    assert gate.limit == 12, "never beyond the cap"
     answer_round(gate, 50)
-    assert gate.limit == 6, "never beyond the cap"
-    assert gate.settled == 6
+    assert gate.limit == 12
+    assert gate.settled == 12
 
 
-def test_probing_gate_halves_on_429_and_climbs_again():
+def test_probing_gate_goes_back_to_the_level_it_proved_on_a_429_above_it():
     gate = transport.ConcurrencyGate.probing_from(4, 32)
-    answer_round(gate, 4 + 5 + 6 + 7)
-    assert gate.limit == 8
+    answer_round(gate, 4 + 8 + 16)
+    assert (gate.limit, gate.proven) == (32, 16)
+    slots = [gate.__enter__() for _index in range(20)]
+    gate.throttled()
+    assert gate.limit == 16, "back to the last level answered in full, not half of 20"
+    for slot in slots:
+        slot.__exit__(None, None, None)
+    answer_round(gate, 16)
+    assert gate.limit == 17, "additive increase after a throttle"
+    slots = [gate.__enter__() for _index in range(17)]
+    gate.throttled()
+    assert gate.limit == 16, "refused at 17: just under it again"
+    for slot in slots:
+        slot.__exit__(None, None, None)
+    answer_round(gate, 16 * 15)
+    assert gate.limit == 16, "it stays under the refused level for a while"
+    answer_round(gate, 16)
+    assert gate.limit == 17, "then tries it again"
+
+
+def test_probing_gate_cuts_once_per_burst_of_429s():
+    """The requests sent before a cut hold their slots through their retries: their 429s say
+    nothing new, so a burst of them does not halve the gate down to one."""
+    gate = transport.ConcurrencyGate.probing_from(4, 32)
+    answer_round(gate, 4 + 8 + 16)
+    assert gate.limit == 32
+    slots = [gate.__enter__() for _index in range(32)]
+    for _index in range(16):
+        gate.throttled()
+    assert gate.limit == 16
+    for slot in slots[16:]:
+        slot.__exit__(None, None, None)
+    gate.throttled()
+    assert gate.limit == 8, "a 429 with no more in flight than the limit cuts again"
+
+
+def test_probing_gate_halves_and_forgets_on_a_429_at_its_proven_level():
+    """A 429 at or below the proven level (the budget shrank, or a rate budget): halve, forget."""
+    gate = transport.ConcurrencyGate.probing_from(4, 32)
+    answer_round(gate, 4 + 8)
+    assert (gate.limit, gate.proven) == (16, 8)
     slots = [gate.__enter__() for _index in range(8)]
     gate.throttled()
-    assert gate.limit == 4, "half of what was in flight"
+    assert (gate.limit, gate.proven) == (4, None), "half of what was in flight"
     for slot in slots:
         slot.__exit__(None, None, None)
     answer_round(gate, 4)
@@ -456,9 +495,10 @@ def test_probing_gate_grows_only_while_its_slots_are_used():
 
 @pytest.mark.parametrize('budget', [3, 10, 16])
 def test_probing_gate_settles_near_a_concurrency_budget(budget):
-    """Against a service that refuses whatever is beyond ``budget`` in flight, additive increase
-    and halving keep the limit between half the budget and one over it, and after a throttle it
-    stays just below the refused concurrency for a while: most requests go at the budget."""
+    """Against a service that refuses whatever is beyond ``budget`` in flight, the slow start
+    overshoots once (at most twice the budget), then the gate goes back to the level it proved
+    and stays just below the refused concurrency: nearly every request goes at the budget, and it
+    gets there within a few rounds (the additive climb from 4 took budget - 4 rounds)."""
     gate = transport.ConcurrencyGate.probing_from(4, 32)
     seen = []
     for _request in range(4000):
@@ -470,11 +510,14 @@ def test_probing_gate_settles_near_a_concurrency_budget(budget):
         for slot in slots:
             slot.__exit__(None, None, None)
         seen.append(gate.limit)
-    assert max(seen) == budget + 1
-    assert min(seen[1000:]) >= budget // 2
+    first_refusal = next(index for index, limit in enumerate(seen) if limit > budget)
+    assert max(seen) <= max(4, 2 * budget)
+    assert max(seen[first_refusal + 1:]) == budget + 1
+    assert min(seen[100:]) >= budget // 2
     assert budget // 2 <= gate.settled <= budget + 1
-    at_budget = sum(1 for limit in seen[1000:] if limit == budget) / len(seen[1000:])
-    assert at_budget > 0.7, "most answers come at the budget, not in a sawtooth below it"
+    assert seen.index(budget) <= 4 + 8 + 16 + budget
+    at_budget = sum(1 for limit in seen[100:] if limit == budget) / len(seen[100:])
+    assert at_budget > 0.95, "nearly every answer comes at the budget, not in a sawtooth below it"
 
 
 def test_probing_gate_start_within_its_cap():
