@@ -6,6 +6,7 @@ Each cmdlet is a :class:`Cmdlet`: a parameter table (name -> converter) and a ha
 :meth:`Cmdlet.run`; binding and conversion errors come out the same way Exchange reports them.
 """
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import partial
@@ -316,11 +317,26 @@ def _query(org, candidates, params, view, resolve=None, links=(), selective=Fals
     for prop, attribute in (("Name", "name"), ("Guid", "guid")):
         required = opath.conjuncts_on(tree, prop)
         if required:
-            candidates = [r for r in candidates if opath.satisfies(required, getattr(r, attribute))]
+            candidates = [r for r in _in_range(org, candidates, required, attribute)
+                          if opath.satisfies(required, getattr(r, attribute))]
     # A filter of nothing but those comparisons is decided: no row needs evaluating.
     keep = None if opath.decided_by(tree, ("name", "guid")) else (
         lambda r, row: opath.evaluate(tree, org.link_values(r, row, links)))
     return _limit(LazyRows(candidates, view, keep, selective), params, CmdletResult())
+
+
+def _in_range(org, candidates, required, attribute):
+    """The candidates whose ``attribute`` lies within the range comparisons of ``required``, in
+    their order, found in the organisation's sorted index of a cached listing rather than by a
+    scan (a superset: the comparisons themselves still decide); else ``candidates``."""
+    low, high = opath.range_bounds(required)
+    listing = getattr(candidates, "listing", None)
+    if listing is None or (low is None and high is None):
+        return candidates
+    keys, positions = org.sorted_by(listing, attribute)
+    start = 0 if low is None else bisect.bisect_left(keys, low)
+    end = len(keys) if high is None else bisect.bisect_right(keys, high)
+    return [listing[i] for i in sorted(positions[start:end])]
 
 
 def get_mailbox(org, params, caller):
@@ -350,7 +366,7 @@ def _soft_deleted(org, text, unused_candidates=None):
 
 def get_recipient(org, params, caller):
     """Get-Recipient: recipients of every type, with the smaller Get-Recipient property set."""
-    return _query(org, org.all(), params, partial(views.recipient_view, org), links=("GrantSendOnBehalfTo", "Members"),
+    return _query(org, org.all(view=True), params, partial(views.recipient_view, org), links=("GrantSendOnBehalfTo", "Members"),
                   selective=True)
 
 

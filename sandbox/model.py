@@ -201,6 +201,11 @@ class RecipientView:
     def __getitem__(self, index):
         return self._items[index]
 
+    @property
+    def listing(self):
+        """The cached listing itself (read only)."""
+        return self._items
+
 
 @dataclass
 class Recipient:
@@ -506,6 +511,7 @@ class Organization:
         # result computed at one generation can be served again while it is current.
         self.generation = 0
         self._lists = {}
+        self._sorted = {}
         self.database_guid = self._id("database", "db001")
         self.seed()
 
@@ -815,6 +821,20 @@ class Organization:
         if lists:
             self._lists = {}
 
+    def sorted_by(self, listing, attribute):
+        """``(keys, positions)``: the lower-case ``attribute`` (name, guid) of each recipient of a
+        cached ``listing`` in sorted order, with its position in the listing; made once per
+        listing and state (what narrows a range filter on Name or Guid without a scan)."""
+        with self.lock:
+            key = (id(listing), attribute)
+            kept = self._sorted.get(key)
+            if kept is None or kept[0] != self.generation or kept[1] is not listing:
+                if len(self._sorted) >= 8:
+                    self._sorted.clear()
+                keyed = sorted((getattr(r, attribute).lower(), i) for i, r in enumerate(listing))
+                kept = self._sorted[key] = (self.generation, listing, [k for k, unused in keyed], [i for unused, i in keyed])
+            return kept[2], kept[3]
+
     def _listed(self, kind, wanted, view=False):
         with self.lock:
             if kind not in self._lists:
@@ -829,9 +849,9 @@ class Organization:
         """The recipient with ``guid``; KeyError if there is none."""
         return self.recipients[guid]
 
-    def all(self):
-        """Every recipient, in creation order."""
-        return self._listed("all", lambda r: True)
+    def all(self, view=False):
+        """Every recipient, in creation order; ``view``: a :class:`RecipientView`, as for :meth:`mailboxes`."""
+        return self._listed("all", lambda r: True, view)
 
     def mailboxes(self, view=False):
         """Every mailbox, in creation order; ``view``: a :class:`RecipientView`, which copies

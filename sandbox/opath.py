@@ -267,6 +267,22 @@ def decided_by(node, props):
     return isinstance(node, Comparison) and node.prop.lower() in props
 
 
+def range_bounds(comparisons):
+    """The lowest and highest lower-case text (either None: unbounded) a value meeting every
+    range comparison (-ge/-gt/-le/-lt) of ``comparisons`` can have, both inclusive: a value
+    between them may still fail a strict bound or another comparison (:func:`satisfies` decides)."""
+    low = high = None
+    for node in comparisons:
+        if node.op not in RANGES or node.value is None:
+            continue
+        text = _text(node.value).lower()
+        if node.op in ("ge", "gt"):
+            low = text if low is None else max(low, text)
+        else:
+            high = text if high is None else min(high, text)
+    return low, high
+
+
 def satisfies(comparisons, value):
     """Whether ``value`` of a property meets every one of ``comparisons`` (from
     :func:`conjuncts_on`): a cheap first narrowing before the whole filter is evaluated."""

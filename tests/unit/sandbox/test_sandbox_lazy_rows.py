@@ -9,7 +9,7 @@ import tempfile
 import pytest
 from cmdlet_testing import new_org
 
-from sandbox import catalog, certs, entra, paging, server, views
+from sandbox import catalog, certs, entra, opath, paging, server, views
 from sandbox.lazy_rows import LazyRows, trim, wanted_names
 from sandbox.web import Request
 
@@ -170,3 +170,32 @@ def test_paging_a_kept_lazy_read_resumes_where_it_stopped(counted):
     assert isinstance(result.rows, LazyRows) and len(counted) == 3 and token
     again, page2, unused = pager.read(org, digest, 3, 3, run)
     assert again is result and len(counted) == 6 and [r["Name"] for r in page + page2] == counted
+
+
+RANGES = ["Name -ge 'user0010' -and Name -lt 'user0020'", "Name -gt 'USER0010' -and Name -le 'user0020'",
+          "Name -ge 'shared0002'", "Name -lt 'shared0003' -and Name -like '*1'", "Name -ge 'z'", "Name -le 'a'",
+          "Name -ge 'user0030' -and Name -lt 'user0010'", "Name -eq 'user0011'",
+          "Guid -ge '80000000-0000-0000-0000-000000000000' -and Guid -lt 'c0000000-0000-0000-0000-000000000000'",
+          "Guid -lt '40000000' -and Name -ge 'user'", "Name -ge 'user0010' -or Name -lt 'shared0003'"]
+
+
+@pytest.mark.parametrize("cmdlet", ["Get-Mailbox", "Get-Recipient"])
+@pytest.mark.parametrize("text", RANGES)
+def test_a_range_filter_finds_its_recipients_without_testing_every_one(cmdlet, text, monkeypatch):
+    org = new_org(users=40, shared=20)
+    wire = Wire(org)
+    tree = opath.parse(text)
+    expected = [r.name for r in (org.mailboxes() if cmdlet == "Get-Mailbox" else org.all())
+                if opath.evaluate(tree, {"Name": r.name, "Guid": r.guid})]
+    tested = []
+    real = opath.satisfies
+    monkeypatch.setattr(opath, "satisfies", lambda required, value: tested.append(value) or real(required, value))
+    got = [row["Name"] for answer in wire.pages(cmdlet, "Name", 1000, Filter=text, ResultSize="Unlimited")
+           for row in answer["value"]]
+    assert got == expected
+    low, high = opath.range_bounds(opath.conjuncts_on(tree, "Name"))
+    if (low or high) and not opath.conjuncts_on(tree, "Guid"):
+        # Only the recipients within the range's bounds are tested; before, every recipient was.
+        listed = org.mailboxes() if cmdlet == "Get-Mailbox" else org.all()
+        within = [r.name for r in listed if (low is None or r.name.lower() >= low) and (high is None or r.name.lower() <= high)]
+        assert tested == within
