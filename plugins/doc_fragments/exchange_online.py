@@ -208,6 +208,8 @@ options:
         and time (at 60,000 mailboxes, gigabytes) and tells nothing.
       - Either way the result's C(counts) says how many objects the task converged (C(total)), how
         many changed (C(changed)), failed (C(failed)) and were in sync (C(unchanged)).
+      - With V(changed) the result does not return the task's list of objects either - Ansible's
+        C(invocation) (shown with C(-vvv)) then has the task's other options only.
       - The drift report (P(mailops.exchange.drift_report#filter), the C(desired_state) role) lists
         the objects in RV(results), so it needs V(all) to show the objects in sync.
     type: str

@@ -106,6 +106,17 @@ def summarise(outcomes):
     return changed, results, failures
 
 
+def trimmed_invocation(params, spec):
+    """The ``invocation`` of a bulk task run with ``results: changed``: its options without the
+    lists of entries (each ``type: list`` of ``elements: dict`` option), which Ansible otherwise
+    returns whole under ``invocation.module_args`` - a second copy of the task's input in the
+    result, and in what ``ansible-playbook`` holds; None for any other task."""
+    if params.get('results') != RESULTS_CHANGED:
+        return None
+    lists = set(name for name, option in spec.items() if option.get('type') == 'list' and option.get('elements') == 'dict')
+    return {'module_args': dict((name, value) for name, value in params.items() if name not in lists)}
+
+
 def merge_entries(items, defaults):
     """Each bulk entry with the task's value (``defaults``) for every option it leaves out (None)."""
     entries = []

@@ -256,6 +256,15 @@ class ExchangeModule(object):
             result['concurrency'] = self.concurrency
         return result
 
+    def _shaped(self, result):
+        """``result`` as the task returns it: with ``concurrency`` (:meth:`_fanned_out`), and with
+        ``results: changed`` an ``invocation`` without the lists of entries
+        (:func:`bulk.trimmed_invocation`)."""
+        invocation = bulk.trimmed_invocation(self.params, self.module.argument_spec)
+        if invocation is not None:
+            result.setdefault('invocation', invocation)
+        return self._fanned_out(result)
+
     def invoke_one(self, call, idempotent=None):
         """The answer to one ``(cmdlet, parameters)`` call: its rows, or the ExchangeError it raised."""
         try:
@@ -346,7 +355,7 @@ class ExchangeModule(object):
     def fail(self, msg, **result):
         """Fail the task with ``msg``; nothing else is sent after this."""
         self.close()
-        self.module.fail_json(msg=readable(msg), **self._fanned_out(result))
+        self.module.fail_json(msg=readable(msg), **self._shaped(result))
 
     def fail_error(self, err, prefix=None, **result):
         """Fail the task from a service error, keeping the service's own error type."""
@@ -370,7 +379,7 @@ class ExchangeModule(object):
         warnings = getattr(self._runner, 'warnings', None) if self._runner else None
         for warning in warnings or ():
             self.module.warn('Exchange: %s' % warning)
-        self.module.exit_json(**self._fanned_out(result))
+        self.module.exit_json(**self._shaped(result))
 
 
 class ExoModule(ExchangeModule):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ansible_collections.mailops.exchange.plugins.module_utils.runners import fanout
 
+import json
 import threading
 import time
 from types import SimpleNamespace
@@ -22,6 +23,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.engine.bulk impor
     failure_message,
     merge_entries,
     summarise,
+    trimmed_invocation,
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import Engine, Plan
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
@@ -238,6 +240,21 @@ def test_bulk_result_changed_of_objects_all_in_sync_lists_none():
     assert result['counts'] == {'total': 3, 'changed': 0, 'failed': 0, 'unchanged': 3}
 
 
+SPEC = {'mailboxes': {'type': 'list', 'elements': 'dict', 'options': {'mailbox': {'type': 'str'}}},
+        'members': {'type': 'list', 'elements': 'str'}, 'results': {'type': 'str'}, 'parallel': {'type': 'raw'}}
+
+
+def test_results_changed_leaves_the_lists_of_entries_out_of_the_invocation():
+    params = {'mailboxes': [{'mailbox': 'm%d' % i} for i in range(3)], 'members': ['a'], 'results': 'changed',
+              'parallel': 'auto'}
+    assert trimmed_invocation(params, SPEC) == {'module_args': {'members': ['a'], 'results': 'changed', 'parallel': 'auto'}}
+
+
+@pytest.mark.parametrize('results', [None, 'all'])
+def test_results_all_leaves_the_invocation_to_ansible(results):
+    assert trimmed_invocation({'mailboxes': [{'mailbox': 'm'}], 'results': results}, SPEC) is None
+
+
 def test_the_module_sends_one_call_alone_and_several_ten_to_a_batch():
     runner = FakeRunner({'alice': ALICE, 'bob': BOB})
     module = SimpleNamespace(runner=runner, parallel=2)
@@ -253,3 +270,16 @@ def test_the_module_sends_one_call_alone_and_several_ten_to_a_batch():
     answers = invoke_all(calls)
     assert answers == [[ALICE], [BOB]] * 6
     assert len(runner.single) == 1 and [len(batch) for batch in runner.batches] == [10, 2]
+
+
+@pytest.mark.parametrize('results, returned', [('changed', None), ('all', [{'mailbox': 'm0'}, {'mailbox': 'm1'}])])
+def test_a_bulk_task_returns_its_entries_in_the_invocation_unless_results_changed(capsys, results, returned):
+    from ansible.module_utils.testing import patch_module_args  # pylint: disable=import-outside-toplevel
+    spec = {'mailboxes': {'type': 'list', 'elements': 'dict', 'options': {'mailbox': {'type': 'str'}}},
+            'results': {'type': 'str', 'default': 'all', 'choices': ['all', 'changed']}}
+    with patch_module_args({'mailboxes': [{'mailbox': 'm0'}, {'mailbox': 'm1'}], 'results': results}):
+        module = ExchangeModule(spec, {})
+        with pytest.raises(SystemExit):
+            module.run(lambda m: {'changed': False, 'results': []})
+    invocation = json.loads(capsys.readouterr().out)['invocation']['module_args']
+    assert invocation.get('mailboxes') == returned and invocation['results'] == results
