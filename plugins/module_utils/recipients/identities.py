@@ -377,7 +377,7 @@ def guid_ranges():
     return name_ranges(GUID_BOUNDS, 'Guid')
 
 
-def organisation_pages(runner, cmdlet, parameters, select=None, chain=SPLIT_AFTER_PAGES):
+def organisation_pages(runner, cmdlet, parameters, select=None, chain=SPLIT_AFTER_PAGES, at_least=0):
     """The pages of an organisation-wide read of ``cmdlet``. Read as one chain of pages while it
     is short; when it goes on beyond ``chain`` pages, it is read again split into
     :func:`guid_ranges` streams paged side by side (``runner.split_pages``); where the service
@@ -385,7 +385,14 @@ def organisation_pages(runner, cmdlet, parameters, select=None, chain=SPLIT_AFTE
     stream. So the rest costs its pages divided by the concurrency rather than one after another
     (the ``chain`` pages read first are the price of not knowing the organisation's size). The
     split's pages come as they are read, in no fixed order, which holds none of them back: a
-    caller that needs an order sorts what it keeps."""
+    caller that needs an order sorts what it keeps.
+
+    ``at_least`` is what the caller knows of the read's size (rows it holds at least, such as the
+    distinct identities a task looks for): more than ``chain`` pages' worth of rows splits at once,
+    without the chain. A guess too high costs the streams' first requests, a few pages."""
+    if at_least > chain * getattr(runner, 'page_size', 1000):
+        yield from _split(runner, cmdlet, parameters, select)
+        return
     first = runner.pages(cmdlet, parameters, select=select)
     read = []
     for page in first:
@@ -397,10 +404,14 @@ def organisation_pages(runner, cmdlet, parameters, select=None, chain=SPLIT_AFTE
         yield from read
         return
     del read[:]
+    yield from _split(runner, cmdlet, parameters, select)
 
+
+def _split(runner, cmdlet, parameters, select):
+    """The read in :func:`guid_ranges` streams, else :func:`name_ranges` streams, else one."""
     def by_name():
         return runner.split_pages(cmdlet, parameters, name_ranges(), select=select)
-    yield from runner.split_pages(cmdlet, parameters, guid_ranges(), select=select, fallback=by_name)
+    return runner.split_pages(cmdlet, parameters, guid_ranges(), select=select, fallback=by_name)
 
 
 def find_in_pages(runner, cmdlet, identities, budget, parameters=None, ambiguous=None):
@@ -428,7 +439,9 @@ def find_in_pages(runner, cmdlet, identities, budget, parameters=None, ambiguous
     # Only what is kept is asked for: a page of whole Get-Mailbox rows is about 16 MB parsed.
     # A budget of many pages reads the organisation in streams side by side (organisation_pages).
     split = budget > SPLIT_AFTER
-    pages = organisation_pages(runner, cmdlet, params, _KEPT_FROM_PAGES) if split else \
+    # Each identity looked for is a row of the organisation (or a spelling of one): so many that
+    # the chain is known to be long split at once.
+    pages = organisation_pages(runner, cmdlet, params, _KEPT_FROM_PAGES, at_least=len(wanted)) if split else \
         runner.pages(cmdlet, params, select=_KEPT_FROM_PAGES)
     for number, rows in enumerate(pages, 1):
         total += len(rows)

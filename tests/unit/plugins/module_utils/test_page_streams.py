@@ -12,6 +12,7 @@ import pytest
 
 from ansible_collections.mailops.exchange.plugins.module_utils.runners.fanout import READ_AHEAD, merged_pages
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import (
+    find_in_pages,
     guid_ranges,
     name_ranges,
     organisation_pages,
@@ -219,6 +220,27 @@ def test_a_chain_of_pages_is_read_again_in_streams(refuse):
     unsplit = [start for text, start in runner.sent if not text]
     # A chain of more than three pages is read again in streams; refused, in one stream.
     assert unsplit == [0, 2, 4, 6] + ([0, 2, 4, 6, 8] if refuse else [])
+
+
+def test_a_read_known_to_be_long_splits_at_once_without_the_chain():
+    names = ['alice', 'bob', 'carol', 'dave', 'erin', 'mallory', 'trent', 'victor', 'walter', 'zed']
+    runner = PagedRunner(names)
+    # Seven rows known: more than the chain's three pages of two.
+    assert sorted(rows_of(organisation_pages(runner, 'Get-Mailbox', {}, at_least=7))) == names
+    assert [start for text, start in runner.sent if not text] == [], "no chain of pages first"
+    assert set(text for text, unused in runner.sent) == set(guid_ranges())
+    runner = PagedRunner(names)
+    rows_of(organisation_pages(runner, 'Get-Mailbox', {}, at_least=6))
+    assert [start for text, start in runner.sent if not text] == [0, 2, 4, 6], "six rows fit the chain"
+
+
+def test_looking_for_more_identities_than_the_chain_holds_splits_at_once():
+    """The identities a task looks for are rows of the organisation: so many say the read is long."""
+    names = ['alice', 'bob', 'carol', 'dave', 'erin', 'mallory', 'trent', 'victor', 'walter', 'zed']
+    runner = PagedRunner(names)
+    found, total = find_in_pages(runner, 'Get-Mailbox', names, budget=100)
+    assert sorted(found) == names and total == len(names)
+    assert [start for text, start in runner.sent if not text] == []
 
 
 def test_a_chain_of_three_pages_is_read_as_it_is():
