@@ -171,6 +171,7 @@ class Faults:
         """``base``: other settings given on the command line (the cost model's), which clearing
         goes back to; validated like a ``POST /_sandbox/faults`` body."""
         self._lock = threading.Lock()
+        self._snapshot = None
         self._base = asdict(_validated({**asdict(FaultSettings()), **base, "latency_ms": base_latency_ms}))
         self.clear()
 
@@ -182,9 +183,12 @@ class Faults:
             self._count = 0
 
     def settings(self):
-        """The current settings as a dict."""
+        """The current settings as a dict (a copy of one made when they last changed: every API
+        request reads them, and ``asdict`` costs more than the rest of a small request)."""
         with self._lock:
-            return asdict(self._settings)
+            if self._snapshot is None or self._snapshot[0] is not self._settings:
+                self._snapshot = (self._settings, asdict(self._settings))
+            return dict(self._snapshot[1])
 
     def configure(self, payload):
         """Apply a ``POST /_sandbox/faults`` body; missing keys keep their value.

@@ -80,6 +80,7 @@ class Directory:
         self.exchange_url = base_url
         self.graph_url = f"{base_url}/graph"
         self.signing_key = signing_key
+        self._verified = {}
         self.apps = {}
         # Callables client_id -> AppRegistration or None: apps registered elsewhere (Graph).
         self.app_sources = []
@@ -295,8 +296,25 @@ class Directory:
         return jwt.encode(claims, self.signing_key.private_key, algorithm="RS256",
                           headers=headers)
 
+    # Tokens already verified, with their claims: a client sends the same token with each of
+    # thousands of requests, and checking its signature again cost more than a small request.
+    VERIFIED_KEPT = 64
+
     def verify(self, token, audience):
-        """The claims of a bearer token valid for ``audience``; :class:`InvalidToken` if not."""
+        """The claims of a bearer token valid for ``audience``; :class:`InvalidToken` if not.
+        A token verified before is only checked for its time window again (its claims cannot
+        change); outside it, it is decoded again, which says why it is not valid."""
+        key = (token, audience, id(self.signing_key), self.tenant_id)
+        kept = self._verified.get(key)
+        if kept is not None and kept["nbf"] <= time.time() < kept["exp"]:
+            return dict(kept)
+        claims = self._verify(token, audience)
+        if len(self._verified) >= self.VERIFIED_KEPT:
+            self._verified.clear()
+        self._verified[key] = claims
+        return dict(claims)
+
+    def _verify(self, token, audience):
         try:
             claims = jwt.decode(
                 token, self.signing_key.private_key.public_key(), algorithms=["RS256"],

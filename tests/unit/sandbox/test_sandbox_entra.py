@@ -142,3 +142,22 @@ def test_openid_configuration_points_at_sandbox(directory):
     assert doc["token_endpoint"] == f"{BASE}/{directory.tenant_id}/oauth2/v2.0/token"
     assert doc["issuer"] == f"{BASE}/{directory.tenant_id}/v2.0"
     assert directory.jwks()["keys"][0]["kty"] == "RSA"
+
+
+def test_a_token_is_decoded_once_and_refused_once_its_time_is_up(directory, monkeypatch):
+    # Each request verified its token's signature again: more CPU than a small request's cmdlet.
+    decoded = []
+    real = jwt.decode
+    monkeypatch.setattr(entra.jwt, "decode", lambda *a, **k: decoded.append(1) or real(*a, **k))
+    token = directory.mint(app(directory, "main"), BASE, 1)
+    first = directory.verify(token, BASE)
+    for unused in range(20):
+        assert directory.verify(token, BASE) == first
+    assert len(decoded) == 1
+    first["roles"] = ["changed by a caller"]
+    assert directory.verify(token, BASE)["roles"] == [entra.MANAGE_AS_APP]
+    with pytest.raises(entra.InvalidToken):
+        directory.verify(token, BASE + "/graph")
+    time.sleep(1.1)
+    with pytest.raises(entra.InvalidToken, match="expired"):
+        directory.verify(token, BASE)

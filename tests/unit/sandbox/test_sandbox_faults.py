@@ -91,3 +91,20 @@ def test_filter_ranges_can_be_refused():
     assert faults.settings()["refuse_filter_ranges"] is True
     with pytest.raises(ValueError, match="refuse_filter_ranges"):
         faults.configure({"refuse_filter_ranges": "yes"})
+
+
+def test_settings_are_copied_once_per_change_not_per_read(monkeypatch):
+    # Every API request reads the settings; asdict of them cost more than a small request.
+    copies = []
+    real = control.asdict
+    monkeypatch.setattr(control, "asdict", lambda s: copies.append(1) or real(s))
+    faults = control.Faults()
+    copies.clear()
+    first = faults.settings()
+    first["latency_ms"] = 12345
+    assert all(faults.settings()["latency_ms"] == 0 for unused in range(50))
+    assert len(copies) == 1
+    faults.configure({"latency_ms": 7})
+    assert faults.settings()["latency_ms"] == 7 and faults.settings() == {**first, "latency_ms": 7}
+    faults.clear()
+    assert faults.settings()["latency_ms"] == 0
