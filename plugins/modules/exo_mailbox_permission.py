@@ -258,7 +258,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.engine.core impor
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.permissions import (
-    KINDS, MAX_EXPLICIT_ACES, permission_writes, read_all_trustees, read_mailboxes, send_on_behalf_change, trustee_map)
+    KINDS, MAX_EXPLICIT_ACES, SendAsRead, permission_writes, read_all_trustees, read_mailboxes, send_on_behalf_change, trustee_map)
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.reconcile import sorted_values
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import (
     IdentityError, RecipientResolver, check_identities, object_summary, recipient_key, summary_row)
@@ -290,7 +290,7 @@ class Permissions(Relation):
     def __init__(self, module):
         super().__init__(module)
         self.resolver = RecipientResolver(module.invoke, module.warn if module.check_mode else None)
-        self.org_size = None
+        self.org_size = self.send_as_read = None
 
     def check_input(self, entry, where):
         if not kinds(entry):
@@ -300,7 +300,9 @@ class Permissions(Relation):
             check_identities(kind, entry[kind])
 
     def read_answers(self, plans):
-        """The mailboxes from an organisation-wide page when that is cheaper, else ten to a request."""
+        """The mailboxes from an organisation-wide page when that is cheaper, else ten to a request;
+        with many Send As entries, the organisation-wide Send As read starts beside them."""
+        self.send_as_read = SendAsRead.speculative(self.module.runner, sum('send_as' in kinds(plan.entry) for plan in plans))
         rows, self.org_size = read_mailboxes(self.module.runner, [plan.identity for plan in plans], self.module.parallel)
         return [rows[plan.identity] if isinstance(rows[plan.identity], ExchangeError) else [rows[plan.identity]]
                 for plan in plans]
@@ -320,7 +322,7 @@ class Permissions(Relation):
         asked = [name for plan in plans if plan.row is not None or self.module.check_mode
                  for kind in kinds(plan.entry) for name in plan.entry[kind]]
         trustees = read_all_trustees(self.module.runner, self.resolver, list(wanted.values()), self.module.parallel,
-                                     self.org_size, also=asked)
+                                     self.org_size, also=asked, send_as_read=self.send_as_read)
         for plan in found:
             read = trustees[self.object_key(plan.row, None)]
             sets = dict((prop.parameter, read[prop.option] if isinstance(read[prop.option], ExchangeError)

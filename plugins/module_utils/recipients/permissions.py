@@ -15,7 +15,7 @@ never reported, so they are never changed either.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+import threading
 from sys import intern
 from types import SimpleNamespace
 
@@ -193,35 +193,83 @@ def _interned_trustees(kind, rows):
     return [intern(str(trustee)) for trustee in trustees_from_rows(None, kind, rows)]
 
 
-def _send_as_org_wide(runner, mailboxes):
-    """Every mailbox's Send As trustees from one organisation-wide read, page by page with only
-    the properties used, or None when the service refuses it."""
-    by_name = {}
-    for mailbox in mailboxes:
-        for name in mailbox.names:
-            by_name.setdefault(name, mailbox.key)
-    grouped = {mailbox.key: [] for mailbox in mailboxes}
-    try:
-        for page in runner.pages('Get-RecipientPermission', {'AccessRights': 'SendAs', 'ResultSize': 'Unlimited'},
-                                 select=_SEND_AS_READ):
-            for row in page:
-                key = by_name.get(str(row.get('Identity')).lower())
-                if key is not None:
-                    grouped[key].extend(_interned_trustees('send_as', [row]))
-    except ExchangeError:
-        return None
-    return grouped
+# Send As entries in a task from which its organisation-wide read is started before the mailboxes
+# are read (SendAsRead). It pays where the organisation holds fewer than 50 mailboxes per entry; a
+# wrong guess costs the pages it read while the mailboxes were read (a few: that read is short too).
+SPECULATE_SEND_AS = 20
 
 
-def _explicit_rows(runner, wanted, parallel, org_size):
+class SendAsRead(object):
+    """The organisation-wide Send As read (one chain of pages: Get-RecipientPermission takes no
+    filter to split it by) on a thread of its own, started when asked, which may be before the
+    mailboxes it is for are read, so the chain overlaps everything else; ``abandon()`` stops it
+    after the page it is reading when it turns out not to pay. It keeps the explicit trustees of
+    each row by the row's ``Identity``."""
+
+    def __init__(self, runner):
+        self._stop = threading.Event()
+        self._done = threading.Event()
+        self._by_identity = None
+        threading.Thread(target=self._read, args=(runner,), daemon=True).start()
+
+    @classmethod
+    def speculative(cls, runner, entries):
+        """The read started at once for a task with ``entries`` Send As entries, when that many
+        make it likely to pay (:data:`SPECULATE_SEND_AS`), else None."""
+        return cls(runner) if entries >= SPECULATE_SEND_AS else None
+
+    def _read(self, runner):
+        by_identity = {}
+        pages = runner.pages('Get-RecipientPermission', {'AccessRights': 'SendAs', 'ResultSize': 'Unlimited'},
+                             select=_SEND_AS_READ)
+        try:
+            for page in pages:
+                if self._stop.is_set():
+                    return
+                for row in page:
+                    trustees = _interned_trustees('send_as', [row])
+                    if trustees:
+                        by_identity.setdefault(str(row.get('Identity')).lower(), []).extend(trustees)
+            self._by_identity = by_identity
+        except ExchangeError:
+            pass
+        finally:
+            pages.close()
+            self._done.set()
+
+    def abandon(self):
+        self._stop.set()
+
+    def grouped(self, mailboxes):
+        """Each of ``mailboxes``' Send As trustees by mailbox key, once the read is done, or None
+        when the service refused it."""
+        self._done.wait()
+        if self._by_identity is None:
+            return None
+        by_name = {}
+        for mailbox in mailboxes:
+            for name in mailbox.names:
+                by_name.setdefault(name, mailbox.key)
+        grouped = {mailbox.key: [] for mailbox in mailboxes}
+        for identity, trustees in self._by_identity.items():
+            key = by_name.get(identity)
+            if key is not None:
+                grouped[key].extend(trustees)
+        return grouped
+
+
+def _explicit_rows(runner, wanted, parallel, org_size, send_as_read=None):
     """``({(mailbox key, kind): trustees or ExchangeError}, Send As trustees by mailbox key or None)``.
 
     The organisation-wide Send As read is one chain of pages (Get-RecipientPermission takes no
-    filter to split it by), so it goes on a thread of its own side by side with the Full Access
-    ``$batch`` requests instead of before them; where the service refuses it, Send As is read ten
-    mailboxes to a ``$batch`` after all."""
+    filter to split it by), so it goes on a thread of its own (``send_as_read`` when the caller
+    started it earlier, a :class:`SendAsRead`) side by side with the Full Access ``$batch``
+    requests instead of before them; where the service refuses it, Send As is read ten mailboxes
+    to a ``$batch`` after all."""
     send_as = [mailbox for mailbox, kinds in wanted if 'send_as' in kinds]
     org_wide = bool(send_as) and _send_as_org_wide_pays(org_size, len(send_as))
+    if not org_wide and send_as_read is not None:
+        send_as_read.abandon()
 
     def batched(kinds_read):
         reads = [(mailbox, kind) for mailbox, kinds in wanted for kind in kinds
@@ -232,16 +280,15 @@ def _explicit_rows(runner, wanted, parallel, org_size):
 
     if not org_wide:
         return batched(KINDS), None
-    with ThreadPoolExecutor(max_workers=1) as side:
-        pending = side.submit(_send_as_org_wide, runner, send_as)
-        answers = batched([kind for kind in KINDS if kind != 'send_as'])
-        grouped = pending.result()
+    pending = send_as_read or SendAsRead(runner)
+    answers = batched([kind for kind in KINDS if kind != 'send_as'])
+    grouped = pending.grouped(send_as)
     if grouped is None:
         answers.update(batched(['send_as']))
     return answers, grouped
 
 
-def read_all_trustees(runner, resolver, wanted, parallel=1, org_size=None, also=()):
+def read_all_trustees(runner, resolver, wanted, parallel=1, org_size=None, also=(), send_as_read=None):
     """The explicit trustees of many mailboxes, read in bulk, and every trustee looked up.
 
     ``wanted`` is a list of ``(mailbox, kinds)`` (a resolved Recipient and the kinds to read).
@@ -250,10 +297,12 @@ def read_all_trustees(runner, resolver, wanted, parallel=1, org_size=None, also=
     :func:`read_mailboxes`) says that is cheaper, side by side with the Full Access reads, else
     ten to a ``$batch`` too; Send on Behalf is in the mailbox rows. Only the trustees of each
     answer are kept, as it comes. Every trustee spelling is then resolved through ``resolver.prefetch``, together with the identities in
-    ``also`` (those the task asks for), in one go. Returns ``{mailbox.key: {kind: trustees or
+    ``also`` (those the task asks for), in one go. ``send_as_read`` is the organisation-wide Send As
+    read when the caller started it before reading the mailboxes (:meth:`SendAsRead.speculative`);
+    it is used if it pays and abandoned if not. Returns ``{mailbox.key: {kind: trustees or
     ExchangeError}}``.
     """
-    answers, grouped = _explicit_rows(runner, wanted, parallel, org_size)
+    answers, grouped = _explicit_rows(runner, wanted, parallel, org_size, send_as_read)
     trustees = {}
     spellings = []
     for mailbox, kinds in wanted:

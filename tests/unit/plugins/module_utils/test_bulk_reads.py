@@ -12,6 +12,8 @@ import pytest
 
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.permissions import (
+    SPECULATE_SEND_AS,
+    SendAsRead,
     read_all_trustees,
     read_mailboxes,
 )
@@ -235,6 +237,66 @@ def test_the_organisation_wide_send_as_read_goes_side_by_side_with_the_full_acce
     wanted = [(resolver.remember(row), ('full_access', 'send_as')) for row in mailboxes]
     trustees = read_all_trustees(runner, resolver, wanted, parallel=4, org_size=12)
     assert trustees['guid-0012'] == {'full_access': ['user0007@contoso.com'], 'send_as': ['user0006@contoso.com']}
+
+
+def test_a_task_with_many_send_as_entries_reads_send_as_beside_the_mailboxes():
+    """At 60,000 the Send As chain (181 pages) was the audit's critical path, started only once
+    the mailboxes were read (the choice needs the organisation's size). Started at the task's
+    first request, it overlaps that read: here the mailbox pages can only end once it began."""
+    mailboxes, tables = _sales_org()
+    runner = FakeRunner(tables, page_size=1000)
+    send_as_began = threading.Event()
+    rows = runner._rows
+
+    def mailboxes_wait(cmdlet, params):
+        if cmdlet == 'Get-RecipientPermission' and 'Identity' not in params:
+            send_as_began.set()
+        if cmdlet == 'Get-Mailbox' and 'Identity' not in params:
+            assert send_as_began.wait(10), "the Send As read waited for the mailboxes"
+        return rows(cmdlet, params)
+
+    runner._rows = mailboxes_wait
+    assert SendAsRead.speculative(runner, SPECULATE_SEND_AS - 1) is None, "a few entries: no speculation"
+    early = SendAsRead.speculative(runner, SPECULATE_SEND_AS)
+    found, org_size = read_mailboxes(runner, [row['Name'] for row in mailboxes])
+    resolver = RecipientResolver(lambda *args: pytest.fail('looked up one by one'))
+    wanted = [(resolver.remember(found[row['Name']]), ('send_as',)) for row in mailboxes]
+    trustees = read_all_trustees(runner, resolver, wanted, org_size=org_size, send_as_read=early)
+    assert trustees['guid-0012'] == {'send_as': ['user0006@contoso.com']}
+    assert runner.requests.count(('page', 'Get-RecipientPermission')) == 1, "read once, early"
+
+
+def test_a_speculative_send_as_read_that_does_not_pay_is_abandoned():
+    mailboxes, tables = _sales_org()
+    runner = FakeRunner(tables, page_size=3)
+    first_page, go_on = threading.Event(), threading.Event()
+    rows = runner._rows
+
+    def held(cmdlet, params):
+        if cmdlet == 'Get-RecipientPermission' and 'Identity' not in params:
+            first_page.set()
+            assert go_on.wait(10)
+        return rows(cmdlet, params)
+
+    runner._rows = held
+    early = SendAsRead.speculative(runner, SPECULATE_SEND_AS)
+    assert first_page.wait(10)
+    resolver = RecipientResolver(lambda *args: pytest.fail('looked up one by one'))
+    wanted = [(resolver.remember(row), ('send_as',)) for row in mailboxes[:3]]
+    abandon = early.abandon
+
+    def abandon_then_go_on():
+        abandon()
+        go_on.set()
+    early.abandon = abandon_then_go_on
+    # A large organisation: ten to a $batch pays, so the early read is abandoned.
+    trustees = read_all_trustees(runner, resolver, wanted, org_size=50000, send_as_read=early)
+    assert go_on.is_set(), "abandoned"
+    assert trustees['guid-0003'] == {'send_as': ['user0006@contoso.com']}
+    assert ('batch', ['Get-RecipientPermission'] * 3) in runner.requests, "read per mailbox after all"
+    assert early.grouped([]) is None
+    assert runner.requests.count(('page', 'Get-RecipientPermission')) == 1, \
+        "stopped after the page it was reading, not read to its end (5 pages)"
 
 
 def test_send_as_falls_back_to_batches_when_the_organisation_wide_read_is_refused():
