@@ -62,7 +62,9 @@ class SetChange(object):
         return bool(self.added or self.removed)
 
     def after(self):
-        return apply_plan(self.current, self.added, self.removed)
+        """The set the change leaves: ``current`` itself when it changes nothing (a converged
+        audit predicts a set per mailbox and kind; none of them is changed in place)."""
+        return apply_plan(self.current, self.added, self.removed) if self else self.current
 
     def report(self):
         return {'added': sorted_values(self.added), 'removed': sorted_values(self.removed)}

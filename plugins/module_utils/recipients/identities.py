@@ -54,6 +54,12 @@ def summary_row(row):
     return dict((name, row[name]) for name in SUMMARY_READ if name in row)
 
 
+# What a Recipient keeps of its row (:attr:`Recipient.row`): what describe, taken, unique_names,
+# the Send on Behalf read and the other modules' lookups read of it.
+RECIPIENT_ROW = _GUID_VALUED + ('Identity', 'Name', 'DisplayName', 'PrimarySmtpAddress', 'RecipientTypeDetails',
+                                'GrantSendOnBehalfTo')
+
+
 def folded_text(value):
     """``value`` lower-cased, as the very same string when it already is (GUIDs, most addresses):
     ``str.lower`` makes a copy even then, and a bulk task folds every name of 20,000 rows."""
@@ -67,13 +73,15 @@ class Recipient(object):
 
     ``names`` are its identifying values; ``display_name`` is kept apart because it is not an
     identity of its own, yet the service counts it when it decides whether a name is ambiguous
-    (see :meth:`answers_to`).
+    (see :meth:`answers_to`). ``row`` keeps of the row read only :data:`RECIPIENT_ROW`: a bulk
+    task holds a Recipient for every mailbox and trustee, and the rest of a row (its distinguished
+    names, every proxy address) only made its names.
     """
 
     __slots__ = ('key', 'shown', 'names', 'display_name', 'row')
 
     def __init__(self, row):
-        self.row = row
+        self.row = dict((name, row[name]) for name in RECIPIENT_ROW if name in row)
         self.key = recipient_key(row)
         self.shown = (row.get('PrimarySmtpAddress') or row.get('UserPrincipalName')
                       or row.get('Name') or row.get('Identity'))

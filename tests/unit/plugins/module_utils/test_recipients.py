@@ -14,6 +14,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identi
     Recipient,
     RecipientResolver,
     check_identities,
+    describe,
     mailbox_facts,
     taken_by_soft_deleted,
 )
@@ -210,3 +211,16 @@ def test_a_kept_row_holds_each_text_once_however_many_properties_repeat_it():
     assert kept == {'PrimarySmtpAddress': 'alice@contoso.com', 'UserPrincipalName': 'alice@contoso.com',
                     'WindowsLiveID': 'alice@contoso.com', 'Name': 'alice', 'GrantSendOnBehalfTo': ['bob']}
     assert kept['PrimarySmtpAddress'] is kept['UserPrincipalName'] is kept['WindowsLiveID']
+
+
+def test_a_recipient_keeps_of_its_row_only_what_is_read_of_it_later():
+    row = dict(ALICE, DistinguishedName='CN=alice,OU=contoso', LegacyExchangeDN='/o=ExchangeLabs/cn=alice',
+               EmailAddresses=['SMTP:alice@contoso.com', 'X500:/o=ExchangeLabs/cn=alice'], RecipientTypeDetails='UserMailbox',
+               GrantSendOnBehalfTo=['bob'], DisplayName='Alice Adams')
+    recipient = Recipient(row)
+    assert set(recipient.row) <= {'Guid', 'ExchangeObjectId', 'ExternalDirectoryObjectId', 'ExchangeGuid', 'Identity', 'Name',
+                                  'DisplayName', 'PrimarySmtpAddress', 'RecipientTypeDetails', 'GrantSendOnBehalfTo'}
+    assert recipient.row['GrantSendOnBehalfTo'] == ['bob'] and recipient.row['RecipientTypeDetails'] == 'UserMailbox'
+    # Its names were made from the whole row.
+    assert 'cn=alice,ou=contoso' in recipient.names and 'alice@contoso.com' in recipient.names
+    assert describe(recipient) == "UserMailbox 'alice@contoso.com'"

@@ -77,6 +77,12 @@ def test_a_set_change_applies_and_reports_in_order():
     assert not SetChange({'a': 'Ann'}, {}, {})
 
 
+def test_a_set_change_that_changes_nothing_leaves_the_current_set_itself():
+    current = {'a': 'Ann'}
+    assert SetChange(current, {}, {}).after() is current
+    assert SetChange(current, {'b': 'bob'}, {}).after() == {'a': 'Ann', 'b': 'bob'} and current == {'a': 'Ann'}
+
+
 @pytest.mark.parametrize('entry, message', [
     ({'group': 'g', 'state': 'absent', 'exclusive': True},
      'groups[1].exclusive: true cannot be combined with state: absent; exclusive describes the complete set of '
