@@ -121,11 +121,11 @@ class Sandbox:
         if getattr(self._batch_costs, "cmdlet", "") is None:
             self._batch_costs.cmdlet = cmdlet
         latency_s = self.faults.latency_sample() if settings["batch_model"] == "sequential" else 0.0
-        time.sleep(latency_s)
+        _wait(latency_s)
         answer = self._batch_entry_answer(settings, cmdlet, serve)
         rows = getattr(answer, "rows", 0)
         if settings["batch_model"] == "sequential":
-            time.sleep(cost.answer_cost(latency_s, rows, settings["rows_per_latency"]) - latency_s)
+            _wait(cost.answer_cost(latency_s, rows, settings["rows_per_latency"]) - latency_s)
         else:
             costs = getattr(self._batch_costs, "rows", None)
             if costs is not None:
@@ -154,7 +154,7 @@ class Sandbox:
     def _api_response(self, request, serve, is_graph):
         decision = self.faults.decide(request.header("X-CmdletName"))
         if decision.latency_s:
-            time.sleep(decision.latency_s)
+            _wait(decision.latency_s)
         return self._injected(decision, serve, is_graph)
 
     def _admin_api(self, request, serve, kind):
@@ -185,7 +185,7 @@ class Sandbox:
         if kind == "batch" and settings["batch_model"] == "sequential":
             # Each entry waits its own latency (batch_entry).
             latency_s = 0.0
-        time.sleep(latency_s)
+        _wait(latency_s)
         self._batch_costs.rows = [] if kind == "batch" else None
         try:
             response = self._injected(decision, serve, False)
@@ -195,7 +195,7 @@ class Sandbox:
         if response is not DROP and rows:
             # In the parallel batch model the entries shared the latency waited above.
             costs = [cost.answer_cost(latency_s, count, settings["rows_per_latency"]) for count in rows]
-            time.sleep(cost.batch_cost(costs, "parallel") - latency_s)
+            _wait(cost.batch_cost(costs, "parallel") - latency_s)
         return response
 
     def _injected(self, decision, serve, is_graph):
@@ -254,6 +254,13 @@ def _fault_response(status, retry_after, is_graph):
                                "stacktrace": ""}
     content_type = "application/json; charset=utf-8" if is_graph else exo_api.CONTENT_TYPE
     return json_response(status, {"error": error}, content_type, headers)
+
+
+def _wait(seconds):
+    """Sleep ``seconds`` if there are any: at 0 ms of latency, ``time.sleep(0)`` only gave up the
+    GIL, once or twice per request and per $batch entry, to wait for it again."""
+    if seconds > 0:
+        time.sleep(seconds)
 
 
 class _Handler(BaseHTTPRequestHandler):
