@@ -19,6 +19,7 @@ import threading
 from sys import intern
 from types import SimpleNamespace
 
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.http import ConcurrencyGate
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import (
     CmdletError,
     ExchangeError,
@@ -219,6 +220,13 @@ class SendAsRead(object):
         return cls(runner) if entries >= SPECULATE_SEND_AS else None
 
     def _read(self, runner):
+        with ConcurrencyGate.first():
+            self._read_pages(runner)
+
+    def _read_pages(self, runner):
+        """Its pages, each sent before the fan-out's waiting requests (``ConcurrencyGate.first``):
+        a page waits for the one before, so waiting behind the Full Access batches too made each
+        page of the chain half as slow again (31 pages ended after the 1,000 batches at 10,000)."""
         by_identity = {}
         pages = runner.pages('Get-RecipientPermission', {'AccessRights': 'SendAs', 'ResultSize': 'Unlimited'},
                              select=_SEND_AS_READ)

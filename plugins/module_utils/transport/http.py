@@ -22,6 +22,7 @@ import socket
 import threading
 import time
 import traceback
+from contextlib import contextmanager
 from urllib.parse import urljoin, urlparse
 
 try:
@@ -163,6 +164,9 @@ class ConcurrencyGate:
 
     PLATEAU_ROUNDS = 16
 
+    # Threads whose requests take the next free slot before the others' (see ``first``).
+    _first = threading.local()
+
     def __init__(self, ceiling=POOL_SIZE, start=None, rounds=2):
         if ceiling < 1:
             raise ValueError("ceiling must be >= 1")
@@ -177,6 +181,7 @@ class ConcurrencyGate:
         self._refused_at = None
         self.proven = None
         self._answered = 0
+        self._first_waiting = 0
         self._condition = threading.Condition()
 
     @classmethod
@@ -191,10 +196,31 @@ class ConcurrencyGate:
         with self._condition:
             return min(self.limit, self.peak) if self.peak else self.limit
 
+    @classmethod
+    @contextmanager
+    def first(cls):
+        """Within this block, the current thread's requests take the next free slot of any gate
+        before the requests of threads without it: a chain of pages read beside a fan-out (each
+        page waits for the one before) then does not also wait behind the fan-out's requests for
+        every page."""
+        before = getattr(cls._first, 'value', False)
+        cls._first.value = True
+        try:
+            yield
+        finally:
+            cls._first.value = before
+
     def __enter__(self):
+        first = getattr(ConcurrencyGate._first, 'value', False)
         with self._condition:
-            while self.in_flight >= self.limit:
-                self._condition.wait()
+            self._first_waiting += first
+            try:
+                while self.in_flight >= self.limit or (not first and self._first_waiting):
+                    self._condition.wait()
+            finally:
+                self._first_waiting -= first
+                if first:
+                    self._condition.notify_all()
             self.in_flight += 1
             self.peak = max(self.peak, self.in_flight)
         return self

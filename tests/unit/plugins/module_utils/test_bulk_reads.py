@@ -11,6 +11,7 @@ import threading
 import pytest
 
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
+from ansible_collections.mailops.exchange.plugins.module_utils.transport.http import ConcurrencyGate
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.permissions import (
     SPECULATE_SEND_AS,
     SendAsRead,
@@ -250,6 +251,8 @@ def test_a_task_with_many_send_as_entries_reads_send_as_beside_the_mailboxes():
 
     def mailboxes_wait(cmdlet, params):
         if cmdlet == 'Get-RecipientPermission' and 'Identity' not in params:
+            # Its pages go before the fan-out's waiting requests (ConcurrencyGate.first).
+            assert getattr(ConcurrencyGate._first, 'value', False)  # pylint: disable=protected-access
             send_as_began.set()
         if cmdlet == 'Get-Mailbox' and 'Identity' not in params:
             assert send_as_began.wait(10), "the Send As read waited for the mailboxes"

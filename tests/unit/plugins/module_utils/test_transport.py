@@ -526,6 +526,35 @@ def test_probing_gate_start_within_its_cap():
         transport.ConcurrencyGate(ceiling=4, start=5)
 
 
+def test_a_thread_marked_first_takes_the_next_free_slot_before_the_others():
+    """A chain of pages read beside a fan-out: each of its pages goes next, not behind the batches."""
+    gate = transport.ConcurrencyGate(ceiling=1)
+    order = []
+    gate.__enter__()
+
+    def request(name):
+        with gate:
+            order.append(name)
+
+    def chain():
+        with transport.ConcurrencyGate.first():
+            request('chain')
+
+    batches = [threading.Thread(target=request, args=('batch',)) for _index in range(3)]
+    for thread in batches:
+        thread.start()
+    first = threading.Thread(target=chain)
+    first.start()
+    deadline = time.monotonic() + 10
+    while gate._first_waiting == 0 and time.monotonic() < deadline:  # pylint: disable=protected-access
+        time.sleep(0.01)
+    gate.__exit__(None, None, None)
+    for thread in batches + [first]:
+        thread.join(10)
+    assert order == ['chain', 'batch', 'batch', 'batch']
+    assert not getattr(transport.ConcurrencyGate._first, 'value', False), "only within its block"  # pylint: disable=protected-access
+
+
 def test_gate_makes_new_requests_wait_while_a_throttled_one_holds_the_only_slot():
     gate = transport.ConcurrencyGate(ceiling=4)
     gate.__enter__()
