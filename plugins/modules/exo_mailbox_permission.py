@@ -315,20 +315,20 @@ class Permissions(Relation):
         named or found looked up in one go."""
         found = [plan for plan in plans if plan.row is not None]
         wanted = {}
-        # The resolver keeps each mailbox's row; a plan keeps its summary and, below, its sets.
+        # The resolver keeps what it needs of each mailbox's row; a plan keeps its summary and,
+        # below, its sets, so the rows read are let go before the trustees are read.
         for plan in found:
             mailbox = self.resolver.remember(plan.row)
             wanted.setdefault(mailbox.key, (mailbox, set()))[1].update(kinds(plan.entry))
+            plan.row = summary_row(plan.row)
         asked = [name for plan in plans if plan.row is not None or self.module.check_mode
                  for kind in kinds(plan.entry) for name in plan.entry[kind]]
         trustees = read_all_trustees(self.module.runner, self.resolver, list(wanted.values()), self.module.parallel,
                                      self.org_size, also=asked, send_as_read=self.send_as_read)
         for plan in found:
             read = trustees[self.object_key(plan.row, None)]
-            sets = dict((prop.parameter, read[prop.option] if isinstance(read[prop.option], ExchangeError)
-                         else trustee_map(self.resolver, read[prop.option]))
-                        for prop in self.properties if prop.option in kinds(plan.entry))
-            plan.row = dict(summary_row(plan.row), **sets)
+            plan.row.update((prop.parameter, read[prop.option] if isinstance(read[prop.option], ExchangeError)
+                             else trustee_map(self.resolver, read[prop.option])) for prop in self.properties if prop.option in kinds(plan.entry))
 
     def wanted(self, plan):
         if plan.row is None and not self.module.check_mode:

@@ -41,7 +41,7 @@ _GUID_VALUED = ('Guid', 'ExchangeObjectId', 'ExternalDirectoryObjectId', 'Exchan
 
 def recipient_key(row):
     """The canonical key of the recipient a row describes (:attr:`Recipient.key`), its GUID."""
-    return str(row.get('Guid') or row.get('ExchangeObjectId') or row.get('Identity')).lower()
+    return folded_text(row.get('Guid') or row.get('ExchangeObjectId') or row.get('Identity'))
 
 
 # What a row must keep to be summarised (object_summary) and keyed (recipient_key) once its
@@ -111,7 +111,7 @@ class Recipient(object):
         """The names no other recipient can answer to, so that a row already read settles them
         without asking the service: GUIDs, and SMTP addresses and UPNs (see
         :func:`_unique_everywhere`)."""
-        unique = {str(self.row.get(prop)).lower() for prop in _GUID_VALUED if self.row.get(prop)}
+        unique = {folded_text(self.row[prop]) for prop in _GUID_VALUED if self.row.get(prop)}
         unique.update(name for name in self.names if _unique_everywhere(name))
         return unique
 

@@ -224,3 +224,14 @@ def test_a_recipient_keeps_of_its_row_only_what_is_read_of_it_later():
     # Its names were made from the whole row.
     assert 'cn=alice,ou=contoso' in recipient.names and 'alice@contoso.com' in recipient.names
     assert describe(recipient) == "UserMailbox 'alice@contoso.com'"
+
+
+def test_a_recipient_key_and_unique_names_are_the_rows_own_strings_when_already_folded():
+    row = {'Guid': 'a1b2-0001', 'ExchangeGuid': 'c3d4-0002', 'Name': 'Alice', 'PrimarySmtpAddress': 'alice@contoso.com'}
+    recipient = Recipient(row)
+    assert recipient.key is row['Guid']
+    unique = recipient.unique_names()
+    assert unique == {'a1b2-0001', 'c3d4-0002', 'alice@contoso.com'}
+    assert any(name is row['ExchangeGuid'] for name in unique)
+    # A GUID in capitals is still folded (the key is compared lower-case everywhere).
+    assert Recipient(dict(row, Guid='A1B2-0001')).key == 'a1b2-0001'

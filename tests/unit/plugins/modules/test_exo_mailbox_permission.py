@@ -140,3 +140,25 @@ def test_a_plan_keeps_the_mailbox_summary_and_its_sets_not_the_whole_row():
     assert plans[0].row['GrantSendOnBehalfTo'] == {'gb': 'bob@contoso.com'}
     assert plans[0].result['mailbox'] == {'identity': 'sales', 'display_name': 'Sales', 'primary_smtp_address': 'sales@contoso.com'}
     assert plans[0].result['changed'] is False
+
+
+def test_the_mailbox_rows_read_are_let_go_before_the_trustees_are_read(monkeypatch):
+    """The trustee reads are the task's peak: by then a plan holds its mailbox's summary only."""
+    whole = dict(SALES, Identity='sales', DistinguishedName='CN=sales,OU=contoso', EmailAddresses=['SMTP:sales@contoso.com'])
+    exo = exo_for({('Get-Mailbox', 'sales'): [whole], ('Get-MailboxPermission', 'gs'): [SELF]}, check_mode=True)
+    resource = permission.Permissions(exo)
+    seen = []
+    read = permission.read_all_trustees
+
+    def spy(runner, resolver, wanted, *args, **kwargs):
+        seen.extend(sorted(plan.row) for plan in plans)
+        return read(runner, resolver, wanted, *args, **kwargs)
+
+    monkeypatch.setattr(permission, 'read_all_trustees', spy)
+    from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import Engine, Plan
+    plans = [Plan(entry('sales', full_access=[]), 'mailboxes[0].', 'sales')]
+    Engine(exo, resource).read(plans)
+    resource.prepare(None, plans)
+    assert seen == [['Guid', 'Identity', 'Name', 'PrimarySmtpAddress']]
+    # What the Send on Behalf read needs of the mailbox stays with its recipient.
+    assert plans[0].row['FullAccess'] == {} and resource.resolver.known('gs').row['GrantSendOnBehalfTo'] == ['bob']
