@@ -44,6 +44,18 @@ class Wire:
         return answers
 
 
+@pytest.fixture(name="reader", scope="module")
+def fixture_reader():
+    """One sandbox for the tests that only read (making one costs an RSA key and certificate)."""
+    return Wire(new_org(users=12, shared=5))
+
+
+@pytest.fixture(name="ranger", scope="module")
+def fixture_ranger():
+    """A larger sandbox, only read, for the range filters."""
+    return Wire(new_org(users=40, shared=20))
+
+
 @pytest.fixture(name="counted")
 def fixture_counted(monkeypatch):
     """The names of the mailboxes Get-Mailbox views, in order."""
@@ -69,11 +81,10 @@ READS = [
 
 
 @pytest.mark.parametrize("params", READS)
-def test_the_pages_are_the_rows_the_whole_read_returns(params):
-    org = new_org(users=12, shared=5)
-    whole = catalog.lookup("Get-Mailbox").run(org, dict(params), caller="t")
+def test_the_pages_are_the_rows_the_whole_read_returns(params, reader):
+    whole = catalog.lookup("Get-Mailbox").run(reader.sandbox.org, dict(params), caller="t")
     assert isinstance(whole.rows, list)
-    answers = Wire(org).pages("Get-Mailbox", **params)
+    answers = reader.pages("Get-Mailbox", **params)
     got = [row["Name"] for answer in answers for row in answer["value"]]
     assert got == [row["Name"] for row in whole.rows] and got
     assert all(answer["@adminapi.warnings"] == whole.warnings for answer in answers)
@@ -83,10 +94,8 @@ def test_the_pages_are_the_rows_the_whole_read_returns(params):
 @pytest.mark.parametrize("params", READS)
 @pytest.mark.parametrize("select", ["Name,Guid", "name,GRANTSENDONBEHALFTO,PrimarySmtpAddress,Nonesuch",
                                     "WhenChanged,EmailAddresses,ExchangeGuid,CustomAttribute3"])
-def test_select_pages_are_the_whole_rows_trimmed_with_the_same_links(params, select):
-    org = new_org(users=12, shared=5)
-    wire = Wire(org)
-    whole, chosen = wire.pages("Get-Mailbox", **params), wire.pages("Get-Mailbox", select, **params)
+def test_select_pages_are_the_whole_rows_trimmed_with_the_same_links(params, select, reader):
+    whole, chosen = reader.pages("Get-Mailbox", **params), reader.pages("Get-Mailbox", select, **params)
     wanted = wanted_names(select)
     annotations = {key for answer in whole for row in answer["value"] for key in row if "@" in key}
     for plain, selected in zip(whole, chosen, strict=True):
@@ -182,9 +191,8 @@ RANGES = ["Name -ge 'user0010' -and Name -lt 'user0020'", "Name -gt 'USER0010' -
 
 @pytest.mark.parametrize("cmdlet", ["Get-Mailbox", "Get-Recipient"])
 @pytest.mark.parametrize("text", RANGES)
-def test_a_range_filter_finds_its_recipients_without_testing_every_one(cmdlet, text, monkeypatch):
-    org = new_org(users=40, shared=20)
-    wire = Wire(org)
+def test_a_range_filter_finds_its_recipients_without_testing_every_one(cmdlet, text, monkeypatch, ranger):
+    org, wire = ranger.sandbox.org, ranger
     tree = opath.parse(text)
     expected = [r.name for r in (org.mailboxes() if cmdlet == "Get-Mailbox" else org.all())
                 if opath.evaluate(tree, {"Name": r.name, "Guid": r.guid})]
