@@ -9,6 +9,9 @@
 Pure functions, no I/O. ``build_report`` turns what the modules returned (a bulk result with
 ``results``, a looped task's ``results``, a single result, or per-object summary entries) into
 one document: every object with its status and, for every drifted property, before and after.
+A bulk result run with ``results: changed`` lists only the objects that changed (would change) or
+failed: its ``counts`` say how many more there are, all in sync, and the report counts them as
+``in_sync`` without listing them (``in_sync_unlisted`` in its summary).
 ``render_html`` turns that document into one HTML page with inline CSS and JavaScript only.
 Object names and values come from the tenant and are untrusted: every one is escaped, and the
 page's Content-Security-Policy lets only its own script (by hash) run.
@@ -47,16 +50,22 @@ def build_report(sources, organization=None, generated_at=None):
     objects}`` (and ``organisation``, the same value under the spelling of 0.1.0's reports);
     objects are sorted by kind and name, each ``{kind, object, status, properties}`` (``msg`` and
     ``error_kind`` when it failed), each property ``{name, before, after, added, removed}``.
+    The objects of a bulk result with trimmed ``results`` that its ``counts`` count but it does not
+    list are in sync: ``summary.in_sync`` (and ``total``) count them, ``summary.in_sync_unlisted``
+    (and each kind's) says how many of them the report does not list.
     """
     if not isinstance(sources, list):
         raise TypeError('drift report: expected a list of {kind, result} or {kind, object} entries, got %s'
                         % type(sources).__name__)
     objects = []
+    unlisted = {}
     for index, source in enumerate(sources):
         if not isinstance(source, dict) or not source.get('kind'):
             raise ValueError('drift report: entry %d has no kind: %r' % (index, source))
         if 'result' in source:
-            objects.extend(_objects_of_result(source['kind'], source['result']))
+            listed = _objects_of_result(source['kind'], source['result'])
+            objects.extend(listed)
+            unlisted[source['kind']] = unlisted.get(source['kind'], 0) + unlisted_in_sync(source['result'])
         else:
             # desired_state.yml names no object when a whole task failed before any object.
             name = source.get('object') or '(all of the task)'
@@ -66,24 +75,56 @@ def build_report(sources, organization=None, generated_at=None):
         'generated_at': generated_at,
         'organization': organization,
         'organisation': organization,
-        'summary': summarise(objects),
+        'summary': summarise(objects, unlisted),
         'objects': objects,
     }
 
 
-def summarise(objects):
+def unlisted_in_sync(result):
+    """How many objects of a bulk result its ``counts`` count but its ``results`` do not list: with
+    ``results: changed`` those in sync (every changed or failed object is listed); 0 for a result
+    without ``counts`` or with every object listed."""
+    if not isinstance(result, dict):
+        return 0
+    counts, items = result.get('counts'), result.get('results')
+    if not isinstance(counts, dict) or not isinstance(items, list) or not isinstance(counts.get('total'), int):
+        return 0
+    return max(0, counts['total'] - len(items))
+
+
+def summarise(objects, unlisted=None):
     """Counts of objects by status, overall and per kind, and the number of drifted properties
-    (those of objects that exist and would stay: a new object's values are not drift)."""
+    (those of objects that exist and would stay: a new object's values are not drift).
+
+    ``unlisted`` maps a kind to how many of its objects are in sync but not among ``objects``
+    (trimmed bulk results): counted in ``in_sync`` and ``total``, and as ``in_sync_unlisted``."""
     by_kind = {}
     totals = dict.fromkeys(STATUSES, 0)
     for obj in objects:
         counts = by_kind.setdefault(obj['kind'], dict.fromkeys(STATUSES, 0))
         counts[obj['status']] += 1
         totals[obj['status']] += 1
+    for kind in by_kind:
+        by_kind[kind]['in_sync_unlisted'] = 0
+    for kind, count in (unlisted or {}).items():
+        if count:
+            counts = by_kind.setdefault(kind, dict(dict.fromkeys(STATUSES, 0), in_sync_unlisted=0))
+            counts['in_sync'] += count
+            counts['in_sync_unlisted'] += count
+            totals['in_sync'] += count
     for counts in by_kind.values():
         counts['total'] = sum(counts[s] for s in STATUSES)
-    return dict(totals, total=len(objects), properties=sum(len(o['properties']) for o in objects if o['status'] == 'drifted'),
+    return dict(totals, total=sum(totals[s] for s in STATUSES), in_sync_unlisted=sum(c['in_sync_unlisted'] for c in by_kind.values()),
+                properties=sum(len(o['properties']) for o in objects if o['status'] == 'drifted'),
                 by_kind={k: by_kind[k] for k in sorted(by_kind)})
+
+
+def _unlisted_of(summary):
+    """The ``unlisted`` of :func:`summarise` that made ``summary`` (a report's or a tenant's)."""
+    by_kind = summary.get('by_kind') if isinstance(summary, dict) else None
+    if not isinstance(by_kind, dict):
+        return {}
+    return {kind: counts.get('in_sync_unlisted') or 0 for kind, counts in by_kind.items() if isinstance(counts, dict)}
 
 
 # How a tenant of a report over many tenants stands: ``failed`` when it could not be compared in
@@ -107,7 +148,11 @@ def build_tenants_report(tenants, generated_at=None):
         raise TypeError('drift report: expected a list of {tenant, report} entries, got %s' % type(tenants).__name__)
     sections = [_tenant_section(index, entry) for index, entry in enumerate(tenants)]
     sections.sort(key=lambda s: (str(s['tenant']).lower(), str(s['tenant'])))
-    summary = summarise([obj for section in sections for obj in section['objects']])
+    unlisted = {}
+    for section in sections:
+        for kind, count in _unlisted_of(section['summary']).items():
+            unlisted[kind] = unlisted.get(kind, 0) + count
+    summary = summarise([obj for section in sections for obj in section['objects']], unlisted)
     counts = dict.fromkeys(TENANT_STATUSES, 0)
     for section in sections:
         counts[section['status']] += 1
@@ -120,12 +165,12 @@ def _tenant_section(index, entry):
         raise ValueError('drift report: tenant entry %d has no tenant: %r' % (index, entry))
     if 'report' not in entry and 'status' in entry:
         # A section of an earlier report over many tenants (one per slice of a sliced run).
-        entry = dict(entry, report={'objects': entry.get('objects')}, failed=entry['status'] == 'failed')
+        entry = dict(entry, report={'objects': entry.get('objects'), 'summary': entry.get('summary')}, failed=entry['status'] == 'failed')
     report = entry.get('report')
     if report is not None and not isinstance(report.get('objects') if isinstance(report, dict) else None, list):
         raise ValueError('drift report: the report of tenant %r is not a drift report: %r' % (entry['tenant'], report))
     objects = list(report['objects']) if report else []
-    summary = summarise(objects)
+    summary = summarise(objects, _unlisted_of(report.get('summary')) if report else None)
     section = {'tenant': entry['tenant'], 'summary': summary, 'objects': objects}
     if entry.get('failed') or not report or summary['failed']:
         section['status'] = 'failed'
@@ -361,6 +406,7 @@ def render_html(report):
             _e(status), _e(status), summary[status], _e(_label(status)))
         for status in STATUSES)
     cards += '<div class="card" data-count="properties"><b>%d</b>properties drifted</div>' % summary['properties']
+    cards += _unlisted_card(summary)
     headers = ''.join('<th>%s</th>' % _e(_label(status)) for status in STATUSES)
     kinds = ''.join('<option value="%s">%s (%d)</option>' % (_e(k), _e(k), c['total'])
                     for k, c in summary['by_kind'].items())
@@ -401,6 +447,7 @@ def render_tenants_html(report):
         _e(status), _e(status), summary['tenants'][status], _e(_label(status))) for status in TENANT_STATUSES)
     cards += ''.join('<div class="card %s" data-count="%s"><b>%d</b>%s</div>' % (
         _e(status), _e(status), summary[status], _e(_label(status))) for status in STATUSES)
+    cards += _unlisted_card(summary)
     tenants = ''.join(
         '<tr><td><a href="#tenant-%d">%s</a></td><td class="status %s">%s</td>%s<td class="value">%s</td></tr>' % (
             index, _e(t['tenant']), _e(t['status']), _e(_label(t['status'])),
@@ -423,6 +470,14 @@ def render_tenants_html(report):
         '<span id="shown"></span></div>%s<script>%s</script></body></html>\n'
     ) % (_e(csp), _e(title), _CSS, _e(title), _e(report.get('generated_at') or 'at an unknown time'), cards,
          ''.join('<th>%s</th>' % _e(_label(s)) for s in STATUSES), tenants, kinds, statuses, sections, _JS)
+
+
+def _unlisted_card(summary):
+    """A card for the in-sync objects counted but not listed (trimmed bulk results), if any."""
+    count = summary.get('in_sync_unlisted') or 0
+    if not count:
+        return ''
+    return '<div class="card in_sync" data-count="in_sync_unlisted"><b>%d</b>in sync, not listed</div>' % count
 
 
 def _tenant_html(index, tenant):

@@ -169,8 +169,8 @@ def test_summary_entries_and_counts_by_kind_and_status():
     assert (summary['drifted'], summary['failed'], summary['in_sync'], summary['total']) == (2, 2, 2, 6)
     assert summary['properties'] == 2
     assert summary['by_kind'] == {
-        'mailbox': {'to_create': 0, 'to_remove': 0, 'drifted': 1, 'failed': 1, 'in_sync': 1, 'total': 3},
-        'mailbox_permission': {'to_create': 0, 'to_remove': 0, 'drifted': 1, 'failed': 1, 'in_sync': 1, 'total': 3},
+        'mailbox': {'to_create': 0, 'to_remove': 0, 'drifted': 1, 'failed': 1, 'in_sync': 1, 'total': 3, 'in_sync_unlisted': 0},
+        'mailbox_permission': {'to_create': 0, 'to_remove': 0, 'drifted': 1, 'failed': 1, 'in_sync': 1, 'total': 3, 'in_sync_unlisted': 0},
     }
     failed = [o for o in report['objects'] if o['object'] == 'room-3'][0]
     assert 'error_kind' not in failed
@@ -237,7 +237,7 @@ def test_html_has_summary_counts_and_one_tbody_per_object():
 def test_nothing_to_compare_is_an_empty_report_and_page():
     report = build_report([], generated_at='2026-11-23T17:00:00Z')
     assert report['summary'] == {'to_create': 0, 'to_remove': 0, 'drifted': 0, 'failed': 0, 'in_sync': 0, 'total': 0,
-                                 'properties': 0, 'by_kind': {}}
+                                 'in_sync_unlisted': 0, 'properties': 0, 'by_kind': {}}
     page = render_html(report)
     assert '<title>Drift report</title>' in page and '<tbody class="object"' not in page
 
@@ -259,9 +259,47 @@ def test_objects_to_create_or_remove_have_their_own_status_and_counts_apart_from
     summary = report['summary']
     assert [summary[s] for s in ('to_create', 'to_remove', 'drifted', 'failed', 'in_sync', 'total')] == [1, 1, 1, 0, 1, 4]
     assert summary['properties'] == 1, "only the drifted object's properties; a new object's values are not drift"
-    assert summary['by_kind']['contact'] == {'to_create': 1, 'to_remove': 0, 'drifted': 0, 'failed': 0, 'in_sync': 1, 'total': 2}
+    assert summary['by_kind']['contact'] == {'to_create': 1, 'to_remove': 0, 'drifted': 0, 'failed': 0, 'in_sync': 1, 'total': 2, 'in_sync_unlisted': 0}
     created = [o for o in report['objects'] if o['status'] == 'to_create'][0]
     assert ('state', 'absent', 'present') in [(p['name'], p['before'], p['after']) for p in created['properties']]
     page = render_html(report)
     assert '<div class="card to_create" data-count="to_create"><b>1</b>to create</div>' in page
     assert '<th>to remove</th>' in page and '<option value="to_remove">to remove</option>' in page
+
+
+def trimmed(result):
+    """``result`` as the module returns it with ``results: changed``: only the objects that changed
+    or failed, their diff, and the counts of every object."""
+    items = result['results']
+    kept = [r for r in items if r.get('failed') or r.get('changed')]
+    unchanged = sum(1 for r in items if not r.get('failed') and not r.get('changed'))
+    counts = {'total': len(items), 'changed': sum(1 for r in items if r.get('changed')),
+              'failed': sum(1 for r in items if r.get('failed')), 'unchanged': unchanged}
+    names = {'sales@contoso.com'}
+    diff = {side: {k: v for k, v in result['diff'][side].items() if k in names} for side in ('before', 'after')}
+    return dict(result, results=kept, counts=counts, diff=diff)
+
+
+def test_trimmed_results_count_their_in_sync_objects_from_counts():
+    full = report_of({'kind': 'mailbox_permission', 'result': dict(PERMISSION_BULK, counts={
+        'total': 3, 'changed': 1, 'failed': 1, 'unchanged': 1})})
+    short = report_of({'kind': 'mailbox_permission', 'result': trimmed(PERMISSION_BULK)})
+    assert [o['object'] for o in short['objects']] == ['ghost@contoso.com', 'Sales']
+    unlisted = dict(short['summary'], in_sync_unlisted=0, by_kind={'mailbox_permission': dict(
+        short['summary']['by_kind']['mailbox_permission'], in_sync_unlisted=0)})
+    assert unlisted == full['summary'], 'the same summary whether the task ran with results: all or changed'
+    assert short['summary']['in_sync'] == 1 and short['summary']['total'] == 3
+    assert short['summary']['in_sync_unlisted'] == 1 == short['summary']['by_kind']['mailbox_permission']['in_sync_unlisted']
+    assert full['summary']['in_sync_unlisted'] == 0
+    assert '<div class="card in_sync" data-count="in_sync_unlisted"><b>1</b>in sync, not listed</div>' in render_html(short)
+    assert 'data-count="in_sync_unlisted"' not in render_html(full)
+
+
+def test_an_audit_in_sync_with_trimmed_results_is_all_counted():
+    result = {'changed': False, 'results': [], 'counts': {'total': 5000, 'changed': 0, 'failed': 0, 'unchanged': 5000}}
+    report = report_of({'kind': 'mailbox', 'result': result}, {'kind': 'mailbox', 'result': dict(result)},
+                       {'kind': 'group', 'result': {'changed': False, 'results': []}})
+    assert report['objects'] == []
+    assert report['summary']['in_sync'] == report['summary']['total'] == report['summary']['in_sync_unlisted'] == 10000
+    assert report['summary']['by_kind'] == {'mailbox': {'to_create': 0, 'to_remove': 0, 'drifted': 0, 'failed': 0, 'in_sync': 10000,
+                                                        'in_sync_unlisted': 10000, 'total': 10000}}

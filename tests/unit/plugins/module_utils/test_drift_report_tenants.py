@@ -84,3 +84,16 @@ def test_the_reports_of_slices_join_into_one():
         ('a', 'drifted', None), ('b', 'failed', 'refused'), ('c', 'in_sync', None)]
     assert joined['summary']['tenants'] == {'failed': 1, 'drifted': 1, 'in_sync': 1, 'total': 3}
     assert joined['summary']['total'] == 2
+
+
+def test_in_sync_objects_counted_but_not_listed_stay_counted_per_tenant_and_when_slices_join():
+    trimmed = {'kind': 'mailbox', 'result': {'changed': False, 'results': [],
+                                             'counts': {'total': 7, 'changed': 0, 'failed': 0, 'unchanged': 7}}}
+    report = build_tenants_report([{'tenant': 'a', 'report': _report(trimmed, IN_SYNC)},
+                                   {'tenant': 'b', 'report': _report(DRIFTED)}])
+    assert report['tenants'][0]['summary']['in_sync'] == 8 and report['tenants'][0]['summary']['in_sync_unlisted'] == 7
+    assert report['tenants'][0]['status'] == 'in_sync'
+    assert report['summary']['in_sync'] == 8 and report['summary']['total'] == 9 and report['summary']['in_sync_unlisted'] == 7
+    joined = build_tenants_report(report['tenants'])
+    assert joined['summary'] == report['summary']
+    assert 'data-count="in_sync_unlisted"><b>7</b>' in render_tenants_html(joined)
