@@ -97,24 +97,24 @@ def summarise(objects, unlisted=None):
     (those of objects that exist and would stay: a new object's values are not drift).
 
     ``unlisted`` maps a kind to how many of its objects are in sync but not among ``objects``
-    (trimmed bulk results): counted in ``in_sync`` and ``total``, and as ``in_sync_unlisted``."""
+    (trimmed bulk results): counted in ``in_sync`` and ``total``, and as ``in_sync_unlisted`` (always
+    in the summary; in a kind's counts only when it has some, so the counts of a report without
+    trimmed results keep the keys they had)."""
     by_kind = {}
     totals = dict.fromkeys(STATUSES, 0)
     for obj in objects:
         counts = by_kind.setdefault(obj['kind'], dict.fromkeys(STATUSES, 0))
         counts[obj['status']] += 1
         totals[obj['status']] += 1
-    for kind in by_kind:
-        by_kind[kind]['in_sync_unlisted'] = 0
     for kind, count in (unlisted or {}).items():
         if count:
-            counts = by_kind.setdefault(kind, dict(dict.fromkeys(STATUSES, 0), in_sync_unlisted=0))
+            counts = by_kind.setdefault(kind, dict.fromkeys(STATUSES, 0))
             counts['in_sync'] += count
-            counts['in_sync_unlisted'] += count
+            counts['in_sync_unlisted'] = counts.get('in_sync_unlisted', 0) + count
             totals['in_sync'] += count
     for counts in by_kind.values():
         counts['total'] = sum(counts[s] for s in STATUSES)
-    return dict(totals, total=sum(totals[s] for s in STATUSES), in_sync_unlisted=sum(c['in_sync_unlisted'] for c in by_kind.values()),
+    return dict(totals, total=sum(totals[s] for s in STATUSES), in_sync_unlisted=sum(c.get('in_sync_unlisted', 0) for c in by_kind.values()),
                 properties=sum(len(o['properties']) for o in objects if o['status'] == 'drifted'),
                 by_kind={k: by_kind[k] for k in sorted(by_kind)})
 
