@@ -258,10 +258,11 @@ from ansible_collections.mailops.exchange.plugins.module_utils.engine.core impor
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.permissions import (
-    KINDS, MAX_EXPLICIT_ACES, SendAsRead, permission_writes, read_all_trustees, read_mailboxes, send_on_behalf_change, trustee_map)
+    KINDS, MAX_EXPLICIT_ACES, SendAsRead, permission_writes, read_all_trustees, read_mailboxes, remember_mailboxes, send_on_behalf_change,
+    trustee_map)
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.reconcile import sorted_values
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import (
-    IdentityError, RecipientResolver, check_identities, object_summary, recipient_key, summary_row)
+    IdentityError, RecipientResolver, check_identities, object_summary, recipient_key)
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.relation import WRITES, Relation, check_entry as check_relation
 
 
@@ -314,16 +315,10 @@ class Permissions(Relation):
         """Every mailbox's trustees of the kinds its entries name, read in bulk, and every trustee
         named or found looked up in one go."""
         found = [plan for plan in plans if plan.row is not None]
-        wanted = {}
-        # The resolver keeps what it needs of each mailbox's row; a plan keeps its summary and,
-        # below, its sets, so the rows read are let go before the trustees are read.
-        for plan in found:
-            mailbox = self.resolver.remember(plan.row)
-            wanted.setdefault(mailbox.key, (mailbox, set()))[1].update(kinds(plan.entry))
-            plan.row = summary_row(plan.row)
+        wanted = remember_mailboxes(self.resolver, found, kinds)
         asked = [name for plan in plans if plan.row is not None or self.module.check_mode
                  for kind in kinds(plan.entry) for name in plan.entry[kind]]
-        trustees = read_all_trustees(self.module.runner, self.resolver, list(wanted.values()), self.module.parallel,
+        trustees = read_all_trustees(self.module.runner, self.resolver, wanted, self.module.parallel,
                                      self.org_size, also=asked, send_as_read=self.send_as_read)
         for plan in found:
             read = trustees[self.object_key(plan.row, None)]

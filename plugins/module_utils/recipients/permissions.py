@@ -29,6 +29,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identi
     batches,
     find_in_pages,
     organisation_pages,
+    summary_row,
 )
 
 KINDS = ('full_access', 'send_as', 'send_on_behalf')
@@ -294,6 +295,19 @@ def _explicit_rows(runner, wanted, parallel, org_size, send_as_read=None):
     if grouped is None:
         answers.update(batched(['send_as']))
     return answers, grouped
+
+
+def remember_mailboxes(resolver, plans, kinds):
+    """``[(mailbox, kinds)]`` for :func:`read_all_trustees`: each found plan's mailbox, kept by
+    ``resolver`` (which keeps what it needs of the row), with the kinds its entries name
+    (``kinds(entry)``), one pair per mailbox. Each plan keeps only its row's summary from here, so
+    the rows read are let go before the trustees are read."""
+    wanted = {}
+    for plan in plans:
+        mailbox = resolver.remember(plan.row)
+        wanted.setdefault(mailbox.key, (mailbox, set()))[1].update(kinds(plan.entry))
+        plan.row = summary_row(plan.row)
+    return list(wanted.values())
 
 
 def read_all_trustees(runner, resolver, wanted, parallel=1, org_size=None, also=(), send_as_read=None):
