@@ -140,7 +140,7 @@ options:
       - With V(changed) the result does not return the task's list of objects either - Ansible's
         C(invocation) (shown with C(-vvv)) then has the task's other options only.
       - The drift report (P(mailops.exchange.drift_report#filter), the C(desired_state) role) lists
-        the objects in RV(results), so it needs V(all) to show the objects in sync.
+        the objects in RV(results); with V(changed) it counts the objects in sync from C(counts) without listing them.
     type: str
     choices: [all, changed]
     default: all

@@ -73,10 +73,13 @@ _value:
         - Objects by status (C(to_create), C(to_remove), C(drifted), C(failed), C(in_sync)),
           C(total), the number of drifted C(properties) (of the C(drifted) objects only), and the
           same status counts per object kind in C(by_kind).
+        - C(in_sync_unlisted) - how many of the C(in_sync) objects were counted without being listed in
+          RV(_value.objects), the objects of a bulk result with trimmed C(results) (V(changed)) that its
+          C(counts) count and its C(results) leave out; also per kind in C(by_kind) for a kind that has some.
       type: dict
     objects:
       description:
-        - Every object, sorted by kind and name - C(kind), C(object), C(status), C(properties),
+        - Every object listed, sorted by kind and name - C(kind), C(object), C(status), C(properties),
           and for a failed object C(msg) and the error's C(error_kind).
         - C(status) is V(to_create) for an object that does not exist and would be created (its
           C(properties) are the values it would get, with C(state) from C(absent) to C(present)),

@@ -101,6 +101,19 @@ def test_audit_writes_a_report_that_chromium_shows_and_filters(sandbox, playbook
     assert failed['status'] == 'failed' and 'nobody-such@contoso.com' in failed['msg']
     assert objects['mailbox', 'support@contoso.com']['status'] == 'in_sync'
 
+    # The same audit with trimmed bulk results (desired_state_bulk_results: changed) lists only what
+    # differs or failed, and counts the objects in sync from each task's counts: the same summary.
+    trimmed_dir = tmp_path / 'trimmed'
+    trimmed_run = playbook.run(audit, '--check', '--diff', check=False, extra_vars={
+        'desired_state_file': data_file, 'report_dir': trimmed_dir, 'desired_state_bulk_results': 'changed'})
+    assert trimmed_run.returncode == 2, trimmed_run.stdout[-5000:]
+    trimmed = json.loads((trimmed_dir / 'drift.json').read_text())
+    assert dict(trimmed['summary'], in_sync_unlisted=0, by_kind=None) == dict(report['summary'], by_kind=None)
+    assert trimmed['summary']['in_sync_unlisted'] == 2 and report['summary']['in_sync_unlisted'] == 0
+    assert trimmed['summary']['by_kind']['mailbox'] == dict(report['summary']['by_kind']['mailbox'], in_sync_unlisted=2)
+    assert trimmed['objects'] == [o for o in report['objects'] if o['status'] != 'in_sync']
+    assert 'data-count="in_sync_unlisted"><b>2</b>in sync, not listed' in (trimmed_dir / 'drift.html').read_text()
+
     page = (report_dir / 'drift.html').resolve().as_uri()
     with HeadlessChromium(chromium, tmp_path / 'profile') as browser:
         browser.open(page)
