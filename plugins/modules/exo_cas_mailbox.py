@@ -24,6 +24,7 @@ extends_documentation_fragment:
   - mailops.exchange.exchange_online
   - mailops.exchange.exchange_online.attributes
   - mailops.exchange.exchange_online.bulk
+  - mailops.exchange.bulk_results
   - mailops.exchange.cas_mailbox
 options:
   mailboxes:

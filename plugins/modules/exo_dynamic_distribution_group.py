@@ -31,6 +31,7 @@ extends_documentation_fragment:
   - mailops.exchange.exchange_online
   - mailops.exchange.exchange_online.attributes
   - mailops.exchange.exchange_online.bulk
+  - mailops.exchange.bulk_results
 options:
   group:
     description:

@@ -28,6 +28,7 @@ extends_documentation_fragment:
   - mailops.exchange.exchange_online
   - mailops.exchange.exchange_online.attributes
   - mailops.exchange.exchange_online.bulk
+  - mailops.exchange.bulk_results
   - mailops.exchange.mail_contact.contacts
 seealso:
   - module: mailops.exchange.exo_mail_contact_info

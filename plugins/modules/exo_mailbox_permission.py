@@ -25,6 +25,7 @@ extends_documentation_fragment:
   - mailops.exchange.exchange_online
   - mailops.exchange.exchange_online.attributes
   - mailops.exchange.exchange_online.bulk
+  - mailops.exchange.bulk_results
 options:
   mailbox:
     description:

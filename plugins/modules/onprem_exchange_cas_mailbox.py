@@ -28,6 +28,7 @@ extends_documentation_fragment:
   - mailops.exchange.exchange_onprem
   - mailops.exchange.exchange_onprem.attributes
   - mailops.exchange.exchange_onprem.bulk
+  - mailops.exchange.bulk_results
   - mailops.exchange.cas_mailbox
 options:
   mailboxes:

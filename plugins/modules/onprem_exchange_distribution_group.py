@@ -36,6 +36,7 @@ extends_documentation_fragment:
   - mailops.exchange.exchange_onprem
   - mailops.exchange.exchange_onprem.attributes
   - mailops.exchange.exchange_onprem.bulk
+  - mailops.exchange.bulk_results
 options:
   groups:
     description:

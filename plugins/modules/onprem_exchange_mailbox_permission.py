@@ -31,6 +31,7 @@ extends_documentation_fragment:
   - mailops.exchange.exchange_onprem
   - mailops.exchange.exchange_onprem.attributes
   - mailops.exchange.exchange_onprem.bulk
+  - mailops.exchange.bulk_results
 options:
   mailbox:
     description:
