@@ -62,6 +62,14 @@ def _chosen(fields, wanted):
     return chosen
 
 
+# The last properties of every recipient row, Get-Recipient's and Get-Mailbox's, in wire order.
+_OBJECT_TAIL = (
+    ("ExchangeObjectId", lambda org, r: r.exchange_object_id),
+    ("OrganizationalUnitRoot", lambda org, r: org.domain),
+    ("Guid", lambda org, r: r.guid),
+    ("OriginatingServer", _constant(DOMAIN_CONTROLLER)),
+)
+
 # The properties Get-Recipient returns, in wire order.
 RECIPIENT_FIELDS = (
     ("Alias", lambda org, r: r.alias),
@@ -86,10 +94,7 @@ RECIPIENT_FIELDS = (
     ("DistinguishedName", lambda org, r: org.distinguished_name(r)),
     ("WhenChanged", lambda org, r: r.when_changed),
     ("WhenCreated", lambda org, r: r.when_created),
-    ("ExchangeObjectId", lambda org, r: r.exchange_object_id),
-    ("OrganizationalUnitRoot", lambda org, r: org.domain),
-    ("Guid", lambda org, r: r.guid),
-    ("OriginatingServer", _constant(DOMAIN_CONTROLLER)),
+    *_OBJECT_TAIL,
 )
 
 
@@ -172,10 +177,7 @@ MAILBOX_FIELDS = (
     ("WhenCreated", lambda org, r: r.when_created),
     ("WhenChangedUTC", lambda org, r: r.when_changed.replace("+00:00", "Z")),
     ("WhenCreatedUTC", lambda org, r: r.when_created.replace("+00:00", "Z")),
-    ("ExchangeObjectId", lambda org, r: r.exchange_object_id),
-    ("OrganizationalUnitRoot", lambda org, r: org.domain),
-    ("Guid", lambda org, r: r.guid),
-    ("OriginatingServer", _constant(DOMAIN_CONTROLLER)),
+    *_OBJECT_TAIL,
 )
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from sandbox import catalog, errors
+from sandbox import catalog, errors, views
 from sandbox.model import Organization
 
 TENANT_ID = "11111111-2222-4333-8444-555555555555"
@@ -23,3 +23,16 @@ def failure(org, name, **params):
     with pytest.raises(errors.CmdletFailure) as caught:
         run(org, name, **params)
     return caught.value
+
+
+def count_views(monkeypatch, view):
+    """The names of the recipients ``views.<view>`` builds a row of, in order, from now on."""
+    viewed = []
+    real = getattr(views, view)
+
+    def counting(org, recipient, wanted=None):
+        viewed.append(recipient.name)
+        return real(org, recipient, wanted)
+
+    monkeypatch.setattr(views, view, counting)
+    return viewed

@@ -1,9 +1,9 @@
 """The identity index against a linear scan, after every way the sandbox changes recipients."""
 
-from cmdlet_testing import new_org
+from cmdlet_testing import count_views, new_org
 from psrpcore.types import PSSecureString
 
-from sandbox import catalog, cmdlets_onprem, identity, views
+from sandbox import catalog, cmdlets_onprem, identity
 from sandbox.model import Organization, identity_keys
 
 
@@ -164,14 +164,7 @@ def test_a_name_range_filter_views_only_the_recipients_in_its_range(monkeypatch)
     # sandbox CPU per request grew with the organisation (3.8 s a page at 60,000).
     org = new_org(users=40, shared=20)
     text = "Name -ge 'user0010' -and Name -lt 'user0020' -and RecipientTypeDetails -eq 'UserMailbox'"
-    viewed = []
-    real = views.recipient_view
-
-    def counting(org, recipient, wanted=None):
-        viewed.append(recipient.name)
-        return real(org, recipient, wanted)
-
-    monkeypatch.setattr(views, "recipient_view", counting)
+    viewed = count_views(monkeypatch, "recipient_view")
     rows = catalog.lookup("Get-Recipient").run(org, {"Filter": text}, caller="t").rows
     assert [row["Name"] for row in rows] == ["user%04d" % n for n in range(10, 20)]
     # One view to check the filter's properties, then the ten in range.

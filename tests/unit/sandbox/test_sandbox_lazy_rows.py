@@ -8,7 +8,7 @@ import json
 import tempfile
 
 import pytest
-from cmdlet_testing import new_org
+from cmdlet_testing import count_views, new_org
 
 from sandbox import catalog, certs, entra, opath, paging, server, views
 from sandbox.lazy_rows import LazyRows, trim, wanted_names
@@ -59,15 +59,7 @@ def fixture_ranger():
 @pytest.fixture(name="counted")
 def fixture_counted(monkeypatch):
     """The names of the mailboxes Get-Mailbox views, in order."""
-    viewed = []
-    real = views.mailbox_view
-
-    def counting(org, recipient, wanted=None):
-        viewed.append(recipient.name)
-        return real(org, recipient, wanted)
-
-    monkeypatch.setattr(views, "mailbox_view", counting)
-    return viewed
+    return count_views(monkeypatch, "mailbox_view")
 
 
 READS = [
