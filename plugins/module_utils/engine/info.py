@@ -15,7 +15,21 @@ ambiguous handling for every kind of object.
 from __future__ import annotations
 
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.core import one_row
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import SPLIT_AFTER_PAGES, organisation_pages
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import AMBIGUOUS, INVALID_ARGUMENT, NOT_FOUND, ExchangeError
+
+
+class FilterRefused(ExchangeError):
+    """The service refused the ``filter`` option's value: the message names the option and the value
+    first (as ``ExoModule.query`` fails), the service's error as it is after it."""
+
+    def __init__(self, opath, err):
+        super().__init__(err.message, kind=err.kind, exception_type=err.exception_type, error_id=err.error_id,
+                         status=err.status, cmdlet=err.cmdlet)
+        self.shown = "filter: '%s' was refused: %s" % (opath, err)
+
+    def __str__(self):
+        return self.shown
 
 
 class Listing(object):
@@ -115,14 +129,37 @@ class Listing(object):
         return result
 
     def everything(self):
-        """The rows the organisation-wide read gives, narrowed by ``filter`` (every page)."""
+        """The rows the organisation-wide read gives, narrowed by ``filter`` (every page). Read whole
+        (no ``result_size``) by a runner that pages, a long read comes in Guid streams side by side
+        (:func:`identities.organisation_pages`) and its rows are put in Guid order (:func:`in_order`)."""
         params = self.module.params
         narrowed = dict(select=self.select) if self.select else {}
-        return self.module.query(self.cmdlet, params['filter'], params.get('result_size'), **narrowed, **self.query_parameters())
+        runner = getattr(self.module, 'runner', None)
+        if params.get('result_size') or not hasattr(runner, 'split_pages'):
+            return self.module.query(self.cmdlet, params['filter'], params.get('result_size'), **narrowed, **self.query_parameters())
+        opath = params['filter']
+        parameters = dict(self.query_parameters(), ResultSize='Unlimited', **({'Filter': opath} if opath else {}))
+        try:
+            return in_order([row for page in organisation_pages(runner, self.cmdlet, parameters, self.select) for row in page],
+                            SPLIT_AFTER_PAGES * getattr(runner, 'page_size', 1000))
+        except ExchangeError as err:
+            if err.kind != INVALID_ARGUMENT or not opath:
+                raise
+            # Raised, not failed here: the export reads sections in threads, and only run() may fail the task.
+            raise FilterRefused(opath, err) from err
 
     def query_parameters(self):
         """The parameters of the organisation-wide read besides the filter and the size."""
         return dict(self.parameters)
+
+
+def in_order(rows, chain_rows):
+    """``rows`` as one read gives them: a read of more than ``chain_rows`` came in streams, in no
+    fixed order, so it is sorted by Guid (then Identity) so that two reads of the same objects list
+    them alike; a shorter read keeps the service's order."""
+    if len(rows) <= chain_rows:
+        return rows
+    return sorted(rows, key=lambda row: (str(row.get('Guid') or '').lower(), str(row.get('Identity') or '')))
 
 
 def taken_together(answers):

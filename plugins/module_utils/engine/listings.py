@@ -252,6 +252,9 @@ class CasMailboxes(Listing):
     cmdlet = 'Get-CASMailbox'
     key = 'cas_mailboxes'
     what = 'mailbox'
+    # Only the settings and the names the entries show: the export reads these pages beside the
+    # mailboxes section's permission reads, whole rows would add to that peak.
+    select = frozenset(prop.parameter for prop in CasMailbox.properties) | frozenset(('Guid', 'Identity', 'Name', 'PrimarySmtpAddress'))
     default_policies = None
 
     def complete(self, rows):
