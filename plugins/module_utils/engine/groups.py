@@ -20,7 +20,9 @@ from ansible_collections.mailops.exchange.plugins.module_utils.engine.core impor
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.properties import CustomAttributes
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.relation import MODES, WRITES, Relation, check_entry as check_relation, plan_mode
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.groups import member_calls, member_write_error, members_from_rows, members_read
-from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import RecipientResolver, check_identities, object_summary
+from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import (
+    BATCH_SIZE, AskedLookup, RecipientResolver, check_identities, needs_lookup, object_summary, recipient_key)
+from ansible_collections.mailops.exchange.plugins.module_utils.runners import fanout
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.reconcile import sorted_values
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.values import CLEAR
@@ -166,6 +168,7 @@ class Members(Relation):
 
     def __init__(self, module):
         super().__init__(module)
+        self.members = {}
         self.resolver = RecipientResolver(module.invoke, module.warn if module.check_mode else None)
 
     def object_key(self, row, identity):
@@ -174,12 +177,29 @@ class Members(Relation):
     def check_input(self, entry, where):
         check_identities('members', entry['members'])
 
+    def read_answers(self, plans):
+        """The groups ten to a request, each request's groups' members read as soon as it answers
+        (:func:`fanout.chained`), and beside them, when there are more than ten, the lookup of the
+        members named by a name, which only a lookup settles, whatever the groups hold (issue 23:
+        at 10,000 mailboxes the member reads began after the last group was read and the lookup
+        after the last member read)."""
+        names = set(member.lower() for plan in plans for member in plan.entry['members']
+                    if isinstance(member, str) and member.strip() and needs_lookup(member))
+        # A few are looked up after the reads as before, only for the groups found.
+        lookup = AskedLookup(self.module.runner, self.resolver, sorted(names) if len(names) > BATCH_SIZE else (),
+                             self.module.parallel, pages=self.pages)
+        answers, members = fanout.chained(self.module.invoke_all, [self.read_call(plan.identity) for plan in plans],
+                                          _members_call, self.module.parallel)
+        self.members = dict(zip(map(id, plans), members))
+        lookup.join()
+        return answers
+
     def prepare(self, engine, plans):
-        """Every group's members ten to a request, then every member named that none of them
-        holds, looked up ten to a request as well."""
+        """Every group's members as read beside the groups, then every member named that neither
+        they nor the early lookup settled, looked up ten to a request."""
         found = [plan for plan in plans if plan.row is not None]
-        answers = self.module.invoke_all([members_read(self.object_key(plan.row, None)) for plan in found])
-        for plan, answer in zip(found, answers):
+        for plan in found:
+            answer = self.members[id(plan)]
             plan.row['Members'] = answer if isinstance(answer, ExchangeError) else members_from_rows(self.resolver, answer)
         wanted = [member for plan in plans if self.known(plan)
                   for member in plan.entry['members'] if isinstance(member, str) and member.strip()]
@@ -219,6 +239,11 @@ class Members(Relation):
 
     def diff_after(self, result):
         return {'members': result['members']}
+
+
+def _members_call(call, answer):
+    """The read of a group's members once its own read found it (one row), else None."""
+    return members_read(recipient_key(answer[0])) if not isinstance(answer, ExchangeError) and len(answer) == 1 else None
 
 
 def _always(have, want):

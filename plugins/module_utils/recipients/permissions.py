@@ -26,6 +26,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors 
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import (
     BATCH_SIZE,
+    AskedLookup,
     batches,
     find_in_pages,
     organisation_pages,
@@ -343,32 +344,6 @@ def read_all_trustees(runner, resolver, wanted, parallel=1, org_size=None, also=
     # The trustees found that the early lookup settled cost nothing here: only the others are read.
     resolver.prefetch(runner, (), parallel, labels=spellings)
     return trustees
-
-
-class AskedLookup(object):
-    """The lookup of the identities a task asks for (``resolver.prefetch``), on a thread of its
-    own started at once, so it runs beside the permission reads instead of after every one of
-    them has answered: they are known before any read, and in a converged organisation they are
-    the trustees the reads find, which then cost nothing more (issue 23: at 10,000 mailboxes the
-    lookup took about 5 s after the 1,000 Full Access batches). ``join()`` waits for it and raises
-    what it raised. The resolver is not touched by anything else until then."""
-
-    def __init__(self, runner, resolver, identities, parallel):
-        self._error = None
-        self._thread = threading.Thread(target=self._run, args=(runner, resolver, list(identities), parallel), daemon=True)
-        self._thread.start()
-
-    def _run(self, runner, resolver, identities, parallel):
-        try:
-            with ConcurrencyGate.first():
-                resolver.prefetch(runner, identities, parallel)
-        except BaseException as error:  # pylint: disable=broad-except
-            self._error = error
-
-    def join(self):
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
 
 
 def opath_text(text):

@@ -67,6 +67,32 @@ def invoke_all(invoke_group, calls, idempotent=None, parallel=1, size=BATCH_SIZE
     return [answer for group in answers for answer in group]
 
 
+
+def chained(invoke_all, calls, follow, parallel=1, size=BATCH_SIZE):
+    """The answers to ``calls``, ``size`` to a request (``invoke_all(calls)`` sends up to ``size``
+    as one), each request's answers followed at once by the calls ``follow(call, answer)`` names
+    for them (None: none) as one more request: a chain of two requests per ``size`` calls, up to
+    ``parallel`` chains at once, so the second reads start as the first ones answer instead of
+    after all of them (a group's members as soon as its group is read). Returns ``(answers,
+    followed)``, both in the order of ``calls``: ``followed[i]`` is the answer to ``calls[i]``'s
+    follow-up, or None when it had none."""
+    groups = [calls[start:start + size] for start in range(0, len(calls), size)]
+
+    def chain(group):
+        answers = invoke_all(group)
+        follows = [follow(call, answer) for call, answer in zip(group, answers)]
+        sent = [call for call in follows if call is not None]
+        replies = iter(invoke_all(sent) if sent else ())
+        return [(answer, None if call is None else next(replies)) for answer, call in zip(answers, follows)]
+
+    if parallel <= 1 or len(groups) <= 1:
+        chains = [chain(group) for group in groups]
+    else:
+        with ThreadPoolExecutor(max_workers=min(parallel, len(groups))) as pool:
+            chains = list(pool.map(chain, groups))
+    pairs = [pair for pairs in chains for pair in pairs]
+    return [answer for answer, unused in pairs], [followed for unused, followed in pairs]
+
 def merged_pages(streams, fallback, refused):
     """The pages of several streams read side by side (a thread each), each page as soon as it
     comes (in no fixed order between streams), with at most ``READ_AHEAD`` pages per stream

@@ -5,6 +5,8 @@ groups, which writes count as done, and one group's failed write that fails only
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import CmdletError
@@ -43,11 +45,12 @@ def test_groups_and_members_are_read_in_batches_and_the_members_named_are_looked
                    ('Get-DistributionGroupMember', 'gf'): [ALICE], ('Get-DistributionGroupMember', 'gs'): [],
                    ('Get-Recipient', 'alice'): [ALICE], ('Get-Recipient', 'bob'): [BOB]})
     result = exo.converge(members.Members, [entry('finance', ['alice', 'bob']), entry('sales', ['alice'])], 'groups')
-    # Both groups, then both member lists, then the names given (a current member's name may be
-    # someone else's display name too): three requests.
-    assert exo.batches == [[('Get-DistributionGroup', 'finance'), ('Get-DistributionGroup', 'sales')],
-                           [('Get-DistributionGroupMember', 'gf'), ('Get-DistributionGroupMember', 'gs')],
-                           [('Get-Recipient', 'alice'), ('Get-Recipient', 'bob')]]
+    # Both groups, then both member lists, and beside them the names given (a current member's
+    # name may be someone else's display name too): three requests.
+    groups_read = [('Get-DistributionGroup', 'finance'), ('Get-DistributionGroup', 'sales')]
+    members_read = [('Get-DistributionGroupMember', 'gf'), ('Get-DistributionGroupMember', 'gs')]
+    assert sorted(exo.batches) == sorted([groups_read, members_read, [('Get-Recipient', 'alice'), ('Get-Recipient', 'bob')]])
+    assert exo.batches.index(groups_read) < exo.batches.index(members_read)
     finance, sales = result['results']
     # The group is the object every module shows (issue 14's vocabulary).
     assert finance['group'] == {'identity': 'finance@contoso.com', 'display_name': '', 'primary_smtp_address': 'finance@contoso.com'}
@@ -123,3 +126,49 @@ def test_group_entries_are_checked_before_anything_is_read(values, where, messag
     with pytest.raises(ValueError) as caught:
         members.check_entry(values, where)
     assert str(caught.value) == message
+
+
+def _twelve_groups():
+    groups = [{'Guid': 'G%02d' % n, 'Name': 'team%02d' % n, 'PrimarySmtpAddress': 'team%02d@contoso.com' % n} for n in range(12)]
+    answers = dict((('Get-DistributionGroup', row['Name']), [row]) for row in groups)
+    answers.update((('Get-DistributionGroupMember', row['Guid'].lower()), [ALICE]) for row in groups)
+    return groups, answers
+
+
+def test_a_request_of_groups_is_followed_by_their_members_at_once():
+    """Issue 23: the member reads began only once every group was read (100 requests of groups at
+    10,000 mailboxes, then 100 of members). Each request of ten groups is now followed at once by
+    the read of their members: here, one at a time, the first ten's members come before the
+    last two groups."""
+    groups, answers = _twelve_groups()
+    exo = exo_for(answers)
+    exo.converge(members.Members, [entry(row['Name'], ['alice@contoso.com']) for row in groups], 'groups')
+    assert [[cmdlet for cmdlet, unused in batch][0] for batch in exo.batches] == [
+        'Get-DistributionGroup', 'Get-DistributionGroupMember', 'Get-DistributionGroup', 'Get-DistributionGroupMember']
+    assert [len(batch) for batch in exo.batches] == [10, 10, 2, 2]
+
+
+def test_the_members_named_by_name_are_looked_up_beside_the_groups():
+    """Names are settled only by a lookup, whatever the groups hold: more than ten start theirs
+    with the task (the organisation-wide pages), so here the groups can only answer once it began."""
+    groups, answers = _twelve_groups()
+    people = [{'Guid': 'GP%02d' % n, 'Name': 'person%02d' % n, 'PrimarySmtpAddress': 'person%02d@contoso.com' % n} for n in range(12)]
+    answers.update((('Get-DistributionGroupMember', row['Guid'].lower()), [person]) for row, person in zip(groups, people))
+    answers.update((('Get-Recipient', person['Name']), [person]) for person in people)
+    looked_up = threading.Event()
+
+    def waits(row):
+        return lambda: [row] if looked_up.wait(10) else pytest.fail('the members were looked up after the groups')
+
+    answers.update((('Get-DistributionGroup', row['Name']), waits(row)) for row in groups)
+    exo = exo_for(answers)
+    pages = exo.runner.pages
+
+    def recipient_pages(cmdlet, parameters=None, select=None):
+        looked_up.set()
+        return pages(cmdlet, parameters, select)
+
+    exo.runner.pages = recipient_pages
+    result = exo.converge(members.Members, [entry(row['Name'], [person['Name']]) for row, person in zip(groups, people)], 'groups')
+    assert [r['changed'] for r in result['results']] == [False] * 12
+    assert not [batch for batch in exo.batches if batch[0][0] == 'Get-Recipient']
