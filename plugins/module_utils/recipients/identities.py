@@ -349,11 +349,11 @@ class AskedLookup(object):
             raise self._error
 
 
-
 def needs_lookup(identity):
     """Whether only a lookup settles ``identity``: a name or alias, which rows read for another
     reason never settle (another recipient may answer to it), unlike an address, UPN or GUID."""
     return not _unique_everywhere(identity)
+
 
 def batches(count):
     """How many ``$batch`` requests ``count`` calls take."""

@@ -67,7 +67,6 @@ def invoke_all(invoke_group, calls, idempotent=None, parallel=1, size=BATCH_SIZE
     return [answer for group in answers for answer in group]
 
 
-
 def chained(invoke_all, calls, follow, parallel=1, size=BATCH_SIZE):
     """The answers to ``calls``, ``size`` to a request (``invoke_all(calls)`` sends up to ``size``
     as one), each request's answers followed at once by the calls ``follow(call, answer)`` names
@@ -92,6 +91,7 @@ def chained(invoke_all, calls, follow, parallel=1, size=BATCH_SIZE):
             chains = list(pool.map(chain, groups))
     pairs = [pair for pairs in chains for pair in pairs]
     return [answer for answer, unused in pairs], [followed for unused, followed in pairs]
+
 
 def merged_pages(streams, fallback, refused):
     """The pages of several streams read side by side (a thread each), each page as soon as it
