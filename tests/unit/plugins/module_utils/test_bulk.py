@@ -289,3 +289,24 @@ def test_a_bulk_task_returns_its_entries_in_the_invocation_unless_results_change
     else:
         invocation = exited['invocation']['module_args']
         assert 'mailboxes' not in invocation and invocation['results'] == results
+
+
+def test_chained_follows_each_request_at_once_and_keeps_the_order_of_the_calls():
+    """fanout.chained (issue 23): a request's follow-ups go as soon as it answers, before a later
+    request of the first reads has answered; no follow-up for an error or a call that names none."""
+    sent, first_follow_up = [], threading.Event()
+
+    def invoke_all(calls):
+        sent.append([call for call, unused in calls])
+        if calls[0][1] == 'read' and calls[0][0] >= 20:
+            assert first_follow_up.wait(10), "the follow-ups waited for every first read"
+        if calls[0][1] == 'members':
+            first_follow_up.set()
+        return [ExchangeError('gone', kind='not_found') if number == 3 else ['row %d' % number] for number, unused in calls]
+
+    calls = [(number, 'read') for number in range(25)]
+    answers, followed = fanout.chained(invoke_all, calls, lambda call, answer: None if isinstance(answer, ExchangeError) or call[0] == 4
+                                       else (call[0], 'members'), parallel=3)
+    assert [a if isinstance(a, list) else a.kind for a in answers[2:5]] == [['row 2'], 'not_found', ['row 4']]
+    assert followed[3] is None and followed[4] is None and followed[24] == ['row 24']
+    assert sorted(len(request) for request in sent) == [5, 5, 8, 10, 10, 10]
