@@ -141,6 +141,8 @@ def measure(n, latency_ms, work, parallel="auto", runs=RUNS, save=None, max_floo
             if bound:
                 print("   %s: not run, %s" % (name, bound["skipped"]), flush=True)
                 result["scenarios"][name] = bound
+                if save:
+                    save(result)
                 continue
             load = os.getloadavg()
             sandbox.faults(latency_ms=latency, batch_model=model)
