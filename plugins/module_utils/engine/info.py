@@ -140,7 +140,8 @@ class Listing(object):
         opath = params['filter']
         parameters = dict(self.query_parameters(), ResultSize='Unlimited', **({'Filter': opath} if opath else {}))
         try:
-            return in_order([row for page in organisation_pages(runner, self.cmdlet, parameters, self.select) for row in page],
+            share = ValueSharing()
+            return in_order([share(row) for page in organisation_pages(runner, self.cmdlet, parameters, self.select) for row in page],
                             SPLIT_AFTER_PAGES * getattr(runner, 'page_size', 1000))
         except ExchangeError as err:
             if err.kind != INVALID_ARGUMENT or not opath:
@@ -151,6 +152,45 @@ class Listing(object):
     def query_parameters(self):
         """The parameters of the organisation-wide read besides the filter and the size."""
         return dict(self.parameters)
+
+
+class ValueSharing(object):
+    """Makes the equal texts of the rows of one read one object each, row by row as the pages come
+    (the page's own copies are then freed). Parsed apart, every row holds its own copy of texts that
+    most rows share (its type, quotas, policies, a database's name) and, within a row, of its address
+    (also its UPN, Windows and Live IDs): at 120,000 mailboxes, hundreds of MB. A property whose texts
+    turn out to differ across rows (a Guid, a name) stops being remembered after ``distinct`` of them,
+    so what this keeps stays small whatever the read's size; the rows' values are unchanged."""
+
+    def __init__(self, distinct=64):
+        self.distinct = distinct
+        self.seen = {}
+
+    def __call__(self, row):
+        """``row`` itself, its texts (also in lists) replaced by equal ones already held."""
+        own = {}
+        for name, value in row.items():
+            if isinstance(value, str):
+                row[name] = self._shared(name, value, own)
+            elif isinstance(value, list):
+                row[name] = [self._shared(name, item, own) if isinstance(item, str) else item for item in value]
+        return row
+
+    def _shared(self, name, text, own):
+        """The object for ``text``: the row's own when it holds it already, else the one the
+        property's earlier rows hold, else ``text`` (remembered while the property has few texts)."""
+        found = own.get(text)
+        if found is None:
+            texts = self.seen.setdefault(name, {})
+            found = texts.get(text) if texts is not None else None
+            if found is None:
+                found = text
+                if texts is not None and len(texts) < self.distinct:
+                    texts[text] = text
+                elif texts is not None:
+                    self.seen[name] = None
+            own[text] = found
+        return found
 
 
 def in_order(rows, chain_rows):

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from ansible_collections.mailops.exchange.plugins.module_utils.engine.info import Listing
+from ansible_collections.mailops.exchange.plugins.module_utils.engine.info import Listing, ValueSharing
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients import state_export
 from ansible_collections.mailops.exchange.plugins.module_utils.runners.exo_runner import ExoRunner
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
@@ -110,3 +110,30 @@ def test_the_export_file_is_the_same_whatever_order_the_entries_come_in():
         random.Random(seed).shuffle(shuffled)
         texts.add(state_export.dump(state_export.data_file({'contacts': shuffled})))
     assert len(texts) == 1
+
+
+def _text(*parts):
+    """A text built at run time: a new object each call, as a page's parser gives them."""
+    return ''.join(parts)
+
+
+def test_the_rows_of_a_read_hold_one_object_for_each_equal_text_and_the_same_values():
+    rows = organisation(60)
+    for row in rows:
+        row.update(Type=_text('Shared', 'Mailbox'), Quota=_text('50 GB (53,687,091,200 ', 'bytes)'),
+                   Address=_text(row['Name'], '@contoso.com'), Upn=_text(row['Name'], '@contoso.com'),
+                   Proxies=[_text('SMTP:', row['Name'], '@contoso.com'), _text('X500:/o=', 'ExchangeLabs')])
+    expected = sorted(([dict(row, Proxies=list(row['Proxies'])) for row in rows]), key=lambda row: row['Guid'])
+    found = listed(StreamRunner(rows))
+    assert found == expected
+    assert len(set(id(row['Type']) for row in found)) == 1 and len(set(id(row['Quota']) for row in found)) == 1
+    assert len(set(id(row['Proxies'][1]) for row in found)) == 1
+    assert all(row['Address'] is row['Upn'] for row in found)
+
+
+def test_value_sharing_forgets_a_property_whose_texts_differ_and_keeps_them_apart():
+    share = ValueSharing(distinct=4)
+    rows = [share({'Guid': _text('g', str(number)), 'Type': _text('Us', 'er')}) for number in range(10)]
+    assert [row['Guid'] for row in rows] == ['g%d' % number for number in range(10)]
+    assert share.seen['Guid'] is None and list(share.seen['Type']) == ['User']
+    assert rows[0]['Type'] is rows[9]['Type']
