@@ -197,6 +197,25 @@ def test_the_data_file_is_sorted_and_its_text_stable():
     assert export.dump(export.data_file(sections), 'The tenant\nline two') == text
 
 
+def test_a_long_section_is_dumped_a_few_entries_at_a_time_into_the_same_text(monkeypatch):
+    """PyYAML holds all it dumps as nodes at once: a long section goes a few entries at a time,
+    and the text is the one the whole data file dumped at once gives."""
+    facts = [mailbox_facts(mailbox_row(PrimarySmtpAddress='m%02d@contoso.com' % number, CustomAttribute1='one'))
+             for number in range(11)]
+    sections = {'mailboxes': [export.mailbox_entry(found, {'full_access': ['a@contoso.com', 'b@contoso.com']}) for found in facts],
+                'groups': [export.group_entry(group_facts(primary_smtp_address='g@contoso.com'))]}
+    data = export.data_file(sections)
+    whole = export.dump(data, 'The tenant')
+    dumped, dump = [], yaml.dump
+    monkeypatch.setattr(export, 'DUMPED_AT_ONCE', 4)
+    monkeypatch.setattr(export.yaml, 'dump', lambda value, **kwargs: dumped.append(value) or dump(value, **kwargs))
+    assert export.dump(data, 'The tenant') == whole
+    assert max(len(value['mailboxes']) for value in dumped if 'mailboxes' in value) == 4
+    assert '\n\nmailboxes:\n  - identity: m00@contoso.com\n' in whole and whole.count('\nmailboxes:') == 1
+    assert '\n\n  - identity: m04@contoso.com\n' in whole and '    full_access:\n      - a@contoso.com\n' in whole
+    assert yaml.safe_load(whole) == data
+
+
 def test_an_export_of_every_kind_is_a_sound_data_file_for_the_role():
     """Every key the export writes is one the desired_state role's schema knows, with its type."""
     schema = yaml.safe_load((ROOT / 'roles' / 'desired_state' / 'meta' / 'argument_specs.yml').read_text())[
