@@ -53,18 +53,23 @@ def invoke_all(invoke_group, calls, idempotent=None, parallel=1, size=BATCH_SIZE
     ``each(call, answer)``, when given, is what is kept of each answer instead, applied as soon as
     its group is answered: a caller that needs a little of many answers (a mailbox's trustees, not
     its ten permission rows) then never holds all the rows at once."""
-    groups = [calls[start:start + size] for start in range(0, len(calls), size)]
-
     def answer(group):
         answers = invoke_group(group, idempotent)
         return answers if each is None else [each(call, rows) for call, rows in zip(group, answers)]
 
+    return in_groups(answer, calls, parallel, size)
+
+
+def in_groups(work, calls, parallel=1, size=BATCH_SIZE):
+    """``work(group)`` for each ``size`` calls, up to ``parallel`` groups at once on a pool of
+    threads; what each returned (one item per call), joined in the order of ``calls``."""
+    groups = [calls[start:start + size] for start in range(0, len(calls), size)]
     if parallel <= 1 or len(groups) <= 1:
-        answers = [answer(group) for group in groups]
+        done = [work(group) for group in groups]
     else:
         with ThreadPoolExecutor(max_workers=min(parallel, len(groups))) as pool:
-            answers = list(pool.map(answer, groups))
-    return [answer for group in answers for answer in group]
+            done = list(pool.map(work, groups))
+    return [item for items in done for item in items]
 
 
 def chained(invoke_all, calls, follow, parallel=1, size=BATCH_SIZE):
@@ -75,8 +80,6 @@ def chained(invoke_all, calls, follow, parallel=1, size=BATCH_SIZE):
     after all of them (a group's members as soon as its group is read). Returns ``(answers,
     followed)``, both in the order of ``calls``: ``followed[i]`` is the answer to ``calls[i]``'s
     follow-up, or None when it had none."""
-    groups = [calls[start:start + size] for start in range(0, len(calls), size)]
-
     def chain(group):
         answers = invoke_all(group)
         follows = [follow(call, answer) for call, answer in zip(group, answers)]
@@ -84,12 +87,7 @@ def chained(invoke_all, calls, follow, parallel=1, size=BATCH_SIZE):
         replies = iter(invoke_all(sent) if sent else ())
         return [(answer, None if call is None else next(replies)) for answer, call in zip(answers, follows)]
 
-    if parallel <= 1 or len(groups) <= 1:
-        chains = [chain(group) for group in groups]
-    else:
-        with ThreadPoolExecutor(max_workers=min(parallel, len(groups))) as pool:
-            chains = list(pool.map(chain, groups))
-    pairs = [pair for pairs in chains for pair in pairs]
+    pairs = in_groups(chain, calls, parallel, size)
     return [answer for answer, unused in pairs], [followed for unused, followed in pairs]
 
 
