@@ -115,7 +115,6 @@ msg:
 
 import os
 import tempfile
-import threading
 
 from ansible.module_utils.basic import missing_required_lib
 
@@ -125,6 +124,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.engine.listings i
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.module import ExoModule
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients import state_export
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import mailbox_facts
+from ansible_collections.mailops.exchange.plugins.module_utils.runners.fanout import Background
 
 # Each section: its listing, the listing's options it is read with, and the entry of one object.
 READERS = dict(
@@ -169,29 +169,17 @@ def read_section(exo, section):
 
 def read_sections(exo, names):
     """Each section's entries. The mailboxes section (the permission reads, the longest) is read
-    beside the others, which one thread reads one after another: both share the runner and its
-    concurrency gate, so the requests in flight stay within the budget. An error of either is raised
-    here, in the module's thread, after both are done."""
-    found, errors = {}, []
-
-    def read_each(sections):
-        try:
-            for section in sections:
-                found[section] = read_section(exo, section)
-        except Exception as err:  # pylint: disable=broad-except
-            errors.append(err)
-
+    beside the others, which one thread reads one after another (:class:`fanout.Background`): both
+    share the runner and its concurrency gate, so the requests in flight stay within the budget. An
+    error of either is raised here, in the module's thread; a failed mailboxes section fails the task
+    at once, without waiting for the other thread."""
     rest = [name for name in names if name != 'mailboxes']
-    side = threading.Thread(target=read_each, args=(rest,), daemon=True) if rest and 'mailboxes' in names else None
-    if side is not None:
-        exo.runner  # pylint: disable=pointless-statement  # built once, before two threads use it
-        side.start()
-    read_each(['mailboxes'] if side is not None else names)
-    # A failed mailboxes section fails the task at once (the other thread is a daemon).
-    if side is not None and not errors:
-        side.join()
-    if errors:
-        raise errors[0]
+    if not rest or len(rest) == len(names):
+        return dict((name, read_section(exo, name)) for name in names)
+    exo.runner  # pylint: disable=pointless-statement  # built once, before two threads use it
+    side = Background(lambda: dict((name, read_section(exo, name)) for name in rest))
+    found = dict(mailboxes=read_section(exo, 'mailboxes'))
+    found.update(side.join())
     return dict((name, found[name]) for name in names)
 
 

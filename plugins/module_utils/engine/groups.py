@@ -21,7 +21,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.engine.properties
 from ansible_collections.mailops.exchange.plugins.module_utils.engine.relation import MODES, WRITES, Relation, check_entry as check_relation, plan_mode
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.groups import member_calls, member_write_error, members_from_rows, members_read
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import (
-    BATCH_SIZE, AskedLookup, RecipientResolver, check_identities, needs_lookup, object_summary, recipient_key)
+    BATCH_SIZE, RecipientResolver, asked_lookup, check_identities, needs_lookup, object_summary, recipient_key)
 from ansible_collections.mailops.exchange.plugins.module_utils.runners import fanout
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.reconcile import sorted_values
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import ExchangeError
@@ -186,8 +186,8 @@ class Members(Relation):
         names = set(member.lower() for plan in plans for member in plan.entry['members']
                     if isinstance(member, str) and member.strip() and needs_lookup(member))
         # A few are looked up after the reads as before, only for the groups found.
-        lookup = AskedLookup(self.module.runner, self.resolver, sorted(names) if len(names) > BATCH_SIZE else (),
-                             self.module.parallel, pages=self.pages)
+        lookup = asked_lookup(self.module.runner, self.resolver, sorted(names) if len(names) > BATCH_SIZE else (),
+                              self.module.parallel, pages=self.pages)
         answers, members = fanout.chained(self.module.invoke_all, [self.read_call(plan.identity) for plan in plans],
                                           _members_call, self.module.parallel)
         self.members = dict(zip(map(id, plans), members))

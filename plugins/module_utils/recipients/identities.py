@@ -15,12 +15,12 @@ Everything is compared by one canonical key, the recipient's GUID, so ``Alice``,
 from __future__ import annotations
 
 import re
-import threading
 
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors import (
     CmdletError,
     ExchangeError,
 )
+from ansible_collections.mailops.exchange.plugins.module_utils.runners.fanout import Background
 from ansible_collections.mailops.exchange.plugins.module_utils.transport.http import ConcurrencyGate
 
 # PROTOCOL.md section 1: ten requests per $batch.
@@ -321,32 +321,21 @@ class RecipientResolver(object):
         return resolved
 
 
-class AskedLookup(object):
+def asked_lookup(runner, resolver, identities, parallel, pages=True):
     """The lookup of the identities a task asks for (``resolver.prefetch``), on a thread of its
-    own started at once, so it runs beside the task's reads instead of after every one of them
-    has answered: they are known before any read, and in a converged organisation they are the
-    trustees or members the reads find, which then cost nothing more (issue 23: at 10,000
-    mailboxes the trustees' lookup took about 5 s after the 1,000 Full Access batches, the group
-    members' 5 s after the member reads). ``join()`` waits for it and raises what it raised.
-    Nothing else may use the resolver until then."""
+    own started at once (:class:`fanout.Background`; ``join()`` waits for it and raises what it
+    raised), so it runs beside the task's reads instead of after every one of them has answered:
+    they are known before any read, and in a converged organisation they are the trustees or
+    members the reads find, which then cost nothing more (issue 23: at 10,000 mailboxes the
+    trustees' lookup took about 5 s after the 1,000 Full Access batches, the group members' 5 s
+    after the member reads). Nothing else may use the resolver until it is joined."""
+    identities = list(identities)
 
-    def __init__(self, runner, resolver, identities, parallel, pages=True):
-        self._error = None
-        self._thread = threading.Thread(target=self._run, args=(runner, resolver, list(identities), parallel, pages),
-                                        daemon=True)
-        self._thread.start()
+    def look_up():
+        with ConcurrencyGate.first():
+            resolver.prefetch(runner, identities, parallel, pages=pages)
 
-    def _run(self, runner, resolver, identities, parallel, pages):
-        try:
-            with ConcurrencyGate.first():
-                resolver.prefetch(runner, identities, parallel, pages=pages)
-        except BaseException as error:  # pylint: disable=broad-except
-            self._error = error
-
-    def join(self):
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
+    return Background(look_up)
 
 
 def needs_lookup(identity):

@@ -26,7 +26,7 @@ from ansible_collections.mailops.exchange.plugins.module_utils.transport.errors 
 )
 from ansible_collections.mailops.exchange.plugins.module_utils.recipients.identities import (
     BATCH_SIZE,
-    AskedLookup,
+    asked_lookup,
     batches,
     find_in_pages,
     organisation_pages,
@@ -325,7 +325,7 @@ def read_all_trustees(runner, resolver, wanted, parallel=1, org_size=None, also=
     it is used if it pays and abandoned if not. Returns ``{mailbox.key: {kind: trustees or
     ExchangeError}}``.
     """
-    early = AskedLookup(runner, resolver, also, parallel)
+    early = asked_lookup(runner, resolver, also, parallel)
     answers, grouped = _explicit_rows(runner, wanted, parallel, org_size, send_as_read)
     early.join()
     trustees = {}

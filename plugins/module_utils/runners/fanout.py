@@ -72,6 +72,29 @@ def in_groups(work, calls, parallel=1, size=BATCH_SIZE):
     return [item for items in done for item in items]
 
 
+class Background(object):
+    """``target()`` on a thread of its own, started at once (a daemon: a task that fails elsewhere
+    does not wait for it). ``join()`` waits for it and returns what it returned, or raises what it
+    raised, in the joining thread."""
+
+    def __init__(self, target):
+        self._result = self._error = None
+        self._thread = threading.Thread(target=self._run, args=(target,), daemon=True)
+        self._thread.start()
+
+    def _run(self, target):
+        try:
+            self._result = target()
+        except BaseException as error:  # pylint: disable=broad-except
+            self._error = error
+
+    def join(self):
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._result
+
+
 def chained(invoke_all, calls, follow, parallel=1, size=BATCH_SIZE):
     """The answers to ``calls``, ``size`` to a request (``invoke_all(calls)`` sends up to ``size``
     as one), each request's answers followed at once by the calls ``follow(call, answer)`` names
